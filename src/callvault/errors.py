@@ -1,0 +1,77 @@
+"""The one error tree of CallVault.
+
+    CallVaultError                 base; ``status`` and ``title`` drive the HTTP mapping
+    ├── InvalidInput               400/422: the client sent something we cannot accept
+    ├── NotAuthenticated           401: no or bad credentials
+    ├── PermissionDenied           403: authenticated, but the role does not allow it
+    ├── NotFound                   404: absent, or belongs to another tenant (never say which)
+    ├── Conflict                   409: the state of the resource forbids the change
+    ├── PayloadTooLarge            413: a body over the configured limit
+    ├── UnsupportedMediaType       415: a body whose bytes are not an accepted format
+    ├── RangeNotSatisfiable        416: a Range header outside the object
+    ├── ServiceUnavailable         503: a dependency we need (audit, keys, storage) failed
+    └── callvault.crypto.DecryptionFailed  (a ServiceUnavailable: stored data did not verify)
+
+Messages are shown to clients and written to logs, so they never carry PHI:
+name the field, never echo its value.
+"""
+
+from __future__ import annotations
+
+
+class CallVaultError(Exception):
+    status: int = 500
+    title: str = "Internal error"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+
+
+class InvalidInput(CallVaultError):
+    status = 422
+    title = "Invalid input"
+
+
+class NotAuthenticated(CallVaultError):
+    status = 401
+    title = "Not authenticated"
+
+
+class PermissionDenied(CallVaultError):
+    status = 403
+    title = "Permission denied"
+
+
+class NotFound(CallVaultError):
+    status = 404
+    title = "Not found"
+
+
+class Conflict(CallVaultError):
+    status = 409
+    title = "Conflict"
+
+
+class PayloadTooLarge(CallVaultError):
+    status = 413
+    title = "Payload too large"
+
+
+class UnsupportedMediaType(CallVaultError):
+    status = 415
+    title = "Unsupported media type"
+
+
+class RangeNotSatisfiable(CallVaultError):
+    status = 416
+    title = "Range not satisfiable"
+
+    def __init__(self, detail: str | None = None, *, size: int = 0) -> None:
+        super().__init__(detail)
+        self.size = size
+
+
+class ServiceUnavailable(CallVaultError):
+    status = 503
+    title = "Service unavailable"

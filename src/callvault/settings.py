@@ -1,0 +1,123 @@
+"""Settings are built by ``load_settings()`` from flags and the environment; nothing is
+read at import time.
+
+Environment variables (a flag given on the command line wins):
+
+- ``CALLVAULT_DATA_DIR``: the data directory (root key, TLS material, local blobs, SQLite).
+- ``CALLVAULT_DATABASE_URL``: a PostgreSQL URL; default is SQLite inside the data directory.
+- ``CALLVAULT_BLOB_STORE``: ``local`` (default) or ``s3``.
+- ``CALLVAULT_S3_BUCKET``, ``CALLVAULT_S3_ENDPOINT_URL``, ``CALLVAULT_S3_REGION``: for ``s3``.
+- ``CALLVAULT_MAX_RECORDING_BYTES``: upload limit for one recording (default 1 GiB).
+- ``CALLVAULT_MAX_TRANSCRIPT_BYTES``: upload limit for one transcript (default 8 MiB).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from callvault.errors import InvalidInput
+
+DEFAULT_MAX_RECORDING_BYTES = 1024 * 1024 * 1024
+DEFAULT_MAX_TRANSCRIPT_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class S3Settings:
+    bucket: str
+    endpoint_url: str | None = None
+    region: str = "us-east-1"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    blob_store: str = "local"
+    s3: S3Settings | None = None
+    max_recording_bytes: int = DEFAULT_MAX_RECORDING_BYTES
+    max_transcript_bytes: int = DEFAULT_MAX_TRANSCRIPT_BYTES
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def root_key_path(self) -> Path:
+        return self.data_dir / "root.key"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+    @property
+    def tls_dir(self) -> Path:
+        return self.data_dir / "tls"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def sqlite_url(data_dir: Path) -> str:
+    return f"sqlite:///{(data_dir / 'callvault.db').resolve()}"
+
+
+def _int_env(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidInput(f"{name} must be a whole number of bytes") from None
+    if value <= 0:
+        raise InvalidInput(f"{name} must be positive")
+    return value
+
+
+def load_settings(
+    data_dir: Path | str | None = None,
+    database_url: str | None = None,
+    environ: dict[str, str] | None = None,
+) -> Settings:
+    env = dict(os.environ if environ is None else environ)
+    raw_dir = data_dir or env.get("CALLVAULT_DATA_DIR")
+    if not raw_dir:
+        raise InvalidInput("no data directory: pass --data-dir or set CALLVAULT_DATA_DIR")
+    resolved = Path(raw_dir).expanduser().resolve()
+    url = database_url or env.get("CALLVAULT_DATABASE_URL") or sqlite_url(resolved)
+    url = normalise_database_url(url)
+    blob_store = env.get("CALLVAULT_BLOB_STORE", "local")
+    s3 = None
+    if blob_store == "s3":
+        bucket = env.get("CALLVAULT_S3_BUCKET")
+        if not bucket:
+            raise InvalidInput("CALLVAULT_BLOB_STORE=s3 needs CALLVAULT_S3_BUCKET")
+        s3 = S3Settings(
+            bucket=bucket,
+            endpoint_url=env.get("CALLVAULT_S3_ENDPOINT_URL") or None,
+            region=env.get("CALLVAULT_S3_REGION", "us-east-1"),
+        )
+    elif blob_store != "local":
+        raise InvalidInput("CALLVAULT_BLOB_STORE must be 'local' or 's3'")
+    return Settings(
+        data_dir=resolved,
+        database_url=url,
+        blob_store=blob_store,
+        s3=s3,
+        max_recording_bytes=_int_env(
+            env, "CALLVAULT_MAX_RECORDING_BYTES", DEFAULT_MAX_RECORDING_BYTES
+        ),
+        max_transcript_bytes=_int_env(
+            env, "CALLVAULT_MAX_TRANSCRIPT_BYTES", DEFAULT_MAX_TRANSCRIPT_BYTES
+        ),
+    )
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept ``postgresql://`` and ``postgres://`` and use the psycopg 3 driver."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    if url.startswith(("postgresql+psycopg://", "sqlite:///")):
+        return url
+    raise InvalidInput("CALLVAULT_DATABASE_URL must be a postgresql:// URL")
