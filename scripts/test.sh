@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# CallVault test entry point (also what CI runs through .ci/run).
+#
+#   ./scripts/test.sh                 # full run: lint, typecheck, tests on SQLite and PostgreSQL
+#   ./scripts/test.sh tests/db -q     # extra arguments are passed to both pytest runs
+#
+# Steps:
+#   1. system packages: PostgreSQL server binaries (Debian package `postgresql`) if no pg_ctl
+#      exists under /usr/lib/postgresql/*/bin, and python3.11-venv if venv can't be created.
+#   2. .venv in the repo (Debian's /usr/bin/python3.11 when present), `pip install -e .[test]`,
+#      skipped when pyproject.toml is unchanged since the last install (stamp in .venv).
+#   3. ruff check src tests; mypy (config in pyproject.toml).
+#   4. pytest with CALLVAULT_TEST_DATABASE=sqlite, then with CALLVAULT_TEST_DATABASE=postgresql.
+#      The PostgreSQL pass starts its own throwaway server on a free port (tests/_postgres.py);
+#      any PostgreSQL already running on the machine is never used.
+#
+# Environment knobs (all optional):
+#   CALLVAULT_SKIP_LINT=1            skip ruff and mypy
+#   CALLVAULT_BACKENDS="sqlite"      which pytest passes to run (default "sqlite postgresql")
+#   CALLVAULT_BOOTSTRAP_ONLY=1       stop after step 2 (used by `make venv`)
+#
+# Exit status: 0 only if every step passed. pytest's "no tests collected" (exit 5) is a failure
+# on a full run (no extra arguments); with extra arguments (a filter) it is reported, not failed.
+set -euo pipefail
+
+REPO_ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$REPO_ROOT"
+
+VENV="$REPO_ROOT/.venv"
+STAMP="$VENV/.callvault-install-stamp"
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PYTHONDONTWRITEBYTECODE=1
+export DEBIAN_FRONTEND=noninteractive
+
+log() { printf '\n==> %s\n' "$*"; }
+die() { printf '\nERROR: %s\n' "$*" >&2; exit 1; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
+
+# ---------------------------------------------------------------------------------------------
+# 1. System packages
+# ---------------------------------------------------------------------------------------------
+SUDO=()
+if [[ "$(id -u)" -ne 0 ]]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo)
+  fi
+fi
+APT_UPDATED=0
+apt_install() {
+  if ! command -v apt-get >/dev/null 2>&1; then
+    die "need the system package(s) $*, but apt-get is not available; install them by hand"
+  fi
+  if [[ "$(id -u)" -ne 0 && ${#SUDO[@]} -eq 0 ]]; then
+    die "need the system package(s) $* but not root and no sudo: run as root: apt-get install -y $*"
+  fi
+  if [[ "$APT_UPDATED" -eq 0 ]]; then
+    log "apt-get update"
+    "${SUDO[@]}" apt-get update -q
+    APT_UPDATED=1
+  fi
+  log "apt-get install $*"
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -q --no-install-recommends "$@"
+}
+
+have_pg_ctl() { compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null; }
+
+T_SYS=$(now)
+if ! have_pg_ctl; then
+  # Debian's package may create and start a cluster on 5432; harmless, the tests use their own.
+  apt_install postgresql
+  have_pg_ctl || die "apt-get installed postgresql but no /usr/lib/postgresql/*/bin/pg_ctl exists"
+fi
+
+if [[ -x /usr/bin/python3.11 ]]; then
+  PYTHON=/usr/bin/python3.11   # readable by a non-root user, unlike pyenv under /root
+else
+  PYTHON="$(command -v python3.11 || command -v python3 || true)"
+  [[ -n "$PYTHON" ]] || die "no python3.11 or python3 found"
+fi
+"$PYTHON" -c 'import sys; assert sys.version_info >= (3, 11), sys.version' \
+  || die "$PYTHON is older than Python 3.11"
+
+if [[ ! -x "$VENV/bin/python" ]] && ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+  pyver="$("$PYTHON" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')"
+  apt_install "python${pyver}-venv" || apt_install python3-venv
+fi
+SYS_TIME=$(elapsed "$T_SYS")
+
+# ---------------------------------------------------------------------------------------------
+# 2. Virtual environment
+# ---------------------------------------------------------------------------------------------
+T_VENV=$(now)
+if [[ -x "$VENV/bin/python" ]] && ! "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
+  log "existing .venv is broken (base interpreter gone?): recreating"
+  rm -rf "$VENV"
+fi
+if [[ ! -x "$VENV/bin/python" ]]; then
+  log "creating .venv with $PYTHON"
+  "$PYTHON" -m venv "$VENV"
+fi
+want_stamp="$( { sha256sum pyproject.toml; "$VENV/bin/python" -VV; } | sha256sum | cut -d' ' -f1)"
+have_stamp="$(cat "$STAMP" 2>/dev/null || true)"
+if [[ "$want_stamp" != "$have_stamp" ]]; then
+  log "pip install -e '.[test]' (pyproject.toml changed or first install)"
+  rm -f "$STAMP"
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+  "$VENV/bin/python" -m pip install -q -e '.[test]'
+  printf '%s\n' "$want_stamp" >"$STAMP"
+else
+  log ".venv is up to date with pyproject.toml: skipping pip install"
+fi
+VENV_TIME=$(elapsed "$T_VENV")
+
+if [[ "${CALLVAULT_BOOTSTRAP_ONLY:-0}" == "1" ]]; then
+  log "bootstrap done (system ${SYS_TIME}, venv ${VENV_TIME})"
+  exit 0
+fi
+
+export PATH="$VENV/bin:$PATH"
+export VIRTUAL_ENV="$VENV"
+export MYPY_CACHE_DIR="$VENV/.cache/mypy" RUFF_CACHE_DIR="$VENV/.cache/ruff"
+
+declare -a SUMMARY=()
+FAILED=0
+record() {  # record NAME STATUS TIME
+  SUMMARY+=("$(printf '  %-22s %-28s %s' "$1" "$2" "$3")")
+  [[ "$2" == PASS* || "$2" == SKIP* || "$2" == "NO TESTS (filtered)" ]] || FAILED=1
+}
+run_step() {  # run_step NAME CMD...; never aborts the script
+  local name="$1"; shift
+  local t rc=0
+  t=$(now)
+  log "$name: $*"
+  "$@" || rc=$?
+  if [[ $rc -eq 0 ]]; then record "$name" PASS "$(elapsed "$t")"
+  else record "$name" "FAIL (exit $rc)" "$(elapsed "$t")"; fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# 3. Lint and typecheck (failures fail the run, but the tests still run so CI shows everything)
+# ---------------------------------------------------------------------------------------------
+if [[ "${CALLVAULT_SKIP_LINT:-0}" == "1" ]]; then
+  record "ruff check" "SKIP (CALLVAULT_SKIP_LINT)" ""
+  record "mypy" "SKIP (CALLVAULT_SKIP_LINT)" ""
+else
+  run_step "ruff check" ruff check src tests
+  run_step "mypy" mypy
+fi
+
+# ---------------------------------------------------------------------------------------------
+# 4. Tests, once per database backend
+# ---------------------------------------------------------------------------------------------
+for backend in ${CALLVAULT_BACKENDS:-sqlite postgresql}; do
+  case "$backend" in sqlite | postgresql) ;; *) die "unknown backend in CALLVAULT_BACKENDS: $backend" ;; esac
+  t=$(now)
+  log "pytest (CALLVAULT_TEST_DATABASE=$backend) $*"
+  rc=0
+  CALLVAULT_TEST_DATABASE="$backend" python -m pytest -p no:cacheprovider "$@" || rc=$?
+  case $rc in
+    0) status=PASS ;;
+    5) if [[ $# -eq 0 ]]; then status="FAIL (no tests collected)"; else status="NO TESTS (filtered)"; fi ;;
+    *) status="FAIL (exit $rc)" ;;
+  esac
+  record "pytest [$backend]" "$status" "$(elapsed "$t")"
+done
+
+printf '\n==================== CallVault test summary ====================\n'
+printf '  %-22s %-28s %s\n' "system packages" "ok" "$SYS_TIME"
+printf '  %-22s %-28s %s\n' "venv + install" "ok" "$VENV_TIME"
+printf '%s\n' "${SUMMARY[@]}"
+if [[ $FAILED -eq 0 ]]; then
+  printf '  RESULT: PASS\n================================================================\n'
+else
+  printf '  RESULT: FAIL\n================================================================\n'
+fi
+exit "$FAILED"

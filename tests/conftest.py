@@ -1,0 +1,137 @@
+"""Root conftest: the database contract every test can rely on.
+
+Environment:
+    CALLVAULT_TEST_DATABASE   ``sqlite`` (default when unset) or ``postgresql``.
+                              ./scripts/test.sh runs the whole suite once with each.
+    CALLVAULT_REAL_PG_CTL     optional path to pg_ctl (default: highest
+                              /usr/lib/postgresql/*/bin/pg_ctl).
+
+Fixtures:
+    db_backend    (session)   "sqlite" or "postgresql": which pass this is.
+    database_url  (function)  a fresh, empty database of that kind, as an SQLAlchemy URL:
+                              sqlite  -> ``sqlite:///<tmp_path>/callvault.db``
+                              postgresql -> ``postgresql+psycopg://postgres@127.0.0.1:<port>/t_<hex>``
+                              on a throwaway server this test session starts itself (lazily, on
+                              first use) and stops at the end; the database is dropped (open
+                              connections terminated) when the test ends.
+
+Markers:
+    @pytest.mark.sqlite_only / @pytest.mark.postgresql_only   skip the test in the other pass.
+
+Add app/settings/client fixtures in the subpackage conftests (tests/calls/conftest.py, ...),
+not here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytest_postgresql import factories
+from pytest_postgresql.executors import PostgreSQLExecutor
+
+_TESTS_DIR = str(Path(__file__).resolve().parent)
+if _TESTS_DIR not in sys.path:  # makes the helper importable under any --import-mode
+    sys.path.insert(0, _TESTS_DIR)
+
+import _postgres  # noqa: E402
+
+BACKEND_ENV = "CALLVAULT_TEST_DATABASE"
+BACKENDS = ("sqlite", "postgresql")
+
+_REAL_PG_CTL = _postgres.find_real_pg_ctl()
+if _REAL_PG_CTL:
+    # The root wrapper (scripts/pg_ctl_as_pgtest.sh) execs exactly this pg_ctl.
+    os.environ.setdefault(_postgres.PG_CTL_ENV, _REAL_PG_CTL)
+
+_pg_startup_key = pytest.StashKey[float]()
+_pg_port_key = pytest.StashKey[int]()
+
+
+def _selected_backend() -> str:
+    value = os.environ.get(BACKEND_ENV, "").strip().lower()
+    return value or "sqlite"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    backend = _selected_backend()
+    if backend not in BACKENDS:
+        raise pytest.UsageError(
+            f"{BACKEND_ENV}={os.environ.get(BACKEND_ENV)!r}: expected one of {', '.join(BACKENDS)}"
+        )
+    config.addinivalue_line("markers", "sqlite_only: run only when CALLVAULT_TEST_DATABASE=sqlite")
+    config.addinivalue_line(
+        "markers", "postgresql_only: run only when CALLVAULT_TEST_DATABASE=postgresql"
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    backend = _selected_backend()
+    detail = ""
+    if backend == "postgresql":
+        detail = f" (throwaway server from {_REAL_PG_CTL or 'NO pg_ctl FOUND'}"
+        detail += ", via pgtest wrapper)" if _postgres.running_as_root() else ")"
+    return f"callvault test database: {backend}{detail}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    backend = _selected_backend()
+    for item in items:
+        for other in BACKENDS:
+            if other != backend and item.get_closest_marker(f"{other}_only") is not None:
+                item.add_marker(pytest.mark.skip(reason=f"{other} only; this pass is {backend}"))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    stash = terminalreporter.config.stash
+    if _pg_startup_key in stash:
+        terminalreporter.write_line(
+            f"callvault: throwaway PostgreSQL on 127.0.0.1:{stash[_pg_port_key]} "
+            f"started in {stash[_pg_startup_key]:.1f}s"
+        )
+
+
+# Session-wide throwaway server. Only started when a test asks for database_url under postgresql.
+_callvault_postgresql_proc = factories.postgresql_proc(
+    executable=_postgres.pg_ctl_for_pytest_postgresql(_REAL_PG_CTL),
+    host="127.0.0.1",
+    port=None,  # any free port: never the machine's own PostgreSQL on 5432
+    user="postgres",
+    postgres_options=_postgres.POSTGRES_OPTIONS,
+)
+
+
+@pytest.fixture(scope="session")
+def db_backend() -> str:
+    """``"sqlite"`` or ``"postgresql"``: the database this test run uses."""
+    return _selected_backend()
+
+
+def _postgresql_server(request: pytest.FixtureRequest) -> _postgres.Server:
+    if _REAL_PG_CTL is None:
+        pytest.fail(_postgres.MISSING_PG_CTL_MESSAGE, pytrace=False)
+    stash = request.config.stash
+    started = time.monotonic()
+    proc: PostgreSQLExecutor = request.getfixturevalue("_callvault_postgresql_proc")
+    if _pg_startup_key not in stash:
+        stash[_pg_startup_key] = time.monotonic() - started
+        stash[_pg_port_key] = proc.port
+    return _postgres.Server(host=proc.host, port=proc.port, user=proc.user, password=proc.password)
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, db_backend: str) -> Iterator[str]:
+    """SQLAlchemy URL of a fresh, empty database of the selected backend (see module doc)."""
+    if db_backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'callvault.db'}"
+        return
+    server = _postgresql_server(request)
+    dbname = _postgres.create_database(server)
+    try:
+        yield server.url(dbname)
+    finally:
+        _postgres.drop_database(server, dbname)
