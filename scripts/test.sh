@@ -17,7 +17,8 @@
 # Environment knobs (all optional):
 #   CALLVAULT_SKIP_LINT=1            skip ruff and mypy
 #   CALLVAULT_BACKENDS="sqlite"      which pytest passes to run (default "sqlite postgresql")
-#   CALLVAULT_BOOTSTRAP_ONLY=1       stop after step 2 (used by `make venv`)
+#   CALLVAULT_BOOTSTRAP_ONLY=1       stop after step 2 (used by `make venv`, scripts/demo.sh)
+#   CALLVAULT_NEED_POSTGRES=0        don't install PostgreSQL (scripts/demo.sh needs none)
 #
 # Exit status: 0 only if every step passed. pytest's "no tests collected" (exit 5) is a failure
 # on a full run (no extra arguments); with extra arguments (a filter) it is reported, not failed.
@@ -66,7 +67,7 @@ apt_install() {
 have_pg_ctl() { compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null; }
 
 T_SYS=$(now)
-if ! have_pg_ctl; then
+if [[ "${CALLVAULT_NEED_POSTGRES:-1}" == "1" ]] && ! have_pg_ctl; then
   # Debian's package may create and start a cluster on 5432; harmless, the tests use their own.
   apt_install postgresql
   have_pg_ctl || die "apt-get installed postgresql but no /usr/lib/postgresql/*/bin/pg_ctl exists"

@@ -1,10 +1,10 @@
 """Crypto errors.
 
-    CallVaultError
-    ├── DecryptionFailed   one generic error for every failed open: wrong key, tampered
-    │                      bytes, moved ciphertext, truncation. It never says which.
-    └── ServiceUnavailable
-        └── KeyUnavailable the root key (or a tenant key) cannot be read or was destroyed
+CallVaultError
+├── DecryptionFailed   one generic error for every failed open: wrong key, tampered
+│                      bytes, moved ciphertext, truncation. It never says which.
+└── ServiceUnavailable
+    └── KeyUnavailable the root key (or a tenant key) cannot be read or was destroyed
 """
 
 from __future__ import annotations

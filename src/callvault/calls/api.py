@@ -1,0 +1,182 @@
+"""Calls API: thin routes that parse input, call one service method, return."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import chain
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from pydantic import AwareDatetime, ValidationError
+
+from callvault.audit.service import AuditAction
+from callvault.authz.permissions import Permission
+from callvault.calls.ranges import parse_range
+from callvault.calls.schemas import CallCreate, CallOut, CallPage, Created, TranscriptIn
+from callvault.calls.service import RECORDING, TRANSCRIPT, SearchFilters
+from callvault.calls.sniff import SNIFF_BYTES, declared_type_acceptable, sniff_audio
+from callvault.calls.uploads import ObjectTarget, read_head, store_object
+from callvault.errors import PayloadTooLarge, PermissionDenied, UnsupportedMediaType
+from callvault.web.context import RequestContext, require
+from callvault.web.problems import invalid_body
+
+router = APIRouter(prefix="/api/v1/calls", tags=["calls"])
+
+MAX_CALL_BODY = 64 * 1024
+
+
+def verified_first(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Decrypt (and so verify) the first chunk before any header goes out, so a damaged
+    object gets an error response rather than a 200 that stops short."""
+    first = next(chunks, None)
+    return chain([] if first is None else [first], chunks)
+
+
+async def read_limited_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the body is over {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLarge(f"the body is over {limit} bytes")
+    return bytes(body)
+
+
+def _require_json(request: Request) -> None:
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if content_type != "application/json":
+        raise UnsupportedMediaType("send the body as application/json")
+
+
+@router.post("", status_code=201, response_model=Created)
+async def create_call(
+    request: Request, ctx: Annotated[RequestContext, Depends(require(Permission.CALL_CREATE))]
+) -> Created:
+    _require_json(request)
+    body = await read_limited_body(request, MAX_CALL_BODY)
+    try:
+        data = CallCreate.model_validate_json(body)
+    except ValidationError as exc:
+        raise invalid_body(exc) from None
+    return Created(id=ctx.calls().create(data))
+
+
+@router.get("", response_model=CallPage)
+def search_calls(
+    ctx: Annotated[RequestContext, Depends(require(Permission.CALL_READ))],
+    caller_number: Annotated[str | None, Query(max_length=40)] = None,
+    tracking_number: Annotated[str | None, Query(max_length=40)] = None,
+    since: AwareDatetime | None = None,
+    until: AwareDatetime | None = None,
+    limit: Annotated[int, Query(ge=1)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> CallPage:
+    if caller_number is not None and not ctx.may(Permission.CALL_READ_PHI):
+        # Even a masked result would tell whether that number called.
+        raise PermissionDenied("searching by caller_number needs call:read_phi")
+    filters = SearchFilters(caller_number, tracking_number, since, until, limit, cursor)
+    return ctx.calls().search(filters)
+
+
+@router.get("/{call_id}", response_model=CallOut)
+def get_call(
+    call_id: str, ctx: Annotated[RequestContext, Depends(require(Permission.CALL_READ))]
+) -> CallOut:
+    return ctx.calls().get(call_id)
+
+
+@router.put("/{call_id}/recording", status_code=204)
+async def put_recording(
+    call_id: str,
+    request: Request,
+    ctx: Annotated[RequestContext, Depends(require(Permission.RECORDING_UPLOAD))],
+) -> Response:
+    if not declared_type_acceptable(request.headers.get("content-type")):
+        raise UnsupportedMediaType("send the recording as audio/wav, audio/mpeg or audio/ogg")
+    limit = ctx.settings.max_recording_bytes
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the recording is over {limit} bytes")
+    service = ctx.calls()
+    service.check_call(call_id, AuditAction.RECORDING_UPLOAD)
+    stream = request.stream()
+    head = await read_head(stream, SNIFF_BYTES)
+    media_type = sniff_audio(head)
+    if media_type is None:
+        raise UnsupportedMediaType("the body is not WAV, MP3 or Ogg audio")
+    target = ObjectTarget(
+        ctx.principal.tenant_id,
+        call_id,
+        RECORDING,
+        media_type,
+        limit,
+        AuditAction.RECORDING_UPLOAD,
+    )
+    await store_object(service, ctx.keyring, ctx.blobs, target, head, stream)
+    return Response(status_code=204)
+
+
+@router.put("/{call_id}/transcript", status_code=204)
+async def put_transcript(
+    call_id: str,
+    request: Request,
+    ctx: Annotated[RequestContext, Depends(require(Permission.TRANSCRIPT_UPLOAD))],
+) -> Response:
+    _require_json(request)
+    body = await read_limited_body(request, ctx.settings.max_transcript_bytes)
+    try:
+        transcript = TranscriptIn.model_validate_json(body)
+    except ValidationError as exc:
+        raise invalid_body(exc) from None
+    service = ctx.calls()
+    service.check_call(call_id, AuditAction.TRANSCRIPT_UPLOAD)
+    payload = transcript.model_dump_json(exclude_none=True).encode()
+    target = ObjectTarget(
+        ctx.principal.tenant_id,
+        call_id,
+        TRANSCRIPT,
+        "application/json",
+        len(payload),
+        AuditAction.TRANSCRIPT_UPLOAD,
+    )
+    await store_object(service, ctx.keyring, ctx.blobs, target, payload)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/{call_id}/recording",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"audio/wav": {}}}, 206: {"description": "Partial content"}},
+)
+def get_recording(
+    call_id: str,
+    request: Request,
+    ctx: Annotated[RequestContext, Depends(require(Permission.RECORDING_PLAY))],
+) -> StreamingResponse:
+    opened = ctx.calls().open_object(call_id, RECORDING, AuditAction.RECORDING_PLAY)
+    size = opened.blob.plaintext_size
+    byte_range = parse_range(request.headers.get("range"), size)
+    headers = {"Accept-Ranges": "bytes", "Content-Disposition": 'inline; filename="recording"'}
+    start, end, status = 0, size, 200
+    if byte_range is not None:
+        start, end, status = byte_range[0], byte_range[1], 206
+        headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
+    headers["Content-Length"] = str(end - start)
+    return StreamingResponse(
+        verified_first(opened.blob.iter_plaintext(start, end)),
+        status_code=status,
+        media_type=opened.media_type,
+        headers=headers,
+    )
+
+
+@router.get("/{call_id}/transcript")
+def get_transcript(
+    call_id: str, ctx: Annotated[RequestContext, Depends(require(Permission.TRANSCRIPT_READ))]
+) -> Response:
+    opened = ctx.calls().open_object(call_id, TRANSCRIPT, AuditAction.TRANSCRIPT_READ)
+    body = b"".join(opened.blob.iter_plaintext())
+    return Response(body, media_type="application/json")

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from callvault.db.base import Base, UTCDateTime, new_id, utcnow
+
+
+class Call(Base):
+    """A call. Caller number, caller name and notes are PHI: field-encrypted, with a
+    blind index on the normalised caller number for equality search."""
+
+    __tablename__ = "calls"
+    __table_args__ = (
+        Index("ix_calls_tenant_started", "tenant_id", "started_at", "id"),
+        Index("ix_calls_tenant_caller", "tenant_id", "caller_number_index"),
+        Index("ix_calls_tenant_tracking", "tenant_id", "tracking_number"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    caller_number_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    caller_number_index: Mapped[str] = mapped_column(String(64))
+    caller_name_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    notes_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    called_number: Mapped[str] = mapped_column(String(20))
+    tracking_number: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    direction: Mapped[str] = mapped_column(String(10))
+    agent: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    campaign: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    disposition: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StoredObject(Base):
+    """An encrypted blob that belongs to a call: its recording or its transcript.
+
+    The row is written only after the blob is durably stored, so a visible row always
+    points at a complete object.
+    """
+
+    __tablename__ = "call_objects"
+    __table_args__ = (Index("ix_call_objects_call_kind", "call_id", "kind", unique=True),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    call_id: Mapped[str] = mapped_column(ForeignKey("calls.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    media_type: Mapped[str] = mapped_column(String(64))
+    data_key_id: Mapped[str] = mapped_column(ForeignKey("data_keys.id"))
+    blob_key: Mapped[str] = mapped_column(String(200))
+    plaintext_size: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,28 @@
+"""Phone numbers: normalised to E.164 before they are stored, indexed or searched."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+from callvault.errors import InvalidInput
+
+DEFAULT_REGION = "US"
+
+
+def to_e164(raw: str, field: str) -> str:
+    """E.164 form of a phone number; ``field`` names it in the error (never the value)."""
+    try:
+        parsed = phonenumbers.parse(raw, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        raise InvalidInput(f"{field} is not a phone number") from None
+    if not phonenumbers.is_possible_number(parsed):
+        raise InvalidInput(f"{field} is not a possible phone number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def mask(e164: str) -> str:
+    """``+1******2671``: the country code and the last four digits stay visible."""
+    parsed = phonenumbers.parse(e164, None)
+    country = f"+{parsed.country_code}"
+    digits = e164[len(country) :]
+    return country + "*" * max(len(digits) - 4, 0) + digits[-4:]

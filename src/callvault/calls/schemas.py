@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+ShortText = Annotated[str, Field(min_length=1, max_length=100)]
+PhoneText = Annotated[str, Field(min_length=1, max_length=40)]
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class _Strict(BaseModel):
+    """Parsed with ``model_validate_json``: strict types, unknown fields refused."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+
+class CallCreate(_Strict):
+    caller_number: PhoneText
+    called_number: PhoneText
+    tracking_number: PhoneText
+    started_at: AwareDatetime
+    ended_at: AwareDatetime
+    direction: Direction
+    caller_name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    agent: ShortText | None = None
+    campaign: ShortText | None = None
+    disposition: ShortText | None = None
+    notes: Annotated[str, Field(max_length=10_000)] | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> CallCreate:
+        if self.ended_at < self.started_at:
+            raise ValueError("ended_at is before started_at")
+        return self
+
+
+class Word(_Strict):
+    word: Annotated[str, Field(min_length=1, max_length=200)]
+    start: Annotated[float, Field(ge=0)]
+    end: Annotated[float, Field(ge=0)]
+    confidence: Annotated[float, Field(ge=0, le=1)] | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Word:
+        if self.end < self.start:
+            raise ValueError("a word ends before it starts")
+        return self
+
+
+class TranscriptIn(_Strict):
+    text: Annotated[str, Field(max_length=2_000_000)]
+    words: Annotated[list[Word], Field(max_length=500_000)] | None = None
+    language: Annotated[str, Field(min_length=2, max_length=16)] | None = None
+
+
+class ObjectInfo(BaseModel):
+    media_type: str
+    size: int
+    created_at: datetime
+
+
+class CallOut(BaseModel):
+    id: str
+    caller_number: str
+    caller_name: str | None = None
+    notes: str | None = None
+    called_number: str
+    tracking_number: str
+    started_at: datetime
+    ended_at: datetime
+    direction: Direction
+    agent: str | None
+    campaign: str | None
+    disposition: str | None
+    created_at: datetime
+    recording: ObjectInfo | None
+    transcript: ObjectInfo | None
+
+
+class CallPage(BaseModel):
+    items: list[CallOut]
+    next_cursor: str | None
+
+
+class Created(BaseModel):
+    id: str

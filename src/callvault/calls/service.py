@@ -1,0 +1,304 @@
+"""Calls: create, read, search, and their encrypted recording and transcript.
+
+Every method works inside one tenant (the principal's): a call of another tenant is
+simply not found. Every PHI read or write records an audit event in the same
+transaction, and the transaction commits before anything is returned, so nothing
+is acknowledged or shown that the audit trail does not hold.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import Session
+
+from callvault.audit.service import AuditAction, Outcome, RequestInfo, record_event
+from callvault.authz.decision import Allowed, decide
+from callvault.authz.permissions import Permission
+from callvault.authz.roles import get_role
+from callvault.blobs.interface import BlobStore
+from callvault.calls.models import Call, StoredObject
+from callvault.calls.phone import mask, to_e164
+from callvault.calls.schemas import CallCreate, CallOut, CallPage, ObjectInfo
+from callvault.crypto.blobformat import SegmentedBlob, blob_associated_data
+from callvault.crypto.keyring import Keyring
+from callvault.crypto.models import DataKey
+from callvault.crypto.rotation import FieldSpec
+from callvault.db.base import new_id
+from callvault.errors import InvalidInput, NotFound
+from callvault.identity.tokens import Principal
+
+MAX_PAGE_SIZE = 100
+RECORDING = "recording"
+TRANSCRIPT = "transcript"
+
+
+def field_ad(tenant_id: str, call_id: str, column: str) -> bytes:
+    """Binds a field ciphertext to its tenant, row and column: moved, it fails to open."""
+    return f"callvault/field/v1|{tenant_id}|calls|{column}|{call_id}".encode()
+
+
+CALL_FIELDS = FieldSpec(Call, ("caller_number", "caller_name", "notes"), field_ad)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    caller_number: str | None = None
+    tracking_number: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 50
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class OpenedObject:
+    media_type: str
+    blob: SegmentedBlob
+
+
+class CallService:
+    def __init__(
+        self,
+        session: Session,
+        keyring: Keyring,
+        blobs: BlobStore,
+        principal: Principal,
+        request: RequestInfo,
+    ) -> None:
+        self._session = session
+        self._keyring = keyring
+        self._blobs = blobs
+        self._principal = principal
+        self._request = request
+        self._tenant_id = principal.tenant_id
+
+    # -- helpers ---------------------------------------------------------------
+
+    def _audit(
+        self, action: AuditAction, resource_id: str | None, outcome: Outcome = Outcome.ALLOWED
+    ) -> None:
+        record_event(
+            self._session,
+            self._principal,
+            action,
+            resource_type="call",
+            resource_id=resource_id,
+            outcome=outcome,
+            request=self._request,
+        )
+
+    def _may(self, permission: Permission) -> bool:
+        return isinstance(decide(get_role(self._principal.role), permission), Allowed)
+
+    def _call(self, call_id: str, action: AuditAction) -> Call:
+        call = self._session.execute(
+            select(Call).where(Call.id == call_id, Call.tenant_id == self._tenant_id)
+        ).scalar_one_or_none()
+        if call is None:
+            self._session.rollback()
+            self._audit(action, call_id[:64], Outcome.NOT_FOUND)
+            self._session.commit()
+            raise NotFound("no such call")
+        return call
+
+    def _encrypt(self, call_id: str, column: str, value: str | None) -> bytes | None:
+        if value is None:
+            return None
+        return self._keyring.encrypt_field(
+            self._tenant_id, value, field_ad(self._tenant_id, call_id, column)
+        )
+
+    def _decrypt(self, call: Call, column: str) -> str | None:
+        ciphertext: bytes | None = getattr(call, f"{column}_enc")
+        if ciphertext is None:
+            return None
+        return self._keyring.decrypt_field(
+            self._tenant_id, ciphertext, field_ad(self._tenant_id, call.id, column)
+        )
+
+    # -- calls -----------------------------------------------------------------
+
+    def create(self, data: CallCreate) -> str:
+        caller = to_e164(data.caller_number, "caller_number")
+        call = Call(
+            tenant_id=self._tenant_id,
+            caller_number_index=self._keyring.blind_index(self._tenant_id, caller),
+            called_number=to_e164(data.called_number, "called_number"),
+            tracking_number=to_e164(data.tracking_number, "tracking_number"),
+            started_at=data.started_at,
+            ended_at=data.ended_at,
+            direction=data.direction.value,
+            agent=data.agent,
+            campaign=data.campaign,
+            disposition=data.disposition,
+        )
+        call.id = new_id()
+        call.caller_number_enc = self._encrypt(call.id, "caller_number", caller) or b""
+        call.caller_name_enc = self._encrypt(call.id, "caller_name", data.caller_name)
+        call.notes_enc = self._encrypt(call.id, "notes", data.notes)
+        self._session.add(call)
+        self._audit(AuditAction.CALL_CREATE, call.id)
+        self._session.commit()
+        return call.id
+
+    def get(self, call_id: str) -> CallOut:
+        call = self._call(call_id, AuditAction.CALL_READ)
+        view = self._view(call, self._objects([call.id]).get(call.id, {}))
+        self._audit(AuditAction.CALL_READ, call.id)
+        self._session.commit()
+        return view
+
+    def search(self, filters: SearchFilters) -> CallPage:
+        limit = min(max(filters.limit, 1), MAX_PAGE_SIZE)
+        stmt = self._search_statement(filters).limit(limit + 1)
+        calls = list(self._session.execute(stmt).scalars())
+        page, more = calls[:limit], len(calls) > limit
+        objects = self._objects([c.id for c in page])
+        items = [self._view(c, objects.get(c.id, {})) for c in page]
+        self._audit(AuditAction.CALL_SEARCH, None)
+        self._session.commit()
+        return CallPage(items=items, next_cursor=_encode_cursor(page[-1]) if more else None)
+
+    def _search_statement(self, filters: SearchFilters) -> Select[Call]:
+        stmt = select(Call).where(Call.tenant_id == self._tenant_id)
+        if filters.caller_number is not None:
+            caller = to_e164(filters.caller_number, "caller_number")
+            index = self._keyring.blind_index(self._tenant_id, caller)
+            stmt = stmt.where(Call.caller_number_index == index)
+        if filters.tracking_number is not None:
+            tracking = to_e164(filters.tracking_number, "tracking_number")
+            stmt = stmt.where(Call.tracking_number == tracking)
+        if filters.since is not None:
+            stmt = stmt.where(Call.started_at >= filters.since)
+        if filters.until is not None:
+            stmt = stmt.where(Call.started_at < filters.until)
+        if filters.cursor is not None:
+            started_at, call_id = _decode_cursor(filters.cursor)
+            stmt = stmt.where(
+                or_(
+                    Call.started_at < started_at,
+                    and_(Call.started_at == started_at, Call.id < call_id),
+                )
+            )
+        return stmt.order_by(Call.started_at.desc(), Call.id.desc())
+
+    def _objects(self, call_ids: list[str]) -> dict[str, dict[str, StoredObject]]:
+        found: dict[str, dict[str, StoredObject]] = {}
+        if not call_ids:
+            return found
+        rows = self._session.execute(
+            select(StoredObject).where(
+                StoredObject.tenant_id == self._tenant_id, StoredObject.call_id.in_(call_ids)
+            )
+        ).scalars()
+        for row in rows:
+            found.setdefault(row.call_id, {})[row.kind] = row
+        return found
+
+    def _view(self, call: Call, objects: dict[str, StoredObject]) -> CallOut:
+        """The call as this principal may see it (minimum necessary)."""
+        caller = self._decrypt(call, "caller_number") or ""
+        phi = self._may(Permission.CALL_READ_PHI)
+        return CallOut(
+            id=call.id,
+            caller_number=caller if phi else mask(caller),
+            caller_name=self._decrypt(call, "caller_name") if phi else None,
+            notes=self._decrypt(call, "notes") if phi else None,
+            called_number=call.called_number,
+            tracking_number=call.tracking_number,
+            started_at=call.started_at,
+            ended_at=call.ended_at,
+            direction=call.direction,  # type: ignore[arg-type]  # validated on the way in
+            agent=call.agent,
+            campaign=call.campaign,
+            disposition=call.disposition,
+            created_at=call.created_at,
+            recording=_info(objects.get(RECORDING)),
+            transcript=_info(objects.get(TRANSCRIPT)),
+        )
+
+    # -- recordings and transcripts -------------------------------------------
+
+    def check_call(self, call_id: str, action: AuditAction) -> None:
+        """NotFound (audited) unless the call exists in this tenant; ends the read
+        transaction so a long upload holds no database snapshot."""
+        self._call(call_id, action)
+        self._session.rollback()
+
+    def open_object(self, call_id: str, kind: str, action: AuditAction) -> OpenedObject:
+        """Audit the read, commit, then hand back a verified-on-read decryptor."""
+        call = self._call(call_id, action)
+        stored = self._objects([call.id]).get(call.id, {}).get(kind)
+        if stored is None:
+            self._session.rollback()
+            self._audit(action, call.id, Outcome.NOT_FOUND)
+            self._session.commit()
+            raise NotFound(f"the call has no {kind}")
+        data_key = self._session.get_one(DataKey, stored.data_key_id)
+        dek = self._keyring.unwrap_data_key(data_key)
+        self._audit(action, call.id)
+        self._session.commit()
+        blob = SegmentedBlob(
+            dek.dek,
+            associated_data=blob_associated_data(self._tenant_id, stored.id),
+            ciphertext_size=self._blobs.size(stored.blob_key),
+            read=lambda start, end: self._blobs.read(stored.blob_key, start, end),
+        )
+        return OpenedObject(media_type=stored.media_type, blob=blob)
+
+    def replace_object(self, stored: StoredObject, data_key: DataKey, action: AuditAction) -> None:
+        """Make a durably stored blob visible as the call's ``kind``; an older object of
+        the same kind is crypto-shredded in the same transaction."""
+        old = self._objects([stored.call_id]).get(stored.call_id, {}).get(stored.kind)
+        if old is not None:
+            self._shred_rows(old)
+        self._session.add(data_key)
+        self._session.flush()  # no relationship() between them, so order the inserts here
+        self._session.add(stored)
+        self._audit(action, stored.call_id)
+        self._session.commit()
+        if old is not None:
+            self._blobs.delete(old.blob_key)
+
+    def shred_object(self, call_id: str, kind: str) -> None:
+        """Crypto-shred a call's object: its DEK is destroyed, then its blob deleted."""
+        call = self._call(call_id, AuditAction.CALL_READ)
+        stored = self._objects([call.id]).get(call.id, {}).get(kind)
+        if stored is None:
+            raise NotFound(f"the call has no {kind}")
+        self._shred_rows(stored)
+        self._session.commit()
+        self._blobs.delete(stored.blob_key)
+
+    def _shred_rows(self, stored: StoredObject) -> None:
+        data_key = self._session.get_one(DataKey, stored.data_key_id)
+        self._keyring.shred_data_key(data_key)
+        self._session.delete(stored)
+        self._session.flush()
+
+
+def _info(stored: StoredObject | None) -> ObjectInfo | None:
+    if stored is None:
+        return None
+    return ObjectInfo(
+        media_type=stored.media_type, size=stored.plaintext_size, created_at=stored.created_at
+    )
+
+
+def _encode_cursor(call: Call) -> str:
+    raw = f"{call.started_at.isoformat()}|{call.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        started, call_id = raw.split("|", 1)
+        return datetime.fromisoformat(started), call_id
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidInput("cursor is not one this server issued") from None

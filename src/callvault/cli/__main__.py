@@ -1,0 +1,3 @@
+from callvault.cli.main import app
+
+app()

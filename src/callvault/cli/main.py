@@ -1,0 +1,214 @@
+"""The ``callvault`` command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from callvault.errors import CallVaultError
+from callvault.settings import Settings, load_settings
+
+app = typer.Typer(
+    help="CallVault: a HIPAA-grade call recording vault.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,  # tracebacks show locals, and locals may hold PHI
+)
+tenant_app = typer.Typer(help="Manage tenants.", no_args_is_help=True)
+token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
+keys_app = typer.Typer(help="Manage encryption keys.", no_args_is_help=True)
+app.add_typer(tenant_app, name="tenant")
+app.add_typer(token_app, name="token")
+app.add_typer(keys_app, name="keys")
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Data directory [env: CALLVAULT_DATA_DIR]", show_default=False),
+]
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url", help="PostgreSQL URL [env: CALLVAULT_DATABASE_URL]", show_default=False
+    ),
+]
+TenantName = Annotated[str, typer.Option("--tenant", help="Tenant name")]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def settings_from(data_dir: Path | None, database_url: str | None) -> Settings:
+    try:
+        return load_settings(data_dir, database_url)
+    except CallVaultError as exc:
+        fail(exc.detail)
+
+
+def require_initialised(settings: Settings) -> None:
+    if not settings.root_key_path.exists():
+        fail(f"{settings.data_dir} is not initialised: run `callvault init` first")
+
+
+@app.command()
+def init(tenant: TenantName, data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
+    """Create the data directory, root key, database schema and a first tenant."""
+    from callvault.instance import initialise
+
+    settings = settings_from(data_dir, database_url)
+    try:
+        result = initialise(settings, tenant)
+    except CallVaultError as exc:
+        fail(exc.detail)
+    key = "created" if result.created_root_key else "kept existing"
+    made = "created" if result.created_tenant else "already present"
+    typer.echo(f"data directory: {settings.data_dir}")
+    typer.echo(f"root key: {key} ({settings.root_key_path})")
+    typer.echo(f"tenant {tenant}: {made}")
+
+
+@tenant_app.command("create")
+def tenant_create(
+    tenant: TenantName, data_dir: DataDir = None, database_url: DatabaseUrl = None
+) -> None:
+    """Add a tenant to an initialised data directory."""
+    from callvault.instance import add_tenant, migrate
+
+    settings = settings_from(data_dir, database_url)
+    require_initialised(settings)
+    try:
+        migrate(settings)
+        add_tenant(settings, tenant)
+    except CallVaultError as exc:
+        fail(exc.detail)
+    typer.echo(f"tenant {tenant}: created")
+
+
+@token_app.command("create")
+def token_create(
+    tenant: TenantName,
+    role: Annotated[str, typer.Option("--role", help="Role the token carries")] = "integration",
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Print a new API token on stdout (and nothing else). It is shown only once."""
+    from callvault.identity.tokens import create_token
+    from callvault.instance import open_keyring
+    from callvault.tenants.service import get_tenant
+
+    settings = settings_from(data_dir, database_url)
+    require_initialised(settings)
+    try:
+        with open_keyring(settings) as (session, _):
+            token = create_token(session, get_tenant(session, tenant).id, role)
+            session.commit()
+    except CallVaultError as exc:
+        fail(exc.detail)
+    sys.stdout.write(token + "\n")
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    tenant: TenantName, data_dir: DataDir = None, database_url: DatabaseUrl = None
+) -> None:
+    """Add a tenant key version and rewrap every data key and encrypted field to it."""
+    from callvault.calls.service import CALL_FIELDS
+    from callvault.crypto.rotation import rewrap_tenant, rotate_tenant_key
+    from callvault.instance import open_keyring
+    from callvault.tenants.service import get_tenant
+
+    settings = settings_from(data_dir, database_url)
+    require_initialised(settings)
+    try:
+        with open_keyring(settings) as (session, keyring):
+            tenant_id = get_tenant(session, tenant).id
+            version = rotate_tenant_key(session, keyring, tenant_id)
+            report = rewrap_tenant(session, keyring, tenant_id, [CALL_FIELDS])
+    except CallVaultError as exc:
+        fail(exc.detail)
+    typer.echo(
+        f"tenant {tenant}: key version {version}; rewrapped {report.data_keys} data keys"
+        f" and {report.fields} fields"
+    )
+
+
+@app.command()
+def serve(
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    host: Annotated[str, typer.Option(help="Address to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to bind")] = 8443,
+    certfile: Annotated[Path | None, typer.Option(help="TLS certificate (PEM)")] = None,
+    keyfile: Annotated[Path | None, typer.Option(help="TLS private key (PEM)")] = None,
+    insecure_http: Annotated[
+        bool, typer.Option("--insecure-http", help="Plain HTTP, loopback only")
+    ] = False,
+) -> None:
+    """Serve the API over HTTPS (a self-signed certificate is made if none is given)."""
+    from callvault.instance import migrate
+    from callvault.web.app import create_app
+    from callvault.web.server import ServeInfo
+    from callvault.web.server import serve as run_server
+
+    settings = settings_from(data_dir, database_url)
+    require_initialised(settings)
+
+    def announce(info: ServeInfo) -> None:
+        typer.echo(f"CallVault is serving at {info.url}  (API docs: {info.url}docs)")
+        if info.fingerprint:
+            typer.echo(f"TLS certificate SHA-256 fingerprint: {info.fingerprint}")
+
+    try:
+        migrate(settings)
+        run_server(
+            create_app(settings),
+            host=host,
+            port=port,
+            tls_dir=settings.tls_dir,
+            certfile=certfile,
+            keyfile=keyfile,
+            insecure_http=insecure_http,
+            on_ready=announce,
+        )
+    except CallVaultError as exc:
+        fail(exc.detail)
+
+
+@app.command()
+def demo(
+    data_dir: Annotated[Path, typer.Option("--data-dir")] = Path("callvault-demo-data"),
+    host: Annotated[str, typer.Option(help="Address to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to bind")] = 8443,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Set up only")] = False,
+) -> None:
+    """Initialise a demo vault, ingest the bundled synthetic calls, and serve it."""
+    from callvault.demo.seed import seed_demo
+
+    settings = settings_from(data_dir, None)
+    try:
+        summary = seed_demo(settings)
+    except CallVaultError as exc:
+        fail(exc.detail)
+    typer.echo(f"demo data directory: {settings.data_dir}")
+    typer.echo(f"ingested {summary.calls} synthetic calls ({summary.recordings} recordings)")
+    typer.echo(f"read-only demo token (role supervisor): {summary.token}")
+    typer.echo(
+        f"try:  curl -k -H 'Authorization: Bearer <token>' https://{host}:{port}/api/v1/calls"
+    )
+    if not no_serve:
+        serve(
+            data_dir=data_dir,
+            database_url=None,
+            host=host,
+            port=port,
+            certfile=None,
+            keyfile=None,
+            insecure_http=False,
+        )
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

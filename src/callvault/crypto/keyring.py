@@ -1,0 +1,184 @@
+"""Tenant keys, data keys and field encryption.
+
+Hierarchy: root key (a ``RootKeyProvider``) wraps versioned tenant keys; a tenant key
+version wraps one DEK per object and (through a derived subkey) encrypts PHI columns.
+Every ciphertext names the tenant key version that made it, so rotation only adds a
+version and ``rewrap`` moves old ciphertexts forward without exposing them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from callvault.crypto import aead
+from callvault.crypto.errors import KeyUnavailable
+from callvault.crypto.keyprovider import RootKeyProvider
+from callvault.crypto.models import DataKey, TenantKey
+from callvault.db.base import new_id, utcnow
+from callvault.tenants.models import Tenant
+
+_DEK_WRAP = "dek-wrap"
+_FIELD = "field"
+
+
+def _tenant_key_ad(tenant_id: str, version: int) -> bytes:
+    return f"callvault/tenant-key/v1|{tenant_id}|{version}".encode()
+
+
+def _index_key_ad(tenant_id: str) -> bytes:
+    return f"callvault/index-key/v1|{tenant_id}".encode()
+
+
+def _dek_ad(tenant_id: str, object_id: str, purpose: str) -> bytes:
+    return f"callvault/dek/v1|{tenant_id}|{object_id}|{purpose}".encode()
+
+
+@dataclass(frozen=True)
+class UnwrappedDataKey:
+    id: str
+    dek: bytes
+
+    def __repr__(self) -> str:
+        return f"UnwrappedDataKey(id={self.id!r})"
+
+
+class Keyring:
+    """Key operations for one database session. Unwrapped keys are cached only for
+    the life of this object (one request or one job)."""
+
+    def __init__(self, session: Session, root: RootKeyProvider) -> None:
+        self._session = session
+        self._root = root
+        self._tenant_keys: dict[tuple[str, int], bytes] = {}
+        self._current: dict[str, int] = {}
+        self._index_keys: dict[str, bytes] = {}
+
+    # -- tenant keys -------------------------------------------------------------
+
+    def new_index_key(self, tenant_id: str) -> bytes:
+        """A fresh wrapped blind-index key for a tenant being created."""
+        return self._root.wrap(aead.generate_key(), _index_key_ad(tenant_id))
+
+    def add_tenant_key_version(self, tenant_id: str) -> int:
+        """Create the next tenant key version (version 1 for a new tenant)."""
+        version = self._max_version(tenant_id) + 1
+        key = aead.generate_key()
+        self._session.add(
+            TenantKey(
+                tenant_id=tenant_id,
+                version=version,
+                root_key_id=self._root.key_id,
+                wrapped_key=self._root.wrap(key, _tenant_key_ad(tenant_id, version)),
+            )
+        )
+        self._session.flush()
+        self._tenant_keys[(tenant_id, version)] = key
+        self._current[tenant_id] = version
+        return version
+
+    def current_version(self, tenant_id: str) -> int:
+        if tenant_id not in self._current:
+            version = self._max_version(tenant_id)
+            if version == 0:
+                raise KeyUnavailable("the tenant has no key")
+            self._current[tenant_id] = version
+        return self._current[tenant_id]
+
+    def _max_version(self, tenant_id: str) -> int:
+        stmt = select(func.max(TenantKey.version)).where(TenantKey.tenant_id == tenant_id)
+        return self._session.execute(stmt).scalar() or 0
+
+    def tenant_key(self, tenant_id: str, version: int) -> bytes:
+        cached = self._tenant_keys.get((tenant_id, version))
+        if cached is not None:
+            return cached
+        row = self._session.execute(
+            select(TenantKey).where(TenantKey.tenant_id == tenant_id, TenantKey.version == version)
+        ).scalar_one_or_none()
+        if row is None:
+            raise KeyError(version)
+        key = self._root.unwrap(row.wrapped_key, _tenant_key_ad(tenant_id, version))
+        self._tenant_keys[(tenant_id, version)] = key
+        return key
+
+    def _subkey(self, tenant_id: str, version: int, purpose: str) -> bytes:
+        return aead.derive_subkey(self.tenant_key(tenant_id, version), purpose)
+
+    # -- data keys (one per object) ---------------------------------------------
+
+    def new_data_key(
+        self, tenant_id: str, object_id: str, purpose: str
+    ) -> tuple[DataKey, UnwrappedDataKey]:
+        """A fresh DEK for one object and its wrapped row. The row is not added to the
+        session: an upload adds it only once its blob is durably stored."""
+        version = self.current_version(tenant_id)
+        dek = aead.generate_key()
+        row = DataKey(
+            id=new_id(),
+            tenant_id=tenant_id,
+            object_id=object_id,
+            purpose=purpose,
+            key_version=version,
+            wrapped_dek=self._wrap_dek(tenant_id, version, object_id, purpose, dek),
+        )
+        return row, UnwrappedDataKey(id=row.id, dek=dek)
+
+    def _wrap_dek(
+        self, tenant_id: str, version: int, object_id: str, purpose: str, dek: bytes
+    ) -> bytes:
+        wrap_key = self._subkey(tenant_id, version, _DEK_WRAP)
+        return aead.seal_versioned(wrap_key, version, dek, _dek_ad(tenant_id, object_id, purpose))
+
+    def unwrap_data_key(self, row: DataKey) -> UnwrappedDataKey:
+        if row.wrapped_dek is None:
+            raise KeyUnavailable("the object's key was destroyed")
+        dek = aead.open_versioned(
+            lambda v: self._subkey(row.tenant_id, v, _DEK_WRAP),
+            row.wrapped_dek,
+            _dek_ad(row.tenant_id, row.object_id, row.purpose),
+        )
+        return UnwrappedDataKey(id=row.id, dek=dek)
+
+    def shred_data_key(self, row: DataKey) -> None:
+        """Crypto-shred: destroy the wrapped DEK. The caller commits and deletes the blob."""
+        row.wrapped_dek = None
+        row.destroyed_at = utcnow()
+
+    def rewrap_data_key(self, row: DataKey) -> bool:
+        """Move one DEK to the current tenant key version; False if nothing to do."""
+        current = self.current_version(row.tenant_id)
+        if row.wrapped_dek is None or row.key_version == current:
+            return False
+        dek = self.unwrap_data_key(row).dek
+        row.wrapped_dek = self._wrap_dek(row.tenant_id, current, row.object_id, row.purpose, dek)
+        row.key_version = current
+        return True
+
+    # -- fields and blind indexes -----------------------------------------------
+
+    def encrypt_field(self, tenant_id: str, value: str, associated_data: bytes) -> bytes:
+        version = self.current_version(tenant_id)
+        key = self._subkey(tenant_id, version, _FIELD)
+        return aead.seal_versioned(key, version, value.encode("utf-8"), associated_data)
+
+    def decrypt_field(self, tenant_id: str, ciphertext: bytes, associated_data: bytes) -> str:
+        plaintext = aead.open_versioned(
+            lambda v: self._subkey(tenant_id, v, _FIELD), ciphertext, associated_data
+        )
+        return plaintext.decode("utf-8")
+
+    def field_is_current(self, tenant_id: str, ciphertext: bytes) -> bool:
+        return aead.versioned_key_version(ciphertext) == self.current_version(tenant_id)
+
+    def blind_index(self, tenant_id: str, value: str) -> str:
+        if tenant_id not in self._index_keys:
+            tenant = self._session.get(Tenant, tenant_id)
+            if tenant is None:
+                raise KeyUnavailable("unknown tenant")
+            self._index_keys[tenant_id] = self._root.unwrap(
+                tenant.wrapped_index_key, _index_key_ad(tenant_id)
+            )
+        return aead.blind_index(self._index_keys[tenant_id], value)

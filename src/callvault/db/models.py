@@ -1,0 +1,19 @@
+"""Imports every capability's models so ``Base.metadata`` knows the whole schema."""
+
+from callvault.audit.models import AuditEvent
+from callvault.calls.models import Call, StoredObject
+from callvault.crypto.models import DataKey, TenantKey
+from callvault.db.base import Base
+from callvault.identity.models import ApiToken
+from callvault.tenants.models import Tenant
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "Call",
+    "DataKey",
+    "StoredObject",
+    "Tenant",
+    "TenantKey",
+]

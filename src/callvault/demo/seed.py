@@ -1,0 +1,109 @@
+"""The demo: a data directory with a tenant and a few synthetic calls with recordings.
+
+Everything here is synthetic (555-01xx numbers, invented names, sine-tone audio).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import math
+import struct
+import wave
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import func, select
+
+from callvault.audit.service import AuditAction, RequestInfo
+from callvault.blobs.factory import create_blob_store
+from callvault.calls.models import Call
+from callvault.calls.schemas import CallCreate, Direction
+from callvault.calls.service import RECORDING, CallService
+from callvault.calls.uploads import ObjectTarget, store_object
+from callvault.identity.tokens import Principal, create_token
+from callvault.instance import initialise, open_keyring
+from callvault.settings import Settings
+from callvault.tenants.service import get_tenant
+
+DEMO_TENANT = "demo"
+SAMPLE_RATE = 8000
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    calls: int
+    recordings: int
+    token: str
+
+
+def tone_wav(seconds: float, frequency: float, sample_rate: int = SAMPLE_RATE) -> bytes:
+    """A mono 16-bit PCM WAV of a quiet sine tone."""
+    frames = int(seconds * sample_rate)
+    samples = (
+        int(8000 * math.sin(2 * math.pi * frequency * n / sample_rate)) for n in range(frames)
+    )
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(sample_rate)
+        out.writeframes(b"".join(struct.pack("<h", s) for s in samples))
+    return buffer.getvalue()
+
+
+def demo_calls() -> list[dict[str, Any]]:
+    text = resources.files("callvault.demo").joinpath("calls.json").read_text("utf-8")
+    calls: list[dict[str, Any]] = json.loads(text)
+    return calls
+
+
+def seed_demo(settings: Settings) -> DemoSummary:
+    initialise(settings, DEMO_TENANT)
+    blobs = create_blob_store(settings)
+    with open_keyring(settings) as (session, keyring):
+        tenant_id = get_tenant(session, DEMO_TENANT).id
+        existing = session.execute(
+            select(func.count()).select_from(Call).where(Call.tenant_id == tenant_id)
+        ).scalar_one()
+        token = create_token(session, tenant_id, "supervisor")
+        session.commit()
+        if existing:
+            return DemoSummary(calls=existing, recordings=0, token=token)
+        principal = Principal(tenant_id, "system", "demo-seed", "integration")
+        service = CallService(session, keyring, blobs, principal, RequestInfo())
+        base = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
+        for spec in demo_calls():
+            call_id = service.create(_call_create(spec, base))
+            target = ObjectTarget(
+                tenant_id,
+                call_id,
+                RECORDING,
+                "audio/wav",
+                settings.max_recording_bytes,
+                AuditAction.RECORDING_UPLOAD,
+            )
+            audio = tone_wav(spec["seconds"], spec["tone_hz"])
+            asyncio.run(store_object(service, keyring, blobs, target, audio))
+        count = len(demo_calls())
+    return DemoSummary(calls=count, recordings=count, token=token)
+
+
+def _call_create(spec: dict[str, Any], base: datetime) -> CallCreate:
+    started = base + timedelta(minutes=spec["minute_offset"])
+    return CallCreate(
+        caller_number=spec["caller_number"],
+        called_number=spec["called_number"],
+        tracking_number=spec["tracking_number"],
+        started_at=started,
+        ended_at=started + timedelta(seconds=spec["seconds"]),
+        direction=Direction(spec["direction"]),
+        caller_name=spec["caller_name"],
+        agent=spec["agent"],
+        campaign=spec["campaign"],
+        disposition=spec["disposition"],
+        notes=spec["notes"],
+    )

@@ -1,0 +1,72 @@
+"""API tokens for service accounts: ``cvt_<id>_<secret>``, shown once, stored hashed.
+
+The secret has 256 bits of entropy, so a plain SHA-256 is a sufficient verifier
+(a slow password hash buys nothing against a random secret).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from callvault.authz.roles import get_role
+from callvault.db.base import new_id, utcnow
+from callvault.errors import InvalidInput
+from callvault.identity.models import ApiToken
+
+_TOKEN = re.compile(r"^cvt_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: an actor within one tenant, with one role."""
+
+    tenant_id: str
+    actor_type: str
+    actor_id: str
+    role: str
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("ascii")).hexdigest()
+
+
+def create_token(
+    session: Session, tenant_id: str, role: str, expires_at: datetime | None = None
+) -> str:
+    if get_role(role) is None:
+        raise InvalidInput("unknown role")
+    token_id = new_id()
+    secret = secrets.token_urlsafe(32)
+    session.add(
+        ApiToken(
+            id=token_id,
+            tenant_id=tenant_id,
+            role=role,
+            secret_hash=_hash(secret),
+            expires_at=expires_at,
+        )
+    )
+    return f"cvt_{token_id}_{secret}"
+
+
+def authenticate_token(session: Session, presented: str) -> Principal | None:
+    """The principal for a valid, unexpired, unrevoked token, else None."""
+    match = _TOKEN.fullmatch(presented)
+    if match is None:
+        return None
+    token_id, secret = match.groups()
+    row = session.get(ApiToken, token_id)
+    if row is None or not hmac.compare_digest(row.secret_hash, _hash(secret)):
+        return None
+    now = utcnow()
+    if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
+        return None
+    row.last_used_at = now
+    return Principal(tenant_id=row.tenant_id, actor_type="token", actor_id=row.id, role=row.role)

@@ -1,0 +1,71 @@
+"""A CallVault instance on disk: data directory, root key, database schema, tenants.
+
+``initialise`` is idempotent: running ``callvault init`` again never replaces the
+root key, never drops data, and only adds what is missing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from callvault.crypto.keyprovider import LocalKeyFileProvider
+from callvault.crypto.keyring import Keyring
+from callvault.db.base import create_db_engine, create_session_factory
+from callvault.db.migrate import upgrade
+from callvault.settings import Settings
+from callvault.tenants.models import Tenant
+from callvault.tenants.service import create_tenant, find_tenant, validate_tenant_name
+
+
+@dataclass(frozen=True)
+class InitResult:
+    created_root_key: bool
+    created_tenant: bool
+
+
+def ensure_data_dir(settings: Settings) -> None:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(settings.data_dir, 0o700)
+
+
+@contextmanager
+def open_keyring(settings: Settings) -> Iterator[tuple[Session, Keyring]]:
+    engine = create_db_engine(settings.database_url)
+    try:
+        with create_session_factory(engine)() as session:
+            yield session, Keyring(session, LocalKeyFileProvider(settings.root_key_path))
+    finally:
+        engine.dispose()
+
+
+def migrate(settings: Settings) -> None:
+    engine = create_db_engine(settings.database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def initialise(settings: Settings, tenant_name: str) -> InitResult:
+    validate_tenant_name(tenant_name)
+    ensure_data_dir(settings)
+    created_key = LocalKeyFileProvider.create(settings.root_key_path)
+    migrate(settings)
+    with open_keyring(settings) as (session, keyring):
+        if find_tenant(session, tenant_name) is not None:
+            return InitResult(created_root_key=created_key, created_tenant=False)
+        create_tenant(session, keyring, tenant_name)
+        session.commit()
+    return InitResult(created_root_key=created_key, created_tenant=True)
+
+
+def add_tenant(settings: Settings, tenant_name: str) -> Tenant:
+    with open_keyring(settings) as (session, keyring):
+        tenant = create_tenant(session, keyring, tenant_name)
+        session.commit()
+        return tenant

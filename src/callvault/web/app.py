@@ -1,0 +1,106 @@
+"""``create_app(settings)``: the ASGI application, with no globals made at import."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from callvault import __version__
+from callvault.blobs.factory import create_blob_store
+from callvault.blobs.interface import BlobStore
+from callvault.calls.api import router as calls_router
+from callvault.crypto.keyprovider import LocalKeyFileProvider, RootKeyProvider
+from callvault.db.base import create_db_engine, create_session_factory
+from callvault.settings import Settings
+from callvault.web.context import AppResources
+from callvault.web.problems import install_problem_handlers
+
+log = logging.getLogger("callvault.web")
+
+PUBLIC_PATHS = frozenset({"/healthz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+
+
+def create_app(
+    settings: Settings,
+    *,
+    root_key: RootKeyProvider | None = None,
+    blobs: BlobStore | None = None,
+) -> FastAPI:
+    engine = create_db_engine(settings.database_url)
+    resources = AppResources(
+        settings=settings,
+        engine=engine,
+        sessions=create_session_factory(engine),
+        root_key=root_key or LocalKeyFileProvider(settings.root_key_path),
+        blobs=blobs or create_blob_store(settings),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="CallVault",
+        version=__version__,
+        lifespan=lifespan,
+        summary="HIPAA-grade call tracking and call recording vault",
+    )
+    app.state.resources = resources
+    install_problem_handlers(app)
+    app.add_middleware(RequestLogMiddleware)
+    app.include_router(calls_router)
+    app.get("/healthz", include_in_schema=False)(_healthz)
+    return app
+
+
+async def _healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+class RequestLogMiddleware:
+    """Gives each request an id and logs one JSON-friendly line per request.
+
+    Logs the route template, never the raw URL: query strings may carry phone numbers.
+    Pure ASGI so that streaming uploads and downloads pass through untouched."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            route = scope.get("route")
+            log.info(
+                "request",
+                extra={
+                    "request_id": request_id,
+                    "method": scope.get("method"),
+                    "route": getattr(route, "path", "?"),
+                    "status": status,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )

@@ -1,0 +1,104 @@
+"""RFC 9457 problem details: the one place where errors become HTTP responses.
+
+Validation errors name the field and the rule, never the value sent: a value in a
+caller-number field is PHI.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from callvault.errors import CallVaultError, InvalidInput, RangeNotSatisfiable
+
+log = logging.getLogger("callvault.web")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str | None = None, **extra: Any) -> JSONResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail and detail != title:
+        body["detail"] = detail
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def validation_errors(errors: Any) -> list[dict[str, str]]:
+    """Field locations and messages only; pydantic's ``input`` and ``ctx`` are dropped."""
+    return [
+        {"field": ".".join(str(p) for p in err.get("loc", ())), "message": str(err.get("msg", ""))}
+        for err in errors
+    ]
+
+
+def invalid_body(exc: ValidationError) -> InvalidInput:
+    error = InvalidInput("the request body does not match the schema")
+    error.errors = validation_errors(exc.errors(include_input=False))  # type: ignore[attr-defined]
+    return error
+
+
+async def _callvault_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, CallVaultError)
+    extra: dict[str, Any] = {}
+    errors = getattr(exc, "errors", None)
+    if errors:
+        extra["errors"] = errors
+    response = problem(exc.status, exc.title, exc.detail, **extra)
+    if isinstance(exc, RangeNotSatisfiable):
+        response.headers["Content-Range"] = f"bytes */{exc.size}"
+    if exc.status == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    if exc.status >= 500:
+        log.error("request failed", extra={"error": type(exc).__name__, "path": _route(request)})
+    return response
+
+
+async def _request_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return problem(
+        422,
+        "Invalid input",
+        "the request parameters are not valid",
+        errors=validation_errors(exc.errors()),
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    titles = {404: "Not found", 405: "Method not allowed"}
+    response = problem(exc.status_code, titles.get(exc.status_code, "Request refused"))
+    for name, value in (exc.headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    log.error("database error", extra={"error": type(exc).__name__, "path": _route(request)})
+    return problem(503, "Service unavailable", "the database is unavailable")
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    # The exception text may hold anything (even PHI from a driver): log its type only.
+    log.error("unexpected error", extra={"error": type(exc).__name__, "path": _route(request)})
+    return problem(500, "Internal error")
+
+
+def _route(request: Request) -> str:
+    route = request.scope.get("route")
+    return getattr(route, "path", "?")
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(CallVaultError, _callvault_error)
+    app.add_exception_handler(RequestValidationError, _request_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(SQLAlchemyError, _database_error)
+    app.add_exception_handler(Exception, _unexpected_error)

@@ -1,0 +1,148 @@
+"""Against a real `callvault serve` process: an acknowledged upload survives kill -9,
+and an upload cut off midway leaves no row and no blob."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from callvault.calls.models import StoredObject
+from callvault.identity.tokens import create_token
+from callvault.instance import initialise, open_keyring
+from callvault.settings import Settings, load_settings
+from callvault.tenants.service import get_tenant
+from tests.calls.factories import call_payload, wav_bytes
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class Server:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "callvault.cli",
+            "serve",
+            "--data-dir",
+            str(self.settings.data_dir),
+            "--database-url",
+            self.settings.database_url,
+            "--port",
+            str(self.port),
+            "--insecure-http",
+        ]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def kill9(self) -> None:
+        assert self.process is not None
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+@pytest.fixture
+def served(tmp_path: Path, database_url: str) -> Iterator[tuple[Server, dict[str, str]]]:
+    settings = load_settings(tmp_path / "data", database_url, environ={})
+    initialise(settings, "clinic-a")
+    with open_keyring(settings) as (session, _):
+        token = create_token(session, get_tenant(session, "clinic-a").id, "supervisor")
+        ingest = create_token(session, get_tenant(session, "clinic-a").id, "integration")
+        session.commit()
+    server = Server(settings)
+    server.start()
+    headers = {"read": f"Bearer {token}", "ingest": f"Bearer {ingest}"}
+    try:
+        yield server, headers
+    finally:
+        server.stop()
+
+
+def test_acknowledged_uploads_survive_kill_9(served: tuple[Server, dict[str, str]]) -> None:
+    server, tokens = served
+    ingest, read = {"Authorization": tokens["ingest"]}, {"Authorization": tokens["read"]}
+    uploaded: dict[str, bytes] = {}
+    for frequency in (300, 500, 700):
+        audio = wav_bytes(seconds=2, frequency=frequency)
+        call_id = httpx.post(
+            f"{server.url}/api/v1/calls", json=call_payload(), headers=ingest
+        ).json()["id"]
+        response = httpx.put(
+            f"{server.url}/api/v1/calls/{call_id}/recording",
+            content=audio,
+            headers=ingest | {"Content-Type": "audio/wav"},
+        )
+        assert response.status_code == 204
+        uploaded[call_id] = audio
+
+    server.kill9()
+    server.start()
+
+    for call_id, audio in uploaded.items():
+        played = httpx.get(f"{server.url}/api/v1/calls/{call_id}/recording", headers=read)
+        assert played.status_code == 200 and played.content == audio
+
+
+def test_an_upload_cut_off_midway_leaves_nothing(served: tuple[Server, dict[str, str]]) -> None:
+    server, tokens = served
+    ingest = {"Authorization": tokens["ingest"]}
+    call_id = httpx.post(f"{server.url}/api/v1/calls", json=call_payload(), headers=ingest).json()[
+        "id"
+    ]
+    audio = wav_bytes(seconds=30)
+    request = (
+        f"PUT /api/v1/calls/{call_id}/recording HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Authorization: {tokens['ingest']}\r\nContent-Type: audio/wav\r\n"
+        f"Content-Length: {len(audio)}\r\n\r\n"
+    ).encode()
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(request + audio[: len(audio) // 2])
+        time.sleep(0.5)
+    time.sleep(0.5)
+
+    info = httpx.get(
+        f"{server.url}/api/v1/calls/{call_id}", headers={"Authorization": tokens["read"]}
+    ).json()
+    assert info["recording"] is None
+    with open_keyring(server.settings) as (session, _):
+        assert session.execute(select(func.count()).select_from(StoredObject)).scalar_one() == 0
+    blobs = server.settings.blob_dir
+    leftovers = [p for p in blobs.rglob("*") if p.is_file()] if blobs.exists() else []
+    assert leftovers == []
