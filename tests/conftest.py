@@ -40,6 +40,8 @@ if _TESTS_DIR not in sys.path:  # makes the helper importable under any --import
 
 import _postgres  # noqa: E402
 
+pytest_plugins = ["_s3"]
+
 BACKEND_ENV = "CALLVAULT_TEST_DATABASE"
 BACKENDS = ("sqlite", "postgresql")
 
