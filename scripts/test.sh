@@ -157,7 +157,12 @@ for backend in ${CALLVAULT_BACKENDS:-sqlite postgresql}; do
   t=$(now)
   log "pytest (CALLVAULT_TEST_DATABASE=$backend) $*"
   rc=0
-  CALLVAULT_TEST_DATABASE="$backend" python -m pytest -p no:cacheprovider "$@" || rc=$?
+  # A private basetemp: pytest prunes old pytest-N dirs under the shared one, and a
+  # concurrent run would delete the throwaway PostgreSQL's data directory under us.
+  basetemp="$(mktemp -d "${TMPDIR:-/tmp}/callvault-pytest-$backend.XXXXXX")"
+  CALLVAULT_TEST_DATABASE="$backend" python -m pytest -p no:cacheprovider \
+    --basetemp="$basetemp" "$@" || rc=$?
+  rm -rf "$basetemp"
   case $rc in
     0) status=PASS ;;
     5) if [[ $# -eq 0 ]]; then status="FAIL (no tests collected)"; else status="NO TESTS (filtered)"; fi ;;

@@ -9,10 +9,17 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, table
 
+from callvault.audit.service import RequestInfo
+from callvault.blobs.factory import create_blob_store
 from callvault.calls.models import StoredObject
+from callvault.calls.service import CALL_FIELDS, RECORDING, CallService
+from callvault.crypto.errors import KeyUnavailable
 from callvault.crypto.models import DataKey, TenantKey
+from callvault.crypto.rotation import rewrap_tenant, rotate_tenant_key
+from callvault.identity.tokens import Principal
 from callvault.instance import open_keyring
 from callvault.settings import Settings
+from callvault.tenants.service import get_tenant
 from tests.calls.conftest import TENANT_A, TokenFactory
 from tests.calls.factories import call_payload, wav_bytes
 
@@ -143,11 +150,6 @@ def test_a_shredded_recording_cannot_be_read_by_any_path(
     obj = stored(vault, call_id)
     kept_ciphertext = blob_path(vault, obj).read_bytes()  # as if a backup kept a copy
 
-    from callvault.audit.service import RequestInfo
-    from callvault.blobs.factory import create_blob_store
-    from callvault.calls.service import RECORDING, CallService
-    from callvault.identity.tokens import Principal
-
     with open_keyring(vault) as (session, keyring):
         tenant_id = obj.tenant_id
         principal = Principal(tenant_id, "system", "test", "supervisor")
@@ -161,11 +163,27 @@ def test_a_shredded_recording_cannot_be_read_by_any_path(
     with open_keyring(vault) as (session, keyring):
         data_key = session.get_one(DataKey, obj.data_key_id)
         assert data_key.wrapped_dek is None and data_key.destroyed_at is not None
-        from callvault.crypto.errors import KeyUnavailable
-
         with pytest.raises(KeyUnavailable):
             keyring.unwrap_data_key(data_key)
     assert kept_ciphertext  # the copy exists, but no key in the vault can open it
+
+
+@pytest.mark.sqlite_only
+def test_a_shredded_key_is_gone_from_the_database_files(
+    client: TestClient, auth: TokenFactory, vault: Settings
+) -> None:
+    call_id = ingest(client, auth, wav_bytes(seconds=1))
+    obj = stored(vault, call_id)
+    with open_keyring(vault) as (session, keyring):
+        wrapped = session.get_one(DataKey, obj.data_key_id).wrapped_dek
+        principal = Principal(obj.tenant_id, "system", "test", "supervisor")
+        service = CallService(session, keyring, create_blob_store(vault), principal, RequestInfo())
+        service.shred_object(call_id, RECORDING)
+    assert wrapped is not None
+
+    on_disk = b"".join(p.read_bytes() for p in vault.data_dir.glob("callvault.db*") if p.is_file())
+    assert wrapped not in on_disk
+    assert wrapped[-16:] not in on_disk  # not even its tag
 
 
 def test_rotation_keeps_old_data_readable_and_moves_keys_forward(
@@ -173,10 +191,6 @@ def test_rotation_keeps_old_data_readable_and_moves_keys_forward(
 ) -> None:
     audio = wav_bytes(seconds=1)
     call_id = ingest(client, auth, audio)
-    from callvault.calls.service import CALL_FIELDS
-    from callvault.crypto.rotation import rewrap_tenant, rotate_tenant_key
-    from callvault.tenants.service import get_tenant
-
     with open_keyring(vault) as (session, keyring):
         tenant_id = get_tenant(session, TENANT_A).id
         version = rotate_tenant_key(session, keyring, tenant_id)

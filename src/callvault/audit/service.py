@@ -19,6 +19,7 @@ class AuditAction(StrEnum):
     CALL_CREATE = "call:create"
     CALL_READ = "call:read"
     CALL_SEARCH = "call:search"
+    OBJECT_SHRED = "object:shred"
     RECORDING_PLAY = "recording:play"
     RECORDING_UPLOAD = "recording:upload"
     TRANSCRIPT_READ = "transcript:read"

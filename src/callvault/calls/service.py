@@ -28,7 +28,7 @@ from callvault.crypto.blobformat import SegmentedBlob, blob_associated_data
 from callvault.crypto.keyring import Keyring
 from callvault.crypto.models import DataKey
 from callvault.crypto.rotation import FieldSpec
-from callvault.db.base import new_id
+from callvault.db.base import new_id, purge_deleted_data
 from callvault.errors import InvalidInput, NotFound
 from callvault.identity.tokens import Principal
 
@@ -267,12 +267,14 @@ class CallService:
 
     def shred_object(self, call_id: str, kind: str) -> None:
         """Crypto-shred a call's object: its DEK is destroyed, then its blob deleted."""
-        call = self._call(call_id, AuditAction.CALL_READ)
+        call = self._call(call_id, AuditAction.OBJECT_SHRED)
         stored = self._objects([call.id]).get(call.id, {}).get(kind)
         if stored is None:
             raise NotFound(f"the call has no {kind}")
         self._shred_rows(stored)
+        self._audit(AuditAction.OBJECT_SHRED, call.id)
         self._session.commit()
+        purge_deleted_data(self._session.get_bind().engine)
         self._blobs.delete(stored.blob_key)
 
     def _shred_rows(self, stored: StoredObject) -> None:

@@ -149,12 +149,14 @@ def serve(
 ) -> None:
     """Serve the API over HTTPS (a self-signed certificate is made if none is given)."""
     from callvault.instance import migrate
+    from callvault.logs import configure_logging
     from callvault.web.app import create_app
     from callvault.web.server import ServeInfo
     from callvault.web.server import serve as run_server
 
     settings = settings_from(data_dir, database_url)
     require_initialised(settings)
+    configure_logging()
 
     def announce(info: ServeInfo) -> None:
         typer.echo(f"CallVault is serving at {info.url}  (API docs: {info.url}docs)")

@@ -93,3 +93,15 @@ def create_db_engine(url: str) -> Engine:
 
 def create_session_factory(engine: Engine) -> sessionmaker[Any]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def purge_deleted_data(engine: Engine) -> None:
+    """After a crypto-shred on SQLite: checkpoint and truncate the WAL so the destroyed
+    key's old page images are gone from disk too (``secure_delete`` zeroes the pages in
+    the main file). PostgreSQL keeps old row versions until VACUUM; see docs."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
