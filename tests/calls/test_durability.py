@@ -146,3 +146,33 @@ def test_an_upload_cut_off_midway_leaves_nothing(served: tuple[Server, dict[str,
     blobs = server.settings.blob_dir
     leftovers = [p for p in blobs.rglob("*") if p.is_file()] if blobs.exists() else []
     assert leftovers == []
+
+
+def test_a_slow_upload_does_not_block_other_requests(
+    served: tuple[Server, dict[str, str]],
+) -> None:
+    server, tokens = served
+    ingest = {"Authorization": tokens["ingest"]}
+    call_id = httpx.post(f"{server.url}/api/v1/calls", json=call_payload(), headers=ingest).json()[
+        "id"
+    ]
+    audio = wav_bytes(seconds=10)
+    request = (
+        f"PUT /api/v1/calls/{call_id}/recording HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Authorization: {tokens['ingest']}\r\nContent-Type: audio/wav\r\n"
+        f"Content-Length: {len(audio)}\r\n\r\n"
+    ).encode()
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(request + audio[:50_000])  # the upload is now under way, and stalls
+        time.sleep(0.3)
+        started = time.monotonic()
+        created = httpx.post(
+            f"{server.url}/api/v1/calls", json=call_payload(), headers=ingest, timeout=10
+        )
+        waited = time.monotonic() - started
+        sock.sendall(audio[50_000:])
+        reply = sock.recv(4096)
+
+    assert created.status_code == 201
+    assert waited < 2.0  # SQLite's busy timeout is 5 s: a held write lock would show
+    assert reply.startswith(b"HTTP/1.1 204")

@@ -101,7 +101,7 @@ async def put_recording(
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"the recording is over {limit} bytes")
     service = ctx.calls()
-    service.check_call(call_id, AuditAction.RECORDING_UPLOAD)
+    service.check_call(call_id, AuditAction.RECORDING_UPLOAD)  # a 404 before reading the body
     stream = request.stream()
     head = await read_head(stream, SNIFF_BYTES)
     media_type = sniff_audio(head)
@@ -115,7 +115,7 @@ async def put_recording(
         limit,
         AuditAction.RECORDING_UPLOAD,
     )
-    await store_object(service, ctx.keyring, ctx.blobs, target, head, stream)
+    await store_object(service, ctx.blobs, target, head, stream)
     return Response(status_code=204)
 
 
@@ -132,7 +132,6 @@ async def put_transcript(
     except ValidationError as exc:
         raise invalid_body(exc) from None
     service = ctx.calls()
-    service.check_call(call_id, AuditAction.TRANSCRIPT_UPLOAD)
     payload = transcript.model_dump_json(exclude_none=True).encode()
     target = ObjectTarget(
         ctx.principal.tenant_id,
@@ -142,7 +141,7 @@ async def put_transcript(
         len(payload),
         AuditAction.TRANSCRIPT_UPLOAD,
     )
-    await store_object(service, ctx.keyring, ctx.blobs, target, payload)
+    await store_object(service, ctx.blobs, target, payload)
     return Response(status_code=204)
 
 

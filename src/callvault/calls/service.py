@@ -25,7 +25,7 @@ from callvault.calls.models import Call, StoredObject
 from callvault.calls.phone import mask, to_e164
 from callvault.calls.schemas import CallCreate, CallOut, CallPage, ObjectInfo
 from callvault.crypto.blobformat import SegmentedBlob, blob_associated_data
-from callvault.crypto.keyring import Keyring
+from callvault.crypto.keyring import Keyring, UnwrappedDataKey
 from callvault.crypto.models import DataKey
 from callvault.crypto.rotation import FieldSpec
 from callvault.db.base import new_id, purge_deleted_data
@@ -225,10 +225,20 @@ class CallService:
     # -- recordings and transcripts -------------------------------------------
 
     def check_call(self, call_id: str, action: AuditAction) -> None:
-        """NotFound (audited) unless the call exists in this tenant; ends the read
-        transaction so a long upload holds no database snapshot."""
+        """NotFound (audited) unless the call exists in this tenant; ends the transaction."""
         self._call(call_id, action)
         self._session.rollback()
+
+    def new_object_key(
+        self, call_id: str, kind: str, action: AuditAction
+    ) -> tuple[DataKey, UnwrappedDataKey]:
+        """A fresh DEK for a new object of an existing call (NotFound, audited, if the
+        call is not in this tenant). The transaction ends here, so a long upload holds
+        no lock and no snapshot; the key row is added only by ``replace_object``."""
+        self._call(call_id, action)
+        keys = self._keyring.new_data_key(self._tenant_id, new_id(), kind)
+        self._session.rollback()
+        return keys
 
     def open_object(self, call_id: str, kind: str, action: AuditAction) -> OpenedObject:
         """Audit the read, commit, then hand back a verified-on-read decryptor."""

@@ -17,8 +17,6 @@ from callvault.blobs.interface import BlobStore
 from callvault.calls.models import StoredObject
 from callvault.calls.service import CallService
 from callvault.crypto.blobformat import BlobEncryptor, blob_associated_data
-from callvault.crypto.keyring import Keyring
-from callvault.db.base import new_id
 from callvault.errors import PayloadTooLarge
 
 WRITE_CHUNK = 1024 * 1024
@@ -46,17 +44,16 @@ async def read_head(stream: AsyncIterator[bytes], size: int) -> bytes:
 
 async def store_object(
     service: CallService,
-    keyring: Keyring,
     blobs: BlobStore,
     target: ObjectTarget,
     head: bytes,
     rest: AsyncIterator[bytes] | None = None,
 ) -> None:
     """Encrypt ``head`` + ``rest`` into a new blob and make it the call's object."""
-    object_id = new_id()
     data_key, dek = await run_in_threadpool(
-        keyring.new_data_key, target.tenant_id, object_id, target.kind
+        service.new_object_key, target.call_id, target.kind, target.action
     )
+    object_id = data_key.object_id
     blob_key = f"{target.tenant_id}/{object_id}"
     encryptor = BlobEncryptor(
         dek.dek,

@@ -159,7 +159,7 @@ def serve(
     configure_logging()
 
     def announce(info: ServeInfo) -> None:
-        typer.echo(f"CallVault is serving at {info.url}  (API docs: {info.url}docs)")
+        typer.echo(f"CallVault is serving at {info.url}  (OpenAPI: {info.url}openapi.json)")
         if info.fingerprint:
             typer.echo(f"TLS certificate SHA-256 fingerprint: {info.fingerprint}")
 

@@ -87,7 +87,7 @@ def seed_demo(settings: Settings) -> DemoSummary:
                 AuditAction.RECORDING_UPLOAD,
             )
             audio = tone_wav(spec["seconds"], spec["tone_hz"])
-            asyncio.run(store_object(service, keyring, blobs, target, audio))
+            asyncio.run(store_object(service, blobs, target, audio))
         count = len(demo_calls())
     return DemoSummary(calls=count, recordings=count, token=token)
 

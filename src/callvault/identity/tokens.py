@@ -11,7 +11,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from callvault.db.base import new_id, utcnow
 from callvault.errors import InvalidInput
 from callvault.identity.models import ApiToken
 
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 _TOKEN = re.compile(r"^cvt_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$")
 
 
@@ -68,5 +69,7 @@ def authenticate_token(session: Session, presented: str) -> Principal | None:
     now = utcnow()
     if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
         return None
-    row.last_used_at = now
+    # Recorded to the minute: a write on every request would serialise all readers.
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+        row.last_used_at = now
     return Principal(tenant_id=row.tenant_id, actor_type="token", actor_id=row.id, role=row.role)

@@ -23,7 +23,7 @@ from callvault.web.problems import install_problem_handlers
 
 log = logging.getLogger("callvault.web")
 
-PUBLIC_PATHS = frozenset({"/healthz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+PUBLIC_PATHS = frozenset({"/healthz", "/openapi.json"})
 
 
 def create_app(
@@ -51,6 +51,9 @@ def create_app(
         version=__version__,
         lifespan=lifespan,
         summary="HIPAA-grade call tracking and call recording vault",
+        # Swagger UI and ReDoc load scripts from a public CDN: not on a PHI server.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.resources = resources
     install_problem_handlers(app)
