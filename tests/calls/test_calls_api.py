@@ -235,3 +235,26 @@ def test_reads_and_writes_are_audited_without_phi(
     assert ("call:read", call_id, "allowed") in actions
     dumped = " ".join(str(vars(e)) for e in events)
     assert not any(value in dumped for value in PHI_VALUES)
+
+
+def test_another_tenant_cannot_attach_objects_to_a_call(
+    client: TestClient, auth: TokenFactory, vault: Settings
+) -> None:
+    call_id = create(client, auth("integration"))
+    other = auth("integration", tenant=TENANT_B)
+
+    recording = client.put(
+        f"/api/v1/calls/{call_id}/recording",
+        content=b"RIFF\x00\x00\x00\x00WAVEfmt " + bytes(64),
+        headers=other | {"Content-Type": "audio/wav"},
+    )
+    transcript = client.put(
+        f"/api/v1/calls/{call_id}/transcript", json={"text": "hello"}, headers=other
+    )
+
+    assert (recording.status_code, transcript.status_code) == (404, 404)
+    body = client.get(f"/api/v1/calls/{call_id}", headers=auth("supervisor")).json()
+    assert body["recording"] is None and body["transcript"] is None
+    with open_keyring(vault) as (session, _):
+        outcomes = session.execute(select(AuditEvent.action, AuditEvent.outcome)).all()
+    assert ("recording:upload", "not_found") in outcomes
