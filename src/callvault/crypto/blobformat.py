@@ -1,4 +1,4 @@
-"""Segmented streaming AES-256-GCM for recordings and transcripts (see docs/blob-format.md).
+"""Segmented streaming AES-256-GCM for recordings and transcripts (docs/blob-format.md).
 
 A blob is a header followed by segments. Each segment is sealed on its own with a
 nonce made of a random per-blob prefix, the segment's index and a last-segment flag,
@@ -6,6 +6,11 @@ and with the whole header plus the caller's associated data (tenant and object i
 as AD. So a blob streams in constant memory both ways, any range decrypts without
 reading the rest, and edits, reordering, truncation, extension or a move to another
 object all fail with ``DecryptionFailed``.
+
+Every segment but the final one holds exactly ``segment_size`` plaintext bytes; the
+final one holds the remainder, 0 to ``segment_size - 1`` bytes (so an empty blob, or
+one an exact multiple of the segment size long, ends with an empty final segment).
+That lets ``update`` emit every full segment at once.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import os
 import struct
 from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -26,15 +32,27 @@ MIN_SEGMENT_SIZE = 4 * 1024
 MAX_SEGMENT_SIZE = 8 * 1024 * 1024
 TAG_SIZE = 16
 NONCE_PREFIX_SIZE = 7
+MAX_SEGMENTS = 2**32  # the segment index is a u32 in the nonce
 _FIXED = struct.Struct(">4sBIB")  # magic, format version, segment size, key id length
-_SEGMENT_NONCE = struct.Struct(">7sIB")  # prefix, index, last flag
+_SEGMENT_NONCE = struct.Struct(">7sIB")  # nonce prefix, segment index, last flag
 MAX_HEADER_SIZE = _FIXED.size + 255 + NONCE_PREFIX_SIZE
+_BATCH_BYTES = 1024 * 1024  # ciphertext sealed per reused scratch buffer
+_BLOB_AD = b"callvault/blob/v1|"
+# encrypt_into arrived in a later cryptography than pyproject's floor; the fallback
+# costs one copy per segment. Drop it once the floor is raised.
+_HAS_ENCRYPT_INTO = hasattr(AESGCM, "encrypt_into")
 
 ReadRange = Callable[[int, int], Iterable[bytes]]
+Buffer = bytes | bytearray | memoryview
 
 
 def blob_associated_data(tenant_id: str, object_id: str) -> bytes:
-    return f"callvault/blob/v1|{tenant_id}|{object_id}".encode()
+    """``b"callvault/blob/v1|" + tenant_id + b"|" + object_id`` (UTF-8): binds a
+    ciphertext to its tenant and object."""
+    if "|" in tenant_id:
+        # The separator in a tenant id would make ("a|b", "c") and ("a", "b|c") collide.
+        raise ValueError("tenant id must not contain '|'")
+    return _BLOB_AD + tenant_id.encode("utf-8") + b"|" + object_id.encode("utf-8")
 
 
 def _check_segment_size(segment_size: int) -> None:
@@ -43,30 +61,44 @@ def _check_segment_size(segment_size: int) -> None:
 
 
 def _encode_key_id(key_id: str) -> bytes:
-    encoded = key_id.encode("ascii")
-    if not 1 <= len(encoded) <= 255:
+    if not key_id.isascii() or not 1 <= len(key_id) <= 255:
         raise ValueError("key id must be 1-255 ASCII characters")
-    return encoded
+    return key_id.encode("ascii")
 
 
 def header_size(key_id: str) -> int:
+    """Bytes of the header for ``key_id``: ``10 + len(key_id) + 7``."""
     return _FIXED.size + len(_encode_key_id(key_id)) + NONCE_PREFIX_SIZE
 
 
 def _segment_count(plaintext_size: int, segment_size: int) -> int:
-    return max(1, -(-plaintext_size // segment_size))
+    return plaintext_size // segment_size + 1  # the final segment may be empty
 
 
 def ciphertext_size(
     plaintext_size: int, *, key_id: str, segment_size: int = DEFAULT_SEGMENT_SIZE
 ) -> int:
+    """Stored size of a blob: header + plaintext + 16 per segment."""
+    _check_segment_size(segment_size)
+    if plaintext_size < 0:
+        raise ValueError("plaintext size must not be negative")
     segments = _segment_count(plaintext_size, segment_size)
+    if segments > MAX_SEGMENTS:
+        raise ValueError("plaintext too large for one blob")
     return header_size(key_id) + plaintext_size + segments * TAG_SIZE
 
 
+def _nonce(prefix: bytes, index: int, last: bool) -> bytes:
+    return _SEGMENT_NONCE.pack(prefix, index, 1 if last else 0)
+
+
 class BlobEncryptor:
-    """Encrypts a stream. Buffers at most one segment: a segment is sealed only once
-    the next byte is seen, because the last one must carry the last-segment flag."""
+    """Encrypts one blob as a stream.
+
+    Memory is constant: less than one segment of plaintext is buffered, and output is
+    sealed into one reused scratch buffer of about ``_BATCH_BYTES`` (or one segment,
+    if larger), then copied once into the returned ``bytes``.
+    """
 
     def __init__(
         self,
@@ -76,9 +108,11 @@ class BlobEncryptor:
         associated_data: bytes,
         segment_size: int = DEFAULT_SEGMENT_SIZE,
     ) -> None:
+        """``key_id`` names the DEK's row (not secret); ``associated_data`` is
+        :func:`blob_associated_data`. Invalid configuration raises ``ValueError``."""
         _check_segment_size(segment_size)
         key_id_bytes = _encode_key_id(key_id)
-        self._aead = AESGCM(dek)
+        self._aead = AESGCM(dek)  # one object per blob: no per-segment key setup
         self._segment_size = segment_size
         self._prefix = os.urandom(NONCE_PREFIX_SIZE)
         self._header = (
@@ -88,52 +122,114 @@ class BlobEncryptor:
         )
         self._ad = self._header + associated_data
         self._buffer = bytearray()
+        self._scratch = bytearray()
         self._index = 0
         self._header_sent = False
         self._finished = False
 
-    def _seal(self, segment: bytes | bytearray | memoryview, last: bool) -> bytes:
-        nonce = _SEGMENT_NONCE.pack(self._prefix, self._index, 1 if last else 0)
-        self._index += 1
-        return self._aead.encrypt(nonce, segment, self._ad)
-
-    def _take_header(self) -> list[bytes]:
-        if self._header_sent:
-            return []
-        self._header_sent = True
-        return [self._header]
+    def __repr__(self) -> str:
+        return f"BlobEncryptor(segment_size={self._segment_size}, segments={self._index})"
 
     def update(self, data: bytes) -> bytes:
-        """Ciphertext of every segment known not to be the last one."""
+        """Feed plaintext; returns the header (on the first non-empty output) and the
+        ciphertext of every segment completed so far."""
         if self._finished:
             raise ValueError("the encryptor is finalized")
         if not data:
             return b""
-        size, out = self._segment_size, self._take_header()
         view = memoryview(data)
+        size = self._segment_size
+        segments: list[Buffer] = []
         if self._buffer:
-            fill = size - len(self._buffer)
-            self._buffer += view[:fill]
-            if len(view) <= fill:
-                return b"".join(out)
-            out.append(self._seal(self._buffer, False))
-            self._buffer = bytearray()
-            view = view[fill:]
+            take = size - len(self._buffer)
+            self._buffer += view[:take]
+            view = view[take:]
+            if len(self._buffer) == size:
+                segments.append(self._buffer)
+                self._buffer = bytearray()
         # Seal straight from the caller's bytes: no copy into the buffer on the hot path.
-        while len(view) > size:
-            out.append(self._seal(view[:size], False))
-            view = view[size:]
-        self._buffer = bytearray(view)
-        return b"".join(out)
+        whole = len(view) - len(view) % size
+        segments.extend(view[offset : offset + size] for offset in range(0, whole, size))
+        self._buffer += view[whole:]
+        return self._seal_all(segments, last=False)
 
     def finalize(self) -> bytes:
+        """The rest of the blob: the header if not yet sent, and the final segment
+        (0 to ``segment_size - 1`` bytes of plaintext, sealed with the last flag)."""
         if self._finished:
             raise ValueError("the encryptor is finalized")
         self._finished = True
-        out = self._take_header()
-        out.append(self._seal(self._buffer, True))
-        self._buffer = bytearray()
-        return b"".join(out)
+        final, self._buffer = self._buffer, bytearray()
+        return self._seal_all([final], last=True)
+
+    def _seal_all(self, segments: list[Buffer], *, last: bool) -> bytes:
+        """Header (first time) plus ``segments`` sealed in order; with ``last`` the
+        final one carries the last-segment flag."""
+        head = b"" if self._header_sent else self._header
+        self._header_sent = True
+        needed = len(head) + sum(len(segment) + TAG_SIZE for segment in segments)
+        scratch = self._scratch_view(needed)
+        scratch[: len(head)] = head
+        parts: list[bytes] = []
+        position = len(head)
+        for number, segment in enumerate(segments, start=1):
+            end = position + len(segment) + TAG_SIZE
+            if end > len(scratch):  # scratch full: hand this batch out, start again
+                parts.append(bytes(scratch[:position]))
+                position, end = 0, end - position
+            self._seal_into(segment, scratch[position:end], last=last and number == len(segments))
+            position = end
+        parts.append(bytes(scratch[:position]))
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+    def _scratch_view(self, needed: int) -> memoryview:
+        # Reusing one buffer keeps the allocator out of the hot path (fresh multi-MiB
+        # allocations cost more than the AES itself); it is capped, so memory is constant.
+        cap = MAX_HEADER_SIZE + max(1, _BATCH_BYTES // self._segment_size) * (
+            self._segment_size + TAG_SIZE
+        )
+        wanted = min(needed, cap)
+        if len(self._scratch) < wanted:
+            self._scratch = bytearray(wanted)
+        return memoryview(self._scratch)
+
+    def _seal_into(self, segment: Buffer, out: memoryview, *, last: bool) -> None:
+        if self._index >= MAX_SEGMENTS:
+            raise ValueError("plaintext too large for one blob")
+        nonce = _nonce(self._prefix, self._index, last)
+        self._index += 1
+        if _HAS_ENCRYPT_INTO:
+            self._aead.encrypt_into(nonce, segment, self._ad, out)
+        else:
+            out[:] = self._aead.encrypt(nonce, segment, self._ad)
+
+
+class _Header(NamedTuple):
+    raw: bytes
+    key_id: str
+    segment_size: int
+    nonce_prefix: bytes
+
+
+def _parse_header(data: bytes) -> _Header:
+    if len(data) < _FIXED.size:
+        raise DecryptionFailed()
+    magic, version, segment_size, key_id_len = _FIXED.unpack_from(data)
+    end = _FIXED.size + key_id_len + NONCE_PREFIX_SIZE
+    if (
+        magic != MAGIC
+        or version != FORMAT_VERSION
+        or not MIN_SEGMENT_SIZE <= segment_size <= MAX_SEGMENT_SIZE
+        or key_id_len == 0
+        or len(data) < end
+    ):
+        raise DecryptionFailed()
+    key_id = data[_FIXED.size : end - NONCE_PREFIX_SIZE]
+    if not key_id.isascii():
+        raise DecryptionFailed()
+    return _Header(
+        data[:end], key_id.decode("ascii"), segment_size, data[end - NONCE_PREFIX_SIZE : end]
+    )
 
 
 class SegmentedBlob:
@@ -148,97 +244,115 @@ class SegmentedBlob:
         ciphertext_size: int,
         read: ReadRange,
     ) -> None:
+        """Read and check the header (``DecryptionFailed`` if bad). ``read(start, end)``
+        yields the stored bytes ``[start, end)`` in chunks of any size."""
         self._aead = AESGCM(dek)
         self._read = read
         self._size = ciphertext_size
-        header = b"".join(read(0, min(MAX_HEADER_SIZE, ciphertext_size)))
-        self._parse_header(header)
-        self._ad = self._header + associated_data
+        head = self._read_exact(0, max(0, min(MAX_HEADER_SIZE, ciphertext_size)))
+        self._header = _parse_header(head)
+        self._ad = self._header.raw + associated_data
         self._segments, self._plaintext_size = self._layout()
 
-    def _parse_header(self, header: bytes) -> None:
-        if len(header) < _FIXED.size:
+    def __repr__(self) -> str:
+        return f"SegmentedBlob(key_id={self.key_id!r}, plaintext_size={self._plaintext_size})"
+
+    def _read_exact(self, start: int, end: int) -> bytes:
+        data = b"".join(self._read(start, end))
+        if len(data) != end - start:  # the store broke its promise: treat as damage
             raise DecryptionFailed()
-        magic, version, segment_size, key_id_len = _FIXED.unpack_from(header)
-        segment_size = int(segment_size)
-        end = _FIXED.size + key_id_len + NONCE_PREFIX_SIZE
-        if (
-            magic != MAGIC
-            or version != FORMAT_VERSION
-            or not MIN_SEGMENT_SIZE <= segment_size <= MAX_SEGMENT_SIZE
-            or key_id_len == 0
-            or len(header) < end
-        ):
-            raise DecryptionFailed()
-        try:
-            self._key_id = header[_FIXED.size : _FIXED.size + key_id_len].decode("ascii")
-        except UnicodeDecodeError:
-            raise DecryptionFailed() from None
-        self._segment_size = segment_size
-        self._prefix = header[end - NONCE_PREFIX_SIZE : end]
-        self._header = header[:end]
+        return data
 
     def _layout(self) -> tuple[int, int]:
-        body = self._size - len(self._header)
-        sealed = self._segment_size + TAG_SIZE
-        segments = max(1, -(-body // sealed))
-        last = body - (segments - 1) * sealed
-        if last < TAG_SIZE or (last == TAG_SIZE and segments > 1):
-            raise DecryptionFailed()  # truncated, or a stray empty segment
+        """(segment count, plaintext size) from the stored size; only one plaintext
+        size fits any valid stored size, and sizes no blob can have are refused."""
+        body = self._size - len(self._header.raw)
+        full, final = divmod(body, self._header.segment_size + TAG_SIZE)
+        if final < TAG_SIZE or full >= MAX_SEGMENTS:
+            raise DecryptionFailed()
+        segments = full + 1
         return segments, body - segments * TAG_SIZE
 
     @property
     def key_id(self) -> str:
-        return self._key_id
+        """The id of the DEK row named in the header (not secret)."""
+        return self._header.key_id
 
     @property
     def segment_size(self) -> int:
-        return self._segment_size
+        """Plaintext bytes per full segment."""
+        return self._header.segment_size
 
     @property
     def plaintext_size(self) -> int:
+        """Plaintext length, derived from the stored size."""
         return self._plaintext_size
 
     def iter_plaintext(self, start: int = 0, end: int | None = None) -> Iterator[bytes]:
-        """Plaintext bytes ``[start, end)``, reading only the segments that hold them."""
+        """Verified plaintext bytes ``[start, end)`` (``end`` clamped to the size).
+
+        Reads only the segments holding the range; a range reaching the end of the
+        plaintext also opens the final segment, so truncation and extension are caught.
+        """
         if start < 0 or (end is not None and end < 0):
             raise ValueError("negative range")
         end = self._plaintext_size if end is None else min(end, self._plaintext_size)
-        if start >= end:
-            if self._plaintext_size == 0:  # still prove the (empty) blob is intact
-                self._open_segment(0, b"".join(self._read_segments(0, 1)))
-            return
-        size = self._segment_size
-        first, stop = start // size, (end - 1) // size + 1
+        first, stop = self._span(start, end)
+        size = self.segment_size
         index = first
-        for sealed in self._segment_stream(first, stop):
-            plaintext = self._open_segment(index, sealed)
+        for sealed in self._sealed_segments(first, stop):
+            plaintext = self._open(index, sealed)
             offset = index * size
-            yield plaintext[max(start - offset, 0) : end - offset]
+            piece = plaintext[max(start - offset, 0) : max(end - offset, 0)]
+            if piece:
+                yield piece
             index += 1
-        if index != stop:  # the store returned less than its size promised
+        if index != stop:
             raise DecryptionFailed()
 
-    def _read_segments(self, first: int, stop: int) -> Iterable[bytes]:
-        sealed = self._segment_size + TAG_SIZE
-        begin = len(self._header) + first * sealed
-        return self._read(begin, min(len(self._header) + stop * sealed, self._size))
+    def _span(self, start: int, end: int) -> tuple[int, int]:
+        """Segment indexes ``[first, stop)`` to open for plaintext ``[start, end)``."""
+        size = self.segment_size
+        if end == self._plaintext_size:
+            # Always open the final segment: only its last flag proves nothing is missing.
+            return min(start, end) // size, self._segments
+        if start >= end:
+            return 0, 0
+        return start // size, (end - 1) // size + 1
 
-    def _segment_stream(self, first: int, stop: int) -> Iterator[bytes]:
-        """Whole sealed segments from the stored chunks, holding at most one segment."""
-        sealed = self._segment_size + TAG_SIZE
-        buffer = bytearray()
-        for chunk in self._read_segments(first, stop):
-            buffer += chunk
-            while len(buffer) >= sealed:
-                yield bytes(buffer[:sealed])
-                del buffer[:sealed]
-        if buffer:
-            yield bytes(buffer)
+    def _sealed_segments(self, first: int, stop: int) -> Iterator[Buffer]:
+        """Whole sealed segments ``[first, stop)`` from the store's chunks, copying only
+        the bytes of a segment split across chunks."""
+        if first >= stop:
+            return
+        sealed = self.segment_size + TAG_SIZE
+        begin = len(self._header.raw) + first * sealed
+        expected = min(len(self._header.raw) + stop * sealed, self._size) - begin
+        received, partial = 0, bytearray()
+        for chunk in self._read(begin, begin + expected):
+            received += len(chunk)
+            if received > expected:
+                raise DecryptionFailed()
+            view = memoryview(chunk)
+            if partial:
+                take = sealed - len(partial)
+                partial += view[:take]
+                view = view[take:]
+                if len(partial) < sealed:
+                    continue
+                yield partial
+                partial = bytearray()
+            while len(view) >= sealed:
+                yield view[:sealed]
+                view = view[sealed:]
+            partial += view
+        if received != expected:
+            raise DecryptionFailed()
+        if partial:
+            yield partial
 
-    def _open_segment(self, index: int, sealed: bytes) -> bytes:
-        last = index == self._segments - 1
-        nonce = _SEGMENT_NONCE.pack(self._prefix, index, 1 if last else 0)
+    def _open(self, index: int, sealed: Buffer) -> bytes:
+        nonce = _nonce(self._header.nonce_prefix, index, index == self._segments - 1)
         try:
             return self._aead.decrypt(nonce, sealed, self._ad)
         except InvalidTag:
