@@ -138,14 +138,6 @@ def test_an_empty_blob_is_a_header_and_one_empty_final_segment() -> None:
         decrypt(flip(ciphertext, len(ciphertext) - 1))
 
 
-def test_the_fallback_without_encrypt_into_writes_the_same_format(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(blobformat, "_HAS_ENCRYPT_INTO", False)
-    plaintext = os.urandom(3 * SEG + 9)
-    assert decrypt(encrypt(plaintext, 5000)) == plaintext
-
-
 def test_one_large_update_round_trips_through_several_scratch_batches() -> None:
     plaintext = os.urandom(5 * 1024 * 1024 + 3)  # more than one 1 MiB output batch
     ciphertext = encrypt(plaintext, step=len(plaintext), seg=64 * 1024)

@@ -38,9 +38,6 @@ _SEGMENT_NONCE = struct.Struct(">7sIB")  # nonce prefix, segment index, last fla
 MAX_HEADER_SIZE = _FIXED.size + 255 + NONCE_PREFIX_SIZE
 _BATCH_BYTES = 1024 * 1024  # ciphertext sealed per reused scratch buffer
 _BLOB_AD = b"callvault/blob/v1|"
-# encrypt_into arrived in a later cryptography than pyproject's floor; the fallback
-# costs one copy per segment. Drop it once the floor is raised.
-_HAS_ENCRYPT_INTO = hasattr(AESGCM, "encrypt_into")
 
 ReadRange = Callable[[int, int], Iterable[bytes]]
 Buffer = bytes | bytearray | memoryview
@@ -198,10 +195,7 @@ class BlobEncryptor:
             raise ValueError("plaintext too large for one blob")
         nonce = _nonce(self._prefix, self._index, last)
         self._index += 1
-        if _HAS_ENCRYPT_INTO:
-            self._aead.encrypt_into(nonce, segment, self._ad, out)
-        else:
-            out[:] = self._aead.encrypt(nonce, segment, self._ad)
+        self._aead.encrypt_into(nonce, segment, self._ad, out)  # cryptography >= 47
 
 
 class _Header(NamedTuple):
