@@ -40,7 +40,7 @@ if _TESTS_DIR not in sys.path:  # makes the helper importable under any --import
 
 import _postgres  # noqa: E402
 
-pytest_plugins = ["_s3"]
+pytest_plugins = ["_s3", "tests._vault"]
 
 BACKEND_ENV = "CALLVAULT_TEST_DATABASE"
 BACKENDS = ("sqlite", "postgresql")

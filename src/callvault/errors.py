@@ -4,11 +4,13 @@
     ├── InvalidInput               400/422: the client sent something we cannot accept
     ├── NotAuthenticated           401: no or bad credentials
     ├── PermissionDenied           403: authenticated, but the role does not allow it
+    │   └── StepUpRequired         403: allowed, but only after re-entering a TOTP code
     ├── NotFound                   404: absent, or belongs to another tenant (never say which)
     ├── Conflict                   409: the state of the resource forbids the change
     ├── PayloadTooLarge            413: a body over the configured limit
     ├── UnsupportedMediaType       415: a body whose bytes are not an accepted format
     ├── RangeNotSatisfiable        416: a Range header outside the object
+    ├── TooManyRequests            429: slow down (login throttling)
     ├── ServiceUnavailable         503: a dependency we need (audit, keys, storage) failed
     └── callvault.crypto.DecryptionFailed  (a ServiceUnavailable: stored data did not verify)
 
@@ -43,6 +45,10 @@ class PermissionDenied(CallVaultError):
     title = "Permission denied"
 
 
+class StepUpRequired(PermissionDenied):
+    title = "Step-up authentication required"
+
+
 class NotFound(CallVaultError):
     status = 404
     title = "Not found"
@@ -70,6 +76,11 @@ class RangeNotSatisfiable(CallVaultError):
     def __init__(self, detail: str | None = None, *, size: int = 0) -> None:
         super().__init__(detail)
         self.size = size
+
+
+class TooManyRequests(CallVaultError):
+    status = 429
+    title = "Too many requests"
 
 
 class ServiceUnavailable(CallVaultError):

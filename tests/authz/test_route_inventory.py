@@ -8,9 +8,7 @@ from typing import Any
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute, Route
 
-from callvault.authz.decision import Allowed, Denied, decide
 from callvault.authz.permissions import Permission
-from callvault.authz.roles import BUILTIN_ROLES, Role, get_role
 from callvault.crypto.keyprovider import LocalKeyFileProvider
 from callvault.settings import load_settings
 from callvault.web.app import PUBLIC_PATHS, create_app
@@ -61,33 +59,3 @@ def test_only_pinned_routes_are_public(tmp_path: Path) -> None:
         and not (isinstance(r, APIRoute) and declared_permissions(r.dependant))
     }
     assert public <= PUBLIC_PATHS
-
-
-def test_deny_wins_over_allow() -> None:
-    role = Role(
-        "both", allow=frozenset({Permission.CALL_READ}), deny=frozenset({Permission.CALL_READ})
-    )
-    assert isinstance(decide(role, Permission.CALL_READ), Denied)
-
-
-def test_unknown_role_and_ungranted_permission_are_denied() -> None:
-    assert isinstance(decide(get_role("no-such-role"), Permission.CALL_READ), Denied)
-    assert isinstance(decide(get_role("marketing"), Permission.RECORDING_PLAY), Denied)
-    assert isinstance(decide(get_role("supervisor"), Permission.RECORDING_PLAY), Allowed)
-
-
-def test_integration_role_is_ingest_only_and_admin_cannot_read_phi() -> None:
-    integration, admin = BUILTIN_ROLES["integration"], BUILTIN_ROLES["admin"]
-    for permission in (
-        Permission.CALL_READ_PHI,
-        Permission.RECORDING_PLAY,
-        Permission.TRANSCRIPT_READ,
-    ):
-        assert isinstance(decide(integration, permission), Denied)
-        assert isinstance(decide(admin, permission), Denied)
-    for permission in (
-        Permission.CALL_CREATE,
-        Permission.RECORDING_UPLOAD,
-        Permission.TRANSCRIPT_UPLOAD,
-    ):
-        assert isinstance(decide(integration, permission), Allowed)

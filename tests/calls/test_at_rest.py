@@ -16,7 +16,7 @@ from callvault.calls.service import CALL_FIELDS, RECORDING, CallService
 from callvault.crypto.errors import KeyUnavailable
 from callvault.crypto.models import DataKey, TenantKey
 from callvault.crypto.rotation import rewrap_tenant, rotate_tenant_key
-from callvault.identity.tokens import Principal
+from callvault.identity.principal import system_principal
 from callvault.instance import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
@@ -152,7 +152,7 @@ def test_a_shredded_recording_cannot_be_read_by_any_path(
 
     with open_keyring(vault) as (session, keyring):
         tenant_id = obj.tenant_id
-        principal = Principal(tenant_id, "system", "test", "supervisor")
+        principal = system_principal(tenant_id, "test", ["supervisor"])
         service = CallService(session, keyring, create_blob_store(vault), principal, RequestInfo())
         service.shred_object(call_id, RECORDING)
 
@@ -176,7 +176,7 @@ def test_a_shredded_key_is_gone_from_the_database_files(
     obj = stored(vault, call_id)
     with open_keyring(vault) as (session, keyring):
         wrapped = session.get_one(DataKey, obj.data_key_id).wrapped_dek
-        principal = Principal(obj.tenant_id, "system", "test", "supervisor")
+        principal = system_principal(obj.tenant_id, "test", ["supervisor"])
         service = CallService(session, keyring, create_blob_store(vault), principal, RequestInfo())
         service.shred_object(call_id, RECORDING)
     assert wrapped is not None

@@ -12,7 +12,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from callvault.audit.models import AuditEvent
-from callvault.identity.tokens import Principal
+from callvault.identity.principal import Principal
 
 
 class AuditAction(StrEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from callvault.authz.permissions import Permission
-from callvault.authz.roles import Role
+from callvault.authz.roles import Policy
 
 
 @dataclass(frozen=True)
@@ -22,11 +22,12 @@ class Denied:
 Decision = Allowed | Denied
 
 
-def decide(role: Role | None, permission: Permission) -> Decision:
-    if role is None:
-        return Denied(permission, "unknown role")
-    if permission in role.deny:
+def decide(policy: Policy | None, permission: Permission) -> Decision:
+    """Deny wins over allow; what is not allowed is denied; no policy, no access."""
+    if policy is None:
+        return Denied(permission, "no policy")
+    if permission in policy.deny:
         return Denied(permission, "denied by role")
-    if permission in role.allow:
+    if permission in policy.allow:
         return Allowed(permission)
     return Denied(permission, "not granted")

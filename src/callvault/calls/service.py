@@ -17,9 +17,7 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from callvault.audit.service import AuditAction, Outcome, RequestInfo, record_event
-from callvault.authz.decision import Allowed, decide
 from callvault.authz.permissions import Permission
-from callvault.authz.roles import get_role
 from callvault.blobs.interface import BlobStore
 from callvault.calls.models import Call, StoredObject
 from callvault.calls.phone import mask, to_e164
@@ -30,7 +28,7 @@ from callvault.crypto.models import DataKey
 from callvault.crypto.rotation import FieldSpec
 from callvault.db.base import new_id, purge_deleted_data
 from callvault.errors import InvalidInput, NotFound
-from callvault.identity.tokens import Principal
+from callvault.identity.principal import Principal
 
 MAX_PAGE_SIZE = 100
 RECORDING = "recording"
@@ -91,9 +89,6 @@ class CallService:
             outcome=outcome,
             request=self._request,
         )
-
-    def _may(self, permission: Permission) -> bool:
-        return isinstance(decide(get_role(self._principal.role), permission), Allowed)
 
     def _call(self, call_id: str, action: AuditAction) -> Call:
         call = self._session.execute(
@@ -203,7 +198,7 @@ class CallService:
     def _view(self, call: Call, objects: dict[str, StoredObject]) -> CallOut:
         """The call as this principal may see it (minimum necessary)."""
         caller = self._decrypt(call, "caller_number") or ""
-        phi = self._may(Permission.CALL_READ_PHI)
+        phi = self._principal.may(Permission.CALL_READ_PHI)
         return CallOut(
             id=call.id,
             caller_number=caller if phi else mask(caller),

@@ -4,7 +4,9 @@ from callvault.audit.models import AuditEvent
 from callvault.calls.models import Call, StoredObject
 from callvault.crypto.models import DataKey, TenantKey
 from callvault.db.base import Base
-from callvault.identity.models import ApiToken
+from callvault.identity.models import (
+    ApiToken,
+)
 from callvault.tenants.models import Tenant
 
 __all__ = [

@@ -24,7 +24,8 @@ from callvault.calls.models import Call
 from callvault.calls.schemas import CallCreate, Direction
 from callvault.calls.service import RECORDING, CallService
 from callvault.calls.uploads import ObjectTarget, store_object
-from callvault.identity.tokens import Principal, create_token
+from callvault.identity.principal import system_principal
+from callvault.identity.tokens import create_token
 from callvault.instance import initialise, open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
@@ -73,7 +74,7 @@ def seed_demo(settings: Settings) -> DemoSummary:
         session.commit()
         if existing:
             return DemoSummary(calls=existing, recordings=0, token=token)
-        principal = Principal(tenant_id, "system", "demo-seed", "integration")
+        principal = system_principal(tenant_id, "demo-seed", ["integration"])
         service = CallService(session, keyring, blobs, principal, RequestInfo())
         base = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
         for spec in demo_calls():

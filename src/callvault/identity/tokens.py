@@ -8,30 +8,22 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from callvault.authz.roles import get_role
+from callvault.authz.permissions import Permission
+from callvault.authz.roles import narrowed, policy_for
 from callvault.db.base import new_id, utcnow
 from callvault.errors import InvalidInput
 from callvault.identity.models import ApiToken
+from callvault.identity.principal import Principal, parse_permissions, resolve_roles
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 _TOKEN = re.compile(r"^cvt_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$")
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is asking: an actor within one tenant, with one role."""
-
-    tenant_id: str
-    actor_type: str
-    actor_id: str
-    role: str
 
 
 def _hash(secret: str) -> str:
@@ -39,9 +31,16 @@ def _hash(secret: str) -> str:
 
 
 def create_token(
-    session: Session, tenant_id: str, role: str, expires_at: datetime | None = None
+    session: Session,
+    tenant_id: str,
+    role: str,
+    expires_at: datetime | None = None,
+    *,
+    name: str | None = None,
+    scopes: frozenset[Permission] | None = None,
+    created_by: str | None = None,
 ) -> str:
-    if get_role(role) is None:
+    if not resolve_roles(session, tenant_id, [role]):
         raise InvalidInput("unknown role")
     token_id = new_id()
     secret = secrets.token_urlsafe(32)
@@ -52,6 +51,9 @@ def create_token(
             role=role,
             secret_hash=_hash(secret),
             expires_at=expires_at,
+            name=name,
+            scopes=None if scopes is None else json.dumps(sorted(scopes)),
+            created_by=created_by,
         )
     )
     return f"cvt_{token_id}_{secret}"
@@ -72,4 +74,12 @@ def authenticate_token(session: Session, presented: str) -> Principal | None:
     # Recorded to the minute: a write on every request would serialise all readers.
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
         row.last_used_at = now
-    return Principal(tenant_id=row.tenant_id, actor_type="token", actor_id=row.id, role=row.role)
+    roles = resolve_roles(session, row.tenant_id, [row.role])
+    scopes = parse_permissions(row.scopes) if row.scopes is not None else None
+    return Principal(
+        tenant_id=row.tenant_id,
+        actor_type="token",
+        actor_id=row.id,
+        roles=(row.role,),
+        policy=narrowed(policy_for(roles), scopes),
+    )

@@ -17,6 +17,11 @@ from callvault.blobs.interface import BlobStore
 from callvault.calls.api import router as calls_router
 from callvault.crypto.keyprovider import LocalKeyFileProvider, RootKeyProvider
 from callvault.db.base import create_db_engine, create_session_factory
+from callvault.identity.admin_api import router as admin_router
+from callvault.identity.auth_api import router as auth_router
+from callvault.identity.elevation_api import router as elevation_router
+from callvault.identity.policy_api import router as policy_router
+from callvault.identity.scim_api import router as scim_router
 from callvault.settings import Settings
 from callvault.web.context import AppResources
 from callvault.web.problems import install_problem_handlers
@@ -59,6 +64,8 @@ def create_app(
     install_problem_handlers(app)
     app.add_middleware(RequestLogMiddleware)
     app.include_router(calls_router)
+    for router in (auth_router, admin_router, elevation_router, scim_router, policy_router):
+        app.include_router(router)
     app.get("/healthz", include_in_schema=False)(_healthz)
     return app
 

@@ -18,14 +18,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.authz.decision import Denied, decide
-from callvault.authz.permissions import Permission
-from callvault.authz.roles import get_role
+from callvault.authz.permissions import STEP_UP_PERMISSIONS, Permission
 from callvault.blobs.interface import BlobStore
 from callvault.calls.service import CallService
 from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.crypto.keyring import Keyring
-from callvault.errors import NotAuthenticated, PermissionDenied
-from callvault.identity.tokens import Principal, authenticate_token
+from callvault.errors import PermissionDenied, StepUpRequired
+from callvault.identity.authn import Credentials, authenticate
+from callvault.identity.models import UserSession
+from callvault.identity.principal import Principal
+from callvault.identity.sessions import COOKIE_NAME, CSRF_HEADER, is_stepped_up
 from callvault.settings import Settings
 
 PERMISSION_ATTRIBUTE = "__callvault_permission__"
@@ -50,7 +52,7 @@ class RequestContext:
     request: RequestInfo
 
     def may(self, permission: Permission) -> bool:
-        return not isinstance(decide(get_role(self.principal.role), permission), Denied)
+        return self.principal.may(permission)
 
     def calls(self) -> CallService:
         return CallService(self.session, self.keyring, self.blobs, self.principal, self.request)
@@ -78,38 +80,45 @@ def request_info(request: Request) -> RequestInfo:
     )
 
 
-def _bearer(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise NotAuthenticated("a bearer token is required")
-    return token.strip()
+def credentials(request: Request) -> Credentials:
+    return Credentials(
+        authorization=request.headers.get("authorization"),
+        session_cookie=request.cookies.get(COOKIE_NAME),
+        csrf_token=request.headers.get(CSRF_HEADER),
+        method=request.method,
+        source_ip=request.client.host if request.client else None,
+    )
+
+
+def _deny(session: Session, principal: Principal, permission: Permission, request: Request) -> None:
+    session.rollback()
+    record_event(
+        session,
+        principal,
+        permission,
+        resource_type="route",
+        resource_id=_route_name(request),
+        outcome=Outcome.DENIED,
+        request=request_info(request),
+    )
+    session.commit()
 
 
 def require(permission: Permission) -> Callable[..., RequestContext]:
     """A dependency that authenticates, authorizes ``permission`` and builds the context.
 
-    A denial is itself audited (and committed) before the 403 goes out."""
+    A denial is itself audited (and committed) before the 403 goes out. Permissions in
+    ``STEP_UP_PERMISSIONS`` also need a TOTP code re-entered within the last minutes."""
 
     def dependency(request: Request, session: Session = Depends(db_session)) -> RequestContext:
-        principal = authenticate_token(session, _bearer(request))
-        if principal is None:
-            raise NotAuthenticated("the token is not valid")
-        info = request_info(request)
-        decision = decide(get_role(principal.role), permission)
+        principal = authenticate(session, credentials(request))
+        decision = decide(principal.policy, permission)
         if isinstance(decision, Denied):
-            session.rollback()
-            record_event(
-                session,
-                principal,
-                permission,
-                resource_type="route",
-                resource_id=_route_name(request),
-                outcome=Outcome.DENIED,
-                request=info,
-            )
-            session.commit()
+            _deny(session, principal, permission, request)
             raise PermissionDenied(f"the role does not grant {permission}")
+        if permission in STEP_UP_PERMISSIONS and not _stepped_up(session, principal):
+            _deny(session, principal, permission, request)
+            raise StepUpRequired("re-enter a TOTP code (POST /api/v1/auth/step-up) first")
         res = resources(request)
         return RequestContext(
             principal=principal,
@@ -117,11 +126,19 @@ def require(permission: Permission) -> Callable[..., RequestContext]:
             keyring=Keyring(session, res.root_key),
             blobs=res.blobs,
             settings=res.settings,
-            request=info,
+            request=request_info(request),
         )
 
     setattr(dependency, PERMISSION_ATTRIBUTE, permission)
     return dependency
+
+
+def _stepped_up(session: Session, principal: Principal) -> bool:
+    """Sessions need a recent step-up; service tokens cannot step up and are refused."""
+    if principal.session_id is None:
+        return False
+    row = session.get(UserSession, principal.session_id)
+    return row is not None and is_stepped_up(row)
 
 
 def _route_name(request: Request) -> str:

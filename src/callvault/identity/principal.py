@@ -1,0 +1,63 @@
+"""Who is asking: a user (through a session) or a service account (through a token),
+always within one tenant, with the policy its roles and grants give it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from callvault.authz.decision import Allowed, decide
+from callvault.authz.permissions import Permission, parse_permission
+from callvault.authz.roles import Policy, Role, get_role, policy_for
+from callvault.identity.models import CustomRole
+
+
+@dataclass(frozen=True)
+class Principal:
+    tenant_id: str
+    actor_type: str  # "user", "token" or "system"
+    actor_id: str
+    roles: tuple[str, ...]
+    policy: Policy = field(repr=False)
+    session_id: str | None = field(default=None, repr=False)
+    stepped_up_at: datetime | None = None
+
+    def may(self, permission: Permission) -> bool:
+        return isinstance(decide(self.policy, permission), Allowed)
+
+
+def system_principal(tenant_id: str, actor_id: str, roles: Iterable[str]) -> Principal:
+    """For work CallVault does itself (demo seeding, jobs): built-in roles only."""
+    names = tuple(roles)
+    found = [r for r in (get_role(n) for n in names) if r is not None]
+    return Principal(tenant_id, "system", actor_id, names, policy_for(found))
+
+
+def parse_permissions(raw: str) -> frozenset[Permission]:
+    """A stored JSON list of permission strings; unknown strings are dropped (denied)."""
+    values = json.loads(raw or "[]")
+    parsed = (parse_permission(v) for v in values if isinstance(v, str))
+    return frozenset(p for p in parsed if p is not None)
+
+
+def resolve_roles(session: Session, tenant_id: str, names: Iterable[str]) -> list[Role]:
+    """Built-in roles by name, then the tenant's custom roles; unknown names give nothing."""
+    names = list(names)
+    roles = [r for r in (get_role(n) for n in names) if r is not None]
+    custom_names = [n for n in names if get_role(n) is None]
+    if custom_names:
+        rows = session.execute(
+            select(CustomRole).where(
+                CustomRole.tenant_id == tenant_id, CustomRole.name.in_(custom_names)
+            )
+        ).scalars()
+        roles += [
+            Role(row.name, parse_permissions(row.allow), parse_permissions(row.deny))
+            for row in rows
+        ]
+    return roles

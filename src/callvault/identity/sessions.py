@@ -1,0 +1,140 @@
+"""Server-side sessions.
+
+The cookie holds a random secret; the database holds only its SHA-256, and the same
+for the CSRF token. A session dies at the first of: logout or revocation, 15 minutes
+idle, 8 hours after login (a tenant may shorten both), the user's deactivation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from callvault.db.base import utcnow
+from callvault.identity.models import User, UserSession
+from callvault.identity.tenant_policy import AccessPolicy
+
+COOKIE_NAME = "callvault_session"
+CSRF_HEADER = "X-CSRF-Token"
+STEP_UP_WINDOW = timedelta(minutes=5)
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class IssuedSession:
+    """What the client receives once: the cookie secret and the CSRF token."""
+
+    secret: str
+    csrf_token: str
+    row: UserSession
+
+    def __repr__(self) -> str:
+        return f"IssuedSession(user_id={self.row.user_id!r})"
+
+
+def start_session(
+    db: Session,
+    user: User,
+    policy: AccessPolicy,
+    *,
+    source_ip: str | None,
+    csrf_token: str | None = None,
+    stepped_up_at: datetime | None = None,
+) -> IssuedSession:
+    """A brand-new session id (never one the client suggested: no fixation)."""
+    now = utcnow()
+    secret, csrf = new_secret(), csrf_token or new_secret()
+    row = UserSession(
+        id=secret_hash(secret),
+        user_id=user.id,
+        tenant_id=user.tenant_id,
+        csrf_hash=secret_hash(csrf),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(minutes=policy.absolute_minutes),
+        idle_seconds=policy.idle_minutes * 60,
+        stepped_up_at=stepped_up_at,
+        source_ip=source_ip,
+    )
+    db.add(row)
+    return IssuedSession(secret=secret, csrf_token=csrf, row=row)
+
+
+def find_live_session(db: Session, secret: str) -> UserSession | None:
+    """The session for a cookie secret if it is still alive; refreshes its idle clock."""
+    row = db.get(UserSession, secret_hash(secret))
+    if row is None or row.revoked_at is not None:
+        return None
+    now = utcnow()
+    if now >= row.expires_at or now - row.last_seen_at > timedelta(seconds=row.idle_seconds):
+        row.revoked_at = now
+        return None
+    row.last_seen_at = now
+    return row
+
+
+def csrf_matches(row: UserSession, presented: str | None) -> bool:
+    if not presented:
+        return False
+    return hmac.compare_digest(row.csrf_hash, secret_hash(presented))
+
+
+def rotate_session(db: Session, row: UserSession, *, stepped_up: bool) -> IssuedSession:
+    """Replace the session id (at step-up): the old cookie stops working at once."""
+    now = utcnow()
+    secret = new_secret()
+    csrf = new_secret()
+    replacement = UserSession(
+        id=secret_hash(secret),
+        user_id=row.user_id,
+        tenant_id=row.tenant_id,
+        csrf_hash=secret_hash(csrf),
+        created_at=row.created_at,
+        last_seen_at=now,
+        expires_at=row.expires_at,
+        idle_seconds=row.idle_seconds,
+        stepped_up_at=now if stepped_up else row.stepped_up_at,
+        source_ip=row.source_ip,
+    )
+    row.revoked_at = now
+    db.add(replacement)
+    return IssuedSession(secret=secret, csrf_token=csrf, row=replacement)
+
+
+def revoke_session(row: UserSession) -> None:
+    row.revoked_at = utcnow()
+
+
+def revoke_user_sessions(db: Session, user_id: str) -> None:
+    db.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def live_sessions(db: Session, user_id: str) -> list[UserSession]:
+    return list(
+        db.execute(
+            select(UserSession).where(
+                UserSession.user_id == user_id, UserSession.revoked_at.is_(None)
+            )
+        ).scalars()
+    )
+
+
+def is_stepped_up(row: UserSession) -> bool:
+    return row.stepped_up_at is not None and utcnow() - row.stepped_up_at <= STEP_UP_WINDOW

@@ -1,0 +1,86 @@
+"""People for identity tests: users with known passwords and TOTP secrets, and
+signed-in clients, on top of the shared vault fixtures of ``tests/_vault.py``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlparse
+
+import pyotp
+import pytest
+from fastapi.testclient import TestClient
+
+from callvault.db.base import utcnow
+from callvault.identity.sessions import COOKIE_NAME, CSRF_HEADER, start_session
+from callvault.identity.tenant_policy import load_access_policy
+from callvault.identity.users import create_user
+from callvault.instance import open_keyring
+from callvault.settings import Settings
+from callvault.tenants.service import get_tenant
+from tests._vault import TENANT_A
+
+PASSWORD = "synthetic-Passphrase-4417"
+
+
+@dataclass(frozen=True)
+class TestUser:
+    id: str
+    email: str
+    password: str
+    totp_secret: str
+    tenant: str
+
+    def code(self, offset_steps: int = 0) -> str:
+        totp = pyotp.TOTP(self.totp_secret)
+        return totp.at(utcnow().timestamp() + 30 * offset_steps)
+
+
+UserFactory = Callable[..., TestUser]
+
+
+@pytest.fixture
+def make_user(vault: Settings) -> UserFactory:
+    """``make_user("supervisor")`` -> a new, not yet enrolled user of tenant A."""
+    counter = iter(range(1, 10_000))
+
+    def make(*roles: str, tenant: str = TENANT_A, email: str | None = None) -> TestUser:
+        address = email or f"user{next(counter)}.{'-'.join(roles) or 'none'}@{tenant}.example"
+        with open_keyring(vault) as (db, keyring):
+            tenant_id = get_tenant(db, tenant).id
+            user, uri = create_user(db, keyring, tenant_id, address, PASSWORD, list(roles))
+            db.commit()
+            user_id = user.id
+        secret = parse_qs(urlparse(uri).query)["secret"][0]
+        return TestUser(user_id, address, PASSWORD, secret, tenant)
+
+    return make
+
+
+SessionFactory = Callable[[TestUser], dict[str, str]]
+
+
+@pytest.fixture
+def signed_in(vault: Settings, client: TestClient) -> SessionFactory:
+    """Put a session for ``user`` straight into the store (as if MFA had succeeded), set
+    its cookie on ``client`` and return the CSRF header to send on state changes.
+    Use this where the sign-in flow itself is not what is tested."""
+
+    def sign_in(user: TestUser, stepped_up: bool = False) -> dict[str, str]:
+        from callvault.identity.models import User
+
+        with open_keyring(vault) as (db, _):
+            row = db.get_one(User, user.id)
+            row.totp_confirmed_at = row.totp_confirmed_at or utcnow()
+            issued = start_session(
+                db,
+                row,
+                load_access_policy(db, row.tenant_id),
+                source_ip="testclient",
+                stepped_up_at=utcnow() if stepped_up else None,
+            )
+            db.commit()
+        client.cookies.set(COOKIE_NAME, issued.secret)
+        return {CSRF_HEADER: issued.csrf_token}
+
+    return sign_in
