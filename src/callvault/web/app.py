@@ -28,7 +28,8 @@ from callvault.web.problems import install_problem_handlers
 
 log = logging.getLogger("callvault.web")
 
-PUBLIC_PATHS = frozenset({"/healthz", "/openapi.json"})
+# Reachable without a principal: health, the API description, and the two sign-in steps.
+PUBLIC_PATHS = frozenset({"/healthz", "/openapi.json", "/api/v1/auth/login", "/api/v1/auth/mfa"})
 
 
 def create_app(
