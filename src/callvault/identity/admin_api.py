@@ -1,7 +1,156 @@
-"""Users, roles and API tokens. (Being built.)"""
+"""Administration API: the tenant's users, roles and API tokens.
+
+Thin routes: each declares one permission, parses its body strictly and calls one
+service method. Reading roles needs only ``user:admin`` (an admin assigning roles
+must see them); changing roles or role assignments needs ``role:admin``, which is a
+step-up permission, so a session must have re-entered a TOTP code and a service
+token can never do it.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, TypeVar
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, ValidationError
+
+from callvault.authz.permissions import Permission
+from callvault.errors import PayloadTooLarge, UnsupportedMediaType
+from callvault.identity.admin_schemas import (
+    Created,
+    CustomRoleIn,
+    CustomRoleUpdate,
+    RoleCatalog,
+    RoleOut,
+    RolesIn,
+    TokenCreate,
+    TokenCreated,
+    TokenPage,
+    UserCreate,
+    UserOut,
+    UserPage,
+    UserPatch,
+)
+from callvault.identity.admin_service import RoleAdmin, TokenAdmin, UserAdmin
+from callvault.web.context import RequestContext, require
+from callvault.web.problems import invalid_body
 
 router = APIRouter(prefix="/api/v1", tags=["identity"])
+
+MAX_BODY = 16 * 1024
+_Body = TypeVar("_Body", bound=BaseModel)
+
+Limit = Annotated[int, Query(ge=1)]
+Cursor = Annotated[str | None, Query(max_length=64)]
+
+
+async def json_body(request: Request) -> bytes:
+    """The raw JSON body, refused early if it is not JSON or too large to be a form."""
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if content_type != "application/json":
+        raise UnsupportedMediaType("send the body as application/json")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise PayloadTooLarge(f"the body is over {MAX_BODY} bytes")
+    return bytes(body)
+
+
+Body = Annotated[bytes, Depends(json_body)]
+
+
+def parse(model: type[_Body], body: bytes) -> _Body:
+    try:
+        return model.model_validate_json(body)
+    except ValidationError as exc:
+        raise invalid_body(exc) from None
+
+
+def users(ctx: RequestContext) -> UserAdmin:
+    return UserAdmin(ctx.session, ctx.principal, ctx.request)
+
+
+def roles(ctx: RequestContext) -> RoleAdmin:
+    return RoleAdmin(ctx.session, ctx.principal, ctx.request)
+
+
+def tokens(ctx: RequestContext) -> TokenAdmin:
+    return TokenAdmin(ctx.session, ctx.principal, ctx.request)
+
+
+UserAdminCtx = Annotated[RequestContext, Depends(require(Permission.USER_ADMIN))]
+RoleAdminCtx = Annotated[RequestContext, Depends(require(Permission.ROLE_ADMIN))]
+TokenAdminCtx = Annotated[RequestContext, Depends(require(Permission.TOKEN_ADMIN))]
+
+# -- users ---------------------------------------------------------------------------
+# (The context parameter comes first: authentication runs before the body is read.)
+
+
+@router.get("/users", response_model=UserPage)
+def list_users(ctx: UserAdminCtx, limit: Limit = 50, cursor: Cursor = None) -> UserPage:
+    return users(ctx).page(limit, cursor)
+
+
+@router.post("/users", status_code=201, response_model=Created)
+def create_user(ctx: UserAdminCtx, body: Body) -> Created:
+    return Created(id=users(ctx).create(ctx.keyring, parse(UserCreate, body)))
+
+
+@router.get("/users/{user_id}", response_model=UserOut)
+def get_user(ctx: UserAdminCtx, user_id: str) -> UserOut:
+    return users(ctx).get(user_id)
+
+
+@router.patch("/users/{user_id}", response_model=UserOut)
+def patch_user(ctx: UserAdminCtx, user_id: str, body: Body) -> UserOut:
+    return users(ctx).patch(user_id, parse(UserPatch, body))
+
+
+@router.put("/users/{user_id}/roles", response_model=UserOut)
+def put_user_roles(ctx: RoleAdminCtx, user_id: str, body: Body) -> UserOut:
+    return users(ctx).set_roles(user_id, parse(RolesIn, body).roles)
+
+
+# -- roles ---------------------------------------------------------------------------
+
+
+@router.get("/roles", response_model=RoleCatalog)
+def list_roles(ctx: UserAdminCtx) -> RoleCatalog:
+    return roles(ctx).catalog()
+
+
+@router.post("/roles", status_code=201, response_model=RoleOut)
+def create_role(ctx: RoleAdminCtx, body: Body) -> RoleOut:
+    return roles(ctx).create(parse(CustomRoleIn, body))
+
+
+@router.put("/roles/{name}", response_model=RoleOut)
+def update_role(ctx: RoleAdminCtx, name: str, body: Body) -> RoleOut:
+    return roles(ctx).update(name, parse(CustomRoleUpdate, body))
+
+
+@router.delete("/roles/{name}", status_code=204)
+def delete_role(ctx: RoleAdminCtx, name: str) -> Response:
+    roles(ctx).delete(name)
+    return Response(status_code=204)
+
+
+# -- tokens --------------------------------------------------------------------------
+
+
+@router.get("/tokens", response_model=TokenPage)
+def list_tokens(ctx: TokenAdminCtx, limit: Limit = 50, cursor: Cursor = None) -> TokenPage:
+    return tokens(ctx).page(limit, cursor)
+
+
+@router.post("/tokens", status_code=201, response_model=TokenCreated)
+def create_token(ctx: TokenAdminCtx, body: Body, response: Response) -> TokenCreated:
+    response.headers["Cache-Control"] = "no-store"  # the secret is in this body, once
+    return tokens(ctx).create(parse(TokenCreate, body))
+
+
+@router.delete("/tokens/{token_id}", status_code=204)
+def revoke_token(ctx: TokenAdminCtx, token_id: str) -> Response:
+    tokens(ctx).revoke(token_id)
+    return Response(status_code=204)
