@@ -19,9 +19,11 @@ app = typer.Typer(
 tenant_app = typer.Typer(help="Manage tenants.", no_args_is_help=True)
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
 keys_app = typer.Typer(help="Manage encryption keys.", no_args_is_help=True)
+user_app = typer.Typer(help="Manage users (people; services use API tokens).", no_args_is_help=True)
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(token_app, name="token")
 app.add_typer(keys_app, name="keys")
+app.add_typer(user_app, name="user")
 
 DataDir = Annotated[
     Path | None,
@@ -108,6 +110,41 @@ def token_create(
     except CallVaultError as exc:
         fail(exc.detail)
     sys.stdout.write(token + "\n")
+
+
+@user_app.command("create")
+def user_create(
+    tenant: TenantName,
+    email: Annotated[str, typer.Option("--email", help="The person's e-mail address")],
+    role: Annotated[list[str], typer.Option("--role", help="A role (repeat for several)")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the initial password from stdin")
+    ] = False,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Create a user; print the otpauth:// enrolment URI on stdout (and nothing else).
+
+    The password is read from one line of stdin, never from an argument (arguments
+    end up in shell history and the process list)."""
+    from callvault.identity.users import create_user
+    from callvault.instance import migrate, open_keyring
+    from callvault.tenants.service import get_tenant
+
+    if not password_stdin:
+        fail("pass --password-stdin and send the initial password on stdin")
+    password = sys.stdin.readline().rstrip("\r\n")
+    settings = settings_from(data_dir, database_url)
+    require_initialised(settings)
+    try:
+        migrate(settings)
+        with open_keyring(settings) as (session, keyring):
+            tenant_id = get_tenant(session, tenant).id
+            _, uri = create_user(session, keyring, tenant_id, email, password, role)
+            session.commit()
+    except CallVaultError as exc:
+        fail(exc.detail)
+    sys.stdout.write(uri + "\n")
 
 
 @keys_app.command("rotate")

@@ -9,14 +9,16 @@ import asyncio
 import io
 import json
 import math
+import secrets
 import struct
 import wave
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from callvault.audit.service import AuditAction, RequestInfo
 from callvault.blobs.factory import create_blob_store
@@ -24,21 +26,38 @@ from callvault.calls.models import Call
 from callvault.calls.schemas import CallCreate, Direction
 from callvault.calls.service import RECORDING, CallService
 from callvault.calls.uploads import ObjectTarget, store_object
+from callvault.crypto.keyring import Keyring
 from callvault.identity.principal import system_principal
 from callvault.identity.tokens import create_token
+from callvault.identity.users import create_user, find_user_by_email
 from callvault.instance import initialise, open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
 
 DEMO_TENANT = "demo"
+DEMO_USER_EMAIL = "supervisor@demo.callvault.example"
+DEMO_USER_ROLE = "supervisor"
 SAMPLE_RATE = 8000
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    """The demo sign-in. Password and URI are only known on the run that created the
+    user (only a hash and an encrypted seed are stored); later runs leave them None."""
+
+    email: str
+    password: str | None = field(default=None, repr=False)
+    otpauth_uri: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
 class DemoSummary:
     calls: int
     recordings: int
-    token: str
+    token: str = field(repr=False)
+    user_email: str = DEMO_USER_EMAIL
+    user_password: str | None = field(default=None, repr=False)
+    otpauth_uri: str | None = field(default=None, repr=False)
 
 
 def tone_wav(seconds: float, frequency: float, sample_rate: int = SAMPLE_RATE) -> bytes:
@@ -71,9 +90,10 @@ def seed_demo(settings: Settings) -> DemoSummary:
             select(func.count()).select_from(Call).where(Call.tenant_id == tenant_id)
         ).scalar_one()
         token = create_token(session, tenant_id, "supervisor")
+        user = ensure_demo_user(session, keyring, tenant_id)
         session.commit()
         if existing:
-            return DemoSummary(calls=existing, recordings=0, token=token)
+            return _summary(existing, 0, token, user)
         principal = system_principal(tenant_id, "demo-seed", ["integration"])
         service = CallService(session, keyring, blobs, principal, RequestInfo())
         base = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
@@ -90,7 +110,28 @@ def seed_demo(settings: Settings) -> DemoSummary:
             audio = tone_wav(spec["seconds"], spec["tone_hz"])
             asyncio.run(store_object(service, blobs, target, audio))
         count = len(demo_calls())
-    return DemoSummary(calls=count, recordings=count, token=token)
+    return _summary(count, count, token, user)
+
+
+def ensure_demo_user(session: Session, keyring: Keyring, tenant_id: str) -> DemoUser:
+    """A supervisor who signs in with a password and TOTP; never a fixed, guessable
+    password (no default accounts): a fresh random one, shown once."""
+    if find_user_by_email(session, DEMO_USER_EMAIL) is not None:
+        return DemoUser(DEMO_USER_EMAIL)
+    password = secrets.token_urlsafe(18)  # 24 characters, 144 bits
+    _, uri = create_user(session, keyring, tenant_id, DEMO_USER_EMAIL, password, [DEMO_USER_ROLE])
+    return DemoUser(DEMO_USER_EMAIL, password, uri)
+
+
+def _summary(calls: int, recordings: int, token: str, user: DemoUser) -> DemoSummary:
+    return DemoSummary(
+        calls=calls,
+        recordings=recordings,
+        token=token,
+        user_email=user.email,
+        user_password=user.password,
+        otpauth_uri=user.otpauth_uri,
+    )
 
 
 def _call_create(spec: dict[str, Any], base: datetime) -> CallCreate:

@@ -1,7 +1,138 @@
-"""Sign-in: password, then TOTP; logout; step-up. (Being built.)"""
+"""Sign-in API: password, then TOTP; logout; step-up; who am I.
+
+``/login`` and ``/mfa`` are public (nobody is signed in yet) and so cannot declare a
+permission; they are pinned in ``PUBLIC_PATHS``. The other routes need a signed-in
+session and declare ``session:self``. Bodies must be ``application/json``: a plain
+HTML form cannot send that cross-site without a CORS preflight, which closes login CSRF.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import datetime
+from typing import Annotated, TypeVar
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+
+from callvault.authz.permissions import Permission
+from callvault.calls.api import read_limited_body
+from callvault.crypto.keyring import Keyring
+from callvault.db.base import utcnow
+from callvault.errors import UnsupportedMediaType
+from callvault.identity.auth_schemas import (
+    LoginIn,
+    LoginOut,
+    MfaIn,
+    SessionOut,
+    StepUpIn,
+    StepUpOut,
+    WhoAmI,
+)
+from callvault.identity.auth_service import AuthService, step_up_deadline
+from callvault.identity.sessions import COOKIE_NAME, IssuedSession
+from callvault.web.context import RequestContext, db_session, request_info, require, resources
+from callvault.web.problems import invalid_body
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+
+MAX_AUTH_BODY = 4096
+Body = TypeVar("Body", bound=BaseModel)
+
+
+def session_cookie(secret: str, expires_at: datetime) -> str:
+    """The session cookie: never readable by scripts, never sent over plain HTTP, never
+    sent on a cross-site request; it lasts as long as the session's absolute lifetime."""
+    max_age = max(0, int((expires_at - utcnow()).total_seconds()))
+    return f"{COOKIE_NAME}={secret}; Max-Age={max_age}; Path=/; Secure; HttpOnly; SameSite=Strict"
+
+
+def cleared_cookie() -> str:
+    return f"{COOKIE_NAME}=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Strict"
+
+
+async def parse_json(request: Request, model: type[Body]) -> Body:
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if content_type != "application/json":
+        raise UnsupportedMediaType("send the body as application/json")
+    try:
+        return model.model_validate_json(await read_limited_body(request, MAX_AUTH_BODY))
+    except ValidationError as exc:
+        raise invalid_body(exc) from None
+
+
+def public_service(request: Request, db: Session) -> AuthService:
+    return AuthService(db, Keyring(db, resources(request).root_key), request_info(request))
+
+
+def context_service(ctx: RequestContext) -> AuthService:
+    return AuthService(ctx.session, ctx.keyring, ctx.request)
+
+
+def _issue(response: Response, issued: IssuedSession) -> None:
+    response.headers["Set-Cookie"] = session_cookie(issued.secret, issued.row.expires_at)
+    response.headers["Cache-Control"] = "no-store"
+
+
+@router.post("/login", response_model=LoginOut, response_model_exclude_none=True)
+async def login(
+    request: Request, response: Response, db: Annotated[Session, Depends(db_session)]
+) -> LoginOut:
+    """E-mail and password -> a challenge for ``/mfa`` (and, before enrolment, the
+    authenticator's ``otpauth://`` URI and QR code)."""
+    body = await parse_json(request, LoginIn)
+    answer = public_service(request, db).login(body.email, body.password)
+    response.headers["Cache-Control"] = "no-store"
+    return answer
+
+
+@router.post("/mfa", response_model=SessionOut, response_model_exclude_none=True)
+async def mfa(
+    request: Request, response: Response, db: Annotated[Session, Depends(db_session)]
+) -> SessionOut:
+    """Challenge and code -> a new session cookie (a cookie sent along is ignored)."""
+    body = await parse_json(request, MfaIn)
+    signed_in = public_service(request, db).complete_mfa(body.challenge, body.code)
+    _issue(response, signed_in.session)
+    row = signed_in.session.row
+    return SessionOut(
+        csrf_token=signed_in.session.csrf_token,
+        expires_at=row.expires_at,
+        idle_timeout_seconds=row.idle_seconds,
+        recovery_codes=signed_in.recovery_codes,
+    )
+
+
+@router.post("/logout", status_code=204)
+def logout(ctx: Annotated[RequestContext, Depends(require(Permission.SESSION_SELF))]) -> Response:
+    """End this session now; the cookie is cleared too."""
+    context_service(ctx).logout(ctx.principal)
+    return Response(status_code=204, headers={"Set-Cookie": cleared_cookie()})
+
+
+@router.post("/step-up", response_model=StepUpOut)
+async def step_up(
+    request: Request,
+    response: Response,
+    ctx: Annotated[RequestContext, Depends(require(Permission.SESSION_SELF))],
+) -> StepUpOut:
+    """Re-enter a TOTP code: a new session id and CSRF token, stepped up for 5 minutes."""
+    body = await parse_json(request, StepUpIn)
+    issued = context_service(ctx).step_up(ctx.principal, body.code)
+    _issue(response, issued)
+    return StepUpOut(
+        csrf_token=issued.csrf_token,
+        expires_at=issued.row.expires_at,
+        idle_timeout_seconds=issued.row.idle_seconds,
+        stepped_up_until=step_up_deadline(issued.row),
+    )
+
+
+@router.get("/session", response_model=WhoAmI)
+def current_session(
+    response: Response,
+    ctx: Annotated[RequestContext, Depends(require(Permission.SESSION_SELF))],
+) -> WhoAmI:
+    """Who is signed in, in which tenant, with which roles, until when."""
+    response.headers["Cache-Control"] = "no-store"
+    return context_service(ctx).whoami(ctx.principal)

@@ -1,0 +1,68 @@
+"""Bodies of the sign-in API. Inputs forbid unknown fields and are parsed with
+``model_validate_json`` so a validation error names the field, never echoes a value."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class LoginIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(min_length=1, max_length=254)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class LoginOut(BaseModel):
+    """``challenge`` goes back to ``/mfa``; ``csrf_token`` is the token the session
+    will carry (send it as ``X-CSRF-Token`` on cookie-authenticated state changes).
+    Until the user has confirmed an authenticator, the enrolment fields are set."""
+
+    mfa_required: bool = True
+    challenge: str
+    csrf_token: str
+    enrolment_required: bool
+    otpauth_uri: str | None = None
+    qr_svg: str | None = None
+
+
+class MfaIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    challenge: str = Field(min_length=1, max_length=128)
+    code: str = Field(min_length=1, max_length=64)
+
+
+class SessionOut(BaseModel):
+    """A new session: the cookie carries its secret; this body carries the rest."""
+
+    csrf_token: str
+    expires_at: datetime
+    idle_timeout_seconds: int
+    recovery_codes: list[str] | None = None
+
+
+class StepUpIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=64)
+
+
+class StepUpOut(BaseModel):
+    csrf_token: str
+    expires_at: datetime
+    idle_timeout_seconds: int
+    stepped_up_until: datetime
+
+
+class WhoAmI(BaseModel):
+    user_id: str
+    email: str
+    roles: list[str]
+    tenant_id: str
+    tenant: str
+    expires_at: datetime
+    idle_timeout_seconds: int
+    stepped_up_until: datetime | None
