@@ -1,7 +1,117 @@
-"""Break-glass elevations. (Being built.)"""
+"""Break-glass elevations: ask (``elevation:request``), decide and list the queue
+(``elevation:approve``). The logic and its audit live in ``elevations.py``."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from callvault.authz.permissions import Permission
+from callvault.identity.elevations import (
+    ElevationRequest,
+    ElevationService,
+    Status,
+    effective_status,
+)
+from callvault.identity.models import Elevation
+from callvault.web.context import RequestContext, require
+from callvault.web.problems import invalid_body
 
 router = APIRouter(prefix="/api/v1/elevations", tags=["elevations"])
+
+ElevationId = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+class ElevationIn(BaseModel):
+    """Parsed with ``model_validate_json``: unknown fields refused, values never echoed."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+    permission: Annotated[str, Field(min_length=1, max_length=64)]
+    minutes: Annotated[int, Field(ge=1, le=240)]
+    reason: Annotated[str, Field(min_length=20, max_length=2000)]
+
+
+class ElevationCreated(BaseModel):
+    id: str
+    status: Status
+
+
+class ElevationOut(BaseModel):
+    id: str
+    status: Status
+    permission: str
+    minutes: int
+    reason: str
+    requester_id: str
+    approver_id: str | None
+    created_at: datetime
+    decided_at: datetime | None
+    expires_at: datetime | None
+
+
+def _out(row: Elevation) -> ElevationOut:
+    return ElevationOut(
+        id=row.id,
+        status=effective_status(row),
+        permission=row.permission,
+        minutes=row.minutes,
+        reason=row.reason,
+        requester_id=row.requester_id,
+        approver_id=row.approver_id,
+        created_at=row.created_at,
+        decided_at=row.decided_at,
+        expires_at=row.expires_at,
+    )
+
+
+def _service(ctx: RequestContext) -> ElevationService:
+    return ElevationService(ctx.session, ctx.principal, ctx.request)
+
+
+@router.post("", status_code=201, response_model=ElevationCreated)
+async def request_elevation(
+    request: Request,
+    ctx: Annotated[RequestContext, Depends(require(Permission.ELEVATION_REQUEST))],
+) -> ElevationCreated:
+    try:
+        body = ElevationIn.model_validate_json(await request.body())
+    except ValidationError as exc:
+        raise invalid_body(exc) from None
+    row = _service(ctx).ask(ElevationRequest(body.permission, body.minutes, body.reason))
+    return ElevationCreated(id=row.id, status="pending")
+
+
+@router.get("", response_model=list[ElevationOut])
+def list_elevations(
+    ctx: Annotated[RequestContext, Depends(require(Permission.ELEVATION_APPROVE))],
+    status: Status | None = None,
+) -> list[ElevationOut]:
+    return [_out(row) for row in _service(ctx).queue(status)]
+
+
+@router.get("/{elevation_id}", response_model=ElevationOut)
+def get_elevation(
+    elevation_id: ElevationId,
+    ctx: Annotated[RequestContext, Depends(require(Permission.ELEVATION_REQUEST))],
+) -> ElevationOut:
+    return _out(_service(ctx).get(elevation_id))
+
+
+@router.post("/{elevation_id}/approve", response_model=ElevationOut)
+def approve_elevation(
+    elevation_id: ElevationId,
+    ctx: Annotated[RequestContext, Depends(require(Permission.ELEVATION_APPROVE))],
+) -> ElevationOut:
+    return _out(_service(ctx).decide(elevation_id, approve=True))
+
+
+@router.post("/{elevation_id}/deny", response_model=ElevationOut)
+def deny_elevation(
+    elevation_id: ElevationId,
+    ctx: Annotated[RequestContext, Depends(require(Permission.ELEVATION_APPROVE))],
+) -> ElevationOut:
+    return _out(_service(ctx).decide(elevation_id, approve=False))

@@ -25,6 +25,7 @@ from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.crypto.keyring import Keyring
 from callvault.errors import PermissionDenied, StepUpRequired
 from callvault.identity.authn import Credentials, authenticate
+from callvault.identity.elevations import record_grant_use
 from callvault.identity.models import UserSession
 from callvault.identity.principal import Principal
 from callvault.identity.sessions import COOKIE_NAME, CSRF_HEADER, is_stepped_up
@@ -119,6 +120,7 @@ def require(permission: Permission) -> Callable[..., RequestContext]:
         if permission in STEP_UP_PERMISSIONS and not _stepped_up(session, principal):
             _deny(session, principal, permission, request)
             raise StepUpRequired("re-enter a TOTP code (POST /api/v1/auth/step-up) first")
+        record_grant_use(session, principal, permission, request_info(request))
         res = resources(request)
         return RequestContext(
             principal=principal,
