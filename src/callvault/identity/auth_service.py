@@ -238,6 +238,8 @@ class AuthService:
     def _check_code(self, user: User, code: str, *, allow_recovery: bool) -> AuthAction | None:
         """``MFA`` for a fresh TOTP code, ``RECOVERY_CODE`` for an unused recovery
         code (then used up), None for anything else. The user row must be locked."""
+        if not code.isascii():
+            return None  # fullwidth digits pass str.isdigit() but break compare_digest
         step = totp.accepted_step(totp_secret(self._keyring, user), code, user.totp_last_step)
         if step is not None:
             user.totp_last_step = step
