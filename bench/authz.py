@@ -282,6 +282,10 @@ def alternate(client: httpx.Client, token: dict[str, str], n: int) -> dict[str, 
     return times
 
 
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+
+
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1]
 
@@ -380,6 +384,7 @@ def part_b(requests: int, tmp_parent: Path | None, keep: bool) -> None:
     env = clean_env()
     proc: subprocess.Popen[bytes] | None = None
     print("## B. added latency per request (loopback, plain HTTP, SQLite)")
+    print(f"load average before: {load()} (other work on this machine skews the medians)")
     print(f"temp dir {root}; {requests} rounds of {len(SERIES)} requests, one keep-alive client")
     try:
         cli(env, "init", "--tenant", TENANT, "--data-dir", str(data_dir))
@@ -404,6 +409,7 @@ def part_b(requests: int, tmp_parent: Path | None, keep: bool) -> None:
             alternate(client, token, max(20, requests // 20))  # warm-up, untimed
             times = alternate(client, token, requests)
         stop_server(proc)
+        print(f"load average after the HTTP phase: {load()}")
         report_http(times)
         print()
         in_process(data_dir, secret, requests)
