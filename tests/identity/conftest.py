@@ -24,7 +24,7 @@ PASSWORD = "synthetic-Passphrase-4417"
 
 
 @dataclass(frozen=True)
-class TestUser:
+class Person:
     id: str
     email: str
     password: str
@@ -36,7 +36,7 @@ class TestUser:
         return totp.at(utcnow().timestamp() + 30 * offset_steps)
 
 
-UserFactory = Callable[..., TestUser]
+UserFactory = Callable[..., Person]
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def make_user(vault: Settings) -> UserFactory:
     """``make_user("supervisor")`` -> a new, not yet enrolled user of tenant A."""
     counter = iter(range(1, 10_000))
 
-    def make(*roles: str, tenant: str = TENANT_A, email: str | None = None) -> TestUser:
+    def make(*roles: str, tenant: str = TENANT_A, email: str | None = None) -> Person:
         address = email or f"user{next(counter)}.{'-'.join(roles) or 'none'}@{tenant}.example"
         with open_keyring(vault) as (db, keyring):
             tenant_id = get_tenant(db, tenant).id
@@ -52,12 +52,12 @@ def make_user(vault: Settings) -> UserFactory:
             db.commit()
             user_id = user.id
         secret = parse_qs(urlparse(uri).query)["secret"][0]
-        return TestUser(user_id, address, PASSWORD, secret, tenant)
+        return Person(user_id, address, PASSWORD, secret, tenant)
 
     return make
 
 
-SessionFactory = Callable[[TestUser], dict[str, str]]
+SessionFactory = Callable[[Person], dict[str, str]]
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def signed_in(vault: Settings, client: TestClient) -> SessionFactory:
     its cookie on ``client`` and return the CSRF header to send on state changes.
     Use this where the sign-in flow itself is not what is tested."""
 
-    def sign_in(user: TestUser, stepped_up: bool = False) -> dict[str, str]:
+    def sign_in(user: Person, stepped_up: bool = False) -> dict[str, str]:
         from callvault.identity.models import User
 
         with open_keyring(vault) as (db, _):

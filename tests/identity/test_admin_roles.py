@@ -29,7 +29,7 @@ class Seat:
 
 
 def seat(
-    client: TestClient, signed_in: SessionFactory, user: people.TestUser, stepped_up: bool = False
+    client: TestClient, signed_in: SessionFactory, user: people.Person, stepped_up: bool = False
 ) -> Seat:
     csrf = signed_in(user, stepped_up=stepped_up)
     return Seat(client.cookies[COOKIE_NAME], csrf)

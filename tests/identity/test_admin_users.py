@@ -46,11 +46,15 @@ def new_user(**overrides: Any) -> dict[str, Any]:
     return body
 
 
-def test_an_admin_creates_then_reads_and_lists_a_user(
-    client: TestClient, auth: TokenFactory, vault: Settings
-) -> None:
-    admin = auth("admin")
+@pytest.fixture
+def admin(make_user: UserFactory, signed_in: SessionFactory) -> dict[str, str]:
+    """A signed-in admin who re-entered a TOTP code: giving a new user roles needs it."""
+    return signed_in(make_user("admin"), stepped_up=True)
 
+
+def test_an_admin_creates_then_reads_and_lists_a_user(
+    client: TestClient, admin: dict[str, str], vault: Settings
+) -> None:
     created = client.post("/api/v1/users", json=new_user(), headers=admin)
     user_id = created.json()["id"]
     shown = client.get(f"/api/v1/users/{user_id}", headers=admin).json()
@@ -62,7 +66,7 @@ def test_an_admin_creates_then_reads_and_lists_a_user(
     assert shown["roles"] == ["agent"]
     assert (shown["active"], shown["enrolled"], shown["failed_logins"]) == (True, False, 0)
     assert shown["locked_until"] is None and shown["deactivated_at"] is None
-    assert [u["id"] for u in listed["items"]] == [user_id]
+    assert user_id in [u["id"] for u in listed["items"]]
     assert audit_trail(vault, user_id) == [("user:create", "allowed"), ("role:assign", "allowed")]
 
 
@@ -92,9 +96,8 @@ def test_an_admin_creates_then_reads_and_lists_a_user(
     ],
 )
 def test_creating_a_user_refuses_bad_input_and_stores_nothing(
-    client: TestClient, auth: TokenFactory, vault: Settings, body: dict[str, Any], status: int
+    client: TestClient, admin: dict[str, str], vault: Settings, body: dict[str, Any], status: int
 ) -> None:
-    admin = auth("admin")
     assert client.post("/api/v1/users", json=new_user(), headers=admin).status_code == 201
     before = user_count(vault)
 
@@ -104,6 +107,30 @@ def test_creating_a_user_refuses_bad_input_and_stores_nothing(
     assert response.headers["content-type"] == "application/problem+json"
     assert str(body.get("password")) not in response.text
     assert user_count(vault) == before
+
+
+def test_giving_a_new_user_roles_needs_role_admin_and_a_step_up(
+    client: TestClient,
+    auth: TokenFactory,
+    make_user: UserFactory,
+    signed_in: SessionFactory,
+    vault: Settings,
+) -> None:
+    before = user_count(vault)
+    by_token = client.post("/api/v1/users", json=new_user(), headers=auth("admin"))
+    client.cookies.clear()
+    not_stepped_up = client.post(
+        "/api/v1/users", json=new_user(), headers=signed_in(make_user("admin"))
+    )
+    without_roles = client.post(
+        "/api/v1/users", json=new_user(roles=[]), headers=signed_in(make_user("admin"))
+    )
+
+    assert by_token.status_code == 403
+    assert not_stepped_up.status_code == 403
+    assert not_stepped_up.json()["title"] == "Step-up authentication required"
+    assert without_roles.status_code == 201
+    assert user_count(vault) == before + 3  # the two admins made here, and the role-less user
 
 
 def test_a_body_that_is_not_json_is_refused(client: TestClient, auth: TokenFactory) -> None:

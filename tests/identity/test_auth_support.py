@@ -45,7 +45,7 @@ def store(vault: Settings) -> Iterator[Session]:
         db.commit()
 
 
-def login(client: TestClient, user: people.TestUser, password: str | None = None) -> httpx.Response:
+def login(client: TestClient, user: people.Person, password: str | None = None) -> httpx.Response:
     return client.post(LOGIN, json={"email": user.email, "password": password or user.password})
 
 
@@ -66,7 +66,7 @@ def use_cookie(client: TestClient, secret: str | None) -> None:
         client.cookies.set(COOKIE_NAME, secret)
 
 
-def sign_in(client: TestClient, user: people.TestUser, code: str | None = None) -> SignedIn:
+def sign_in(client: TestClient, user: people.Person, code: str | None = None) -> SignedIn:
     """Password, then a TOTP code (enrolling if needed); the client then holds the cookie."""
     answer = login(client, user)
     assert answer.status_code == 200, answer.text
@@ -77,7 +77,7 @@ def sign_in(client: TestClient, user: people.TestUser, code: str | None = None) 
     return SignedIn(secret, {CSRF_HEADER: answer.json()["csrf_token"]}, done.json())
 
 
-def enrol(vault: Settings, user: people.TestUser) -> None:
+def enrol(vault: Settings, user: people.Person) -> None:
     """Mark the user's authenticator as confirmed, as if enrolment had happened."""
     with store(vault) as db:
         db.get_one(User, user.id).totp_confirmed_at = utcnow()
@@ -91,7 +91,7 @@ def away_from_step_boundary(margin: float = 3.0) -> None:
         time.sleep(left + 0.1)
 
 
-def wrong_code(user: people.TestUser) -> str:
+def wrong_code(user: people.Person) -> str:
     """Six digits that are not a valid code for ``user`` now (nor a step or two away)."""
     valid = {user.code(offset) for offset in range(-2, 3)}
     return next(

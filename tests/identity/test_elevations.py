@@ -20,13 +20,13 @@ from callvault.instance import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
 from tests._vault import TENANT_A, TENANT_B, TokenFactory
-from tests.identity.conftest import SessionFactory, TestUser, UserFactory
+from tests.identity.conftest import Person, SessionFactory, UserFactory
 
 URL = "/api/v1/elevations"
 REASON = "synthetic emergency: on-call review of a flagged call"
 
 Headers = dict[str, str]
-As = Callable[[TestUser], Headers]
+As = Callable[[Person], Headers]
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def as_user(client: TestClient, signed_in: SessionFactory) -> As:
     """Headers carrying a fresh session (cookie and CSRF) of ``user``; the client's
     own cookie jar is emptied so that several people can share one client."""
 
-    def headers(user: TestUser) -> Headers:
+    def headers(user: Person) -> Headers:
         csrf = signed_in(user)
         cookie = client.cookies.get(COOKIE_NAME)
         client.cookies.clear()

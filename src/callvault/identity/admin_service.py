@@ -24,7 +24,7 @@ from callvault.authz.permissions import Permission
 from callvault.authz.roles import BUILTIN_ROLES, Role
 from callvault.crypto.keyring import Keyring
 from callvault.db.base import utcnow
-from callvault.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from callvault.errors import Conflict, InvalidInput, NotFound, PermissionDenied, StepUpRequired
 from callvault.identity import users
 from callvault.identity.admin_schemas import (
     MAX_PAGE_SIZE,
@@ -43,7 +43,7 @@ from callvault.identity.admin_schemas import (
 )
 from callvault.identity.models import ApiToken, CustomRole, User, UserRole
 from callvault.identity.principal import Principal, parse_permissions, resolve_roles
-from callvault.identity.sessions import revoke_user_sessions
+from callvault.identity.sessions import STEP_UP_WINDOW, revoke_user_sessions
 from callvault.identity.tokens import create_token
 
 # Service accounts are non-interactive ingest and integration identities: they never
@@ -118,6 +118,8 @@ class UserAdmin(_TenantService):
         return _user_out(user, self._roles_of([user.id])[user.id])
 
     def create(self, keyring: Keyring, data: UserCreate) -> str:
+        if data.roles:
+            self._require_role_assignment()
         # The TOTP secret is made now but only shown to the user at first sign-in.
         user, _ = users.create_user(
             self._session, keyring, self._tenant_id, data.email, data.password, data.roles
@@ -127,6 +129,15 @@ class UserAdmin(_TenantService):
             self._audit("role:assign", "user", user.id)
         self._commit("a user with that e-mail exists")
         return user.id
+
+    def _require_role_assignment(self) -> None:
+        """Giving a new account roles is a role change like any other: role:admin and a
+        fresh step-up, so user:admin alone cannot mint an admin or a PHI reader."""
+        if not self._principal.may(Permission.ROLE_ADMIN):
+            raise PermissionDenied("creating a user with roles needs role:admin")
+        stepped_up = self._principal.stepped_up_at
+        if stepped_up is None or utcnow() - stepped_up > STEP_UP_WINDOW:
+            raise StepUpRequired("re-enter a TOTP code (POST /api/v1/auth/step-up) first")
 
     def patch(self, user_id: str, data: UserPatch) -> UserOut:
         user = self._user(user_id, "user:update")

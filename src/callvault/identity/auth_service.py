@@ -31,7 +31,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -99,17 +98,6 @@ class SignedIn:
 
     session: IssuedSession
     recovery_codes: list[str] | None
-
-
-def new_recovery_codes() -> list[str]:
-    """Ten one-time codes of 16 base32 characters (80 bits from the OS CSPRNG).
-
-    (``totp.new_recovery_codes`` asks pyotp for 16-character secrets, which pyotp
-    refuses below 160 bits; until that is fixed the codes are made here.)"""
-    return [
-        base64.b32encode(secrets.token_bytes(10)).decode("ascii").lower()
-        for _ in range(totp.RECOVERY_CODES)
-    ]
 
 
 def csrf_for_challenge(challenge: str) -> str:
@@ -238,8 +226,6 @@ class AuthService:
     def _check_code(self, user: User, code: str, *, allow_recovery: bool) -> AuthAction | None:
         """``MFA`` for a fresh TOTP code, ``RECOVERY_CODE`` for an unused recovery
         code (then used up), None for anything else. The user row must be locked."""
-        if not code.isascii():
-            return None  # fullwidth digits pass str.isdigit() but break compare_digest
         step = totp.accepted_step(totp_secret(self._keyring, user), code, user.totp_last_step)
         if step is not None:
             user.totp_last_step = step
@@ -261,7 +247,7 @@ class AuthService:
         return AuthAction.RECOVERY_CODE
 
     def _new_recovery_codes(self, user: User) -> list[str]:
-        codes = new_recovery_codes()
+        codes = totp.new_recovery_codes()
         self._db.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
         self._db.add_all(
             RecoveryCode(user_id=user.id, code_hash=totp.recovery_code_hash(c)) for c in codes

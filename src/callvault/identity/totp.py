@@ -3,6 +3,7 @@ every accepted step remembered so a code can never be used twice."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 import time
@@ -34,7 +35,8 @@ def accepted_step(
 ) -> int | None:
     """The time step ``code`` is valid for (now, or one step either side), if it is
     later than ``last_step``; None otherwise."""
-    if not (len(code) == 6 and code.isdigit()):
+    # isascii: fullwidth digits pass isdigit() but would break compare_digest.
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
         return None
     totp = pyotp.TOTP(secret)
     moment = time.time() if now is None else now
@@ -49,7 +51,10 @@ def accepted_step(
 
 def new_recovery_codes() -> list[str]:
     """Ten one-time codes, 16 base32 characters (80 bits) each, shown once."""
-    return [pyotp.random_base32(16).lower() for _ in range(RECOVERY_CODES)]
+    return [
+        base64.b32encode(secrets.token_bytes(10)).decode("ascii").lower()
+        for _ in range(RECOVERY_CODES)
+    ]
 
 
 def recovery_code_hash(code: str) -> str:
