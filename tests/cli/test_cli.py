@@ -5,10 +5,14 @@ import re
 import stat
 from pathlib import Path
 
+import pyotp
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from callvault.cli.main import app
+from callvault.settings import load_settings
+from callvault.web.app import create_app
 
 runner = CliRunner()
 
@@ -141,9 +145,32 @@ def test_a_group_readable_root_key_is_refused(data_dir: Path, database_url: str)
     assert "key" in err.lower()
 
 
-def test_demo_sets_up_synthetic_calls(tmp_path: Path) -> None:
-    code, out, _ = run("demo", "--data-dir", str(tmp_path / "demo"), "--no-serve")
+def test_the_demo_user_enrols_totp_signs_in_and_reads_the_demo_calls(tmp_path: Path) -> None:
+    data_dir = tmp_path / "demo"
+    code, out, _ = run("demo", "--data-dir", str(data_dir), "--no-serve")
     assert code == 0, out
     assert "ingested 4 synthetic calls" in out
-    token = re.search(r"cvt_[0-9a-f]{32}_[A-Za-z0-9_-]{43}", out)
-    assert token is not None
+    assert re.search(r"cvt_[0-9a-f]{32}_[A-Za-z0-9_-]{43}", out)
+    email = re.search(r"demo user \(role supervisor\): (\S+)", out)
+    password = re.search(r"password \(shown once\): (\S+)", out)
+    uri = re.search(r"(otpauth://\S+)", out)
+    assert email and password and uri
+
+    settings = load_settings(data_dir, environ={})
+    with TestClient(create_app(settings)) as client:
+        login = client.post(
+            "/api/v1/auth/login", json={"email": email[1], "password": password[1]}
+        ).json()
+        assert login["mfa_required"] is True and login["enrolment_required"] is True
+        code_now = pyotp.parse_uri(uri[1]).now()
+        mfa = client.post(
+            "/api/v1/auth/mfa", json={"challenge": login["challenge"], "code": code_now}
+        )
+        assert mfa.status_code == 200 and len(mfa.json()["recovery_codes"]) == 10
+        cookie = re.search(r"callvault_session=([^;]+)", mfa.headers["set-cookie"])
+        assert cookie is not None
+        client.cookies.set("callvault_session", cookie[1])
+        calls = client.get("/api/v1/calls").json()["items"]
+
+    assert len(calls) == 4
+    assert all(c["caller_number"].startswith("+1202555") for c in calls)  # unmasked: PHI role

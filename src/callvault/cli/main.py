@@ -233,10 +233,14 @@ def demo(
         fail(exc.detail)
     typer.echo(f"demo data directory: {settings.data_dir}")
     typer.echo(f"ingested {summary.calls} synthetic calls ({summary.recordings} recordings)")
-    typer.echo(f"read-only demo token (role supervisor): {summary.token}")
-    typer.echo(
-        f"try:  curl -k -H 'Authorization: Bearer <token>' https://{host}:{port}/api/v1/calls"
-    )
+    typer.echo(f"ingest token (role integration, shown once): {summary.token}")
+    typer.echo(f"demo user (role supervisor): {summary.user_email}")
+    if summary.user_password and summary.otpauth_uri:
+        typer.echo(f"  password (shown once): {summary.user_password}")
+        typer.echo(f"  authenticator enrolment URI (shown once): {summary.otpauth_uri}")
+    else:
+        typer.echo("  (created on an earlier run: its password was shown then)")
+    typer.echo(f"sign in: POST https://{host}:{port}/api/v1/auth/login, then /api/v1/auth/mfa")
     if not no_serve:
         serve(
             data_dir=data_dir,

@@ -89,7 +89,7 @@ def seed_demo(settings: Settings) -> DemoSummary:
         existing = session.execute(
             select(func.count()).select_from(Call).where(Call.tenant_id == tenant_id)
         ).scalar_one()
-        token = create_token(session, tenant_id, "supervisor")
+        token = create_token(session, tenant_id, "integration", name="demo ingest")
         user = ensure_demo_user(session, keyring, tenant_id)
         session.commit()
         if existing:
