@@ -24,21 +24,13 @@ from typing import BinaryIO, Self
 
 from callvault.blobs.errors import BlobNotFound, BlobStoreUnavailable, InvalidBlobKey
 from callvault.blobs.keys import validate_key, validate_range
+from callvault.fsutil import fsync_dir
 
 CHUNK_SIZE = 1024 * 1024
 _DIR_MODE = 0o700
 _TEMP_DIR = ".tmp"
 _TEMP_PREFIX = "blob-"
 _TEMP_SUFFIX = ".part"
-
-
-def _fsync_dir(path: Path) -> None:
-    """Persist a directory entry change (create, rename, unlink) in ``path``."""
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _unavailable() -> BlobStoreUnavailable:
@@ -108,7 +100,7 @@ class LocalBlobStore:
             return
         except OSError as exc:
             raise _unavailable() from exc
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
     def sweep_temp(self, older_than_seconds: float) -> int:
         """Remove temp files not modified for ``older_than_seconds`` (left by a crash or
@@ -194,7 +186,7 @@ class LocalBlobWriter:
             self._file.close()
             self._make_parents()
             os.replace(self._temp, self._target)
-            _fsync_dir(self._target.parent)
+            fsync_dir(self._target.parent)
         except (IsADirectoryError, NotADirectoryError) as exc:
             # "t1" vs "t1/o1": a file and a directory cannot share a name.
             self._state = "failed"
@@ -238,4 +230,4 @@ class LocalBlobWriter:
                 directory.mkdir(mode=_DIR_MODE)
             except FileExistsError:
                 continue
-            _fsync_dir(directory.parent)
+            fsync_dir(directory.parent)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
-from pydantic import AwareDatetime, ValidationError
+from pydantic import AwareDatetime
 
 from callvault.audit.service import AuditAction
 from callvault.authz.permissions import Permission
@@ -18,8 +18,8 @@ from callvault.calls.service import RECORDING, TRANSCRIPT, SearchFilters
 from callvault.calls.sniff import SNIFF_BYTES, declared_type_acceptable, sniff_audio
 from callvault.calls.uploads import ObjectTarget, read_head, store_object
 from callvault.errors import PayloadTooLarge, PermissionDenied, UnsupportedMediaType
+from callvault.web.bodies import parse_json_body
 from callvault.web.context import RequestContext, require
-from callvault.web.problems import invalid_body
 
 router = APIRouter(prefix="/api/v1/calls", tags=["calls"])
 
@@ -33,34 +33,11 @@ def verified_first(chunks: Iterator[bytes]) -> Iterator[bytes]:
     return chain([] if first is None else [first], chunks)
 
 
-async def read_limited_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"the body is over {limit} bytes")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise PayloadTooLarge(f"the body is over {limit} bytes")
-    return bytes(body)
-
-
-def _require_json(request: Request) -> None:
-    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if content_type != "application/json":
-        raise UnsupportedMediaType("send the body as application/json")
-
-
 @router.post("", status_code=201, response_model=Created)
 async def create_call(
     request: Request, ctx: Annotated[RequestContext, Depends(require(Permission.CALL_CREATE))]
 ) -> Created:
-    _require_json(request)
-    body = await read_limited_body(request, MAX_CALL_BODY)
-    try:
-        data = CallCreate.model_validate_json(body)
-    except ValidationError as exc:
-        raise invalid_body(exc) from None
+    data = await parse_json_body(request, CallCreate, MAX_CALL_BODY)
     return Created(id=ctx.calls().create(data))
 
 
@@ -125,12 +102,7 @@ async def put_transcript(
     request: Request,
     ctx: Annotated[RequestContext, Depends(require(Permission.TRANSCRIPT_UPLOAD))],
 ) -> Response:
-    _require_json(request)
-    body = await read_limited_body(request, ctx.settings.max_transcript_bytes)
-    try:
-        transcript = TranscriptIn.model_validate_json(body)
-    except ValidationError as exc:
-        raise invalid_body(exc) from None
+    transcript = await parse_json_body(request, TranscriptIn, ctx.settings.max_transcript_bytes)
     service = ctx.calls()
     payload = transcript.model_dump_json(exclude_none=True).encode()
     target = ObjectTarget(

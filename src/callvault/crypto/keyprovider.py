@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from callvault.crypto import aead
 from callvault.crypto.errors import DecryptionFailed, KeyUnavailable
+from callvault.fsutil import fsync_dir
 
 _FORMAT = "callvault-root-key"
 _FILE_VERSION = 1
@@ -99,7 +100,7 @@ class LocalKeyFileProvider:
             path.unlink(missing_ok=True)
             raise
         os.close(fd)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
         return True
 
     def _ad(self, associated_data: bytes) -> bytes:
@@ -182,12 +183,3 @@ def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
-
-
-def _fsync_dir(directory: Path) -> None:
-    # Makes the new directory entry durable, not just the file's contents.
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

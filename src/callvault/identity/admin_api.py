@@ -15,7 +15,6 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ValidationError
 
 from callvault.authz.permissions import Permission
-from callvault.errors import PayloadTooLarge, UnsupportedMediaType
 from callvault.identity.admin_schemas import (
     Created,
     CustomRoleIn,
@@ -32,6 +31,7 @@ from callvault.identity.admin_schemas import (
     UserPatch,
 )
 from callvault.identity.admin_service import RoleAdmin, TokenAdmin, UserAdmin
+from callvault.web.bodies import read_limited_body, require_json
 from callvault.web.context import RequestContext, require
 from callvault.web.problems import invalid_body
 
@@ -46,15 +46,8 @@ Cursor = Annotated[str | None, Query(max_length=64)]
 
 async def json_body(request: Request) -> bytes:
     """The raw JSON body, refused early if it is not JSON or too large to be a form."""
-    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if content_type != "application/json":
-        raise UnsupportedMediaType("send the body as application/json")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise PayloadTooLarge(f"the body is over {MAX_BODY} bytes")
-    return bytes(body)
+    require_json(request)
+    return await read_limited_body(request, MAX_BODY)
 
 
 Body = Annotated[bytes, Depends(json_body)]

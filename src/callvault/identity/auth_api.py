@@ -12,14 +12,12 @@ from datetime import datetime
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from callvault.authz.permissions import Permission
-from callvault.calls.api import read_limited_body
 from callvault.crypto.keyring import Keyring
 from callvault.db.base import utcnow
-from callvault.errors import UnsupportedMediaType
 from callvault.identity.auth_schemas import (
     LoginIn,
     LoginOut,
@@ -31,8 +29,8 @@ from callvault.identity.auth_schemas import (
 )
 from callvault.identity.auth_service import AuthService, step_up_deadline
 from callvault.identity.sessions import COOKIE_NAME, IssuedSession
+from callvault.web.bodies import parse_json_body
 from callvault.web.context import RequestContext, db_session, request_info, require, resources
-from callvault.web.problems import invalid_body
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -52,13 +50,7 @@ def cleared_cookie() -> str:
 
 
 async def parse_json(request: Request, model: type[Body]) -> Body:
-    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if content_type != "application/json":
-        raise UnsupportedMediaType("send the body as application/json")
-    try:
-        return model.model_validate_json(await read_limited_body(request, MAX_AUTH_BODY))
-    except ValidationError as exc:
-        raise invalid_body(exc) from None
+    return await parse_json_body(request, model, MAX_AUTH_BODY)
 
 
 def public_service(request: Request, db: Session) -> AuthService:

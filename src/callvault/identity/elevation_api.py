@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from callvault.authz.permissions import Permission
 from callvault.identity.elevations import (
@@ -17,8 +17,8 @@ from callvault.identity.elevations import (
     effective_status,
 )
 from callvault.identity.models import Elevation
+from callvault.web.bodies import parse_json_body
 from callvault.web.context import RequestContext, require
-from callvault.web.problems import invalid_body
 
 router = APIRouter(prefix="/api/v1/elevations", tags=["elevations"])
 
@@ -77,10 +77,7 @@ async def request_elevation(
     request: Request,
     ctx: Annotated[RequestContext, Depends(require(Permission.ELEVATION_REQUEST))],
 ) -> ElevationCreated:
-    try:
-        body = ElevationIn.model_validate_json(await request.body())
-    except ValidationError as exc:
-        raise invalid_body(exc) from None
+    body = await parse_json_body(request, ElevationIn)
     row = _service(ctx).ask(ElevationRequest(body.permission, body.minutes, body.reason))
     return ElevationCreated(id=row.id, status="pending")
 

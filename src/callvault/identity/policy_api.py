@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,8 +24,8 @@ from callvault.identity.tenant_policy import (
     parse_networks,
     save_access_policy,
 )
+from callvault.web.bodies import parse_json_body
 from callvault.web.context import RequestContext, require
-from callvault.web.problems import invalid_body
 
 router = APIRouter(prefix="/api/v1/policy", tags=["policy"])
 
@@ -101,8 +101,5 @@ async def put_policy(
     request: Request,
     ctx: Annotated[RequestContext, Depends(require(Permission.POLICY_ADMIN))],
 ) -> PolicyBody:
-    try:
-        body = PolicyBody.model_validate_json(await request.body())
-    except ValidationError as exc:
-        raise invalid_body(exc) from None
+    body = await parse_json_body(request, PolicyBody)
     return _body(update_policy(ctx, body))

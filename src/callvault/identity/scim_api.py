@@ -31,6 +31,7 @@ from callvault.identity.scim import (
     parse_patch,
     parse_username_filter,
 )
+from callvault.web.bodies import read_limited_body
 from callvault.web.context import RequestContext, require
 
 SCIM_JSON = "application/scim+json"
@@ -113,6 +114,9 @@ class PatchIn(_Lenient):
     operations: Annotated[list[PatchOperation], Field(alias="Operations", min_length=1)]
 
 
+MAX_SCIM_BODY = 64 * 1024
+
+
 def _parse(model: type[M], raw: bytes, schema: str) -> M:
     try:
         parsed = model.model_validate_json(raw)
@@ -148,7 +152,7 @@ def _service(ctx: RequestContext) -> ScimService:
 
 @router.post("/Users", status_code=201, response_class=ScimResponse)
 async def create_scim_user(request: Request, ctx: Provisioner) -> ScimResponse:
-    body = _parse(ScimUserIn, await request.body(), USER_SCHEMA)
+    body = _parse(ScimUserIn, await read_limited_body(request, MAX_SCIM_BODY), USER_SCHEMA)
     service = _service(ctx)
     roles = tuple(role.value for role in body.roles)
     user = service.create(NewUser(body.user_name, body.active, body.external_id, roles))
@@ -187,7 +191,7 @@ def get_scim_user(user_id: UserId, request: Request, ctx: Provisioner) -> ScimRe
 
 @router.patch("/Users/{user_id}", response_class=ScimResponse)
 async def patch_scim_user(user_id: UserId, request: Request, ctx: Provisioner) -> ScimResponse:
-    body = _parse(PatchIn, await request.body(), PATCH_SCHEMA)
+    body = _parse(PatchIn, await read_limited_body(request, MAX_SCIM_BODY), PATCH_SCHEMA)
     change = parse_patch([operation.model_dump() for operation in body.operations])
     service = _service(ctx)
     return ScimResponse(_resource(service, service.update(user_id, change), request))

@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from callvault.errors import InvalidInput
+from callvault.fsutil import fsync_dir
 
 CERT_FILENAME = "cert.pem"
 KEY_FILENAME = "key.pem"
@@ -202,12 +203,4 @@ def _publish(path: Path, data: bytes, *, mode: int) -> None:
         os.link(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_dir(path.parent)
