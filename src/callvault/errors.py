@@ -12,6 +12,7 @@
     ├── RangeNotSatisfiable        416: a Range header outside the object
     ├── TooManyRequests            429: slow down (login throttling)
     ├── ServiceUnavailable         503: a dependency we need (audit, keys, storage) failed
+    │   └── AuditUnavailable       503: the audit event could not be written (fail closed)
     └── callvault.crypto.DecryptionFailed  (a ServiceUnavailable: stored data did not verify)
 
 Messages are shown to clients and written to logs, so they never carry PHI:
@@ -86,3 +87,9 @@ class TooManyRequests(CallVaultError):
 class ServiceUnavailable(CallVaultError):
     status = 503
     title = "Service unavailable"
+
+
+class AuditUnavailable(ServiceUnavailable):
+    """Nothing is answered that cannot be audited (as Vault's blocked audit devices)."""
+
+    title = "Audit log unavailable"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from callvault.audit.log import AuditRuntime
 from callvault.crypto.keyprovider import LocalKeyFileProvider
 from callvault.crypto.keyring import Keyring
 from callvault.db.base import create_db_engine, create_session_factory
@@ -36,9 +37,11 @@ def ensure_data_dir(settings: Settings) -> None:
 @contextmanager
 def open_keyring(settings: Settings) -> Iterator[tuple[Session, Keyring]]:
     engine = create_db_engine(settings.database_url)
+    root = LocalKeyFileProvider(settings.root_key_path)
+    info = AuditRuntime.for_settings(settings, root).session_info()
     try:
-        with create_session_factory(engine)() as session:
-            yield session, Keyring(session, LocalKeyFileProvider(settings.root_key_path))
+        with create_session_factory(engine, info)() as session:
+            yield session, Keyring(session, root)
     finally:
         engine.dispose()
 

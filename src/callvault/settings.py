@@ -9,6 +9,8 @@ Environment variables (a flag given on the command line wins):
 - ``CALLVAULT_S3_BUCKET``, ``CALLVAULT_S3_ENDPOINT_URL``, ``CALLVAULT_S3_REGION``: for ``s3``.
 - ``CALLVAULT_MAX_RECORDING_BYTES``: upload limit for one recording (default 1 GiB).
 - ``CALLVAULT_MAX_TRANSCRIPT_BYTES``: upload limit for one transcript (default 8 MiB).
+- ``CALLVAULT_AUDIT_SIGN_EVERY_EVENTS``, ``CALLVAULT_AUDIT_SIGN_EVERY_SECONDS``: a signed
+  audit tree head at least every N events or T seconds (defaults 1000 and 60).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ class Settings:
     s3: S3Settings | None = None
     max_recording_bytes: int = DEFAULT_MAX_RECORDING_BYTES
     max_transcript_bytes: int = DEFAULT_MAX_TRANSCRIPT_BYTES
+    audit_sign_every_events: int = 1000
+    audit_sign_every_seconds: int = 60
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -47,6 +51,12 @@ class Settings:
     @property
     def blob_dir(self) -> Path:
         return self.data_dir / "blobs"
+
+    @property
+    def audit_checkpoint_dir(self) -> Path:
+        """The last audit tree head ``audit verify`` accepted, per tenant: kept outside
+        the database, so cutting the log's tail together with its heads still shows."""
+        return self.data_dir / "audit-checkpoints"
 
     @property
     def tls_dir(self) -> Path:
@@ -68,7 +78,7 @@ def _int_env(env: dict[str, str], name: str, default: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise InvalidInput(f"{name} must be a whole number of bytes") from None
+        raise InvalidInput(f"{name} must be a whole number") from None
     if value <= 0:
         raise InvalidInput(f"{name} must be positive")
     return value
@@ -110,6 +120,8 @@ def load_settings(
         max_transcript_bytes=_int_env(
             env, "CALLVAULT_MAX_TRANSCRIPT_BYTES", DEFAULT_MAX_TRANSCRIPT_BYTES
         ),
+        audit_sign_every_events=_int_env(env, "CALLVAULT_AUDIT_SIGN_EVERY_EVENTS", 1000),
+        audit_sign_every_seconds=_int_env(env, "CALLVAULT_AUDIT_SIGN_EVERY_SECONDS", 60),
     )
 
 

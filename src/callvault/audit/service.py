@@ -1,17 +1,19 @@
 """Recording audit events in the same transaction as the work they describe.
 
-The tamper-evident log (Merkle tree, signed heads) comes with the audit issue; this
-module is the seam it will back. Events carry ids and outcomes, never PHI.
+``record_event`` appends to the tenant's Merkle log (``callvault.audit.log``); when it
+cannot, it raises ``AuditUnavailable`` and the caller's transaction must not commit nor
+its answer go out. Events carry ids, outcomes and keyed hashes, never PHI.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from callvault.audit.models import AuditEvent
+from callvault.audit.log import append_events, lock_head, runtime
 from callvault.identity.principal import Principal
 
 
@@ -49,18 +51,31 @@ def record_event(
     resource_id: str | None,
     outcome: Outcome,
     request: RequestInfo,
-) -> None:
-    session.add(
-        AuditEvent(
-            tenant_id=principal.tenant_id,
-            actor_type=principal.actor_type,
-            actor_id=principal.actor_id,
-            action=str(action),
-            resource_type=resource_type,
-            resource_id=resource_id,
-            outcome=outcome.value,
-            source_ip=request.source_ip,
-            user_agent=(request.user_agent or "")[:256] or None,
-            request_id=request.request_id,
-        )
-    )
+    reason: str | None = None,
+    phi_terms: Sequence[str] = (),
+) -> int:
+    """Append one event in ``session``'s transaction and return its sequence number.
+
+    ``phi_terms`` (a searched phone number, say) are stored only as keyed hashes, which
+    ``callvault audit hash`` can recompute to find the events about a known value."""
+    hashed = hash_terms(session, principal.tenant_id, phi_terms) if phi_terms else None
+    event = {
+        "actor_type": principal.actor_type,
+        "actor_id": principal.actor_id,
+        "action": str(action),
+        "resource_type": resource_type,
+        "resource_id": resource_id,
+        "outcome": outcome.value,
+        "source_ip": request.source_ip,
+        "user_agent": (request.user_agent or "")[:256] or None,
+        "request_id": request.request_id,
+        "reason": reason[:500] if reason else None,
+        "hashed_terms": hashed,
+    }
+    return append_events(session, principal.tenant_id, [event])
+
+
+def hash_terms(session: Session, tenant_id: str, terms: Sequence[str]) -> str:
+    head = lock_head(session, tenant_id)
+    keys = runtime(session).keys
+    return " ".join(keys.term_hash(tenant_id, head.wrapped_secret, term) for term in terms)

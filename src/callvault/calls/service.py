@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -78,7 +79,11 @@ class CallService:
     # -- helpers ---------------------------------------------------------------
 
     def _audit(
-        self, action: AuditAction, resource_id: str | None, outcome: Outcome = Outcome.ALLOWED
+        self,
+        action: AuditAction,
+        resource_id: str | None,
+        outcome: Outcome = Outcome.ALLOWED,
+        phi_terms: Sequence[str] = (),
     ) -> None:
         record_event(
             self._session,
@@ -88,6 +93,7 @@ class CallService:
             resource_id=resource_id,
             outcome=outcome,
             request=self._request,
+            phi_terms=phi_terms,
         )
 
     def _call(self, call_id: str, action: AuditAction) -> Call:
@@ -155,7 +161,10 @@ class CallService:
         page, more = calls[:limit], len(calls) > limit
         objects = self._objects([c.id for c in page])
         items = [self._view(c, objects.get(c.id, {})) for c in page]
-        self._audit(AuditAction.CALL_SEARCH, None)
+        searched = (
+            [to_e164(filters.caller_number, "caller_number")] if filters.caller_number else []
+        )
+        self._audit(AuditAction.CALL_SEARCH, None, phi_terms=searched)
         self._session.commit()
         return CallPage(items=items, next_cursor=_encode_cursor(page[-1]) if more else None)
 

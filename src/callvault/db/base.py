@@ -91,8 +91,11 @@ def create_db_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
-def create_session_factory(engine: Engine) -> sessionmaker[Any]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def create_session_factory(
+    engine: Engine, info: dict[str, object] | None = None
+) -> sessionmaker[Any]:
+    """``info`` is copied into every session (the audit log finds its keys there)."""
+    return sessionmaker(bind=engine, expire_on_commit=False, info=info or {})
 
 
 def purge_deleted_data(engine: Engine) -> None:

@@ -1,6 +1,6 @@
 """Imports every capability's models so ``Base.metadata`` knows the whole schema."""
 
-from callvault.audit.models import AuditEvent
+from callvault.audit.models import AuditEvent, AuditLog, AuditNode, AuditSigningKey, AuditTreeHead
 from callvault.calls.models import Call, StoredObject
 from callvault.crypto.models import DataKey, TenantKey
 from callvault.db.base import Base
@@ -12,6 +12,10 @@ from callvault.tenants.models import Tenant
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "AuditLog",
+    "AuditNode",
+    "AuditSigningKey",
+    "AuditTreeHead",
     "Base",
     "Call",
     "DataKey",

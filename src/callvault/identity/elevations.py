@@ -6,13 +6,15 @@ approved grant joins the requester's policy (``authn.active_grants``) until
 ``expires_at``; a deny in any of their roles still wins. The request, the decision
 and every request that was allowed only because of the grant are audited.
 
-The reason may hold anything (even PHI: "caller collapsed on the line"): it is
-stored for the audit of break-glass and returned to the requester and approvers,
-but it is never logged and never put in an error message.
+The reason is a justification, not patient details: it goes into the audit trail
+(which holds no PHI), so a reason with a run of 7 or more digits (a phone number, an
+SSN, a record number) or an e-mail address is refused. It is returned to the
+requester and approvers, never logged and never put in an error message.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal, cast
@@ -34,6 +36,9 @@ MAX_LIST = 200
 
 Status = Literal["pending", "approved", "denied", "expired"]
 PENDING: Status = "pending"
+
+# Seven or more digits, allowing the usual separators, or an e-mail address.
+_LOOKS_LIKE_PHI = re.compile(r"(?:\d[\s().-]*){7,}|[^\s@]+@[^\s@]+\.[a-z]{2,}", re.IGNORECASE)
 APPROVED: Status = "approved"
 DENIED: Status = "denied"
 EXPIRED: Status = "expired"
@@ -95,7 +100,13 @@ class ElevationService:
         self._principal = principal
         self._request = request
 
-    def _audit(self, action: str, elevation_id: str, outcome: Outcome = Outcome.ALLOWED) -> None:
+    def _audit(
+        self,
+        action: str,
+        elevation_id: str,
+        outcome: Outcome = Outcome.ALLOWED,
+        reason: str | None = None,
+    ) -> None:
         record_event(
             self._session,
             self._principal,
@@ -104,6 +115,7 @@ class ElevationService:
             resource_id=elevation_id[:64],
             outcome=outcome,
             request=self._request,
+            reason=reason,
         )
 
     def _require_person(self) -> None:
@@ -129,6 +141,11 @@ class ElevationService:
             raise InvalidInput("permission cannot be granted by elevation")
         if self._principal.may(permission):
             raise Conflict("the requester already holds that permission")
+        if _LOOKS_LIKE_PHI.search(data.reason):
+            raise InvalidInput(
+                "reason must describe the need, not the patient: no phone, record or"
+                " social security numbers and no e-mail addresses"
+            )
         row = Elevation(
             tenant_id=self._principal.tenant_id,
             requester_id=self._principal.actor_id,
@@ -140,7 +157,7 @@ class ElevationService:
         )
         self._session.add(row)
         self._session.flush()
-        self._audit("elevation:request", row.id)
+        self._audit("elevation:request", row.id, reason=data.reason)
         self._session.commit()
         return row
 

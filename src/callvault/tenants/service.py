@@ -5,6 +5,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from callvault.audit.log import create_head
 from callvault.crypto.keyring import Keyring
 from callvault.db.base import new_id
 from callvault.errors import Conflict, InvalidInput, NotFound
@@ -34,7 +35,7 @@ def get_tenant(session: Session, name: str) -> Tenant:
 
 
 def create_tenant(session: Session, keyring: Keyring, name: str) -> Tenant:
-    """A new tenant with its first key version and its blind-index key."""
+    """A new tenant with its first key version, its blind-index key and its audit log."""
     validate_tenant_name(name)
     if find_tenant(session, name) is not None:
         raise Conflict("a tenant with that name exists")
@@ -43,4 +44,5 @@ def create_tenant(session: Session, keyring: Keyring, name: str) -> Tenant:
     session.add(tenant)
     session.flush()
     keyring.add_tenant_key_version(tenant_id)
+    create_head(session, tenant_id)
     return tenant

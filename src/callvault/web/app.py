@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -12,6 +13,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from callvault import __version__
+from callvault.audit.log import AuditRuntime, sign_due_heads
 from callvault.blobs.factory import create_blob_store
 from callvault.blobs.interface import BlobStore
 from callvault.calls.api import router as calls_router
@@ -23,6 +25,7 @@ from callvault.identity.elevation_api import router as elevation_router
 from callvault.identity.policy_api import router as policy_router
 from callvault.identity.scim_api import router as scim_router
 from callvault.settings import Settings
+from callvault.web.background import Job, run_periodically, stop
 from callvault.web.context import AppResources
 from callvault.web.problems import install_problem_handlers
 
@@ -39,17 +42,22 @@ def create_app(
     blobs: BlobStore | None = None,
 ) -> FastAPI:
     engine = create_db_engine(settings.database_url)
+    root_key = root_key or LocalKeyFileProvider(settings.root_key_path)
+    audit = AuditRuntime.for_settings(settings, root_key)
     resources = AppResources(
         settings=settings,
         engine=engine,
-        sessions=create_session_factory(engine),
-        root_key=root_key or LocalKeyFileProvider(settings.root_key_path),
+        sessions=create_session_factory(engine, audit.session_info()),
+        root_key=root_key,
         blobs=blobs or create_blob_store(settings),
     )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        jobs = background_jobs()
+        task = asyncio.create_task(run_periodically(resources.sessions, jobs, 1.0))
         yield
+        await stop(task)
         engine.dispose()
 
     app = FastAPI(
@@ -69,6 +77,11 @@ def create_app(
         app.include_router(router)
     app.get("/healthz", include_in_schema=False)(_healthz)
     return app
+
+
+def background_jobs() -> list[Job]:
+    """What the server does every second besides answering requests."""
+    return [sign_due_heads]
 
 
 async def _healthz() -> dict[str, str]:

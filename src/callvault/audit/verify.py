@@ -1,0 +1,289 @@
+"""``callvault audit verify``: recompute every tenant's tree from the stored events and
+check every signed tree head.
+
+Per event, in sequence order: the number is the next one (a deleted or inserted row
+shows as a gap or a surplus); the leaf hash is the hash of the event's fields (an edit
+shows); the entry MAC, keyed by a secret the database does not hold, matches (an edit
+that also rewrote the leaf hash shows, at its own sequence number). Then each stored
+subtree, each signed head (signature and root), the log head, and the last head this
+data directory verified before (so a tail cut together with its heads still shows).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from callvault.audit import merkle
+from callvault.audit.encoding import FIELDS, encode_event
+from callvault.audit.keys import AuditKeys
+from callvault.audit.log import tree_head_message
+from callvault.audit.models import AuditLog, AuditSigningKey, AuditTreeHead
+from callvault.fsutil import fsync_dir
+
+BATCH = 20_000
+
+
+@dataclass(frozen=True)
+class Verdict:
+    tenant_id: str
+    events: int
+    heads: int
+    first_bad_seq: int | None = None
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+class _Bad(Exception):
+    def __init__(self, seq: int | None, problem: str) -> None:
+        super().__init__(problem)
+        self.seq = seq
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class _Head:
+    tree_size: int
+    root: bytes
+    timestamp_ms: int
+    key_id: str
+    signature: bytes
+
+
+def verify_tenant(
+    session: Session, keys: AuditKeys, tenant_id: str, checkpoint_dir: Path | None = None
+) -> Verdict:
+    heads = _signed_heads(session, tenant_id)
+    try:
+        count = _verify(session, keys, tenant_id, heads, checkpoint_dir)
+    except _Bad as bad:
+        return Verdict(tenant_id, 0, len(heads), bad.seq, bad.problem)
+    return Verdict(tenant_id, count, len(heads))
+
+
+def _verify(
+    session: Session,
+    keys: AuditKeys,
+    tenant_id: str,
+    heads: list[_Head],
+    checkpoint_dir: Path | None,
+) -> int:
+    log = session.get(AuditLog, tenant_id)
+    if log is None:
+        if _has_events(session, tenant_id) or heads:
+            raise _Bad(0, "events or signed heads exist without a log head")
+        return 0
+    try:
+        mac_key = keys.mac_key(tenant_id, log.wrapped_secret)
+    except Exception:
+        raise _Bad(None, "the log's secret does not unwrap with this root key") from None
+    _check_signatures(session, keys, tenant_id, heads)
+    checkpoint = _read_checkpoint(checkpoint_dir, tenant_id)
+    wanted = {h.tree_size: h.root for h in heads}
+    if checkpoint is not None:
+        wanted.setdefault(checkpoint[0], checkpoint[1])
+    replay = _replay_events(session, tenant_id, mac_key, set(wanted))
+    frontier = replay.frontier
+    _check_roots(frontier.size, heads, replay.roots, checkpoint)
+    if frontier.size != log.size or frontier.to_bytes() != log.frontier:
+        raise _Bad(min(frontier.size, log.size), "the log head does not match the events")
+    if _stored_nodes_digest(session, tenant_id) != replay.nodes_digest:
+        _locate_bad_node(session, tenant_id, frontier.size)
+    if heads:
+        _write_checkpoint(checkpoint_dir, tenant_id, heads[-1])
+    return frontier.size
+
+
+@dataclass
+class _Replay:
+    frontier: merkle.Frontier
+    roots: dict[int, bytes]  # the roots at the sizes asked for
+    nodes_digest: bytes  # a hash of every completed subtree, in completion order
+
+
+def _replay_events(session: Session, tenant_id: str, mac_key: bytes, sizes: set[int]) -> _Replay:
+    """Stream the events in order, checking each and rebuilding the tree."""
+    frontier = merkle.Frontier.empty()
+    roots: dict[int, bytes] = {}
+    nodes = hashlib.sha256()
+    if 0 in sizes:
+        roots[0] = frontier.root()
+    for expected, row in enumerate(_event_rows(session, tenant_id)):
+        seq = row[1]
+        if seq != expected:
+            raise _Bad(expected, "an event is missing (or numbered out of order)")
+        leaf = merkle.leaf_hash(encode_event(row[:-2]))
+        if leaf != row[-2]:
+            raise _Bad(seq, "an event's fields do not match its leaf hash")
+        mac = hmac.digest(mac_key, seq.to_bytes(8, "big") + leaf, hashlib.sha256)
+        if not hmac.compare_digest(mac, row[-1]):
+            raise _Bad(seq, "an event's MAC does not verify (edited or inserted)")
+        for level, idx, digest in frontier.append(leaf):
+            if level > 0:
+                nodes.update(_node_record(level, idx, digest))
+        if seq + 1 in sizes:
+            roots[seq + 1] = frontier.root()
+    return _Replay(frontier, roots, nodes.digest())
+
+
+def _node_record(level: int, idx: int, digest: bytes) -> bytes:
+    return level.to_bytes(1, "big") + idx.to_bytes(8, "big") + digest
+
+
+def _event_rows(session: Session, tenant_id: str) -> Iterator[tuple[Any, ...]]:
+    columns = ", ".join((*FIELDS, "leaf_hash", "entry_mac"))
+    stmt = text(
+        f"SELECT {columns} FROM audit_log_events WHERE tenant_id = :t ORDER BY seq"  # noqa: S608
+    )
+    result = session.connection().execution_options(yield_per=BATCH).execute(stmt, {"t": tenant_id})
+    for row in result:
+        yield tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
+
+
+def _check_roots(
+    size: int,
+    heads: list[_Head],
+    roots: dict[int, bytes],
+    checkpoint: tuple[int, bytes] | None,
+) -> None:
+    for head in heads:
+        if head.tree_size > size:
+            raise _Bad(
+                size, f"events after {size} are gone (a signed head covers {head.tree_size})"
+            )
+        if roots.get(head.tree_size) != head.root:
+            raise _Bad(
+                head.tree_size - 1, f"the signed head at size {head.tree_size} does not match"
+            )
+    if checkpoint is not None:
+        cp_size, cp_root = checkpoint
+        if cp_size > size or roots.get(cp_size) != cp_root:
+            raise _Bad(
+                min(cp_size, size),
+                f"the log no longer extends the head of size {cp_size} verified before",
+            )
+
+
+def _signed_heads(session: Session, tenant_id: str) -> list[_Head]:
+    rows = session.execute(
+        select(AuditTreeHead)
+        .where(AuditTreeHead.tenant_id == tenant_id)
+        .order_by(AuditTreeHead.tree_size)
+    ).scalars()
+    return [
+        _Head(r.tree_size, bytes(r.root_hash), r.timestamp_ms, r.key_id, bytes(r.signature))
+        for r in rows
+    ]
+
+
+def _check_signatures(
+    session: Session, keys: AuditKeys, tenant_id: str, heads: list[_Head]
+) -> None:
+    rows = session.execute(
+        select(AuditSigningKey).where(AuditSigningKey.tenant_id == tenant_id)
+    ).scalars()
+    public: dict[str, Ed25519PublicKey] = {}
+    for row in rows:
+        if not keys.check_signing_key(row):
+            raise _Bad(None, "a signing key was replaced in the database")
+        public[row.id] = Ed25519PublicKey.from_public_bytes(bytes(row.public_key))
+    for head in heads:
+        key = public.get(head.key_id)
+        message = tree_head_message(tenant_id, head.tree_size, head.timestamp_ms, head.root)
+        try:
+            if key is None:
+                raise InvalidSignature
+            key.verify(head.signature, message)
+        except InvalidSignature:
+            raise _Bad(
+                max(head.tree_size - 1, 0),
+                f"the signed head at size {head.tree_size} has a bad signature",
+            ) from None
+
+
+def _stored_nodes(session: Session, tenant_id: str) -> Iterator[tuple[int, int, bytes]]:
+    """Stored subtrees in the order appends complete them (by last leaf, then level)."""
+    stmt = text(
+        "SELECT level, idx, hash FROM audit_log_nodes WHERE tenant_id = :t"
+        " ORDER BY ((idx + 1) << level), level"
+    )
+    result = session.connection().execution_options(yield_per=BATCH).execute(stmt, {"t": tenant_id})
+    for level, idx, digest in result:
+        yield level, idx, bytes(digest)
+
+
+def _stored_nodes_digest(session: Session, tenant_id: str) -> bytes:
+    nodes = hashlib.sha256()
+    for node in _stored_nodes(session, tenant_id):
+        nodes.update(_node_record(*node))
+    return nodes.digest()
+
+
+def _locate_bad_node(session: Session, tenant_id: str, size: int) -> None:
+    """The slow path, once a mismatch is known: walk both streams to name the place."""
+    expected = _recomputed_nodes(session, tenant_id)
+    for level, idx, digest in _stored_nodes(session, tenant_id):
+        if next(expected, None) != (level, idx, digest):
+            raise _Bad(min(idx << level, size), "a stored subtree hash does not match the events")
+    raise _Bad(None, "a stored subtree hash is missing")
+
+
+def _recomputed_nodes(session: Session, tenant_id: str) -> Iterator[tuple[int, int, bytes]]:
+    frontier = merkle.Frontier.empty()
+    stmt = text("SELECT leaf_hash FROM audit_log_events WHERE tenant_id = :t ORDER BY seq")
+    rows = session.connection().execution_options(yield_per=BATCH).execute(stmt, {"t": tenant_id})
+    for (leaf,) in rows:
+        for level, idx, digest in frontier.append(bytes(leaf)):
+            if level > 0:
+                yield level, idx, digest
+
+
+def _has_events(session: Session, tenant_id: str) -> bool:
+    stmt = text("SELECT 1 FROM audit_log_events WHERE tenant_id = :t LIMIT 1")
+    return session.execute(stmt, {"t": tenant_id}).first() is not None
+
+
+# -- the checkpoint: the last head this data directory verified ------------------
+
+
+def _checkpoint_path(directory: Path, tenant_id: str) -> Path:
+    return directory / f"{tenant_id}.json"
+
+
+def _read_checkpoint(directory: Path | None, tenant_id: str) -> tuple[int, bytes] | None:
+    if directory is None:
+        return None
+    path = _checkpoint_path(directory, tenant_id)
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text())
+    return int(data["tree_size"]), bytes.fromhex(data["root_hash"])
+
+
+def _write_checkpoint(directory: Path | None, tenant_id: str, head: _Head) -> None:
+    if directory is None:
+        return
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = _checkpoint_path(directory, tenant_id)
+    tmp = path.with_suffix(".tmp")
+    body = {"tree_size": head.tree_size, "root_hash": head.root.hex(), "at_ms": head.timestamp_ms}
+    with open(tmp, "w") as handle:
+        json.dump(body, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    fsync_dir(directory)
