@@ -11,6 +11,9 @@ Environment variables (a flag given on the command line wins):
 - ``CALLVAULT_MAX_TRANSCRIPT_BYTES``: upload limit for one transcript (default 8 MiB).
 - ``CALLVAULT_AUDIT_SIGN_EVERY_EVENTS``, ``CALLVAULT_AUDIT_SIGN_EVERY_SECONDS``: a signed
   audit tree head at least every N events or T seconds (defaults 1000 and 60).
+- ``CALLVAULT_AUDIT_RETENTION_DAYS``: how long audit events are kept; at least 2192 days
+  (six years, HIPAA 164.316(b)(2)(i)), which is also the default. Nothing shorter is
+  accepted, and crypto-shredding data never touches the audit trail that describes it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from callvault.errors import InvalidInput
 
 DEFAULT_MAX_RECORDING_BYTES = 1024 * 1024 * 1024
 DEFAULT_MAX_TRANSCRIPT_BYTES = 8 * 1024 * 1024
+MIN_AUDIT_RETENTION_DAYS = 6 * 365 + 2  # six years, leap days included
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Settings:
     max_transcript_bytes: int = DEFAULT_MAX_TRANSCRIPT_BYTES
     audit_sign_every_events: int = 1000
     audit_sign_every_seconds: int = 60
+    audit_retention_days: int = MIN_AUDIT_RETENTION_DAYS
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -122,7 +127,18 @@ def load_settings(
         ),
         audit_sign_every_events=_int_env(env, "CALLVAULT_AUDIT_SIGN_EVERY_EVENTS", 1000),
         audit_sign_every_seconds=_int_env(env, "CALLVAULT_AUDIT_SIGN_EVERY_SECONDS", 60),
+        audit_retention_days=_audit_retention_days(env),
     )
+
+
+def _audit_retention_days(env: dict[str, str]) -> int:
+    days = _int_env(env, "CALLVAULT_AUDIT_RETENTION_DAYS", MIN_AUDIT_RETENTION_DAYS)
+    if days < MIN_AUDIT_RETENTION_DAYS:
+        raise InvalidInput(
+            f"CALLVAULT_AUDIT_RETENTION_DAYS must be at least {MIN_AUDIT_RETENTION_DAYS}"
+            " (six years: HIPAA 164.316(b)(2)(i))"
+        )
+    return days
 
 
 def normalise_database_url(url: str) -> str:

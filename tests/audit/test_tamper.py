@@ -84,7 +84,7 @@ def test_an_edit_that_recomputes_the_leaf_hash_is_still_named(log: Settings) -> 
     columns = ", ".join(FIELDS)
     with raw_database(log) as db:
         row = db.execute(
-            text(f"SELECT {columns} FROM audit_log_events WHERE tenant_id = :t AND seq = 11"),
+            text(f"SELECT {columns} FROM audit_log_events WHERE tenant_id = :t AND seq = 11"),  # noqa: S608 - fixed column names
             {"t": tenant},
         ).one()
         forged = list(row)
@@ -292,7 +292,7 @@ def _insert_forged_event(settings: Settings, tenant: str, *, seq: int) -> None:
     placeholders = ", ".join(f":{name}" for name in (*FIELDS, "leaf_hash", "entry_mac"))
     execute(
         settings,
-        f"INSERT INTO audit_log_events ({columns}) VALUES ({placeholders})",
+        f"INSERT INTO audit_log_events ({columns}) VALUES ({placeholders})",  # noqa: S608
         **values,
         leaf_hash=leaf,
         entry_mac=bytes(32),
