@@ -13,6 +13,7 @@ from callvault.cli.options import (
     DatabaseUrl,
     DataDir,
     TenantName,
+    audit_cli_action,
     fail,
     require_initialised,
     settings_from,
@@ -85,7 +86,9 @@ def token_create(
     require_initialised(settings)
     try:
         with open_keyring(settings) as (session, _):
-            token = create_token(session, get_tenant(session, tenant).id, role)
+            tenant_id = get_tenant(session, tenant).id
+            token = create_token(session, tenant_id, role)
+            audit_cli_action(session, tenant_id, "token:create", "token", token.split("_")[1])
             session.commit()
     except CallVaultError as exc:
         fail(exc.detail)
@@ -120,7 +123,8 @@ def user_create(
         migrate(settings)
         with open_keyring(settings) as (session, keyring):
             tenant_id = get_tenant(session, tenant).id
-            _, uri = create_user(session, keyring, tenant_id, email, password, role)
+            user, uri = create_user(session, keyring, tenant_id, email, password, role)
+            audit_cli_action(session, tenant_id, "user:create", "user", user.id)
             session.commit()
     except CallVaultError as exc:
         fail(exc.detail)
@@ -143,6 +147,8 @@ def keys_rotate(
         with open_keyring(settings) as (session, keyring):
             tenant_id = get_tenant(session, tenant).id
             version = rotate_tenant_key(session, keyring, tenant_id)
+            audit_cli_action(session, tenant_id, "key:rotate", "tenant_key", str(version))
+            session.commit()
             report = rewrap_tenant(session, keyring, tenant_id, [CALL_FIELDS])
     except CallVaultError as exc:
         fail(exc.detail)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+from sqlalchemy.orm import Session
 
 from callvault.errors import CallVaultError
 from callvault.settings import Settings, load_settings
@@ -38,3 +41,29 @@ def settings_from(data_dir: Path | None, database_url: str | None) -> Settings:
 def require_initialised(settings: Settings) -> None:
     if not settings.root_key_path.exists():
         fail(f"{settings.data_dir} is not initialised: run `callvault init` first")
+
+
+def audit_cli_action(
+    session: Session, tenant_id: str, action: str, resource_type: str, resource_id: str | None
+) -> None:
+    """Record an administrative action taken at the command line. The actor is the
+    operating-system account that ran it: the CLI has no signed-in person."""
+    from callvault.audit.service import Outcome, RequestInfo, record_event
+    from callvault.identity.principal import system_principal
+
+    record_event(
+        session,
+        system_principal(tenant_id, f"cli:{_os_user()}"[:64], []),
+        action,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        outcome=Outcome.ALLOWED,
+        request=RequestInfo(user_agent="callvault-cli"),
+    )
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid{os.getuid()}"
