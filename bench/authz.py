@@ -319,14 +319,19 @@ def in_process(data_dir: Path, secret: str, n: int) -> None:
     from sqlalchemy import text
 
     import callvault.db.models  # noqa: F401  # the whole schema, for the audit insert
+    from callvault.audit.log import AuditRuntime
     from callvault.audit.service import Outcome, RequestInfo, record_event
+    from callvault.crypto.keyprovider import LocalKeyFileProvider
     from callvault.db.base import create_db_engine, create_session_factory
     from callvault.identity.authn import Credentials, authenticate
     from callvault.settings import load_settings
 
     settings = load_settings(data_dir, environ={})
     engine = create_db_engine(settings.database_url)
-    sessions = create_session_factory(engine)
+    root = LocalKeyFileProvider(settings.root_key_path)
+    sessions = create_session_factory(
+        engine, AuditRuntime.for_settings(settings, root).session_info()
+    )
     creds = Credentials(f"Bearer {secret}", None, None, "GET", "127.0.0.1")
     info = RequestInfo(source_ip="127.0.0.1", user_agent="bench", request_id="0" * 32)
     with sessions() as db:
