@@ -50,6 +50,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+LOCK_TIMEOUT_MS = 5000
+
+
 def new_id() -> str:
     """Random, unguessable identifiers (32 lowercase hex chars)."""
     return uuid.uuid4().hex
@@ -64,7 +67,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={LOCK_TIMEOUT_MS}")
     # Crypto-shredding overwrites a destroyed key; without secure_delete the old bytes
     # would linger in free pages of the file.
     cursor.execute("PRAGMA secure_delete=ON")
@@ -88,7 +91,15 @@ def create_db_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # A request never waits on a lock longer than SQLite's busy_timeout: a hung audit
+    # append (a locked log head) must become a 503, never a request that hangs.
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        connect_args={"options": f"-c lock_timeout={LOCK_TIMEOUT_MS}"},
+    )
 
 
 def create_session_factory(
