@@ -11,10 +11,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from callvault.audit.models import AuditEvent
+from callvault.audit.service import Outcome, RequestInfo, record_event
+from callvault.identity.principal import system_principal
 from callvault.instance import open_keyring
 from callvault.settings import Settings
 from tests._vault import TENANT_A, TokenFactory
 from tests.audit._log import tenant_id
+from tests.audit.test_tamper import verify
 from tests.calls.factories import call_payload, wav_bytes
 
 UNKNOWN_CALL = "0" * 32
@@ -95,3 +98,30 @@ def test_each_phi_request_leaves_exactly_one_complete_entry(
     else:
         assert event.action == action
         assert event.resource_id == target
+
+
+def test_hostile_text_in_audited_fields_is_stored_verifiably(
+    client: TestClient, auth: TokenFactory, vault: Settings
+) -> None:
+    """CR/LF, ANSI escapes and a lone surrogate (valid JSON, invalid UTF-8) in
+    client-controlled fields neither break the audit write nor the chain (RELIABILITY
+    B12)."""
+    hostile = "evil\r\nINJECTED: yes \x1b[31mred\x1b[0m"
+    response = client.get(
+        "/api/v1/calls/" + "1" * 32, headers=auth("agent") | {"User-Agent": hostile}
+    )
+    assert response.status_code == 404
+    with open_keyring(vault) as (session, _):
+        record_event(
+            session,
+            system_principal(tenant_id(vault, TENANT_A), "test", []),
+            "elevation:request",
+            resource_type="elevation",
+            resource_id="e" * 32,
+            outcome=Outcome.ALLOWED,
+            request=RequestInfo(user_agent=hostile),
+            reason="a reason with a lone \ud800 surrogate",
+        )
+        session.commit()
+    code, output = verify(vault)
+    assert code == 0, output

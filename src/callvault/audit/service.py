@@ -64,15 +64,23 @@ def record_event(
         "actor_id": principal.actor_id,
         "action": str(action),
         "resource_type": resource_type,
-        "resource_id": resource_id,
+        "resource_id": _text(resource_id, 64),
         "outcome": outcome.value,
-        "source_ip": request.source_ip,
-        "user_agent": (request.user_agent or "")[:256] or None,
-        "request_id": request.request_id,
-        "reason": reason[:500] if reason else None,
+        "source_ip": _text(request.source_ip, 64),
+        "user_agent": _text(request.user_agent, 256),
+        "request_id": _text(request.request_id, 64),
+        "reason": _text(reason, 500),
         "hashed_terms": hashed,
     }
     return append_events(session, principal.tenant_id, [event])
+
+
+def _text(value: str | None, limit: int) -> str | None:
+    """Client-supplied text as it can be stored and hashed: lone surrogates (valid in
+    JSON, not in UTF-8) become visible escapes rather than a failed audit write."""
+    if not value:
+        return None
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")[:limit]
 
 
 def hash_terms(session: Session, tenant_id: str, terms: Sequence[str]) -> str:
