@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from callvault import __version__
+from callvault.audit.api import router as audit_router
 from callvault.audit.log import AuditRuntime, sign_due_heads
 from callvault.blobs.factory import create_blob_store
 from callvault.blobs.interface import BlobStore
@@ -73,6 +74,7 @@ def create_app(
     install_problem_handlers(app)
     app.add_middleware(RequestLogMiddleware)
     app.include_router(calls_router)
+    app.include_router(audit_router)
     for router in (auth_router, admin_router, elevation_router, scim_router, policy_router):
         app.include_router(router)
     app.get("/healthz", include_in_schema=False)(_healthz)
