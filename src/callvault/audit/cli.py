@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Literal
 
 import typer
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from callvault.cli.options import DatabaseUrl, DataDir, fail, require_initialised, settings_from
 from callvault.errors import CallVaultError
@@ -104,3 +106,151 @@ def audit_hash(
     except CallVaultError as exc:
         fail(exc.detail)
     sys.stdout.write(digest + "\n")
+
+
+# -- SIEM export (docs/siem-export.md) ------------------------------------------
+
+
+def _record_export(session: Session, tenant_id: str) -> None:
+    """Reading the audit trail is itself audited (before anything is read)."""
+    from callvault.audit.export import AUDIT_EXPORT
+    from callvault.cli.options import audit_cli_action
+
+    audit_cli_action(session, tenant_id, AUDIT_EXPORT, "audit_log", None)
+
+
+@audit_app.command("export")
+def export(
+    tenant: OptionalTenant = None,
+    since_seq: Annotated[
+        int | None,
+        typer.Option(
+            "--since-seq", min=0, help="First sequence number to export (overrides the checkpoint)"
+        ),
+    ] = None,
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="File to append the lines to, or - for stdout")
+    ] = "-",
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option("--checkpoint", help="Resume after the events it records, and record them"),
+    ] = None,
+    fmt: Annotated[Literal["jsonl", "cef"], typer.Option("--format")] = "jsonl",
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="At most N events per tenant")
+    ] = None,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Write the audit trail for a SIEM, oldest first: JSON lines or ArcSight CEF.
+
+    With --checkpoint, a later run continues where this one stopped (at least once: a
+    crash can repeat the last batch, never skip one). Each export is itself recorded
+    as an audit:export event."""
+    from callvault.audit.export import (
+        CursorFile,
+        ExportFormat,
+        ExportRequest,
+        LineSink,
+        export_events,
+    )
+    from callvault.instance import open_keyring
+
+    settings = settings_from(data_dir, database_url)
+    require_initialised(settings)
+    request = ExportRequest(tenant, since_seq, limit, ExportFormat(fmt))
+    cursor = None
+    if checkpoint is not None:
+        cursor = CursorFile(checkpoint, "pass --since-seq to choose where to start")
+    try:
+        sink = LineSink.stdout() if output == "-" else LineSink.append_to(Path(output))
+        try:
+            with open_keyring(settings) as (session, _):
+                summary = export_events(session, request, sink, cursor, _record_export)
+        finally:
+            sink.close()
+    except CallVaultError as exc:
+        fail(exc.detail)
+    except OSError as exc:
+        fail(f"the export could not be written: {exc.strerror or type(exc).__name__}", 1)
+    typer.echo(f"exported {summary.events} audit events of {summary.tenants} tenant(s)", err=True)
+
+
+Facility = Literal[
+    "authpriv", "auth", "local0", "local1", "local2", "local3", "local4", "local5", "local6",
+    "local7",
+]  # fmt: skip
+
+
+@audit_app.command("forward-syslog")
+def forward_syslog(
+    host: Annotated[str, typer.Option("--host", help="Receiver; its certificate must name it")],
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TLS syslog port")] = 6514,
+    ca_file: Annotated[
+        Path | None, typer.Option("--ca-file", help="Trust this CA (default: the system's)")
+    ] = None,
+    client_cert: Annotated[
+        Path | None, typer.Option("--client-cert", help="Client certificate (mutual TLS)")
+    ] = None,
+    client_key: Annotated[Path | None, typer.Option("--client-key", help="Its key")] = None,
+    fmt: Annotated[Literal["rfc5424", "cef"], typer.Option("--format")] = "rfc5424",
+    facility: Annotated[Facility, typer.Option("--facility")] = "authpriv",
+    hostname: Annotated[
+        str | None, typer.Option("--hostname", help="HOSTNAME field (default: this host)")
+    ] = None,
+    enterprise_id: Annotated[
+        int, typer.Option("--enterprise-id", min=1, help="SD-ID callvault@N: your IANA PEN")
+    ] = 32473,
+    once: Annotated[bool, typer.Option("--once", help="Send what is there, then exit")] = False,
+    max_failures: Annotated[
+        int | None,
+        typer.Option(
+            "--max-failures",
+            min=0,
+            help="Give up after N failed tries in a row (0: never; default 5 with --once)",
+        ),
+    ] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds")] = 10.0,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Forward the audit trail to a syslog receiver over TLS (RFC 5424 framed per RFC
+    5425), at least once, resuming from a cursor kept in the data directory."""
+    import socket
+
+    from callvault.audit.syslog import (
+        Forwarder,
+        ForwardOptions,
+        MessageFormat,
+        MessageStyle,
+        TlsTarget,
+        cursor_path,
+        exclusive_cursor,
+    )
+    from callvault.errors import ServiceUnavailable
+    from callvault.instance import open_keyring
+
+    if (client_cert is None) != (client_key is None):
+        fail("--client-cert and --client-key go together")
+    settings = settings_from(data_dir, database_url)
+    require_initialised(settings)
+    target = TlsTarget(host, port, ca_file, client_cert, client_key, timeout)
+    options = ForwardOptions(once, (5 if once else 0) if max_failures is None else max_failures)
+    try:
+        style = MessageStyle(
+            hostname or socket.gethostname(), facility, MessageFormat(fmt), enterprise_id
+        )
+        with (
+            exclusive_cursor(cursor_path(settings.data_dir, host, port)) as cursor,
+            open_keyring(settings) as (session, _),
+        ):
+            forwarder = Forwarder(
+                session, target, style, cursor, _record_export, options,
+                report=lambda line: typer.echo(line, err=True),
+            )  # fmt: skip
+            total = forwarder.run()
+    except ServiceUnavailable as exc:
+        fail(exc.detail, 1)
+    except CallVaultError as exc:
+        fail(exc.detail)
+    typer.echo(f"forwarded {total} audit events to {target.name}")

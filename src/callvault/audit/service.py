@@ -18,6 +18,7 @@ from callvault.identity.principal import Principal
 
 
 class AuditAction(StrEnum):
+    AUDIT_EXPORT = "audit:export"
     CALL_CREATE = "call:create"
     CALL_READ = "call:read"
     CALL_SEARCH = "call:search"

@@ -1,0 +1,447 @@
+"""Forwarding the audit trail to a syslog receiver: RFC 5424 messages over TLS
+(RFC 5425: TLS 1.2+, certificate verified, octet-counted frames ``<len> <msg>``).
+
+Delivery is at least once. Events go out in rounds, one TLS connection per round (up
+to ``round_events`` events). Syslog has no acknowledgements, so a round is confirmed by
+closing it: the forwarder sends its TLS ``close_notify`` and a TCP FIN, then waits for
+the receiver to close cleanly and for its TCP stack to acknowledge every byte. A
+receiver that closes with bytes it has not read, or that gets bytes after it closed,
+answers with a TCP reset instead; so a clean close after full acknowledgement means it
+read the whole round. Only then does the cursor
+(``DATA_DIR/audit-forward/<host>_<port>.json``) move. A refused, reset or unanswered
+round leaves the cursor where it was and is sent again after a capped exponential
+backoff: events may arrive twice, never not at all. A certificate the trust store does
+not accept stops the forwarder at once, before anything is sent: that is a
+configuration error, not an outage.
+
+Messages hold ids, outcomes and keyed hashes only (events hold no PHI). Values are
+escaped per RFC 5424 section 6.3.3 (``"``, ``\\``, ``]``) and every control character,
+CR/LF and ANSI escapes included, is written as inert text (``\\u001b``).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import random
+import re
+import socket
+import ssl
+import sys
+import termios
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from callvault.audit.export import (
+    CursorFile,
+    ExportedEvent,
+    Position,
+    RecordRead,
+    TenantRef,
+    cef_line,
+    is_control,
+    iso_ms,
+    list_tenants,
+    read_batches,
+    visible,
+)
+from callvault.errors import InvalidInput, ServiceUnavailable
+from callvault.web.tls import SERVER_CIPHERS
+
+FACILITIES = {"auth": 4, "authpriv": 10, **{f"local{n}": 16 + n for n in range(8)}}
+SEVERITY_WARNING = 4
+SEVERITY_NOTICE = 5
+DEFAULT_ENTERPRISE_ID = 32473  # RFC 5612's documentation number: use your own PEN
+SD_PARAM_NAMES = (
+    "tenant",
+    "tenant_id",
+    "seq",
+    "actor_type",
+    "actor_id",
+    "action",
+    "resource_type",
+    "resource_id",
+    "outcome",
+    "source_ip",
+    "user_agent",
+    "request_id",
+    "reason",
+    "hashed_terms",
+    "leaf_hash",
+)
+
+
+class SyslogUnreachable(ServiceUnavailable):
+    """The receiver could not be reached or did not confirm a round: retried."""
+
+    title = "Syslog receiver unavailable"
+
+
+class SyslogRefused(ServiceUnavailable):
+    """The receiver's certificate was not trusted: not retried, nothing was sent."""
+
+    title = "Syslog receiver refused"
+
+
+class MessageFormat(StrEnum):
+    RFC5424 = "rfc5424"
+    CEF = "cef"
+
+
+# -- messages -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MessageStyle:
+    hostname: str
+    facility: str = "authpriv"
+    body: MessageFormat = MessageFormat.RFC5424
+    enterprise_id: int = DEFAULT_ENTERPRISE_ID
+
+    def __post_init__(self) -> None:
+        if self.facility not in FACILITIES:
+            raise InvalidInput(f"facility must be one of {', '.join(sorted(FACILITIES))}")
+        if self.enterprise_id <= 0:
+            raise InvalidInput("the enterprise number must be positive")
+
+
+_HEADER_TOKEN = re.compile(r"[^\x21-\x7e]")
+
+
+def header_token(text: str, max_length: int) -> str:
+    """An RFC 5424 header field: printable US-ASCII without spaces, or ``-``."""
+    cleaned = _HEADER_TOKEN.sub("_", text)[:max_length]
+    return cleaned or "-"
+
+
+def sd_param_value(text: str) -> str:
+    """RFC 5424 section 6.3.3: escape ``"``, ``\\`` and ``]``; controls become text."""
+    out = []
+    for char in text:
+        if char in '"\\]':
+            out.append("\\" + char)
+        elif is_control(char):
+            out.append("\\" + visible(char))  # its backslash escaped like any other
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _severity(outcome: str) -> int:
+    return SEVERITY_NOTICE if outcome == "allowed" else SEVERITY_WARNING
+
+
+def _sd_params(event: ExportedEvent) -> Iterator[tuple[str, str]]:
+    values = {
+        "tenant": event.tenant.name,
+        "tenant_id": event.tenant.id,
+        "seq": str(event.seq),
+        "actor_type": event.actor_type,
+        "actor_id": event.actor_id,
+        "action": event.action,
+        "resource_type": event.resource_type,
+        "resource_id": event.resource_id,
+        "outcome": event.outcome,
+        "source_ip": event.source_ip,
+        "user_agent": event.user_agent,
+        "request_id": event.request_id,
+        "reason": event.reason,
+        "hashed_terms": " ".join(event.hashed_terms) or None,
+        "leaf_hash": event.leaf_hash.hex(),
+    }
+    for name in SD_PARAM_NAMES:
+        value = values[name]
+        if value is not None:
+            yield name, value
+
+
+def _summary(event: ExportedEvent) -> str:
+    """MSG: one short line of ids, in printable ASCII (so no BOM is needed)."""
+    text = (
+        f"{event.actor_type}:{event.actor_id} {event.action} "
+        f"{event.resource_type}:{event.resource_id or '-'} {event.outcome}"
+    )
+    return "".join(c if 0x20 <= ord(c) < 0x7F else visible(c) for c in text)
+
+
+def rfc5424_message(event: ExportedEvent, style: MessageStyle) -> bytes:
+    """``<PRI>1 TIMESTAMP HOSTNAME callvault - MSGID [SD] MSG`` for one event."""
+    pri = FACILITIES[style.facility] * 8 + _severity(event.outcome)
+    header = " ".join(
+        (
+            f"<{pri}>1",
+            iso_ms(event.at_ms),
+            header_token(style.hostname, 255),
+            "callvault",
+            "-",
+            header_token(event.action, 32),
+        )
+    )
+    if style.body is MessageFormat.CEF:
+        return f"{header} - {cef_line(event)}".encode()
+    params = " ".join(f'{name}="{sd_param_value(v)}"' for name, v in _sd_params(event))
+    sd = f"[callvault@{style.enterprise_id} {params}]"
+    return f"{header} {sd} {_summary(event)}".encode()
+
+
+def octet_frame(message: bytes) -> bytes:
+    """RFC 5425 / RFC 6587 octet counting: ``MSG-LEN SP SYSLOG-MSG``."""
+    return b"%d %s" % (len(message), message)
+
+
+# -- the TLS connection ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TlsTarget:
+    host: str
+    port: int
+    ca_file: Path | None = None  # a private CA; default: the system's trust store
+    client_cert: Path | None = None
+    client_key: Path | None = None
+    timeout: float = 10.0
+
+    @property
+    def name(self) -> str:
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+    def context(self) -> ssl.SSLContext:
+        """Certificate and host name verified; TLS 1.2+; on 1.2 only ECDHE with AEAD."""
+        try:
+            ctx = ssl.create_default_context(cafile=self.ca_file)
+            if self.client_cert is not None:
+                ctx.load_cert_chain(self.client_cert, self.client_key)
+        except (OSError, ssl.SSLError) as exc:
+            raise InvalidInput(f"cannot load the TLS files: {_reason(exc)}") from None
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        ctx.set_ciphers(SERVER_CIPHERS)
+        ctx.options |= ssl.OP_NO_COMPRESSION | ssl.OP_NO_RENEGOTIATION
+        return ctx
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return exc.verify_message or "certificate verify failed"
+    if isinstance(exc, ssl.SSLError):
+        return str(exc.reason or exc.strerror or type(exc).__name__)
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    return exc.strerror or type(exc).__name__
+
+
+def _wait_acknowledged(sock: socket.socket, deadline: float) -> None:
+    """Wait until the peer's TCP stack acknowledged every byte sent, or raise. Linux
+    reports unacknowledged bytes (``TIOCOUTQ``); elsewhere the clean close must do."""
+    while True:
+        error = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if error:
+            raise OSError(error, os.strerror(error))
+        try:
+            queued = fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, b"\0\0\0\0")
+        except OSError:
+            return  # not reported on this platform
+        if int.from_bytes(queued, sys.byteorder) == 0:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        time.sleep(0.005)
+
+
+class TlsConnection:
+    def __init__(self, sock: ssl.SSLSocket, name: str) -> None:
+        self._sock = sock
+        self._name = name
+
+    @classmethod
+    def open(cls, target: TlsTarget, context: ssl.SSLContext) -> TlsConnection:
+        """Connect and finish the handshake; nothing is sent to an untrusted peer."""
+        try:
+            raw = socket.create_connection((target.host, target.port), timeout=target.timeout)
+        except OSError as exc:
+            raise SyslogUnreachable(f"cannot connect to {target.name}: {_reason(exc)}") from None
+        try:
+            return cls(context.wrap_socket(raw, server_hostname=target.host), target.name)
+        except ssl.SSLCertVerificationError as exc:
+            raw.close()
+            raise SyslogRefused(
+                f"the certificate of {target.name} was not accepted ({_reason(exc)});"
+                " nothing was sent"
+            ) from None
+        except OSError as exc:
+            raw.close()
+            raise SyslogUnreachable(
+                f"TLS handshake with {target.name} failed: {_reason(exc)}"
+            ) from None
+
+    def send(self, frames: Iterable[bytes]) -> None:
+        try:
+            self._sock.sendall(b"".join(frames))
+        except OSError as exc:
+            raise SyslogUnreachable(f"sending to {self._name} failed: {_reason(exc)}") from None
+
+    def confirm(self, timeout: float) -> None:
+        """End the session and make sure the receiver read everything (module doc).
+
+        Syslog has no acknowledgements, so TCP gives them: a peer that closes while bytes
+        it has not read are queued (or arrive later) answers with a reset, not a clean
+        close. So: send close_notify and a FIN, wait for the receiver's clean close, then
+        for every byte to be acknowledged. Anything else leaves the round unconfirmed."""
+        deadline = time.monotonic() + timeout
+        try:
+            raw = self._sock.unwrap()  # our close_notify
+            raw.shutdown(socket.SHUT_WR)
+            while raw.recv(4096):  # anything the receiver still says, up to its close
+                pass
+            _wait_acknowledged(raw, deadline)
+        except OSError as exc:
+            raise SyslogUnreachable(
+                f"{self._name} did not confirm what was sent: {_reason(exc)}"
+            ) from None
+
+    def close(self) -> None:
+        self._sock.close()
+
+
+# -- forwarding -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForwardOptions:
+    once: bool = False
+    max_failures: int = 0  # consecutive failed rounds before giving up; 0: never
+    poll_seconds: float = 1.0
+    round_events: int = 5000
+    batch_size: int = 500
+    backoff_first: float = 0.5
+    backoff_cap: float = 30.0
+
+
+def cursor_path(data_dir: Path, host: str, port: int) -> Path:
+    safe_host = re.sub(r"[^A-Za-z0-9.-]", "_", host)
+    return data_dir / "audit-forward" / f"{safe_host}_{port}.json"
+
+
+@contextmanager
+def exclusive_cursor(path: Path) -> Iterator[CursorFile]:
+    """The cursor file, held by this process alone (two forwarders to one receiver would
+    send everything twice and race on the cursor)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InvalidInput("another forward-syslog to this receiver is running") from None
+        yield CursorFile(path, "move the cursor file aside to forward the whole log again")
+    finally:
+        os.close(fd)
+
+
+def backoff_delay(failures: int, first: float, cap: float) -> float:
+    """Capped exponential backoff with jitter (between half and all of the step), so
+    several forwarders do not reconnect in lockstep."""
+    step = min(cap, first * (1 << min(failures - 1, 30)))
+    return step / 2 + random.uniform(0, step / 2)  # noqa: S311  # timing, not secrets
+
+
+# Worth another round: the receiver, the database or the audit store were unavailable.
+_TRANSIENT = (ServiceUnavailable, SQLAlchemyError)
+
+
+@dataclass
+class Forwarder:
+    """Sends each tenant's events after its cursor, round after round (module doc)."""
+
+    session: Session
+    target: TlsTarget
+    style: MessageStyle
+    cursor: CursorFile
+    record_read: RecordRead
+    options: ForwardOptions = field(default_factory=ForwardOptions)
+    report: Callable[[str], None] = print
+    sleep: Callable[[float], None] = time.sleep
+    _positions: dict[str, Position] = field(default_factory=dict, init=False)
+    _seen: set[str] = field(default_factory=set, init=False)
+
+    def run(self) -> int:
+        """Forward until stopped (or, with ``once``, until caught up); return the count.
+        Gives up after ``max_failures`` consecutive failed rounds."""
+        context = self.target.context()
+        self._positions = self.cursor.load()
+        delivered = failures = 0
+        while True:
+            try:
+                count = self._round(context)
+            except SyslogRefused:
+                raise
+            except _TRANSIENT as exc:
+                self.session.rollback()
+                failures += 1
+                self._back_off(exc, failures)
+                continue
+            failures = 0
+            delivered += count
+            if count:
+                self.report(f"delivered {count} audit events to {self.target.name}")
+            if count >= self.options.round_events:
+                continue  # more is waiting
+            if self.options.once:
+                return delivered
+            self.sleep(self.options.poll_seconds)
+
+    def _back_off(self, exc: Exception, failures: int) -> None:
+        if self.options.max_failures and failures >= self.options.max_failures:
+            raise exc
+        delay = backoff_delay(failures, self.options.backoff_first, self.options.backoff_cap)
+        detail = exc.detail if isinstance(exc, ServiceUnavailable) else "database unavailable"
+        self.report(f"{detail}; retrying in {delay:.1f} s")
+        self.sleep(delay)
+
+    def _round(self, context: ssl.SSLContext) -> int:
+        tenants = list_tenants(self.session)
+        self.session.rollback()
+        self._first_sight(tenants)
+        sent: dict[str, Position] = {}
+        count = 0
+        connection: TlsConnection | None = None
+        try:
+            for tenant in tenants:
+                start = self._positions.get(tenant.id)
+                batches = read_batches(
+                    self.session, tenant, -1 if start is None else start.last_seq,
+                    limit=self.options.round_events - count, batch_size=self.options.batch_size,
+                )  # fmt: skip
+                for batch in batches:
+                    connection = connection or TlsConnection.open(self.target, context)
+                    connection.send(octet_frame(rfc5424_message(e, self.style)) for e in batch)
+                    sent[tenant.id] = Position.after(batch[-1])
+                    count += len(batch)
+            if connection is not None:
+                connection.confirm(self.target.timeout)
+        finally:
+            if connection is not None:
+                connection.close()
+        if sent:
+            self._positions.update(sent)
+            self.cursor.save(self._positions)
+        return count
+
+    def _first_sight(self, tenants: list[TenantRef]) -> None:
+        """Check a tenant's cursor and record that its log is being read, once per run,
+        before anything of it is sent."""
+        for tenant in tenants:
+            if tenant.id in self._seen:
+                continue
+            position = self._positions.get(tenant.id)
+            if position is not None:
+                self.cursor.check(self.session, tenant, position)
+            self.record_read(self.session, tenant.id)
+            self.session.commit()
+            self._seen.add(tenant.id)
