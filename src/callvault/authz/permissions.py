@@ -6,6 +6,7 @@ from enum import StrEnum
 
 
 class Permission(StrEnum):
+    ALERT_ADMIN = "alert:admin"
     AUDIT_READ = "audit:read"
     BAA_ADMIN = "baa:admin"
     CALL_CREATE = "call:create"

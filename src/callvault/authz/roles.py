@@ -61,6 +61,7 @@ BUILTIN_ROLES: dict[str, Role] = {
             "compliance_officer",
             allow=frozenset(
                 {
+                    P.ALERT_ADMIN,
                     P.AUDIT_READ,
                     P.HOLD_ADMIN,
                     P.BAA_ADMIN,

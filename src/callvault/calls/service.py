@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
+from callvault.alerts.surnames import surname_term
 from callvault.audit.service import AuditAction, Outcome, RequestInfo, record_event
 from callvault.authz.permissions import Permission
 from callvault.blobs.interface import BlobStore
@@ -150,7 +151,7 @@ class CallService:
     def get(self, call_id: str) -> CallOut:
         call = self._call(call_id, AuditAction.CALL_READ)
         view = self._view(call, self._objects([call.id]).get(call.id, {}))
-        self._audit(AuditAction.CALL_READ, call.id)
+        self._audit(AuditAction.CALL_READ, call.id, phi_terms=_surname_terms([view]))
         self._session.commit()
         return view
 
@@ -164,7 +165,7 @@ class CallService:
         searched = (
             [to_e164(filters.caller_number, "caller_number")] if filters.caller_number else []
         )
-        self._audit(AuditAction.CALL_SEARCH, None, phi_terms=searched)
+        self._audit(AuditAction.CALL_SEARCH, None, phi_terms=searched + _surname_terms(items))
         self._session.commit()
         return CallPage(items=items, next_cursor=_encode_cursor(page[-1]) if more else None)
 
@@ -296,6 +297,13 @@ class CallService:
         self._keyring.shred_data_key(data_key)
         self._session.delete(stored)
         self._session.flush()
+
+
+def _surname_terms(views: Sequence[CallOut]) -> list[str]:
+    """The callers' surnames as audit terms, for reads that showed the caller's name:
+    the same-surname alert rule (callvault.alerts) compares them with the reader's."""
+    terms = {surname_term(view.caller_name) for view in views if view.caller_name}
+    return sorted(term for term in terms if term is not None)
 
 
 def _info(stored: StoredObject | None) -> ObjectInfo | None:

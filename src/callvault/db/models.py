@@ -1,5 +1,6 @@
 """Imports every capability's models so ``Base.metadata`` knows the whole schema."""
 
+from callvault.alerts.models import Alert, AlertCursor, AlertSettings, KnownNetwork
 from callvault.audit.models import AuditEvent, AuditLog, AuditNode, AuditSigningKey, AuditTreeHead
 from callvault.calls.models import Call, StoredObject
 from callvault.crypto.models import DataKey, TenantKey
@@ -10,6 +11,9 @@ from callvault.identity.models import (
 from callvault.tenants.models import Tenant
 
 __all__ = [
+    "Alert",
+    "AlertCursor",
+    "AlertSettings",
     "ApiToken",
     "AuditEvent",
     "AuditLog",
@@ -19,6 +23,7 @@ __all__ = [
     "Base",
     "Call",
     "DataKey",
+    "KnownNetwork",
     "StoredObject",
     "Tenant",
     "TenantKey",

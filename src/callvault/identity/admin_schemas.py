@@ -32,6 +32,7 @@ class UserCreate(_Strict):
     email: Annotated[str, Field(min_length=3, max_length=254)]
     password: Annotated[str, Field(min_length=1, max_length=256)]
     roles: RoleNames = []
+    family_name: Annotated[str, Field(min_length=1, max_length=100)] | None = None
 
 
 class UserPatch(_Strict):

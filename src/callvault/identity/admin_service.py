@@ -124,6 +124,7 @@ class UserAdmin(_TenantService):
         user, _ = users.create_user(
             self._session, keyring, self._tenant_id, data.email, data.password, data.roles
         )
+        user.family_name = data.family_name  # for the same-surname alert rule
         self._audit("user:create", "user", user.id)
         if data.roles:
             self._audit("role:assign", "user", user.id)

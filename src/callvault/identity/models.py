@@ -59,6 +59,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # Staff surname, for the same-surname alert rule (callvault.alerts); not PHI.
+    family_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
 
 class UserRole(Base):

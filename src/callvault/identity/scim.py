@@ -60,6 +60,7 @@ class NewUser:
     active: bool = True
     external_id: str | None = None
     roles: tuple[str, ...] = ()
+    family_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,7 @@ class ScimService:
             list(data.roles),
         )
         user.external_id = data.external_id
+        user.family_name = data.family_name  # for the same-surname alert rule
         if not data.active:
             self._end_access(user)
         self._audit("user:provision", user.id)

@@ -95,8 +95,13 @@ class RoleRef(_Lenient):
     value: Annotated[str, Field(min_length=1, max_length=64)]
 
 
+class ScimName(_Lenient):
+    family_name: Annotated[str | None, Field(alias="familyName", max_length=100)] = None
+
+
 class ScimUserIn(_Lenient):
     schemas: Annotated[list[str], Field(max_length=10)]
+    name: ScimName | None = None
     user_name: Annotated[str, Field(alias="userName", min_length=3, max_length=254)]
     active: bool = True
     external_id: Annotated[str | None, Field(alias="externalId", max_length=200)] = None
@@ -155,7 +160,9 @@ async def create_scim_user(request: Request, ctx: Provisioner) -> ScimResponse:
     body = _parse(ScimUserIn, await read_limited_body(request, MAX_SCIM_BODY), USER_SCHEMA)
     service = _service(ctx)
     roles = tuple(role.value for role in body.roles)
-    user = service.create(NewUser(body.user_name, body.active, body.external_id, roles))
+    family_name = body.name.family_name if body.name else None
+    new = NewUser(body.user_name, body.active, body.external_id, roles, family_name or None)
+    user = service.create(new)
     resource = _resource(service, user, request)
     headers = {"Location": resource["meta"]["location"]}
     return ScimResponse(resource, status_code=201, headers=headers)

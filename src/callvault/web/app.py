@@ -13,6 +13,9 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from callvault import __version__
+from callvault.alerts.api import router as alerts_router
+from callvault.alerts.delivery import deliver_alerts_job, delivery_session_info
+from callvault.alerts.watcher import run_watcher
 from callvault.audit.api import router as audit_router
 from callvault.audit.log import AuditRuntime, sign_due_heads
 from callvault.blobs.factory import create_blob_store
@@ -48,7 +51,9 @@ def create_app(
     resources = AppResources(
         settings=settings,
         engine=engine,
-        sessions=create_session_factory(engine, audit.session_info()),
+        sessions=create_session_factory(
+            engine, {**audit.session_info(), **delivery_session_info(root_key)}
+        ),
         root_key=root_key,
         blobs=blobs or create_blob_store(settings),
     )
@@ -74,6 +79,7 @@ def create_app(
     install_problem_handlers(app)
     app.add_middleware(RequestLogMiddleware)
     app.include_router(calls_router)
+    app.include_router(alerts_router)
     app.include_router(audit_router)
     for router in (auth_router, admin_router, elevation_router, scim_router, policy_router):
         app.include_router(router)
@@ -83,7 +89,7 @@ def create_app(
 
 def background_jobs() -> list[Job]:
     """What the server does every second besides answering requests."""
-    return [sign_due_heads]
+    return [sign_due_heads, run_watcher, deliver_alerts_job]
 
 
 async def _healthz() -> dict[str, str]:

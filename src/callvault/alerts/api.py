@@ -1,0 +1,50 @@
+"""Alerts API: the alert list (``audit:read``, itself audited) and the tenant's alert
+settings (``alert:admin``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import AwareDatetime
+from starlette.concurrency import run_in_threadpool
+
+from callvault.alerts.rules import Rule
+from callvault.alerts.schemas import AlertPage, SettingsIn, SettingsOut
+from callvault.alerts.service import AlertService
+from callvault.authz.permissions import Permission
+from callvault.web.bodies import parse_json_body
+from callvault.web.context import RequestContext, require
+
+router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
+
+AuditReader = Annotated[RequestContext, Depends(require(Permission.AUDIT_READ))]
+AlertAdmin = Annotated[RequestContext, Depends(require(Permission.ALERT_ADMIN))]
+
+
+def _service(ctx: RequestContext) -> AlertService:
+    return AlertService(ctx.session, ctx.keyring, ctx.principal, ctx.request)
+
+
+@router.get("", response_model=AlertPage)
+def list_alerts(
+    ctx: AuditReader,
+    rule: Rule | None = None,
+    since: AwareDatetime | None = None,
+    limit: Annotated[int, Query(ge=1)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> AlertPage:
+    return _service(ctx).list_alerts(rule, since, limit, cursor)
+
+
+@router.get("/settings", response_model=SettingsOut)
+def get_alert_settings(ctx: AlertAdmin) -> SettingsOut:
+    return _service(ctx).get_settings()
+
+
+@router.put("/settings", response_model=SettingsOut)
+async def put_alert_settings(request: Request, response: Response, ctx: AlertAdmin) -> SettingsOut:
+    body = await parse_json_body(request, SettingsIn)
+    response.headers["Cache-Control"] = "no-store"  # a new webhook secret is shown once
+    # Checking the webhook resolves its host name: blocking work, off the event loop.
+    return await run_in_threadpool(_service(ctx).put_settings, body)
