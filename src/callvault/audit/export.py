@@ -35,7 +35,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callvault.audit.log import current_size
-from callvault.audit.models import AuditEvent
+from callvault.audit.models import READABLE_COLUMNS, AuditEvent
 from callvault.audit.service import AuditAction
 from callvault.errors import Conflict, InvalidInput
 from callvault.fsutil import fsync_dir
@@ -83,22 +83,7 @@ class ExportedEvent:
 
 # -- reading --------------------------------------------------------------------
 
-_COLUMNS = (
-    AuditEvent.seq,
-    AuditEvent.at_ms,
-    AuditEvent.actor_type,
-    AuditEvent.actor_id,
-    AuditEvent.action,
-    AuditEvent.resource_type,
-    AuditEvent.resource_id,
-    AuditEvent.outcome,
-    AuditEvent.source_ip,
-    AuditEvent.user_agent,
-    AuditEvent.request_id,
-    AuditEvent.reason,
-    AuditEvent.hashed_terms,
-    AuditEvent.leaf_hash,
-)
+_COLUMNS = READABLE_COLUMNS
 
 
 def list_tenants(session: Session, name: str | None = None) -> list[TenantRef]:
@@ -189,7 +174,12 @@ def visible(char: str) -> str:
 
 def json_line(event: ExportedEvent) -> str:
     """One JSON object; ``ensure_ascii`` escapes every control and non-ASCII character."""
-    record = {
+    return json.dumps(event_record(event), ensure_ascii=True, separators=(",", ":"))
+
+
+def event_record(event: ExportedEvent) -> dict[str, Any]:
+    """The exported fields of an event, by name (JSON lines and syslog share them)."""
+    return {
         "tenant": event.tenant.name,
         "tenant_id": event.tenant.id,
         "seq": event.seq,
@@ -207,7 +197,6 @@ def json_line(event: ExportedEvent) -> str:
         "hashed_terms": list(event.hashed_terms),
         "leaf_hash": event.leaf_hash.hex(),
     }
-    return json.dumps(record, ensure_ascii=True, separators=(",", ":"))
 
 
 _CEF_HEADER = {"\\": "\\\\", "|": "\\|"}

@@ -69,6 +69,25 @@ class AuditEvent(Base):
         return datetime.fromtimestamp(self.at_ms / 1000, UTC)
 
 
+# What a reader of the trail sees of an event, in this order: all but the row id and MAC.
+READABLE_COLUMNS = (
+    AuditEvent.seq,
+    AuditEvent.at_ms,
+    AuditEvent.actor_type,
+    AuditEvent.actor_id,
+    AuditEvent.action,
+    AuditEvent.resource_type,
+    AuditEvent.resource_id,
+    AuditEvent.outcome,
+    AuditEvent.source_ip,
+    AuditEvent.user_agent,
+    AuditEvent.request_id,
+    AuditEvent.reason,
+    AuditEvent.hashed_terms,
+    AuditEvent.leaf_hash,
+)
+
+
 class AuditNode(Base):
     """A completed perfect subtree: level L, index i covers leaves [i*2^L, (i+1)*2^L)."""
 

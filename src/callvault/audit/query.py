@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from callvault.audit import log
 from callvault.audit.keys import TERM_PREFIX
-from callvault.audit.models import AuditEvent, AuditSigningKey, AuditTreeHead
+from callvault.audit.models import READABLE_COLUMNS, AuditEvent, AuditSigningKey, AuditTreeHead
 from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.errors import AuditUnavailable, InvalidInput, NotFound
 from callvault.identity.principal import Principal
@@ -45,22 +45,7 @@ _MAX_SEQ = 2**63 - 1
 _SEQ_TEXT = re.compile(r"[0-9]{1,19}")
 _CURSOR_PREFIX = "cv-audit-after:"
 EventSelect = Select[*tuple[Any, ...]]
-_EVENT_COLUMNS = (
-    AuditEvent.seq,
-    AuditEvent.at_ms,
-    AuditEvent.actor_type,
-    AuditEvent.actor_id,
-    AuditEvent.action,
-    AuditEvent.resource_type,
-    AuditEvent.resource_id,
-    AuditEvent.outcome,
-    AuditEvent.source_ip,
-    AuditEvent.user_agent,
-    AuditEvent.request_id,
-    AuditEvent.reason,
-    AuditEvent.hashed_terms,
-    AuditEvent.leaf_hash,
-)
+_EVENT_COLUMNS = READABLE_COLUMNS
 
 
 # -- what goes out ----------------------------------------------------------------

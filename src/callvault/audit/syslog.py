@@ -46,6 +46,7 @@ from callvault.audit.export import (
     RecordRead,
     TenantRef,
     cef_line,
+    event_record,
     is_control,
     iso_ms,
     list_tenants,
@@ -139,27 +140,12 @@ def _severity(outcome: str) -> int:
 
 
 def _sd_params(event: ExportedEvent) -> Iterator[tuple[str, str]]:
-    values = {
-        "tenant": event.tenant.name,
-        "tenant_id": event.tenant.id,
-        "seq": str(event.seq),
-        "actor_type": event.actor_type,
-        "actor_id": event.actor_id,
-        "action": event.action,
-        "resource_type": event.resource_type,
-        "resource_id": event.resource_id,
-        "outcome": event.outcome,
-        "source_ip": event.source_ip,
-        "user_agent": event.user_agent,
-        "request_id": event.request_id,
-        "reason": event.reason,
-        "hashed_terms": " ".join(event.hashed_terms) or None,
-        "leaf_hash": event.leaf_hash.hex(),
-    }
+    record = event_record(event)
+    record["hashed_terms"] = " ".join(event.hashed_terms) or None
     for name in SD_PARAM_NAMES:
-        value = values[name]
+        value = record[name]
         if value is not None:
-            yield name, value
+            yield name, str(value)
 
 
 def _summary(event: ExportedEvent) -> str:
