@@ -11,11 +11,13 @@ data directory verified before (so a tail cut together with its heads still show
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import hmac
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,10 +71,25 @@ def verify_tenant(
 ) -> Verdict:
     heads = _signed_heads(session, tenant_id)
     try:
-        count = _verify(session, keys, tenant_id, heads, checkpoint_dir)
+        with _collector_paused():
+            count = _verify(session, keys, tenant_id, heads, checkpoint_dir)
     except _Bad as bad:
         return Verdict(tenant_id, 0, len(heads), bad.seq, bad.problem)
     return Verdict(tenant_id, count, len(heads))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The replay allocates millions of short-lived tuples and no reference cycles;
+    the cycle collector's passes over them cost a fifth of the time. Reference counting
+    still frees everything; the collector resumes (if it was on) when we are done."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _verify(
@@ -112,46 +129,70 @@ def _verify(
 class _Replay:
     frontier: merkle.Frontier
     roots: dict[int, bytes]  # the roots at the sizes asked for
-    nodes_digest: bytes  # a hash of every completed subtree, in completion order
+    nodes_digest: list[bytes]  # per level, a hash of its completed subtrees in index order
 
 
 def _replay_events(session: Session, tenant_id: str, mac_key: bytes, sizes: set[int]) -> _Replay:
-    """Stream the events in order, checking each and rebuilding the tree."""
+    """Stream the events in order, checking each and rebuilding the tree.
+
+    The hot loop of ``audit verify`` (once per event): names are bound locally and rows
+    are taken a fetched batch at a time, and the entry MAC's keyed state is copied rather
+    than set up again per event."""
     frontier = merkle.Frontier.empty()
+    append, root = frontier.append, frontier.root
+    leaf_hash, same = merkle.leaf_hash, hmac.compare_digest
+    keyed = hmac.new(mac_key, digestmod=hashlib.sha256)  # copied per event: no key setup
+    levels = _LevelDigests()
+    per_level = levels.hashers
     roots: dict[int, bytes] = {}
-    nodes = hashlib.sha256()
     if 0 in sizes:
-        roots[0] = frontier.root()
-    for expected, row in enumerate(_event_rows(session, tenant_id)):
-        seq = row[1]
-        if seq != expected:
-            raise _Bad(expected, "an event is missing (or numbered out of order)")
-        leaf = merkle.leaf_hash(encode_event(row[:-2]))
-        if leaf != row[-2]:
-            raise _Bad(seq, "an event's fields do not match its leaf hash")
-        mac = hmac.digest(mac_key, seq.to_bytes(8, "big") + leaf, hashlib.sha256)
-        if not hmac.compare_digest(mac, row[-1]):
-            raise _Bad(seq, "an event's MAC does not verify (edited or inserted)")
-        for level, idx, digest in frontier.append(leaf):
-            if level > 0:
-                nodes.update(_node_record(level, idx, digest))
-        if seq + 1 in sizes:
-            roots[seq + 1] = frontier.root()
-    return _Replay(frontier, roots, nodes.digest())
+        roots[0] = root()
+    expected = 0
+    for rows in _event_batches(session, tenant_id):
+        for row in rows:
+            seq = row[1]
+            if seq != expected:
+                raise _Bad(expected, "an event is missing (or numbered out of order)")
+            leaf = leaf_hash(encode_event(row[:-2]))
+            if leaf != row[-2]:
+                raise _Bad(seq, "an event's fields do not match its leaf hash")
+            mac = keyed.copy()
+            mac.update(seq.to_bytes(8, "big") + leaf)
+            if not same(mac.digest(), row[-1]):
+                raise _Bad(seq, "an event's MAC does not verify (edited or inserted)")
+            for level, idx, digest in append(leaf):
+                if level:
+                    per_level[level].update(idx.to_bytes(8, "big") + digest)
+            expected += 1
+            if expected in sizes:
+                roots[expected] = root()
+    return _Replay(frontier, roots, levels.digests())
 
 
-def _node_record(level: int, idx: int, digest: bytes) -> bytes:
-    return level.to_bytes(1, "big") + idx.to_bytes(8, "big") + digest
+class _LevelDigests:
+    """One running hash per tree level over ``(idx, hash)`` of its stored subtrees.
+
+    Subtrees of one level complete in index order, and the table's primary key is
+    (tenant, level, idx), so the stored side streams in index order without a sort."""
+
+    def __init__(self) -> None:
+        # Updated in place by the hot loops: hashers[level].update(idx (8 bytes) + hash).
+        self.hashers = [hashlib.sha256() for _ in range(_MAX_LEVELS)]
+
+    def digests(self) -> list[bytes]:
+        return [hasher.digest() for hasher in self.hashers]
 
 
-def _event_rows(session: Session, tenant_id: str) -> Iterator[tuple[Any, ...]]:
+_MAX_LEVELS = 64  # a tree of fewer than 2**63 leaves
+
+
+def _event_batches(session: Session, tenant_id: str) -> Iterator[Sequence[Sequence[Any]]]:
     columns = ", ".join((*FIELDS, "leaf_hash", "entry_mac"))
     stmt = text(
         f"SELECT {columns} FROM audit_log_events WHERE tenant_id = :t ORDER BY seq"  # noqa: S608
     )
     result = session.connection().execution_options(yield_per=BATCH).execute(stmt, {"t": tenant_id})
-    for row in result:
-        yield tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
+    yield from result.partitions(BATCH)
 
 
 def _check_roots(
@@ -226,11 +267,19 @@ def _stored_nodes(session: Session, tenant_id: str) -> Iterator[tuple[int, int, 
         yield level, idx, bytes(digest)
 
 
-def _stored_nodes_digest(session: Session, tenant_id: str) -> bytes:
-    nodes = hashlib.sha256()
-    for node in _stored_nodes(session, tenant_id):
-        nodes.update(_node_record(*node))
-    return nodes.digest()
+def _stored_nodes_digest(session: Session, tenant_id: str) -> list[bytes]:
+    stmt = text(
+        "SELECT level, idx, hash FROM audit_log_nodes WHERE tenant_id = :t ORDER BY level, idx"
+    )
+    result = session.connection().execution_options(yield_per=BATCH).execute(stmt, {"t": tenant_id})
+    levels = _LevelDigests()
+    per_level = levels.hashers
+    for rows in result.partitions(BATCH):
+        for level, idx, digest in rows:
+            if not 0 < level < _MAX_LEVELS or idx < 0:
+                return []  # cannot match: the slow path names the place
+            per_level[level].update(idx.to_bytes(8, "big") + digest)
+    return levels.digests()
 
 
 def _locate_bad_node(session: Session, tenant_id: str, size: int) -> None:

@@ -1,0 +1,361 @@
+"""Group commit of audit events (``callvault.audit.groupcommit``) on a real database:
+batching with gap-free numbering that verifies, fail closed on a failing batch with
+recovery, and a hung database turned into ``AuditUnavailable`` within the timeout.
+
+The audit store is broken for real (a trigger that refuses inserts) and hung for real
+(another connection holding the lock the append needs)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from callvault.audit.groupcommit import GroupCommitter
+from callvault.audit.log import AuditRuntime, current_size, runtime
+from callvault.audit.verify import verify_tenant
+from callvault.crypto.keyprovider import LocalKeyFileProvider
+from callvault.db.base import create_db_engine, create_session_factory
+from callvault.errors import AuditUnavailable
+from callvault.settings import Settings
+from callvault.tenants.service import get_tenant
+from tests._vault import TENANT_A, TENANT_B
+
+Sessions = sessionmaker[Session]
+SLACK = 1.5  # seconds a timed-out waiter may take beyond its timeout on a busy machine
+
+
+def event(request_id: str) -> dict[str, object]:
+    return {
+        "actor_type": "user",
+        "actor_id": "user-0001",
+        "action": "call:read",
+        "resource_type": "call",
+        "resource_id": "call-0001",
+        "outcome": "allowed",
+        "source_ip": "192.0.2.7",
+        "request_id": request_id,
+    }
+
+
+@pytest.fixture
+def engine(vault: Settings) -> Iterator[Engine]:
+    engine = create_db_engine(vault.database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sessions(vault: Settings, engine: Engine) -> Sessions:
+    audit = AuditRuntime.for_settings(vault, LocalKeyFileProvider(vault.root_key_path))
+    return create_session_factory(engine, audit.session_info())
+
+
+@pytest.fixture
+def committer(sessions: Sessions) -> Iterator[GroupCommitter]:
+    with GroupCommitter(sessions) as committer:
+        yield committer
+
+
+@pytest.fixture
+def tenant(sessions: Sessions) -> str:
+    with sessions() as session:
+        return get_tenant(session, TENANT_A).id
+
+
+def stored_request_ids(sessions: Sessions, tenant_id: str) -> dict[int, str]:
+    with sessions() as session:
+        rows = session.execute(
+            text("SELECT seq, request_id FROM audit_log_events WHERE tenant_id = :t"),
+            {"t": tenant_id},
+        )
+        return {seq: request_id for seq, request_id in rows}
+
+
+def log_size(sessions: Sessions, tenant_id: str) -> int:
+    with sessions() as session:
+        return current_size(session, tenant_id)
+
+
+def assert_verifies(sessions: Sessions, tenant_id: str, events: int) -> None:
+    with sessions() as session:
+        verdict = verify_tenant(session, runtime(session).keys, tenant_id)
+    assert verdict.ok, verdict.problem
+    assert verdict.events == events
+
+
+def run_threads(threads: int, work: Callable[[int], object]) -> list[object]:
+    """Run ``work(i)`` for i in range(threads), all released at once; results or errors."""
+    start = threading.Barrier(threads)
+
+    def task(i: int) -> object:
+        start.wait()
+        try:
+            return work(i)
+        except Exception as exc:
+            return exc
+
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(task, range(threads)))
+
+
+# -- batching ---------------------------------------------------------------------
+
+
+def test_concurrent_appends_share_commits_and_number_every_event_once(
+    committer: GroupCommitter, sessions: Sessions, tenant: str
+) -> None:
+    threads, per_thread = 16, 200
+    before = log_size(sessions, tenant)
+
+    def append_many(thread: int) -> dict[str, int]:
+        got = {}
+        for n in range(per_thread):
+            request_id = f"req-{thread:02d}-{n:03d}"
+            got[request_id] = committer.append(tenant, event(request_id))
+        return got
+
+    returned: dict[str, int] = {}
+    for result in run_threads(threads, append_many):
+        assert isinstance(result, dict), result
+        returned.update(result)
+
+    total = threads * per_thread
+    assert len(returned) == total
+    assert sorted(returned.values()) == list(range(before, before + total))
+    stored = stored_request_ids(sessions, tenant)
+    assert {seq: stored[seq] for seq in returned.values()} == {
+        seq: request_id for request_id, seq in returned.items()
+    }
+    assert committer.committed_events == total
+    assert committer.committed_batches < total // 2  # batching happened
+    assert committer.failed_batches == 0
+    assert_verifies(sessions, tenant, before + total)
+
+
+def test_a_batch_with_two_tenants_keeps_each_log_gap_free(
+    committer: GroupCommitter, sessions: Sessions
+) -> None:
+    with sessions() as session:
+        tenants = [get_tenant(session, TENANT_A).id, get_tenant(session, TENANT_B).id]
+    before = {t: log_size(sessions, t) for t in tenants}
+
+    def append_many(thread: int) -> list[tuple[str, int]]:
+        tenant_id = tenants[thread % 2]
+        return [
+            (tenant_id, committer.append(tenant_id, event(f"req-{thread}-{n}"))) for n in range(50)
+        ]
+
+    seqs: dict[str, list[int]] = {t: [] for t in tenants}
+    for result in run_threads(8, append_many):
+        assert isinstance(result, list), result
+        for tenant_id, seq in result:
+            seqs[tenant_id].append(seq)
+    for tenant_id in tenants:
+        start = before[tenant_id]
+        assert sorted(seqs[tenant_id]) == list(range(start, start + 200))
+        assert_verifies(sessions, tenant_id, start + 200)
+
+
+# -- fail closed -------------------------------------------------------------------
+
+
+def refuse_audit_inserts(engine: Engine) -> None:
+    with engine.begin() as db:
+        if engine.dialect.name == "sqlite":
+            db.exec_driver_sql(
+                "CREATE TRIGGER audit_disk_full BEFORE INSERT ON audit_log_events"
+                " BEGIN SELECT RAISE(ABORT, 'audit disk full'); END"
+            )
+            return
+        db.exec_driver_sql(
+            "CREATE FUNCTION audit_disk_full() RETURNS trigger LANGUAGE plpgsql AS"
+            " $$ BEGIN RAISE EXCEPTION 'audit disk full'; END $$"
+        )
+        db.exec_driver_sql(
+            "CREATE TRIGGER audit_disk_full BEFORE INSERT ON audit_log_events"
+            " FOR EACH ROW EXECUTE FUNCTION audit_disk_full()"
+        )
+
+
+def accept_audit_inserts(engine: Engine) -> None:
+    with engine.begin() as db:
+        db.exec_driver_sql("DROP TRIGGER audit_disk_full" + _on_table(engine))
+
+
+def _on_table(engine: Engine) -> str:
+    return "" if engine.dialect.name == "sqlite" else " ON audit_log_events"
+
+
+def test_a_failing_batch_fails_every_waiter_stores_nothing_and_recovers(
+    committer: GroupCommitter, sessions: Sessions, engine: Engine, tenant: str
+) -> None:
+    before = log_size(sessions, tenant)
+    refuse_audit_inserts(engine)
+
+    results = run_threads(8, lambda i: committer.append(tenant, event(f"req-refused-{i}")))
+
+    assert all(isinstance(r, AuditUnavailable) for r in results), results
+    assert committer.failed_batches >= 1
+    assert committer.committed_events == 0
+    assert log_size(sessions, tenant) == before
+    assert not any(
+        r.startswith("req-refused") for r in stored_request_ids(sessions, tenant).values()
+    )
+
+    accept_audit_inserts(engine)
+    assert committer.append(tenant, event("req-after")) == before
+    assert stored_request_ids(sessions, tenant)[before] == "req-after"
+    assert_verifies(sessions, tenant, before + 1)
+
+
+# -- a hung database -----------------------------------------------------------------
+
+
+@contextmanager
+def audit_log_locked(engine: Engine) -> Iterator[Connection]:
+    """Another party holds what an append needs: on SQLite the write lock, on
+    PostgreSQL the log head table. Released (rolled back) on exit."""
+    with engine.connect() as holder:
+        holder.begin()
+        if engine.dialect.name == "sqlite":
+            holder.exec_driver_sql("SELECT 1")  # BEGIN IMMEDIATE took the write lock
+        else:
+            holder.exec_driver_sql("LOCK TABLE audit_logs IN ACCESS EXCLUSIVE MODE")
+        try:
+            yield holder
+        finally:
+            holder.rollback()
+
+
+def timed_append(committer: GroupCommitter, tenant: str, name: str, timeout: float) -> float:
+    started = time.monotonic()
+    with pytest.raises(AuditUnavailable):
+        committer.append(tenant, event(name), timeout=timeout)
+    return time.monotonic() - started
+
+
+def test_a_hung_commit_fails_every_waiter_within_its_timeout(
+    committer: GroupCommitter, sessions: Sessions, engine: Engine, tenant: str
+) -> None:
+    timeout = 1.0
+    with audit_log_locked(engine):
+        waited = run_threads(8, lambda i: timed_append(committer, tenant, f"req-h-{i}", timeout))
+    assert all(isinstance(w, float) for w in waited), waited
+    assert all(timeout <= w < timeout + SLACK for w in waited), waited  # type: ignore[operator]
+
+    # Once the lock is gone the committer works again, without a restart.
+    seq = committer.append(tenant, event("req-after"), timeout=10.0)
+    assert stored_request_ids(sessions, tenant)[seq] == "req-after"
+    assert_verifies(sessions, tenant, log_size(sessions, tenant))
+
+
+@pytest.mark.postgresql_only
+def test_a_batch_stuck_behind_a_lock_fails_after_the_batch_timeout_on_postgresql(
+    sessions: Sessions, engine: Engine, tenant: str
+) -> None:
+    # The writer is not stuck for as long as the lock is held: its batch gives up.
+    with GroupCommitter(sessions, batch_timeout=0.5) as committer:
+        with audit_log_locked(engine):
+            waited = timed_append(committer, tenant, "req-stuck", 5.0)
+            assert waited < 0.5 + SLACK
+            assert committer.failed_batches == 1
+        assert committer.append(tenant, event("req-after"), timeout=10.0) >= 0
+
+
+def test_an_event_whose_waiter_gave_up_before_it_was_taken_is_never_written(
+    committer: GroupCommitter, sessions: Sessions, engine: Engine, tenant: str
+) -> None:
+    with audit_log_locked(engine):
+        in_flight = threading.Thread(
+            target=timed_append, args=(committer, tenant, "req-in-flight", 0.5)
+        )
+        in_flight.start()
+        time.sleep(0.3)  # the writer has taken it and waits for the lock
+        timed_append(committer, tenant, "req-withdrawn", 0.3)
+        in_flight.join()
+
+    seq = committer.append(tenant, event("req-after"), timeout=10.0)
+    stored = stored_request_ids(sessions, tenant)
+    assert stored[seq] == "req-after"
+    assert "req-withdrawn" not in stored.values()
+
+
+def test_a_full_queue_fails_at_once(sessions: Sessions, engine: Engine, tenant: str) -> None:
+    with GroupCommitter(sessions, max_pending=1) as committer, audit_log_locked(engine):
+        in_flight = threading.Thread(target=timed_append, args=(committer, tenant, "req-1", 1.0))
+        queued = threading.Thread(target=timed_append, args=(committer, tenant, "req-2", 1.0))
+        in_flight.start()
+        time.sleep(0.3)  # taken by the writer, which now waits for the lock
+        queued.start()
+        time.sleep(0.1)  # queued behind it: the queue is full
+        assert timed_append(committer, tenant, "req-3", 5.0) < 0.5
+        in_flight.join()
+        queued.join()
+
+
+# -- lifecycle and input --------------------------------------------------------------
+
+
+def test_close_commits_what_was_queued_and_refuses_what_comes_after(
+    sessions: Sessions, tenant: str
+) -> None:
+    committer = GroupCommitter(sessions)
+    seq = committer.append(tenant, event("req-before-close"))
+    committer.close()
+    committer.close()  # twice is fine
+    with pytest.raises(AuditUnavailable):
+        committer.append(tenant, event("req-after-close"))
+    stored = stored_request_ids(sessions, tenant)
+    assert stored[seq] == "req-before-close"
+    assert "req-after-close" not in stored.values()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"tenant_id": "another"}, "unknown audit event fields: tenant_id"),
+        ({"seq": 7}, "unknown audit event fields: seq"),
+        ({"colour": "red"}, "unknown audit event fields: colour"),
+        ({"actor_id": None}, "needs actor_id"),
+        ({"outcome": ""}, "needs outcome"),
+        ({"resource_id": "x" * 65}, "resource_id is longer than 64"),
+        ({"user_agent": "x" * 257}, "user_agent is longer than 256"),
+        ({"actor_id": 7}, "actor_id must be text"),
+        ({"reason": "lone \ud800 surrogate"}, "reason is not valid UTF-8"),
+        ({"at_ms": -1}, "at_ms must be milliseconds"),
+        ({"at_ms": "1700000000000"}, "at_ms must be milliseconds"),
+    ],
+)
+def test_an_event_that_would_fail_its_batch_is_refused_before_it_is_queued(
+    committer: GroupCommitter,
+    sessions: Sessions,
+    tenant: str,
+    change: dict[str, object],
+    message: str,
+) -> None:
+    before = log_size(sessions, tenant)
+    with pytest.raises(ValueError, match=message):
+        committer.append(tenant, {**event("req-bad"), **change})
+    assert log_size(sessions, tenant) == before
+    assert committer.append(tenant, event("req-good")) == before
+
+
+def test_non_ascii_text_is_stored_as_given(
+    committer: GroupCommitter, sessions: Sessions, tenant: str
+) -> None:
+    seq = committer.append(tenant, {**event("req-ünïcode"), "reason": "Überprüfung"})
+    assert stored_request_ids(sessions, tenant)[seq] == "req-ünïcode"
+    assert_verifies(sessions, tenant, log_size(sessions, tenant))
+
+
+def test_settings_that_make_no_sense_are_refused(sessions: Sessions) -> None:
+    for bad in ({"max_batch": 0}, {"max_pending": 0}, {"batch_timeout": 0}):
+        with pytest.raises(ValueError, match="must be positive"):
+            GroupCommitter(sessions, **bad)  # type: ignore[arg-type]
