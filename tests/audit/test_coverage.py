@@ -125,3 +125,30 @@ def test_hostile_text_in_audited_fields_is_stored_verifiably(
         session.commit()
     code, output = verify(vault)
     assert code == 0, output
+
+
+def test_concurrent_phi_reads_go_through_the_group_committer(
+    client: TestClient, auth: TokenFactory, vault: Settings, call_id: str
+) -> None:
+    """While the server runs, reads share durable commits; each is still audited once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    committer = client.app.state.audit.committer  # type: ignore[attr-defined]
+    assert committer is not None
+    before = committer.committed_events
+    headers = auth("agent")
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(
+            pool.map(
+                lambda _: client.get(f"/api/v1/calls/{call_id}", headers=headers).status_code,
+                range(48),
+            )
+        )
+    assert statuses == [200] * 48
+    assert committer.committed_events - before == 48
+    reads = [
+        e for e in new_events(vault, -1) if e.action == "call:read" and e.resource_id == call_id
+    ]
+    assert len(reads) == 48
+    code, output = verify(vault)
+    assert code == 0, output

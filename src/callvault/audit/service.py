@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from callvault.audit.log import append_events, lock_head, runtime
+from callvault.audit.log import append_events, runtime, wrapped_secret
 from callvault.identity.principal import Principal
 
 
@@ -59,8 +59,60 @@ def record_event(
 
     ``phi_terms`` (a searched phone number, say) are stored only as keyed hashes, which
     ``callvault audit hash`` can recompute to find the events about a known value."""
+    event = build_event(
+        session, principal, action, resource_type, resource_id, outcome, request, reason, phi_terms
+    )
+    return append_events(session, principal.tenant_id, [event])
+
+
+def record_read(
+    session: Session,
+    principal: Principal,
+    action: str,
+    *,
+    resource_type: str,
+    resource_id: str | None,
+    request: RequestInfo,
+    phi_terms: Sequence[str] = (),
+) -> None:
+    """Audit an allowed read that wrote nothing else, and end ``session``'s transaction.
+
+    The event is durable when this returns (only then may the caller answer). With the
+    server's group committer, concurrent reads share one commit; without it (CLI, jobs,
+    an app run without its lifespan) the event commits on its own."""
+    event = build_event(
+        session,
+        principal,
+        action,
+        resource_type,
+        resource_id,
+        Outcome.ALLOWED,
+        request,
+        None,
+        phi_terms,
+    )
+    committer = runtime(session).committer
+    if committer is None:
+        append_events(session, principal.tenant_id, [event])
+        session.commit()
+        return
+    session.commit()  # the read wrote nothing: ends the transaction without an fsync
+    committer.append(principal.tenant_id, event)
+
+
+def build_event(
+    session: Session,
+    principal: Principal,
+    action: str,
+    resource_type: str,
+    resource_id: str | None,
+    outcome: Outcome,
+    request: RequestInfo,
+    reason: str | None,
+    phi_terms: Sequence[str],
+) -> dict[str, object]:
     hashed = hash_terms(session, principal.tenant_id, phi_terms) if phi_terms else None
-    event = {
+    return {
         "actor_type": principal.actor_type,
         "actor_id": principal.actor_id,
         "action": str(action),
@@ -73,7 +125,12 @@ def record_event(
         "reason": _text(reason, 500),
         "hashed_terms": hashed,
     }
-    return append_events(session, principal.tenant_id, [event])
+
+
+def hash_terms(session: Session, tenant_id: str, terms: Sequence[str]) -> str:
+    secret = wrapped_secret(session, tenant_id)
+    keys = runtime(session).keys
+    return " ".join(keys.term_hash(tenant_id, secret, term) for term in terms)
 
 
 def _text(value: str | None, limit: int) -> str | None:
@@ -82,9 +139,3 @@ def _text(value: str | None, limit: int) -> str | None:
     if not value:
         return None
     return value.encode("utf-8", "backslashreplace").decode("utf-8")[:limit]
-
-
-def hash_terms(session: Session, tenant_id: str, terms: Sequence[str]) -> str:
-    head = lock_head(session, tenant_id)
-    keys = runtime(session).keys
-    return " ".join(keys.term_hash(tenant_id, head.wrapped_secret, term) for term in terms)

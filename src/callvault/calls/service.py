@@ -18,7 +18,13 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from callvault.alerts.surnames import surname_term
-from callvault.audit.service import AuditAction, Outcome, RequestInfo, record_event
+from callvault.audit.service import (
+    AuditAction,
+    Outcome,
+    RequestInfo,
+    record_event,
+    record_read,
+)
 from callvault.authz.permissions import Permission
 from callvault.blobs.interface import BlobStore
 from callvault.calls.models import Call, StoredObject
@@ -97,6 +103,20 @@ class CallService:
             phi_terms=phi_terms,
         )
 
+    def _audit_read(
+        self, action: AuditAction, resource_id: str | None, phi_terms: Sequence[str] = ()
+    ) -> None:
+        """Audit an allowed read and end the transaction; answer only after it returns."""
+        record_read(
+            self._session,
+            self._principal,
+            action,
+            resource_type="call",
+            resource_id=resource_id,
+            request=self._request,
+            phi_terms=phi_terms,
+        )
+
     def _call(self, call_id: str, action: AuditAction) -> Call:
         call = self._session.execute(
             select(Call).where(Call.id == call_id, Call.tenant_id == self._tenant_id)
@@ -151,8 +171,7 @@ class CallService:
     def get(self, call_id: str) -> CallOut:
         call = self._call(call_id, AuditAction.CALL_READ)
         view = self._view(call, self._objects([call.id]).get(call.id, {}))
-        self._audit(AuditAction.CALL_READ, call.id, phi_terms=_surname_terms([view]))
-        self._session.commit()
+        self._audit_read(AuditAction.CALL_READ, call.id, _surname_terms([view]))
         return view
 
     def search(self, filters: SearchFilters) -> CallPage:
@@ -165,8 +184,7 @@ class CallService:
         searched = (
             [to_e164(filters.caller_number, "caller_number")] if filters.caller_number else []
         )
-        self._audit(AuditAction.CALL_SEARCH, None, phi_terms=searched + _surname_terms(items))
-        self._session.commit()
+        self._audit_read(AuditAction.CALL_SEARCH, None, searched + _surname_terms(items))
         return CallPage(items=items, next_cursor=_encode_cursor(page[-1]) if more else None)
 
     def _search_statement(self, filters: SearchFilters) -> Select[Call]:
@@ -256,8 +274,7 @@ class CallService:
             raise NotFound(f"the call has no {kind}")
         data_key = self._session.get_one(DataKey, stored.data_key_id)
         dek = self._keyring.unwrap_data_key(data_key)
-        self._audit(action, call.id)
-        self._session.commit()
+        self._audit_read(action, call.id)
         blob = SegmentedBlob(
             dek.dek,
             associated_data=blob_associated_data(self._tenant_id, stored.id),

@@ -17,6 +17,7 @@ from callvault.alerts.api import router as alerts_router
 from callvault.alerts.delivery import deliver_alerts_job, delivery_session_info
 from callvault.alerts.watcher import run_watcher
 from callvault.audit.api import router as audit_router
+from callvault.audit.groupcommit import GroupCommitter
 from callvault.audit.log import AuditRuntime, sign_due_heads
 from callvault.blobs.factory import create_blob_store
 from callvault.blobs.interface import BlobStore
@@ -62,7 +63,10 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         jobs = background_jobs()
         task = asyncio.create_task(run_periodically(resources.sessions, jobs, 1.0))
-        yield
+        with GroupCommitter(resources.sessions) as committer:
+            audit.committer = committer  # PHI reads share durable commits from here on
+            yield
+            audit.committer = None
         await stop(task)
         engine.dispose()
 
@@ -76,6 +80,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.resources = resources
+    app.state.audit = audit
     install_problem_handlers(app)
     app.add_middleware(RequestLogMiddleware)
     app.include_router(calls_router)
