@@ -32,7 +32,7 @@ def verify(
 
     Exit 0 with a one-line summary when intact; exit 1 naming the first bad sequence
     number when anything was edited, deleted, inserted or reordered."""
-    from callvault.audit.log import AuditRuntime
+    from callvault.audit.log import runtime
     from callvault.audit.verify import verify_tenant
     from callvault.instance import open_keyring
     from callvault.tenants.models import Tenant
@@ -45,7 +45,7 @@ def verify(
     events = heads = 0
     try:
         with open_keyring(settings) as (session, _):
-            keys = AuditRuntime.for_session(session).keys
+            keys = runtime(session).keys
             if tenant is not None:
                 tenants = [(get_tenant(session, tenant).id, tenant)]
             else:

@@ -64,10 +64,6 @@ class AuditRuntime:
         policy = SigningPolicy(settings.audit_sign_every_events, settings.audit_sign_every_seconds)
         return cls(AuditKeys(root), policy)
 
-    @staticmethod
-    def for_session(session: Session) -> AuditRuntime:
-        return runtime(session)
-
     def session_info(self) -> dict[str, object]:
         return {SESSION_INFO_KEY: self}
 
