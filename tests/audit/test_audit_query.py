@@ -20,11 +20,11 @@ from callvault.audit.query import (
     EventFilters,
     decode_cursor,
     encode_cursor,
-    iso_ms,
     parse_seq,
     parse_term,
     to_ms,
 )
+from callvault.audit.schemas import iso_ms
 from callvault.audit.service import Outcome, RequestInfo, hash_terms, record_event
 from callvault.errors import InvalidInput
 from callvault.identity.principal import Principal, system_principal

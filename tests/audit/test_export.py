@@ -27,9 +27,9 @@ from callvault.audit.export import (
     cef_extension_value,
     cef_header_field,
     export_events,
-    iso_ms,
 )
 from callvault.audit.models import AuditEvent
+from callvault.audit.schemas import iso_ms
 from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.cli.main import app
 from callvault.identity.principal import system_principal

@@ -24,7 +24,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from fastapi.testclient import TestClient
 
-from callvault.audit.export import ExportedEvent, TenantRef, iso_ms
+from callvault.audit.export import ExportedEvent, TenantRef
+from callvault.audit.schemas import iso_ms
 from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.audit.syslog import (
     Forwarder,

@@ -14,12 +14,9 @@ from callvault.audit.query import (
     DEFAULT_PAGE,
     TERM_PATTERN,
     AuditReader,
-    ConsistencyOut,
     EventFilters,
-    EventPage,
-    InclusionOut,
-    TreeHeadOut,
 )
+from callvault.audit.schemas import ConsistencyOut, EventPage, InclusionOut, TreeHeadOut
 from callvault.audit.service import Outcome
 from callvault.authz.permissions import Permission
 from callvault.web.context import RequestContext, require

@@ -24,7 +24,6 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import StrEnum
 from importlib import metadata
 from ipaddress import IPv4Address, ip_address
@@ -36,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from callvault.audit.log import current_size
 from callvault.audit.models import READABLE_COLUMNS, AuditEvent
+from callvault.audit.schemas import iso_ms
 from callvault.audit.service import AuditAction
 from callvault.errors import Conflict, InvalidInput
 from callvault.fsutil import fsync_dir
@@ -152,13 +152,6 @@ def _text(value: object) -> str | None:
 
 
 # -- formatting -----------------------------------------------------------------
-
-
-def iso_ms(at_ms: int) -> str:
-    """UTC, millisecond precision (integer arithmetic: no float rounding)."""
-    seconds, millis = divmod(at_ms, 1000)
-    stamp = datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
-    return f"{stamp}.{millis:03d}Z"
 
 
 def is_control(char: str) -> bool:

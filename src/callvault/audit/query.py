@@ -18,13 +18,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from callvault.audit import log
 from callvault.audit.keys import TERM_PREFIX
 from callvault.audit.models import READABLE_COLUMNS, AuditEvent, AuditSigningKey, AuditTreeHead
+from callvault.audit.schemas import (
+    ConsistencyOut,
+    EventOut,
+    EventPage,
+    InclusionOut,
+    SignedMessage,
+    TreeHeadOut,
+    iso_ms,
+)
 from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.errors import AuditUnavailable, InvalidInput, NotFound
 from callvault.identity.principal import Principal
@@ -46,71 +54,6 @@ _SEQ_TEXT = re.compile(r"[0-9]{1,19}")
 _CURSOR_PREFIX = "cv-audit-after:"
 EventSelect = Select[*tuple[Any, ...]]
 _EVENT_COLUMNS = READABLE_COLUMNS
-
-
-# -- what goes out ----------------------------------------------------------------
-
-
-class EventOut(BaseModel):
-    seq: int
-    at: str
-    at_ms: int
-    actor_type: str
-    actor_id: str
-    action: str
-    resource_type: str
-    resource_id: str | None
-    outcome: str
-    source_ip: str | None
-    user_agent: str | None
-    request_id: str | None
-    reason: str | None
-    hashed_terms: list[str]
-    leaf_hash: str
-
-
-class EventPage(BaseModel):
-    items: list[EventOut]
-    # Where to resume (also after the last page, to fetch what is appended later).
-    next_cursor: str | None
-    has_more: bool
-
-
-class SignedMessage(BaseModel):
-    format: str
-    layout: str
-    hex: str
-
-
-class TreeHeadOut(BaseModel):
-    tenant_id: str
-    tree_size: int
-    timestamp_ms: int
-    timestamp: str
-    root_hash: str
-    signature_algorithm: str
-    signature: str
-    key_id: str
-    public_key: str
-    signed_message: SignedMessage
-
-
-class InclusionOut(BaseModel):
-    leaf_index: int
-    tree_size: int
-    leaf_hash: str
-    audit_path: list[str]
-    root_hash: str
-    # The signed head of exactly ``tree_size`` leaves, when there is one.
-    tree_head: TreeHeadOut | None
-
-
-class ConsistencyOut(BaseModel):
-    first: int
-    second: int
-    first_root: str
-    second_root: str
-    consistency: list[str]
 
 
 # -- what comes in ----------------------------------------------------------------
@@ -159,12 +102,6 @@ def to_ms(moment: datetime) -> int:
     if moment.tzinfo is None:
         raise InvalidInput("timestamps need a UTC offset (say Z)")
     return -((_EPOCH - moment) // _MS)
-
-
-def iso_ms(ms: int) -> str:
-    """ISO 8601 in UTC with milliseconds, e.g. ``2026-03-02T14:00:00.125Z``."""
-    moment = _EPOCH + timedelta(milliseconds=ms)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def encode_cursor(seq: int) -> str:

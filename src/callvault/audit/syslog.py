@@ -48,11 +48,11 @@ from callvault.audit.export import (
     cef_line,
     event_record,
     is_control,
-    iso_ms,
     list_tenants,
     read_batches,
     visible,
 )
+from callvault.audit.schemas import iso_ms
 from callvault.errors import InvalidInput, ServiceUnavailable
 from callvault.web.tls import SERVER_CIPHERS
 
