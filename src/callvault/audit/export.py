@@ -21,7 +21,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -38,7 +37,7 @@ from callvault.audit.models import READABLE_COLUMNS, AuditEvent
 from callvault.audit.schemas import iso_ms
 from callvault.audit.service import AuditAction
 from callvault.errors import Conflict, InvalidInput
-from callvault.fsutil import fsync_dir
+from callvault.fsutil import fsync_dir, write_atomically
 from callvault.tenants.models import Tenant
 from callvault.tenants.service import get_tenant
 
@@ -356,22 +355,6 @@ class CursorFile:
                 f"the cursor for tenant {tenant.name} in {self.path} does not match its audit"
                 f" log (a restored or a different database?); {self.hint}"
             )
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` (0600): temporary file, fsync, rename, fsync the
-    directory. A crash leaves the old file or the new one, never a torn one."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
 
 
 # -- exporting ------------------------------------------------------------------

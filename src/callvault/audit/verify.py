@@ -15,7 +15,6 @@ import gc
 import hashlib
 import hmac
 import json
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from callvault.audit.encoding import FIELDS, encode_event
 from callvault.audit.keys import AuditKeys
 from callvault.audit.log import tree_head_message
 from callvault.audit.models import AuditLog, AuditSigningKey, AuditTreeHead
-from callvault.fsutil import fsync_dir
+from callvault.fsutil import write_atomically
 
 BATCH = 20_000
 
@@ -327,12 +326,5 @@ def _write_checkpoint(directory: Path | None, tenant_id: str, head: _Head) -> No
     if directory is None:
         return
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = _checkpoint_path(directory, tenant_id)
-    tmp = path.with_suffix(".tmp")
     body = {"tree_size": head.tree_size, "root_hash": head.root.hex(), "at_ms": head.timestamp_ms}
-    with open(tmp, "w") as handle:
-        json.dump(body, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    fsync_dir(directory)
+    write_atomically(_checkpoint_path(directory, tenant_id), json.dumps(body).encode())
