@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -116,6 +117,24 @@ def test_pagination_walks_every_call_once_newest_first(
         if cursor is None:
             break
     assert seen == list(reversed(ids))
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not-base64!",
+        base64.urlsafe_b64encode(b"no separator").decode(),
+        base64.urlsafe_b64encode(b"yesterday|abc").decode(),
+        # A time without an offset: it could not be compared with stored times.
+        base64.urlsafe_b64encode(b"2026-01-01T00:00:00|abc").decode().rstrip("="),
+    ],
+)
+def test_a_cursor_the_server_did_not_issue_is_a_422(
+    client: TestClient, auth: TokenFactory, cursor: str
+) -> None:
+    response = client.get("/api/v1/calls", params={"cursor": cursor}, headers=auth("supervisor"))
+    assert response.status_code == 422
+    assert response.json()["detail"] == "cursor is not one this server issued"
 
 
 def test_page_size_is_capped(client: TestClient, auth: TokenFactory) -> None:

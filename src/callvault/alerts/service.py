@@ -8,8 +8,6 @@ tenant key under its own associated data.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import logging
 import re
@@ -29,6 +27,7 @@ from callvault.crypto.keyring import Keyring
 from callvault.db.base import utcnow
 from callvault.errors import InvalidInput
 from callvault.identity.principal import Principal
+from callvault.pagination import decode_cursor, encode_cursor
 
 log = logging.getLogger("callvault.alerts")
 
@@ -199,7 +198,7 @@ class AlertService:
         if since is not None:
             stmt = stmt.where(Alert.created_at >= since)
         if cursor is not None:
-            created_at, alert_id = _decode_cursor(cursor)
+            created_at, alert_id = decode_cursor(cursor)
             stmt = stmt.where(
                 or_(
                     Alert.created_at < created_at,
@@ -213,7 +212,7 @@ class AlertService:
         self._session.commit()
         return AlertPage(
             items=[alert_out(a) for a in page],
-            next_cursor=_encode_cursor(page[-1]) if more else None,
+            next_cursor=encode_cursor(page[-1].created_at, page[-1].id) if more else None,
         )
 
 
@@ -244,20 +243,3 @@ def alert_out(alert: Alert) -> AlertOut:
         delivered_at=alert.delivered_at,
         last_error=alert.last_error,
     )
-
-
-def _encode_cursor(alert: Alert) -> str:
-    raw = f"{alert.created_at.isoformat()}|{alert.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        created, alert_id = raw.split("|", 1)
-        created_at = datetime.fromisoformat(created)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidInput("cursor is not one this server issued") from None
-    if created_at.tzinfo is None:
-        raise InvalidInput("cursor is not one this server issued")
-    return created_at, alert_id

@@ -8,8 +8,6 @@ is acknowledged or shown that the audit trail does not hold.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,8 +33,9 @@ from callvault.crypto.keyring import Keyring, UnwrappedDataKey
 from callvault.crypto.models import DataKey
 from callvault.crypto.rotation import FieldSpec
 from callvault.db.base import new_id, purge_deleted_data
-from callvault.errors import InvalidInput, NotFound
+from callvault.errors import NotFound
 from callvault.identity.principal import Principal
+from callvault.pagination import decode_cursor, encode_cursor
 
 MAX_PAGE_SIZE = 100
 RECORDING = "recording"
@@ -185,7 +184,10 @@ class CallService:
             [to_e164(filters.caller_number, "caller_number")] if filters.caller_number else []
         )
         self._audit_read(AuditAction.CALL_SEARCH, None, searched + _surname_terms(items))
-        return CallPage(items=items, next_cursor=_encode_cursor(page[-1]) if more else None)
+        return CallPage(
+            items=items,
+            next_cursor=encode_cursor(page[-1].started_at, page[-1].id) if more else None,
+        )
 
     def _search_statement(self, filters: SearchFilters) -> Select[Call]:
         stmt = select(Call).where(Call.tenant_id == self._tenant_id)
@@ -201,7 +203,7 @@ class CallService:
         if filters.until is not None:
             stmt = stmt.where(Call.started_at < filters.until)
         if filters.cursor is not None:
-            started_at, call_id = _decode_cursor(filters.cursor)
+            started_at, call_id = decode_cursor(filters.cursor)
             stmt = stmt.where(
                 or_(
                     Call.started_at < started_at,
@@ -329,17 +331,3 @@ def _info(stored: StoredObject | None) -> ObjectInfo | None:
     return ObjectInfo(
         media_type=stored.media_type, size=stored.plaintext_size, created_at=stored.created_at
     )
-
-
-def _encode_cursor(call: Call) -> str:
-    raw = f"{call.started_at.isoformat()}|{call.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        started, call_id = raw.split("|", 1)
-        return datetime.fromisoformat(started), call_id
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidInput("cursor is not one this server issued") from None
