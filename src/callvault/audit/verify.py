@@ -109,10 +109,10 @@ def _verify(
         raise _Bad(None, "the log's secret does not unwrap with this root key") from None
     _check_signatures(session, keys, tenant_id, heads)
     checkpoint = _read_checkpoint(checkpoint_dir, tenant_id)
-    wanted = {h.tree_size: h.root for h in heads}
+    sizes = {head.tree_size for head in heads}  # where the replay notes the root
     if checkpoint is not None:
-        wanted.setdefault(checkpoint[0], checkpoint[1])
-    replay = _replay_events(session, tenant_id, mac_key, set(wanted))
+        sizes.add(checkpoint[0])
+    replay = _replay_events(session, tenant_id, mac_key, sizes)
     frontier = replay.frontier
     _check_roots(frontier.size, heads, replay.roots, checkpoint)
     if frontier.size != log.size or frontier.to_bytes() != log.frontier:
