@@ -175,24 +175,25 @@ class CallService:
 
     def search(self, filters: SearchFilters) -> CallPage:
         limit = min(max(filters.limit, 1), MAX_PAGE_SIZE)
-        stmt = self._search_statement(filters).limit(limit + 1)
+        caller = None
+        if filters.caller_number is not None:
+            caller = to_e164(filters.caller_number, "caller_number")
+        stmt = self._search_statement(filters, caller).limit(limit + 1)
         calls = list(self._session.execute(stmt).scalars())
         page, more = calls[:limit], len(calls) > limit
         objects = self._objects([c.id for c in page])
         items = [self._view(c, objects.get(c.id, {})) for c in page]
-        searched = (
-            [to_e164(filters.caller_number, "caller_number")] if filters.caller_number else []
-        )
+        searched = [caller] if caller else []  # the searched number, as a keyed hash only
         self._audit_read(AuditAction.CALL_SEARCH, None, searched + _surname_terms(items))
         return CallPage(
             items=items,
             next_cursor=encode_cursor(page[-1].started_at, page[-1].id) if more else None,
         )
 
-    def _search_statement(self, filters: SearchFilters) -> Select[Call]:
+    def _search_statement(self, filters: SearchFilters, caller: str | None) -> Select[Call]:
+        """``caller`` is the caller number already in E.164."""
         stmt = select(Call).where(Call.tenant_id == self._tenant_id)
-        if filters.caller_number is not None:
-            caller = to_e164(filters.caller_number, "caller_number")
+        if caller is not None:
             index = self._keyring.blind_index(self._tenant_id, caller)
             stmt = stmt.where(Call.caller_number_index == index)
         if filters.tracking_number is not None:
