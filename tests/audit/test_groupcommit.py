@@ -7,11 +7,13 @@ The audit store is broken for real (a trigger that refuses inserts) and hung for
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection, Engine, text
@@ -359,3 +361,85 @@ def test_settings_that_make_no_sense_are_refused(sessions: Sessions) -> None:
     for bad in ({"max_batch": 0}, {"max_pending": 0}, {"batch_timeout": 0}):
         with pytest.raises(ValueError, match="must be positive"):
             GroupCommitter(sessions, **bad)  # type: ignore[arg-type]
+
+
+# -- waiting on an event loop (how the server waits: callvault.audit.deferred) ---------
+
+
+async def gather_results(*waits: Coroutine[Any, Any, int]) -> list[object]:
+    return list(await asyncio.gather(*waits, return_exceptions=True))
+
+
+async def submit_and_wait(
+    committer: GroupCommitter, tenant: str, name: str, timeout: float = 5.0
+) -> int:
+    return await committer.submit(tenant, event(name)).wait_async(timeout)
+
+
+def test_async_waiters_share_commits_and_number_every_event_once(
+    committer: GroupCommitter, sessions: Sessions, tenant: str
+) -> None:
+    before = log_size(sessions, tenant)
+    names = [f"req-async-{n:03d}" for n in range(400)]
+
+    seqs = asyncio.run(gather_results(*(submit_and_wait(committer, tenant, n) for n in names)))
+
+    assert sorted(seqs) == list(range(before, before + len(names)))  # type: ignore[type-var]
+    stored = stored_request_ids(sessions, tenant)
+    assert [stored[seq] for seq in seqs] == names  # type: ignore[index]
+    assert committer.committed_batches < len(names) // 4  # one loop, big batches
+    assert_verifies(sessions, tenant, before + len(names))
+
+
+def test_async_waiters_of_a_failing_batch_all_fail_and_nothing_is_stored(
+    committer: GroupCommitter, sessions: Sessions, engine: Engine, tenant: str
+) -> None:
+    before = log_size(sessions, tenant)
+    refuse_audit_inserts(engine)
+    waits = (submit_and_wait(committer, tenant, f"req-refused-{n}") for n in range(20))
+    results = asyncio.run(gather_results(*waits))
+    accept_audit_inserts(engine)
+
+    assert all(isinstance(r, AuditUnavailable) for r in results), results
+    assert log_size(sessions, tenant) == before
+    assert asyncio.run(submit_and_wait(committer, tenant, "req-after")) == before
+
+
+def test_an_async_wait_on_a_hung_commit_times_out_without_holding_up_the_loop(
+    committer: GroupCommitter, engine: Engine, tenant: str
+) -> None:
+    timeout = 1.0
+
+    async def timed(name: str) -> float:
+        started = time.monotonic()
+        with pytest.raises(AuditUnavailable):
+            await submit_and_wait(committer, tenant, name, timeout)
+        return time.monotonic() - started
+
+    async def main() -> tuple[list[float], int]:
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticker = asyncio.create_task(tick())
+        waited = await asyncio.gather(*(timed(f"req-hung-{n}") for n in range(8)))
+        ticker.cancel()
+        return waited, ticks
+
+    with audit_log_locked(engine):
+        waited, ticks = asyncio.run(main())
+    assert all(timeout <= w < timeout + SLACK for w in waited), waited
+    assert ticks >= 40  # the loop kept running other work while they waited
+
+
+def test_a_receipt_finished_before_anyone_waits_answers_at_once(
+    committer: GroupCommitter, sessions: Sessions, tenant: str
+) -> None:
+    receipt = committer.submit(tenant, event("req-early"))
+    seq = receipt.wait()
+    assert asyncio.run(receipt.wait_async(timeout=0.01)) == seq
+    assert stored_request_ids(sessions, tenant)[seq] == "req-early"

@@ -1,12 +1,13 @@
 """Group commit for audit events that are not part of a write transaction of their own.
 
 A PHI read writes nothing but its audit event, and one fsync'd commit per read caps the
-server at the disk's commit rate. ``GroupCommitter`` lets many request threads share
-commits: each calls ``append(tenant_id, event)`` and blocks; one writer thread takes
-everything queued, appends it in ONE transaction (``append_events`` once per tenant, so
-each tenant's numbers stay gap-free and in order), commits once, and hands every waiter
-its sequence number. Writes keep appending inside their own transaction instead
-(``callvault.audit.service.record_event``).
+server at the disk's commit rate. ``GroupCommitter`` lets many requests share commits:
+each ``submit``s its event and waits on the receipt, in a thread (``wait``) or on an
+event loop (``wait_async``, how the server waits: ``callvault.audit.deferred``); one
+writer thread takes everything queued, appends it in ONE transaction (``append_events``
+once per tenant, so each tenant's numbers stay gap-free and in order), commits once,
+and hands every waiter its sequence number. Writes keep appending inside their own
+transaction instead (``callvault.audit.service.record_event``).
 
 Why a dedicated writer thread rather than a leader elected among the waiters: the thread
 that runs the commit cannot also watch the clock. With a leader, a hung database would
@@ -26,10 +27,12 @@ entry.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections import deque
 from collections.abc import Mapping
+from contextlib import suppress
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,10 +40,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from callvault.audit.encoding import FIELDS
 from callvault.audit.log import append_events
 from callvault.audit.models import AuditEvent
+from callvault.db.base import LOCK_TIMEOUT_MS
 from callvault.errors import AuditUnavailable
 
 log = logging.getLogger("callvault.audit")
 
+# A waiter gives up when the database would have given up on a lock.
+DEFAULT_TIMEOUT = LOCK_TIMEOUT_MS / 1000
 # What a caller may put in an event: the log sets tenant_id and seq itself.
 EVENT_FIELDS = frozenset(FIELDS) - {"tenant_id", "seq"}
 REQUIRED_FIELDS = ("actor_type", "actor_id", "action", "resource_type", "outcome")
@@ -55,25 +61,64 @@ _MAX_LENGTHS = {
 }
 
 
-class _Pending:
-    """One queued event; its waiter blocks on ``signal``, a lock the writer releases
-    once ``seq`` or ``error`` is set (a bare lock: the cheapest wake-up there is)."""
+class Receipt:
+    """One queued event. Its waiter blocks on ``wait`` (a thread) or ``wait_async`` (an
+    event loop), once; the writer finishes it with ``seq`` or ``error``."""
 
-    __slots__ = ("error", "event", "seq", "signal", "taken", "tenant_id", "withdrawn")
+    __slots__ = (
+        "_committer",
+        "_signal",
+        "error",
+        "event",
+        "finished",
+        "seq",
+        "taken",
+        "tenant_id",
+        "watcher",
+        "withdrawn",
+    )
 
-    def __init__(self, tenant_id: str, event: Mapping[str, object]) -> None:
+    def __init__(self, committer: GroupCommitter, tenant_id: str, event: Mapping[str, object]):
+        self._committer = committer
         self.tenant_id = tenant_id
         self.event = event
         self.seq = -1
         self.error: AuditUnavailable | None = None
-        self.taken = False  # by the writer; guarded by the committer's lock
-        self.withdrawn = False  # by its waiter, who gave up first; same lock
-        self.signal = threading.Lock()
-        self.signal.acquire()
+        # Guarded by the committer's lock: set by the writer (taken, finished), by an
+        # async waiter (watcher), or by a waiter who gave up first (withdrawn).
+        self.taken = self.finished = self.withdrawn = False
+        self.watcher: tuple[asyncio.AbstractEventLoop, asyncio.Future[None]] | None = None
+        # A bare lock the writer releases: the cheapest wake-up there is for a thread.
+        self._signal = threading.Lock()
+        self._signal.acquire()
 
-    def finish(self, seq: int = -1, error: AuditUnavailable | None = None) -> None:
-        self.seq, self.error = seq, error
-        self.signal.release()
+    def wait(self, timeout: float = DEFAULT_TIMEOUT) -> int:
+        """Block until the event is committed and return its sequence number;
+        ``AuditUnavailable`` if its batch failed or ``timeout`` seconds passed first."""
+        if not self._signal.acquire(timeout=timeout):
+            self._committer.give_up(self)
+        return self.result()
+
+    async def wait_async(self, timeout: float = DEFAULT_TIMEOUT) -> int:
+        """``wait`` for an event loop: no thread is held while the commit is in flight."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        if self._committer.watch(self, loop, future):
+            try:
+                async with asyncio.timeout(timeout):
+                    await future
+            except TimeoutError:
+                self._committer.give_up(self)
+        return self.result()
+
+    def release(self) -> None:
+        """The writer's wake-up for a thread in ``wait``."""
+        self._signal.release()
+
+    def result(self) -> int:
+        if self.error is not None:
+            raise self.error
+        return self.seq
 
 
 class GroupCommitter:
@@ -81,7 +126,7 @@ class GroupCommitter:
 
     ``sessions`` must make sessions that carry the audit runtime in ``session.info``
     (``create_session_factory(engine, AuditRuntime.session_info())``). ``max_batch``
-    bounds one transaction; ``max_pending`` bounds the queue, beyond which ``append``
+    bounds one transaction; ``max_pending`` bounds the queue, beyond which ``submit``
     fails at once instead of piling up behind a stuck database. On PostgreSQL a batch
     may wait for locks or run at most ``batch_timeout`` seconds (SQLite's busy timeout
     plays that part there), so a stuck lock costs one failed batch, not a stuck writer.
@@ -101,7 +146,7 @@ class GroupCommitter:
         self._max_batch = max_batch
         self._max_pending = max_pending
         self._batch_timeout_ms = int(batch_timeout * 1000)
-        self._queue: deque[_Pending] = deque()
+        self._queue: deque[Receipt] = deque()
         self._lock = threading.Lock()
         self._work = threading.Condition(self._lock)
         self._writer_waiting = False
@@ -113,36 +158,51 @@ class GroupCommitter:
         self._writer = threading.Thread(target=self._run, name="audit-group-commit", daemon=True)
         self._writer.start()
 
-    # -- request threads ---------------------------------------------------------
+    # -- waiters -----------------------------------------------------------------
 
-    def append(self, tenant_id: str, event: Mapping[str, object], timeout: float = 5.0) -> int:
-        """Queue one event (a dict of ``EVENT_FIELDS``), wait until it is committed, and
-        return its sequence number. ``AuditUnavailable`` if its batch failed, the
-        committer is closed or overloaded, or ``timeout`` seconds passed first: the
-        caller must then not answer with the PHI it was about to return."""
+    def append(
+        self, tenant_id: str, event: Mapping[str, object], timeout: float = DEFAULT_TIMEOUT
+    ) -> int:
+        """Queue one event, wait until it is committed, and return its sequence number.
+        ``AuditUnavailable`` if it could not be: the caller must then not answer with
+        the PHI it was about to return."""
+        return self.submit(tenant_id, event).wait(timeout)
+
+    def submit(self, tenant_id: str, event: Mapping[str, object]) -> Receipt:
+        """Queue one event (a dict of ``EVENT_FIELDS``) without waiting; the caller must
+        wait on the receipt before it answers. ``AuditUnavailable`` at once if the
+        committer is closed or overloaded."""
         check_event(event)
-        pending = _Pending(tenant_id, event)
+        receipt = Receipt(self, tenant_id, event)
         with self._lock:
             if self._closed:
                 raise AuditUnavailable("the audit log is shutting down")
             if len(self._queue) >= self._max_pending:
                 raise AuditUnavailable("the audit log is overloaded")
-            self._queue.append(pending)
+            self._queue.append(receipt)
             if self._writer_waiting:
                 self._work.notify()
-        if not pending.signal.acquire(timeout=timeout):
-            self._give_up(pending)
-        if pending.error is not None:
-            raise pending.error
-        return pending.seq
+        return receipt
 
-    def _give_up(self, pending: _Pending) -> None:
-        """Called when the wait timed out: withdraw the event if the writer has not
-        taken it yet (it is then never written), else leave it in flight. Returns
-        only if its batch finished in the meantime."""
+    def watch(
+        self, receipt: Receipt, loop: asyncio.AbstractEventLoop, future: asyncio.Future[None]
+    ) -> bool:
+        """Have the writer resolve ``future`` on ``loop`` when ``receipt`` is finished;
+        False if it already is."""
         with self._lock:
-            pending.withdrawn = not pending.taken
-        if pending.withdrawn or not pending.signal.acquire(blocking=False):
+            if receipt.finished:
+                return False
+            receipt.watcher = (loop, future)
+            return True
+
+    def give_up(self, receipt: Receipt) -> None:
+        """Called when a wait timed out: withdraw the event if the writer has not taken
+        it yet (it is then never written), else leave it in flight. Returns only if its
+        batch finished in the meantime."""
+        with self._lock:
+            receipt.withdrawn = not receipt.taken
+            finished = receipt.finished
+        if receipt.withdrawn or not finished:
             raise AuditUnavailable("the audit log did not answer in time")
 
     def close(self, timeout: float = 10.0) -> None:
@@ -165,7 +225,7 @@ class GroupCommitter:
             if batch:
                 self._commit(batch)
 
-    def _take(self) -> list[_Pending] | None:
+    def _take(self) -> list[Receipt] | None:
         """Everything queued (up to ``max_batch``) whose waiter still waits; ``None``
         once closed and drained."""
         with self._lock:
@@ -175,47 +235,66 @@ class GroupCommitter:
                 self._writer_waiting = False
             if not self._queue:
                 return None
-            taken: list[_Pending] = []
+            taken: list[Receipt] = []
             while self._queue and len(taken) < self._max_batch:
-                pending = self._queue.popleft()
-                if not pending.withdrawn:
-                    pending.taken = True
-                    taken.append(pending)
+                receipt = self._queue.popleft()
+                if not receipt.withdrawn:
+                    receipt.taken = True
+                    taken.append(receipt)
             return taken
 
-    def _commit(self, batch: list[_Pending]) -> None:
+    def _commit(self, batch: list[Receipt]) -> None:
         try:
             self._write(batch)
         except Exception as exc:  # any failure at all fails the batch closed
             self.failed_batches += 1
             log.warning("audit group commit failed", extra={"error": type(exc).__name__})
-            for pending in batch:
-                failure = AuditUnavailable("the audit event could not be written")
-                failure.__cause__ = exc
-                pending.finish(error=failure)
-            return
-        self.committed_batches += 1
-        self.committed_events += len(batch)
-        for pending in batch:
-            pending.finish(pending.seq)
+            for receipt in batch:
+                receipt.error = AuditUnavailable("the audit event could not be written")
+                receipt.error.__cause__ = exc
+        else:
+            self.committed_batches += 1
+            self.committed_events += len(batch)
+        self._finish(batch)
 
-    def _write(self, batch: list[_Pending]) -> None:
-        by_tenant: dict[str, list[_Pending]] = {}
-        for pending in batch:
-            by_tenant.setdefault(pending.tenant_id, []).append(pending)
+    def _finish(self, batch: list[Receipt]) -> None:
+        """Wake every waiter of the batch: threads one by one, each event loop once."""
+        futures: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
+        with self._lock:
+            for receipt in batch:
+                receipt.finished = True
+                if receipt.watcher is not None:
+                    loop, future = receipt.watcher
+                    futures.setdefault(loop, []).append(future)
+        for receipt in batch:
+            receipt.release()
+        for loop, waiting in futures.items():
+            with suppress(RuntimeError):  # the loop is closed: nobody waits there any more
+                loop.call_soon_threadsafe(_resolve, waiting)
+
+    def _write(self, batch: list[Receipt]) -> None:
+        by_tenant: dict[str, list[Receipt]] = {}
+        for receipt in batch:
+            by_tenant.setdefault(receipt.tenant_id, []).append(receipt)
         with self._sessions() as session:
             self._bound_waits(session)
             # One lock order for every process, so two committers cannot deadlock.
             for tenant_id in sorted(by_tenant):
                 items = by_tenant[tenant_id]
-                first = append_events(session, tenant_id, [p.event for p in items])
-                for offset, pending in enumerate(items):
-                    pending.seq = first + offset
+                first = append_events(session, tenant_id, [r.event for r in items])
+                for offset, receipt in enumerate(items):
+                    receipt.seq = first + offset
             session.commit()
 
     def _bound_waits(self, session: Session) -> None:
         if session.get_bind().dialect.name == "postgresql":
             session.execute(_BOUND_WAITS, {"ms": str(self._batch_timeout_ms)})
+
+
+def _resolve(futures: list[asyncio.Future[None]]) -> None:
+    for future in futures:
+        if not future.done():  # a waiter that timed out cancelled its own
+            future.set_result(None)
 
 
 def check_event(event: Mapping[str, object]) -> None:

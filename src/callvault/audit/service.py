@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
+from callvault.audit.deferred import defer
 from callvault.audit.log import append_events, runtime, wrapped_secret
 from callvault.identity.principal import Principal
 
@@ -77,9 +78,11 @@ def record_read(
 ) -> None:
     """Audit an allowed read that wrote nothing else, and end ``session``'s transaction.
 
-    The event is durable when this returns (only then may the caller answer). With the
-    server's group committer, concurrent reads share one commit; without it (CLI, jobs,
-    an app run without its lifespan) the event commits on its own."""
+    The caller may answer once this returns: the event is durable by then, or, inside
+    a request's ``deferred_audit`` scope, queued with a receipt that the web layer
+    settles before any of the answer is sent. With the server's group committer,
+    concurrent reads share one commit; without it (CLI, jobs, an app run without its
+    lifespan) the event commits on its own."""
     event = build_event(
         session,
         principal,
@@ -97,7 +100,9 @@ def record_read(
         session.commit()
         return
     session.commit()  # the read wrote nothing: ends the transaction without an fsync
-    committer.append(principal.tenant_id, event)
+    receipt = committer.submit(principal.tenant_id, event)
+    if not defer(receipt):
+        receipt.wait()
 
 
 def build_event(
