@@ -239,5 +239,21 @@ def demo(
         )
 
 
+@app.command()
+def redact(
+    in_path: Annotated[str, typer.Option("--in", help="Input JSON lines ('-': stdin)")],
+    out_path: Annotated[str, typer.Option("--out", help="Output JSON lines ('-': stdout)")],
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Processes")] = 1,
+) -> None:
+    """Redact PHI from transcripts, one JSON object per line."""
+    from callvault.redaction.cli import BadLine, open_streams, run
+
+    try:
+        with open_streams(in_path, out_path) as (source, sink):
+            run(source, sink, workers)
+    except (BadLine, OSError) as exc:
+        fail(str(exc))
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

@@ -1,0 +1,1 @@
+"""PHI detection and redaction for transcripts (pure: no I/O anywhere in this package)."""

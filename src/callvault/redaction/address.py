@@ -1,0 +1,134 @@
+"""Street addresses, cities with their state, and ZIP codes.
+
+"forty one fifty six arroyo spring in north jasonbury virginia zero one oh seven four",
+"276 Oak Light, South Brandiberg, GA 33928". A street is a house number, one to three
+name words and a USPS street suffix; because suffixes include everyday words ("well",
+"way", "run"), a street counts only with an address cue nearby, a state after it, or
+Title Case in written text. After the street, the city, state and ZIP are taken up to
+the state (spans are split at "in" and commas so those stay readable). A city, state
+and ZIP also count on their own. ZIP codes after a "zip" cue are found by the
+identifier recognizer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from callvault.redaction.lexicon import QUANTITY_WORDS, STATES, STREET_SUFFIXES
+from callvault.redaction.normalize import Run, lower_same_length, number_runs
+from callvault.redaction.spans import Context, Label, Span
+from callvault.redaction.trie import trie_regex
+
+_STOP = frozenset(
+    (*QUANTITY_WORDS, "a", "an", "the", "to", "of", "and", "in", "on", "at", "for", "my",
+     "your", "is", "it", "it's", "i", "as", "with", "every", "per", "each", "or", "but",
+     "that", "this", "you", "me", "we", "they", "he", "she", "be", "was", "are", "not",
+     "no", "yes", "more", "times", "then", "so", "just", "about", "after", "before")
+)  # fmt: skip
+# Tries, not "a|b|c" (which ``re`` tries branch by branch): the street and state
+# patterns are tried at every number and around every ZIP-like one.
+_SUFFIX = trie_regex(STREET_SUFFIXES, literal=True)
+_STATE = trie_regex(STATES, literal=True)
+_ABBR = "|".join(sorted(set(STATES.values())))
+_WORD = r"[a-z][a-z'.-]*"
+_NAME_WORD = rf"(?!(?:in|at|on|to|of|the|and|a|is)\b){_WORD}"
+_STREET_RE = re.compile(
+    rf"[ \t]+((?:{_NAME_WORD}[ \t]+){{0,3}})(?:{_SUFFIX})\b\.?"
+    r"(?:,?[ \t]*(?:apt|apartment|unit|suite|ste|#)\.?[ \t]*#?[a-z0-9-]+"
+    r"(?:[ \t]+[a-z0-9](?![\w']))*)?"
+)
+# After the street: ", City, ST" / " in city state"; group 1 is the city.
+_TAIL_RE = re.compile(
+    rf"(?:,[ \t]*|[ \t]+in[ \t]+|[ \t]+)((?:{_WORD}[ \t]+){{0,3}}?{_WORD}),?[ \t]+"
+    rf"(?:{_STATE}|(?-i:{_ABBR}))\b",
+    re.IGNORECASE,
+)
+# An abbreviation ("ID", "OK", "ME") is a state only in the "City, ST 12345" form.
+_STATE_BEFORE_RE = re.compile(
+    rf"(?<![\w'])(?:(?i:{_STATE})|(?<=, )(?:{_ABBR})|(?<=,)(?:{_ABBR}))[ \t,]*$"
+)
+_CITY_BEFORE_RE = re.compile(rf"(?<![\w'])((?:{_WORD}[ \t]+){{0,2}}{_WORD}),?[ \t]+$")
+_WORD_RE = re.compile(r"[a-z']+")
+_NOT_CITY = _STOP | {"live", "lives", "living", "moved", "address", "from", "city", "town"}
+_STATE_RE = re.compile(rf"[ \t,]*((?:{_STATE}|{_ABBR.lower()}))\b")
+_CUE_RE = re.compile(
+    r"address|live|living|lives|moved|move|mail|street|reside|home|ship|located|house"
+    r"|(?:i'm|i am|we're|we are|she's|he's|they're|stay(?:ing)?) at|send|deliver|where"
+)
+# "P.O. Box 4412", "p o box four four one two": an address on its own.
+_PO_BOX_RE = re.compile(r"(?<![\w'])p[ \t.]*o[ \t.]*box[ \t#:]*$")
+_CUE_WINDOW = 160
+
+
+class AddressRecognizer:
+    name = "address"
+
+    def find(self, text: str, context: Context) -> Iterator[Span]:
+        lowered = lower_same_length(text)
+        runs = number_runs(text)
+        for run in runs:
+            if _house_number(run.value):
+                yield from self._street(text, lowered, run, runs)
+            # "box" must be in the window: a plain find spares most numbers the regex
+            lo = max(0, run.start - 12)
+            if lowered.find("box", lo, run.start) >= 0 and (
+                box := _PO_BOX_RE.search(lowered, lo, run.start)
+            ):
+                yield Span(box.start(), run.end, Label.ADDRESS, 0.85, "post office box")
+        for run in runs:
+            # five or nine digits (plus one when the run starts with the state "oh")
+            if run.value.isdigit() and len(run.value) in (5, 6, 9, 10):
+                yield from self._before_zip(text, lowered, run, runs)
+
+    def _before_zip(
+        self, text: str, lowered: str, run: Run, runs: tuple[Run, ...]
+    ) -> Iterator[Span]:
+        """ "City, ST 12345" and "city state one two three four five" on their own."""
+        # "OH 44101" reads as one run starting with "oh" (zero): look behind both.
+        for zip_start in (run.start, run.start + 2):
+            state = _STATE_BEFORE_RE.search(text, max(0, zip_start - 40), zip_start)
+            if state:
+                city = _CITY_BEFORE_RE.search(lowered, max(0, state.start() - 50), state.start())
+                if city:
+                    yield from _city_state_zip(text, lowered, city.start(1), city.end(1), runs)
+                return
+
+    def _street(self, text: str, lowered: str, run: Run, runs: tuple[Run, ...]) -> Iterator[Span]:
+        m = _STREET_RE.match(lowered, run.end)
+        if not m or any(w in _STOP for w in m.group(1).split()):
+            return
+        tail = _TAIL_RE.match(text, m.end())
+        cased = text[m.start(1) : m.start(1) + 1].isupper()
+        cue = _CUE_RE.search(lowered, max(0, run.start - _CUE_WINDOW), run.start)
+        if not (tail or cased or cue):
+            return
+        yield Span(run.start, m.end(), Label.ADDRESS, 0.8, "street number, name and suffix")
+        if tail:
+            yield from _city_state_zip(text, lowered, tail.start(1), tail.end(1), runs)
+
+
+def _house_number(value: str) -> bool:
+    """Up to six digits, perhaps with one letter after them ("221B")."""
+    digits = value[:-1] if value[-1:].isalpha() else value
+    return digits.isdigit() and len(digits) <= 6
+
+
+def _city_state_zip(
+    text: str, lowered: str, city_start: int, city_end: int, runs: tuple[Run, ...]
+) -> Iterator[Span]:
+    """The city, then the state with the ZIP that follows it (if any)."""
+    for word in _WORD_RE.finditer(lowered, city_start, city_end):
+        if word.group() in _NOT_CITY:  # "i live in dallas": the city starts after "in"
+            city_start = word.end() + 1
+    if city_start < city_end:
+        yield Span(city_start, city_end, Label.ADDRESS, 0.75, "city before a state")
+    state = _STATE_RE.match(lowered, city_end)
+    if not state:
+        return
+    end = state.end()
+    for run in runs:
+        if run.end > end and run.start - end <= 3 and run.digits >= 5:
+            end = run.end
+            break
+    yield Span(state.start(1), end, Label.ADDRESS, 0.8, "state and zip")

@@ -1,0 +1,128 @@
+"""E-mail addresses, URLs, IP addresses and written phone numbers.
+
+Spoken e-mail reads "john dot smith at gmail dot com" (or spells it: "j o h n at ...");
+the domain must end in a known top-level domain, so "i'll be at home" is not one.
+Written phone numbers are checked with ``phonenumbers`` (possible for their region);
+spoken ones are runs of digits, found by the identifier recognizer.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+
+import phonenumbers
+
+from callvault.redaction.lexicon import TEENS, TENS, TLDS, UNITS
+from callvault.redaction.normalize import lower_same_length, number_runs
+from callvault.redaction.spans import Context, Label, Span
+
+_TLD = "|".join(sorted(TLDS, key=len, reverse=True))
+_DOT = r"(?:[ \t]+(?:dot|period)[ \t]+|\.)"
+_JOIN = r"(?:[ \t]+(?:dot|period|underscore|dash|hyphen)[ \t]+|[._+-])"
+_ATOM = r"[a-z0-9](?:[a-z0-9_+-]*[a-z0-9])?"
+_NUM = "|".join(sorted([*UNITS, *TEENS, *TENS], key=len, reverse=True))
+# local part: atoms joined by spoken or written punctuation; spelled letters and spoken
+# digits may also just follow each other ("j smith two").
+_LOCAL = (
+    rf"(?:[a-z0-9](?:[ \t]+[a-z0-9])+(?![\w'])"
+    rf"|(?:[a-z0-9][ \t]+){{0,3}}{_ATOM}(?:{_JOIN}{_ATOM})*(?:[ \t]+(?:{_NUM})(?![\w']))*)"
+)
+# Speech recognisers split a domain's words ("proton mail dot com"): up to three
+# words before the first dot.
+_DOMAIN = (
+    rf"{_ATOM}(?:[ \t]+(?!(?:at|dot|period)\b){_ATOM}){{0,2}}?"
+    rf"(?:{_DOT}{_ATOM})*{_DOT}(?:{_TLD})(?!\.[a-z0-9])"
+)
+_EMAIL_RE = re.compile(rf"(?<![\w'.@]){_LOCAL}(?:[ \t]*@[ \t]*|[ \t]+at[ \t]+){_DOMAIN}(?![\w@])")
+_AT_DOMAIN_RE = re.compile(rf"(?:@|[ \t]at[ \t]+)[ \t]*{_DOMAIN}(?![\w@])")
+_LOCAL_REACH = 80
+_DIGIT_RE = re.compile(r"\d")
+_URL_RE = re.compile(
+    r"(?<![\w@])(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)\]]"
+    r"|(?<![\w@./])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:" + _TLD + r")/[^\s<>\"']*[^\s<>\"'.,;:!?)\]]"
+    r"|(?<![\w'])(?:w[ \t]*w[ \t]*w|www)(?:[ \t]+dot[ \t]+[a-z0-9-]+)+[ \t]+dot[ \t]+(?:"
+    + _TLD
+    + r")(?:[ \t]+slash[ \t]+[a-z0-9-]+)*"
+)
+_IPV4_RE = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.]|\.\d)")
+_IPV6_RE = re.compile(r"(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{1,4}(?![\w:])")
+_IPV6_HINT_RE = re.compile(r":[0-9a-f:]")
+# Patterns led by a look-behind are tried at every character; these hints lead with a
+# character class, which ``re`` skips to in C, and every match starts at (or holds) one.
+_IPV4_HINT_RE = re.compile(r"\d\.\d")
+# Where a written phone may start: "(", or the first of a run of "+", digits and letters
+# (any later character of the run follows one the look-behind rejects).
+_PHONE_START_RE = re.compile(r"\(|[+\d][\w+]*")
+_PHONE_RE = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?\(?\d{2,4}\)?[ .-]?\d{3,4}[ .-]?\d{3,4}"
+    r"(?:[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,5})?(?!\w)"
+)
+
+
+class ContactRecognizer:
+    name = "contact"
+
+    def find(self, text: str, context: Context) -> Iterator[Span]:
+        lowered = lower_same_length(text)
+        yield from _emails(lowered)
+        # Every URL form has a slash or "www" (spelled or not): skip the costly scan.
+        if "/" in lowered or "www" in lowered or "w w w" in lowered:
+            for m in _URL_RE.finditer(lowered):
+                yield Span(m.start(), m.end(), Label.URL, 0.85, "url pattern")
+        yield from _ips(lowered, text)
+        if _DIGIT_RE.search(text):
+            yield from _written_phones(text, context)
+
+
+def _emails(lowered: str) -> Iterator[Span]:
+    """Full matches are tried only around an "@" or " at " followed by a domain: the
+    full pattern is costly to try at every word."""
+    last_end = 0
+    for hit in _AT_DOMAIN_RE.finditer(lowered):
+        lo = max(last_end, hit.start() - _LOCAL_REACH)
+        m = _EMAIL_RE.search(lowered, lo, hit.end())
+        if m and m.end() == hit.end():
+            last_end = m.end()
+            yield Span(m.start(), m.end(), Label.EMAIL, 0.9, "e-mail pattern")
+
+
+def _ips(lowered: str, text: str) -> Iterator[Span]:
+    for m in _IPV4_RE.finditer(lowered) if _IPV4_HINT_RE.search(lowered) else ():
+        if all(int(p) <= 255 for p in m.group().split(".")):
+            yield Span(m.start(), m.end(), Label.IP, 0.9, "ipv4")
+    # Speaker tags put a space after their colon; an IPv6 address never does.
+    for m in _IPV6_RE.finditer(lowered) if _IPV6_HINT_RE.search(lowered) else ():
+        try:
+            ipaddress.IPv6Address(m.group())
+        except ValueError:
+            continue
+        yield Span(m.start(), m.end(), Label.IP, 0.9, "ipv6")
+    for run in number_runs(text):  # spoken: "one ninety two dot one sixty eight ..."
+        if run.spoken and _IPV4_RE.fullmatch(run.value):
+            yield Span(run.start, run.end, Label.IP, 0.8, "spoken ipv4")
+
+
+def _written_phones(text: str, context: Context) -> Iterator[Span]:
+    clinic = {"".join(c for c in p if c.isdigit())[-10:] for p in context.clinic_phones}
+    for m in _phone_matches(text):
+        found = m.group()
+        try:
+            number = phonenumbers.parse(found, "US")
+        except phonenumbers.NumberParseException:
+            continue
+        national = str(number.national_number)
+        if national[-10:] in clinic or not phonenumbers.is_possible_number(number):
+            continue
+        yield Span(m.start(), m.end(), Label.PHONE, 0.85, "phonenumbers")
+
+
+def _phone_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_PHONE_RE.finditer(text)``, tried only where a phone may start."""
+    pos = 0
+    while start := _PHONE_START_RE.search(text, pos):
+        m = _PHONE_RE.match(text, start.start())
+        if m:
+            yield m
+        pos = m.end() if m else start.end()

@@ -1,0 +1,125 @@
+"""Context cues: the words before a number that say what it is.
+
+"the last four of your social" makes the next four digits an SSN; "you can call us
+back at" makes the next number the practice's own. A cue covers what follows it on
+its own line and on the next one (the answer to a question). Cues are data: one
+table, compiled once into one regex.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+
+from callvault.redaction.spans import Label
+from callvault.redaction.trie import trie_regex
+
+CLINIC = "CLINIC"  # the practice's own number: not patient PHI
+GENERIC = "GENERIC"  # "last four", "digits": some identifier, kind unknown
+NONE = "NONE"  # phrases that hide a misleading word ("on your card")
+
+CUES: tuple[tuple[str, str], ...] = (
+    (NONE, r"on (?:the|your|my|her|his) (?:insurance )?card"),
+    (CLINIC, r"call (?:us|the office|our office|the clinic)(?: back)?"),
+    (
+        CLINIC,
+        r"reach (?:us|the office|our office)|our (?:main |office |direct |toll free )?"
+        r"(?:number|line|phone|fax)|(?:office|practice|clinic|pharmacy)(?:'s)? "
+        r"(?:number|line|phone|fax)|main line|front desk",
+    ),
+    (Label.SSN.value, r"social(?: security)?|ssn|s s n|ss ?#"),
+    (Label.DATE.value, r"date of birth|d ?o ?b|birth ?date|birthday|born(?: on| in)?"),
+    (Label.ADDRESS.value, r"zip(?: ?code)?|postal(?: code)?|z i p"),
+    (
+        Label.MRN.value,
+        r"m ?r ?n|medical record(?: number| no)?|record (?:number|no)|chart(?: number| no)?"
+        r"|patient (?:id|number|no)",
+    ),
+    (
+        Label.MEMBER_ID.value,
+        r"member(?:ship)?(?: id| number| no)?|subscriber(?: id| number)?"
+        r"|polic(?:y|ies)(?: id| number| no)?|group(?: id| number| no| #)?"
+        r"|insurance(?: id| number| card)?|plan (?:id|number)|medicare|medicaid|beneficiary"
+        r"|ins(?:urance)? ?#|id(?: number| no| #)?|grp|mbr(?: id)?",
+    ),
+    (
+        Label.ACCOUNT.value,
+        r"account(?: number| no| #)?|acct|a/c|billing (?:number|id)|invoice"
+        r"|statement (?:number|id)|reference(?: number)?|ref(?: no| #)?|claim(?: number| id)?",
+    ),
+    (
+        Label.CARD.value,
+        r"card(?: number| no)?|credit|debit|visa|master ?card|amex|expiration|expiry|exp"
+        r"|american express|discover|security code|cvv|cvc|csc|(?:three|four) digit code"
+        r"|code on the back|code",
+    ),
+    (
+        Label.PHONE.value,
+        r"phone|number to reach|reach (?:me|you|her|him|them)|call(?: me| her| him)? back"
+        r"|callback|cell|mobile|telephone|tel|ph|contact number|best number|fax|text (?:me|her|him)"
+        r"|home number|work number|number on file|calling from",
+    ),
+    (GENERIC, r"last (?:four|4|five|5|six|6)|digits|ending in"),
+)
+# What every cue opens with (a test derives the cues' first words and checks it; the
+# single letters are for spelled cues, "d o b"). As a look-ahead it lets ``re`` drop
+# most words with a few character tests before trying the cues one by one.
+CUE_STARTS = (
+    "a", "beneficiary", "best", "billing", "birth", "born", "call", "card", "cell",
+    "chart", "claim", "clinic", "code", "contact", "credit", "csc", "cvc", "cvv", "d",
+    "ending", "exp", "fax", "four", "front", "group", "grp", "home", "id", "ins",
+    "invoice", "last", "m", "number", "office", "on", "our", "patient", "ph", "plan",
+    "polic", "postal", "practice", "reach", "record", "ref", "s", "tel", "text", "three",
+    "visa", "work", "z",
+)  # fmt: skip
+_CUE_RE = re.compile(
+    "|".join(rf"(?P<c{i}>{pattern})" for i, (_, pattern) in enumerate(CUES)).join(
+        (rf"(?<![\w'])(?={trie_regex(CUE_STARTS, literal=True)})(?:", r")(?![\w'])")
+    )
+)
+_KINDS = tuple(kind for kind, _ in CUES)
+WINDOW = 120  # characters between a cue and the number it announces
+
+
+class CueIndex:
+    """The cues of one (lower-cased) transcript, found a line at a time when a number
+    asks. A cue never spans lines and counts only on its line or the next, so lines
+    far from any number are never scanned; and because a match never holds a line
+    break, scanning from a line start finds exactly what a scan of the whole text
+    finds on that line."""
+
+    def __init__(self, lowered: str) -> None:
+        self._text = lowered
+        self._lines: dict[int, tuple[list[int], list[str]]] = {}
+
+    def before(self, text: str, pos: int, not_before: int = 0) -> str | None:
+        """The kind of the nearest cue before ``pos`` on this line or the previous one
+        (and not before ``not_before``)."""
+        line = text.rfind("\n", 0, pos)
+        ends, kinds = self._line(line + 1)
+        k = bisect_right(ends, pos) - 1
+        if k < 0 and line >= 0:
+            ends, kinds = self._line(text.rfind("\n", 0, line) + 1)
+            k = len(ends) - 1
+        if k < 0 or pos - ends[k] > WINDOW or ends[k] < not_before:
+            return None
+        return kinds[k]
+
+    def _line(self, start: int) -> tuple[list[int], list[str]]:
+        """(ends, kinds) of the cues on the line starting at ``start``."""
+        if start not in self._lines:
+            end = self._text.find("\n", start)
+            ends, kinds = [], []
+            for m in _CUE_RE.finditer(self._text, start, end if end >= 0 else len(self._text)):
+                kind = _KINDS[int(m.lastgroup[1:])] if m.lastgroup else NONE
+                if kind != NONE:
+                    ends.append(m.end())
+                    kinds.append(kind)
+            self._lines[start] = ends, kinds
+        return self._lines[start]
+
+
+@lru_cache(maxsize=8)
+def cue_index(lowered: str) -> CueIndex:
+    return CueIndex(lowered)

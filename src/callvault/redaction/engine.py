@@ -1,0 +1,78 @@
+"""The detection step: run every recognizer, merge what they found.
+
+``analyze`` is pure and deterministic. Spans are sorted, and overlapping or touching
+spans merge into one (keeping the label of the longest, the best score, and every
+reason), so a caller can redact them left to right. Every span is widened to whole
+alphanumeric runs: redacting half of "M12345" leaks the other half.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from callvault.redaction.address import AddressRecognizer
+from callvault.redaction.contact import ContactRecognizer
+from callvault.redaction.dates import AgeRecognizer, DateRecognizer
+from callvault.redaction.identifiers import IdentifierRecognizer
+from callvault.redaction.known import KnownValueRecognizer
+from callvault.redaction.spans import Context, Recognizer, Span
+
+
+def default_recognizers() -> list[Recognizer]:
+    """Every recognizer the engine runs unless told otherwise."""
+    from callvault.redaction.names import NameRecognizer  # person names: own module
+
+    return [
+        IdentifierRecognizer(),
+        DateRecognizer(),
+        AgeRecognizer(),
+        AddressRecognizer(),
+        ContactRecognizer(),
+        KnownValueRecognizer(),
+        NameRecognizer(),
+    ]
+
+
+def analyze(
+    text: str, context: Context | None = None, recognizers: Sequence[Recognizer] | None = None
+) -> list[Span]:
+    """PHI spans of ``text``, sorted and non-overlapping."""
+    context = context or Context()
+    found: list[Span] = []
+    for recognizer in recognizers if recognizers is not None else default_recognizers():
+        found.extend(recognizer.find(text, context))
+    return merge(text, found)
+
+
+def merge(text: str, spans: Iterable[Span]) -> list[Span]:
+    """Widen spans to whole alphanumeric runs, then merge overlapping ones."""
+    merged: list[Span] = []
+    for span in sorted((_widen(text, s) for s in spans), key=lambda s: (s.start, -s.end)):
+        if merged and span.start < merged[-1].end:
+            merged[-1] = _union(merged[-1], span)
+        else:
+            merged.append(span)
+    return merged
+
+
+def _widen(text: str, span: Span) -> Span:
+    """To whole tokens, hyphenated ones included: "ABC-123-456" is one identifier."""
+    start, end = span.start, min(span.end, len(text))
+    while start > 0 and (
+        text[start - 1].isalnum()
+        or (text[start - 1] == "-" and text[start - 2 : start - 1].isalnum())
+    ):
+        start -= 1
+    while end < len(text) and (
+        text[end].isalnum() or (text[end] == "-" and text[end + 1 : end + 2].isalnum())
+    ):
+        end += 1
+    if (start, end) == (span.start, span.end):
+        return span
+    return Span(start, end, span.label, span.score, span.explanation)
+
+
+def _union(a: Span, b: Span) -> Span:
+    label = a.label if a.end - a.start >= b.end - b.start else b.label
+    why = a.explanation if b.explanation in a.explanation else f"{a.explanation}; {b.explanation}"
+    return Span(a.start, max(a.end, b.end), label, max(a.score, b.score), why)

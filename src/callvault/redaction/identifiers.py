@@ -1,0 +1,186 @@
+"""Numeric and alphanumeric identifiers, spoken or written: SSN, phone and fax,
+card, account, MRN, member and group ids, ZIP codes, numeric dates of birth.
+
+One recognizer, because they share the hard part: a number read in pieces ("five two
+one five uh five one seven nine"), over two turns (the agent says "mhm" in between)
+or corrected ("no sorry it's four not five") is one entity, and leaking one piece
+leaks the entity. Runs (see ``normalize``) are joined into entities across fillers,
+corrections and back-channel turns; an entity is PHI when a cue announces it (see
+``cues``), when it is long enough to identify on its own, or when it repeats one
+that already was (an agent reading a number back).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from stdnum import luhn
+
+from callvault.redaction import cues
+from callvault.redaction.lexicon import BACKCHANNELS, FILLERS, QUANTITY_WORDS
+from callvault.redaction.names_cues import AGENT_TAG
+from callvault.redaction.normalize import Run, lower_same_length, number_runs
+from callvault.redaction.spans import Context, Label, Span
+from callvault.redaction.trie import trie_regex
+
+_GAP_WORDS = (
+    *FILLERS, "no", "sorry", "not", "it's", "its", "it is", "that's", "that is",
+    "i mean", "let me see", "let's see", "hold on", "wait", "actually", "oops",
+    "correction", "and", "then", "so", "okay", "ok", "yeah", "yes", "is", "was",
+)  # fmt: skip
+_BC = "|".join(sorted(BACKCHANNELS, key=len, reverse=True))
+_GAP = "|".join(sorted(_GAP_WORDS, key=len, reverse=True))
+# What may sit between two pieces of one number. Another turn may intervene only if
+# it is a back-channel ("agent: mhm").
+_JOIN_RE = re.compile(
+    rf"(?:[ \t,.;:!?-]+|(?<![\w'])(?:{_GAP})(?![\w'])"
+    rf"|\n[^\n:]{{1,30}}:[ \t]*(?:(?:{_BC})[ \t,.!?]*)*(?=\n)|\n[^\n:]{{1,30}}:)*"
+)
+_MAX_GAP = 90
+_QUANTITY_RE = re.compile(  # a trie: tried after every number
+    rf"[ \t]*-?[ \t]*(?:{trie_regex(QUANTITY_WORDS, literal=True)})(?![\w])"
+)
+_QUANTITY_BEFORE_RE = re.compile(r"(?:qty|quantity|x|take|takes|taking|\$)[ \t:#.]*$")
+# Without a cue, a number this long identifies someone on its own.
+_STANDALONE_DIGITS = 7
+_MIN_CUED_CHARS = 3
+_CUE_LABEL = {
+    cues.GENERIC: None,
+    **{label.value: label for label in Label},
+}
+
+
+def _is_quantity(lowered: str, run: Run) -> bool:
+    if _QUANTITY_RE.match(lowered, run.end):
+        return True
+    return bool(_QUANTITY_BEFORE_RE.search(lowered, max(0, run.start - 10), run.start))
+
+
+def entities(lowered: str, runs: tuple[Run, ...]) -> Iterator[list[Run]]:
+    """Group runs into entities: consecutive runs joined only by filler material."""
+    group: list[Run] = []
+    for run in runs:
+        if _is_quantity(lowered, run):
+            if group:
+                yield group
+            group = []
+            continue
+        if group and (
+            run.start - group[-1].end > _MAX_GAP
+            or not _JOIN_RE.fullmatch(lowered, group[-1].end, run.start)
+        ):
+            yield group
+            group = []
+        group.append(run)
+    if group:
+        yield group
+
+
+def shape_label(value: str) -> Label:
+    """A label from the digits alone, when no cue says."""
+    digits = "".join(c for c in value if c.isdigit())
+    if len(digits) != len(value.replace("-", "").replace(" ", "")):
+        return Label.MEMBER_ID
+    if 13 <= len(digits) <= 19 and luhn.is_valid(digits):
+        return Label.CARD
+    if len(digits) == 9:
+        return Label.SSN
+    if len(digits) in (7, 10, 11):
+        return Label.PHONE
+    return Label.ACCOUNT
+
+
+class IdentifierRecognizer:
+    """Cue-, length- and repetition-based detection of identifiers."""
+
+    name = "identifiers"
+
+    def find(self, text: str, context: Context) -> Iterator[Span]:
+        lowered = lower_same_length(text)
+        index = cues.cue_index(lowered)
+        clinic = _digits_set(context.clinic_phones)
+        accepted: list[str] = []
+        rejected: list[list[Run]] = []
+        previous_end = 0
+        for group in entities(lowered, number_runs(text)):
+            value = "".join(r.value for r in group)
+            decision = self._decide(lowered, index, group, value, clinic, previous_end)
+            previous_end = group[-1].end
+            if decision is None:
+                rejected.append(group)
+                continue
+            accepted.append(value)
+            yield from _spans(group, decision[0], decision[1])
+        yield from self._echoes(rejected, accepted)
+
+    def _decide(
+        self,
+        lowered: str,
+        index: cues.CueIndex,
+        group: list[Run],
+        value: str,
+        clinic: set[str],
+        previous_end: int,
+    ) -> tuple[Label, str] | None:
+        # A cue announces the next number only: one already said after it used it up.
+        kind = index.before(lowered, group[0].start, previous_end)
+        alnum = sum(c.isalnum() for c in value)
+        digits = sum(c.isdigit() for c in value)
+        if (kind == cues.CLINIC and _said_by_practice(lowered, group[0].start)) or _is_clinic(
+            value, clinic
+        ):
+            return None
+        if kind is not None and alnum >= _MIN_CUED_CHARS:
+            label = _CUE_LABEL.get(kind) or shape_label(value)
+            if label is Label.CARD or kind != Label.CARD.value:
+                return label, f"cue:{kind.lower()}"
+            return label, "cue:card"
+        if digits >= _STANDALONE_DIGITS:
+            return shape_label(value), "length"
+        if digits >= 4 and alnum > digits and value[:1].isalpha():
+            return Label.MEMBER_ID, "alphanumeric"
+        return None
+
+    @staticmethod
+    def _echoes(rejected: list[list[Run]], accepted: list[str]) -> Iterator[Span]:
+        """A number said again (read back, confirmed) is as sensitive as the first time."""
+        if not accepted:
+            return
+        for group in rejected:
+            value = "".join(r.value for r in group)
+            if len(value) >= 4 and any(value in a or a in value for a in accepted):
+                yield from _spans(group, shape_label(value), "repeated")
+
+
+_TAG_RE = re.compile(r"[^\n:]{1,30}:")
+
+
+def _said_by_practice(lowered: str, pos: int) -> bool:
+    """Whether the line at ``pos`` is the practice's: an agent-like speaker tag, the
+    greeting (first line) or an untagged note. A caller's "reach us at" is their own
+    number, and the practice's number is harmless to redact, so doubt means PHI."""
+    line_start = lowered.rfind("\n", 0, pos) + 1
+    tag = _TAG_RE.match(lowered, line_start)
+    return tag is None or line_start == 0 or bool(AGENT_TAG.search(tag.group()))
+
+
+def _spans(group: list[Run], label: Label, why: str) -> Iterator[Span]:
+    for run in group:
+        yield Span(run.start, run.end, label, 0.9, why)
+
+
+def _digits_set(phones: object) -> set[str]:
+    out = set()
+    for phone in phones if isinstance(phones, (list, tuple)) else ():
+        digits = "".join(c for c in str(phone) if c.isdigit())
+        if len(digits) >= 7:
+            out.add(digits[-10:])
+    return out
+
+
+def _is_clinic(value: str, clinic: set[str]) -> bool:
+    if not clinic:  # the usual case: nothing to compare with
+        return False
+    digits = "".join(c for c in value if c.isdigit())
+    return len(digits) >= 7 and any(digits.endswith(c) or c.endswith(digits) for c in clinic)

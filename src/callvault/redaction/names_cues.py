@@ -1,0 +1,110 @@
+"""The phrases around a person's name in a call, and the phrases that mark a non-person.
+
+Patterns only (data, in the presidio style); ``names.py`` decides what to do with them.
+``CUES``, ``ASKS_NAME`` and ``AGENT_PHRASE`` scan whole transcripts, so they are written
+in lower case and run over a lower-cased copy: a case-insensitive scan is 3-4x slower.
+"""
+
+from __future__ import annotations
+
+import re
+
+from callvault.redaction.trie import trie_regex
+
+_RELATION = (
+    r"mother|mom|mommy|mum|father|dad|daddy|son|daughter|wife|husband|brother|sister|"
+    r"grand(?:mother|father|ma|pa|son|daughter|child)|aunt|uncle|niece|nephew|cousin|partner|"
+    r"boyfriend|girlfriend|fianc[eé]e?|child|kid|baby|friend|neighbou?r|caregiver|guardian|"
+    r"spouse|step(?:son|daughter|mother|father|mom|dad)|roommate|sibling"
+)
+
+# A cue immediately before a name. Groups say how sure the cue is:
+#   strong: a name must follow ("my name is", "mr"); an unlisted word may be a name.
+#   title:  "dr", "nurse": a listed surname (or first name) must follow.
+#   intro:  "this is", "i'm": a name follows if it is one; said by the agent, it is theirs.
+#   weak:   everything else ("for", "hi", "my daughter"): a listed first name must follow.
+# A role used as a speaker tag ("caller:") is no cue: the turn that answers a request for
+# a name is read by ``ASKS_NAME``, and a full name anywhere by the first+last rule.
+# What every cue opens with (a test derives the cues' first words and checks it). As a
+# look-ahead it lets ``re`` drop most words with a few character tests before trying
+# the branches below one by one: the scan runs over every transcript, 2x faster.
+CUE_STARTS = (
+    "ask", "aunt", "baby", "boyfriend", "brother", "bye", "called", "caller", "caregiver",
+    "child", "client", "cousin", "dad", "daughter", "dear", "doctor", "dr", "father",
+    "fianc", "first", "for", "friend", "full", "girlfriend", "goes", "goodbye", "grand",
+    "guardian", "hello", "her", "hey", "hi", "his", "husband", "i", "kid", "last", "legal",
+    "maiden", "member", "middle", "miss", "mom", "mother", "mr", "ms", "mum", "mx", "my",
+    "name", "neighbo", "nephew", "niece", "nurse", "our", "partner", "patient", "prof",
+    "pt", "re", "roommate", "sibling", "sister", "son", "sorry", "speak", "spouse", "step",
+    "sur", "talk", "thank", "the", "this", "uncle", "wife", "your",
+)  # fmt: skip
+CUES = re.compile(
+    rf"(?<![A-Za-z'\u2019])(?={trie_regex(CUE_STARTS, literal=True)})(?:"
+    r"(?P<strong>(?:(?:my|the|his|her|their|your|patient'?s?|child'?s?|full|first|last|"
+    r"middle|maiden|legal|sur)[ \t]+)?name(?:[ \t]+is|'s|[ \t]+was)|surname|goes[ \t]+by|"
+    r"(?:first|last|middle|full|maiden|patient'?s?)[ \t]+name|"
+    r"mrs|mr|ms|miss|mx)"
+    r"|(?P<title>dr|doctor|nurse|professor|prof)"
+    r"|(?P<intro>this[ \t]+is|i'?m|i[ \t]+am|it'?s|it[ \t]+is)"
+    r"|(?P<weak>for|re|regarding|(?:patient|pt|caller|member|client)(?![ \t]*:)|"
+    r"hi|hello|hey|dear|thanks|thank[ \t]+you|bye|goodbye|sorry|i[ \t]+mean|named|called|"
+    r"speaking[ \t]+with|speak[ \t]+(?:to|with)|talk[ \t]+to|ask[ \t]+for|"
+    rf"(?:(?:my|his|her|our|their|your|the)[ \t]+)?(?:{_RELATION})(?:'?s)?)"
+    r")\.?(?![A-Za-z'\u2019])[ \t]*[,:]?"
+)
+
+# Cues with which a speaker names themself: said by the agent, the name is the agent's.
+SELF_INTRO = re.compile(
+    r"(?:my[ \t]+)?name(?:'s|[ \t]+is)|this[ \t]+is|i'?m|i[ \t]+am|it'?s|it[ \t]+is"
+)
+
+# A turn that asks for a name: the next turn by someone else starts with the answer.
+ASKS_NAME = re.compile(
+    r"\b(?:(?:your|the|his|her|their|patient'?s?|child'?s?|caller'?s?)[ \t]+"
+    r"(?:full[ \t]+|first[ \t]+|last[ \t]+|legal[ \t]+)?name"
+    r"|who[ \t]+(?:am[ \t]+i|i'?m)[ \t]+(?:speaking|talking)|who(?:'s|[ \t]+is)[ \t]+"
+    r"(?:calling|this)|name[ \t]+(?:please|on[ \t]+the)|spell[ \t]+(?:that|it|your|the))\b"
+)
+
+# Words an answer may open with before the name itself ("um yeah it's ...").
+PREFACE = re.compile(
+    r"(?i)(?:[ \t,.]*(?:um+|uh+|er|erm|oh|yeah|yes|yep|sure|ok|okay|so|well|hi|hello|right|"
+    r"it'?s|it[ \t]+is|this[ \t]+is|that'?s|that[ \t]+would[ \t]+be|i'?m|i[ \t]+am|"
+    r"(?:my|the|his|her)[ \t]+(?:full[ \t]+)?name(?:[ \t]+is|'s)|the[ \t]+patient(?:[ \t]+is|'s)|"
+    r"patient(?:[ \t]+is|'s)?|first|last|for|of[ \t]+course|sorry)(?![A-Za-z'\u2019]))*[ \t,.:]*"
+)
+
+# The speaker tags of the practice's side of a call.
+AGENT_TAG = re.compile(
+    r"(?i)agent|\brep\b|represent|staff|nurse|recept|schedul|operator|\bcsr\b|front[ \t]*desk|"
+    r"office|clinic|provider|practice|assistant|coordinator|advocate|specialist|pharmacist|"
+    r"triage|\bma\b|doctor|\bdr\b|physician|support|service"
+)
+AGENT_PHRASE = re.compile(
+    r"thank(?:s|[ \t]+you)[ \t]+for[ \t]+calling|how[ \t]+(?:can|may)[ \t]+i[ \t]+"
+    r"(?:help|assist)|you'?ve[ \t]+reached"
+)
+
+# A word that turns the words before it into an organisation ("pine ridge dermatology").
+_ORG_WORDS = """
+    orthopedics orthopaedics pediatrics paediatrics cardiology
+    dermatology neurology oncology radiology urology gastroenterology endocrinology
+    pulmonology psychiatry ophthalmology optometry podiatry rheumatology nephrology
+    obstetrics gynecology medicine medical health healthcare clinic clinics hospital
+    hospitals dental dentistry family practice associates group center centre centers care
+    urgent physicians surgery surgical surgeons therapy therapeutics rehab rehabilitation
+    wellness pharmacy labs laboratory laboratories imaging diagnostics partners specialists
+    institute university college hospice women's womens children's childrens pediatric
+    behavioral vision eye eyecare ent allergy chiropractic counseling services systems
+    network insurance bank street avenue road drive lane boulevard court
+"""
+ORG_SUFFIX = frozenset(_ORG_WORDS.split())
+
+MONTH_NAMES = frozenset({"april", "may", "june", "august"})
+NUMBERISH = re.compile(
+    r"(?i)\d|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
+    r"twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|"
+    r"twentieth|thirtieth|twenty|thirty|one|two|three|four|five|six|seven|eight|nine|ten)\b"
+)
+NAME_SUFFIX = frozenset({"jr", "sr", "ii", "iii", "iv"})
+FILLERS = frozenset({"um", "umm", "uh", "uhh", "er", "erm"})

@@ -1,0 +1,56 @@
+"""Word lists the name recognizer consults: who could be a person, and what never is.
+
+The person lists are the US Census 1990 first and last names (public domain) that the
+``names`` package ships beside its code; our own lists (``data/name_*.txt``) say which of
+those names are also everyday words, and add first names the 1990 lists lack. Everything
+is read once, on first use, through ``importlib.resources`` (the only I/O this package
+allows) and then held in frozensets, so a lookup is one hash probe.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+
+_CENSUS_FIRST = ("dist.male.first", "dist.female.first")
+_CENSUS_LAST = "dist.all.last"
+
+
+@dataclass(frozen=True, slots=True)
+class Gazetteer:
+    """Lower-case word sets; see ``gazetteer()``."""
+
+    first: frozenset[str]  # Census first names
+    last: frozenset[str]  # Census surnames (88,799: many are English words)
+    common: frozenset[str]  # names that are also common words: need a surname after them
+    stop: frozenset[str]  # never part of a name, whatever the Census says
+
+    def is_name(self, word: str) -> bool:
+        return word in self.first or word in self.last
+
+
+def _census_words(filename: str) -> frozenset[str]:
+    text = resources.files("names").joinpath(filename).read_text(encoding="ascii")
+    return frozenset(line.split(" ", 1)[0].lower() for line in text.splitlines() if line)
+
+
+def _our_words(filename: str) -> frozenset[str]:
+    text = resources.files("callvault.redaction").joinpath("data", filename).read_text("utf-8")
+    words: set[str] = set()
+    for line in text.splitlines():
+        words.update(line.split("#", 1)[0].split())
+    return frozenset(words)
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    """The shared, immutable gazetteer (loaded on first call, about 50 ms)."""
+    census_first = frozenset().union(*(_census_words(f) for f in _CENSUS_FIRST))
+    first = census_first | _our_words("name_extra_first.txt")
+    return Gazetteer(
+        first=first,
+        last=_census_words(_CENSUS_LAST),
+        common=_our_words("name_common_words.txt"),
+        stop=_our_words("name_stop_words.txt"),
+    )

@@ -1,0 +1,126 @@
+"""Table-driven: each row is a synthetic utterance and the secret it must hide, or a
+non-PHI number that must stay readable."""
+
+from __future__ import annotations
+
+import pytest
+
+from callvault.redaction import cues
+from callvault.redaction.identifiers import IdentifierRecognizer, shape_label
+from callvault.redaction.spans import Context, Label
+
+from ._helpers import covered, first_words, hides
+
+R = IdentifierRecognizer()
+
+MATCHES = [
+    # spoken, with a cue
+    ("agent: last four of your social\ncaller: it's two oh double seven", "two oh double seven"),
+    (
+        "caller: my ssn is four one two, three three, one oh nine eight",
+        "four one two, three three, one oh nine eight",
+    ),
+    ("agent: the billing zip\ncaller: um three two one oh four", "three two one oh four"),
+    ("agent: what is the m r n\ncaller: q nine nine four two one", "q nine nine four two one"),
+    (
+        "caller: the account number is six zero six zero seven seven one",
+        "six zero six zero seven seven one",
+    ),
+    ("caller: my policy number is x y z four four one two", "x y z four four one two"),
+    ("caller: group number seven seven one two", "seven seven one two"),
+    ("caller: card ending in four four one two", "four four one two"),
+    ("caller: my date of birth is oh two oh nine seventy one", "oh two oh nine seventy one"),
+    # spoken, no cue but long enough
+    (
+        "caller: six oh four five five five oh one nine nine",
+        "six oh four five five five oh one nine nine",
+    ),
+    # split over turns, fillers and corrections: every piece
+    ("agent: member id\ncaller: k five oh\nagent: mhm\ncaller: one nine two", "one nine two"),
+    ("agent: phone number\ncaller: five five five uh oh one two three", "oh one two three"),
+    ("agent: zip\ncaller: four four double\nagent: okay\ncaller: one two", "four four double"),
+    (
+        "agent: callback number\ncaller: two one two let me see five five five one two one two",
+        "five five five one two one two",
+    ),
+    # written
+    ("SSN: 078-05-1120.", "078-05-1120"),
+    ("Member # ZQH-88123", "88123"),
+    ("acct 4471", "4471"),
+    ("Paid with card 4111 1111 1111 1111 today", "4111 1111 1111 1111"),
+    ("MRN:Q00123456", "Q00123456"),
+    ("call me on (555) 010-4477 please", "(555) 010-4477"),
+    ("caller: expiry oh nine twenty seven and the code is four one two", "four one two"),
+    ("caller: the cvv is three three seven", "three three seven"),
+    # a caller's "reach us" is the caller's household number, not the practice's
+    (
+        "agent: hello\ncaller: you can reach us at five five five two one two one two one two",
+        "five five five two one two one two one two",
+    ),
+]
+
+NON_MATCHES = [
+    "caller: i take two tablets twice a day",
+    "agent: keep taking the five milligrams",
+    "agent: the next available is at ten am",
+    "caller: she is eighty five",
+    "agent: you can call us back at one eight hundred five five five one two one two",
+    "agent: our office number is 555-010-9999",
+    "caller: i need a thirty day supply",
+    "caller: qty 90 of the 20mg",
+    "agent: that will be two hundred dollars",
+    "agent: we open at 8:30 AM, room 12",
+    "agent: what is your account number\ncaller: give me one sec",
+]
+
+
+@pytest.mark.parametrize(("text", "secret"), MATCHES)
+def test_hides_identifiers(text: str, secret: str) -> None:
+    assert hides(R, text, secret)
+
+
+@pytest.mark.parametrize("text", NON_MATCHES)
+def test_leaves_counts_doses_times_and_the_clinic_alone(text: str) -> None:
+    assert covered(R, text) == []
+
+
+def test_a_correction_is_part_of_the_number() -> None:
+    text = "agent: account number\ncaller: two two four eight no sorry it's nine not eight"
+    assert covered(R, text)[-2:] == ["nine", "eight"]
+
+
+def test_clinic_phone_from_context_is_not_phi() -> None:
+    text = "caller: is this 555 010 2222"
+    assert covered(R, text, Context(clinic_phones=("+1 (555) 010-2222",))) == []
+    assert covered(R, text) == ["555 010 2222"]
+
+
+def test_a_number_read_back_is_redacted_too() -> None:
+    text = "agent: member id\ncaller: j four four two one\nagent: so that's four four two one"
+    assert hides(R, text, ["so ", "four four two one"][1])
+
+
+@pytest.mark.parametrize(
+    ("value", "label"),
+    [
+        ("4111111111111111", Label.CARD),
+        ("078051120", Label.SSN),
+        ("5550104477", Label.PHONE),
+        ("X12345", Label.MEMBER_ID),
+        ("12345678", Label.ACCOUNT),
+    ],
+)
+def test_shape_labels(value: str, label: Label) -> None:
+    assert shape_label(value) is label
+
+
+def test_explanations_never_quote_the_text() -> None:
+    text = "caller: my ssn is four one two three three one oh nine eight"
+    for span in R.find(text, Context()):
+        assert "four" not in span.explanation
+
+
+def test_cue_starts_cover_every_cue() -> None:
+    """``cues.CUE_STARTS`` is only a speed-up: every cue must open with one of them."""
+    uncovered = {w for w in first_words(cues._CUE_RE.pattern) if not w.startswith(cues.CUE_STARTS)}
+    assert not uncovered

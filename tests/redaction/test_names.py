@@ -1,0 +1,314 @@
+"""NameRecognizer: cued, paired, spelled and record-known names; and what stays readable.
+
+Every name here is synthetic. Each case says which substrings must be hidden (every
+letter covered) and which must stay untouched (no letter covered).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from callvault.redaction import names_cues
+from callvault.redaction.names import NameRecognizer
+from callvault.redaction.spans import Context, Known, Label
+
+from ._helpers import first_words
+
+RECOGNIZER = NameRecognizer()
+DEV_SET = Path(__file__).resolve().parents[3] / "shared" / "eval" / "transcripts_dev.jsonl"
+
+
+def _mask(text: str, context: Context) -> bytearray:
+    mask = bytearray(len(text))
+    for span in RECOGNIZER.find(text, context):
+        assert span.label is Label.NAME
+        mask[span.start : span.end] = b"\x01" * (span.end - span.start)
+    return mask
+
+
+def _hidden(text: str, secret: str, mask: bytearray) -> bool:
+    """Every letter of every occurrence of ``secret`` is covered."""
+    starts = [m.start() for m in re.finditer(re.escape(secret), text)]
+    assert starts, secret
+    return all(mask[i] for s in starts for i in range(s, s + len(secret)) if text[i].isalnum())
+
+
+def _touched(text: str, word: str, mask: bytearray) -> bool:
+    m = re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", text)
+    assert m, word
+    return any(mask[m.start() : m.end()])
+
+
+# (id, text, must be hidden, must stay readable)
+MATCHES = [
+    (
+        "asr-my-name-is",
+        "caller: hi my name is tobias grant and i need a refill",
+        ["tobias grant"],
+        ["refill"],
+    ),
+    (
+        "asr-answer",
+        "agent: can i get your full name please\ncaller: uh yeah it's marisol quintero",
+        ["marisol quintero"],
+        ["yeah"],
+    ),
+    (
+        "asr-answer-bare",
+        "agent: and the patient's name\ncaller: ruth abernathy date of birth june second",
+        ["ruth abernathy"],
+        ["june", "date"],
+    ),
+    (
+        "asr-this-is-calling",
+        "caller: this is gordon ellis calling about my bill",
+        ["gordon ellis"],
+        ["calling", "bill"],
+    ),
+    (
+        "asr-relation",
+        "caller: it's for my mother ruth abernathy she's eighty",
+        ["ruth abernathy"],
+        ["mother", "eighty"],
+    ),
+    (
+        "asr-relation-common-first",
+        "caller: for my dad grant okafor he's ninety",
+        ["grant okafor"],
+        ["ninety"],
+    ),
+    (
+        "asr-last-name-spelled",
+        "caller: last name is okafor o k a f o r",
+        ["okafor", "o k a f o r"],
+        [],
+    ),
+    ("asr-spelled-hyphens", "caller: the last name is k-o-w-a-l-s-k-i", ["k-o-w-a-l-s-k-i"], []),
+    (
+        "asr-spelled-after-name",
+        "caller: it's ada hale that's h a l e and uh",
+        ["ada hale", "h a l e"],
+        ["uh"],
+    ),
+    ("asr-spelled-double", "caller: that's r u double s e l l", ["r u double s e l l"], []),
+    ("asr-spelled-echo", "caller: it's dana long that's l o n g", ["dana long", "l o n g"], []),
+    ("asr-title", "agent: thank you mr brennan have a good day", ["brennan"], ["good", "day"]),
+    ("asr-for-name", "caller: i'm calling for dorothy finch", ["dorothy finch"], ["calling"]),
+    ("asr-filler-inside", "caller: my name's lydia uh vance", ["lydia", "vance"], []),
+    (
+        "asr-correction",
+        "caller: it's alan pierce no sorry alan pearce",
+        ["alan pierce", "alan pearce"],
+        ["sorry"],
+    ),
+    (
+        "asr-common-surname-after-first",
+        "caller: yes it's gordon young and my birthday",
+        ["gordon young"],
+        ["birthday"],
+    ),
+    ("asr-month-name-first", "caller: it's for my sister april okafor", ["april okafor"], []),
+    (
+        "asr-repeat",
+        "caller: my name is ingrid thorsen\nagent: thanks ingrid one moment",
+        ["ingrid thorsen", "ingrid"],
+        ["moment"],
+    ),
+    ("asr-no-cue-pair", "agent: i see lydia vance on the schedule", ["lydia vance"], ["schedule"]),
+    (
+        "asr-unlisted-surname",
+        "caller: this is priya raghunathan calling about results",
+        ["priya raghunathan"],
+        ["calling", "results"],
+    ),
+    ("asr-filler-after-cue", "caller: yeah this is uh kowalski ingrid", ["kowalski ingrid"], []),
+    ("asr-nurse", "caller: can i talk to nurse ingrid", ["ingrid"], ["nurse"]),
+    (
+        "written-reversed",
+        "Patient: Hi, this is Okafor, Ada. DOB 01/02/1950.",
+        ["Okafor, Ada"],
+        ["DOB"],
+    ),
+    (
+        "written-pt",
+        "note: Pt Tobias Grant called re: results",
+        ["Tobias Grant"],
+        ["called", "results"],
+    ),
+    (
+        "written-greeting",
+        "Agent: Hi Marisol, this is Dana at Pine Ridge Dermatology.",
+        ["Marisol"],
+        ["Dana", "Pine", "Ridge"],
+    ),
+    (
+        "written-callback",
+        "note: Callback to Quintero, Marisol re: labs",
+        ["Quintero, Marisol"],
+        ["labs"],
+    ),
+    ("written-doctor", "Patient: Dr. Brennan reviewed my chart.", ["Brennan"], ["reviewed"]),
+    (
+        "written-relation",
+        "note: daughter Lydia calling from the front desk line",
+        ["Lydia"],
+        ["calling"],
+    ),
+    ("written-vocative", "Agent: Hope you feel better, Marisol!", ["Marisol"], ["Hope", "better"]),
+    ("written-possessive", "note: updated Tobias Grant's address", ["Tobias Grant's"], ["address"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "hidden", "kept"), [c[1:] for c in MATCHES], ids=[c[0] for c in MATCHES]
+)
+def test_finds_names(text: str, hidden: list[str], kept: list[str]) -> None:
+    mask = _mask(text, Context())
+    for secret in hidden:
+        assert _hidden(text, secret, mask), secret
+    for word in kept:
+        assert not _touched(text, word, mask), word
+
+
+# (id, text, words that must stay readable)
+NON_MATCHES = [
+    (
+        "agent-self-intro",
+        "agent: good afternoon pine ridge dermatology my name is dana how can i help",
+        ["dana", "pine", "ridge"],
+    ),
+    ("agent-this-is", "agent: thank you for calling this is ingrid speaking", ["ingrid"]),
+    ("agent-name-later", "agent: my name is dana\ncaller: thanks dana bye", ["dana"]),
+    ("written-agent", "Agent: Hello, this is Dana with the clinic.", ["Dana"]),
+    ("clinic-suffix", "agent: you've reached carter hayes associates", ["carter", "hayes"]),
+    ("clinic-family-medicine", "agent: welcome to lydia vance family medicine", ["lydia", "vance"]),
+    ("common-words-may-long", "caller: i may need a long appointment", ["may", "long"]),
+    ("common-words-will-young", "caller: it will be young and white", ["will", "young", "white"]),
+    ("month-after-for", "caller: for may fourth please", ["may"]),
+    ("month-june", "caller: june tenth works for me", ["june"]),
+    ("mark-verb", "agent: can you mark that down for me", ["mark"]),
+    ("grace-period", "agent: there is a grace period on the bill", ["grace", "period"]),
+    ("medication-for", "caller: i need a refill for metformin", ["metformin"]),
+    ("medication-its", "caller: it's lisinopril twenty milligrams", ["lisinopril"]),
+    ("doctor-verb", "agent: the doctor will call you and the doctor wants labs", ["will", "wants"]),
+    (
+        "spoken-abbreviations",
+        "agent: ten a m and the d o b please and the m r i",
+        ["a m", "d o b", "m r i"],
+    ),
+    (
+        "written-sentence",
+        "Agent: Your appointment is confirmed. Please arrive early.",
+        ["Please", "arrive", "early"],
+    ),
+    (
+        "asr-plain",
+        "caller: i have a question about my bill from last week",
+        ["question", "bill", "last"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"), [c[1:] for c in NON_MATCHES], ids=[c[0] for c in NON_MATCHES]
+)
+def test_leaves_non_names(text: str, kept: list[str]) -> None:
+    mask = _mask(text, Context())
+    for word in kept:
+        assert not _touched(text, word, mask), word
+
+
+def test_clinic_names_from_context_are_kept() -> None:
+    text = "agent: hello from gordon ellis\ncaller: hi is gordon ellis open today"
+    mask = _mask(text, Context(clinic_names=("Gordon Ellis",)))
+    assert not any(mask)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("caller: yeah TOBIAS here", "TOBIAS"),
+        ("caller: it's grant-whitaker", "grant-whitaker"),
+        ("caller: pull up whitaker's file", "whitaker's"),
+        ("caller: that's w h i t a k e r", "w h i t a k e r"),
+        ("caller: W-H-I-T-A-K-E-R", "W-H-I-T-A-K-E-R"),
+        ("caller: my son tobias will call", "tobias"),
+    ],
+    ids=["upper", "hyphenated", "possessive", "spelled", "spelled-hyphens", "first-alone"],
+)
+def test_known_names_always_hidden(text: str, secret: str) -> None:
+    context = Context(known=Known(names=("Tobias Grant-Whitaker",)))
+    assert _hidden(text, secret, _mask(text, context))
+
+
+def test_known_name_beats_agent_exclusion() -> None:
+    text = "agent: my name is dana\ncaller: dana is my name too"
+    mask = _mask(text, Context(known=Known(names=("Dana Okafor",))))
+    assert _hidden(text, "dana", mask)
+
+
+def test_spans_explain_without_quoting() -> None:
+    text = "caller: my name is tobias grant"
+    (span,) = RECOGNIZER.find(text, Context())
+    assert "tobias" not in span.explanation.lower()
+
+
+_VOCABULARY = (
+    "my name is tobias grant it's for mother mr dr hi thanks caller: agent: \n , . "
+    "o k a f o r may long will young s-m-i-t-h double as in dana's ruth uh um "
+    "Okafor, Ada Pt DOB 12 pediatrics metformin"
+)
+_WORDS = st.sampled_from(_VOCABULARY.split(" "))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORDS, max_size=40), st.sampled_from([" ", "\n", ", "]))
+def test_spans_land_on_word_boundaries(words: list[str], sep: str) -> None:
+    text = sep.join(words)
+    context = Context(known=Known(names=("Ruth Okafor",)))
+    for span in RECOGNIZER.find(text, context):
+        assert 0 <= span.start < span.end <= len(text)
+        assert text[span.start].isalnum() and text[span.end - 1].isalnum()
+        assert span.start == 0 or not text[span.start - 1].isalnum()
+        assert span.end == len(text) or not text[span.end].isalnum()
+
+
+def _tokens(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"[A-Za-z0-9]+", text[start:end])]
+
+
+@pytest.mark.skipif(not DEV_SET.exists(), reason=f"dev set not found at {DEV_SET}")
+def test_dev_set_name_recall_and_false_alarms() -> None:
+    """Token recall of gold NAME spans, and non-PHI words touched (score_redaction.py rules)."""
+    gold = found = false_alarms = 0
+    for line in DEV_SET.read_text("utf-8").splitlines():
+        record = json.loads(line)
+        text = record["text"]
+        mask = _mask(text, Context())
+        phi = bytearray(len(text))
+        for g in record["spans"]:
+            phi[g["start"] : g["end"]] = b"\x01" * (g["end"] - g["start"])
+            if g["label"] == "NAME":
+                for s, e in _tokens(text, g["start"], g["end"]):
+                    gold += 1
+                    found += all(mask[g["start"] + s : g["start"] + e])
+        for s, e in _tokens(text, 0, len(text)):
+            false_alarms += any(mask[s:e]) and not any(phi[s:e])
+    assert found / gold >= 0.99, f"NAME token recall {found}/{gold}"
+    assert false_alarms <= 5, f"{false_alarms} non-PHI tokens redacted as names"
+
+
+def test_cue_starts_cover_every_cue() -> None:
+    """``CUE_STARTS`` is only a speed-up: every cue must open with one of them."""
+    uncovered = {
+        word
+        for word in first_words(names_cues.CUES.pattern)
+        if not word.startswith(names_cues.CUE_STARTS)
+    }
+    assert not uncovered
