@@ -6,7 +6,8 @@
 #
 # Steps:
 #   1. system packages: PostgreSQL server binaries (Debian package `postgresql`) if no pg_ctl
-#      exists under /usr/lib/postgresql/*/bin, and python3.11-venv if venv can't be created.
+#      exists under /usr/lib/postgresql/*/bin; multimon-ng, sox and espeak-ng for the audio
+#      tests; python3.11-venv if venv can't be created.
 #   2. .venv in the repo (Debian's /usr/bin/python3.11 when present), `pip install -e .[test]`,
 #      skipped when pyproject.toml is unchanged since the last install (stamp in .venv).
 #   3. ruff check src tests; mypy (config in pyproject.toml).
@@ -18,7 +19,7 @@
 #   CALLVAULT_SKIP_LINT=1            skip ruff and mypy
 #   CALLVAULT_BACKENDS="sqlite"      which pytest passes to run (default "sqlite postgresql")
 #   CALLVAULT_BOOTSTRAP_ONLY=1       stop after step 2 (used by `make venv`, scripts/demo.sh)
-#   CALLVAULT_NEED_POSTGRES=0        don't install PostgreSQL (scripts/demo.sh needs none)
+#   CALLVAULT_NEED_POSTGRES=0        don't install PostgreSQL nor the audio test tools (the demo runs no tests)
 #
 # Exit status: 0 only if every step passed. pytest's "no tests collected" (exit 5) is a failure
 # on a full run (no extra arguments); with extra arguments (a filter) it is reported, not failed.
@@ -71,6 +72,18 @@ if [[ "${CALLVAULT_NEED_POSTGRES:-1}" == "1" ]] && ! have_pg_ctl; then
   # Debian's package may create and start a cluster on 5432; harmless, the tests use their own.
   apt_install postgresql
   have_pg_ctl || die "apt-get installed postgresql but no /usr/lib/postgresql/*/bin/pg_ctl exists"
+fi
+
+# The audio tests check scrubbed recordings with an independent decoder (multimon-ng, fed
+# by sox) and make real speech with espeak-ng. Skipped for the demo (no tests run there).
+if [[ "${CALLVAULT_NEED_POSTGRES:-1}" == "1" ]]; then
+  missing=()
+  for tool in multimon-ng sox espeak-ng; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  done
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    apt_install "${missing[@]}"
+  fi
 fi
 
 if [[ -x /usr/bin/python3.11 ]]; then

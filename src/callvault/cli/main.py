@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from callvault.audio.cli import audio_app
 from callvault.audit.cli import audit_app
 from callvault.cli.options import (
     DatabaseUrl,
@@ -19,6 +20,7 @@ from callvault.cli.options import (
     settings_from,
 )
 from callvault.errors import CallVaultError
+from callvault.transcription.cli import transcribe
 
 app = typer.Typer(
     help="CallVault: a HIPAA-grade call recording vault.",
@@ -34,6 +36,8 @@ app.add_typer(token_app, name="token")
 app.add_typer(keys_app, name="keys")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
+app.add_typer(audio_app, name="audio")
+app.command()(transcribe)
 
 
 @app.command()

@@ -1,0 +1,153 @@
+"""Reading and writing audio files through ``soundfile`` (libsndfile).
+
+PCM input is read as left-aligned ``int32`` so that untouched samples are written
+back bit for bit; lossy and float input is read as ``float32``. Output goes to a
+temporary file next to the destination and is renamed over it only when complete
+(fsync first), so a failure leaves no output file at all.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import soundfile as sf  # type: ignore[import-untyped]  # publishes no type hints
+from numpy.typing import NDArray
+
+from callvault.audio.errors import BadAudio, UnsupportedOutput
+from callvault.fsutil import fsync_dir
+
+PCM_SUBTYPES = frozenset({"PCM_S8", "PCM_U8", "PCM_16", "PCM_24", "PCM_32", "ULAW", "ALAW"})
+WAV_SUBTYPES = frozenset(
+    {"PCM_U8", "PCM_16", "PCM_24", "PCM_32", "FLOAT", "DOUBLE", "ULAW", "ALAW"}
+)
+BY_EXTENSION = {
+    ".wav": ("WAV", None),
+    ".mp3": ("MP3", "MPEG_LAYER_III"),
+    ".ogg": ("OGG", None),
+    ".oga": ("OGG", None),
+    ".opus": ("OGG", "OPUS"),
+    ".flac": ("FLAC", None),
+}
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    sample_rate: int
+    channels: int
+    frames: int
+    format: str
+    subtype: str
+
+    @property
+    def exact(self) -> bool:
+        """Whether samples can round-trip bit for bit (integer PCM)."""
+        return self.subtype in PCM_SUBTYPES
+
+
+def probe(path: Path) -> AudioInfo:
+    """Header facts of ``path``; :class:`BadAudio` if unreadable or truncated."""
+    try:
+        info = sf.info(str(path))
+    except (sf.LibsndfileError, RuntimeError, OSError) as exc:
+        raise BadAudio(f"{path.name}: not a readable audio file") from exc
+    if info.format in {"WAV", "WAVEX"}:
+        _check_wav_complete(path)
+    if info.channels < 1 or info.samplerate < 1:
+        raise BadAudio(f"{path.name}: no channels or no sample rate")
+    return AudioInfo(info.samplerate, info.channels, info.frames, info.format, info.subtype)
+
+
+def _check_wav_complete(path: Path) -> None:
+    """libsndfile quietly shortens a WAV whose data chunk runs past the end of the file;
+    a cut-off recording must be an error, not a shorter scrubbed copy."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        position, header = 12, handle.read(12)
+        while position + 8 <= size:
+            handle.seek(position)
+            chunk, length = struct.unpack("<4sI", handle.read(8))
+            if chunk == b"data":
+                if length != 0xFFFFFFFF and position + 8 + length > size:
+                    raise BadAudio(f"{path.name}: truncated (data chunk runs past end of file)")
+                return
+            position += 8 + length + (length & 1)
+    if header[:4] == b"RIFF":
+        raise BadAudio(f"{path.name}: no data chunk")
+
+
+def read_blocks(
+    path: Path, info: AudioInfo, blocksize: int, dtype: str, overlap: int = 0
+) -> Iterator[tuple[int, NDArray[Any]]]:
+    """``(first_frame, block)`` pairs of shape ``(n, channels)``; raises :class:`BadAudio`
+    when the file yields fewer frames than its header promised."""
+    seen, start = 0, 0
+    try:
+        with sf.SoundFile(str(path)) as handle:
+            for block in handle.blocks(blocksize, overlap=overlap, dtype=dtype, always_2d=True):
+                yield start, np.asarray(block)
+                seen = start + len(block)
+                start += blocksize - overlap
+    except (sf.LibsndfileError, RuntimeError) as exc:
+        raise BadAudio(f"{path.name}: decoding failed") from exc
+    if seen < info.frames:
+        raise BadAudio(f"{path.name}: truncated ({seen} of {info.frames} frames)")
+
+
+def output_format(info: AudioInfo, destination: Path, force_wav: bool = False) -> tuple[str, str]:
+    """``(format, subtype)`` for the output: WAV if asked, else by the destination's
+    extension, keeping the input's encoding whenever that format can hold it."""
+    fmt, subtype = (
+        ("WAV", None)
+        if force_wav
+        else BY_EXTENSION.get(destination.suffix.lower(), (info.format, None))
+    )
+    if subtype is None:
+        subtype = _keep_subtype(info, fmt)
+    if not sf.check_format(fmt, subtype):
+        raise UnsupportedOutput(f"{destination.name}: cannot write {fmt}/{subtype}")
+    return fmt, subtype
+
+
+def _keep_subtype(info: AudioInfo, fmt: str) -> str:
+    if fmt == info.format or (fmt == "WAV" and info.subtype in WAV_SUBTYPES):
+        return info.subtype
+    if fmt == "OGG":
+        return "VORBIS"
+    return "PCM_24" if info.subtype in {"PCM_24", "PCM_32", "FLOAT", "DOUBLE"} else "PCM_16"
+
+
+@contextmanager
+def atomic_output(destination: Path, info: AudioInfo, fmt: str, subtype: str) -> Iterator[Any]:
+    """An open output file that appears at ``destination`` only if the block succeeds."""
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent
+    )
+    os.close(fd)
+    try:
+        try:
+            handle = sf.SoundFile(tmp, "w", info.sample_rate, info.channels, subtype, format=fmt)
+        except (sf.LibsndfileError, RuntimeError) as exc:
+            raise UnsupportedOutput(
+                f"{destination.name}: cannot write {fmt}/{subtype} at this rate"
+            ) from exc
+        with handle:
+            yield handle
+        _fsync(Path(tmp))
+        os.replace(tmp, destination)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    fsync_dir(destination.parent)
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb+") as handle:
+        os.fsync(handle.fileno())
