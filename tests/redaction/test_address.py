@@ -30,6 +30,7 @@ MATCHES = [
     ("Patient: I live at 221B Quarry Ln.", ["221B Quarry Ln."]),
     ("caller: i'm at eighty eight maple drive", ["eighty eight maple drive"]),
     ("Chat: send it to P.O. Box 4412", ["P.O. Box 4412"]),
+    ("Chat: my address is 55 W 12th St Apt 4C", ["55 W 12th St Apt 4C"]),
     ("caller: p o box four four one two", ["p o box four four one two"]),
 ]
 

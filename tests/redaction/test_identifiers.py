@@ -52,6 +52,7 @@ MATCHES = [
     ("call me on (555) 010-4477 please", "(555) 010-4477"),
     ("caller: expiry oh nine twenty seven and the code is four one two", "four one two"),
     ("caller: the cvv is three three seven", "three three seven"),
+    ("caller: d.o.b. is six twelve forty eight", "six twelve forty eight"),
     # a caller's "reach us" is the caller's household number, not the practice's
     (
         "agent: hello\ncaller: you can reach us at five five five two one two one two one two",

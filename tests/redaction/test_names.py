@@ -162,6 +162,18 @@ MATCHES = [
     ),
     ("written-vocative", "Agent: Hope you feel better, Marisol!", ["Marisol"], ["Hope", "better"]),
     ("written-possessive", "note: updated Tobias Grant's address", ["Tobias Grant's"], ["address"]),
+    (
+        "answer-unlisted",
+        "agent: may i have the patient's full name\ncaller: ngozi eze",
+        ["ngozi eze"],
+        ["patient"],
+    ),
+    (
+        "middle-initial-dot",
+        "Chat: regarding my father, Harold J. Klein.",
+        ["Harold J. Klein"],
+        ["father"],
+    ),
 ]
 
 

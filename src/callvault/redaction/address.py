@@ -32,7 +32,8 @@ _SUFFIX = trie_regex(STREET_SUFFIXES, literal=True)
 _STATE = trie_regex(STATES, literal=True)
 _ABBR = "|".join(sorted(set(STATES.values())))
 _WORD = r"[a-z][a-z'.-]*"
-_NAME_WORD = rf"(?!(?:in|at|on|to|of|the|and|a|is)\b){_WORD}"
+# A street's name may be numbered ("W 12th St").
+_NAME_WORD = rf"(?!(?:in|at|on|to|of|the|and|a|is)\b)(?:{_WORD}|\d+(?:st|nd|rd|th))"
 _STREET_RE = re.compile(
     rf"[ \t]+((?:{_NAME_WORD}[ \t]+){{0,3}})(?:{_SUFFIX})\b\.?"
     r"(?:,?[ \t]*(?:apt|apartment|unit|suite|ste|#)\.?[ \t]*#?[a-z0-9-]+"

@@ -29,7 +29,7 @@ CUES: tuple[tuple[str, str], ...] = (
         r"(?:number|line|phone|fax)|main line|front desk",
     ),
     (Label.SSN.value, r"social(?: security)?|ssn|s s n|ss ?#"),
-    (Label.DATE.value, r"date of birth|d ?o ?b|birth ?date|birthday|born(?: on| in)?"),
+    (Label.DATE.value, r"date of birth|d\.? ?o\.? ?b\.?|birth ?date|birthday|born(?: on| in)?"),
     (Label.ADDRESS.value, r"zip(?: ?code)?|postal(?: code)?|z i p"),
     (
         Label.MRN.value,

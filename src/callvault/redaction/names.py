@@ -34,7 +34,10 @@ from callvault.redaction.names_spelled import (
 from callvault.redaction.spans import Context, Label, Span
 from callvault.redaction.trie import trie_regex
 
-_NEXT = re.compile(r"[ \t]*(,[ \t]*)?([A-Za-z]+(?:['\u2019-][A-Za-z]+)*)")
+# The next word; a dot may come first only after an initial ("Harold J. Klein").
+_NEXT = re.compile(
+    r"(?:(?<![A-Za-z]{2})(?<=[A-Za-z])\.)?[ \t]*(,[ \t]*)?([A-Za-z]+(?:['\u2019-][A-Za-z]+)*)"
+)
 # Two capitalised words in a row, maybe "Surname, First": a written name with no cue.
 _CAPITAL_PAIR = re.compile(r"(?<![A-Za-z'\u2019])[A-Z][a-z'\u2019-]+,?[ \t]+[A-Z][a-z]")
 # ", Gloria!" closing a written line: someone addressed by first name.
@@ -127,8 +130,8 @@ class _Scan:
         backed = nxt is not None and not nxt.comma and self.plain_name(nxt)
         if kind == "strong":
             return True
-        if kind == "answer":
-            return self.listed(tok) or tok.cap or backed
+        if kind == "answer":  # the turn before asked for a name: an unlisted word is one
+            return self.listed(tok) or tok.cap or backed or not cues.NUMBERISH.match(key)
         if kind == "title":
             return (key in self.gaz.last or key in self.gaz.first) and (
                 key not in self.gaz.common or tok.cap or backed
