@@ -14,6 +14,9 @@ Environment variables (a flag given on the command line wins):
 - ``CALLVAULT_AUDIT_RETENTION_DAYS``: how long audit events are kept; at least 2192 days
   (six years, HIPAA 164.316(b)(2)(i)), which is also the default. Nothing shorter is
   accepted, and crypto-shredding data never touches the audit trail that describes it.
+- ``CALLVAULT_TRANSCRIBER``: what transcribes recordings that arrive without a transcript
+  (the recording pipeline): ``pocketsphinx`` (default, runs here, downloads nothing) or
+  ``none`` (such recordings fail their job with ``TranscriberUnavailable``).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from callvault.errors import InvalidInput
 DEFAULT_MAX_RECORDING_BYTES = 1024 * 1024 * 1024
 DEFAULT_MAX_TRANSCRIPT_BYTES = 8 * 1024 * 1024
 MIN_AUDIT_RETENTION_DAYS = 6 * 365 + 2  # six years, leap days included
+TRANSCRIBERS = ("pocketsphinx", "none")  # callvault.transcription.factory knows each
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Settings:
     audit_sign_every_events: int = 1000
     audit_sign_every_seconds: int = 60
     audit_retention_days: int = MIN_AUDIT_RETENTION_DAYS
+    transcriber: str = "pocketsphinx"
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -128,7 +133,15 @@ def load_settings(
         audit_sign_every_events=_int_env(env, "CALLVAULT_AUDIT_SIGN_EVERY_EVENTS", 1000),
         audit_sign_every_seconds=_int_env(env, "CALLVAULT_AUDIT_SIGN_EVERY_SECONDS", 60),
         audit_retention_days=_audit_retention_days(env),
+        transcriber=_transcriber(env),
     )
+
+
+def _transcriber(env: dict[str, str]) -> str:
+    name = env.get("CALLVAULT_TRANSCRIBER") or "pocketsphinx"
+    if name not in TRANSCRIBERS:
+        raise InvalidInput("CALLVAULT_TRANSCRIBER must be 'pocketsphinx' or 'none'")
+    return name
 
 
 def _audit_retention_days(env: dict[str, str]) -> int:

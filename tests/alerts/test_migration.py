@@ -8,27 +8,16 @@ from pathlib import Path
 from sqlalchemy import inspect
 
 from callvault.alerts.models import AlertCursor
-from callvault.crypto.keyprovider import LocalKeyFileProvider
-from callvault.db.base import create_db_engine
 from callvault.db.migrate import downgrade, upgrade
-from callvault.instance import ensure_data_dir, open_keyring
-from callvault.settings import load_settings
-from callvault.tenants.service import create_tenant
+from callvault.instance import open_keyring
 from tests.alerts.conftest import alerts, emit, watch
+from tests.db._old_vault import vault_at
 
 
 def test_existing_logs_are_watched_from_their_end_and_the_migration_reverses(
     tmp_path: Path, database_url: str
 ) -> None:
-    settings = load_settings(tmp_path / "data", database_url, environ={})
-    ensure_data_dir(settings)
-    LocalKeyFileProvider.create(settings.root_key_path)
-    engine = create_db_engine(settings.database_url)
-    try:
-        upgrade(engine, "0003")
-        with open_keyring(settings) as (session, keyring):
-            tenant = create_tenant(session, keyring, "clinic-old").id
-            session.commit()
+    with vault_at(tmp_path, database_url, "0003") as (settings, engine, tenant):
         emit(settings, tenant, "reader-1", "recording:play", count=120, actor_type="token")
 
         upgrade(engine, "0004")
@@ -45,5 +34,3 @@ def test_existing_logs_are_watched_from_their_end_and_the_migration_reverses(
         assert "family_name" not in {c["name"] for c in inspect(engine).get_columns("users")}
         upgrade(engine, "0004")
         assert "audit_alerts" in inspect(engine).get_table_names()
-    finally:
-        engine.dispose()

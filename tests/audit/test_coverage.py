@@ -19,6 +19,7 @@ from tests._vault import TENANT_A, TokenFactory
 from tests.audit._log import tenant_id
 from tests.audit.test_tamper import verify
 from tests.calls.factories import call_payload, wav_bytes
+from tests.pipeline._helpers import Pipeline
 
 UNKNOWN_CALL = "0" * 32
 
@@ -31,7 +32,7 @@ PHI_ROUTES = [
 
 
 @pytest.fixture
-def call_id(client: TestClient, auth: TokenFactory) -> str:
+def call_id(client: TestClient, auth: TokenFactory, vault: Settings) -> str:
     integration = auth("integration")
     call = client.post("/api/v1/calls", json=call_payload(), headers=integration).json()["id"]
     client.put(
@@ -40,6 +41,12 @@ def call_id(client: TestClient, auth: TokenFactory) -> str:
         headers=integration | {"Content-Type": "audio/wav"},
     )
     client.put(f"/api/v1/calls/{call}/transcript", json={"text": "Synthetic."}, headers=integration)
+    pipeline = Pipeline(vault)
+    try:
+        [result] = pipeline.run()  # the recording is playable once scrubbed
+    finally:
+        pipeline.close()
+    assert result.state == "done", result
     return str(call)
 
 

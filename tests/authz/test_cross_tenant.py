@@ -189,6 +189,9 @@ def make_world(
         content=wav_bytes(0.2),
         headers=ingest | {"Content-Type": "audio/wav"},
     )
+    keep = {"keep_original_transcripts": True}  # so that /transcript/original has an object
+    admin = auth("admin", tenant=tenant)
+    assert client.put("/api/v1/policy/redaction", json=keep, headers=admin).status_code == 200
     transcript = client.put(
         f"/api/v1/calls/{call_id}/transcript", json={"text": f"{words} transcript"}, headers=ingest
     )

@@ -12,7 +12,7 @@ from sqlalchemy import select, table
 from callvault.audit.service import RequestInfo
 from callvault.blobs.factory import create_blob_store
 from callvault.calls.models import StoredObject
-from callvault.calls.service import CALL_FIELDS, RECORDING, CallService
+from callvault.calls.service import CALL_FIELDS, RECORDING_ORIGINAL, CallService
 from callvault.crypto.errors import KeyUnavailable
 from callvault.crypto.models import DataKey, TenantKey
 from callvault.crypto.rotation import rewrap_tenant, rotate_tenant_key
@@ -20,7 +20,7 @@ from callvault.identity.principal import system_principal
 from callvault.instance import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
-from tests.calls.conftest import TENANT_A, TokenFactory
+from tests.calls.conftest import TENANT_A, Reviewer, TokenFactory
 from tests.calls.factories import call_payload, wav_bytes
 
 CANARY_NAME = "Zebulon Canaryfield"
@@ -91,7 +91,7 @@ def test_database_rows_hold_no_plaintext_phi(
 
 @pytest.mark.parametrize("where", ["header", "first-segment", "last-byte"])
 def test_a_flipped_byte_in_a_stored_blob_is_refused(
-    client: TestClient, auth: TokenFactory, vault: Settings, where: str
+    client: TestClient, auth: TokenFactory, reviewer: Reviewer, vault: Settings, where: str
 ) -> None:
     call_id = ingest(client, auth, wav_bytes(seconds=2))
     path = blob_path(vault, stored(vault, call_id))
@@ -100,7 +100,7 @@ def test_a_flipped_byte_in_a_stored_blob_is_refused(
     data[offset] ^= 0x01
     path.write_bytes(bytes(data))
 
-    response = client.get(f"/api/v1/calls/{call_id}/recording", headers=auth("agent"))
+    response = client.get(f"/api/v1/calls/{call_id}/recording/original", headers=reviewer())
 
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/problem+json"
@@ -108,21 +108,21 @@ def test_a_flipped_byte_in_a_stored_blob_is_refused(
 
 
 def test_a_blob_moved_to_another_call_does_not_open(
-    client: TestClient, auth: TokenFactory, vault: Settings
+    client: TestClient, auth: TokenFactory, reviewer: Reviewer, vault: Settings
 ) -> None:
     first = ingest(client, auth, wav_bytes(seconds=1, frequency=500))
     second = ingest(client, auth, wav_bytes(seconds=1, frequency=700))
     source, target = blob_path(vault, stored(vault, first)), blob_path(vault, stored(vault, second))
     target.write_bytes(source.read_bytes())
 
-    response = client.get(f"/api/v1/calls/{second}/recording", headers=auth("agent"))
+    response = client.get(f"/api/v1/calls/{second}/recording/original", headers=reviewer())
 
     assert response.status_code == 500
     assert b"RIFF" not in response.content
 
 
 def test_a_blob_moved_across_tenants_does_not_open(
-    client: TestClient, auth: TokenFactory, vault: Settings
+    client: TestClient, auth: TokenFactory, reviewer: Reviewer, vault: Settings
 ) -> None:
     ours = ingest(client, auth, wav_bytes(seconds=1))
     theirs_headers = auth("integration", tenant="clinic-b")
@@ -137,13 +137,13 @@ def test_a_blob_moved_across_tenants_does_not_open(
     )
 
     response = client.get(
-        f"/api/v1/calls/{theirs}/recording", headers=auth("agent", tenant="clinic-b")
+        f"/api/v1/calls/{theirs}/recording/original", headers=reviewer(tenant="clinic-b")
     )
     assert response.status_code == 500
 
 
 def test_a_shredded_recording_cannot_be_read_by_any_path(
-    client: TestClient, auth: TokenFactory, vault: Settings, app: object
+    client: TestClient, auth: TokenFactory, reviewer: Reviewer, vault: Settings, app: object
 ) -> None:
     audio = wav_bytes(seconds=1)
     call_id = ingest(client, auth, audio)
@@ -154,10 +154,11 @@ def test_a_shredded_recording_cannot_be_read_by_any_path(
         tenant_id = obj.tenant_id
         principal = system_principal(tenant_id, "test", ["supervisor"])
         service = CallService(session, keyring, create_blob_store(vault), principal, RequestInfo())
-        service.shred_object(call_id, RECORDING)
+        service.shred_object(call_id, RECORDING_ORIGINAL)
 
     assert (
-        client.get(f"/api/v1/calls/{call_id}/recording", headers=auth("agent")).status_code == 404
+        client.get(f"/api/v1/calls/{call_id}/recording/original", headers=reviewer()).status_code
+        == 404
     )
     assert not blob_path(vault, obj).exists()
     with open_keyring(vault) as (session, keyring):
@@ -178,7 +179,7 @@ def test_a_shredded_key_is_gone_from_the_database_files(
         wrapped = session.get_one(DataKey, obj.data_key_id).wrapped_dek
         principal = system_principal(obj.tenant_id, "test", ["supervisor"])
         service = CallService(session, keyring, create_blob_store(vault), principal, RequestInfo())
-        service.shred_object(call_id, RECORDING)
+        service.shred_object(call_id, RECORDING_ORIGINAL)
     assert wrapped is not None
 
     on_disk = b"".join(p.read_bytes() for p in vault.data_dir.glob("callvault.db*") if p.is_file())
@@ -187,7 +188,7 @@ def test_a_shredded_key_is_gone_from_the_database_files(
 
 
 def test_rotation_keeps_old_data_readable_and_moves_keys_forward(
-    client: TestClient, auth: TokenFactory, vault: Settings
+    client: TestClient, auth: TokenFactory, reviewer: Reviewer, vault: Settings
 ) -> None:
     audio = wav_bytes(seconds=1)
     call_id = ingest(client, auth, audio)
@@ -195,8 +196,9 @@ def test_rotation_keeps_old_data_readable_and_moves_keys_forward(
         tenant_id = get_tenant(session, TENANT_A).id
         version = rotate_tenant_key(session, keyring, tenant_id)
         # Before the rewrap job runs, old ciphertexts still open.
-    reader = auth("supervisor")
-    assert client.get(f"/api/v1/calls/{call_id}/recording", headers=reader).content == audio
+    reader, player = auth("supervisor"), reviewer()
+    played = client.get(f"/api/v1/calls/{call_id}/recording/original", headers=player)
+    assert played.content == audio
     assert (
         client.get(f"/api/v1/calls/{call_id}", headers=reader).json()["caller_name"] == CANARY_NAME
     )
@@ -217,7 +219,8 @@ def test_rotation_keeps_old_data_readable_and_moves_keys_forward(
     assert version == 2 and sorted(key_versions) == [1, 2]
     assert report.data_keys == 1 and report.fields == 3
     assert set(versions) == {2}
-    assert client.get(f"/api/v1/calls/{call_id}/recording", headers=reader).content == audio
+    played = client.get(f"/api/v1/calls/{call_id}/recording/original", headers=player)
+    assert played.content == audio
     body = client.get(f"/api/v1/calls/{call_id}", headers=reader).json()
     assert (body["caller_name"], body["notes"]) == (CANARY_NAME, CANARY_NOTE)
     found = client.get("/api/v1/calls", params={"caller_number": CANARY_NUMBER}, headers=reader)

@@ -3,6 +3,7 @@ and an upload cut off midway leaves no row and no blob."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -17,6 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from callvault.calls.models import StoredObject
+from callvault.identity.models import CustomRole
 from callvault.identity.tokens import create_token
 from callvault.instance import initialise, open_keyring
 from callvault.settings import Settings, load_settings
@@ -83,7 +85,11 @@ def served(tmp_path: Path, database_url: str) -> Iterator[tuple[Server, dict[str
     settings = load_settings(tmp_path / "data", database_url, environ={})
     initialise(settings, "clinic-a")
     with open_keyring(settings) as (session, _):
-        token = create_token(session, get_tenant(session, "clinic-a").id, "supervisor")
+        tenant_id = get_tenant(session, "clinic-a").id
+        allow = json.dumps(["call:read", "recording:play_unredacted"])
+        session.add(CustomRole(tenant_id=tenant_id, name="reviewer", allow=allow))
+        session.flush()
+        token = create_token(session, tenant_id, "reviewer")  # reads the stored original
         ingest = create_token(session, get_tenant(session, "clinic-a").id, "integration")
         session.commit()
     server = Server(settings)
@@ -116,8 +122,11 @@ def test_acknowledged_uploads_survive_kill_9(served: tuple[Server, dict[str, str
     server.start()
 
     for call_id, audio in uploaded.items():
-        played = httpx.get(f"{server.url}/api/v1/calls/{call_id}/recording", headers=read)
+        original = f"{server.url}/api/v1/calls/{call_id}/recording/original"
+        played = httpx.get(original, headers=read)
         assert played.status_code == 200 and played.content == audio
+        call = httpx.get(f"{server.url}/api/v1/calls/{call_id}", headers=read).json()
+        assert call["processing"] is not None  # its pipeline job survived too
 
 
 def test_an_upload_cut_off_midway_leaves_nothing(served: tuple[Server, dict[str, str]]) -> None:

@@ -12,7 +12,7 @@ from callvault.calls.models import StoredObject
 from callvault.instance import open_keyring
 from callvault.settings import Settings
 from callvault.web.app import create_app
-from tests.calls.conftest import TokenFactory
+from tests.calls.conftest import Reviewer, TokenFactory
 from tests.calls.factories import (
     ID3_HEADER,
     MP3_FRAME_HEADER,
@@ -56,19 +56,22 @@ def blob_files(settings: Settings) -> list[str]:
 
 
 def test_uploaded_recording_plays_back_byte_for_byte(
-    client: TestClient, auth: TokenFactory, call_id: str
+    client: TestClient, auth: TokenFactory, reviewer: Reviewer, call_id: str
 ) -> None:
     audio = wav_bytes(seconds=3)
     assert upload(client, auth("integration"), call_id, audio) == 204
 
-    response = client.get(f"/api/v1/calls/{call_id}/recording", headers=auth("agent"))
+    response = client.get(f"/api/v1/calls/{call_id}/recording/original", headers=reviewer())
 
     assert response.status_code == 200
     assert response.headers["content-type"] == "audio/wav"
     assert response.headers["accept-ranges"] == "bytes"
     assert hashlib.sha256(response.content).digest() == hashlib.sha256(audio).digest()
-    info = client.get(f"/api/v1/calls/{call_id}", headers=auth("agent")).json()["recording"]
+    call = client.get(f"/api/v1/calls/{call_id}", headers=auth("agent")).json()
+    info = call["recording_original"]
     assert info["media_type"] == "audio/wav" and info["size"] == len(audio)
+    assert call["recording"] is None  # nothing plays until the pipeline scrubbed it
+    assert call["processing"]["state"] == "pending"
 
 
 @pytest.mark.parametrize(
@@ -84,6 +87,7 @@ def test_uploaded_recording_plays_back_byte_for_byte(
 def test_range_requests_return_exactly_the_slice(
     client: TestClient,
     auth: TokenFactory,
+    reviewer: Reviewer,
     call_id: str,
     header: str,
     expected: tuple[int, int | None],
@@ -92,7 +96,7 @@ def test_range_requests_return_exactly_the_slice(
     upload(client, auth("integration"), call_id, audio)
 
     response = client.get(
-        f"/api/v1/calls/{call_id}/recording", headers=auth("agent") | {"Range": header}
+        f"/api/v1/calls/{call_id}/recording/original", headers=reviewer() | {"Range": header}
     )
 
     start, end = expected
@@ -106,13 +110,13 @@ def test_range_requests_return_exactly_the_slice(
 
 
 def test_a_range_outside_the_recording_is_416(
-    client: TestClient, auth: TokenFactory, call_id: str
+    client: TestClient, auth: TokenFactory, reviewer: Reviewer, call_id: str
 ) -> None:
     audio = wav_bytes(seconds=1)
     upload(client, auth("integration"), call_id, audio)
     response = client.get(
-        f"/api/v1/calls/{call_id}/recording",
-        headers=auth("agent") | {"Range": f"bytes={len(audio)}-"},
+        f"/api/v1/calls/{call_id}/recording/original",
+        headers=reviewer() | {"Range": f"bytes={len(audio)}-"},
     )
     assert response.status_code == 416
     assert response.headers["content-range"] == f"bytes */{len(audio)}"
@@ -137,8 +141,8 @@ def test_format_is_sniffed_from_the_bytes(
     expected_type: str,
 ) -> None:
     assert upload(client, auth("integration"), call_id, body, declared) == 204
-    info = client.get(f"/api/v1/calls/{call_id}", headers=auth("agent")).json()["recording"]
-    assert info["media_type"] == expected_type
+    call = client.get(f"/api/v1/calls/{call_id}", headers=auth("agent")).json()
+    assert call["recording_original"]["media_type"] == expected_type
 
 
 @pytest.mark.parametrize(
@@ -188,14 +192,14 @@ def test_oversize_upload_is_413_and_leaves_nothing(vault: Settings, auth: TokenF
 
 
 def test_replacing_a_recording_shreds_the_old_one(
-    client: TestClient, auth: TokenFactory, call_id: str, vault: Settings
+    client: TestClient, auth: TokenFactory, reviewer: Reviewer, call_id: str, vault: Settings
 ) -> None:
     ingest = auth("integration")
     upload(client, ingest, call_id, wav_bytes(seconds=1, frequency=300))
     second = wav_bytes(seconds=1, frequency=900)
     upload(client, ingest, call_id, second)
 
-    played = client.get(f"/api/v1/calls/{call_id}/recording", headers=auth("agent")).content
+    played = client.get(f"/api/v1/calls/{call_id}/recording/original", headers=reviewer()).content
 
     assert played == second
     assert stored_objects(vault) == 1

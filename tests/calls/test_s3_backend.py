@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from callvault.settings import S3Settings, Settings
 from callvault.web.app import create_app
-from tests.calls.conftest import TokenFactory
+from tests.calls.conftest import Reviewer, TokenFactory
 from tests.calls.factories import call_payload, wav_bytes
 
 
@@ -31,9 +31,13 @@ def bucket_bytes(s3_client: Any, bucket: str) -> list[bytes]:
 
 
 def test_recording_round_trip_through_s3_stores_only_ciphertext(
-    s3_client_app: TestClient, auth: TokenFactory, s3_client: Any, bucket: str
+    s3_client_app: TestClient,
+    auth: TokenFactory,
+    reviewer: Reviewer,
+    s3_client: Any,
+    bucket: str,
 ) -> None:
-    ingest, reader = auth("integration"), auth("agent")
+    ingest, reader = auth("integration"), reviewer()
     call_id = s3_client_app.post("/api/v1/calls", json=call_payload(), headers=ingest).json()["id"]
     audio = wav_bytes(seconds=20)  # several segments
     response = s3_client_app.put(
@@ -43,10 +47,9 @@ def test_recording_round_trip_through_s3_stores_only_ciphertext(
     )
     assert response.status_code == 204
 
-    full = s3_client_app.get(f"/api/v1/calls/{call_id}/recording", headers=reader)
-    part = s3_client_app.get(
-        f"/api/v1/calls/{call_id}/recording", headers=reader | {"Range": "bytes=100000-200000"}
-    )
+    original = f"/api/v1/calls/{call_id}/recording/original"
+    full = s3_client_app.get(original, headers=reader)
+    part = s3_client_app.get(original, headers=reader | {"Range": "bytes=100000-200000"})
 
     assert full.content == audio
     assert part.status_code == 206 and part.content == audio[100000:200001]

@@ -25,8 +25,10 @@ class AuditAction(StrEnum):
     CALL_SEARCH = "call:search"
     OBJECT_SHRED = "object:shred"
     RECORDING_PLAY = "recording:play"
+    RECORDING_PLAY_UNREDACTED = "recording:play_unredacted"
     RECORDING_UPLOAD = "recording:upload"
     TRANSCRIPT_READ = "transcript:read"
+    TRANSCRIPT_READ_UNREDACTED = "transcript:read_unredacted"
     TRANSCRIPT_UPLOAD = "transcript:upload"
 
 

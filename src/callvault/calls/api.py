@@ -9,14 +9,23 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import AwareDatetime
+from starlette.concurrency import run_in_threadpool
 
 from callvault.audit.service import AuditAction
 from callvault.authz.permissions import Permission
 from callvault.calls.ranges import parse_range
 from callvault.calls.schemas import CallCreate, CallOut, CallPage, Created, TranscriptIn
-from callvault.calls.service import RECORDING, TRANSCRIPT, SearchFilters
+from callvault.calls.service import (
+    RECORDING,
+    RECORDING_ORIGINAL,
+    TRANSCRIPT,
+    TRANSCRIPT_ORIGINAL,
+    OpenedObject,
+    SearchFilters,
+)
 from callvault.calls.sniff import SNIFF_BYTES, declared_type_acceptable, sniff_audio
-from callvault.calls.uploads import ObjectTarget, read_head, store_object
+from callvault.calls.transcripts import redact_transcript
+from callvault.calls.uploads import ObjectTarget, read_head, store_object, store_transcript
 from callvault.errors import PayloadTooLarge, PermissionDenied, UnsupportedMediaType
 from callvault.web.bodies import parse_json_body
 from callvault.web.context import RequestContext, require
@@ -71,6 +80,8 @@ async def put_recording(
     request: Request,
     ctx: Annotated[RequestContext, Depends(require(Permission.RECORDING_UPLOAD))],
 ) -> Response:
+    """Stored encrypted as the call's original and queued for scrubbing: it plays at
+    ``/recording`` once ``processing.state`` on the call is ``done``."""
     if not declared_type_acceptable(request.headers.get("content-type")):
         raise UnsupportedMediaType("send the recording as audio/wav, audio/mpeg or audio/ogg")
     limit = ctx.settings.max_recording_bytes
@@ -102,34 +113,57 @@ async def put_transcript(
     request: Request,
     ctx: Annotated[RequestContext, Depends(require(Permission.TRANSCRIPT_UPLOAD))],
 ) -> Response:
+    """Stored redacted; the original only if the tenant's policy keeps it."""
     transcript = await parse_json_body(request, TranscriptIn, ctx.settings.max_transcript_bytes)
     service = ctx.calls()
-    payload = transcript.model_dump_json(exclude_none=True).encode()
-    target = ObjectTarget(
-        ctx.principal.tenant_id,
-        call_id,
-        TRANSCRIPT,
-        "application/json",
-        len(payload),
-        AuditAction.TRANSCRIPT_UPLOAD,
-    )
-    await store_object(service, ctx.blobs, target, payload)
+    setup = await run_in_threadpool(service.redaction_setup, call_id, transcript)
+    redacted = await run_in_threadpool(redact_transcript, transcript, setup)  # CPU-bound
+    await store_transcript(service, ctx.blobs, ctx.principal.tenant_id, call_id, redacted)
     return Response(status_code=204)
+
+
+AUDIO_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {"content": {"audio/wav": {}}},
+    206: {"description": "Partial content"},
+}
 
 
 @router.get(
     "/{call_id}/recording",
     response_class=StreamingResponse,
-    responses={200: {"content": {"audio/wav": {}}}, 206: {"description": "Partial content"}},
+    responses={**AUDIO_RESPONSES, 409: {"description": "Not scrubbed (yet): see processing"}},
 )
 def get_recording(
     call_id: str,
     request: Request,
     ctx: Annotated[RequestContext, Depends(require(Permission.RECORDING_PLAY))],
 ) -> StreamingResponse:
+    """The scrubbed recording (keypad tones and redacted speech removed); never the
+    original. 409 while the pipeline has not made it yet (or failed)."""
     opened = ctx.calls().open_object(call_id, RECORDING, AuditAction.RECORDING_PLAY)
+    return stream_audio(opened, request.headers.get("range"))
+
+
+@router.get(
+    "/{call_id}/recording/original",
+    response_class=StreamingResponse,
+    responses=AUDIO_RESPONSES,
+)
+def get_recording_original(
+    call_id: str,
+    request: Request,
+    ctx: Annotated[RequestContext, Depends(require(Permission.RECORDING_PLAY_UNREDACTED))],
+) -> StreamingResponse:
+    """The recording as uploaded, unscrubbed."""
+    opened = ctx.calls().open_object(
+        call_id, RECORDING_ORIGINAL, AuditAction.RECORDING_PLAY_UNREDACTED
+    )
+    return stream_audio(opened, request.headers.get("range"))
+
+
+def stream_audio(opened: OpenedObject, range_header: str | None) -> StreamingResponse:
     size = opened.blob.plaintext_size
-    byte_range = parse_range(request.headers.get("range"), size)
+    byte_range = parse_range(range_header, size)
     headers = {"Accept-Ranges": "bytes", "Content-Disposition": 'inline; filename="recording"'}
     start, end, status = 0, size, 200
     if byte_range is not None:
@@ -149,5 +183,18 @@ def get_transcript(
     call_id: str, ctx: Annotated[RequestContext, Depends(require(Permission.TRANSCRIPT_READ))]
 ) -> Response:
     opened = ctx.calls().open_object(call_id, TRANSCRIPT, AuditAction.TRANSCRIPT_READ)
+    body = b"".join(opened.blob.iter_plaintext())
+    return Response(body, media_type="application/json")
+
+
+@router.get("/{call_id}/transcript/original")
+def get_transcript_original(
+    call_id: str,
+    ctx: Annotated[RequestContext, Depends(require(Permission.TRANSCRIPT_READ_UNREDACTED))],
+) -> Response:
+    """The transcript as uploaded, if the tenant's policy kept it (404 otherwise)."""
+    opened = ctx.calls().open_object(
+        call_id, TRANSCRIPT_ORIGINAL, AuditAction.TRANSCRIPT_READ_UNREDACTED
+    )
     body = b"".join(opened.blob.iter_plaintext())
     return Response(body, media_type="application/json")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
@@ -54,16 +54,46 @@ class Word(_Strict):
         return self
 
 
+MAX_KNOWN = 20
+KnownName = Annotated[str, Field(min_length=2, max_length=100)]
+KnownPhone = Annotated[str, Field(min_length=7, max_length=40)]
+KnownId = Annotated[str, Field(min_length=4, max_length=64)]
+
+
+class KnownIn(_Strict):
+    """Identifiers of the patient the ingest request already knows: redacted wherever
+    and however they are said. Bounded, and with minimum lengths, because a one-letter
+    "name" would blank out every word that contains it."""
+
+    names: list[KnownName] = Field(default_factory=list, max_length=MAX_KNOWN)
+    phones: list[KnownPhone] = Field(default_factory=list, max_length=MAX_KNOWN)
+    ids: list[KnownId] = Field(default_factory=list, max_length=MAX_KNOWN)
+
+
 class TranscriptIn(_Strict):
+    """``words`` are the whitespace-separated tokens of ``text`` in order (speaker tags
+    such as "agent:" at line starts excepted), each with its times in seconds."""
+
     text: Annotated[str, Field(max_length=2_000_000)]
     words: Annotated[list[Word], Field(max_length=500_000)] | None = None
     language: Annotated[str, Field(min_length=2, max_length=16)] | None = None
+    known: KnownIn | None = None
 
 
 class ObjectInfo(BaseModel):
     media_type: str
     size: int
     created_at: datetime
+
+
+class ProcessingOut(BaseModel):
+    """Where the recording pipeline is with the call's current recording. ``reason``
+    is an error class name or a fixed message, never content."""
+
+    state: Literal["pending", "processing", "done", "failed"]
+    reason: str | None
+    attempts: int
+    updated_at: datetime
 
 
 class CallOut(BaseModel):
@@ -80,8 +110,10 @@ class CallOut(BaseModel):
     campaign: str | None
     disposition: str | None
     created_at: datetime
-    recording: ObjectInfo | None
+    recording: ObjectInfo | None  # the scrubbed recording, once the pipeline made it
+    recording_original: ObjectInfo | None = None  # as uploaded
     transcript: ObjectInfo | None
+    processing: ProcessingOut | None = None
 
 
 class CallPage(BaseModel):

@@ -8,6 +8,7 @@ is acknowledged or shown that the audit trail does not hold.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,19 +28,33 @@ from callvault.authz.permissions import Permission
 from callvault.blobs.interface import BlobStore
 from callvault.calls.models import Call, StoredObject
 from callvault.calls.phone import mask, to_e164
-from callvault.calls.schemas import CallCreate, CallOut, CallPage, ObjectInfo
+from callvault.calls.schemas import (
+    CallCreate,
+    CallOut,
+    CallPage,
+    ObjectInfo,
+    ProcessingOut,
+    TranscriptIn,
+)
+from callvault.calls.transcripts import TOKEN_KEY_PURPOSE, RedactionSetup, known_values
+from callvault.crypto.aead import derive_subkey
 from callvault.crypto.blobformat import SegmentedBlob, blob_associated_data
 from callvault.crypto.keyring import Keyring, UnwrappedDataKey
 from callvault.crypto.models import DataKey
 from callvault.crypto.rotation import FieldSpec
-from callvault.db.base import new_id, purge_deleted_data
-from callvault.errors import NotFound
+from callvault.db.base import new_id, purge_deleted_data, utcnow
+from callvault.errors import Conflict, NotFound
 from callvault.identity.principal import Principal
+from callvault.identity.tenant_policy import RedactionOperator, load_redaction_policy
 from callvault.pagination import decode_cursor, encode_cursor
+from callvault.pipeline.models import JobState, RecordingJob
+from callvault.pipeline.service import enqueue, jobs_for
 
 MAX_PAGE_SIZE = 100
-RECORDING = "recording"
-TRANSCRIPT = "transcript"
+RECORDING = "recording"  # as played: scrubbed by the pipeline (callvault.pipeline)
+RECORDING_ORIGINAL = "recording_orig"  # as uploaded: play_unredacted only (<= 16)
+TRANSCRIPT = "transcript"  # as stored: redacted (callvault.calls.transcripts)
+TRANSCRIPT_ORIGINAL = "transcript_orig"  # unredacted, only if the tenant keeps it (<= 16)
 
 
 def field_ad(tenant_id: str, call_id: str, column: str) -> bytes:
@@ -64,6 +79,7 @@ class SearchFilters:
 class OpenedObject:
     media_type: str
     blob: SegmentedBlob
+    object_id: str = ""
 
 
 class CallService:
@@ -169,7 +185,8 @@ class CallService:
 
     def get(self, call_id: str) -> CallOut:
         call = self._call(call_id, AuditAction.CALL_READ)
-        view = self._view(call, self._objects([call.id]).get(call.id, {}))
+        job = jobs_for(self._session, self._tenant_id, [call.id]).get(call.id)
+        view = self._view(call, self._objects([call.id]).get(call.id, {}), job)
         self._audit_read(AuditAction.CALL_READ, call.id, _surname_terms([view]))
         return view
 
@@ -182,7 +199,8 @@ class CallService:
         calls = list(self._session.execute(stmt).scalars())
         page, more = calls[:limit], len(calls) > limit
         objects = self._objects([c.id for c in page])
-        items = [self._view(c, objects.get(c.id, {})) for c in page]
+        jobs = jobs_for(self._session, self._tenant_id, [c.id for c in page])
+        items = [self._view(c, objects.get(c.id, {}), jobs.get(c.id)) for c in page]
         searched = [caller] if caller else []  # the searched number, as a keyed hash only
         self._audit_read(AuditAction.CALL_SEARCH, None, searched + _surname_terms(items))
         return CallPage(
@@ -226,7 +244,9 @@ class CallService:
             found.setdefault(row.call_id, {})[row.kind] = row
         return found
 
-    def _view(self, call: Call, objects: dict[str, StoredObject]) -> CallOut:
+    def _view(
+        self, call: Call, objects: dict[str, StoredObject], job: RecordingJob | None
+    ) -> CallOut:
         """The call as this principal may see it (minimum necessary)."""
         caller = self._decrypt(call, "caller_number") or ""
         phi = self._principal.may(Permission.CALL_READ_PHI)
@@ -245,7 +265,9 @@ class CallService:
             disposition=call.disposition,
             created_at=call.created_at,
             recording=_info(objects.get(RECORDING)),
+            recording_original=_info(objects.get(RECORDING_ORIGINAL)),
             transcript=_info(objects.get(TRANSCRIPT)),
+            processing=_processing(job),
         )
 
     # -- recordings and transcripts -------------------------------------------
@@ -269,11 +291,14 @@ class CallService:
     def open_object(self, call_id: str, kind: str, action: AuditAction) -> OpenedObject:
         """Audit the read, commit, then hand back a verified-on-read decryptor."""
         call = self._call(call_id, action)
-        stored = self._objects([call.id]).get(call.id, {}).get(kind)
+        objects = self._objects([call.id]).get(call.id, {})
+        stored = objects.get(kind)
         if stored is None:
             self._session.rollback()
             self._audit(action, call.id, Outcome.NOT_FOUND)
             self._session.commit()
+            if kind == RECORDING and RECORDING_ORIGINAL in objects:
+                raise Conflict(_not_ready(self._session, call.id))
             raise NotFound(f"the call has no {kind}")
         data_key = self._session.get_one(DataKey, stored.data_key_id)
         dek = self._keyring.unwrap_data_key(data_key)
@@ -284,21 +309,123 @@ class CallService:
             ciphertext_size=self._blobs.size(stored.blob_key),
             read=lambda start, end: self._blobs.read(stored.blob_key, start, end),
         )
-        return OpenedObject(media_type=stored.media_type, blob=blob)
+        return OpenedObject(media_type=stored.media_type, blob=blob, object_id=stored.id)
 
     def replace_object(self, stored: StoredObject, data_key: DataKey, action: AuditAction) -> None:
         """Make a durably stored blob visible as the call's ``kind``; an older object of
         the same kind is crypto-shredded in the same transaction."""
-        old = self._objects([stored.call_id]).get(stored.call_id, {}).get(stored.kind)
-        if old is not None:
-            self._shred_rows(old)
-        self._session.add(data_key)
-        self._session.flush()  # no relationship() between them, so order the inserts here
-        self._session.add(stored)
-        self._audit(action, stored.call_id)
+        self._replace(stored.call_id, [(stored, data_key)], (stored.kind,), action)
+
+    def replace_recording(self, stored: StoredObject, data_key: DataKey) -> None:
+        """Make an uploaded recording the call's original and queue the pipeline for it,
+        in one transaction: an acknowledged upload always has its job. The older
+        original and its scrubbed version are crypto-shredded (a scrub of another
+        recording must never play for this one)."""
+        enqueue(self._session, self._tenant_id, stored.call_id, stored.id, utcnow())
+        shredded = self._replace(
+            stored.call_id,
+            [(stored, data_key)],
+            (RECORDING_ORIGINAL, RECORDING),
+            AuditAction.RECORDING_UPLOAD,
+        )
+        if shredded:
+            purge_deleted_data(self._session.get_bind().engine)
+
+    def replace_scrubbed(self, stored: StoredObject, data_key: DataKey, original_id: str) -> None:
+        """Make a scrubbed recording the call's playable one, if ``original_id`` (what
+        it was made from) is still the call's original; Conflict otherwise."""
+        current = self._objects([stored.call_id]).get(stored.call_id, {}).get(RECORDING_ORIGINAL)
+        if current is None or current.id != original_id:
+            self._session.rollback()
+            raise Conflict("the recording was replaced while it was processed")
+        self._replace(
+            stored.call_id, [(stored, data_key)], (RECORDING,), AuditAction.RECORDING_UPLOAD
+        )
+
+    def object_kinds(self, call_id: str) -> set[str]:
+        """Which objects the call has (no content, not audited); ends the transaction."""
+        kinds = set(self._objects([call_id]).get(call_id, {}))
+        self._session.rollback()
+        return kinds
+
+    def replace_transcript(
+        self, call_id: str, new: Sequence[tuple[StoredObject, DataKey]], rescrub: bool = True
+    ) -> None:
+        """Make a redacted transcript (and its original, if kept) the call's, in one
+        transaction that also crypto-shreds the older transcript and any older original:
+        an original never outlives the transcript it belongs to. With ``rescrub``, a
+        recording of the call is queued to be scrubbed again with the new time ranges,
+        and its scrub without them is shredded: it may hold speech that is now known to
+        be PHI (all in the same transaction)."""
+        current = self._objects([call_id]).get(call_id, {})
+        kinds: tuple[str, ...] = (TRANSCRIPT, TRANSCRIPT_ORIGINAL)
+        recording = current.get(RECORDING_ORIGINAL)
+        if rescrub and recording is not None:
+            enqueue(self._session, self._tenant_id, call_id, recording.id, utcnow())
+            kinds += (RECORDING,)
+        dropped = TRANSCRIPT_ORIGINAL in current and len(new) == 1
+        if dropped or (RECORDING in kinds and RECORDING in current):
+            self._audit(AuditAction.OBJECT_SHRED, call_id)  # say so in the trail
+        shredded = self._replace(call_id, new, kinds, AuditAction.TRANSCRIPT_UPLOAD)
+        if shredded:
+            purge_deleted_data(self._session.get_bind().engine)
+
+    def _replace(
+        self,
+        call_id: str,
+        new: Sequence[tuple[StoredObject, DataKey]],
+        kinds: Sequence[str],
+        action: AuditAction,
+    ) -> bool:
+        """Shred the call's objects of ``kinds``, add ``new``, audit, commit; True if
+        anything was shredded."""
+        current = self._objects([call_id]).get(call_id, {})
+        old = [current[kind] for kind in kinds if kind in current]
+        for row in old:
+            self._shred_rows(row)
+        for stored, data_key in new:
+            self._session.add(data_key)
+            self._session.flush()  # no relationship() between them: order the inserts here
+            self._session.add(stored)
+        self._audit(action, call_id)
         self._session.commit()
-        if old is not None:
-            self._blobs.delete(old.blob_key)
+        for row in old:
+            self._blobs.delete(row.blob_key)
+        return bool(old)
+
+    # -- transcript redaction --------------------------------------------------
+
+    def redaction_setup(self, call_id: str, transcript: TranscriptIn) -> RedactionSetup:
+        """What redacting a transcript of this call needs: the tenant's policy, the
+        identifiers to redact whatever is said (the request's ``known`` and the record's
+        own caller name and number) and, for tokens, the tenant's token key. NotFound
+        (audited) if the call is not in this tenant; ends the transaction."""
+        call = self._call(call_id, AuditAction.TRANSCRIPT_UPLOAD)
+        policy = load_redaction_policy(self._session, self._tenant_id)
+        record = (self._decrypt(call, "caller_name"), self._decrypt(call, "caller_number"))
+        token_key = None
+        if policy.operator is RedactionOperator.TOKEN:
+            token_key = self._token_key()
+        self._session.rollback()
+        return RedactionSetup(policy, known_values(transcript, record), token_key)
+
+    def _token_key(self) -> bytes:
+        """The key of ``[NAME-7f3a]`` tokens: derived from the current tenant key, so it
+        is never stored, differs per tenant, and changes when the tenant key rotates."""
+        version = self._keyring.current_version(self._tenant_id)
+        return derive_subkey(self._keyring.tenant_key(self._tenant_id, version), TOKEN_KEY_PURPOSE)
+
+    def redacted_time_ranges(self, call_id: str) -> list[tuple[float, float]] | None:
+        """The ``[start_s, end_s]`` stretches of the recording that carry PHI, from the
+        stored transcript (for the audio scrubber). None if the transcript came without
+        word timings: then nothing is known about the audio, not that it is clean.
+        The read is audited as a transcript read; NotFound if there is no transcript."""
+        opened = self.open_object(call_id, TRANSCRIPT, AuditAction.TRANSCRIPT_READ)
+        stored = json.loads(b"".join(opened.blob.iter_plaintext()))
+        ranges = stored.get("redacted_time_ranges")
+        if ranges is None:
+            return None
+        return [(float(start), float(end)) for start, end in ranges]
 
     def shred_object(self, call_id: str, kind: str) -> None:
         """Crypto-shred a call's object: its DEK is destroyed, then its blob deleted."""
@@ -324,6 +451,27 @@ def _surname_terms(views: Sequence[CallOut]) -> list[str]:
     the same-surname alert rule (callvault.alerts) compares them with the reader's."""
     terms = {surname_term(view.caller_name) for view in views if view.caller_name}
     return sorted(term for term in terms if term is not None)
+
+
+def _not_ready(session: Session, call_id: str) -> str:
+    job = session.execute(
+        select(RecordingJob.state).where(RecordingJob.call_id == call_id)
+    ).scalar_one_or_none()
+    session.rollback()
+    if job == JobState.FAILED.value:
+        return "the recording could not be scrubbed; see processing on the call"
+    return "the recording is still being scrubbed; see processing on the call"
+
+
+def _processing(job: RecordingJob | None) -> ProcessingOut | None:
+    if job is None:
+        return None
+    return ProcessingOut(
+        state=job.state,  # type: ignore[arg-type]  # written from JobState only
+        reason=job.reason,
+        attempts=job.attempts,
+        updated_at=job.updated_at,
+    )
 
 
 def _info(stored: StoredObject | None) -> ObjectInfo | None:

@@ -20,6 +20,7 @@ from callvault.cli.options import (
     settings_from,
 )
 from callvault.errors import CallVaultError
+from callvault.pipeline.cli import jobs_app
 from callvault.transcription.cli import transcribe
 
 app = typer.Typer(
@@ -37,6 +38,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(audio_app, name="audio")
+app.add_typer(jobs_app, name="jobs")
 app.command()(transcribe)
 
 

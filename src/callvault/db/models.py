@@ -8,6 +8,7 @@ from callvault.db.base import Base
 from callvault.identity.models import (
     ApiToken,
 )
+from callvault.pipeline.models import RecordingJob
 from callvault.tenants.models import Tenant
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Call",
     "DataKey",
     "KnownNetwork",
+    "RecordingJob",
     "StoredObject",
     "Tenant",
     "TenantKey",

@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -149,8 +150,9 @@ class Elevation(Base):
 
 
 class TenantPolicy(Base):
-    """Per-tenant access policy. Session limits may only be tightened below the
-    defaults (15 minutes idle, 8 hours absolute)."""
+    """Per-tenant access and redaction policy. Session limits may only be tightened
+    below the defaults (15 minutes idle, 8 hours absolute). Redaction defaults are the
+    safe ones: no unredacted original is kept, values become ``[LABEL]``."""
 
     __tablename__ = "tenant_policies"
 
@@ -158,3 +160,14 @@ class TenantPolicy(Base):
     ip_allowlist: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of CIDRs
     session_idle_minutes: Mapped[int] = mapped_column(Integer, default=15)
     session_absolute_minutes: Mapped[int] = mapped_column(Integer, default=480)
+    # Server defaults too, so rows written before migration 0005 read as the safe policy.
+    keep_original_transcripts: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    redaction_operator: Mapped[str] = mapped_column(
+        String(16), default="label", server_default="label"
+    )
+    redact_medical: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # JSON lists: the practice's own names and numbers, never redacted as PHI.
+    clinic_names: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    clinic_phones: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")

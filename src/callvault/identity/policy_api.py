@@ -2,17 +2,22 @@
 and session limits that may only be tightened below 15 minutes idle, 8 hours in all.
 
 New sessions take the limits at sign-in; live sessions are cut down to them at once,
-so tightening the policy also shortens sessions already open."""
+so tightening the policy also shortens sessions already open.
+
+``/api/v1/policy/redaction`` holds how transcripts are redacted at ingest (see
+docs/transcripts.md). It is its own resource so that a PUT of the access policy can
+never reset it, nor the other way round."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from callvault.audit.service import Outcome, record_event
 from callvault.authz.permissions import Permission
@@ -20,9 +25,13 @@ from callvault.errors import InvalidInput
 from callvault.identity.models import UserSession
 from callvault.identity.tenant_policy import (
     AccessPolicy,
+    RedactionOperator,
+    RedactionPolicy,
     load_access_policy,
+    load_redaction_policy,
     parse_networks,
     save_access_policy,
+    save_redaction_policy,
 )
 from callvault.web.bodies import parse_json_body
 from callvault.web.context import RequestContext, require
@@ -39,6 +48,33 @@ class PolicyBody(BaseModel):
     ip_allowlist: Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=200)]
     session_idle_minutes: int
     session_absolute_minutes: int
+
+
+ClinicName = Annotated[str, Field(min_length=2, max_length=100)]
+ClinicPhone = Annotated[str, Field(min_length=3, max_length=40)]
+
+
+class RedactionPolicyBody(BaseModel):
+    """The redaction policy, in and out. A PUT replaces all of it: an omitted field
+    takes its (safe) default. Clinic phones come back in E.164."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+    keep_original_transcripts: bool = False
+    redaction_operator: Literal["label", "token"] = "label"
+    redact_medical: bool = False
+    clinic_names: list[ClinicName] = Field(default_factory=list, max_length=20)
+    clinic_phones: list[ClinicPhone] = Field(default_factory=list, max_length=20)
+
+
+def _redaction_body(policy: RedactionPolicy) -> RedactionPolicyBody:
+    return RedactionPolicyBody(
+        keep_original_transcripts=policy.keep_original_transcripts,
+        redaction_operator=policy.operator.value,
+        redact_medical=policy.redact_medical,
+        clinic_names=list(policy.clinic_names),
+        clinic_phones=list(policy.clinic_phones),
+    )
 
 
 def _body(policy: AccessPolicy) -> PolicyBody:
@@ -76,17 +112,35 @@ def update_policy(ctx: RequestContext, body: PolicyBody) -> AccessPolicy:
         absolute_minutes=body.session_absolute_minutes,
     )
     _tighten_live_sessions(ctx.session, tenant_id, policy)
+    _audit_update(ctx)
+    ctx.session.commit()
+    return policy
+
+
+def update_redaction_policy(ctx: RequestContext, body: RedactionPolicyBody) -> RedactionPolicy:
+    wanted = RedactionPolicy(
+        keep_original_transcripts=body.keep_original_transcripts,
+        operator=RedactionOperator(body.redaction_operator),
+        redact_medical=body.redact_medical,
+        clinic_names=tuple(body.clinic_names),
+        clinic_phones=tuple(body.clinic_phones),
+    )
+    policy = save_redaction_policy(ctx.session, ctx.principal.tenant_id, wanted)
+    _audit_update(ctx)
+    ctx.session.commit()
+    return policy
+
+
+def _audit_update(ctx: RequestContext) -> None:
     record_event(
         ctx.session,
         ctx.principal,
         "policy:update",
         resource_type="tenant_policy",
-        resource_id=tenant_id,
+        resource_id=ctx.principal.tenant_id,
         outcome=Outcome.ALLOWED,
         request=ctx.request,
     )
-    ctx.session.commit()
-    return policy
 
 
 @router.get("", response_model=PolicyBody)
@@ -103,3 +157,19 @@ async def put_policy(
 ) -> PolicyBody:
     body = await parse_json_body(request, PolicyBody)
     return _body(update_policy(ctx, body))
+
+
+@router.get("/redaction", response_model=RedactionPolicyBody)
+def get_redaction_policy(
+    ctx: Annotated[RequestContext, Depends(require(Permission.POLICY_ADMIN))],
+) -> RedactionPolicyBody:
+    return _redaction_body(load_redaction_policy(ctx.session, ctx.principal.tenant_id))
+
+
+@router.put("/redaction", response_model=RedactionPolicyBody)
+async def put_redaction_policy(
+    request: Request,
+    ctx: Annotated[RequestContext, Depends(require(Permission.POLICY_ADMIN))],
+) -> RedactionPolicyBody:
+    body = await parse_json_body(request, RedactionPolicyBody)
+    return _redaction_body(await run_in_threadpool(update_redaction_policy, ctx, body))

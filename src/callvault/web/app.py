@@ -29,6 +29,7 @@ from callvault.identity.auth_api import router as auth_router
 from callvault.identity.elevation_api import router as elevation_router
 from callvault.identity.policy_api import router as policy_router
 from callvault.identity.scim_api import router as scim_router
+from callvault.pipeline.runner import server_pipeline
 from callvault.settings import Settings
 from callvault.web.background import Job, run_periodically, stop
 from callvault.web.context import AppResources
@@ -62,7 +63,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        jobs = background_jobs()
+        jobs = background_jobs(resources)
         task = asyncio.create_task(run_periodically(resources.sessions, jobs, 1.0))
         with GroupCommitter(resources.sessions) as committer:
             audit.committer = committer  # PHI reads share durable commits from here on
@@ -94,9 +95,11 @@ def create_app(
     return app
 
 
-def background_jobs() -> list[Job]:
-    """What the server does every second besides answering requests."""
-    return [sign_due_heads, run_watcher, deliver_alerts_job]
+def background_jobs(res: AppResources | None = None) -> list[Job]:
+    """What the server does every second besides answering requests; the recording
+    pipeline (its own worker thread) needs the app's resources."""
+    pipeline = [server_pipeline(res.sessions, res.blobs, res.root_key, res.settings)] if res else []
+    return [sign_due_heads, run_watcher, deliver_alerts_job, *pipeline]
 
 
 async def _healthz() -> dict[str, str]:

@@ -1,0 +1,182 @@
+"""Running due jobs: ``run_due_jobs`` (the CLI and tests) and ``PipelineWorker`` (the
+server's background loop: one worker thread per process, so a CPU-heavy transcription
+neither blocks the event loop nor the server's other periodic jobs)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from callvault.blobs.interface import BlobStore
+from callvault.crypto.keyprovider import RootKeyProvider
+from callvault.db.base import utcnow
+from callvault.pipeline.models import JobState, RecordingJob
+from callvault.pipeline.service import (
+    Claim,
+    LeaseLost,
+    RetryPolicy,
+    claim_next,
+    finish_done,
+    finish_failed,
+    renew,
+)
+from callvault.pipeline.steps import Heartbeat, StepContext, Superseded, process
+from callvault.settings import Settings
+from callvault.transcription.factory import create_transcriber
+from callvault.transcription.interface import Transcriber
+
+log = logging.getLogger("callvault.pipeline")
+
+
+@dataclass
+class PipelineRuntime:
+    """What running jobs needs besides sessions and blobs. ``transcriber`` defaults to
+    ``settings.transcriber`` (made on first use: loading a model takes a while);
+    ``clock`` and ``retry`` are injected by tests."""
+
+    root_key: RootKeyProvider
+    settings: Settings
+    transcriber: Transcriber | None = None
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    clock: Callable[[], datetime] = utcnow
+    heartbeat_every_s: float = 30.0
+
+    def get_transcriber(self) -> Transcriber:
+        if self.transcriber is None:
+            self.transcriber = create_transcriber(self.settings.transcriber)
+        return self.transcriber
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """How one attempt ended: ``state`` is the job's state afterwards ("lost" if
+    another worker or a new upload took it over); ``reason`` an error class name."""
+
+    job_id: str
+    call_id: str
+    state: str
+    reason: str | None = None
+
+
+def run_due_jobs(
+    sessions: sessionmaker[Session],
+    blobs: BlobStore,
+    runtime: PipelineRuntime,
+    limit: int = 10,
+) -> list[JobResult]:
+    """Claim and run due jobs one at a time, at most ``limit``; what each came to."""
+    results: list[JobResult] = []
+    while len(results) < limit:
+        with sessions() as session:
+            claim = claim_next(session, runtime.clock(), runtime.retry)
+        if claim is None:
+            break
+        results.append(run_claimed(sessions, blobs, runtime, claim))
+    return results
+
+
+def run_claimed(
+    sessions: sessionmaker[Session], blobs: BlobStore, runtime: PipelineRuntime, claim: Claim
+) -> JobResult:
+    def renew_lease() -> None:
+        with sessions() as session:
+            renew(session, claim, runtime.clock(), runtime.retry)
+
+    ctx = StepContext(
+        sessions,
+        blobs,
+        runtime.root_key,
+        runtime.settings.data_dir,
+        runtime.get_transcriber,
+        Heartbeat(renew_lease, runtime.heartbeat_every_s),
+    )
+    try:
+        process(ctx, claim)
+    except (LeaseLost, Superseded):
+        return JobResult(claim.job_id, claim.call_id, "lost")
+    except Exception as exc:  # every failure is the job's, recorded by class name only
+        return _failed(sessions, runtime, claim, type(exc).__name__)
+    try:
+        with sessions() as session:
+            finish_done(session, claim, runtime.clock())
+    except LeaseLost:
+        return JobResult(claim.job_id, claim.call_id, "lost")
+    return JobResult(claim.job_id, claim.call_id, JobState.DONE.value)
+
+
+def _failed(
+    sessions: sessionmaker[Session], runtime: PipelineRuntime, claim: Claim, reason: str
+) -> JobResult:
+    log.warning(
+        "pipeline job failed",
+        extra={"job": claim.job_id, "attempt": claim.attempt, "error": reason},
+    )
+    try:
+        with sessions() as session:
+            state = finish_failed(session, claim, reason, runtime.clock(), runtime.retry)
+    except LeaseLost:
+        return JobResult(claim.job_id, claim.call_id, "lost", reason)
+    return JobResult(claim.job_id, claim.call_id, state.value, reason)
+
+
+def any_due(session: Session, now: datetime) -> bool:
+    found = session.execute(
+        select(RecordingJob.id)
+        .where(
+            RecordingJob.state.in_([JobState.PENDING.value, JobState.PROCESSING.value]),
+            RecordingJob.next_attempt_at <= now,
+        )
+        .limit(1)
+    ).first()
+    return found is not None
+
+
+class PipelineWorker:
+    """The server's pipeline: ``run_pipeline`` is a background job (called every
+    second with a session) that starts one worker thread when jobs are due and none
+    is running in this process. Other processes run their own: claims keep them apart."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], blobs: BlobStore, runtime: PipelineRuntime
+    ) -> None:
+        self._sessions = sessions
+        self._blobs = blobs
+        self._runtime = runtime
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def run_pipeline(self, session: Session) -> bool:
+        """Start the worker thread if there is work and it is idle; True if started."""
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                return False
+            if not any_due(session, self._runtime.clock()):
+                return False
+            self._thread = threading.Thread(target=self._work, name="callvault-pipeline")
+            self._thread.daemon = True  # a job cut off by shutdown is retried after its lease
+            self._thread.start()
+            return True
+
+    def _work(self) -> None:
+        try:
+            run_due_jobs(self._sessions, self._blobs, self._runtime, limit=100)
+        except Exception as exc:  # the database went away, say: next tick tries again
+            log.error("pipeline worker failed", extra={"error": type(exc).__name__})
+
+    def join(self, timeout: float | None = None) -> None:
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+
+def server_pipeline(
+    sessions: sessionmaker[Session], blobs: BlobStore, root_key: RootKeyProvider, settings: Settings
+) -> Callable[[Session], bool]:
+    """The server's background job for the pipeline (``callvault.web.app``)."""
+    return PipelineWorker(sessions, blobs, PipelineRuntime(root_key, settings)).run_pipeline

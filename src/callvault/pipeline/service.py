@@ -1,0 +1,196 @@
+"""The job queue's state changes: enqueue, claim, renew, finish. No audio, no PHI.
+
+Claiming is safe across processes without a queue server: a worker reads a few due
+rows, then takes one with a conditional ``UPDATE ... WHERE state = :seen AND
+lease_token IS :seen AND recording_id = :seen``. Exactly one worker's update matches
+(PostgreSQL re-checks the condition after waiting for a competing update; SQLite
+serializes writers), so two workers never run the same job. A claimed job carries a
+lease (``next_attempt_at``); a worker renews it while it works, and a job whose lease
+ran out (its worker crashed) is due again and counts as a used attempt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, CursorResult, and_, or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Update
+
+from callvault.db.base import new_id
+from callvault.pipeline.models import JobState, RecordingJob
+
+WORKER_LOST = "WorkerLost"  # the reason of a job whose last lease ran out
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """``max_attempts`` tries, waiting ``base_delay * 2**(n-1)`` (at most ``max_delay``)
+    after the n-th failure; a claim holds a job for ``lease`` unless renewed."""
+
+    max_attempts: int = 4
+    base_delay: timedelta = timedelta(seconds=30)
+    max_delay: timedelta = timedelta(hours=1)
+    lease: timedelta = timedelta(minutes=10)
+
+    def backoff(self, attempts: int) -> timedelta:
+        delay: timedelta = self.base_delay * (1 << min(max(attempts - 1, 0), 20))
+        return min(delay, self.max_delay)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A job this worker holds: every write it makes checks ``token``."""
+
+    job_id: str
+    tenant_id: str
+    call_id: str
+    recording_id: str
+    token: str
+    attempt: int
+
+
+class LeaseLost(Exception):  # a state, not a bug: the job moved on
+    """The job was re-claimed after the lease ran out, or reset by a new upload."""
+
+
+def enqueue(
+    session: Session, tenant_id: str, call_id: str, recording_id: str, now: datetime
+) -> None:
+    """Make the call's job due now for ``recording_id`` (in the caller's transaction):
+    a new row, or the existing one reset, which also voids any claim on it."""
+    job = session.execute(
+        select(RecordingJob).where(RecordingJob.call_id == call_id).with_for_update()
+    ).scalar_one_or_none()
+    if job is None:
+        job = RecordingJob(id=new_id(), tenant_id=tenant_id, call_id=call_id, created_at=now)
+        session.add(job)
+    job.recording_id = recording_id
+    job.state = JobState.PENDING.value
+    job.attempts = 0
+    job.next_attempt_at = now
+    job.lease_token = None
+    job.reason = None
+    job.updated_at = now
+
+
+def jobs_for(session: Session, tenant_id: str, call_ids: Sequence[str]) -> dict[str, RecordingJob]:
+    if not call_ids:
+        return {}
+    rows = session.execute(
+        select(RecordingJob).where(
+            RecordingJob.tenant_id == tenant_id, RecordingJob.call_id.in_(call_ids)
+        )
+    ).scalars()
+    return {row.call_id: row for row in rows}
+
+
+def claim_next(session: Session, now: datetime, policy: RetryPolicy) -> Claim | None:
+    """Take the most overdue job, or None; commits."""
+    due = or_(
+        RecordingJob.state == JobState.PENDING.value,
+        RecordingJob.state == JobState.PROCESSING.value,  # its lease ran out
+    )
+    rows = session.execute(
+        select(RecordingJob)
+        .where(due, RecordingJob.next_attempt_at <= now)
+        .order_by(RecordingJob.next_attempt_at)
+        .limit(8)
+    ).scalars()
+    seen = [
+        (r.id, r.tenant_id, r.call_id, r.recording_id, r.state, r.lease_token, r.attempts)
+        for r in rows
+    ]
+    session.rollback()  # nothing holds the rows: the conditional update decides
+    for job_id, tenant_id, call_id, recording_id, state, token, attempts in seen:
+        lost_last = state == JobState.PROCESSING.value and attempts >= policy.max_attempts
+        new_token = new_id()
+        values = {
+            "state": JobState.PROCESSING.value,
+            "lease_token": new_token,
+            "attempts": attempts + 1,
+            "next_attempt_at": now + policy.lease,
+            "updated_at": now,
+        }
+        if lost_last:
+            values = _final(JobState.FAILED, WORKER_LOST, now)
+        matched = _rowcount(
+            session,
+            update(RecordingJob)
+            .where(
+                RecordingJob.id == job_id,
+                RecordingJob.state == state,
+                RecordingJob.recording_id == recording_id,
+                _token_is(token),
+                RecordingJob.attempts == attempts,
+            )
+            .values(**values),
+        )
+        session.commit()
+        if matched == 1 and not lost_last:
+            return Claim(job_id, tenant_id, call_id, recording_id, new_token, attempts + 1)
+    return None
+
+
+def renew(session: Session, claim: Claim, now: datetime, policy: RetryPolicy) -> None:
+    """Extend the lease (while transcribing a long call); LeaseLost if it is gone."""
+    _update_held(session, claim, {"next_attempt_at": now + policy.lease, "updated_at": now})
+
+
+def finish_done(session: Session, claim: Claim, now: datetime) -> None:
+    _update_held(session, claim, _final(JobState.DONE, None, now))
+
+
+def finish_failed(
+    session: Session, claim: Claim, reason: str, now: datetime, policy: RetryPolicy
+) -> JobState:
+    """Record a failed attempt: due again after the backoff, or failed for good."""
+    if claim.attempt >= policy.max_attempts:
+        _update_held(session, claim, _final(JobState.FAILED, reason, now))
+        return JobState.FAILED
+    values = _final(JobState.PENDING, reason, now)
+    values["next_attempt_at"] = now + policy.backoff(claim.attempt)
+    _update_held(session, claim, values)
+    return JobState.PENDING
+
+
+def _final(state: JobState, reason: str | None, now: datetime) -> dict[str, object]:
+    return {
+        "state": state.value,
+        "lease_token": None,
+        "next_attempt_at": None,
+        "reason": reason[:100] if reason else None,
+        "updated_at": now,
+    }
+
+
+def _token_is(token: str | None) -> ColumnElement[bool]:
+    if token is None:
+        return RecordingJob.lease_token.is_(None)
+    return RecordingJob.lease_token == token
+
+
+def _update_held(session: Session, claim: Claim, values: dict[str, object]) -> None:
+    matched = _rowcount(
+        session,
+        update(RecordingJob)
+        .where(
+            and_(
+                RecordingJob.id == claim.job_id,
+                RecordingJob.lease_token == claim.token,
+                RecordingJob.state == JobState.PROCESSING.value,
+            )
+        )
+        .values(**values),
+    )
+    session.commit()
+    if matched != 1:
+        raise LeaseLost("the job is no longer held by this worker")
+
+
+def _rowcount(session: Session, statement: Update) -> int:
+    result = session.execute(statement)
+    assert isinstance(result, CursorResult)  # an UPDATE always gives one
+    return result.rowcount

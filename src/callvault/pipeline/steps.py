@@ -1,0 +1,202 @@
+"""One job's work: decrypt the original privately, transcribe and redact if needed,
+scrub, store the scrubbed recording. Every PHI read and write goes through
+``CallService`` as the pipeline's service principal, so each is audited (fail closed:
+an audit write that fails aborts the step, and the job is retried)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+
+from callvault.audio.errors import UnsupportedOutput
+from callvault.audio.ranges import TimeRange
+from callvault.audio.service import scrub_file
+from callvault.audit.service import AuditAction, RequestInfo
+from callvault.authz.permissions import Permission
+from callvault.authz.roles import Policy
+from callvault.blobs.interface import BlobStore
+from callvault.calls.schemas import TranscriptIn
+from callvault.calls.service import RECORDING, RECORDING_ORIGINAL, TRANSCRIPT, CallService
+from callvault.calls.transcripts import redact_transcript
+from callvault.calls.uploads import ObjectTarget, store_transcript, write_object
+from callvault.crypto.keyprovider import RootKeyProvider
+from callvault.crypto.keyring import Keyring
+from callvault.identity.principal import Principal
+from callvault.pipeline.service import Claim, LeaseLost
+from callvault.transcription.interface import Transcriber
+from callvault.transcription.models import Transcript
+
+ACTOR_TYPE = "service"
+ACTOR_ID = "pipeline"
+PIPELINE_PERMISSIONS = frozenset(
+    {
+        Permission.RECORDING_PLAY_UNREDACTED,
+        Permission.RECORDING_UPLOAD,
+        Permission.TRANSCRIPT_READ,
+        Permission.TRANSCRIPT_UPLOAD,
+    }
+)
+SUFFIXES = {"audio/wav": ".wav", "audio/mpeg": ".mp3", "audio/ogg": ".ogg"}
+MEDIA_TYPES = {suffix: media for media, suffix in SUFFIXES.items()}
+MAX_SCRUBBED_BYTES = 1 << 40  # a scrub is made here, not sent: no client to limit
+READ_CHUNK = 1024 * 1024
+
+
+class Superseded(Exception):  # an outcome: a newer upload took over
+    """The call's original is no longer the one this job was queued for."""
+
+
+@dataclass(frozen=True)
+class StepContext:
+    sessions: sessionmaker[Session]
+    blobs: BlobStore
+    root_key: RootKeyProvider
+    data_dir: Path
+    transcriber: Callable[[], Transcriber]
+    heartbeat: Callable[[], None]
+
+
+def pipeline_principal(tenant_id: str) -> Principal:
+    """The service actor every pipeline read and write is audited as."""
+    policy = Policy(allow=PIPELINE_PERMISSIONS)
+    return Principal(tenant_id, ACTOR_TYPE, ACTOR_ID, (ACTOR_ID,), policy)
+
+
+def process(ctx: StepContext, claim: Claim) -> None:
+    """transcribe (if the call has no transcript) -> redact -> scrub -> store."""
+    with ctx.sessions() as session, private_workdir(ctx.data_dir) as work:
+        calls = CallService(
+            session,
+            Keyring(session, ctx.root_key),
+            ctx.blobs,
+            pipeline_principal(claim.tenant_id),
+            RequestInfo(user_agent="callvault-pipeline", request_id=f"job-{claim.job_id}"),
+        )
+        original, media_type = decrypt_original(calls, claim, work)
+        ranges = transcript_ranges(ctx, calls, claim, original)
+        ctx.heartbeat()
+        scrubbed = scrub(original, work, media_type, ranges)
+        ctx.heartbeat()
+        asyncio.run(store_scrubbed(calls, ctx.blobs, claim, scrubbed))
+
+
+@contextmanager
+def private_workdir(data_dir: Path) -> Iterator[Path]:
+    """A fresh 0700 directory under ``<data dir>/tmp`` (never the shared /tmp), removed
+    with everything in it when the block ends, however it ends."""
+    base = data_dir / "tmp"
+    base.mkdir(mode=0o700, parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="pipeline-", dir=base))  # mkdtemp: mode 0700
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def decrypt_original(calls: CallService, claim: Claim, work: Path) -> tuple[Path, str]:
+    """The original, decrypted to a 0600 file (audited as an unredacted play)."""
+    opened = calls.open_object(
+        claim.call_id, RECORDING_ORIGINAL, AuditAction.RECORDING_PLAY_UNREDACTED
+    )
+    if opened.object_id != claim.recording_id:
+        raise Superseded("a newer recording was uploaded")
+    path = work / ("original" + SUFFIXES.get(opened.media_type, ".wav"))
+    write_private(path, opened.blob.iter_plaintext())
+    return path, opened.media_type
+
+
+def write_private(path: Path, chunks: Iterable[bytes]) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+
+
+def transcript_ranges(
+    ctx: StepContext, calls: CallService, claim: Claim, original: Path
+) -> list[TimeRange]:
+    """The stretches to bleep: from the call's transcript, or from a new one made,
+    redacted and stored here. A transcript without word timings gives none."""
+    if TRANSCRIPT in calls.object_kinds(claim.call_id):
+        return list(calls.redacted_time_ranges(claim.call_id) or [])
+    transcript = ctx.transcriber().transcribe(original, progress=lambda _d, _t: ctx.heartbeat())
+    upload = transcript_in(transcript)
+    setup = calls.redaction_setup(claim.call_id, upload)
+    redacted = redact_transcript(upload, setup)
+    if TRANSCRIPT in calls.object_kinds(claim.call_id):  # one was uploaded meanwhile: it wins
+        return list(calls.redacted_time_ranges(claim.call_id) or [])
+    store = store_transcript(
+        calls, ctx.blobs, claim.tenant_id, claim.call_id, redacted, rescrub=False
+    )
+    asyncio.run(store)
+    ranges = json.loads(redacted.redacted).get("redacted_time_ranges") or []
+    return [(float(start), float(end)) for start, end in ranges]
+
+
+def transcript_in(transcript: Transcript) -> TranscriptIn:
+    """A transcriber's output in the form an uploaded transcript takes."""
+    words = [{"word": w.w, "start": w.start_s, "end": w.end_s} for w in transcript.words]
+    return TranscriptIn.model_validate({"text": transcript.text, "words": words})
+
+
+def scrub(original: Path, work: Path, media_type: str, ranges: list[TimeRange]) -> Path:
+    """Tones silenced, ``ranges`` bleeped; in the input's format, else WAV."""
+    destination = work / ("scrubbed" + SUFFIXES.get(media_type, ".wav"))
+    try:
+        scrub_file(original, destination, ranges)
+    except UnsupportedOutput:
+        destination = work / "scrubbed.wav"
+        scrub_file(original, destination, ranges, force_wav=True)
+    return destination
+
+
+async def store_scrubbed(calls: CallService, blobs: BlobStore, claim: Claim, path: Path) -> None:
+    media_type = MEDIA_TYPES[path.suffix]
+    target = ObjectTarget(
+        claim.tenant_id,
+        claim.call_id,
+        RECORDING,
+        media_type,
+        MAX_SCRUBBED_BYTES,
+        AuditAction.RECORDING_UPLOAD,
+    )
+    stored, data_key = await write_object(calls, blobs, target, b"", _chunks(path))
+    try:
+        await run_in_threadpool(calls.replace_scrubbed, stored, data_key, claim.recording_id)
+    except BaseException:
+        await run_in_threadpool(blobs.delete, stored.blob_key)
+        raise
+
+
+async def _chunks(path: Path) -> AsyncIterator[bytes]:
+    with path.open("rb") as handle:
+        while chunk := handle.read(READ_CHUNK):
+            yield chunk
+
+
+class Heartbeat:
+    """Renews the claim's lease at most every ``every_s`` (called from progress)."""
+
+    def __init__(self, renew: Callable[[], None], every_s: float = 30.0) -> None:
+        self._renew = renew
+        self._every_s = every_s
+        self._last = time.monotonic()
+
+    def __call__(self) -> None:
+        if time.monotonic() - self._last >= self._every_s:
+            self._renew()  # LeaseLost propagates: stop working on a job we lost
+            self._last = time.monotonic()
+
+
+__all__ = ["Heartbeat", "LeaseLost", "StepContext", "Superseded", "process"]
