@@ -54,3 +54,17 @@ def test_long_speech_is_cut_at_the_limit_back_to_back() -> None:
 def test_the_limit_must_leave_room_to_search_for_a_cut() -> None:
     with pytest.raises(ValueError, match="max_s"):
         SpeechChunker(max_s=2.0)
+
+
+def test_a_stream_ending_in_speech_on_a_frame_boundary_is_flushed() -> None:
+    # pocketsphinx's end_stream fails on an empty last frame; a real demo call hit it.
+    chunker = SpeechChunker()
+    rng = np.random.default_rng(1)
+    t = np.arange(2 * RATE) / RATE
+    voiced = 8000 * np.sin(2 * np.pi * 200 * t) * (1 + np.sin(2 * np.pi * 3 * t))
+    pcm = np.concatenate([np.zeros(RATE), voiced + rng.normal(0, 500, len(t))]).astype(np.int16)
+    whole = len(pcm) - len(pcm) % chunker.frame_samples
+    pieces = chunker.push(pcm[:whole]) + chunker.flush()
+    assert len(pieces) == 1
+    assert 0.8 <= pieces[0].start_s <= 1.2
+    assert len(pieces[0].pcm) >= RATE

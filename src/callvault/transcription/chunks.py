@@ -41,12 +41,17 @@ class SpeechChunker:
         if max_s <= _CUT_SEARCH_S:
             raise ValueError("max_s must be longer than the cut search window")
         self._ep = Endpointer(sample_rate=TARGET_RATE)
-        self._frame = self._ep.frame_bytes // 2  # samples per endpointer frame
+        self._frame: int = self._ep.frame_bytes // 2  # samples per endpointer frame
         self._max = int(max_s * TARGET_RATE)
         self._rest: Pcm = np.zeros(0, np.int16)  # less than a frame, not yet examined
         self._parts: list[Pcm] = []
         self._held = 0  # samples in _parts
         self._start_s = 0.0
+
+    @property
+    def frame_samples(self) -> int:
+        """Samples per endpointer frame (push whole frames and nothing is held back)."""
+        return self._frame
 
     def push(self, pcm: Pcm) -> list[Speech]:
         """The pieces of speech this audio completes."""
@@ -60,7 +65,10 @@ class SpeechChunker:
 
     def flush(self) -> list[Speech]:
         """The last piece, if the stream ends in speech."""
-        tail = self._ep.end_stream(self._rest.tobytes()) if self._ep.in_speech else None
+        # end_stream needs at least one sample: a stream that ends in speech exactly on
+        # a frame boundary gets a frame of silence (pocketsphinx fails on an empty one).
+        last = self._rest if len(self._rest) else np.zeros(self._frame, np.int16)
+        tail = self._ep.end_stream(last.tobytes()) if self._ep.in_speech else None
         self._rest = np.zeros(0, np.int16)
         out = self._take(tail)
         if self._parts:  # the endpointer stopped mid-speech
