@@ -160,15 +160,37 @@ def test_without_a_transcript_the_transcriber_makes_one_which_is_redacted_and_st
     )
 
 
-def test_a_call_with_a_transcript_is_not_transcribed_again(
+def test_a_call_with_a_timed_transcript_is_not_transcribed_again(
     client: TestClient, auth: TokenFactory, pipeline: Pipeline, tmp_path: Path
 ) -> None:
     ingest = auth("integration")
     call_id = create_call(client, ingest)
-    client.put(f"/api/v1/calls/{call_id}/transcript", json={"text": "Synthetic."}, headers=ingest)
+    body = {"text": "agent: synthetic", "words": [{"word": "synthetic", "start": 0, "end": 1}]}
+    client.put(f"/api/v1/calls/{call_id}/transcript", json=body, headers=ingest)
     upload(client, ingest, call_id, sine_recording(tmp_path / "a.wav").read_bytes())
     [result] = pipeline.run(transcriber=NeverTranscriber())
     assert result.state == "done"
+
+
+def test_a_transcript_without_timings_has_the_audio_transcribed_for_them(
+    client: TestClient, auth: TokenFactory, pipeline: Pipeline, tmp_path: Path
+) -> None:
+    ingest, agent = auth("integration"), auth("agent")
+    call_id = create_call(client, ingest)  # the caller is "Quinn Fictional"
+    said = "agent: hello this is Quinn Fictional calling about my visit"
+    client.put(f"/api/v1/calls/{call_id}/transcript", json={"text": said}, headers=ingest)
+    original = sine_recording(tmp_path / "upload.wav").read_bytes()
+    upload(client, ingest, call_id, original)
+    heard = timed_transcript(said.removeprefix("agent: ").split())
+
+    [result] = pipeline.run(transcriber=FakeTranscriber(heard))
+
+    assert result.state == "done", result
+    stored = client.get(f"/api/v1/calls/{call_id}/transcript", headers=agent).json()
+    assert "words" not in stored and "[NAME]" in stored["text"]  # the upload stays the call's
+    name = [w for w in heard.words if w.w in ("Quinn", "Fictional")]
+    ranges = [[name[0].start_s, name[-1].end_s]]
+    assert_bleeped_only_in(ranges, original, played(client, agent, call_id), tmp_path)
 
 
 def test_the_default_pocketsphinx_transcriber_runs_in_the_pipeline(

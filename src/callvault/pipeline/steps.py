@@ -28,7 +28,7 @@ from callvault.authz.roles import Policy
 from callvault.blobs.interface import BlobStore
 from callvault.calls.schemas import TranscriptIn
 from callvault.calls.service import RECORDING, RECORDING_ORIGINAL, TRANSCRIPT, CallService
-from callvault.calls.transcripts import redact_transcript
+from callvault.calls.transcripts import RedactedTranscript, redact_transcript
 from callvault.calls.uploads import ObjectTarget, store_transcript, write_object
 from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.crypto.keyring import Keyring
@@ -127,19 +127,33 @@ def transcript_ranges(
     ctx: StepContext, calls: CallService, claim: Claim, original: Path
 ) -> list[TimeRange]:
     """The stretches to bleep: from the call's transcript, or from a new one made,
-    redacted and stored here. A transcript without word timings gives none."""
+    redacted and stored here. An uploaded transcript without word timings cannot say
+    where its PHI was spoken, so the audio is transcribed for timings (and only its
+    ranges are used; the uploaded transcript stays the call's)."""
     if TRANSCRIPT in calls.object_kinds(claim.call_id):
-        return list(calls.redacted_time_ranges(claim.call_id) or [])
-    transcript = ctx.transcriber().transcribe(original, progress=lambda _d, _t: ctx.heartbeat())
-    upload = transcript_in(transcript)
-    setup = calls.redaction_setup(claim.call_id, upload)
-    redacted = redact_transcript(upload, setup)
+        known = calls.redacted_time_ranges(claim.call_id)
+        if known is not None:
+            return list(known)
+        return _ranges(_redacted_from_audio(ctx, calls, claim, original))
+    redacted = _redacted_from_audio(ctx, calls, claim, original)
     if TRANSCRIPT in calls.object_kinds(claim.call_id):  # one was uploaded meanwhile: it wins
         return list(calls.redacted_time_ranges(claim.call_id) or [])
     store = store_transcript(
         calls, ctx.blobs, claim.tenant_id, claim.call_id, redacted, rescrub=False
     )
     asyncio.run(store)
+    return _ranges(redacted)
+
+
+def _redacted_from_audio(
+    ctx: StepContext, calls: CallService, claim: Claim, original: Path
+) -> RedactedTranscript:
+    transcript = ctx.transcriber().transcribe(original, progress=lambda _d, _t: ctx.heartbeat())
+    upload = transcript_in(transcript)
+    return redact_transcript(upload, calls.redaction_setup(claim.call_id, upload))
+
+
+def _ranges(redacted: RedactedTranscript) -> list[TimeRange]:
     ranges = json.loads(redacted.redacted).get("redacted_time_ranges") or []
     return [(float(start), float(end)) for start, end in ranges]
 
