@@ -8,9 +8,7 @@ temporary file next to the destination and is renamed over it only when complete
 
 from __future__ import annotations
 
-import os
 import struct
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +20,7 @@ import soundfile as sf  # type: ignore[import-untyped]  # publishes no type hint
 from numpy.typing import NDArray
 
 from callvault.audio.errors import BadAudio, UnsupportedOutput
-from callvault.fsutil import fsync_dir
+from callvault.fsutil import replaced_atomically
 
 PCM_SUBTYPES = frozenset({"PCM_S8", "PCM_U8", "PCM_16", "PCM_24", "PCM_32", "ULAW", "ALAW"})
 WAV_SUBTYPES = frozenset(
@@ -127,27 +125,14 @@ def _keep_subtype(info: AudioInfo, fmt: str) -> str:
 @contextmanager
 def atomic_output(destination: Path, info: AudioInfo, fmt: str, subtype: str) -> Iterator[Any]:
     """An open output file that appears at ``destination`` only if the block succeeds."""
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent
-    )
-    os.close(fd)
-    try:
+    with replaced_atomically(destination) as tmp:
         try:
-            handle = sf.SoundFile(tmp, "w", info.sample_rate, info.channels, subtype, format=fmt)
+            handle = sf.SoundFile(
+                str(tmp), "w", info.sample_rate, info.channels, subtype, format=fmt
+            )
         except (sf.LibsndfileError, RuntimeError) as exc:
             raise UnsupportedOutput(
                 f"{destination.name}: cannot write {fmt}/{subtype} at this rate"
             ) from exc
         with handle:
             yield handle
-        _fsync(Path(tmp))
-        os.replace(tmp, destination)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    fsync_dir(destination.parent)
-
-
-def _fsync(path: Path) -> None:
-    with path.open("rb+") as handle:
-        os.fsync(handle.fileno())

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -23,6 +22,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
+from callvault.fsutil import replaced_atomically
 from callvault.redaction.engine import analyze
 from callvault.redaction.operators import apply
 from callvault.redaction.spans import Context, Known
@@ -133,7 +133,7 @@ def run(source: IO[str], sink: IO[str], workers: int = 1) -> None:
 @contextmanager
 def open_streams(in_path: str, out_path: str) -> Iterator[tuple[IO[str], IO[str]]]:
     """The input and output streams; ``-`` means stdin/stdout (left open). A named
-    output appears only once the run succeeded (written beside it, then renamed): a
+    output appears only once the run succeeded (``fsutil.replaced_atomically``): a
     failed run leaves no half-redacted file for a reader to take as complete."""
     with ExitStack() as stack:
         source = sys.stdin if in_path == "-" else stack.enter_context(_open(in_path, "r"))
@@ -141,17 +141,13 @@ def open_streams(in_path: str, out_path: str) -> Iterator[tuple[IO[str], IO[str]
             yield source, sys.stdout
             sys.stdout.flush()
             return
-        target = Path(out_path)
-        partial = target.with_name(f".{target.name}.partial")
-        sink = stack.enter_context(_open(str(partial), "w"))
         try:
-            yield source, sink
-            sink.flush()
-            os.fsync(sink.fileno())
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
-        os.replace(partial, target)
+            partial = stack.enter_context(replaced_atomically(Path(out_path)))
+        except OSError as exc:  # the directory is missing or not writable
+            raise OSError(f"cannot open {out_path}: {exc.strerror}") from None
+        sink = stack.enter_context(_open(str(partial), "w"))
+        yield source, sink
+        sink.flush()
 
 
 def _open(path: str, mode: str) -> IO[str]:
