@@ -78,6 +78,8 @@ def known_values(transcript: TranscriptIn, record: Sequence[str | None]) -> Know
 class RedactedTranscript:
     redacted: bytes  # the JSON document stored as the call's transcript
     original: bytes | None  # the upload as sent (without ``known``), if policy keeps it
+    # Its "redacted_time_ranges" as (start_s, end_s); None without word timings.
+    time_ranges: tuple[tuple[float, float], ...] | None = None
 
     def __repr__(self) -> str:
         return f"RedactedTranscript(redacted={len(self.redacted)} bytes)"
@@ -98,8 +100,10 @@ def redact_transcript(transcript: TranscriptIn, setup: RedactionSetup) -> Redact
     if transcript.language is not None:
         stored["language"] = transcript.language
     stored["spans"] = _stored_spans(spans, replacements)
+    ranges = None
     if transcript.words is not None:
-        stored["redacted_time_ranges"] = time_ranges(text, spans, _engine_words(transcript.words))
+        ranges = time_ranges(text, spans, _engine_words(transcript.words))
+        stored["redacted_time_ranges"] = ranges
     stored["redaction"] = {
         "operator": setup.policy.operator.value,
         "medical": setup.policy.redact_medical,
@@ -107,7 +111,9 @@ def redact_transcript(transcript: TranscriptIn, setup: RedactionSetup) -> Redact
     original = None
     if setup.policy.keep_original_transcripts:
         original = transcript.model_dump_json(exclude_none=True, exclude={"known"}).encode()
-    return RedactedTranscript(json.dumps(stored, ensure_ascii=False).encode(), original)
+    document = json.dumps(stored, ensure_ascii=False).encode()
+    kept = None if ranges is None else tuple((start, end) for start, end in ranges)
+    return RedactedTranscript(document, original, kept)
 
 
 def _engine_words(words: Sequence[Word]) -> list[dict[str, Any]]:

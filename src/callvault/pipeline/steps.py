@@ -6,7 +6,6 @@ an audit write that fails aborts the step, and the job is retried)."""
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import shutil
 import tempfile
@@ -134,7 +133,7 @@ def transcript_ranges(
         known = calls.redacted_time_ranges(claim.call_id)
         if known is not None:
             return list(known)
-        return _ranges(_redacted_from_audio(ctx, calls, claim, original))
+        return list(_redacted_from_audio(ctx, calls, claim, original).time_ranges or ())
     redacted = _redacted_from_audio(ctx, calls, claim, original)
     if TRANSCRIPT in calls.object_kinds(claim.call_id):  # one was uploaded meanwhile: it wins
         return list(calls.redacted_time_ranges(claim.call_id) or [])
@@ -142,7 +141,7 @@ def transcript_ranges(
         calls, ctx.blobs, claim.tenant_id, claim.call_id, redacted, rescrub=False
     )
     asyncio.run(store)
-    return _ranges(redacted)
+    return list(redacted.time_ranges or ())
 
 
 def _redacted_from_audio(
@@ -151,11 +150,6 @@ def _redacted_from_audio(
     transcript = ctx.transcriber().transcribe(original, progress=lambda _d, _t: ctx.heartbeat())
     upload = transcript_in(transcript)
     return redact_transcript(upload, calls.redaction_setup(claim.call_id, upload))
-
-
-def _ranges(redacted: RedactedTranscript) -> list[TimeRange]:
-    ranges = json.loads(redacted.redacted).get("redacted_time_ranges") or []
-    return [(float(start), float(end)) for start, end in ranges]
 
 
 def transcript_in(transcript: Transcript) -> TranscriptIn:
