@@ -19,7 +19,7 @@ from stdnum import luhn
 
 from callvault.redaction import cues
 from callvault.redaction.lexicon import BACKCHANNELS, FILLERS, QUANTITY_WORDS
-from callvault.redaction.names_cues import AGENT_TAG
+from callvault.redaction.names_cues import AGENT_TAG, speaker_tag
 from callvault.redaction.normalize import Run, lower_same_length, number_runs
 from callvault.redaction.spans import Context, Label, Span
 from callvault.redaction.trie import trie_regex
@@ -153,16 +153,12 @@ class IdentifierRecognizer:
                 yield from _spans(group, shape_label(value), "repeated")
 
 
-_TAG_RE = re.compile(r"[^\n:]{1,30}:")
-
-
 def _said_by_practice(lowered: str, pos: int) -> bool:
     """Whether the line at ``pos`` is the practice's: an agent-like speaker tag, the
     greeting (first line) or an untagged note. A caller's "reach us at" is their own
     number, and the practice's number is harmless to redact, so doubt means PHI."""
-    line_start = lowered.rfind("\n", 0, pos) + 1
-    tag = _TAG_RE.match(lowered, line_start)
-    return tag is None or line_start == 0 or bool(AGENT_TAG.search(tag.group()))
+    tag = speaker_tag(lowered, pos)
+    return not tag or lowered.rfind("\n", 0, pos) < 0 or bool(AGENT_TAG.search(tag))
 
 
 def _spans(group: list[Run], label: Label, why: str) -> Iterator[Span]:

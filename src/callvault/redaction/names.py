@@ -207,9 +207,7 @@ class _Scan:
         return []
 
     def speaker(self, pos: int) -> str:
-        line = self.text.rfind("\n", 0, pos) + 1
-        colon = self.text.find(":", line, pos)
-        return self.text[line:colon].strip().lower() if 0 <= colon - line < 40 else ""
+        return cues.speaker_tag(self.text, pos)
 
     def is_agent(self, tag: str) -> bool:
         if self._agent_tags is None:

@@ -85,6 +85,15 @@ AGENT_PHRASE = re.compile(
     r"(?:help|assist)|you'?ve[ \t]+reached"
 )
 
+
+def speaker_tag(text: str, pos: int) -> str:
+    """The speaker tag of the line holding ``pos`` ("agent" for "agent: ..."), in lower
+    case; "" for a line without one."""
+    line = text.rfind("\n", 0, pos) + 1
+    colon = text.find(":", line, pos)
+    return text[line:colon].strip().lower() if 0 <= colon - line < 40 else ""
+
+
 # A word that turns the words before it into an organisation ("pine ridge dermatology").
 _ORG_WORDS = """
     orthopedics orthopaedics pediatrics paediatrics cardiology
