@@ -56,15 +56,13 @@ def _timed_words(items: Sequence[Any], path: str) -> list[Word]:
     words: list[Word] = []
     for j, value in enumerate(items):
         at = f"{path}[{j}]"
-        word = _SHAPE.obj(value, at)
-        text = _SHAPE.text(word.get("word"), f"{at}.word")
-        start = _SHAPE.seconds(word.get("start"), f"{at}.start")
-        words += _SHAPE.words(text, start, _SHAPE.seconds(word.get("end"), f"{at}.end"), at)
+        words += _segment_words(_SHAPE.obj(value, at), at, text_field="word")
     return words
 
 
-def _segment_words(segment: Mapping[str, Any], path: str) -> list[Word]:
-    text = _SHAPE.text(segment.get("text"), f"{path}.text")
+def _segment_words(segment: Mapping[str, Any], path: str, text_field: str = "text") -> list[Word]:
+    """A segment's (or a timed word's) text spread over its ``start``..``end``."""
+    text = _SHAPE.text(segment.get(text_field), f"{path}.{text_field}")
     start = _SHAPE.seconds(segment.get("start"), f"{path}.start")
     return _SHAPE.words(text, start, _SHAPE.seconds(segment.get("end"), f"{path}.end"), path)
 
