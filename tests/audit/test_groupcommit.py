@@ -1,6 +1,8 @@
 """Group commit of audit events (``callvault.audit.groupcommit``) on a real database:
 batching with gap-free numbering that verifies, fail closed on a failing batch with
-recovery, and a hung database turned into ``AuditUnavailable`` within the timeout.
+recovery, and a hung database turned into ``AuditUnavailable`` within the timeout. The
+committer's tests run with both writers (``callvault.audit.writer``): in its thread, and
+in a child process as the server does; the child's own failures are tested at the end.
 
 The audit store is broken for real (a trigger that refuses inserts) and hung for real
 (another connection holding the lock the append needs)."""
@@ -8,6 +10,9 @@ The audit store is broken for real (a trigger that refuses inserts) and hung for
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Coroutine, Iterator
@@ -16,18 +21,21 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from callvault.audit.groupcommit import GroupCommitter
-from callvault.audit.log import AuditRuntime, current_size, runtime
+from callvault.audit.log import AuditRuntime, SigningPolicy, current_size, runtime
 from callvault.audit.verify import verify_tenant
+from callvault.audit.writer import ProcessWriter
 from callvault.crypto.keyprovider import LocalKeyFileProvider
 from callvault.db.base import create_db_engine, create_session_factory
-from callvault.errors import AuditUnavailable
-from callvault.settings import Settings
+from callvault.errors import AuditUnavailable, InvalidInput
+from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
-from tests._vault import TENANT_A, TENANT_B
+from callvault.web.app import create_app
+from tests._vault import TENANT_A, TENANT_B, TokenFactory
 
 Sessions = sessionmaker[Session]
 SLACK = 1.5  # seconds a timed-out waiter may take beyond its timeout on a busy machine
@@ -59,9 +67,22 @@ def sessions(vault: Settings, engine: Engine) -> Sessions:
     return create_session_factory(engine, audit.session_info())
 
 
-@pytest.fixture
-def committer(sessions: Sessions) -> Iterator[GroupCommitter]:
-    with GroupCommitter(sessions) as committer:
+def child_of(writer: ProcessWriter) -> int:
+    assert writer.pid is not None
+    return writer.pid
+
+
+def process_writer(vault: Settings, **options: float) -> ProcessWriter:
+    root = LocalKeyFileProvider(vault.root_key_path)
+    return ProcessWriter(vault.database_url, root, SigningPolicy(), **options)
+
+
+@pytest.fixture(params=["thread", "process"])
+def committer(
+    request: pytest.FixtureRequest, vault: Settings, sessions: Sessions
+) -> Iterator[GroupCommitter]:
+    target = sessions if request.param == "thread" else process_writer(vault)
+    with GroupCommitter(target) as committer:
         yield committer
 
 
@@ -360,7 +381,7 @@ def test_non_ascii_text_is_stored_as_given(
 def test_settings_that_make_no_sense_are_refused(sessions: Sessions) -> None:
     for bad in ({"max_batch": 0}, {"max_pending": 0}, {"batch_timeout": 0}):
         with pytest.raises(ValueError, match="must be positive"):
-            GroupCommitter(sessions, **bad)  # type: ignore[arg-type]
+            GroupCommitter(sessions, **bad)
 
 
 # -- waiting on an event loop (how the server waits: callvault.audit.deferred) ---------
@@ -443,3 +464,74 @@ def test_a_receipt_finished_before_anyone_waits_answers_at_once(
     seq = receipt.wait()
     assert asyncio.run(receipt.wait_async(timeout=0.01)) == seq
     assert stored_request_ids(sessions, tenant)[seq] == "req-early"
+
+
+# -- the writer process ------------------------------------------------------------------
+
+
+def test_a_writer_process_that_dies_fails_its_batch_and_a_fresh_one_takes_over(
+    vault: Settings, sessions: Sessions, engine: Engine, tenant: str
+) -> None:
+    writer = process_writer(vault)
+    with GroupCommitter(writer) as committer:
+        first = committer.append(tenant, event("req-first"))
+        dead = child_of(writer)
+        with audit_log_locked(engine):
+            receipt = committer.submit(tenant, event("req-lost"))
+            time.sleep(0.3)  # the child has taken the batch and waits for the lock
+            os.kill(dead, signal.SIGKILL)
+            with pytest.raises(AuditUnavailable):
+                receipt.wait(timeout=10.0)
+        assert committer.failed_batches == 1
+
+        assert committer.append(tenant, event("req-after"), timeout=10.0) == first + 1
+        assert writer.pid != dead
+    assert stored_request_ids(sessions, tenant)[first + 1] == "req-after"
+    assert_verifies(sessions, tenant, first + 2)
+
+
+def test_a_writer_process_that_does_not_answer_in_time_is_replaced(
+    vault: Settings, sessions: Sessions, engine: Engine, tenant: str
+) -> None:
+    writer = process_writer(vault, reply_timeout=0.5)
+    hung = child_of(writer)
+    with audit_log_locked(engine):
+        started = time.monotonic()
+        with pytest.raises(AuditUnavailable, match="writer process"):
+            writer.write([(tenant, event("req-hung"))])
+        assert time.monotonic() - started < 0.5 + SLACK
+    assert writer.write([(tenant, event("req-after"))]) == [log_size(sessions, tenant) - 1]
+    assert writer.pid != hung
+    writer.close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(hung, 0)  # killed, not left behind
+
+
+def test_close_stops_the_writer_process(vault: Settings, tenant: str) -> None:
+    writer = process_writer(vault)
+    child = child_of(writer)
+    writer.write([(tenant, event("req-one"))])
+    writer.close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)
+
+
+def test_the_audit_writer_is_chosen_in_the_environment() -> None:
+    def writer(value: str) -> str:
+        return load_settings("/tmp/unused", environ={"CALLVAULT_AUDIT_WRITER": value}).audit_writer
+
+    assert load_settings("/tmp/unused", environ={}).audit_writer == "process"
+    assert writer("thread") == "thread"
+    with pytest.raises(InvalidInput, match="CALLVAULT_AUDIT_WRITER"):
+        writer("fork")
+
+
+def test_a_server_with_the_thread_writer_audits_its_reads(
+    vault: Settings, sessions: Sessions, tenant: str, auth: TokenFactory
+) -> None:
+    headers = auth("supervisor")
+    before = log_size(sessions, tenant)
+    app = create_app(dataclasses.replace(vault, audit_writer="thread"))
+    with TestClient(app) as client:
+        assert client.get("/api/v1/calls", headers=headers).status_code == 200
+    assert log_size(sessions, tenant) == before + 1

@@ -34,6 +34,9 @@ FIELDS = (
 
 def encode_event(values: Sequence[object]) -> bytes:
     """``values`` in ``FIELDS`` order (integers for seq and at_ms, text or None else)."""
+    fast = _ascii_encoding(values)
+    if fast is not None:
+        return FORMAT + fast.encode("latin-1")
     parts = [FORMAT]
     for value in values:
         if value is None:
@@ -43,3 +46,28 @@ def encode_event(values: Sequence[object]) -> bytes:
         parts.append(len(raw).to_bytes(4, "big"))
         parts.append(raw)
     return b"".join(parts)
+
+
+# The 4-byte lengths as the text characters that encode to them in Latin-1.
+_SHORT = 1024
+_LENGTHS = [n.to_bytes(4, "big").decode("latin-1") for n in range(_SHORT)]
+_NONE_TEXT = _NONE.decode("latin-1")
+
+
+def _ascii_encoding(values: Sequence[object]) -> str | None:
+    """The same encoding built as one string and encoded once, or None unless every
+    value is short ASCII text (as good as every event: ids, actions, addresses). ASCII
+    is its own UTF-8, and each length's bytes are the Latin-1 code of one character;
+    ``audit verify`` runs this once per event, and it is twice as fast as the bytes."""
+    parts: list[str] = []
+    append = parts.append
+    for value in values:
+        if value is None:
+            append(_NONE_TEXT)
+            continue
+        text = value if isinstance(value, str) else str(value)
+        if len(text) >= _SHORT or not text.isascii():
+            return None
+        append(_LENGTHS[len(text)])
+        append(text)
+    return "".join(parts)

@@ -4,9 +4,9 @@ A PHI read writes nothing but its audit event, and one fsync'd commit per read c
 server at the disk's commit rate. ``GroupCommitter`` lets many requests share commits:
 each ``submit``s its event and waits on the receipt, in a thread (``wait``) or on an
 event loop (``wait_async``, how the server waits: ``callvault.audit.deferred``); one
-writer thread takes everything queued, appends it in ONE transaction (``append_events``
-once per tenant, so each tenant's numbers stay gap-free and in order), commits once,
-and hands every waiter its sequence number. Writes keep appending inside their own
+writer thread takes everything queued, has it appended in ONE transaction and committed
+once (``callvault.audit.writer``: in that thread, or in a child process as the server
+does), and hands every waiter its sequence number. Writes keep appending inside their own
 transaction instead (``callvault.audit.service.record_event``).
 
 Why a dedicated writer thread rather than a leader elected among the waiters: the thread
@@ -34,12 +34,11 @@ from collections import deque
 from collections.abc import Mapping
 from contextlib import suppress
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from callvault.audit.encoding import FIELDS
-from callvault.audit.log import append_events
 from callvault.audit.models import AuditEvent
+from callvault.audit.writer import BatchWriter, SessionWriter
 from callvault.db.base import LOCK_TIMEOUT_MS
 from callvault.errors import AuditUnavailable
 
@@ -50,10 +49,6 @@ DEFAULT_TIMEOUT = LOCK_TIMEOUT_MS / 1000
 # What a caller may put in an event: the log sets tenant_id and seq itself.
 EVENT_FIELDS = frozenset(FIELDS) - {"tenant_id", "seq"}
 REQUIRED_FIELDS = ("actor_type", "actor_id", "action", "resource_type", "outcome")
-# For this transaction only (SET LOCAL), in one round trip.
-_BOUND_WAITS = text(
-    "SELECT set_config('lock_timeout', :ms, true), set_config('statement_timeout', :ms, true)"
-)
 _MAX_LENGTHS = {
     name: length
     for name in EVENT_FIELDS
@@ -124,28 +119,30 @@ class Receipt:
 class GroupCommitter:
     """Appends audit events from many threads with one transaction and commit per batch.
 
-    ``sessions`` must make sessions that carry the audit runtime in ``session.info``
-    (``create_session_factory(engine, AuditRuntime.session_info())``). ``max_batch``
-    bounds one transaction; ``max_pending`` bounds the queue, beyond which ``submit``
-    fails at once instead of piling up behind a stuck database. On PostgreSQL a batch
-    may wait for locks or run at most ``batch_timeout`` seconds (SQLite's busy timeout
-    plays that part there), so a stuck lock costs one failed batch, not a stuck writer.
+    ``target`` is where batches are written: a ``BatchWriter`` (the server passes a
+    ``ProcessWriter``), or a sessionmaker whose sessions carry the audit runtime in
+    ``session.info`` (``create_session_factory(engine, AuditRuntime.session_info())``),
+    written in the writer thread with ``batch_timeout`` (``SessionWriter``). The
+    committer closes the writer it was given. ``max_batch`` bounds one transaction;
+    ``max_pending`` bounds the queue, beyond which ``submit`` fails at once instead of
+    piling up behind a stuck database.
     """
 
     def __init__(
         self,
-        sessions: sessionmaker[Session],
+        target: sessionmaker[Session] | BatchWriter,
         *,
         max_batch: int = 2000,
         max_pending: int = 50_000,
         batch_timeout: float = 5.0,
     ) -> None:
-        if max_batch < 1 or max_pending < 1 or batch_timeout <= 0:
-            raise ValueError("max_batch, max_pending and batch_timeout must be positive")
-        self._sessions = sessions
+        if max_batch < 1 or max_pending < 1:
+            raise ValueError("max_batch and max_pending must be positive")
+        self._batch_writer: BatchWriter = (
+            SessionWriter(target, batch_timeout) if isinstance(target, sessionmaker) else target
+        )
         self._max_batch = max_batch
         self._max_pending = max_pending
-        self._batch_timeout_ms = int(batch_timeout * 1000)
         self._queue: deque[Receipt] = deque()
         self._lock = threading.Lock()
         self._work = threading.Condition(self._lock)
@@ -206,11 +203,13 @@ class GroupCommitter:
             raise AuditUnavailable("the audit log did not answer in time")
 
     def close(self, timeout: float = 10.0) -> None:
-        """Stop taking events, commit what is queued, and stop the writer thread."""
+        """Stop taking events, commit what is queued, and stop the writer thread and the
+        batch writer."""
         with self._lock:
             self._closed = True
             self._work.notify()
         self._writer.join(timeout)
+        self._batch_writer.close()
 
     def __enter__(self) -> GroupCommitter:
         return self
@@ -273,22 +272,9 @@ class GroupCommitter:
                 loop.call_soon_threadsafe(_resolve, waiting)
 
     def _write(self, batch: list[Receipt]) -> None:
-        by_tenant: dict[str, list[Receipt]] = {}
-        for receipt in batch:
-            by_tenant.setdefault(receipt.tenant_id, []).append(receipt)
-        with self._sessions() as session:
-            self._bound_waits(session)
-            # One lock order for every process, so two committers cannot deadlock.
-            for tenant_id in sorted(by_tenant):
-                items = by_tenant[tenant_id]
-                first = append_events(session, tenant_id, [r.event for r in items])
-                for offset, receipt in enumerate(items):
-                    receipt.seq = first + offset
-            session.commit()
-
-    def _bound_waits(self, session: Session) -> None:
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(_BOUND_WAITS, {"ms": str(self._batch_timeout_ms)})
+        seqs = self._batch_writer.write([(r.tenant_id, r.event) for r in batch])
+        for receipt, seq in zip(batch, seqs, strict=True):
+            receipt.seq = seq
 
 
 def _resolve(futures: list[asyncio.Future[None]]) -> None:

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from callvault import __version__
@@ -19,6 +20,7 @@ from callvault.alerts.watcher import run_watcher
 from callvault.audit.api import router as audit_router
 from callvault.audit.groupcommit import GroupCommitter
 from callvault.audit.log import AuditRuntime, sign_due_heads
+from callvault.audit.writer import BatchWriter, ProcessWriter
 from callvault.blobs.factory import create_blob_store
 from callvault.blobs.interface import BlobStore
 from callvault.calls.api import router as calls_router
@@ -65,7 +67,7 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         jobs = background_jobs(resources)
         task = asyncio.create_task(run_periodically(resources.sessions, jobs, 1.0))
-        with GroupCommitter(resources.sessions) as committer:
+        with GroupCommitter(_audit_writer(resources, audit)) as committer:
             audit.committer = committer  # PHI reads share durable commits from here on
             yield
             audit.committer = None
@@ -93,6 +95,13 @@ def create_app(
         app.include_router(router)
     app.get("/healthz", include_in_schema=False)(_healthz)
     return app
+
+
+def _audit_writer(res: AppResources, audit: AuditRuntime) -> BatchWriter | sessionmaker[Session]:
+    """Where PHI reads' audit events are written (``CALLVAULT_AUDIT_WRITER``)."""
+    if res.settings.audit_writer == "thread":
+        return res.sessions
+    return ProcessWriter(res.settings.database_url, res.root_key, audit.policy)
 
 
 def background_jobs(res: AppResources | None = None) -> list[Job]:

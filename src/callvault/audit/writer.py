@@ -1,0 +1,197 @@
+"""Where the group committer's batches are written: in the committer's own thread
+(``SessionWriter``) or in a child process (``ProcessWriter``, what the server uses).
+
+A batch is a list of ``(tenant_id, event)``; writing it appends every event in ONE
+transaction (``append_events`` once per tenant, tenants in sorted order, so each
+tenant's numbers stay gap-free and two writers cannot deadlock), commits once, and
+returns each event's sequence number in batch order. Any failure raises, and nothing
+of the batch is visible.
+
+Why a process: hashing, encoding and SQLite's inserts are Python work that holds the
+GIL, about 25 µs per event, and every SQLite step releases and re-takes it. In the
+server's process that work took turns with the event loop serving the requests the
+events are for, so neither ran at full speed (about 8-11k events/s on two cores). The
+child runs it on the other core, and the server's process only pickles the batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext, SpawnContext
+from typing import Protocol, cast
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+import callvault.db.models  # noqa: F401  (the child's metadata needs the whole schema)
+from callvault.audit.keys import AuditKeys
+from callvault.audit.log import AuditRuntime, SigningPolicy, append_events
+from callvault.crypto.keyprovider import RootKeyProvider
+from callvault.db.base import LOCK_TIMEOUT_MS, create_db_engine, create_session_factory
+from callvault.errors import AuditUnavailable
+
+log = logging.getLogger("callvault.audit")
+
+Batch = Sequence[tuple[str, Mapping[str, object]]]
+
+# For this transaction only (SET LOCAL), in one round trip.
+_BOUND_WAITS = text(
+    "SELECT set_config('lock_timeout', :ms, true), set_config('statement_timeout', :ms, true)"
+)
+
+
+class BatchWriter(Protocol):
+    def write(self, batch: Batch) -> list[int]:
+        """Append and commit the batch; each event's sequence number, in batch order."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class SessionWriter:
+    """Writes batches through ``sessions`` in the calling thread. On PostgreSQL a batch
+    may wait for locks or run at most ``batch_timeout`` seconds (SQLite's busy timeout
+    plays that part there), so a stuck lock costs one failed batch, not a stuck writer."""
+
+    def __init__(self, sessions: sessionmaker[Session], batch_timeout: float = 5.0) -> None:
+        if batch_timeout <= 0:
+            raise ValueError("batch_timeout must be positive")
+        self._sessions = sessions
+        self._batch_timeout_ms = str(int(batch_timeout * 1000))
+
+    def write(self, batch: Batch) -> list[int]:
+        by_tenant: dict[str, list[int]] = {}
+        for position, (tenant_id, _) in enumerate(batch):
+            by_tenant.setdefault(tenant_id, []).append(position)
+        seqs = [-1] * len(batch)
+        with self._sessions() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                session.execute(_BOUND_WAITS, {"ms": self._batch_timeout_ms})
+            for tenant_id in sorted(by_tenant):
+                positions = by_tenant[tenant_id]
+                first = append_events(session, tenant_id, [batch[p][1] for p in positions])
+                for offset, position in enumerate(positions):
+                    seqs[position] = first + offset
+            session.commit()
+        return seqs
+
+    def close(self) -> None:
+        pass
+
+
+class ProcessWriter:
+    """Writes batches in a child process that has its own database engine and audit
+    keys (unwrapped there through ``root``), sent one at a time over a pipe.
+
+    Fail closed: a batch the child reports failed, a child that died, or one that gave
+    no answer within ``reply_timeout`` seconds (it is then killed) raises
+    ``AuditUnavailable``; the next batch starts a fresh child. A killed child's batch may
+    still have committed: an entry without an answer, never an answer without an entry.
+    """
+
+    def __init__(
+        self,
+        database_url: str,
+        root: RootKeyProvider,
+        policy: SigningPolicy,
+        *,
+        batch_timeout: float = 5.0,
+        reply_timeout: float | None = None,
+    ) -> None:
+        if batch_timeout <= 0:
+            raise ValueError("batch_timeout must be positive")
+        self._child_args = (database_url, root, policy, batch_timeout)
+        # Beyond any wait the database itself would allow the batch.
+        self._reply_timeout = reply_timeout or batch_timeout + 2 * LOCK_TIMEOUT_MS / 1000 + 5
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._pipe: Connection | None = None
+        self._start()  # a child that cannot start shows now, not on the first read
+
+    def write(self, batch: Batch) -> list[int]:
+        if self._pipe is None:
+            self._start()
+        assert self._pipe is not None
+        try:
+            self._pipe.send(batch)
+            if not self._pipe.poll(self._reply_timeout):
+                raise TimeoutError("the audit writer process did not answer")
+            reply = self._pipe.recv()
+        except (OSError, EOFError, TimeoutError) as exc:
+            self._stop(kill=True)
+            raise AuditUnavailable("the audit writer process is unavailable") from exc
+        if isinstance(reply, str):  # the name of what the child's write raised
+            raise AuditUnavailable(f"the audit event could not be written ({reply})")
+        return cast(list[int], reply)
+
+    def close(self) -> None:
+        self._stop(kill=False)
+
+    @property
+    def pid(self) -> int | None:
+        """The child's process id (for operators and tests); None between children."""
+        return self._process.pid if self._process is not None else None
+
+    def _start(self) -> None:
+        context = _context()
+        ours, theirs = context.Pipe()
+        process = context.Process(
+            target=serve, args=(theirs, *self._child_args), name="audit-writer", daemon=True
+        )
+        process.start()
+        theirs.close()
+        self._process, self._pipe = process, ours
+
+    def _stop(self, kill: bool) -> None:
+        process, pipe = self._process, self._pipe
+        self._process = self._pipe = None
+        if process is None or pipe is None:
+            return
+        if not kill:
+            with suppress(OSError):
+                pipe.send(None)  # finish: the child exits after its current batch
+            process.join(self._reply_timeout)
+        if process.is_alive():
+            process.kill()
+            process.join()
+        pipe.close()
+
+
+def _context() -> ForkServerContext | SpawnContext:
+    """Fork server where there is one: forking the threaded server process itself is
+    unsafe, and a fork server that has imported this module starts a child in
+    milliseconds, where a spawned one imports SQLAlchemy and callvault again."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])  # no effect once the fork server runs
+    return context
+
+
+def serve(
+    pipe: Connection,
+    database_url: str,
+    root: RootKeyProvider,
+    policy: SigningPolicy,
+    batch_timeout: float,
+) -> None:
+    """The child: write each batch received, answer with its sequence numbers or the
+    name of the error; stop on ``None`` or when the parent's end closes."""
+    engine = create_db_engine(database_url)
+    runtime = AuditRuntime(AuditKeys(root), policy)
+    writer = SessionWriter(create_session_factory(engine, runtime.session_info()), batch_timeout)
+    try:
+        while (batch := pipe.recv()) is not None:
+            try:
+                reply: list[int] | str = writer.write(batch)
+            except Exception as exc:  # reported to the parent, which fails the batch
+                log.warning("audit writer batch failed", extra={"error": type(exc).__name__})
+                reply = type(exc).__name__
+            pipe.send(reply)
+    except (EOFError, OSError):
+        pass  # the parent is gone
+    finally:
+        engine.dispose()
