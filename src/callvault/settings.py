@@ -19,8 +19,8 @@ Environment variables (a flag given on the command line wins):
   ``none`` (such recordings fail their job with ``TranscriberUnavailable``).
 - ``CALLVAULT_AUDIT_WRITER``: where the server writes the audit events of PHI reads,
   which share durable commits: ``process`` (default, a child process on its own core)
-  or ``thread`` (a thread of the server's process: one process fewer, about half the
-  audited reads per second).
+  or ``thread`` (a thread of the server's process: one process fewer, and about four
+  fifths of the audited reads per second in ``bench/audit.py``).
 """
 
 from __future__ import annotations
