@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -505,6 +506,17 @@ def test_a_writer_process_that_does_not_answer_in_time_is_replaced(
     writer.close()
     with pytest.raises(ProcessLookupError):
         os.kill(hung, 0)  # killed, not left behind
+
+
+def test_a_writer_process_that_cannot_open_the_database_fails_at_once(
+    vault: Settings, tmp_path: Path
+) -> None:
+    root = LocalKeyFileProvider(vault.root_key_path)
+    unreachable = f"sqlite:///{tmp_path / 'no-such-dir' / 'callvault.db'}"
+    started = time.monotonic()
+    with pytest.raises(AuditUnavailable, match=r"could not start \(OperationalError\)"):
+        ProcessWriter(unreachable, root, SigningPolicy())
+    assert time.monotonic() - started < SLACK  # told at once, not after a reply timeout
 
 
 def test_close_stops_the_writer_process(vault: Settings, tenant: str) -> None:

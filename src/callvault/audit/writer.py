@@ -37,6 +37,7 @@ from callvault.errors import AuditUnavailable
 log = logging.getLogger("callvault.audit")
 
 Batch = Sequence[tuple[str, Mapping[str, object]]]
+READY = "ready"  # the child's first message once it can write
 
 # For this transaction only (SET LOCAL), in one round trip.
 _BOUND_WAITS = text(
@@ -91,6 +92,8 @@ class ProcessWriter:
     no answer within ``reply_timeout`` seconds (it is then killed) raises
     ``AuditUnavailable``; the next batch starts a fresh child. A killed child's batch may
     still have committed: an entry without an answer, never an answer without an entry.
+    A child that cannot open the database raises ``AuditUnavailable`` where it starts:
+    here in the constructor, or in the batch that started it.
     """
 
     def __init__(
@@ -109,17 +112,19 @@ class ProcessWriter:
         self._reply_timeout = reply_timeout or batch_timeout + 2 * LOCK_TIMEOUT_MS / 1000 + 5
         self._process: multiprocessing.process.BaseProcess | None = None
         self._pipe: Connection | None = None
-        self._start()  # a child that cannot start shows now, not on the first read
+        try:
+            self._start()  # a child that cannot start shows now, not on the first read
+        except (OSError, EOFError, TimeoutError) as exc:
+            self._stop(kill=True)
+            raise AuditUnavailable("the audit writer process did not start") from exc
 
     def write(self, batch: Batch) -> list[int]:
-        if self._pipe is None:
-            self._start()
-        assert self._pipe is not None
         try:
+            if self._pipe is None:
+                self._start()
+            assert self._pipe is not None
             self._pipe.send(batch)
-            if not self._pipe.poll(self._reply_timeout):
-                raise TimeoutError("the audit writer process did not answer")
-            reply = self._pipe.recv()
+            reply = self._receive()
         except (OSError, EOFError, TimeoutError) as exc:
             self._stop(kill=True)
             raise AuditUnavailable("the audit writer process is unavailable") from exc
@@ -136,6 +141,8 @@ class ProcessWriter:
         return self._process.pid if self._process is not None else None
 
     def _start(self) -> None:
+        """Start a child and wait until it has opened the database: one that cannot
+        fails here, naming the error."""
         context = _context()
         ours, theirs = context.Pipe()
         process = context.Process(
@@ -144,6 +151,16 @@ class ProcessWriter:
         process.start()
         theirs.close()
         self._process, self._pipe = process, ours
+        greeting = self._receive()
+        if greeting != READY:
+            self._stop(kill=True)
+            raise AuditUnavailable(f"the audit writer process could not start ({greeting})")
+
+    def _receive(self) -> object:
+        assert self._pipe is not None
+        if not self._pipe.poll(self._reply_timeout):
+            raise TimeoutError("the audit writer process did not answer")
+        return self._pipe.recv()
 
     def _stop(self, kill: bool) -> None:
         process, pipe = self._process, self._pipe
@@ -178,12 +195,17 @@ def serve(
     policy: SigningPolicy,
     batch_timeout: float,
 ) -> None:
-    """The child: write each batch received, answer with its sequence numbers or the
-    name of the error; stop on ``None`` or when the parent's end closes."""
+    """The child: say ``READY`` once it has opened the database (else the name of the
+    error, and stop), then write each batch received and answer with its sequence numbers or
+    the name of the error; stop on ``None`` or when the parent's end closes."""
     engine = create_db_engine(database_url)
-    runtime = AuditRuntime(AuditKeys(root), policy)
-    writer = SessionWriter(create_session_factory(engine, runtime.session_info()), batch_timeout)
     try:
+        runtime = AuditRuntime(AuditKeys(root), policy)
+        sessions = create_session_factory(engine, runtime.session_info())
+        writer = SessionWriter(sessions, batch_timeout)
+        with engine.connect():  # opens the database, without taking its write lock
+            pass
+        pipe.send(READY)
         while (batch := pipe.recv()) is not None:
             try:
                 reply: list[int] | str = writer.write(batch)
@@ -193,5 +215,8 @@ def serve(
             pipe.send(reply)
     except (EOFError, OSError):
         pass  # the parent is gone
+    except Exception as exc:  # could not start: the parent reports it
+        with suppress(OSError):
+            pipe.send(type(exc).__name__)
     finally:
         engine.dispose()

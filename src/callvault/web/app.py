@@ -65,9 +65,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        writer = _audit_writer(resources, audit)  # a writer that cannot start stops it here
         jobs = background_jobs(resources)
         task = asyncio.create_task(run_periodically(resources.sessions, jobs, 1.0))
-        with GroupCommitter(_audit_writer(resources, audit)) as committer:
+        with GroupCommitter(writer) as committer:
             audit.committer = committer  # PHI reads share durable commits from here on
             yield
             audit.committer = None
