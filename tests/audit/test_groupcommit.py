@@ -516,7 +516,7 @@ def test_a_writer_process_that_cannot_open_the_database_fails_at_once(
     started = time.monotonic()
     with pytest.raises(AuditUnavailable, match=r"could not start \(OperationalError\)"):
         ProcessWriter(unreachable, root, SigningPolicy())
-    assert time.monotonic() - started < SLACK  # told at once, not after a reply timeout
+    assert time.monotonic() - started < 5.0  # told at once, not after the 20 s reply timeout
 
 
 def test_close_stops_the_writer_process(vault: Settings, tenant: str) -> None:

@@ -196,8 +196,8 @@ def serve(
     batch_timeout: float,
 ) -> None:
     """The child: say ``READY`` once it has opened the database (else the name of the
-    error, and stop), then write each batch received and answer with its sequence numbers or
-    the name of the error; stop on ``None`` or when the parent's end closes."""
+    error, and stop), then write each batch received and answer with its sequence
+    numbers or the name of the error; stop on ``None`` or when the parent's end closes."""
     engine = create_db_engine(database_url)
     try:
         runtime = AuditRuntime(AuditKeys(root), policy)
