@@ -112,17 +112,13 @@ class ProcessWriter:
         self._reply_timeout = reply_timeout or batch_timeout + 2 * LOCK_TIMEOUT_MS / 1000 + 5
         self._process: multiprocessing.process.BaseProcess | None = None
         self._pipe: Connection | None = None
-        try:
-            self._start()  # a child that cannot start shows now, not on the first read
-        except (OSError, EOFError, TimeoutError) as exc:
-            self._stop(kill=True)
-            raise AuditUnavailable("the audit writer process did not start") from exc
+        self._start()  # a child that cannot start shows now, not on the first read
 
     def write(self, batch: Batch) -> list[int]:
+        if self._pipe is None:
+            self._start()
+        assert self._pipe is not None
         try:
-            if self._pipe is None:
-                self._start()
-            assert self._pipe is not None
             self._pipe.send(batch)
             reply = self._receive()
         except (OSError, EOFError, TimeoutError) as exc:
@@ -142,16 +138,20 @@ class ProcessWriter:
 
     def _start(self) -> None:
         """Start a child and wait until it has opened the database: one that cannot
-        fails here, naming the error."""
+        (or that dies or stays silent first) raises ``AuditUnavailable`` here."""
         context = _context()
         ours, theirs = context.Pipe()
         process = context.Process(
             target=serve, args=(theirs, *self._child_args), name="audit-writer", daemon=True
         )
-        process.start()
-        theirs.close()
         self._process, self._pipe = process, ours
-        greeting = self._receive()
+        try:
+            process.start()
+            theirs.close()
+            greeting = self._receive()
+        except (OSError, EOFError, TimeoutError) as exc:
+            self._stop(kill=True)
+            raise AuditUnavailable("the audit writer process did not start") from exc
         if greeting != READY:
             self._stop(kill=True)
             raise AuditUnavailable(f"the audit writer process could not start ({greeting})")
