@@ -34,6 +34,10 @@ import pytest
 from pytest_postgresql import factories
 from pytest_postgresql.executors import PostgreSQLExecutor
 
+# Every test runs with the event-loop guard recording (callvault.blocking): a database
+# statement or password hash on the server's event loop fails the test that caused it.
+os.environ.setdefault("CALLVAULT_LOOP_GUARD", "record")
+
 _TESTS_DIR = str(Path(__file__).resolve().parent)
 if _TESTS_DIR not in sys.path:  # makes the helper importable under any --import-mode
     sys.path.insert(0, _TESTS_DIR)
@@ -95,6 +99,18 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             f"callvault: throwaway PostgreSQL on 127.0.0.1:{stash[_pg_port_key]} "
             f"started in {stash[_pg_startup_key]:.1f}s"
         )
+
+
+@pytest.fixture(autouse=True)
+def _nothing_blocks_the_event_loop() -> Iterator[None]:
+    """Fails a test during which blocking work ran on an event loop (see callvault.blocking)."""
+    from callvault import blocking
+
+    blocking.clear()
+    yield
+    found = blocking.violations()
+    if found:
+        pytest.fail("blocking work on the event loop:\n" + "\n".join(map(str, found)))
 
 
 # Session-wide throwaway server. Only started when a test asks for database_url under postgresql.

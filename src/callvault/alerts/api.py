@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import AwareDatetime
-from starlette.concurrency import run_in_threadpool
 
 from callvault.alerts.rules import Rule
 from callvault.alerts.schemas import AlertPage, SettingsIn, SettingsOut
 from callvault.alerts.service import AlertService
 from callvault.authz.permissions import Permission
-from callvault.web.bodies import parse_json_body
+from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
@@ -43,8 +42,10 @@ def get_alert_settings(ctx: AlertAdmin) -> SettingsOut:
 
 
 @router.put("/settings", response_model=SettingsOut)
-async def put_alert_settings(request: Request, response: Response, ctx: AlertAdmin) -> SettingsOut:
-    body = await parse_json_body(request, SettingsIn)
+def put_alert_settings(
+    response: Response,
+    ctx: AlertAdmin,
+    body: Annotated[SettingsIn, Depends(json_body(SettingsIn))],
+) -> SettingsOut:
     response.headers["Cache-Control"] = "no-store"  # a new webhook secret is shown once
-    # Checking the webhook resolves its host name: blocking work, off the event loop.
-    return await run_in_threadpool(_service(ctx).put_settings, body)
+    return _service(ctx).put_settings(body)

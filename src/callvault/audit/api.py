@@ -24,6 +24,9 @@ from callvault.web.context import RequestContext, require
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
 AuditContext = Annotated[RequestContext, Depends(require(Permission.AUDIT_READ))]
+# These may sign a fresh tree head for the answer: a write, rolled back with the answer
+# if the read's own audit event cannot be recorded.
+SigningContext = Annotated[RequestContext, Depends(require(Permission.AUDIT_READ, writes=True))]
 TreeSize = Annotated[int | None, Query(description="A tree size (number of leaves)")]
 
 
@@ -55,12 +58,12 @@ def list_events(
 
 
 @router.get("/sth", response_model=TreeHeadOut)
-def get_tree_head(ctx: AuditContext, tree_size: TreeSize = None) -> TreeHeadOut:
+def get_tree_head(ctx: SigningContext, tree_size: TreeSize = None) -> TreeHeadOut:
     return _reader(ctx).tree_head(tree_size)
 
 
 @router.get("/events/{seq}/proof", response_model=InclusionOut)
-def get_inclusion_proof(seq: str, ctx: AuditContext, tree_size: TreeSize = None) -> InclusionOut:
+def get_inclusion_proof(seq: str, ctx: SigningContext, tree_size: TreeSize = None) -> InclusionOut:
     # ``seq`` is text on purpose: a path that names no event is a 404, not a 422.
     return _reader(ctx).inclusion(seq, tree_size)
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from callvault.audit.deferred import defer
 from callvault.audit.log import append_events, runtime, wrapped_secret
+from callvault.db.base import write_aside
 from callvault.identity.principal import Principal
 
 
@@ -58,14 +59,15 @@ def record_event(
     reason: str | None = None,
     phi_terms: Sequence[str] = (),
 ) -> int:
-    """Append one event in ``session``'s transaction and return its sequence number.
+    """Append one event in ``session``'s transaction and return its sequence number
+    (in a read-only session, which cannot append, in a transaction of its own).
 
     ``phi_terms`` (a searched phone number, say) are stored only as keyed hashes, which
     ``callvault audit hash`` can recompute to find the events about a known value."""
     event = build_event(
         session, principal, action, resource_type, resource_id, outcome, request, reason, phi_terms
     )
-    return append_events(session, principal.tenant_id, [event])
+    return write_aside(session, lambda writer: append_events(writer, principal.tenant_id, [event]))
 
 
 def record_read(
@@ -98,7 +100,7 @@ def record_read(
     )
     committer = runtime(session).committer
     if committer is None:
-        append_events(session, principal.tenant_id, [event])
+        write_aside(session, lambda writer: append_events(writer, principal.tenant_id, [event]))
         session.commit()
         return
     session.commit()  # the read wrote nothing: ends the transaction without an fsync

@@ -25,14 +25,18 @@ from callvault.calls.service import (
 )
 from callvault.calls.sniff import SNIFF_BYTES, declared_type_acceptable, sniff_audio
 from callvault.calls.transcripts import redact_transcript
-from callvault.calls.uploads import ObjectTarget, read_head, store_object, store_transcript
+from callvault.calls.uploads import ObjectTarget, read_head, store_transcript, store_upload
 from callvault.errors import PayloadTooLarge, PermissionDenied, UnsupportedMediaType
-from callvault.web.bodies import parse_json_body
-from callvault.web.context import RequestContext, require
+from callvault.web.bodies import json_body
+from callvault.web.context import RequestContext, require, resources
 
 router = APIRouter(prefix="/api/v1/calls", tags=["calls"])
 
 MAX_CALL_BODY = 64 * 1024
+
+
+def max_transcript_bytes(request: Request) -> int:
+    return resources(request).settings.max_transcript_bytes
 
 
 def verified_first(chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -43,10 +47,10 @@ def verified_first(chunks: Iterator[bytes]) -> Iterator[bytes]:
 
 
 @router.post("", status_code=201, response_model=Created)
-async def create_call(
-    request: Request, ctx: Annotated[RequestContext, Depends(require(Permission.CALL_CREATE))]
+def create_call(
+    ctx: Annotated[RequestContext, Depends(require(Permission.CALL_CREATE))],
+    data: Annotated[CallCreate, Depends(json_body(CallCreate, MAX_CALL_BODY))],
 ) -> Created:
-    data = await parse_json_body(request, CallCreate, MAX_CALL_BODY)
     return Created(id=ctx.calls().create(data))
 
 
@@ -89,7 +93,8 @@ async def put_recording(
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"the recording is over {limit} bytes")
     service = ctx.calls()
-    service.check_call(call_id, AuditAction.RECORDING_UPLOAD)  # a 404 before reading the body
+    # A 404 before reading the body.
+    await run_in_threadpool(service.check_call, call_id, AuditAction.RECORDING_UPLOAD)
     stream = request.stream()
     head = await read_head(stream, SNIFF_BYTES)
     media_type = sniff_audio(head)
@@ -103,22 +108,20 @@ async def put_recording(
         limit,
         AuditAction.RECORDING_UPLOAD,
     )
-    await store_object(service, ctx.blobs, target, head, stream)
+    await store_upload(service, ctx.blobs, target, head, stream)
     return Response(status_code=204)
 
 
 @router.put("/{call_id}/transcript", status_code=204)
-async def put_transcript(
+def put_transcript(
     call_id: str,
-    request: Request,
     ctx: Annotated[RequestContext, Depends(require(Permission.TRANSCRIPT_UPLOAD))],
+    transcript: Annotated[TranscriptIn, Depends(json_body(TranscriptIn, max_transcript_bytes))],
 ) -> Response:
     """Stored redacted; the original only if the tenant's policy keeps it."""
-    transcript = await parse_json_body(request, TranscriptIn, ctx.settings.max_transcript_bytes)
     service = ctx.calls()
-    setup = await run_in_threadpool(service.redaction_setup, call_id, transcript)
-    redacted = await run_in_threadpool(redact_transcript, transcript, setup)  # CPU-bound
-    await store_transcript(service, ctx.blobs, ctx.principal.tenant_id, call_id, redacted)
+    redacted = redact_transcript(transcript, service.redaction_setup(call_id, transcript))
+    store_transcript(service, ctx.blobs, ctx.principal.tenant_id, call_id, redacted)
     return Response(status_code=204)
 
 

@@ -7,7 +7,7 @@ cut off mid-stream, over the limit, or refused leaves no row and no blob.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, replace
 
 from starlette.concurrency import run_in_threadpool
@@ -50,32 +50,137 @@ async def read_head(stream: AsyncIterator[bytes], size: int) -> bytes:
     return bytes(head)
 
 
-async def store_object(
+class ObjectWriter:
+    """One new object's blob, written in order: ``write`` encrypts and stores (in at
+    least ``WRITE_CHUNK`` pieces, refusing past ``target.max_bytes``); ``commit`` makes
+    the blob durable and returns the rows that would make it visible (not yet added to
+    any session); ``abort`` leaves nothing behind. Every method blocks: an async
+    caller runs them in the worker pool."""
+
+    def __init__(self, service: CallService, blobs: BlobStore, target: ObjectTarget) -> None:
+        self._target = target
+        self._data_key, dek = service.new_object_key(target.call_id, target.kind, target.action)
+        self._blob_key = f"{target.tenant_id}/{self._data_key.object_id}"
+        self._encryptor = BlobEncryptor(
+            dek.dek,
+            key_id=dek.id,
+            associated_data=blob_associated_data(target.tenant_id, self._data_key.object_id),
+        )
+        self._blob = blobs.writer(self._blob_key)
+        self._size = 0
+
+    def write(self, data: bytes) -> None:
+        self._size += len(data)
+        if self._size > self._target.max_bytes:
+            raise PayloadTooLarge(f"the {self._target.kind} is over {self._target.max_bytes} bytes")
+        self._blob.write(self._encryptor.update(data))
+
+    def commit(self) -> tuple[StoredObject, DataKey]:
+        self._blob.write(self._encryptor.finalize())
+        self._blob.commit()
+        stored = StoredObject(
+            id=self._data_key.object_id,
+            tenant_id=self._target.tenant_id,
+            call_id=self._target.call_id,
+            kind=self._target.kind,
+            media_type=self._target.media_type,
+            data_key_id=self._data_key.id,
+            blob_key=self._blob_key,
+            plaintext_size=self._size,
+        )
+        return stored, self._data_key
+
+    def abort(self) -> None:
+        self._blob.abort()
+
+
+def write_object(
+    service: CallService, blobs: BlobStore, target: ObjectTarget, chunks: Iterable[bytes]
+) -> tuple[StoredObject, DataKey]:
+    """Encrypt ``chunks`` into a new, durably committed blob under a fresh DEK; the
+    rows that would make it visible (``ObjectWriter.commit``)."""
+    writer = ObjectWriter(service, blobs, target)
+    try:
+        for chunk in chunks:
+            writer.write(chunk)
+        return writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+
+
+async def stream_object(
     service: CallService,
     blobs: BlobStore,
     target: ObjectTarget,
     head: bytes,
-    rest: AsyncIterator[bytes] | None = None,
-) -> None:
-    """Encrypt ``head`` + ``rest`` into a new blob and make it the call's object.
-
-    A ``recording`` is an upload: it is stored as the call's original
-    (``recording_orig``) and queued for the pipeline, which makes the playable,
-    scrubbed ``recording`` from it (``callvault.pipeline``)."""
-    if target.kind == RECORDING:
-        target = replace(target, kind=RECORDING_ORIGINAL)
-    stored, data_key = await write_object(service, blobs, target, head, rest)
+    rest: AsyncIterator[bytes],
+) -> tuple[StoredObject, DataKey]:
+    """``write_object`` for a body still arriving: the network is awaited on the event
+    loop, the encryption and storage run in the worker pool, a ``WRITE_CHUNK`` at a time."""
+    writer = await run_in_threadpool(ObjectWriter, service, blobs, target)
     try:
-        if target.kind == RECORDING_ORIGINAL:
-            await run_in_threadpool(service.replace_recording, stored, data_key)
-        else:
-            await run_in_threadpool(service.replace_object, stored, data_key, target.action)
+        pending = bytearray(head)
+        async for chunk in rest:
+            pending += chunk
+            if len(pending) >= WRITE_CHUNK:
+                data, pending = bytes(pending), bytearray()
+                await run_in_threadpool(writer.write, data)
+        await run_in_threadpool(writer.write, bytes(pending))
+        return await run_in_threadpool(writer.commit)
     except BaseException:
-        await run_in_threadpool(blobs.delete, stored.blob_key)
+        await run_in_threadpool(writer.abort)
         raise
 
 
-async def store_transcript(
+def store_object(
+    service: CallService, blobs: BlobStore, target: ObjectTarget, chunks: Iterable[bytes]
+) -> None:
+    """Encrypt ``chunks`` into a new blob and make it the call's object (``make_visible``)."""
+    target = as_uploaded(target)
+    stored, data_key = write_object(service, blobs, target, chunks)
+    make_visible(service, blobs, target, stored, data_key)
+
+
+async def store_upload(
+    service: CallService,
+    blobs: BlobStore,
+    target: ObjectTarget,
+    head: bytes,
+    rest: AsyncIterator[bytes],
+) -> None:
+    """``store_object`` for a body still arriving (``stream_object``)."""
+    target = as_uploaded(target)
+    stored, data_key = await stream_object(service, blobs, target, head, rest)
+    await run_in_threadpool(make_visible, service, blobs, target, stored, data_key)
+
+
+def as_uploaded(target: ObjectTarget) -> ObjectTarget:
+    """A ``recording`` upload is kept as the call's original (``recording_orig``) and
+    queued for the pipeline, which makes the playable, scrubbed ``recording`` from it
+    (``callvault.pipeline``)."""
+    return replace(target, kind=RECORDING_ORIGINAL) if target.kind == RECORDING else target
+
+
+def make_visible(
+    service: CallService,
+    blobs: BlobStore,
+    target: ObjectTarget,
+    stored: StoredObject,
+    data_key: DataKey,
+) -> None:
+    """Commit the rows that make a stored blob the call's object; a failure deletes it."""
+    try:
+        if target.kind == RECORDING_ORIGINAL:
+            service.replace_recording(stored, data_key)
+        else:
+            service.replace_object(stored, data_key, target.action)
+    except BaseException:
+        blobs.delete(stored.blob_key)
+        raise
+
+
+def store_transcript(
     service: CallService,
     blobs: BlobStore,
     tenant_id: str,
@@ -96,62 +201,9 @@ async def store_transcript(
         for kind, payload in parts:
             size, action = len(payload), AuditAction.TRANSCRIPT_UPLOAD
             target = ObjectTarget(tenant_id, call_id, kind, "application/json", size, action)
-            written.append(await write_object(service, blobs, target, payload))
-        await run_in_threadpool(service.replace_transcript, call_id, written, rescrub)
+            written.append(write_object(service, blobs, target, [payload]))
+        service.replace_transcript(call_id, written, rescrub)
     except BaseException:
         for stored, _ in written:
-            await run_in_threadpool(blobs.delete, stored.blob_key)
+            blobs.delete(stored.blob_key)
         raise
-
-
-async def write_object(
-    service: CallService,
-    blobs: BlobStore,
-    target: ObjectTarget,
-    head: bytes,
-    rest: AsyncIterator[bytes] | None = None,
-) -> tuple[StoredObject, DataKey]:
-    """Encrypt ``head`` + ``rest`` into a new, durably committed blob under a fresh DEK,
-    and return the rows that would make it visible (not yet added to any session)."""
-    data_key, dek = await run_in_threadpool(
-        service.new_object_key, target.call_id, target.kind, target.action
-    )
-    object_id = data_key.object_id
-    blob_key = f"{target.tenant_id}/{object_id}"
-    encryptor = BlobEncryptor(
-        dek.dek,
-        key_id=dek.id,
-        associated_data=blob_associated_data(target.tenant_id, object_id),
-    )
-    size = 0
-    with blobs.writer(blob_key) as writer:
-        pending = bytearray()
-
-        async def push(data: bytes) -> None:
-            nonlocal size, pending
-            size += len(data)
-            if size > target.max_bytes:
-                raise PayloadTooLarge(f"the {target.kind} is over {target.max_bytes} bytes")
-            pending += data
-            if len(pending) >= WRITE_CHUNK:
-                ciphertext, pending = encryptor.update(bytes(pending)), bytearray()
-                await run_in_threadpool(writer.write, ciphertext)
-
-        await push(head)
-        if rest is not None:
-            async for chunk in rest:
-                await push(chunk)
-        tail = encryptor.update(bytes(pending)) + encryptor.finalize()
-        await run_in_threadpool(writer.write, tail)
-        await run_in_threadpool(writer.commit)
-    stored = StoredObject(
-        id=object_id,
-        tenant_id=target.tenant_id,
-        call_id=target.call_id,
-        kind=target.kind,
-        media_type=target.media_type,
-        data_key_id=data_key.id,
-        blob_key=blob_key,
-        plaintext_size=size,
-    )
-    return stored, data_key

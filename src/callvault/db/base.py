@@ -2,17 +2,26 @@
 
 SQLite is tuned for durability (WAL + ``synchronous=FULL``: an acknowledged write
 survives kill -9 and power loss) and integrity (foreign keys on).
+
+Transactions say what they do. A write engine's transactions take SQLite's write lock
+up front (``BEGIN IMMEDIATE``); a read-only engine's (``read_only=True``) never take it
+and cannot write: SQLite runs them with ``query_only`` and PostgreSQL with
+``default_transaction_read_only``, so a read path that tries to write fails loudly
+instead of silently queueing behind every writer.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
-from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from callvault import blocking
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -51,6 +60,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 LOCK_TIMEOUT_MS = 5000
+T = TypeVar("T")
 
 
 def new_id() -> str:
@@ -74,31 +84,59 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_query_only(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.close()
+
+
 def _sqlite_begin_immediate(connection: Any) -> None:
-    # Every request writes (at least its audit event). A deferred transaction that
-    # reads first and writes later fails at once with "database is locked" when
-    # another writer committed in between; taking the write lock up front makes
-    # concurrent requests queue on busy_timeout instead.
+    # A deferred transaction that reads first and writes later fails at once with
+    # "database is locked" when another writer committed in between; taking the
+    # write lock up front makes concurrent writers queue on busy_timeout instead.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_db_engine(url: str) -> Engine:
+def _sqlite_begin_deferred(connection: Any) -> None:
+    # A reader in WAL mode sees a snapshot and never waits for the write lock.
+    connection.exec_driver_sql("BEGIN")
+
+
+def create_db_engine(url: str, *, read_only: bool = False) -> Engine:
+    """An engine for ``url``; ``read_only`` engines run transactions that cannot write."""
+    engine = _create_engine(url, read_only)
+    if blocking.enabled():
+        event.listen(engine, "before_cursor_execute", _off_event_loop)
+    return engine
+
+
+def _off_event_loop(*_: Any) -> None:
+    blocking.check_off_event_loop("a database statement")
+
+
+def _create_engine(url: str, read_only: bool) -> Engine:
     if url.startswith("sqlite"):
         # isolation_level=None: pysqlite must not issue its own BEGIN; we do.
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "isolation_level": None}
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        if read_only:
+            event.listen(engine, "connect", _sqlite_query_only)
+        begin = _sqlite_begin_deferred if read_only else _sqlite_begin_immediate
+        event.listen(engine, "begin", begin)
         return engine
     # A request never waits on a lock longer than SQLite's busy_timeout: a hung audit
     # append (a locked log head) must become a 503, never a request that hangs.
+    options = f"-c lock_timeout={LOCK_TIMEOUT_MS}"
+    if read_only:
+        options += " -c default_transaction_read_only=on"
     return create_engine(
         url,
         pool_pre_ping=True,
         pool_size=10,
         max_overflow=10,
-        connect_args={"options": f"-c lock_timeout={LOCK_TIMEOUT_MS}"},
+        connect_args={"options": options},
     )
 
 
@@ -107,6 +145,38 @@ def create_session_factory(
 ) -> sessionmaker[Any]:
     """``info`` is copied into every session (the audit log finds its keys there)."""
     return sessionmaker(bind=engine, expire_on_commit=False, info=info or {})
+
+
+READ_ONLY_KEY = "callvault.read_only"
+WRITES_KEY = "callvault.writes"
+
+
+def create_read_session_factory(
+    read_engine: Engine, writes: sessionmaker[Session]
+) -> sessionmaker[Session]:
+    """Sessions on ``read_engine`` (``create_db_engine(url, read_only=True)``) that know
+    where the rare write of a read path goes (``write_aside``): the same
+    ``info`` as ``writes``, marked read-only."""
+    info = {**writes.kw.get("info", {}), READ_ONLY_KEY: True, WRITES_KEY: writes}
+    return sessionmaker(bind=read_engine, expire_on_commit=False, info=info)
+
+
+def is_read_only(session: Session) -> bool:
+    return bool(session.info.get(READ_ONLY_KEY))
+
+
+def write_aside(session: Session, work: Callable[[Session], T]) -> T:
+    """Run ``work`` where it may write. In a read-only session, that is a transaction of
+    its own, committed at once (a read path's rare write: a session's idle clock, a
+    token's last use, an audit event of a refusal); in any other session, the
+    session's own transaction, which commits with the rest of its work."""
+    if not is_read_only(session):
+        return work(session)
+    writes: sessionmaker[Session] = session.info[WRITES_KEY]
+    with writes() as aside:
+        result = work(aside)
+        aside.commit()
+    return result
 
 
 def purge_deleted_data(engine: Engine) -> None:

@@ -5,7 +5,6 @@ Everything here is synthetic (555-01xx numbers, invented names, sine-tone audio)
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import math
@@ -108,7 +107,7 @@ def seed_demo(settings: Settings) -> DemoSummary:
                 AuditAction.RECORDING_UPLOAD,
             )
             audio = tone_wav(spec["seconds"], spec["tone_hz"])
-            asyncio.run(store_object(service, blobs, target, audio))
+            store_object(service, blobs, target, [audio])
         count = len(demo_calls())
     return _summary(count, count, token, user)
 

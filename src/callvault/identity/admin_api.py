@@ -9,10 +9,10 @@ token can never do it.
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel, ValidationError
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel
 
 from callvault.authz.permissions import Permission
 from callvault.identity.admin_schemas import (
@@ -31,9 +31,8 @@ from callvault.identity.admin_schemas import (
     UserPatch,
 )
 from callvault.identity.admin_service import RoleAdmin, TokenAdmin, UserAdmin
-from callvault.web.bodies import read_limited_body, require_json
+from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
-from callvault.web.problems import invalid_body
 
 router = APIRouter(prefix="/api/v1", tags=["identity"])
 
@@ -44,20 +43,9 @@ Limit = Annotated[int, Query(ge=1)]
 Cursor = Annotated[str | None, Query(max_length=64)]
 
 
-async def json_body(request: Request) -> bytes:
-    """The raw JSON body, refused early if it is not JSON or too large to be a form."""
-    require_json(request)
-    return await read_limited_body(request, MAX_BODY)
-
-
-Body = Annotated[bytes, Depends(json_body)]
-
-
-def parse(model: type[_Body], body: bytes) -> _Body:
-    try:
-        return model.model_validate_json(body)
-    except ValidationError as exc:
-        raise invalid_body(exc) from None
+def body_of(model: type[_Body]) -> Any:
+    """``Annotated[Model, body_of(Model)]``: the JSON body, small as a form's."""
+    return Depends(json_body(model, MAX_BODY))
 
 
 def users(ctx: RequestContext) -> UserAdmin:
@@ -86,8 +74,8 @@ def list_users(ctx: UserAdminCtx, limit: Limit = 50, cursor: Cursor = None) -> U
 
 
 @router.post("/users", status_code=201, response_model=Created)
-def create_user(ctx: UserAdminCtx, body: Body) -> Created:
-    return Created(id=users(ctx).create(ctx.keyring, parse(UserCreate, body)))
+def create_user(ctx: UserAdminCtx, body: Annotated[UserCreate, body_of(UserCreate)]) -> Created:
+    return Created(id=users(ctx).create(ctx.keyring, body))
 
 
 @router.get("/users/{user_id}", response_model=UserOut)
@@ -96,13 +84,17 @@ def get_user(ctx: UserAdminCtx, user_id: str) -> UserOut:
 
 
 @router.patch("/users/{user_id}", response_model=UserOut)
-def patch_user(ctx: UserAdminCtx, user_id: str, body: Body) -> UserOut:
-    return users(ctx).patch(user_id, parse(UserPatch, body))
+def patch_user(
+    ctx: UserAdminCtx, user_id: str, body: Annotated[UserPatch, body_of(UserPatch)]
+) -> UserOut:
+    return users(ctx).patch(user_id, body)
 
 
 @router.put("/users/{user_id}/roles", response_model=UserOut)
-def put_user_roles(ctx: RoleAdminCtx, user_id: str, body: Body) -> UserOut:
-    return users(ctx).set_roles(user_id, parse(RolesIn, body).roles)
+def put_user_roles(
+    ctx: RoleAdminCtx, user_id: str, body: Annotated[RolesIn, body_of(RolesIn)]
+) -> UserOut:
+    return users(ctx).set_roles(user_id, body.roles)
 
 
 # -- roles ---------------------------------------------------------------------------
@@ -114,13 +106,15 @@ def list_roles(ctx: UserAdminCtx) -> RoleCatalog:
 
 
 @router.post("/roles", status_code=201, response_model=RoleOut)
-def create_role(ctx: RoleAdminCtx, body: Body) -> RoleOut:
-    return roles(ctx).create(parse(CustomRoleIn, body))
+def create_role(ctx: RoleAdminCtx, body: Annotated[CustomRoleIn, body_of(CustomRoleIn)]) -> RoleOut:
+    return roles(ctx).create(body)
 
 
 @router.put("/roles/{name}", response_model=RoleOut)
-def update_role(ctx: RoleAdminCtx, name: str, body: Body) -> RoleOut:
-    return roles(ctx).update(name, parse(CustomRoleUpdate, body))
+def update_role(
+    ctx: RoleAdminCtx, name: str, body: Annotated[CustomRoleUpdate, body_of(CustomRoleUpdate)]
+) -> RoleOut:
+    return roles(ctx).update(name, body)
 
 
 @router.delete("/roles/{name}", status_code=204)
@@ -138,9 +132,11 @@ def list_tokens(ctx: TokenAdminCtx, limit: Limit = 50, cursor: Cursor = None) ->
 
 
 @router.post("/tokens", status_code=201, response_model=TokenCreated)
-def create_token(ctx: TokenAdminCtx, body: Body, response: Response) -> TokenCreated:
+def create_token(
+    ctx: TokenAdminCtx, body: Annotated[TokenCreate, body_of(TokenCreate)], response: Response
+) -> TokenCreated:
     response.headers["Cache-Control"] = "no-store"  # the secret is in this body, once
-    return tokens(ctx).create(parse(TokenCreate, body))
+    return tokens(ctx).create(body)
 
 
 @router.delete("/tokens/{token_id}", status_code=204)

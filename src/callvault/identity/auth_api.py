@@ -9,7 +9,7 @@ HTML form cannot send that cross-site without a CORS preflight, which closes log
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel
@@ -29,7 +29,7 @@ from callvault.identity.auth_schemas import (
 )
 from callvault.identity.auth_service import AuthService, step_up_deadline
 from callvault.identity.sessions import COOKIE_NAME, IssuedSession
-from callvault.web.bodies import parse_json_body
+from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, db_session, request_info, require, resources
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -49,8 +49,9 @@ def cleared_cookie() -> str:
     return f"{COOKIE_NAME}=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Strict"
 
 
-async def parse_json(request: Request, model: type[Body]) -> Body:
-    return await parse_json_body(request, model, MAX_AUTH_BODY)
+def auth_body(model: type[Body]) -> Any:
+    """``Annotated[Model, auth_body(Model)]``: the JSON body, at most ``MAX_AUTH_BODY``."""
+    return Depends(json_body(model, MAX_AUTH_BODY))
 
 
 def public_service(request: Request, db: Session) -> AuthService:
@@ -67,23 +68,27 @@ def _issue(response: Response, issued: IssuedSession) -> None:
 
 
 @router.post("/login", response_model=LoginOut, response_model_exclude_none=True)
-async def login(
-    request: Request, response: Response, db: Annotated[Session, Depends(db_session)]
+def login(
+    request: Request,
+    response: Response,
+    body: Annotated[LoginIn, auth_body(LoginIn)],
+    db: Annotated[Session, Depends(db_session)],
 ) -> LoginOut:
     """E-mail and password -> a challenge for ``/mfa`` (and, before enrolment, the
     authenticator's ``otpauth://`` URI and QR code)."""
-    body = await parse_json(request, LoginIn)
     answer = public_service(request, db).login(body.email, body.password)
     response.headers["Cache-Control"] = "no-store"
     return answer
 
 
 @router.post("/mfa", response_model=SessionOut, response_model_exclude_none=True)
-async def mfa(
-    request: Request, response: Response, db: Annotated[Session, Depends(db_session)]
+def mfa(
+    request: Request,
+    response: Response,
+    body: Annotated[MfaIn, auth_body(MfaIn)],
+    db: Annotated[Session, Depends(db_session)],
 ) -> SessionOut:
     """Challenge and code -> a new session cookie (a cookie sent along is ignored)."""
-    body = await parse_json(request, MfaIn)
     signed_in = public_service(request, db).complete_mfa(body.challenge, body.code)
     _issue(response, signed_in.session)
     row = signed_in.session.row
@@ -103,13 +108,12 @@ def logout(ctx: Annotated[RequestContext, Depends(require(Permission.SESSION_SEL
 
 
 @router.post("/step-up", response_model=StepUpOut)
-async def step_up(
-    request: Request,
+def step_up(
     response: Response,
     ctx: Annotated[RequestContext, Depends(require(Permission.SESSION_SELF))],
+    body: Annotated[StepUpIn, auth_body(StepUpIn)],
 ) -> StepUpOut:
     """Re-enter a TOTP code: a new session id and CSRF token, stepped up for 5 minutes."""
-    body = await parse_json(request, StepUpIn)
     issued = context_service(ctx).step_up(ctx.principal, body.code)
     _issue(response, issued)
     return StepUpOut(

@@ -59,7 +59,6 @@ def _from_token(db: Session, header: str) -> Principal:
 def _from_session(db: Session, credentials: Credentials) -> Principal:
     row = find_live_session(db, credentials.session_cookie or "")
     if row is None:
-        db.commit()  # keep the expiry mark on a session that just timed out
         raise NotAuthenticated("the session has ended: sign in again")
     user = db.get(User, row.user_id)
     if user is None or not user.active:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from callvault.authz.permissions import Permission
@@ -17,7 +17,7 @@ from callvault.identity.elevations import (
     effective_status,
 )
 from callvault.identity.models import Elevation
-from callvault.web.bodies import parse_json_body
+from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 
 router = APIRouter(prefix="/api/v1/elevations", tags=["elevations"])
@@ -73,11 +73,10 @@ def _service(ctx: RequestContext) -> ElevationService:
 
 
 @router.post("", status_code=201, response_model=ElevationCreated)
-async def request_elevation(
-    request: Request,
+def request_elevation(
     ctx: Annotated[RequestContext, Depends(require(Permission.ELEVATION_REQUEST))],
+    body: Annotated[ElevationIn, Depends(json_body(ElevationIn))],
 ) -> ElevationCreated:
-    body = await parse_json_body(request, ElevationIn)
     row = _service(ctx).ask(ElevationRequest(body.permission, body.minutes, body.reason))
     return ElevationCreated(id=row.id, status="pending")
 

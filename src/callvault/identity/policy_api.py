@@ -13,11 +13,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from callvault.audit.service import Outcome, record_event
 from callvault.authz.permissions import Permission
@@ -33,7 +32,7 @@ from callvault.identity.tenant_policy import (
     save_access_policy,
     save_redaction_policy,
 )
-from callvault.web.bodies import parse_json_body
+from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 
 router = APIRouter(prefix="/api/v1/policy", tags=["policy"])
@@ -151,11 +150,10 @@ def get_policy(
 
 
 @router.put("", response_model=PolicyBody)
-async def put_policy(
-    request: Request,
+def put_policy(
     ctx: Annotated[RequestContext, Depends(require(Permission.POLICY_ADMIN))],
+    body: Annotated[PolicyBody, Depends(json_body(PolicyBody))],
 ) -> PolicyBody:
-    body = await parse_json_body(request, PolicyBody)
     return _body(update_policy(ctx, body))
 
 
@@ -167,9 +165,8 @@ def get_redaction_policy(
 
 
 @router.put("/redaction", response_model=RedactionPolicyBody)
-async def put_redaction_policy(
-    request: Request,
+def put_redaction_policy(
     ctx: Annotated[RequestContext, Depends(require(Permission.POLICY_ADMIN))],
+    body: Annotated[RedactionPolicyBody, Depends(json_body(RedactionPolicyBody))],
 ) -> RedactionPolicyBody:
-    body = await parse_json_body(request, RedactionPolicyBody)
-    return _redaction_body(await run_in_threadpool(update_redaction_policy, ctx, body))
+    return _redaction_body(update_redaction_policy(ctx, body))

@@ -31,7 +31,7 @@ from callvault.identity.scim import (
     parse_patch,
     parse_username_filter,
 )
-from callvault.web.bodies import read_limited_body
+from callvault.web.bodies import body_bytes
 from callvault.web.context import RequestContext, require
 
 SCIM_JSON = "application/scim+json"
@@ -120,6 +120,7 @@ class PatchIn(_Lenient):
 
 
 MAX_SCIM_BODY = 64 * 1024
+ScimBody = Annotated[bytes, Depends(body_bytes(MAX_SCIM_BODY))]
 
 
 def _parse(model: type[M], raw: bytes, schema: str) -> M:
@@ -156,8 +157,8 @@ def _service(ctx: RequestContext) -> ScimService:
 
 
 @router.post("/Users", status_code=201, response_class=ScimResponse)
-async def create_scim_user(request: Request, ctx: Provisioner) -> ScimResponse:
-    body = _parse(ScimUserIn, await read_limited_body(request, MAX_SCIM_BODY), USER_SCHEMA)
+def create_scim_user(request: Request, ctx: Provisioner, raw: ScimBody) -> ScimResponse:
+    body = _parse(ScimUserIn, raw, USER_SCHEMA)
     service = _service(ctx)
     roles = tuple(role.value for role in body.roles)
     family_name = body.name.family_name if body.name else None
@@ -197,8 +198,10 @@ def get_scim_user(user_id: UserId, request: Request, ctx: Provisioner) -> ScimRe
 
 
 @router.patch("/Users/{user_id}", response_class=ScimResponse)
-async def patch_scim_user(user_id: UserId, request: Request, ctx: Provisioner) -> ScimResponse:
-    body = _parse(PatchIn, await read_limited_body(request, MAX_SCIM_BODY), PATCH_SCHEMA)
+def patch_scim_user(
+    user_id: UserId, request: Request, ctx: Provisioner, raw: ScimBody
+) -> ScimResponse:
+    body = _parse(PatchIn, raw, PATCH_SCHEMA)
     change = parse_patch([operation.model_dump() for operation in body.operations])
     service = _service(ctx)
     return ScimResponse(_resource(service, service.update(user_id, change), request))

@@ -2,7 +2,8 @@
 
 The cookie holds a random secret; the database holds only its SHA-256, and the same
 for the CSRF token. A session dies at the first of: logout or revocation, 15 minutes
-idle, 8 hours after login (a tenant may shorten both), the user's deactivation.
+idle (measured to ``LAST_SEEN_RESOLUTION``), 8 hours after login (a tenant may shorten
+both), the user's deactivation.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from callvault.db.base import utcnow
+from callvault.db.base import utcnow, write_aside
 from callvault.identity.models import User, UserSession
 from callvault.identity.tenant_policy import AccessPolicy
 
 COOKIE_NAME = "callvault_session"
 CSRF_HEADER = "X-CSRF-Token"
 STEP_UP_WINDOW = timedelta(minutes=5)
+# How stale a session's idle clock may be: it may time out up to this much early.
+LAST_SEEN_RESOLUTION = timedelta(seconds=30)
 
 
 def secret_hash(secret: str) -> str:
@@ -74,16 +77,25 @@ def start_session(
 
 
 def find_live_session(db: Session, secret: str) -> UserSession | None:
-    """The session for a cookie secret if it is still alive; refreshes its idle clock."""
+    """The session for a cookie secret if it is still alive.
+
+    Its idle clock is moved on at most every ``LAST_SEEN_RESOLUTION`` (a write on every
+    request would serialise all readers), and a session found timed out is marked
+    revoked; both are written aside (``write_aside``), so a read stays a read."""
     row = db.get(UserSession, secret_hash(secret))
     if row is None or row.revoked_at is not None:
         return None
     now = utcnow()
     if now >= row.expires_at or now - row.last_seen_at > timedelta(seconds=row.idle_seconds):
-        row.revoked_at = now
+        write_aside(db, lambda writer: _mark(writer, row.id, revoked_at=now))
         return None
-    row.last_seen_at = now
+    if now - row.last_seen_at >= LAST_SEEN_RESOLUTION:
+        write_aside(db, lambda writer: _mark(writer, row.id, last_seen_at=now))
     return row
+
+
+def _mark(db: Session, session_id: str, **values: datetime) -> None:
+    db.execute(update(UserSession).where(UserSession.id == session_id).values(**values))
 
 
 def csrf_matches(row: UserSession, presented: str | None) -> bool:

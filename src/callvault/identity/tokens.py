@@ -13,11 +13,12 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from callvault.authz.permissions import Permission
 from callvault.authz.roles import narrowed, policy_for
-from callvault.db.base import new_id, utcnow
+from callvault.db.base import new_id, utcnow, write_aside
 from callvault.errors import InvalidInput
 from callvault.identity.models import ApiToken
 from callvault.identity.principal import Principal, parse_permissions, resolve_roles
@@ -59,6 +60,10 @@ def create_token(
     return f"cvt_{token_id}_{secret}"
 
 
+def _mark_used(session: Session, token_id: str, now: datetime) -> None:
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+
+
 def authenticate_token(session: Session, presented: str) -> Principal | None:
     """The principal for a valid, unexpired, unrevoked token, else None."""
     match = _TOKEN.fullmatch(presented)
@@ -71,9 +76,9 @@ def authenticate_token(session: Session, presented: str) -> Principal | None:
     now = utcnow()
     if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
         return None
-    # Recorded to the minute: a write on every request would serialise all readers.
+    # Recorded to the minute, aside: a write on every request would serialise all readers.
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
-        row.last_used_at = now
+        write_aside(session, lambda writer: _mark_used(writer, row.id, now))
     roles = resolve_roles(session, row.tenant_id, [row.role])
     scopes = parse_permissions(row.scopes) if row.scopes is not None else None
     return Principal(

@@ -5,18 +5,16 @@ an audit write that fails aborts the step, and the job is retried)."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
 from callvault.audio.errors import UnsupportedOutput
 from callvault.audio.ranges import TimeRange
@@ -87,7 +85,7 @@ def process(ctx: StepContext, claim: Claim) -> None:
         ctx.heartbeat()
         scrubbed = scrub(original, work, media_type, ranges)
         ctx.heartbeat()
-        asyncio.run(store_scrubbed(calls, ctx.blobs, claim, scrubbed))
+        store_scrubbed(calls, ctx.blobs, claim, scrubbed)
 
 
 @contextmanager
@@ -137,10 +135,7 @@ def transcript_ranges(
     redacted = _redacted_from_audio(ctx, calls, claim, original)
     if TRANSCRIPT in calls.object_kinds(claim.call_id):  # one was uploaded meanwhile: it wins
         return list(calls.redacted_time_ranges(claim.call_id) or [])
-    store = store_transcript(
-        calls, ctx.blobs, claim.tenant_id, claim.call_id, redacted, rescrub=False
-    )
-    asyncio.run(store)
+    store_transcript(calls, ctx.blobs, claim.tenant_id, claim.call_id, redacted, rescrub=False)
     return list(redacted.time_ranges or ())
 
 
@@ -169,7 +164,7 @@ def scrub(original: Path, work: Path, media_type: str, ranges: list[TimeRange]) 
     return destination
 
 
-async def store_scrubbed(calls: CallService, blobs: BlobStore, claim: Claim, path: Path) -> None:
+def store_scrubbed(calls: CallService, blobs: BlobStore, claim: Claim, path: Path) -> None:
     media_type = MEDIA_TYPES[path.suffix]
     target = ObjectTarget(
         claim.tenant_id,
@@ -179,15 +174,15 @@ async def store_scrubbed(calls: CallService, blobs: BlobStore, claim: Claim, pat
         MAX_SCRUBBED_BYTES,
         AuditAction.RECORDING_UPLOAD,
     )
-    stored, data_key = await write_object(calls, blobs, target, b"", _chunks(path))
+    stored, data_key = write_object(calls, blobs, target, _chunks(path))
     try:
-        await run_in_threadpool(calls.replace_scrubbed, stored, data_key, claim.recording_id)
+        calls.replace_scrubbed(stored, data_key, claim.recording_id)
     except BaseException:
-        await run_in_threadpool(blobs.delete, stored.blob_key)
+        blobs.delete(stored.blob_key)
         raise
 
 
-async def _chunks(path: Path) -> AsyncIterator[bytes]:
+def _chunks(path: Path) -> Iterator[bytes]:
     with path.open("rb") as handle:
         while chunk := handle.read(READ_CHUNK):
             yield chunk

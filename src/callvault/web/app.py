@@ -25,7 +25,11 @@ from callvault.blobs.factory import create_blob_store
 from callvault.blobs.interface import BlobStore
 from callvault.calls.api import router as calls_router
 from callvault.crypto.keyprovider import LocalKeyFileProvider, RootKeyProvider
-from callvault.db.base import create_db_engine, create_session_factory
+from callvault.db.base import (
+    create_db_engine,
+    create_read_session_factory,
+    create_session_factory,
+)
 from callvault.identity.admin_api import router as admin_router
 from callvault.identity.auth_api import router as auth_router
 from callvault.identity.elevation_api import router as elevation_router
@@ -51,16 +55,19 @@ def create_app(
     blobs: BlobStore | None = None,
 ) -> FastAPI:
     engine = create_db_engine(settings.database_url)
+    read_engine = create_db_engine(settings.database_url, read_only=True)
     root_key = root_key or LocalKeyFileProvider(settings.root_key_path)
     audit = AuditRuntime.for_settings(settings, root_key)
+    sessions = create_session_factory(
+        engine, {**audit.session_info(), **delivery_session_info(root_key)}
+    )
     resources = AppResources(
         settings=settings,
         engine=engine,
-        sessions=create_session_factory(
-            engine, {**audit.session_info(), **delivery_session_info(root_key)}
-        ),
+        sessions=sessions,
         root_key=root_key,
         blobs=blobs or create_blob_store(settings),
+        read_sessions=create_read_session_factory(read_engine, sessions),
     )
 
     @asynccontextmanager
@@ -74,6 +81,7 @@ def create_app(
             audit.committer = None
         await stop(task)
         engine.dispose()
+        read_engine.dispose()
 
     app = FastAPI(
         title="CallVault",

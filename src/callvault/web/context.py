@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from fastapi import Request
@@ -25,7 +25,7 @@ from callvault.calls.service import CallService
 from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.crypto.keyring import Keyring
 from callvault.errors import PermissionDenied, StepUpRequired
-from callvault.identity.authn import Credentials, authenticate
+from callvault.identity.authn import SAFE_METHODS, Credentials, authenticate
 from callvault.identity.elevations import record_grant_use
 from callvault.identity.models import UserSession
 from callvault.identity.principal import Principal
@@ -37,11 +37,15 @@ PERMISSION_ATTRIBUTE = "__callvault_permission__"
 
 @dataclass
 class AppResources:
+    """``sessions`` write (SQLite: ``BEGIN IMMEDIATE``); ``read_sessions`` only read
+    (``callvault.db.base``): safe-method requests (GET, HEAD) work in the latter."""
+
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
     root_key: RootKeyProvider
     blobs: BlobStore
+    read_sessions: sessionmaker[Session]
 
 
 @dataclass
@@ -106,28 +110,61 @@ def _deny(session: Session, principal: Principal, permission: Permission, reques
     session.commit()
 
 
-def require(permission: Permission) -> Callable[..., AsyncIterator[RequestContext]]:
+def require(
+    permission: Permission, *, writes: bool | None = None
+) -> Callable[..., AsyncIterator[RequestContext]]:
     """A dependency that authenticates, authorizes ``permission`` and builds the context.
 
     A denial is itself audited (and committed) before the 403 goes out. Permissions in
     ``STEP_UP_PERMISSIONS`` also need a TOTP code re-entered within the last minutes.
 
+    Authorization only reads. A safe-method request (GET, HEAD) keeps that read-only
+    session for its work, unless the route says it ``writes``; any other gets a write
+    session, whose transaction (and, on SQLite, the write lock) begins only when the
+    work does: never while a body is still arriving.
+
     It is async on purpose: the blocking database work runs in one threadpool hop,
     instead of one per sync dependency and two more for a session generator."""
 
     async def dependency(request: Request) -> AsyncIterator[RequestContext]:
-        res = resources(request)
-        session = res.sessions()
+        ctx = await _context(request, resources(request), permission, writes)
         try:
-            yield await run_in_threadpool(_authorize, request, res, session, permission)
+            yield ctx
         finally:
-            if session.in_transaction():  # a rollback is I/O: keep it off the event loop
-                await run_in_threadpool(session.close)
-            else:
-                session.close()
+            await _close(ctx.session)
 
     setattr(dependency, PERMISSION_ATTRIBUTE, permission)
     return dependency
+
+
+async def _context(
+    request: Request, res: AppResources, permission: Permission, writes: bool | None
+) -> RequestContext:
+    session = res.read_sessions()
+    try:
+        ctx = await run_in_threadpool(_authorize, request, res, session, permission)
+    except BaseException:
+        await _close(session)
+        raise
+    if writes is None:
+        writes = request.method not in SAFE_METHODS
+    if not writes:
+        return ctx
+    return await run_in_threadpool(_for_writing, ctx, res)
+
+
+async def _close(session: Session) -> None:
+    if session.in_transaction():  # a rollback is I/O: keep it off the event loop
+        await run_in_threadpool(session.close)
+    else:
+        session.close()
+
+
+def _for_writing(ctx: RequestContext, res: AppResources) -> RequestContext:
+    """The context moved from its read-only session to a fresh write session."""
+    ctx.session.close()
+    writer = res.sessions()
+    return replace(ctx, session=writer, keyring=Keyring(writer, res.root_key))
 
 
 def _authorize(
