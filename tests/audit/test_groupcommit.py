@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from callvault.audit.groupcommit import GroupCommitter
 from callvault.audit.log import AuditRuntime, SigningPolicy, current_size, runtime
 from callvault.audit.verify import verify_tenant
-from callvault.audit.writer import ProcessWriter
+from callvault.audit.writer import FAILED, ProcessWriter, SessionWriter
 from callvault.crypto.keyprovider import LocalKeyFileProvider
 from callvault.db.base import create_db_engine, create_session_factory
 from callvault.errors import AuditUnavailable, InvalidInput
@@ -499,9 +499,9 @@ def test_a_writer_process_that_does_not_answer_in_time_is_replaced(
     with audit_log_locked(engine):
         started = time.monotonic()
         with pytest.raises(AuditUnavailable, match="writer process"):
-            writer.write([(tenant, event("req-hung"))])
+            writer.write([(tenant, event("req-hung"), ())])
         assert time.monotonic() - started < 0.5 + SLACK
-    assert writer.write([(tenant, event("req-after"))]) == [log_size(sessions, tenant) - 1]
+    assert writer.write([(tenant, event("req-after"), ())]) == [log_size(sessions, tenant) - 1]
     assert writer.pid != hung
     writer.close()
     with pytest.raises(ProcessLookupError):
@@ -522,7 +522,7 @@ def test_a_writer_process_that_cannot_open_the_database_fails_at_once(
 def test_close_stops_the_writer_process(vault: Settings, tenant: str) -> None:
     writer = process_writer(vault)
     child = child_of(writer)
-    writer.write([(tenant, event("req-one"))])
+    writer.write([(tenant, event("req-one"), ())])
     writer.close()
     with pytest.raises(ProcessLookupError):
         os.kill(child, 0)
@@ -547,3 +547,51 @@ def test_a_server_with_the_thread_writer_audits_its_reads(
     with TestClient(app) as client:
         assert client.get("/api/v1/calls", headers=headers).status_code == 200
     assert log_size(sessions, tenant) == before + 1
+
+
+# -- rows committed with their event (group-committed creates) --------------------------
+
+
+def policy_row(tenant_id: str) -> tuple[str, dict[str, object]]:
+    """A new row for a table with a primary key: inserting it twice fails the second."""
+    return ("tenant_policies", {"tenant_id": tenant_id})
+
+
+def policy_rows(sessions: Sessions, tenant_id: str) -> int:
+    with sessions() as session:
+        query = text("SELECT count(*) FROM tenant_policies WHERE tenant_id = :t")
+        return int(session.execute(query, {"t": tenant_id}).scalar_one())
+
+
+@pytest.mark.parametrize("kind", ["thread", "process"])
+def test_rows_that_cannot_be_inserted_fail_their_own_item_and_nothing_of_it_is_written(
+    kind: str, vault: Settings, sessions: Sessions, tenant: str
+) -> None:
+    writer = process_writer(vault) if kind == "process" else SessionWriter(sessions)
+    before = log_size(sessions, tenant)
+    try:
+        seqs = writer.write(
+            [
+                (tenant, event("req-plain"), ()),
+                (tenant, event("req-creates"), [policy_row(tenant)]),
+                (tenant, event("req-duplicate"), [policy_row(tenant)]),
+                (tenant, event("req-after"), ()),
+            ]
+        )
+    finally:
+        writer.close()
+    assert seqs == [before, before + 1, FAILED, before + 2]
+    assert policy_rows(sessions, tenant) == 1
+    assert "req-duplicate" not in stored_request_ids(sessions, tenant).values()
+    assert_verifies(sessions, tenant, before + 3)
+
+
+def test_a_submission_with_rows_commits_them_with_its_event_or_fails_alone(
+    committer: GroupCommitter, sessions: Sessions, tenant: str
+) -> None:
+    seq = committer.submit(tenant, event("req-creates"), [policy_row(tenant)]).wait()
+    with pytest.raises(AuditUnavailable, match="record could not be written"):
+        committer.submit(tenant, event("req-duplicate"), [policy_row(tenant)]).wait()
+    assert committer.append(tenant, event("req-next")) == seq + 1
+    assert policy_rows(sessions, tenant) == 1
+    assert stored_request_ids(sessions, tenant)[seq] == "req-creates"

@@ -31,14 +31,14 @@ import asyncio
 import logging
 import threading
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from callvault.audit.encoding import FIELDS
 from callvault.audit.models import AuditEvent
-from callvault.audit.writer import BatchWriter, SessionWriter
+from callvault.audit.writer import FAILED, BatchWriter, RowInsert, SessionWriter
 from callvault.db.base import LOCK_TIMEOUT_MS
 from callvault.errors import AuditUnavailable
 
@@ -66,6 +66,7 @@ class Receipt:
         "error",
         "event",
         "finished",
+        "rows",
         "seq",
         "taken",
         "tenant_id",
@@ -73,10 +74,17 @@ class Receipt:
         "withdrawn",
     )
 
-    def __init__(self, committer: GroupCommitter, tenant_id: str, event: Mapping[str, object]):
+    def __init__(
+        self,
+        committer: GroupCommitter,
+        tenant_id: str,
+        event: Mapping[str, object],
+        rows: Sequence[RowInsert] = (),
+    ):
         self._committer = committer
         self.tenant_id = tenant_id
         self.event = event
+        self.rows = rows
         self.seq = -1
         self.error: AuditUnavailable | None = None
         # Guarded by the committer's lock: set by the writer (taken, finished), by an
@@ -165,12 +173,15 @@ class GroupCommitter:
         the PHI it was about to return."""
         return self.submit(tenant_id, event).wait(timeout)
 
-    def submit(self, tenant_id: str, event: Mapping[str, object]) -> Receipt:
-        """Queue one event (a dict of ``EVENT_FIELDS``) without waiting; the caller must
-        wait on the receipt before it answers. ``AuditUnavailable`` at once if the
-        committer is closed or overloaded."""
+    def submit(
+        self, tenant_id: str, event: Mapping[str, object], rows: Sequence[RowInsert] = ()
+    ) -> Receipt:
+        """Queue one event (a dict of ``EVENT_FIELDS``), and the new ``rows`` it records
+        (committed with it, or not at all), without waiting; the caller must wait on the
+        receipt before it answers. ``AuditUnavailable`` at once if the committer is
+        closed or overloaded."""
         check_event(event)
-        receipt = Receipt(self, tenant_id, event)
+        receipt = Receipt(self, tenant_id, event, rows)
         with self._lock:
             if self._closed:
                 raise AuditUnavailable("the audit log is shutting down")
@@ -253,7 +264,7 @@ class GroupCommitter:
                 receipt.error.__cause__ = exc
         else:
             self.committed_batches += 1
-            self.committed_events += len(batch)
+            self.committed_events += sum(receipt.error is None for receipt in batch)
         self._finish(batch)
 
     def _finish(self, batch: list[Receipt]) -> None:
@@ -272,9 +283,11 @@ class GroupCommitter:
                 loop.call_soon_threadsafe(_resolve, waiting)
 
     def _write(self, batch: list[Receipt]) -> None:
-        seqs = self._batch_writer.write([(r.tenant_id, r.event) for r in batch])
+        seqs = self._batch_writer.write([(r.tenant_id, r.event, r.rows) for r in batch])
         for receipt, seq in zip(batch, seqs, strict=True):
             receipt.seq = seq
+            if seq == FAILED:
+                receipt.error = AuditUnavailable("the record could not be written")
 
 
 def _resolve(futures: list[asyncio.Future[None]]) -> None:

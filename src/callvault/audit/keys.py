@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import threading
+from collections.abc import Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -22,6 +23,8 @@ from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.db.base import new_id
 
 TERM_PREFIX = "hmac-sha256:"
+# The tenant's wrapped audit secret, or a function that reads it (only on a cache miss).
+WrappedSecret = bytes | Callable[[], bytes]
 
 
 def _secret_ad(tenant_id: str) -> bytes:
@@ -46,10 +49,11 @@ class AuditKeys:
     def new_wrapped_secret(self, tenant_id: str) -> bytes:
         return self._root.wrap(aead.generate_key(), _secret_ad(tenant_id))
 
-    def _subkeys(self, tenant_id: str, wrapped_secret: bytes) -> tuple[bytes, bytes]:
+    def _subkeys(self, tenant_id: str, wrapped_secret: WrappedSecret) -> tuple[bytes, bytes]:
         cached = self._mac_keys.get(tenant_id)
         if cached is None:
-            secret = self._root.unwrap(wrapped_secret, _secret_ad(tenant_id))
+            wrapped = wrapped_secret() if callable(wrapped_secret) else wrapped_secret
+            secret = self._root.unwrap(wrapped, _secret_ad(tenant_id))
             cached = (
                 aead.derive_subkey(secret, "audit-entry-mac"),
                 aead.derive_subkey(secret, "audit-term-hash"),
@@ -58,12 +62,13 @@ class AuditKeys:
                 self._mac_keys[tenant_id] = cached
         return cached
 
-    def mac_key(self, tenant_id: str, wrapped_secret: bytes) -> bytes:
+    def mac_key(self, tenant_id: str, wrapped_secret: WrappedSecret) -> bytes:
         return self._subkeys(tenant_id, wrapped_secret)[0]
 
-    def term_hash(self, tenant_id: str, wrapped_secret: bytes, term: str) -> str:
+    def term_hash(self, tenant_id: str, wrapped_secret: WrappedSecret, term: str) -> str:
         """The keyed hash under which a PHI value (a phone number, a name) may appear in
-        the audit trail; the same value always gives the same hash within a tenant."""
+        the audit trail; the same value always gives the same hash within a tenant.
+        ``wrapped_secret`` may be a function that reads it, called only on a cache miss."""
         key = self._subkeys(tenant_id, wrapped_secret)[1]
         return TERM_PREFIX + hmac.new(key, term.encode("utf-8"), hashlib.sha256).hexdigest()
 

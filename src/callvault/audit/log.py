@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Protocol, TypeVar
@@ -46,8 +46,14 @@ class ReceiptLike(Protocol):
 
 
 class GroupCommitterLike(Protocol):
-    def submit(self, tenant_id: str, event: Mapping[str, object]) -> ReceiptLike:
-        """Queue ``event`` for a shared durable commit, without waiting."""
+    def submit(
+        self,
+        tenant_id: str,
+        event: Mapping[str, object],
+        rows: Sequence[tuple[str, Mapping[str, object]]] = ...,
+    ) -> ReceiptLike:
+        """Queue ``event`` (and the new ``rows`` it records) for a shared durable commit,
+        without waiting."""
         ...
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 
 from sqlalchemy.orm import Session
 
 from callvault.audit.deferred import defer
 from callvault.audit.log import append_events, runtime, wrapped_secret
+from callvault.audit.writer import RowInsert, insert_rows
 from callvault.db.base import write_aside
 from callvault.identity.principal import Principal
 
@@ -88,23 +90,48 @@ def record_read(
     concurrent reads share one commit; without it (CLI, jobs, an app run without its
     lifespan) the event commits on its own."""
     event = build_event(
-        session,
-        principal,
-        action,
-        resource_type,
-        resource_id,
-        Outcome.ALLOWED,
-        request,
-        None,
-        phi_terms,
-    )
+        session, principal, action, resource_type, resource_id, Outcome.ALLOWED, request,
+        None, phi_terms,
+    )  # fmt: skip
+    _commit_shared(session, principal.tenant_id, event, ())
+
+
+def record_creation(
+    session: Session,
+    principal: Principal,
+    action: str,
+    *,
+    resource_type: str,
+    resource_id: str,
+    request: RequestInfo,
+    rows: Sequence[RowInsert],
+) -> None:
+    """Create ``rows`` (new rows only, as ``(table, values)``) and record the event of
+    their creation, in one transaction: both are committed, or neither. Like
+    ``record_read``, through the group committer when the server runs one (a create
+    then costs a share of one commit), and the caller answers once this returns."""
+    event = build_event(
+        session, principal, action, resource_type, resource_id, Outcome.ALLOWED, request,
+        None, (),
+    )  # fmt: skip
+    _commit_shared(session, principal.tenant_id, event, rows)
+
+
+def _commit_shared(
+    session: Session, tenant_id: str, event: dict[str, object], rows: Sequence[RowInsert]
+) -> None:
     committer = runtime(session).committer
     if committer is None:
-        write_aside(session, lambda writer: append_events(writer, principal.tenant_id, [event]))
+
+        def commit_alone(writer: Session) -> None:
+            insert_rows(writer, rows)
+            append_events(writer, tenant_id, [event])
+
+        write_aside(session, commit_alone)
         session.commit()
         return
-    session.commit()  # the read wrote nothing: ends the transaction without an fsync
-    receipt = committer.submit(principal.tenant_id, event)
+    session.commit()  # ends the transaction (a read's, which wrote nothing) without an fsync
+    receipt = committer.submit(tenant_id, event, rows)
     if not defer(receipt):
         receipt.wait()
 
@@ -137,8 +164,8 @@ def build_event(
 
 
 def hash_terms(session: Session, tenant_id: str, terms: Sequence[str]) -> str:
-    secret = wrapped_secret(session, tenant_id)
     keys = runtime(session).keys
+    secret = partial(wrapped_secret, session, tenant_id)  # read only if not cached
     return " ".join(keys.term_hash(tenant_id, secret, term) for term in terms)
 
 

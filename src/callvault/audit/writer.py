@@ -1,11 +1,14 @@
 """Where the group committer's batches are written: in the committer's own thread
 (``SessionWriter``) or in a child process (``ProcessWriter``, what the server uses).
 
-A batch is a list of ``(tenant_id, event)``; writing it appends every event in ONE
+A batch is a list of ``(tenant_id, event, rows)``; writing it inserts each item's new
+rows (a write that is committed with its audit event: a call created, say), each item's
+under a savepoint of its own, then appends every event whose rows went in, all in ONE
 transaction (``append_events`` once per tenant, tenants in sorted order, so each
 tenant's numbers stay gap-free and two writers cannot deadlock), commits once, and
-returns each event's sequence number in batch order. Any failure raises, and nothing
-of the batch is visible.
+returns each event's sequence number in batch order, or ``FAILED`` for an item whose
+rows could not be inserted (nothing of it is written; the rest of the batch is). Any
+other failure raises, and nothing of the batch is visible.
 
 Why a process: hashing, encoding and SQLite's inserts are Python work that holds the
 GIL, about 25 µs per event, and every SQLite step releases and re-takes it. In the
@@ -25,19 +28,28 @@ from multiprocessing.context import ForkServerContext, SpawnContext
 from typing import Protocol, cast
 
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 import callvault.db.models  # noqa: F401  (the child's metadata needs the whole schema)
 from callvault.audit.keys import AuditKeys
 from callvault.audit.log import AuditRuntime, SigningPolicy, append_events
 from callvault.crypto.keyprovider import RootKeyProvider
-from callvault.db.base import LOCK_TIMEOUT_MS, create_db_engine, create_session_factory
+from callvault.db.base import (
+    LOCK_TIMEOUT_MS,
+    Base,
+    create_db_engine,
+    create_session_factory,
+)
 from callvault.errors import AuditUnavailable
 
 log = logging.getLogger("callvault.audit")
 
-Batch = Sequence[tuple[str, Mapping[str, object]]]
+# A new row committed with its audit event: the table's name and the row's values.
+RowInsert = tuple[str, Mapping[str, object]]
+Batch = Sequence[tuple[str, Mapping[str, object], Sequence[RowInsert]]]
 READY = "ready"  # the child's first message once it can write
+FAILED = -1  # the sequence number of an item whose rows could not be inserted
 
 # For this transaction only (SET LOCAL), in one round trip.
 _BOUND_WAITS = text(
@@ -65,13 +77,14 @@ class SessionWriter:
         self._batch_timeout_ms = str(int(batch_timeout * 1000))
 
     def write(self, batch: Batch) -> list[int]:
-        by_tenant: dict[str, list[int]] = {}
-        for position, (tenant_id, _) in enumerate(batch):
-            by_tenant.setdefault(tenant_id, []).append(position)
-        seqs = [-1] * len(batch)
+        seqs = [FAILED] * len(batch)
         with self._sessions() as session:
             if session.get_bind().dialect.name == "postgresql":
                 session.execute(_BOUND_WAITS, {"ms": self._batch_timeout_ms})
+            by_tenant: dict[str, list[int]] = {}
+            for position, (tenant_id, _, rows) in enumerate(batch):
+                if _rows_inserted(session, rows):
+                    by_tenant.setdefault(tenant_id, []).append(position)
             for tenant_id in sorted(by_tenant):
                 positions = by_tenant[tenant_id]
                 first = append_events(session, tenant_id, [batch[p][1] for p in positions])
@@ -82,6 +95,26 @@ class SessionWriter:
 
     def close(self) -> None:
         pass
+
+
+def insert_rows(session: Session, rows: Sequence[RowInsert]) -> None:
+    """Insert new rows (Core, with the columns' own types and defaults)."""
+    for table, values in rows:
+        session.execute(Base.metadata.tables[table].insert(), [dict(values)])
+
+
+def _rows_inserted(session: Session, rows: Sequence[RowInsert]) -> bool:
+    """Insert one item's rows under a savepoint: False, with nothing of them left, if
+    they cannot be (so one bad row fails its own request, not the whole batch)."""
+    if not rows:
+        return True
+    try:
+        with session.begin_nested():
+            insert_rows(session, rows)
+    except (SQLAlchemyError, KeyError) as exc:
+        log.warning("group-committed rows refused", extra={"error": type(exc).__name__})
+        return False
+    return True
 
 
 class ProcessWriter:

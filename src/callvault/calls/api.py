@@ -29,6 +29,7 @@ from callvault.calls.uploads import ObjectTarget, read_head, store_transcript, s
 from callvault.errors import PayloadTooLarge, PermissionDenied, UnsupportedMediaType
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require, resources
+from callvault.web.responses import model_response
 
 router = APIRouter(prefix="/api/v1/calls", tags=["calls"])
 
@@ -48,10 +49,12 @@ def verified_first(chunks: Iterator[bytes]) -> Iterator[bytes]:
 
 @router.post("", status_code=201, response_model=Created)
 def create_call(
-    ctx: Annotated[RequestContext, Depends(require(Permission.CALL_CREATE))],
+    # The call and its audit event are group-committed (CallService.create): the
+    # request's own session only reads (the tenant's keys), and takes no write lock.
+    ctx: Annotated[RequestContext, Depends(require(Permission.CALL_CREATE, writes=False))],
     data: Annotated[CallCreate, Depends(json_body(CallCreate, MAX_CALL_BODY))],
-) -> Created:
-    return Created(id=ctx.calls().create(data))
+) -> Response:
+    return model_response(Created(id=ctx.calls().create(data)), status_code=201)
 
 
 @router.get("", response_model=CallPage)
@@ -63,19 +66,19 @@ def search_calls(
     until: AwareDatetime | None = None,
     limit: Annotated[int, Query(ge=1)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> CallPage:
+) -> Response:
     if caller_number is not None and not ctx.may(Permission.CALL_READ_PHI):
         # Even a masked result would tell whether that number called.
         raise PermissionDenied("searching by caller_number needs call:read_phi")
     filters = SearchFilters(caller_number, tracking_number, since, until, limit, cursor)
-    return ctx.calls().search(filters)
+    return model_response(ctx.calls().search(filters))
 
 
 @router.get("/{call_id}", response_model=CallOut)
 def get_call(
     call_id: str, ctx: Annotated[RequestContext, Depends(require(Permission.CALL_READ))]
-) -> CallOut:
-    return ctx.calls().get(call_id)
+) -> Response:
+    return model_response(ctx.calls().get(call_id))
 
 
 @router.put("/{call_id}/recording", status_code=204)

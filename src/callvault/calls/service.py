@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from callvault.alerts.surnames import surname_term
@@ -21,6 +21,7 @@ from callvault.audit.service import (
     AuditAction,
     Outcome,
     RequestInfo,
+    record_creation,
     record_event,
     record_read,
 )
@@ -37,6 +38,15 @@ from callvault.calls.schemas import (
     TranscriptIn,
 )
 from callvault.calls.transcripts import TOKEN_KEY_PURPOSE, RedactionSetup, known_values
+from callvault.calls.views import (
+    CallRecord,
+    CallSelect,
+    object_infos,
+    processing_for,
+    read_call,
+    read_calls,
+    select_calls,
+)
 from callvault.crypto.aead import derive_subkey
 from callvault.crypto.blobformat import SegmentedBlob, blob_associated_data
 from callvault.crypto.keyring import Keyring, UnwrappedDataKey
@@ -48,7 +58,7 @@ from callvault.identity.principal import Principal
 from callvault.identity.tenant_policy import RedactionOperator, load_redaction_policy
 from callvault.pagination import decode_cursor, encode_cursor
 from callvault.pipeline.models import JobState, RecordingJob
-from callvault.pipeline.service import enqueue, jobs_for
+from callvault.pipeline.service import enqueue
 
 MAX_PAGE_SIZE = 100
 RECORDING = "recording"  # as played: scrubbed by the pipeline (callvault.pipeline)
@@ -132,10 +142,8 @@ class CallService:
             phi_terms=phi_terms,
         )
 
-    def _call(self, call_id: str, action: AuditAction) -> Call:
-        call = self._session.execute(
-            select(Call).where(Call.id == call_id, Call.tenant_id == self._tenant_id)
-        ).scalar_one_or_none()
+    def _call(self, call_id: str, action: AuditAction) -> CallRecord:
+        call = read_call(self._session, self._tenant_id, call_id)
         if call is None:
             self._session.rollback()
             self._audit(action, call_id[:64], Outcome.NOT_FOUND)
@@ -150,7 +158,7 @@ class CallService:
             self._tenant_id, value, field_ad(self._tenant_id, call_id, column)
         )
 
-    def _decrypt(self, call: Call, column: str) -> str | None:
+    def _decrypt(self, call: CallRecord, column: str) -> str | None:
         ciphertext: bytes | None = getattr(call, f"{column}_enc")
         if ciphertext is None:
             return None
@@ -161,32 +169,42 @@ class CallService:
     # -- calls -----------------------------------------------------------------
 
     def create(self, data: CallCreate) -> str:
+        """A new call, committed with its audit event (``record_creation``: through the
+        server's group committer, so concurrent creates share a commit); its id once
+        both are durable."""
+        call_id = new_id()
         caller = to_e164(data.caller_number, "caller_number")
-        call = Call(
-            tenant_id=self._tenant_id,
-            caller_number_index=self._keyring.blind_index(self._tenant_id, caller),
-            called_number=to_e164(data.called_number, "called_number"),
-            tracking_number=to_e164(data.tracking_number, "tracking_number"),
-            started_at=data.started_at,
-            ended_at=data.ended_at,
-            direction=data.direction.value,
-            agent=data.agent,
-            campaign=data.campaign,
-            disposition=data.disposition,
+        row = {
+            "id": call_id,
+            "tenant_id": self._tenant_id,
+            "caller_number_index": self._keyring.blind_index(self._tenant_id, caller),
+            "caller_number_enc": self._encrypt(call_id, "caller_number", caller),
+            "caller_name_enc": self._encrypt(call_id, "caller_name", data.caller_name),
+            "notes_enc": self._encrypt(call_id, "notes", data.notes),
+            "called_number": to_e164(data.called_number, "called_number"),
+            "tracking_number": to_e164(data.tracking_number, "tracking_number"),
+            "started_at": data.started_at,
+            "ended_at": data.ended_at,
+            "direction": data.direction.value,
+            "agent": data.agent,
+            "campaign": data.campaign,
+            "disposition": data.disposition,
+            "created_at": utcnow(),
+        }
+        record_creation(
+            self._session,
+            self._principal,
+            AuditAction.CALL_CREATE,
+            resource_type="call",
+            resource_id=call_id,
+            request=self._request,
+            rows=[(Call.__tablename__, row)],
         )
-        call.id = new_id()
-        call.caller_number_enc = self._encrypt(call.id, "caller_number", caller) or b""
-        call.caller_name_enc = self._encrypt(call.id, "caller_name", data.caller_name)
-        call.notes_enc = self._encrypt(call.id, "notes", data.notes)
-        self._session.add(call)
-        self._audit(AuditAction.CALL_CREATE, call.id)
-        self._session.commit()
-        return call.id
+        return call_id
 
     def get(self, call_id: str) -> CallOut:
         call = self._call(call_id, AuditAction.CALL_READ)
-        job = jobs_for(self._session, self._tenant_id, [call.id]).get(call.id)
-        view = self._view(call, self._objects([call.id]).get(call.id, {}), job)
+        view = self._views([call])[0]
         self._audit_read(AuditAction.CALL_READ, call.id, _surname_terms([view]))
         return view
 
@@ -195,12 +213,9 @@ class CallService:
         caller = None
         if filters.caller_number is not None:
             caller = to_e164(filters.caller_number, "caller_number")
-        stmt = self._search_statement(filters, caller).limit(limit + 1)
-        calls = list(self._session.execute(stmt).scalars())
+        calls = read_calls(self._session, self._search_statement(filters, caller).limit(limit + 1))
         page, more = calls[:limit], len(calls) > limit
-        objects = self._objects([c.id for c in page])
-        jobs = jobs_for(self._session, self._tenant_id, [c.id for c in page])
-        items = [self._view(c, objects.get(c.id, {}), jobs.get(c.id)) for c in page]
+        items = self._views(page)
         searched = [caller] if caller else []  # the searched number, as a keyed hash only
         self._audit_read(AuditAction.CALL_SEARCH, None, searched + _surname_terms(items))
         return CallPage(
@@ -208,9 +223,9 @@ class CallService:
             next_cursor=encode_cursor(page[-1].started_at, page[-1].id) if more else None,
         )
 
-    def _search_statement(self, filters: SearchFilters, caller: str | None) -> Select[Call]:
+    def _search_statement(self, filters: SearchFilters, caller: str | None) -> CallSelect:
         """``caller`` is the caller number already in E.164."""
-        stmt = select(Call).where(Call.tenant_id == self._tenant_id)
+        stmt = select_calls(self._tenant_id)
         if caller is not None:
             index = self._keyring.blind_index(self._tenant_id, caller)
             stmt = stmt.where(Call.caller_number_index == index)
@@ -244,8 +259,14 @@ class CallService:
             found.setdefault(row.call_id, {})[row.kind] = row
         return found
 
+    def _views(self, calls: list[CallRecord]) -> list[CallOut]:
+        ids = [call.id for call in calls]
+        objects = object_infos(self._session, self._tenant_id, ids)
+        processing = processing_for(self._session, self._tenant_id, ids)
+        return [self._view(c, objects.get(c.id, {}), processing.get(c.id)) for c in calls]
+
     def _view(
-        self, call: Call, objects: dict[str, StoredObject], job: RecordingJob | None
+        self, call: CallRecord, objects: dict[str, ObjectInfo], processing: ProcessingOut | None
     ) -> CallOut:
         """The call as this principal may see it (minimum necessary)."""
         caller = self._decrypt(call, "caller_number") or ""
@@ -264,10 +285,10 @@ class CallService:
             campaign=call.campaign,
             disposition=call.disposition,
             created_at=call.created_at,
-            recording=_info(objects.get(RECORDING)),
-            recording_original=_info(objects.get(RECORDING_ORIGINAL)),
-            transcript=_info(objects.get(TRANSCRIPT)),
-            processing=_processing(job),
+            recording=objects.get(RECORDING),
+            recording_original=objects.get(RECORDING_ORIGINAL),
+            transcript=objects.get(TRANSCRIPT),
+            processing=processing,
         )
 
     # -- recordings and transcripts -------------------------------------------
@@ -461,22 +482,3 @@ def _not_ready(session: Session, call_id: str) -> str:
     if job == JobState.FAILED.value:
         return "the recording could not be scrubbed; see processing on the call"
     return "the recording is still being scrubbed; see processing on the call"
-
-
-def _processing(job: RecordingJob | None) -> ProcessingOut | None:
-    if job is None:
-        return None
-    return ProcessingOut(
-        state=job.state,  # type: ignore[arg-type]  # written from JobState only
-        reason=job.reason,
-        attempts=job.attempts,
-        updated_at=job.updated_at,
-    )
-
-
-def _info(stored: StoredObject | None) -> ObjectInfo | None:
-    if stored is None:
-        return None
-    return ObjectInfo(
-        media_type=stored.media_type, size=stored.plaintext_size, created_at=stored.created_at
-    )

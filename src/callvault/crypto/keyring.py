@@ -8,6 +8,7 @@ version and ``rewrap`` moves old ciphertexts forward without exposing them.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -45,16 +46,41 @@ class UnwrappedDataKey:
         return f"UnwrappedDataKey(id={self.id!r})"
 
 
-class Keyring:
-    """Key operations for one database session. Unwrapped keys are cached only for
-    the life of this object (one request or one job)."""
+class KeyCache:
+    """Unwrapped tenant keys (and their derived subkeys) shared by the keyrings of one
+    process, each kept at most ``max_age_s``: a server would otherwise read and unwrap
+    the tenant key on every request. Stored key versions never change, so a cached key
+    is never stale; the age only bounds how long key material outlives its use (as the
+    caching of data keys in the AWS Encryption SDK does)."""
 
-    def __init__(self, session: Session, root: RootKeyProvider) -> None:
+    def __init__(self, max_age_s: float = 300.0, max_entries: int = 1024) -> None:
+        self._max_age_s = max_age_s
+        self._max_entries = max_entries
+        self._keys: dict[tuple[str, ...], tuple[bytes, float]] = {}
+
+    def get(self, name: tuple[str, ...]) -> bytes | None:
+        found = self._keys.get(name)
+        if found is None or found[1] < time.monotonic():
+            return None
+        return found[0]
+
+    def put(self, name: tuple[str, ...], key: bytes) -> None:
+        if len(self._keys) >= self._max_entries:
+            self._keys.clear()  # simpler than LRU, and a refill costs one read per tenant
+        self._keys[name] = (key, time.monotonic() + self._max_age_s)
+
+
+class Keyring:
+    """Key operations for one database session. Unwrapped keys are cached for the life
+    of this object (one request or one job), or in a shared ``KeyCache``."""
+
+    def __init__(
+        self, session: Session, root: RootKeyProvider, cache: KeyCache | None = None
+    ) -> None:
         self._session = session
         self._root = root
-        self._tenant_keys: dict[tuple[str, int], bytes] = {}
+        self._cache = cache or KeyCache()
         self._current: dict[str, int] = {}
-        self._index_keys: dict[str, bytes] = {}
 
     # -- tenant keys -------------------------------------------------------------
 
@@ -75,7 +101,7 @@ class Keyring:
             )
         )
         self._session.flush()
-        self._tenant_keys[(tenant_id, version)] = key
+        self._cache.put(("tenant", tenant_id, str(version)), key)
         self._current[tenant_id] = version
         return version
 
@@ -92,7 +118,7 @@ class Keyring:
         return self._session.execute(stmt).scalar() or 0
 
     def tenant_key(self, tenant_id: str, version: int) -> bytes:
-        cached = self._tenant_keys.get((tenant_id, version))
+        cached = self._cache.get(("tenant", tenant_id, str(version)))
         if cached is not None:
             return cached
         row = self._session.execute(
@@ -101,11 +127,16 @@ class Keyring:
         if row is None:
             raise KeyError(version)
         key = self._root.unwrap(row.wrapped_key, _tenant_key_ad(tenant_id, version))
-        self._tenant_keys[(tenant_id, version)] = key
+        self._cache.put(("tenant", tenant_id, str(version)), key)
         return key
 
     def _subkey(self, tenant_id: str, version: int, purpose: str) -> bytes:
-        return aead.derive_subkey(self.tenant_key(tenant_id, version), purpose)
+        name = ("subkey", tenant_id, str(version), purpose)
+        cached = self._cache.get(name)
+        if cached is None:
+            cached = aead.derive_subkey(self.tenant_key(tenant_id, version), purpose)
+            self._cache.put(name, cached)
+        return cached
 
     # -- data keys (one per object) ---------------------------------------------
 
@@ -174,11 +205,11 @@ class Keyring:
         return aead.versioned_key_version(ciphertext) == self.current_version(tenant_id)
 
     def blind_index(self, tenant_id: str, value: str) -> str:
-        if tenant_id not in self._index_keys:
+        key = self._cache.get(("index", tenant_id))
+        if key is None:
             tenant = self._session.get(Tenant, tenant_id)
             if tenant is None:
                 raise KeyUnavailable("unknown tenant")
-            self._index_keys[tenant_id] = self._root.unwrap(
-                tenant.wrapped_index_key, _index_key_ad(tenant_id)
-            )
-        return aead.blind_index(self._index_keys[tenant_id], value)
+            key = self._root.unwrap(tenant.wrapped_index_key, _index_key_ad(tenant_id))
+            self._cache.put(("index", tenant_id), key)
+        return aead.blind_index(key, value)

@@ -2,7 +2,7 @@
 
 A person asks for one permission for a few minutes, with a written reason; another
 person of the same tenant holding ``elevation:approve`` approves or denies it. An
-approved grant joins the requester's policy (``authn.active_grants``) until
+approved grant joins the requester's policy (``authn.roles_and_grants``) until
 ``expires_at``; a deny in any of their roles still wins. The request, the decision
 and every request that was allowed only because of the grant are audited.
 
@@ -232,7 +232,7 @@ def record_grant_use(
     """Audit ``elevation:use`` (and commit it before the work starts, so a use is on
     record even if the request later fails) when ``permission`` was allowed only
     because of a break-glass grant, not by the principal's roles alone."""
-    if principal.actor_type != "user":
+    if principal.actor_type != "user" or permission not in principal.grants:
         return
     roles_only = policy_for(resolve_roles(db, principal.tenant_id, principal.roles))
     if isinstance(decide(roles_only, permission), Allowed):

@@ -26,6 +26,8 @@ class Principal:
     policy: Policy = field(repr=False)
     session_id: str | None = field(default=None, repr=False)
     stepped_up_at: datetime | None = None
+    # Permissions held only through approved break-glass elevations (their use is audited).
+    grants: frozenset[Permission] = field(default=frozenset(), repr=False)
 
     def may(self, permission: Permission) -> bool:
         return isinstance(decide(self.policy, permission), Allowed)

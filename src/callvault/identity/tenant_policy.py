@@ -7,7 +7,9 @@ import ipaddress
 import json
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from callvault.calls.phone import to_e164
@@ -42,6 +44,23 @@ def parse_networks(cidrs: list[str]) -> tuple[ipaddress.IPv4Network | ipaddress.
         return tuple(ipaddress.ip_network(c, strict=False) for c in cidrs)
     except (ValueError, TypeError):
         raise InvalidInput("ip_allowlist entries must be CIDR networks") from None
+
+
+_ALLOWLIST = select(TenantPolicy.ip_allowlist).where(
+    TenantPolicy.tenant_id == bindparam("tenant_id")
+)
+
+
+def allowlist_allows(session: Session, tenant_id: str, address: str | None) -> bool:
+    """Whether the tenant's IP allowlist lets ``address`` in: the check every request
+    makes, so one Core statement and the parsed list cached by its stored text."""
+    stored = session.connection().execute(_ALLOWLIST, {"tenant_id": tenant_id}).scalar()
+    return AccessPolicy(networks=_networks(stored or "[]")).allows_ip(address)
+
+
+@lru_cache(maxsize=256)
+def _networks(stored: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return parse_networks(json.loads(stored))
 
 
 def load_access_policy(session: Session, tenant_id: str) -> AccessPolicy:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fastapi import Request
@@ -23,7 +23,7 @@ from callvault.authz.permissions import STEP_UP_PERMISSIONS, Permission
 from callvault.blobs.interface import BlobStore
 from callvault.calls.service import CallService
 from callvault.crypto.keyprovider import RootKeyProvider
-from callvault.crypto.keyring import Keyring
+from callvault.crypto.keyring import KeyCache, Keyring
 from callvault.errors import PermissionDenied, StepUpRequired
 from callvault.identity.authn import SAFE_METHODS, Credentials, authenticate
 from callvault.identity.elevations import record_grant_use
@@ -46,6 +46,10 @@ class AppResources:
     root_key: RootKeyProvider
     blobs: BlobStore
     read_sessions: sessionmaker[Session]
+    key_cache: KeyCache = field(default_factory=KeyCache)
+
+    def keyring(self, session: Session) -> Keyring:
+        return Keyring(session, self.root_key, self.key_cache)
 
 
 @dataclass
@@ -164,7 +168,7 @@ def _for_writing(ctx: RequestContext, res: AppResources) -> RequestContext:
     """The context moved from its read-only session to a fresh write session."""
     ctx.session.close()
     writer = res.sessions()
-    return replace(ctx, session=writer, keyring=Keyring(writer, res.root_key))
+    return replace(ctx, session=writer, keyring=res.keyring(writer))
 
 
 def _authorize(
@@ -183,7 +187,7 @@ def _authorize(
     return RequestContext(
         principal=principal,
         session=session,
-        keyring=Keyring(session, res.root_key),
+        keyring=res.keyring(session),
         blobs=res.blobs,
         settings=res.settings,
         request=info,

@@ -156,7 +156,8 @@ def _uvicorn_config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
         app,
         host=host,
         port=port,
-        http="h11",
+        http="httptools",
+        loop="uvloop",
         # Client addresses come from the socket; no proxy is trusted to rewrite them.
         proxy_headers=False,
         server_header=False,
