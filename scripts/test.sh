@@ -7,7 +7,8 @@
 # Steps:
 #   1. system packages: PostgreSQL server binaries (Debian package `postgresql`) if no pg_ctl
 #      exists under /usr/lib/postgresql/*/bin; multimon-ng, sox and espeak-ng for the audio
-#      tests; python3.11-venv if venv can't be created.
+#      tests; nginx, sqlite3 and age for the deployment tests; python3.11-venv if venv
+#      can't be created.
 #   2. .venv in the repo (Debian's /usr/bin/python3.11 when present), built from
 #      requirements.lock (`pip install --require-hashes`: every package pinned and hash-checked,
 #      pip, setuptools and wheel included), then the project itself, editable, with --no-deps
@@ -80,11 +81,15 @@ if [[ "${CALLVAULT_NEED_POSTGRES:-1}" == "1" ]] && ! have_pg_ctl; then
 fi
 
 # The audio tests check scrubbed recordings with an independent decoder (multimon-ng, fed
-# by sox) and make real speech with espeak-ng. Skipped for the demo (no tests run there).
+# by sox) and make real speech with espeak-ng; the deployment tests (tests/deploy) run
+# deploy/'s nginx site, backup script (sqlite3) and backup encryption (age). Skipped for
+# the demo (no tests run there). The tests start nginx themselves on free loopback ports;
+# on a host with an init system the package also starts Debian's default site on port 80
+# (systemctl disable --now nginx), in containers policy-rc.d stops that.
 if [[ "${CALLVAULT_NEED_POSTGRES:-1}" == "1" ]]; then
   missing=()
-  for tool in multimon-ng sox espeak-ng; do
-    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  for tool in multimon-ng sox espeak-ng nginx sqlite3 age; do
+    command -v "$tool" >/dev/null 2>&1 || [[ -x "/usr/sbin/$tool" ]] || missing+=("$tool")
   done
   if [[ ${#missing[@]} -gt 0 ]]; then
     apt_install "${missing[@]}"

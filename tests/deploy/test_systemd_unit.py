@@ -18,6 +18,8 @@ pytestmark = pytest.mark.sqlite_only  # no database involved: once is enough
 
 UNIT = DEPLOY / "callvault.service"
 INSTALLED_BINARY = "/opt/callvault/venv/bin/callvault"
+BACKUP_UNITS = ("callvault-backup.service", "callvault-backup.timer")
+INSTALLED_BACKUP_SCRIPT = "/opt/callvault/src/deploy/callvault-backup.sh"
 SERVE = "serve --host 127.0.0.1 --port 8443 --workers 2 --forwarded-allow-ips 127.0.0.1"
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
 needs_systemd_analyze = pytest.mark.skipif(
@@ -131,6 +133,26 @@ def test_systemd_analyze_verify_reports_a_broken_unit(
     result = _verify(text.replace(old, new), tmp_path)
 
     assert complaint in result.stderr
+
+
+@needs_systemd_analyze
+def test_systemd_analyze_verify_accepts_the_backup_service_and_timer(tmp_path: Path) -> None:
+    for name in BACKUP_UNITS:
+        text = (DEPLOY / name).read_text(encoding="utf-8")
+        script = str(DEPLOY / "callvault-backup.sh")
+        (tmp_path / name).write_text(text.replace(INSTALLED_BACKUP_SCRIPT, script))
+    assert SYSTEMD_ANALYZE is not None
+
+    result = subprocess.run(
+        [SYSTEMD_ANALYZE, "verify", "--man=no", *(str(tmp_path / n) for n in BACKUP_UNITS)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == ""
+    assert INSTALLED_BACKUP_SCRIPT in (DEPLOY / BACKUP_UNITS[0]).read_text(encoding="utf-8")
 
 
 @needs_systemd_analyze
