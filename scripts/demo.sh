@@ -7,6 +7,7 @@
 set -euo pipefail
 REPO_ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$REPO_ROOT"
+# .venv is installed from requirements.lock, every package hash-checked (see scripts/test.sh).
 echo "==> setting up .venv (the first run installs packages: about a minute)"
 CALLVAULT_NEED_POSTGRES=0 CALLVAULT_BOOTSTRAP_ONLY=1 ./scripts/test.sh
 exec "$REPO_ROOT/.venv/bin/callvault" demo --data-dir "$REPO_ROOT/callvault-demo-data" "$@"

@@ -7,9 +7,15 @@
 # Steps:
 #   1. system packages: PostgreSQL server binaries (Debian package `postgresql`) if no pg_ctl
 #      exists under /usr/lib/postgresql/*/bin; multimon-ng, sox and espeak-ng for the audio
-#      tests; python3.11-venv if venv can't be created.
-#   2. .venv in the repo (Debian's /usr/bin/python3.11 when present), `pip install -e .[test]`,
-#      skipped when pyproject.toml is unchanged since the last install (stamp in .venv).
+#      tests; nginx, sqlite3 and age for the deployment tests; python3.11-venv if venv
+#      can't be created.
+#   2. .venv in the repo (Debian's /usr/bin/python3.11 when present), built from
+#      requirements.lock (`pip install --require-hashes`: every package pinned and hash-checked,
+#      pip, setuptools and wheel included), then the project itself, editable, with --no-deps
+#      --no-build-isolation --no-index, so nothing unpinned is fetched. When the lock (or the
+#      Python) changed since the last install, .venv is built anew, so it holds exactly the lock;
+#      when only pyproject.toml changed, only the project is reinstalled; else pip is skipped
+#      (stamp in .venv). Refresh the lock with ./scripts/lock.sh (`make lock`).
 #   3. ruff check src tests; mypy (config in pyproject.toml).
 #   4. pytest with CALLVAULT_TEST_DATABASE=sqlite, then with CALLVAULT_TEST_DATABASE=postgresql.
 #      The PostgreSQL pass starts its own throwaway server on a free port (tests/_postgres.py);
@@ -75,11 +81,15 @@ if [[ "${CALLVAULT_NEED_POSTGRES:-1}" == "1" ]] && ! have_pg_ctl; then
 fi
 
 # The audio tests check scrubbed recordings with an independent decoder (multimon-ng, fed
-# by sox) and make real speech with espeak-ng. Skipped for the demo (no tests run there).
+# by sox) and make real speech with espeak-ng; the deployment tests (tests/deploy) run
+# deploy/'s nginx site, backup script (sqlite3) and backup encryption (age). Skipped for
+# the demo (no tests run there). The tests start nginx themselves on free loopback ports;
+# on a host with an init system the package also starts Debian's default site on port 80
+# (systemctl disable --now nginx), in containers policy-rc.d stops that.
 if [[ "${CALLVAULT_NEED_POSTGRES:-1}" == "1" ]]; then
   missing=()
-  for tool in multimon-ng sox espeak-ng; do
-    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  for tool in multimon-ng sox espeak-ng nginx sqlite3 age; do
+    command -v "$tool" >/dev/null 2>&1 || [[ -x "/usr/sbin/$tool" ]] || missing+=("$tool")
   done
   if [[ ${#missing[@]} -gt 0 ]]; then
     apt_install "${missing[@]}"
@@ -104,25 +114,47 @@ SYS_TIME=$(elapsed "$T_SYS")
 # ---------------------------------------------------------------------------------------------
 # 2. Virtual environment
 # ---------------------------------------------------------------------------------------------
+# The installers first (pip, setuptools, wheel: the lock's blocks for them; wheel's own
+# dependency comes with the rest), then the whole lock with --no-build-isolation, so the one
+# sdist in it (`names`) is built by the locked setuptools instead of one fetched unpinned into
+# an isolated build environment. No --no-deps there: in hash-checking mode pip refuses any
+# dependency the lock does not pin, so an incomplete lock fails instead of fetching it.
+install_from_lock() {
+  local installers="$VENV/installers.lock"
+  awk '/^[A-Za-z0-9]/ { keep = ($0 ~ /^(pip|setuptools|wheel)==/) } keep' \
+    requirements.lock >"$installers"
+  "$VENV/bin/python" -m pip install -q --require-hashes --no-deps -r "$installers"
+  rm -f "$installers"
+  "$VENV/bin/python" -m pip install -q --require-hashes --no-build-isolation -r requirements.lock
+}
+
 T_VENV=$(now)
 if [[ -x "$VENV/bin/python" ]] && ! "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
   log "existing .venv is broken (base interpreter gone?): recreating"
   rm -rf "$VENV"
 fi
-if [[ ! -x "$VENV/bin/python" ]]; then
-  log "creating .venv with $PYTHON"
+[[ -f requirements.lock ]] || die "requirements.lock is missing: run ./scripts/lock.sh"
+lock_digest="$( { sha256sum requirements.lock; "$PYTHON" -VV; } | sha256sum | cut -d' ' -f1)"
+project_digest="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+have_lock_digest="$(sed -n 1p "$STAMP" 2>/dev/null || true)"
+have_project_digest="$(sed -n 2p "$STAMP" 2>/dev/null || true)"
+if [[ "$lock_digest" != "$have_lock_digest" ]]; then
+  # A fresh venv, so packages the lock dropped do not linger from an earlier install.
+  log "creating .venv with $PYTHON from requirements.lock (lock or Python changed, or first install)"
+  rm -rf "$VENV"
   "$PYTHON" -m venv "$VENV"
+  install_from_lock
 fi
-want_stamp="$( { sha256sum pyproject.toml; "$VENV/bin/python" -VV; } | sha256sum | cut -d' ' -f1)"
-have_stamp="$(cat "$STAMP" 2>/dev/null || true)"
-if [[ "$want_stamp" != "$have_stamp" ]]; then
-  log "pip install -e '.[test]' (pyproject.toml changed or first install)"
+if [[ "$lock_digest" != "$have_lock_digest" || "$project_digest" != "$have_project_digest" ]]; then
+  log "pip install -e . --no-deps (the project itself, built by the locked setuptools)"
   rm -f "$STAMP"
-  "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -e '.[test]'
-  printf '%s\n' "$want_stamp" >"$STAMP"
+  "$VENV/bin/python" -m pip install -q --no-deps --no-build-isolation --no-index -e .
+  # Fails when pyproject.toml asks for something the lock does not provide.
+  "$VENV/bin/python" -m pip check >/dev/null \
+    || { "$VENV/bin/python" -m pip check; die "installed packages do not satisfy pyproject.toml: run ./scripts/lock.sh"; }
+  printf '%s\n%s\n' "$lock_digest" "$project_digest" >"$STAMP"
 else
-  log ".venv is up to date with pyproject.toml: skipping pip install"
+  log ".venv is up to date with requirements.lock and pyproject.toml: skipping pip install"
 fi
 VENV_TIME=$(elapsed "$T_VENV")
 
