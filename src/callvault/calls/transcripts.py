@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from callvault.blocking import check_off_event_loop
 from callvault.calls.schemas import TranscriptIn, Word
 from callvault.errors import InvalidInput
 from callvault.identity.tenant_policy import RedactionOperator, RedactionPolicy
@@ -89,6 +90,7 @@ def redact_transcript(transcript: TranscriptIn, setup: RedactionSetup) -> Redact
     """Detect, replace, and lay out the stored documents. CPU-bound (about 1 µs per
     character): call it off the event loop. InvalidInput if ``words`` are not the
     tokens of ``text``."""
+    check_off_event_loop("transcript redaction")
     text = transcript.text
     located = _located_words(text, transcript.words)
     spans = analyze(text, setup.context(), setup.recognizers())

@@ -19,6 +19,7 @@ from typing import Any
 
 from pocketsphinx import Decoder  # type: ignore[import-untyped]  # no stubs shipped
 
+from callvault.blocking import check_off_event_loop
 from callvault.transcription.audio import AudioInfo, probe, read_16k
 from callvault.transcription.chunks import Speech, SpeechChunker
 from callvault.transcription.errors import TranscriberUnavailable
@@ -55,6 +56,7 @@ class PocketsphinxTranscriber:
 
     def transcribe(self, path: Path, progress: Progress | None = None) -> Transcript:
         """A word-timed transcript of ``path``; see ``Transcriber.transcribe``."""
+        check_off_event_loop("transcription")
         info = probe(path)
         with self._lock:
             decoder = self._load()
