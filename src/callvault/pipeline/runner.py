@@ -184,16 +184,20 @@ class PipelineWorker:
             self._thread.start()
             return True
 
+    def run_now(self) -> list[JobResult]:
+        """Run the due jobs in the calling thread (``callvault jobs run --once``)."""
+        return run_due_jobs(
+            self._sessions,
+            self._blobs,
+            self._runtime,
+            self._limit,
+            stopping=self._stopping.is_set,
+            on_result=self._on_result,
+        )
+
     def _work(self) -> None:
         try:
-            run_due_jobs(
-                self._sessions,
-                self._blobs,
-                self._runtime,
-                self._limit,
-                stopping=self._stopping.is_set,
-                on_result=self._on_result,
-            )
+            self.run_now()
         except Exception as exc:  # the database went away, say: next tick tries again
             log.error("pipeline worker failed", extra={"error": type(exc).__name__})
 

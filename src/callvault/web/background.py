@@ -96,6 +96,12 @@ class JobsLoop:
         if not self.pipeline.drain(DRAIN_SECONDS):
             log.warning("pipeline job still running at exit: left to its lease")
 
+    def run_once(self) -> list[JobResult]:
+        """One round in this thread: the periodic jobs, then the recording jobs due now
+        (at most ``pipeline_limit``)."""
+        run_jobs_once(self.sessions, periodic_jobs())
+        return self.pipeline.run_now()
+
     def close(self) -> None:
         self._engine.dispose()
 
