@@ -165,10 +165,11 @@ def keys_rotate(
 
 
 WORKERS_HELP = (
-    "API processes on the one port (default 1). PostgreSQL: up to about one per core. "
-    "SQLite: allowed, but every write still goes through one lock for the whole "
-    "database, so more workers add read throughput only; keep the data directory on a "
-    "local disk of this host. Background jobs run in one extra process either way."
+    "API processes on the one port. PostgreSQL: up to about one per core. SQLite: "
+    "allowed and safe, but every write takes the one database-wide lock in turn (a "
+    "write that waits over 5 s fails with 503), so more workers add no write "
+    "throughput; keep the data directory on a local disk of this host. Background "
+    "jobs run in one extra process either way."
 )
 FORWARDED_HELP = (
     "Reverse proxies (IP addresses or networks, comma-separated) whose X-Forwarded-For "
