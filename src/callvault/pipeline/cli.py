@@ -40,6 +40,7 @@ def run(
     error classes only). Without --once it runs until SIGTERM or Ctrl-C, then stops
     claiming work and lets the job in flight finish (or leaves it to its lease)."""
     from callvault.instance import migrate
+    from callvault.logs import configure_logging
     from callvault.pipeline.runner import JobResult
     from callvault.web.background import JobsLoop
 
@@ -47,7 +48,10 @@ def run(
         reason = f" ({result.reason})" if result.reason else ""
         typer.echo(f"job {result.job_id} call {result.call_id}: {result.state}{reason}")
 
-    stop = _stop_event(parent_pid) if not once else threading.Event()
+    stop = threading.Event()
+    if not once:  # a long-running process: its own JSON log lines and signal handling
+        configure_logging()
+        stop = _stop_event(parent_pid)
     settings = settings_from(data_dir, database_url)
     require_initialised(settings)
     try:
