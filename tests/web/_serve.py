@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -55,17 +56,24 @@ def make_vault(data_dir: Path, database_url: str) -> Vault:
 class Served:
     """``callvault serve --insecure-http`` on ``settings`` with ``extra`` arguments."""
 
-    def __init__(self, settings: Settings, *extra: str, env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        *extra: str,
+        env: dict[str, str] | None = None,
+        tls: bool = False,
+    ):
         self.settings = settings
         self.port = free_port()
         self.extra = extra
+        self.tls = tls
         self.env = {**os.environ, **(env or {})}
         self.log = settings.data_dir / f"serve-{self.port}.log"
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     @property
     def pid(self) -> int:
@@ -84,7 +92,7 @@ class Served:
             self.settings.database_url,
             "--port",
             str(self.port),
-            "--insecure-http",
+            *(() if self.tls else ("--insecure-http",)),
             *self.extra,
         ]
 
@@ -97,12 +105,18 @@ class Served:
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.log.read_text()[-2000:]
             try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                ready = httpx.get(f"{self.url}/readyz", timeout=2, verify=self.verify())
+                if ready.status_code == 200:
                     return self
             except httpx.TransportError:
                 pass
             time.sleep(0.2)
         raise AssertionError("the server did not become ready")
+
+    def verify(self) -> ssl.SSLContext | bool:
+        """What a client trusts: the self-signed certificate serve made (once it has)."""
+        cert = self.settings.tls_dir / "cert.pem"
+        return ssl.create_default_context(cafile=cert) if self.tls and cert.exists() else True
 
     def terminate(self) -> None:
         os.kill(self.pid, signal.SIGTERM)

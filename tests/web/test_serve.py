@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from callvault.cli.main import app as cli
-from callvault.web.server import TIMEOUT_GRACEFUL_SHUTDOWN
+from callvault.web.server import TIMEOUT_GRACEFUL_SHUTDOWN, parse_forwarded_allow_ips
 from tests.calls.factories import call_payload, wav_bytes
 from tests.web._serve import Served, Vault, alive, audit_count, make_vault
 
@@ -152,6 +152,37 @@ def source_ips(vault: Vault, action: str) -> list[str]:
             text("SELECT source_ip FROM audit_log_events WHERE action = :a"), {"a": action}
         )
         return [row[0] for row in rows]
+
+
+def test_https_workers_each_build_the_tls_context_and_the_app(vault: Vault) -> None:
+    served = Served(vault.settings, "--workers", "2", tls=True)
+    try:
+        served.start()  # ready over HTTPS: a worker loaded the pickled factories
+        assert len(served.worker_pids()) == 2
+        with httpx.Client(base_url=served.url, verify=served.verify()) as client:
+            response = client.get("/healthz")
+        assert response.status_code == 200
+        assert response.headers["strict-transport-security"].startswith("max-age=")
+        served.terminate()
+        assert served.wait(TIMEOUT_GRACEFUL_SHUTDOWN + 15) == 0
+    finally:
+        served.close()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (None, ()),
+        ("", ()),
+        ("10.0.0.5", ("10.0.0.5",)),
+        (" 10.0.0.5 , 192.0.2.0/24,::1 ", ("10.0.0.5", "192.0.2.0/24", "::1")),
+        ("2001:db8::/32", ("2001:db8::/32",)),
+    ],
+)
+def test_forwarded_allow_ips_are_addresses_or_networks(
+    raw: str | None, expected: tuple[str, ...]
+) -> None:
+    assert parse_forwarded_allow_ips(raw) == expected
 
 
 @pytest.mark.parametrize(
