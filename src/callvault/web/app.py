@@ -74,7 +74,6 @@ def create_app(
             audit.committer = committer  # PHI reads share durable commits from here on
             yield
             audit.committer = None  # in-flight requests are done: drain and stop the writer
-        readiness.close()
         engine.dispose()
 
     app = FastAPI(

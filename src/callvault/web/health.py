@@ -8,11 +8,11 @@
   names each part ``ok`` or ``failing``, and nothing more: no exception text, paths or
   URLs (the logs get the error's type).
 
-Both are public, audit nothing and carry no tenant data. Every check runs in a small
-thread pool of its own, never on the event loop, and is bounded by ``CHECK_TIMEOUT``: a
-hung database answers ``503`` in seconds, not a hung probe. A check still running from an
-earlier probe is waited on again rather than started twice, so a hung dependency holds
-at most one thread per check, however often the probe is called.
+Both are public, audit nothing and carry no tenant data. Every check runs in a thread,
+never on the event loop, and is bounded by ``CHECK_TIMEOUT``: a hung database answers
+``503`` in seconds, not a hung probe. A check still running from an earlier probe is
+waited on again rather than started twice, so a hung dependency holds at most one
+thread per check, however often the probe is called.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Literal
 from urllib.parse import quote
 
@@ -96,12 +97,11 @@ async def readyz(request: Request) -> JSONResponse:
 
 
 class Readiness:
-    """Runs the named checks at once, each in its own thread, bounded in time."""
+    """Runs the named checks at once, each in a thread of its own, bounded in time."""
 
     def __init__(self, checks: dict[str, Check], timeout: float = CHECK_TIMEOUT) -> None:
         self._checks = checks
         self._timeout = timeout
-        self._pool = ThreadPoolExecutor(len(checks), thread_name_prefix="readyz")
         self._in_flight: dict[str, Future[None]] = {}
 
     async def run(self) -> dict[str, CheckState]:
@@ -110,14 +110,18 @@ class Readiness:
         await asyncio.wait(futures.values(), timeout=self._timeout)
         return {name: self._state(name, future) for name, future in futures.items()}
 
-    def close(self) -> None:
-        """Stop taking checks; a hung one is abandoned, not waited for."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
     def _submit(self, name: str) -> Future[None]:
         running = self._in_flight.get(name)  # only touched on the event loop: no lock
         if running is None or running.done():
-            running = self._in_flight[name] = self._pool.submit(self._checks[name])
+            running = self._in_flight[name] = Future()
+            running.set_running_or_notify_cancel()  # a probe that gives up cannot cancel it
+            # A daemon thread, not a pool's: a check hung on a dead database must not
+            # keep the process from exiting at shutdown.
+            thread = threading.Thread(
+                target=_run, args=(self._checks[name], running), name=f"readyz-{name}"
+            )
+            thread.daemon = True
+            thread.start()
         return running
 
     @staticmethod
@@ -131,6 +135,15 @@ class Readiness:
             log.warning("readiness check failed: " + name, extra={"error": type(error).__name__})
             return "failing"
         return "ok"
+
+
+def _run(check: Check, future: Future[None]) -> None:
+    try:
+        check()
+    except BaseException as exc:  # handed to the probe, which names the part only
+        future.set_exception(exc)
+    else:
+        future.set_result(None)
 
 
 def standard_checks(engine: Engine, audit: AuditRuntime, blobs: BlobStore) -> dict[str, Check]:
