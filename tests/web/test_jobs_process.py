@@ -107,19 +107,20 @@ def test_serve_restarts_a_dead_jobs_process_and_takes_it_along_when_killed(
         served.close()
 
 
-def test_jobs_run_on_its_own_processes_uploads_and_drains_on_sigterm(
+def test_jobs_run_on_its_own_finishes_the_job_in_flight_on_sigterm(
     vault: Vault, tmp_path: Path
 ) -> None:
     with TestClient(create_app(vault.settings)) as client:
-        call_id = upload(client, vault, recording(tmp_path / "call.wav", seconds=3.0))
+        call_id = upload(client, vault, recording(tmp_path / "call.wav", seconds=5.0))
         settings = vault.settings
         command = [sys.executable, "-m", "callvault.cli", "jobs", "run"]
         command += ["--data-dir", str(settings.data_dir), "--database-url", settings.database_url]
         jobs = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         try:
-            wait_for(lambda: state(client, vault, call_id) == "done", timeout=120)
+            wait_for(lambda: state(client, vault, call_id) == "processing", timeout=120)
         finally:
-            jobs.send_signal(signal.SIGTERM)
+            jobs.send_signal(signal.SIGTERM)  # mid-transcription: claimed, not finished
             output, _ = jobs.communicate(timeout=60)
-    assert jobs.returncode == 0, output.decode()
+        assert jobs.returncode == 0, output.decode()
+        assert state(client, vault, call_id) == "done"  # drained: it finished, not abandoned
     assert f"call {call_id}: done" in output.decode()
