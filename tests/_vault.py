@@ -35,16 +35,11 @@ def vault(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-def app(vault: Settings, monkeypatch: pytest.MonkeyPatch) -> FastAPI:
-    # The server's recording pipeline (callvault.pipeline) would process uploads on its
-    # own thread and race a test's reads, row snapshots and audit counts: tests run
-    # jobs themselves (tests/pipeline), and tests/pipeline/test_jobs.py runs the server's.
-    monkeypatch.setattr("callvault.web.app.server_pipeline", _no_pipeline)
+def app(vault: Settings) -> FastAPI:
+    # The app runs no background jobs (they have a process of their own), so nothing
+    # races a test's reads, row snapshots and audit counts: tests that need the jobs
+    # run them (tests/pipeline) or run the loop beside the app (``jobs_running``).
     return create_app(vault)
-
-
-def _no_pipeline(*_: object) -> Callable[[object], bool]:
-    return lambda _session: False
 
 
 @pytest.fixture

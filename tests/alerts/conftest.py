@@ -2,8 +2,8 @@
 chosen timestamps), the watcher and the delivery job driven by hand, and people from
 ``tests/identity`` for the tests that go through the real API.
 
-``client`` here runs no lifespan, so the server's own background jobs stay off and
-each test decides when the watcher and the delivery job run."""
+The app runs no background jobs (the jobs process does), so each test decides when
+the watcher and the delivery job run; ``client`` here runs no lifespan either."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Through the real server: sign-ins from two networks, and the server's own
-background jobs watching the log and delivering to a receiver with nobody's help."""
+"""Through the real server: sign-ins from two networks, and the jobs loop (what the
+jobs process of ``callvault serve`` runs) watching the log and delivering to a receiver
+with nobody's help."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from callvault.settings import Settings
-from callvault.web.app import background_jobs
+from callvault.web.background import jobs_running, periodic_jobs
 from tests._vault import TokenFactory
 from tests.alerts._receiver import Receiver, signature_is_valid
 from tests.alerts.conftest import ALERTS, alerts, configure_webhook, watch
@@ -38,8 +39,9 @@ def test_a_sign_in_from_a_second_network_alerts(
     assert (alert.actor_id, alert.detail) == (person.id, "203.0.113.0/24")
 
 
-def test_the_server_runs_the_watcher_and_the_delivery(
+def test_the_jobs_loop_runs_the_watcher_and_the_delivery(
     app: FastAPI,
+    vault: Settings,
     client: TestClient,
     officer: dict[str, str],
     auth: TokenFactory,
@@ -47,11 +49,11 @@ def test_the_server_runs_the_watcher_and_the_delivery(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("CALLVAULT_ALERT_WEBHOOK_ALLOW_LOOPBACK", "1")
-    names = [getattr(job, "__name__", "") for job in background_jobs()]
+    names = [getattr(job, "__name__", "") for job in periodic_jobs()]
     assert {"run_watcher", "deliver_alerts_job"} <= set(names)
     secret = configure_webhook(client, officer, receiver.url)
     intruder = auth("integration")
-    with TestClient(app, raise_server_exceptions=False) as live:  # lifespan: jobs run
+    with TestClient(app, raise_server_exceptions=False) as live, jobs_running(vault):
         for _ in range(11):
             assert live.get(ALERTS, headers=intruder).status_code == 403
         deadline = time.monotonic() + 15

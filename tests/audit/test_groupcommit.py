@@ -528,6 +528,50 @@ def test_close_stops_the_writer_process(vault: Settings, tenant: str) -> None:
         os.kill(child, 0)
 
 
+def wait_until_gone(pid: int, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.02)
+    raise AssertionError("the process is still there")
+
+
+def test_a_ping_reports_a_killed_writer_process_and_the_next_one_starts_afresh(
+    vault: Settings, sessions: Sessions, tenant: str
+) -> None:
+    writer = process_writer(vault)
+    with GroupCommitter(writer) as committer:
+        committer.ping(timeout=2.0)
+        dead = child_of(writer)
+        os.kill(dead, signal.SIGKILL)
+        wait_until_gone(dead)
+        with pytest.raises(AuditUnavailable, match="writer process"):
+            committer.ping(timeout=2.0)
+        committer.ping(timeout=2.0)  # a fresh child: ready again without a request
+        assert writer.pid not in (None, dead)
+        assert committer.append(tenant, event("req-after-ping")) >= 0
+    with pytest.raises(AuditUnavailable):
+        committer.ping(timeout=2.0)  # closed: it takes no more events
+
+
+def test_a_ping_while_the_writer_hangs_fails_within_its_timeout(
+    vault: Settings, engine: Engine, tenant: str
+) -> None:
+    writer = process_writer(vault)
+    with GroupCommitter(writer) as committer, audit_log_locked(engine):
+        receipt = committer.submit(tenant, event("req-stuck"))
+        time.sleep(0.3)  # the child has taken the batch and waits for the lock
+        started = time.monotonic()
+        with pytest.raises(AuditUnavailable, match="busy"):
+            committer.ping(timeout=0.5)
+        assert time.monotonic() - started < 0.5 + SLACK
+        with pytest.raises(AuditUnavailable):
+            receipt.wait(timeout=0.1)
+
+
 def test_the_audit_writer_is_chosen_in_the_environment() -> None:
     def writer(value: str) -> str:
         return load_settings("/tmp/unused", environ={"CALLVAULT_AUDIT_WRITER": value}).audit_writer

@@ -203,3 +203,15 @@ def test_memory_stays_flat_for_64_mib(local_store: LocalBlobStore) -> None:
         tracemalloc.stop()
     assert actual.digest() == expected.digest()
     assert peak < 16 * MIB, f"peak {peak / MIB:.1f} MiB"
+
+
+def test_check_fails_once_the_directory_is_gone_without_naming_it(tmp_path: Path) -> None:
+    store = LocalBlobStore(tmp_path / "blobs")
+    store.check()
+    assert temp_files(store) == []  # the probe file is removed again
+    os.rename(tmp_path / "blobs", tmp_path / "moved")
+    with pytest.raises(BlobStoreUnavailable) as info:
+        store.check()
+    assert "blobs" not in str(info.value) and str(tmp_path) not in str(info.value)
+    os.rename(tmp_path / "moved", tmp_path / "blobs")
+    store.check()  # back: ready again

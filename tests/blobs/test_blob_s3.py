@@ -181,3 +181,14 @@ def test_failed_part_upload_closes_writer_and_aborts() -> None:
             with pytest.raises(ValueError, match="closed"):
                 writer.write(b"more")
     stubber.assert_no_pending_responses()
+
+
+def test_check_fails_on_a_missing_bucket_or_an_unreachable_endpoint(moto_endpoint: str) -> None:
+    missing = S3BlobStore(f"missing-{os.urandom(4).hex()}", endpoint_url=moto_endpoint)
+    with pytest.raises(BlobStoreUnavailable) as info:
+        missing.check()
+    assert moto_endpoint not in str(info.value)
+    config = Config(region_name="us-east-1", retries={"max_attempts": 1}, connect_timeout=1)
+    client = boto3.client("s3", endpoint_url="http://127.0.0.1:9", config=config)
+    with pytest.raises(BlobStoreUnavailable):
+        S3BlobStore("bucket", client=client).check()

@@ -226,3 +226,9 @@ def test_longest_valid_key(store: BlobStore) -> None:
     key = "a" * 100 + "/" + "b" * 99
     put(store, key, b"ok")
     assert get(store, key) == b"ok"
+
+
+def test_check_passes_on_a_working_store_and_leaves_nothing_behind(store: BlobStore) -> None:
+    store.check()
+    store.check()
+    assert not store.exists(KEY)

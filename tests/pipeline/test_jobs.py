@@ -7,7 +7,6 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -15,6 +14,7 @@ from typer.testing import CliRunner
 from callvault.cli.main import app as cli
 from callvault.pipeline.service import LeaseLost, RetryPolicy, claim_next, finish_done
 from callvault.settings import Settings
+from callvault.web.background import jobs_running
 from tests._vault import TokenFactory
 from tests.pipeline._helpers import (
     Pipeline,
@@ -112,12 +112,11 @@ def test_a_crashed_workers_job_is_retried_after_its_lease(
             raise AssertionError("a lost lease must not finish the job")
 
 
-def test_the_server_runs_the_pipeline_in_the_background(
-    app: FastAPI, auth: TokenFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+def test_the_jobs_loop_runs_the_pipeline_in_the_background(
+    app: FastAPI, vault: Settings, auth: TokenFactory, tmp_path: Path
 ) -> None:
-    monkeypatch.undo()  # the server's own pipeline, this once
     ingest, agent = auth("integration"), auth("agent")
-    with TestClient(app, raise_server_exceptions=False) as live:  # lifespan: jobs run
+    with TestClient(app, raise_server_exceptions=False) as live, jobs_running(vault):
         call_id = create_call(live, ingest)
         body = {"text": "Synthetic call."}  # with a transcript: nothing to transcribe
         assert (

@@ -19,7 +19,6 @@ import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import uvicorn
@@ -38,7 +37,6 @@ from callvault.web.server import (
     ServeInfo,
     build_server_config,
     is_loopback,
-    serve,
 )
 from callvault.web.tls import (
     CertificatePaths,
@@ -459,20 +457,8 @@ def test_is_loopback(host: str, expected: bool) -> None:
     assert is_loopback(host) is expected
 
 
-def test_serve_reports_before_running(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    events: list[Any] = []
-
-    class FakeServer:
-        def __init__(self, config: uvicorn.Config) -> None:
-            self.config = config
-
-        def run(self) -> None:
-            events.append("run")
-
-    monkeypatch.setattr(uvicorn, "Server", FakeServer)
-    serve(make_app(), host="::", port=8443, tls_dir=tmp_path, on_ready=events.append)
-    assert len(events) == 2 and events[1] == "run"
-    info = events[0]
+def test_a_wildcard_bind_is_announced_as_localhost_with_the_fingerprint(tmp_path: Path) -> None:
+    _, info = build_server_config(make_app(), host="::", port=8443, tls_dir=tmp_path)
     assert isinstance(info, ServeInfo)
     assert info.url == "https://localhost:8443/"
     assert info.created_certificate is True

@@ -213,6 +213,21 @@ class GroupCommitter:
         if receipt.withdrawn or not finished:
             raise AuditUnavailable("the audit log did not answer in time")
 
+    @property
+    def batch_writer(self) -> BatchWriter:
+        """Where batches are written (for operators and tests: a ``ProcessWriter``'s pid)."""
+        return self._batch_writer
+
+    def ping(self, timeout: float = 2.0) -> None:
+        """Return if the committer takes events and its writer answers within
+        ``timeout`` seconds; else ``AuditUnavailable`` (a readiness check, cheap: it
+        queues nothing and writes nothing)."""
+        with self._lock:
+            closed = self._closed
+        if closed or not self._writer.is_alive():
+            raise AuditUnavailable("the audit log is not taking events")
+        self._batch_writer.ping(timeout)
+
     def close(self, timeout: float = 10.0) -> None:
         """Stop taking events, commit what is queued, and stop the writer thread and the
         batch writer."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import threading
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from multiprocessing.connection import Connection
@@ -50,6 +51,7 @@ RowInsert = tuple[str, Mapping[str, object]]
 Batch = Sequence[tuple[str, Mapping[str, object], Sequence[RowInsert]]]
 READY = "ready"  # the child's first message once it can write
 FAILED = -1  # the sequence number of an item whose rows could not be inserted
+PING, PONG = "ping", "pong"  # a readiness check, and the child's answer
 
 # For this transaction only (SET LOCAL), in one round trip.
 _BOUND_WAITS = text(
@@ -63,6 +65,11 @@ class BatchWriter(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    def ping(self, timeout: float) -> None:
+        """Return if the writer answers within ``timeout`` seconds, else raise
+        ``AuditUnavailable`` (readiness checks: ``callvault.web.health``)."""
+        ...
 
 
 class SessionWriter:
@@ -95,6 +102,10 @@ class SessionWriter:
 
     def close(self) -> None:
         pass
+
+    def ping(self, timeout: float) -> None:
+        """Nothing to ask: it writes in the committer's own thread, which the committer
+        checks. (Whether the database answers is the database check's question.)"""
 
 
 def insert_rows(session: Session, rows: Sequence[RowInsert]) -> None:
@@ -145,24 +156,45 @@ class ProcessWriter:
         self._reply_timeout = reply_timeout or batch_timeout + 2 * LOCK_TIMEOUT_MS / 1000 + 5
         self._process: multiprocessing.process.BaseProcess | None = None
         self._pipe: Connection | None = None
+        # One exchange on the pipe at a time: the committer's batches, a health check's ping.
+        self._lock = threading.Lock()
         self._start()  # a child that cannot start shows now, not on the first read
 
     def write(self, batch: Batch) -> list[int]:
-        if self._pipe is None:
-            self._start()
-        assert self._pipe is not None
-        try:
-            self._pipe.send(batch)
-            reply = self._receive()
-        except (OSError, EOFError, TimeoutError) as exc:
-            self._stop(kill=True)
-            raise AuditUnavailable("the audit writer process is unavailable") from exc
+        with self._lock:
+            reply = self._exchange(batch, self._reply_timeout)
         if isinstance(reply, str):  # the name of what the child's write raised
             raise AuditUnavailable(f"the audit event could not be written ({reply})")
         return cast(list[int], reply)
 
+    def ping(self, timeout: float) -> None:
+        """Ask the child to answer within ``timeout`` seconds (waiting for a batch in
+        flight counts). A child that died or stays silent is stopped and reported: the
+        next ping or batch starts a fresh one, so readiness comes back by itself."""
+        if not self._lock.acquire(timeout=timeout):
+            raise AuditUnavailable("the audit writer process is busy")
+        try:
+            reply = self._exchange(PING, timeout)
+        finally:
+            self._lock.release()
+        if reply != PONG:
+            raise AuditUnavailable("the audit writer process gave a wrong answer")
+
     def close(self) -> None:
-        self._stop(kill=False)
+        with self._lock:
+            self._stop(kill=False)
+
+    def _exchange(self, message: object, timeout: float) -> object:
+        """Send one message and return the child's answer; the caller holds the lock."""
+        if self._pipe is None:
+            self._start()
+        assert self._pipe is not None
+        try:
+            self._pipe.send(message)
+            return self._receive(timeout)
+        except (OSError, EOFError, TimeoutError) as exc:
+            self._stop(kill=True)
+            raise AuditUnavailable("the audit writer process is unavailable") from exc
 
     @property
     def pid(self) -> int | None:
@@ -181,7 +213,7 @@ class ProcessWriter:
         try:
             process.start()
             theirs.close()
-            greeting = self._receive()
+            greeting = self._receive(self._reply_timeout)
         except (OSError, EOFError, TimeoutError) as exc:
             self._stop(kill=True)
             raise AuditUnavailable("the audit writer process did not start") from exc
@@ -189,9 +221,9 @@ class ProcessWriter:
             self._stop(kill=True)
             raise AuditUnavailable(f"the audit writer process could not start ({greeting})")
 
-    def _receive(self) -> object:
+    def _receive(self, timeout: float) -> object:
         assert self._pipe is not None
-        if not self._pipe.poll(self._reply_timeout):
+        if not self._pipe.poll(timeout):
             raise TimeoutError("the audit writer process did not answer")
         return self._pipe.recv()
 
@@ -230,7 +262,8 @@ def serve(
 ) -> None:
     """The child: say ``READY`` once it has opened the database (else the name of the
     error, and stop), then write each batch received and answer with its sequence
-    numbers or the name of the error; stop on ``None`` or when the parent's end closes."""
+    numbers or the name of the error; answer ``PING`` with ``PONG``; stop on ``None`` or
+    when the parent's end closes."""
     engine = create_db_engine(database_url)
     try:
         runtime = AuditRuntime(AuditKeys(root), policy)
@@ -240,6 +273,9 @@ def serve(
             pass
         pipe.send(READY)
         while (batch := pipe.recv()) is not None:
+            if batch == PING:
+                pipe.send(PONG)
+                continue
             try:
                 reply: list[int] | str = writer.write(batch)
             except Exception as exc:  # reported to the parent, which fails the batch

@@ -53,3 +53,8 @@ class BlobStore(Protocol):
     def delete(self, key: str) -> None:
         """Remove the object; deleting an absent key is not an error."""
         ...
+
+    def check(self) -> None:
+        """A cheap probe for readiness checks: returns if the store can take writes
+        now, else raises ``BlobStoreUnavailable`` (whose message names no path or URL)."""
+        ...

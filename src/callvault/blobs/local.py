@@ -31,6 +31,7 @@ _DIR_MODE = 0o700
 _TEMP_DIR = ".tmp"
 _TEMP_PREFIX = "blob-"
 _TEMP_SUFFIX = ".part"
+_CHECK_PREFIX = "check-"  # not _TEMP_PREFIX: sweep_temp leaves a live probe alone
 
 
 def _unavailable() -> BlobStoreUnavailable:
@@ -101,6 +102,16 @@ class LocalBlobStore:
         except OSError as exc:
             raise _unavailable() from exc
         fsync_dir(path.parent)
+
+    def check(self) -> None:
+        """Create and remove a file where writers put theirs: proves the directory is
+        there and writable (``os.access`` would not: it says yes to root)."""
+        try:
+            fd, name = tempfile.mkstemp(prefix=_CHECK_PREFIX, dir=self._tmp)
+            os.close(fd)
+            os.unlink(name)
+        except OSError as exc:
+            raise _unavailable() from exc
 
     def sweep_temp(self, older_than_seconds: float) -> int:
         """Remove temp files not modified for ``older_than_seconds`` (left by a crash or

@@ -99,6 +99,14 @@ class S3BlobStore:
                     raise
             self._create_bucket()
 
+    def check(self) -> None:
+        """``HeadBucket``: the endpoint answers, the bucket exists and we may use it.
+        A missing bucket is ``BlobStoreUnavailable`` here, not ``BlobNotFound``."""
+        try:
+            self._client.head_bucket(Bucket=self._bucket)
+        except (ClientError, BotoCoreError) as exc:
+            raise BlobStoreUnavailable("S3 blob storage failed") from exc
+
     def writer(self, key: str) -> S3BlobWriter:
         """A writer that uploads the object on ``commit()``; see the module docstring."""
         return S3BlobWriter(self._client, self._bucket, self._name(key))

@@ -164,6 +164,19 @@ def keys_rotate(
     )
 
 
+WORKERS_HELP = (
+    "API processes on the one port. PostgreSQL: up to about one per core. SQLite: "
+    "allowed and safe, but every write takes the one database-wide lock in turn (a "
+    "write that waits over 5 s fails with 503), so more workers add no write "
+    "throughput; keep the data directory on a local disk of this host. Background "
+    "jobs run in one extra process either way."
+)
+FORWARDED_HELP = (
+    "Reverse proxies (IP addresses or networks, comma-separated) whose X-Forwarded-For "
+    "and X-Forwarded-Proto are believed. Default: none; '*' is refused."
+)
+
+
 @app.command()
 def serve(
     data_dir: DataDir = None,
@@ -175,13 +188,22 @@ def serve(
     insecure_http: Annotated[
         bool, typer.Option("--insecure-http", help="Plain HTTP, loopback only")
     ] = False,
+    workers: Annotated[int, typer.Option("--workers", min=1, help=WORKERS_HELP)] = 1,
+    forwarded_allow_ips: Annotated[
+        str | None, typer.Option("--forwarded-allow-ips", help=FORWARDED_HELP)
+    ] = None,
 ) -> None:
-    """Serve the API over HTTPS (a self-signed certificate is made if none is given)."""
+    """Serve the API over HTTPS (a self-signed certificate is made if none is given).
+
+    Runs the API in --workers processes and the background jobs (audit signing, alerts,
+    the recording pipeline) in one more, restarted if it dies. SIGTERM or Ctrl-C stops
+    it gracefully: requests in flight finish (up to 30 s), the audit writer drains, and
+    a job in flight finishes or is left to its lease."""
     from callvault.instance import migrate
     from callvault.logs import configure_logging
-    from callvault.web.app import create_app
-    from callvault.web.server import ServeInfo
+    from callvault.web.server import AppFactory, ServeInfo, parse_forwarded_allow_ips
     from callvault.web.server import serve as run_server
+    from callvault.web.supervisor import ServeFailed
 
     settings = settings_from(data_dir, database_url)
     require_initialised(settings)
@@ -193,17 +215,22 @@ def serve(
             typer.echo(f"TLS certificate SHA-256 fingerprint: {info.fingerprint}")
 
     try:
+        proxies = parse_forwarded_allow_ips(forwarded_allow_ips)
         migrate(settings)
         run_server(
-            create_app(settings),
+            AppFactory(settings),
             host=host,
             port=port,
             tls_dir=settings.tls_dir,
             certfile=certfile,
             keyfile=keyfile,
             insecure_http=insecure_http,
+            workers=workers,
+            forwarded_allow_ips=proxies,
             on_ready=announce,
         )
+    except ServeFailed as exc:
+        fail(exc.detail, code=1)
     except CallVaultError as exc:
         fail(exc.detail)
 
@@ -242,6 +269,8 @@ def demo(
             certfile=None,
             keyfile=None,
             insecure_http=False,
+            workers=1,
+            forwarded_allow_ips=None,
         )
 
 

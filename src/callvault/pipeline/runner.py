@@ -1,6 +1,8 @@
-"""Running due jobs: ``run_due_jobs`` (the CLI and tests) and ``PipelineWorker`` (the
-server's background loop: one worker thread per process, so a CPU-heavy transcription
-neither blocks the event loop nor the server's other periodic jobs)."""
+"""Running due jobs: ``run_due_jobs`` (``callvault jobs run --once`` and tests) and
+``PipelineWorker`` (the jobs process's loop, ``callvault.web.background``: one worker
+thread, so a CPU-heavy transcription does not hold up the loop's other periodic jobs).
+The jobs process is not an API process: pocketsphinx holds the GIL for seconds at a
+time, and requests must not wait for it."""
 
 from __future__ import annotations
 
@@ -69,15 +71,21 @@ def run_due_jobs(
     blobs: BlobStore,
     runtime: PipelineRuntime,
     limit: int = 10,
+    *,
+    stopping: Callable[[], bool] = lambda: False,
+    on_result: Callable[[JobResult], None] | None = None,
 ) -> list[JobResult]:
-    """Claim and run due jobs one at a time, at most ``limit``; what each came to."""
+    """Claim and run due jobs one at a time, at most ``limit``, claiming no more once
+    ``stopping()`` says so; what each came to (also told to ``on_result``)."""
     results: list[JobResult] = []
-    while len(results) < limit:
+    while len(results) < limit and not stopping():
         with sessions() as session:
             claim = claim_next(session, runtime.clock(), runtime.retry)
         if claim is None:
             break
         results.append(run_claimed(sessions, blobs, runtime, claim))
+        if on_result is not None:
+            on_result(results[-1])
     return results
 
 
@@ -138,45 +146,68 @@ def any_due(session: Session, now: datetime) -> bool:
 
 
 class PipelineWorker:
-    """The server's pipeline: ``run_pipeline`` is a background job (called every
-    second with a session) that starts one worker thread when jobs are due and none
-    is running in this process. Other processes run their own: claims keep them apart."""
+    """The jobs process's pipeline: ``run_pipeline`` is a periodic job (called every
+    tick with a session) that starts one worker thread when jobs are due and none is
+    running. Other processes run their own: claims keep them apart. ``drain`` stops
+    claiming and waits a while for the job in flight; one still running after that is
+    left to its lease (the thread is a daemon) and retried by whoever runs next."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], blobs: BlobStore, runtime: PipelineRuntime
+        self,
+        sessions: sessionmaker[Session],
+        blobs: BlobStore,
+        runtime: PipelineRuntime,
+        *,
+        limit: int = 100,
+        on_result: Callable[[JobResult], None] | None = None,
     ) -> None:
         self._sessions = sessions
         self._blobs = blobs
         self._runtime = runtime
+        self._limit = limit
+        self._on_result = on_result
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
     def run_pipeline(self, session: Session) -> bool:
         """Start the worker thread if there is work and it is idle; True if started."""
         with self._lock:
+            if self._stopping.is_set():
+                return False
             if self._thread is not None and self._thread.is_alive():
                 return False
             if not any_due(session, self._runtime.clock()):
                 return False
             self._thread = threading.Thread(target=self._work, name="callvault-pipeline")
-            self._thread.daemon = True  # a job cut off by shutdown is retried after its lease
+            self._thread.daemon = True  # a job cut off by exit is retried after its lease
             self._thread.start()
             return True
 
+    def run_now(self) -> list[JobResult]:
+        """Run the due jobs in the calling thread (``callvault jobs run --once``)."""
+        return run_due_jobs(
+            self._sessions,
+            self._blobs,
+            self._runtime,
+            self._limit,
+            stopping=self._stopping.is_set,
+            on_result=self._on_result,
+        )
+
     def _work(self) -> None:
         try:
-            run_due_jobs(self._sessions, self._blobs, self._runtime, limit=100)
+            self.run_now()
         except Exception as exc:  # the database went away, say: next tick tries again
             log.error("pipeline worker failed", extra={"error": type(exc).__name__})
 
-    def join(self, timeout: float | None = None) -> None:
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
-
-
-def server_pipeline(
-    sessions: sessionmaker[Session], blobs: BlobStore, root_key: RootKeyProvider, settings: Settings
-) -> Callable[[Session], bool]:
-    """The server's background job for the pipeline (``callvault.web.app``)."""
-    return PipelineWorker(sessions, blobs, PipelineRuntime(root_key, settings)).run_pipeline
+    def drain(self, timeout: float) -> bool:
+        """Claim nothing more; wait up to ``timeout`` seconds for the job in flight.
+        True if none is left running."""
+        with self._lock:
+            self._stopping.set()
+            thread = self._thread
+        if thread is None:
+            return True
+        thread.join(timeout)
+        return not thread.is_alive()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 import uuid
@@ -15,11 +14,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from callvault import __version__
 from callvault.alerts.api import router as alerts_router
-from callvault.alerts.delivery import deliver_alerts_job, delivery_session_info
-from callvault.alerts.watcher import run_watcher
+from callvault.alerts.delivery import delivery_session_info
 from callvault.audit.api import router as audit_router
 from callvault.audit.groupcommit import GroupCommitter
-from callvault.audit.log import AuditRuntime, sign_due_heads
+from callvault.audit.log import AuditRuntime
 from callvault.audit.writer import BatchWriter, ProcessWriter
 from callvault.blobs.factory import create_blob_store
 from callvault.blobs.interface import BlobStore
@@ -35,17 +33,19 @@ from callvault.identity.auth_api import router as auth_router
 from callvault.identity.elevation_api import router as elevation_router
 from callvault.identity.policy_api import router as policy_router
 from callvault.identity.scim_api import router as scim_router
-from callvault.pipeline.runner import server_pipeline
 from callvault.settings import Settings
-from callvault.web.background import Job, run_periodically, stop
 from callvault.web.context import AppResources
 from callvault.web.deferred_audit import DeferredAuditMiddleware
+from callvault.web.health import Readiness, standard_checks
+from callvault.web.health import router as health_router
 from callvault.web.problems import install_problem_handlers
 
 log = logging.getLogger("callvault.web")
 
-# Reachable without a principal: health, the API description, and the two sign-in steps.
-PUBLIC_PATHS = frozenset({"/healthz", "/openapi.json", "/api/v1/auth/login", "/api/v1/auth/mfa"})
+# Reachable without a principal: the probes, the API description, and the two sign-in steps.
+PUBLIC_PATHS = frozenset(
+    {"/healthz", "/readyz", "/openapi.json", "/api/v1/auth/login", "/api/v1/auth/mfa"}
+)
 
 
 def create_app(
@@ -70,16 +70,17 @@ def create_app(
         read_sessions=create_read_session_factory(read_engine, sessions),
     )
 
+    readiness = Readiness(standard_checks(engine, audit, resources.blobs))
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Background jobs are not run here: they have a process of their own
+        # (callvault.web.background), so requests never wait for a transcription.
         writer = _audit_writer(resources, audit)  # a writer that cannot start stops it here
-        jobs = background_jobs(resources)
-        task = asyncio.create_task(run_periodically(resources.sessions, jobs, 1.0))
         with GroupCommitter(writer) as committer:
             audit.committer = committer  # PHI reads share durable commits from here on
             yield
-            audit.committer = None
-        await stop(task)
+            audit.committer = None  # in-flight requests are done: drain and stop the writer
         engine.dispose()
         read_engine.dispose()
 
@@ -94,15 +95,16 @@ def create_app(
     )
     app.state.resources = resources
     app.state.audit = audit
+    app.state.readiness = readiness
     install_problem_handlers(app)
     app.add_middleware(DeferredAuditMiddleware)  # inside the log line, so it sees a 503
     app.add_middleware(RequestLogMiddleware)
+    app.include_router(health_router)
     app.include_router(calls_router)
     app.include_router(alerts_router)
     app.include_router(audit_router)
     for router in (auth_router, admin_router, elevation_router, scim_router, policy_router):
         app.include_router(router)
-    app.get("/healthz", include_in_schema=False)(_healthz)
     return app
 
 
@@ -111,17 +113,6 @@ def _audit_writer(res: AppResources, audit: AuditRuntime) -> BatchWriter | sessi
     if res.settings.audit_writer == "thread":
         return res.sessions
     return ProcessWriter(res.settings.database_url, res.root_key, audit.policy)
-
-
-def background_jobs(res: AppResources | None = None) -> list[Job]:
-    """What the server does every second besides answering requests; the recording
-    pipeline (its own worker thread) needs the app's resources."""
-    pipeline = [server_pipeline(res.sessions, res.blobs, res.root_key, res.settings)] if res else []
-    return [sign_due_heads, run_watcher, deliver_alerts_job, *pipeline]
-
-
-async def _healthz() -> dict[str, str]:
-    return {"status": "ok"}
 
 
 class RequestLogMiddleware:

@@ -3,15 +3,22 @@
 HTTPS is the default. Plain HTTP is for development only and is refused unless the
 bind address is loopback, so PHI never crosses a network in clear text.
 
+Client addresses come from the socket. Behind a reverse proxy, ``forwarded_allow_ips``
+names the proxies whose ``X-Forwarded-For``/``X-Forwarded-Proto`` are believed (anyone
+else's are ignored); nobody is trusted by default, and never everybody (``*``): the
+address feeds IP allowlists, sign-in throttling and the audit trail.
+
     CallVaultError
     └── InvalidInput
-        └── InsecureBindRefused   plain HTTP asked for on a non-loopback address
+        ├── InsecureBindRefused   plain HTTP asked for on a non-loopback address
+        └── (bad --workers / --forwarded-allow-ips values)
 """
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +26,10 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from callvault.errors import InvalidInput
+from callvault.logs import configure_logging
+from callvault.settings import Settings
 from callvault.web.security_headers import SecurityHeadersMiddleware
+from callvault.web.supervisor import JobsProcess, run_until_stopped
 from callvault.web.tls import (
     certificate_fingerprint,
     ensure_self_signed_certificate,
@@ -62,8 +72,46 @@ def is_loopback(host: str) -> bool:
         return False  # any other name may resolve anywhere
 
 
+@dataclass(frozen=True)
+class AppFactory:
+    """Builds the app inside each API process (uvicorn calls it: ``factory=True``).
+
+    Picklable (a top-level class holding frozen settings), so uvicorn can hand it to the
+    worker processes it spawns; each worker makes its own engine, audit writer and pools.
+    """
+
+    settings: Settings
+    hsts: bool = True
+
+    def __call__(self) -> ASGIApp:
+        from callvault.web.app import create_app  # the app's imports, in the worker only
+
+        configure_logging()  # a spawned worker starts with no logging set up
+        return SecurityHeadersMiddleware(create_app(self.settings), hsts=self.hsts)
+
+
+def parse_forwarded_allow_ips(raw: str | None) -> tuple[str, ...]:
+    """``--forwarded-allow-ips``: IP addresses or networks, comma-separated."""
+    if raw is None or not raw.strip():
+        return ()
+    entries = tuple(item.strip() for item in raw.split(",") if item.strip())
+    for entry in entries:
+        if entry == "*":
+            raise InvalidInput(
+                "--forwarded-allow-ips '*' would let any client choose its own address: "
+                "list the proxy's addresses"
+            )
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise InvalidInput(
+                f"--forwarded-allow-ips takes IP addresses or networks, not {entry!r}"
+            ) from None
+    return entries
+
+
 def build_server_config(
-    app: ASGIApp,
+    app: ASGIApp | AppFactory,
     *,
     host: str,
     port: int,
@@ -71,25 +119,33 @@ def build_server_config(
     certfile: Path | None = None,
     keyfile: Path | None = None,
     insecure_http: bool = False,
+    workers: int = 1,
+    forwarded_allow_ips: Sequence[str] = (),
 ) -> tuple[uvicorn.Config, ServeInfo]:
     """A hardened ``uvicorn.Config`` for ``app`` and what to tell the user about it.
 
     TLS uses ``certfile``/``keyfile`` when both are given, else a self-signed pair in
     ``tls_dir``. ``insecure_http`` serves plain HTTP and is refused off loopback.
+    ``workers`` > 1 needs an ``AppFactory`` (each worker process builds its own app).
     """
-    wrapped = SecurityHeadersMiddleware(app, hsts=not insecure_http)
+    if workers < 1 or (workers > 1 and not isinstance(app, AppFactory)):
+        raise InvalidInput("workers must be 1, or more with an app factory")
+    if isinstance(app, AppFactory):
+        target: ASGIApp | AppFactory = dataclasses.replace(app, hsts=not insecure_http)
+    else:
+        target = SecurityHeadersMiddleware(app, hsts=not insecure_http)
+    config = _uvicorn_config(target, host, port, workers, forwarded_allow_ips)
     if insecure_http:
         _refuse_insecure_off_loopback(host)
-        return _uvicorn_config(wrapped, host, port), _info("http", host, port)
+        return config, _info("http", host, port)
     cert, key, created = _certificate_pair(host, tls_dir, certfile, keyfile)
-    config = _uvicorn_config(wrapped, host, port)
     config.ssl_context_factory = ssl_context_factory(cert, key)
     info = _info("https", host, port, cert=cert, created=created)
     return config, info
 
 
 def serve(
-    app: ASGIApp,
+    factory: AppFactory,
     *,
     host: str,
     port: int,
@@ -97,21 +153,26 @@ def serve(
     certfile: Path | None = None,
     keyfile: Path | None = None,
     insecure_http: bool = False,
+    workers: int = 1,
+    forwarded_allow_ips: Sequence[str] = (),
     on_ready: Callable[[ServeInfo], None] | None = None,
 ) -> None:
-    """Serve ``app`` until interrupted; ``on_ready`` hears the URL and fingerprint first."""
+    """Serve until SIGTERM/SIGINT, with the jobs process beside the API processes
+    (``callvault.web.supervisor``); ``on_ready`` hears the URL and fingerprint first."""
     config, info = build_server_config(
-        app,
+        factory,
         host=host,
         port=port,
         tls_dir=tls_dir,
         certfile=certfile,
         keyfile=keyfile,
         insecure_http=insecure_http,
+        workers=workers,
+        forwarded_allow_ips=forwarded_allow_ips,
     )
     if on_ready is not None:
         on_ready(info)
-    uvicorn.Server(config).run()
+    run_until_stopped(config, JobsProcess(factory.settings))
 
 
 def _refuse_insecure_off_loopback(host: str) -> None:
@@ -151,15 +212,24 @@ def _certificate_names(host: str) -> tuple[list[str], list[str]]:
     return hostnames, ips
 
 
-def _uvicorn_config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
+def _uvicorn_config(
+    app: ASGIApp | AppFactory,
+    host: str,
+    port: int,
+    workers: int,
+    forwarded_allow_ips: Sequence[str],
+) -> uvicorn.Config:
     return uvicorn.Config(
         app,
+        factory=isinstance(app, AppFactory),
         host=host,
         port=port,
+        workers=workers,
         http="httptools",
         loop="uvloop",
-        # Client addresses come from the socket; no proxy is trusted to rewrite them.
-        proxy_headers=False,
+        # Without trusted proxies, client addresses come from the socket only.
+        proxy_headers=bool(forwarded_allow_ips),
+        forwarded_allow_ips=list(forwarded_allow_ips),
         server_header=False,
         # Access lines would log query strings, which may carry phone numbers (PHI).
         access_log=False,

@@ -102,11 +102,21 @@ def ssl_context_factory(certfile: Path, keyfile: Path) -> SSLContextFactory:
     Config, and would apply uvicorn's own cipher defaults; building the context here
     keeps a single source of truth for the files and the policy.
     """
+    return TLSContextFactory(certfile, keyfile)
 
-    def factory(config: Any, default_factory: Callable[[], ssl.SSLContext]) -> ssl.SSLContext:
-        return build_ssl_context(certfile, keyfile)
 
-    return factory
+@dataclass(frozen=True)
+class TLSContextFactory:
+    """What ``ssl_context_factory`` returns: a top-level class, not a closure, so that a
+    Config holding it can be pickled into uvicorn's spawned worker processes."""
+
+    certfile: Path
+    keyfile: Path
+
+    def __call__(
+        self, config: Any, default_factory: Callable[[], ssl.SSLContext]
+    ) -> ssl.SSLContext:
+        return build_ssl_context(self.certfile, self.keyfile)
 
 
 def _existing_pair(cert_path: Path, key_path: Path) -> bool:
