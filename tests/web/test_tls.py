@@ -403,7 +403,7 @@ def test_given_pair_is_used(tmp_path: Path, pair: CertificatePaths) -> None:
 def test_config_is_hardened(tmp_path: Path) -> None:
     config, _ = build_server_config(make_app(), host="127.0.0.1", port=8443, tls_dir=tmp_path)
     assert config.server_header is False
-    assert config.http == "h11"
+    assert (config.http, config.loop) == ("httptools", "uvloop")
     assert config.proxy_headers is False
     assert config.access_log is False
     assert config.timeout_keep_alive == 5
