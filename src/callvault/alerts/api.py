@@ -15,6 +15,7 @@ from callvault.alerts.service import AlertService
 from callvault.authz.permissions import Permission
 from callvault.web.bodies import parse_json_body
 from callvault.web.context import RequestContext, require
+from callvault.web.openapi import json_request
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
 
@@ -42,7 +43,7 @@ def get_alert_settings(ctx: AlertAdmin) -> SettingsOut:
     return _service(ctx).get_settings()
 
 
-@router.put("/settings", response_model=SettingsOut)
+@router.put("/settings", response_model=SettingsOut, openapi_extra=json_request(SettingsIn))
 async def put_alert_settings(request: Request, response: Response, ctx: AlertAdmin) -> SettingsOut:
     body = await parse_json_body(request, SettingsIn)
     response.headers["Cache-Control"] = "no-store"  # a new webhook secret is shown once

@@ -10,6 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from callvault.alerts.rules import Rule, Weekday
 
 Threshold = Annotated[int, Field(ge=1, le=1_000_000)]
+# An IANA zone name ("America/Chicago"); one this host's tz database does not know is a 422.
+ZONE_NAME_PATTERN = r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$"
+ZoneName = Annotated[str, Field(min_length=1, max_length=64, pattern=ZONE_NAME_PATTERN)]
 StartTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 EndTime = Annotated[str, Field(pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")]
 
@@ -24,12 +27,13 @@ class SettingsIn(BaseModel):
 
     mass_access_threshold: Threshold
     denied_burst_threshold: Threshold
-    timezone: Annotated[str, Field(min_length=1, max_length=64)]
+    timezone: ZoneName
     work_days: Annotated[list[Weekday], Field(min_length=1, max_length=7)]
     work_start: StartTime
     work_end: EndTime
     disabled_rules: Annotated[list[Rule], Field(max_length=len(Rule))] = []
-    webhook_url: Annotated[str, Field(min_length=1, max_length=2048)] | None
+    # https:// to a public address (http:// only to loopback, when the host allows it)
+    webhook_url: Annotated[str, Field(min_length=1, max_length=2048, pattern=r"^https?://")] | None
     rotate_webhook_secret: bool = False
 
 

@@ -20,6 +20,7 @@ from callvault.audit.schemas import ConsistencyOut, EventPage, InclusionOut, Tre
 from callvault.audit.service import Outcome
 from callvault.authz.permissions import Permission
 from callvault.web.context import RequestContext, require
+from callvault.web.openapi import NOT_FOUND
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
@@ -54,7 +55,7 @@ def list_events(
     return _reader(ctx).events(filters)
 
 
-@router.get("/sth", response_model=TreeHeadOut)
+@router.get("/sth", response_model=TreeHeadOut, responses=NOT_FOUND)  # no head of that size
 def get_tree_head(ctx: AuditContext, tree_size: TreeSize = None) -> TreeHeadOut:
     return _reader(ctx).tree_head(tree_size)
 

@@ -14,7 +14,14 @@ from starlette.concurrency import run_in_threadpool
 from callvault.audit.service import AuditAction
 from callvault.authz.permissions import Permission
 from callvault.calls.ranges import parse_range
-from callvault.calls.schemas import CallCreate, CallOut, CallPage, Created, TranscriptIn
+from callvault.calls.schemas import (
+    PHONE_PATTERN,
+    CallCreate,
+    CallOut,
+    CallPage,
+    Created,
+    TranscriptIn,
+)
 from callvault.calls.service import (
     RECORDING,
     RECORDING_ORIGINAL,
@@ -23,12 +30,24 @@ from callvault.calls.service import (
     OpenedObject,
     SearchFilters,
 )
-from callvault.calls.sniff import SNIFF_BYTES, declared_type_acceptable, sniff_audio
+from callvault.calls.sniff import (
+    ACCEPTED_CONTENT_TYPES,
+    SNIFF_BYTES,
+    declared_type_acceptable,
+    sniff_audio,
+)
 from callvault.calls.transcripts import redact_transcript
 from callvault.calls.uploads import ObjectTarget, read_head, store_object, store_transcript
 from callvault.errors import PayloadTooLarge, PermissionDenied, UnsupportedMediaType
 from callvault.web.bodies import parse_json_body
 from callvault.web.context import RequestContext, require
+from callvault.web.openapi import (
+    RANGE_NOT_SATISFIABLE,
+    binary_content,
+    binary_request,
+    declared,
+    json_request,
+)
 
 router = APIRouter(prefix="/api/v1/calls", tags=["calls"])
 
@@ -42,7 +61,7 @@ def verified_first(chunks: Iterator[bytes]) -> Iterator[bytes]:
     return chain([] if first is None else [first], chunks)
 
 
-@router.post("", status_code=201, response_model=Created)
+@router.post("", status_code=201, response_model=Created, openapi_extra=json_request(CallCreate))
 async def create_call(
     request: Request, ctx: Annotated[RequestContext, Depends(require(Permission.CALL_CREATE))]
 ) -> Created:
@@ -53,8 +72,8 @@ async def create_call(
 @router.get("", response_model=CallPage)
 def search_calls(
     ctx: Annotated[RequestContext, Depends(require(Permission.CALL_READ))],
-    caller_number: Annotated[str | None, Query(max_length=40)] = None,
-    tracking_number: Annotated[str | None, Query(max_length=40)] = None,
+    caller_number: Annotated[str | None, Query(max_length=40, pattern=PHONE_PATTERN)] = None,
+    tracking_number: Annotated[str | None, Query(max_length=40, pattern=PHONE_PATTERN)] = None,
     since: AwareDatetime | None = None,
     until: AwareDatetime | None = None,
     limit: Annotated[int, Query(ge=1)] = 50,
@@ -74,7 +93,11 @@ def get_call(
     return ctx.calls().get(call_id)
 
 
-@router.put("/{call_id}/recording", status_code=204)
+@router.put(
+    "/{call_id}/recording",
+    status_code=204,
+    openapi_extra=binary_request(*sorted(ACCEPTED_CONTENT_TYPES)),
+)
 async def put_recording(
     call_id: str,
     request: Request,
@@ -107,7 +130,7 @@ async def put_recording(
     return Response(status_code=204)
 
 
-@router.put("/{call_id}/transcript", status_code=204)
+@router.put("/{call_id}/transcript", status_code=204, openapi_extra=json_request(TranscriptIn))
 async def put_transcript(
     call_id: str,
     request: Request,
@@ -122,16 +145,23 @@ async def put_transcript(
     return Response(status_code=204)
 
 
+_AUDIO = binary_content("audio/wav", "audio/mpeg", "audio/ogg")  # as sniffed at upload
 AUDIO_RESPONSES: dict[int | str, dict[str, object]] = {
-    200: {"content": {"audio/wav": {}}},
-    206: {"description": "Partial content"},
+    200: {"description": "The whole recording", "content": _AUDIO},
+    206: {
+        "description": "The requested range",
+        "content": _AUDIO,
+        "headers": {"Content-Range": {"schema": {"type": "string"}}},
+    },
+    **RANGE_NOT_SATISFIABLE,
 }
 
 
 @router.get(
     "/{call_id}/recording",
     response_class=StreamingResponse,
-    responses={**AUDIO_RESPONSES, 409: {"description": "Not scrubbed (yet): see processing"}},
+    responses=AUDIO_RESPONSES
+    | declared(409, "Not scrubbed (yet), or scrubbing failed: see processing"),
 )
 def get_recording(
     call_id: str,

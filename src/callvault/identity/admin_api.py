@@ -33,6 +33,7 @@ from callvault.identity.admin_schemas import (
 from callvault.identity.admin_service import RoleAdmin, TokenAdmin, UserAdmin
 from callvault.web.bodies import read_limited_body, require_json
 from callvault.web.context import RequestContext, require
+from callvault.web.openapi import CONFLICT, json_request
 from callvault.web.problems import invalid_body
 
 router = APIRouter(prefix="/api/v1", tags=["identity"])
@@ -85,7 +86,13 @@ def list_users(ctx: UserAdminCtx, limit: Limit = 50, cursor: Cursor = None) -> U
     return users(ctx).page(limit, cursor)
 
 
-@router.post("/users", status_code=201, response_model=Created)
+@router.post(
+    "/users",
+    status_code=201,
+    response_model=Created,
+    responses=CONFLICT,
+    openapi_extra=json_request(UserCreate),
+)
 def create_user(ctx: UserAdminCtx, body: Body) -> Created:
     return Created(id=users(ctx).create(ctx.keyring, parse(UserCreate, body)))
 
@@ -95,12 +102,17 @@ def get_user(ctx: UserAdminCtx, user_id: str) -> UserOut:
     return users(ctx).get(user_id)
 
 
-@router.patch("/users/{user_id}", response_model=UserOut)
+@router.patch(
+    "/users/{user_id}",
+    response_model=UserOut,
+    responses=CONFLICT,
+    openapi_extra=json_request(UserPatch),
+)
 def patch_user(ctx: UserAdminCtx, user_id: str, body: Body) -> UserOut:
     return users(ctx).patch(user_id, parse(UserPatch, body))
 
 
-@router.put("/users/{user_id}/roles", response_model=UserOut)
+@router.put("/users/{user_id}/roles", response_model=UserOut, openapi_extra=json_request(RolesIn))
 def put_user_roles(ctx: RoleAdminCtx, user_id: str, body: Body) -> UserOut:
     return users(ctx).set_roles(user_id, parse(RolesIn, body).roles)
 
@@ -113,17 +125,28 @@ def list_roles(ctx: UserAdminCtx) -> RoleCatalog:
     return roles(ctx).catalog()
 
 
-@router.post("/roles", status_code=201, response_model=RoleOut)
+@router.post(
+    "/roles",
+    status_code=201,
+    response_model=RoleOut,
+    responses=CONFLICT,
+    openapi_extra=json_request(CustomRoleIn),
+)
 def create_role(ctx: RoleAdminCtx, body: Body) -> RoleOut:
     return roles(ctx).create(parse(CustomRoleIn, body))
 
 
-@router.put("/roles/{name}", response_model=RoleOut)
+@router.put(
+    "/roles/{name}",
+    response_model=RoleOut,
+    responses=CONFLICT,
+    openapi_extra=json_request(CustomRoleUpdate),
+)
 def update_role(ctx: RoleAdminCtx, name: str, body: Body) -> RoleOut:
     return roles(ctx).update(name, parse(CustomRoleUpdate, body))
 
 
-@router.delete("/roles/{name}", status_code=204)
+@router.delete("/roles/{name}", status_code=204, responses=CONFLICT)
 def delete_role(ctx: RoleAdminCtx, name: str) -> Response:
     roles(ctx).delete(name)
     return Response(status_code=204)
@@ -137,7 +160,9 @@ def list_tokens(ctx: TokenAdminCtx, limit: Limit = 50, cursor: Cursor = None) ->
     return tokens(ctx).page(limit, cursor)
 
 
-@router.post("/tokens", status_code=201, response_model=TokenCreated)
+@router.post(
+    "/tokens", status_code=201, response_model=TokenCreated, openapi_extra=json_request(TokenCreate)
+)
 def create_token(ctx: TokenAdminCtx, body: Body, response: Response) -> TokenCreated:
     response.headers["Cache-Control"] = "no-store"  # the secret is in this body, once
     return tokens(ctx).create(parse(TokenCreate, body))

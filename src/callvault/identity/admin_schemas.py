@@ -14,11 +14,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from callvault.authz.permissions import Permission
+from callvault.identity.passwords import MAX_LENGTH, MIN_LENGTH
+from callvault.identity.users import EMAIL_PATTERN
 
 ROLE_NAME_PATTERN = r"^[a-z][a-z0-9_-]{1,63}$"
 MAX_PAGE_SIZE = 200
 
-RoleRef = Annotated[str, Field(min_length=1, max_length=64)]
+RoleRef = Annotated[str, Field(pattern=ROLE_NAME_PATTERN)]  # built-in and custom alike
 RoleNames = Annotated[list[RoleRef], Field(max_length=20)]
 PermissionList = Annotated[list[Permission], Field(max_length=len(Permission))]
 
@@ -29,8 +31,11 @@ class _Strict(BaseModel):
 
 
 class UserCreate(_Strict):
-    email: Annotated[str, Field(min_length=3, max_length=254)]
-    password: Annotated[str, Field(min_length=1, max_length=256)]
+    """``password`` must also not be one of the 30,000 most common (nor use fewer than
+    four different characters): a 422 says so."""
+
+    email: Annotated[str, Field(min_length=3, max_length=254, pattern=EMAIL_PATTERN)]
+    password: Annotated[str, Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH)]
     roles: RoleNames = []
     family_name: Annotated[str, Field(min_length=1, max_length=100)] | None = None
 

@@ -31,6 +31,7 @@ from callvault.identity.auth_service import AuthService, step_up_deadline
 from callvault.identity.sessions import COOKIE_NAME, IssuedSession
 from callvault.web.bodies import parse_json_body
 from callvault.web.context import RequestContext, db_session, request_info, require, resources
+from callvault.web.openapi import NOT_AUTHENTICATED, TOO_MANY_REQUESTS, json_request
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -66,7 +67,13 @@ def _issue(response: Response, issued: IssuedSession) -> None:
     response.headers["Cache-Control"] = "no-store"
 
 
-@router.post("/login", response_model=LoginOut, response_model_exclude_none=True)
+@router.post(
+    "/login",
+    response_model=LoginOut,
+    response_model_exclude_none=True,
+    responses=NOT_AUTHENTICATED | TOO_MANY_REQUESTS,
+    openapi_extra=json_request(LoginIn),
+)
 async def login(
     request: Request, response: Response, db: Annotated[Session, Depends(db_session)]
 ) -> LoginOut:
@@ -78,7 +85,13 @@ async def login(
     return answer
 
 
-@router.post("/mfa", response_model=SessionOut, response_model_exclude_none=True)
+@router.post(
+    "/mfa",
+    response_model=SessionOut,
+    response_model_exclude_none=True,
+    responses=NOT_AUTHENTICATED | TOO_MANY_REQUESTS,
+    openapi_extra=json_request(MfaIn),
+)
 async def mfa(
     request: Request, response: Response, db: Annotated[Session, Depends(db_session)]
 ) -> SessionOut:
@@ -102,7 +115,12 @@ def logout(ctx: Annotated[RequestContext, Depends(require(Permission.SESSION_SEL
     return Response(status_code=204, headers={"Set-Cookie": cleared_cookie()})
 
 
-@router.post("/step-up", response_model=StepUpOut)
+@router.post(
+    "/step-up",
+    response_model=StepUpOut,
+    responses=TOO_MANY_REQUESTS,
+    openapi_extra=json_request(StepUpIn),
+)
 async def step_up(
     request: Request,
     response: Response,

@@ -19,6 +19,7 @@ from callvault.identity.elevations import (
 from callvault.identity.models import Elevation
 from callvault.web.bodies import parse_json_body
 from callvault.web.context import RequestContext, require
+from callvault.web.openapi import CONFLICT, json_request
 
 router = APIRouter(prefix="/api/v1/elevations", tags=["elevations"])
 
@@ -30,7 +31,7 @@ class ElevationIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
-    permission: Annotated[str, Field(min_length=1, max_length=64)]
+    permission: Permission  # not every one is grantable: a 422 names those
     minutes: Annotated[int, Field(ge=1, le=240)]
     reason: Annotated[str, Field(min_length=20, max_length=2000)]
 
@@ -72,7 +73,13 @@ def _service(ctx: RequestContext) -> ElevationService:
     return ElevationService(ctx.session, ctx.principal, ctx.request)
 
 
-@router.post("", status_code=201, response_model=ElevationCreated)
+@router.post(
+    "",
+    status_code=201,
+    response_model=ElevationCreated,
+    responses=CONFLICT,
+    openapi_extra=json_request(ElevationIn),
+)
 async def request_elevation(
     request: Request,
     ctx: Annotated[RequestContext, Depends(require(Permission.ELEVATION_REQUEST))],
@@ -98,7 +105,7 @@ def get_elevation(
     return _out(_service(ctx).get(elevation_id))
 
 
-@router.post("/{elevation_id}/approve", response_model=ElevationOut)
+@router.post("/{elevation_id}/approve", response_model=ElevationOut, responses=CONFLICT)
 def approve_elevation(
     elevation_id: ElevationId,
     ctx: Annotated[RequestContext, Depends(require(Permission.ELEVATION_APPROVE))],
@@ -106,7 +113,7 @@ def approve_elevation(
     return _out(_service(ctx).decide(elevation_id, approve=True))
 
 
-@router.post("/{elevation_id}/deny", response_model=ElevationOut)
+@router.post("/{elevation_id}/deny", response_model=ElevationOut, responses=CONFLICT)
 def deny_elevation(
     elevation_id: ElevationId,
     ctx: Annotated[RequestContext, Depends(require(Permission.ELEVATION_APPROVE))],

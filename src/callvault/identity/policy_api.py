@@ -21,9 +21,12 @@ from starlette.concurrency import run_in_threadpool
 
 from callvault.audit.service import Outcome, record_event
 from callvault.authz.permissions import Permission
+from callvault.calls.schemas import PHONE_DESCRIPTION, PHONE_PATTERN
 from callvault.errors import InvalidInput
 from callvault.identity.models import UserSession
 from callvault.identity.tenant_policy import (
+    MAX_ABSOLUTE_MINUTES,
+    MAX_IDLE_MINUTES,
     AccessPolicy,
     RedactionOperator,
     RedactionPolicy,
@@ -35,8 +38,13 @@ from callvault.identity.tenant_policy import (
 )
 from callvault.web.bodies import parse_json_body
 from callvault.web.context import RequestContext, require
+from callvault.web.openapi import json_request
 
 router = APIRouter(prefix="/api/v1/policy", tags=["policy"])
+
+
+# An IPv4 or IPv6 address or CIDR network ("203.0.113.0/24", "2001:db8::/32").
+Network = Annotated[str, Field(max_length=64, pattern=r"^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$")]
 
 
 class PolicyBody(BaseModel):
@@ -45,13 +53,17 @@ class PolicyBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
-    ip_allowlist: Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=200)]
-    session_idle_minutes: int
-    session_absolute_minutes: int
+    ip_allowlist: Annotated[list[Network], Field(max_length=200)]
+    session_idle_minutes: Annotated[int, Field(ge=1, le=MAX_IDLE_MINUTES)]
+    session_absolute_minutes: Annotated[int, Field(ge=1, le=MAX_ABSOLUTE_MINUTES)]
 
 
-ClinicName = Annotated[str, Field(min_length=2, max_length=100)]
-ClinicPhone = Annotated[str, Field(min_length=3, max_length=40)]
+# No control characters: whitespace is collapsed before a name is stored, and a name
+# must still be one afterwards.
+ClinicName = Annotated[str, Field(min_length=2, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")]
+ClinicPhone = Annotated[
+    str, Field(min_length=7, max_length=40, pattern=PHONE_PATTERN, description=PHONE_DESCRIPTION)
+]
 
 
 class RedactionPolicyBody(BaseModel):
@@ -150,7 +162,7 @@ def get_policy(
     return _body(load_access_policy(ctx.session, ctx.principal.tenant_id))
 
 
-@router.put("", response_model=PolicyBody)
+@router.put("", response_model=PolicyBody, openapi_extra=json_request(PolicyBody))
 async def put_policy(
     request: Request,
     ctx: Annotated[RequestContext, Depends(require(Permission.POLICY_ADMIN))],
@@ -166,7 +178,11 @@ def get_redaction_policy(
     return _redaction_body(load_redaction_policy(ctx.session, ctx.principal.tenant_id))
 
 
-@router.put("/redaction", response_model=RedactionPolicyBody)
+@router.put(
+    "/redaction",
+    response_model=RedactionPolicyBody,
+    openapi_extra=json_request(RedactionPolicyBody),
+)
 async def put_redaction_policy(
     request: Request,
     ctx: Annotated[RequestContext, Depends(require(Permission.POLICY_ADMIN))],

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.json_schema import SkipJsonSchema
 
 from callvault.authz.permissions import Permission
 from callvault.errors import CallVaultError, Conflict, InvalidInput
@@ -33,6 +34,7 @@ from callvault.identity.scim import (
 )
 from callvault.web.bodies import read_limited_body
 from callvault.web.context import RequestContext, require
+from callvault.web.openapi import CONFLICT, ErrorFormat, json_request
 
 SCIM_JSON = "application/scim+json"
 M = TypeVar("M", bound=BaseModel)
@@ -40,6 +42,19 @@ M = TypeVar("M", bound=BaseModel)
 
 class ScimResponse(JSONResponse):
     media_type = SCIM_JSON
+
+
+class ScimError(BaseModel):
+    """SCIM's error body (RFC 7644 section 3.12); ``scimType`` only on a 400."""
+
+    schemas: list[str]
+    status: str
+    detail: str
+    scim_type: Annotated[str | SkipJsonSchema[None], Field(alias="scimType")] = None
+
+
+# SCIM has no 422 (every bad request is a 400) and reads any body as JSON.
+SCIM_ERRORS = ErrorFormat(SCIM_JSON, ScimError, invalid_status=400, checks_media_type=False)
 
 
 def scim_error(status: int, detail: str, scim_type: str | None = None) -> ScimResponse:
@@ -64,6 +79,8 @@ def _error_response(exc: CallVaultError) -> ScimResponse:
 
 class ScimRoute(APIRoute):
     """Errors raised while authenticating, validating or handling become SCIM errors."""
+
+    error_format = SCIM_ERRORS  # what the OpenAPI description says they look like
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -155,7 +172,13 @@ def _service(ctx: RequestContext) -> ScimService:
     return ScimService(ctx.session, ctx.keyring, ctx.principal, ctx.request)
 
 
-@router.post("/Users", status_code=201, response_class=ScimResponse)
+@router.post(
+    "/Users",
+    status_code=201,
+    response_class=ScimResponse,
+    responses=CONFLICT,
+    openapi_extra=json_request(ScimUserIn, SCIM_JSON, "application/json"),
+)
 async def create_scim_user(request: Request, ctx: Provisioner) -> ScimResponse:
     body = _parse(ScimUserIn, await read_limited_body(request, MAX_SCIM_BODY), USER_SCHEMA)
     service = _service(ctx)
@@ -196,7 +219,11 @@ def get_scim_user(user_id: UserId, request: Request, ctx: Provisioner) -> ScimRe
     return ScimResponse(_resource(service, service.get(user_id), request))
 
 
-@router.patch("/Users/{user_id}", response_class=ScimResponse)
+@router.patch(
+    "/Users/{user_id}",
+    response_class=ScimResponse,
+    openapi_extra=json_request(PatchIn, SCIM_JSON, "application/json"),
+)
 async def patch_scim_user(user_id: UserId, request: Request, ctx: Provisioner) -> ScimResponse:
     body = _parse(PatchIn, await read_limited_body(request, MAX_SCIM_BODY), PATCH_SCHEMA)
     change = parse_patch([operation.model_dump() for operation in body.operations])

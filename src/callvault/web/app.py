@@ -36,6 +36,7 @@ from callvault.settings import Settings
 from callvault.web.background import Job, run_periodically, stop
 from callvault.web.context import AppResources
 from callvault.web.deferred_audit import DeferredAuditMiddleware
+from callvault.web.openapi import install_openapi
 from callvault.web.problems import install_problem_handlers
 
 log = logging.getLogger("callvault.web")
@@ -87,6 +88,7 @@ def create_app(
     app.state.resources = resources
     app.state.audit = audit
     install_problem_handlers(app)
+    install_openapi(app)
     app.add_middleware(DeferredAuditMiddleware)  # inside the log line, so it sees a 503
     app.add_middleware(RequestLogMiddleware)
     app.include_router(calls_router)
