@@ -161,3 +161,16 @@ def test_migration_0005_gives_existing_policies_the_safe_defaults_and_reverses(
         upgrade(engine, "0005")
         with open_keyring(settings) as (session, _):
             assert load_redaction_policy(session, tenant) == RedactionPolicy()
+
+
+def test_a_clinic_name_with_control_characters_is_refused_and_the_policy_still_reads(
+    client: TestClient, auth: TokenFactory
+) -> None:
+    # Found by the OpenAPI conformance run: "a\x1c" passed the 2-character minimum, was
+    # stored as "a" once whitespace was collapsed, and the policy could no longer be read.
+    body = {"clinic_names": ["Riverside\x1c", "a\x1c"]}
+    response = client.put(URL, json=body, headers=auth("admin"))
+
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {"clinic_names.0", "clinic_names.1"}
+    assert client.get(URL, headers=auth("admin")).json() == DEFAULTS

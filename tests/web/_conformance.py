@@ -11,12 +11,17 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# The checks issue 13 requires to pass without a single failure.
+# The checks issue 13 requires to pass without a single failure, and those that hold
+# the rest of what it asks: 405 answers name the allowed methods in `Allow`, and the
+# documented headers (WWW-Authenticate, Content-Range, Retry-After) are sent.
 CHECKS = (
     "not_a_server_error",
     "status_code_conformance",
     "content_type_conformance",
     "response_schema_conformance",
+    "unsupported_method",
+    "allow_header_conformance",
+    "response_headers_conformance",
 )
 SEED = 20261205
 HOOKS = Path(__file__).with_name("_schemathesis_hooks.py")
@@ -33,6 +38,7 @@ class Run:
     headers: dict[str, str]
     include: str | None = None
     exclude: str | None = None
+    skip: tuple[str, ...] = ()  # operations left out by name ("PUT /api/v1/x")
     examples: int = 10
     args: list[str] = field(default_factory=list)
 
@@ -63,6 +69,8 @@ def command(url: str, run: Run, report: Path) -> list[str]:
         cmd += ["--include-path-regex", run.include]
     if run.exclude:
         cmd += ["--exclude-path-regex", run.exclude]
+    for name in run.skip:
+        cmd += ["--exclude-name", name]
     for name, value in run.headers.items():
         cmd += ["--header", f"{name}: {value}"]
     return cmd

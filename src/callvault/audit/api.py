@@ -25,7 +25,7 @@ from callvault.web.openapi import NOT_FOUND
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
 AuditContext = Annotated[RequestContext, Depends(require(Permission.AUDIT_READ))]
-TreeSize = Annotated[int | None, Query(description="A tree size (number of leaves)")]
+TreeSize = Annotated[int | None, Query(ge=1, description="A tree size (number of leaves)")]
 
 
 def _reader(ctx: RequestContext) -> AuditReader:
@@ -67,5 +67,7 @@ def get_inclusion_proof(seq: str, ctx: AuditContext, tree_size: TreeSize = None)
 
 
 @router.get("/consistency", response_model=ConsistencyOut)
-def get_consistency_proof(ctx: AuditContext, first: int, second: int) -> ConsistencyOut:
+def get_consistency_proof(
+    ctx: AuditContext, first: Annotated[int, Query(ge=1)], second: Annotated[int, Query(ge=1)]
+) -> ConsistencyOut:
     return _reader(ctx).consistency(first, second)

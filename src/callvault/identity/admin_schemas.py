@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from callvault.authz.permissions import Permission
 from callvault.identity.passwords import MAX_LENGTH, MIN_LENGTH
@@ -43,8 +44,11 @@ class UserCreate(_Strict):
 class UserPatch(_Strict):
     """Only these two switches: everything else about a user has its own route."""
 
-    active: bool | None = None
-    unlock: Literal[True] | None = None
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+    # (null is taken as "not sent"; the schema leaves it out so that it asks for one)
+    active: bool | SkipJsonSchema[None] = None
+    unlock: Literal[True] | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def _something_to_do(self) -> UserPatch:

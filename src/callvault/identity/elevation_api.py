@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from callvault.authz.permissions import Permission
 from callvault.identity.elevations import (
+    NOT_GRANTABLE,
     ElevationRequest,
     ElevationService,
     Status,
@@ -24,6 +25,7 @@ from callvault.web.openapi import CONFLICT, json_request
 router = APIRouter(prefix="/api/v1/elevations", tags=["elevations"])
 
 ElevationId = Annotated[str, Path(min_length=1, max_length=64)]
+GRANTABLE = sorted(str(p) for p in set(Permission) - NOT_GRANTABLE)
 
 
 class ElevationIn(BaseModel):
@@ -31,7 +33,10 @@ class ElevationIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
-    permission: Permission  # not every one is grantable: a 422 names those
+    # The schema lists the grantable permissions; the service refuses the others (422).
+    permission: Annotated[
+        str, Field(min_length=1, max_length=64, json_schema_extra={"enum": GRANTABLE})
+    ]
     minutes: Annotated[int, Field(ge=1, le=240)]
     reason: Annotated[str, Field(min_length=20, max_length=2000)]
 

@@ -32,12 +32,16 @@ from callvault.identity.scim import (
     parse_patch,
     parse_username_filter,
 )
+from callvault.identity.users import EMAIL_PATTERN
 from callvault.web.bodies import read_limited_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT, ErrorFormat, json_request
 
 SCIM_JSON = "application/scim+json"
 M = TypeVar("M", bound=BaseModel)
+# The one filter supported, as the service parses it (case-insensitively): documented here
+# and left to the service to refuse, so that the SCIM error says "invalidFilter".
+USERNAME_EQ_PATTERN = r'^\s*[uU][sS][eE][rR][nN][aA][mM][eE]\s+[eE][qQ]\s+"([^"\\]|\\.)*"\s*$'
 
 
 class ScimResponse(JSONResponse):
@@ -116,27 +120,48 @@ class ScimName(_Lenient):
     family_name: Annotated[str | None, Field(alias="familyName", max_length=100)] = None
 
 
+def _naming(schema: str) -> dict[str, Any]:
+    return {"contains": {"const": schema}}
+
+
 class ScimUserIn(_Lenient):
-    schemas: Annotated[list[str], Field(max_length=10)]
+    schemas: Annotated[list[str], Field(max_length=10, json_schema_extra=_naming(USER_SCHEMA))]
     name: ScimName | None = None
-    user_name: Annotated[str, Field(alias="userName", min_length=3, max_length=254)]
+    user_name: Annotated[
+        str,
+        Field(
+            alias="userName",
+            min_length=3,
+            max_length=254,
+            json_schema_extra={"pattern": EMAIL_PATTERN},  # the service says which is wrong
+        ),
+    ]
     active: bool = True
     external_id: Annotated[str | None, Field(alias="externalId", max_length=200)] = None
     roles: Annotated[list[RoleRef], Field(max_length=20)] = []
 
 
 class PatchOperation(_Lenient):
-    op: Annotated[str, Field(max_length=16)]
+    # "add" or "replace", in any case (documented only: the service says which is wrong)
+    op: Annotated[
+        str,
+        Field(
+            max_length=16,
+            json_schema_extra={"pattern": "^([aA][dD][dD]|[rR][eE][pP][lL][aA][cC][eE])$"},
+        ),
+    ]
     path: Annotated[str | None, Field(max_length=100)] = None
     value: Any = None
 
 
 class PatchIn(_Lenient):
-    schemas: Annotated[list[str], Field(max_length=10)]
+    schemas: Annotated[list[str], Field(max_length=10, json_schema_extra=_naming(PATCH_SCHEMA))]
     operations: Annotated[list[PatchOperation], Field(alias="Operations", min_length=1)]
 
 
 MAX_SCIM_BODY = 64 * 1024
+# The database's OFFSET must hold it (a larger one was a 500): far past any real directory.
+MAX_START_INDEX = 2**31 - 1
 
 
 def _parse(model: type[M], raw: bytes, schema: str) -> M:
@@ -195,8 +220,11 @@ async def create_scim_user(request: Request, ctx: Provisioner) -> ScimResponse:
 def list_scim_users(
     request: Request,
     ctx: Provisioner,
-    scim_filter: Annotated[str | None, Query(alias="filter", max_length=400)] = None,
-    start_index: Annotated[int, Query(alias="startIndex", ge=1)] = 1,
+    scim_filter: Annotated[
+        str | None,
+        Query(alias="filter", max_length=400, json_schema_extra={"pattern": USERNAME_EQ_PATTERN}),
+    ] = None,
+    start_index: Annotated[int, Query(alias="startIndex", ge=1, le=MAX_START_INDEX)] = 1,
     count: Annotated[int, Query(ge=0)] = MAX_PAGE,
 ) -> ScimResponse:
     user_name = parse_username_filter(scim_filter) if scim_filter is not None else None
