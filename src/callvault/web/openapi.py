@@ -12,8 +12,11 @@ from what its route *is*, as the bodies ``web/problems.py`` really sends:
 
 Codes that follow from what a handler does rather than from its shape are declared
 on its decorator with the constants below: ``responses=CONFLICT | TOO_MANY_REQUESTS``.
-Routes that read their body themselves declare it with ``openapi_extra=json_request(M)``
-(or ``binary_request(...)``) so that clients, and fuzzers, know what to send.
+
+A body FastAPI cannot see (the handler reads it itself) is described either by a
+dependency that carries its model in ``REQUEST_MODEL_ATTRIBUTE``, or on the decorator
+with ``openapi_extra=json_request(Model)`` / ``binary_request(...)``: clients, and
+fuzzers, then know what to send.
 
 A route class may set ``error_format`` (an ``ErrorFormat``) when its errors have
 another body, as SCIM's ``application/scim+json`` does.
@@ -39,6 +42,8 @@ Responses = dict[int | str, dict[str, Any]]
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 ERROR_FORMAT_ATTRIBUTE = "error_format"
+# Set on a dependency that parses a JSON body into a pydantic model: the model's class.
+REQUEST_MODEL_ATTRIBUTE = "__callvault_request_model__"
 # Component schemas a route brings along with its request body (see ``json_request``).
 _SCHEMAS_KEY = "x-callvault-schemas"
 
@@ -158,10 +163,14 @@ def tell_the_truth(spec: dict[str, Any], app: FastAPI) -> None:
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     formats = {PROBLEMS}
     for route, operation in _operations(spec, app):
+        model = _request_model(route)
+        if model is not None and "requestBody" not in operation:
+            operation.update(json_request(model))
         _merge_schemas(schemas, operation.pop(_SCHEMAS_KEY, {}))
         error_format = getattr(route.original_route, ERROR_FORMAT_ATTRIBUTE, PROBLEMS)
         formats.add(error_format)
         _document_errors(operation, error_statuses(route, operation, error_format), error_format)
+        _name_the_permission(operation, _permission(route))
     for error_format in formats:
         _merge_schemas(schemas, _component_schemas(error_format.schema))
     for unused in ("HTTPValidationError", "ValidationError"):  # FastAPI's 422, never sent
@@ -174,11 +183,8 @@ def error_statuses(route: RouteContext, operation: dict[str, Any], fmt: ErrorFor
     statuses = {int(code) for code in operation.get("responses", {}) if code.isdigit()}
     statuses = {code for code in statuses if code >= 400}
     statuses.discard(422)  # FastAPI adds it for any parameter; decided below instead
-    permission = _permission(route)
-    if permission is not None:
+    if _permission(route) is not None:
         statuses |= {401, 403, 503}
-    if permission in STEP_UP_PERMISSIONS:
-        statuses.add(403)
     if any(dependant.call is db_session for dependant in _dependants(route.dependant)):
         statuses.add(503)
     parameters = operation.get("parameters", [])
@@ -190,6 +196,20 @@ def error_statuses(route: RouteContext, operation: dict[str, Any], fmt: ErrorFor
     if route.responses and 422 in route.responses:
         statuses.add(fmt.invalid_status)
     return statuses
+
+
+def _name_the_permission(operation: dict[str, Any], permission: Any) -> None:
+    """The 403 of a route that declares a permission says which one (and whether a
+    step-up is needed too)."""
+    forbidden = operation["responses"].get("403")
+    if permission is None or forbidden is None or forbidden["description"] != reason(403):
+        return
+    step_up = " and a TOTP code re-entered (POST /api/v1/auth/step-up) in the last minutes"
+    needs = f"`{permission}`" + (step_up if permission in STEP_UP_PERMISSIONS else "")
+    forbidden["description"] = (
+        f"Not allowed: this needs {needs}; a session also needs its CSRF token on changes, "
+        "and the tenant's network policy may refuse the address"
+    )
 
 
 def _body_statuses(body: dict[str, Any] | None, fmt: ErrorFormat) -> set[int]:
@@ -252,10 +272,19 @@ def _dependants(dependant: Dependant) -> Iterator[Dependant]:
 
 
 def _permission(route: RouteContext) -> Any:
+    return _dependency_attribute(route, PERMISSION_ATTRIBUTE)
+
+
+def _request_model(route: RouteContext) -> type[BaseModel] | None:
+    model = _dependency_attribute(route, REQUEST_MODEL_ATTRIBUTE)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _dependency_attribute(route: RouteContext, name: str) -> Any:
     for dependant in _dependants(route.dependant):
-        permission = getattr(dependant.call, PERMISSION_ATTRIBUTE, None)
-        if permission is not None:
-            return permission
+        value = getattr(dependant.call, name, None)
+        if value is not None:
+            return value
     return None
 
 
