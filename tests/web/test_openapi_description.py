@@ -5,6 +5,7 @@ sends (SCIM's own error body under /scim). Cheap, so it also guards routes added
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -90,6 +91,22 @@ def test_what_a_route_is_decides_what_it_documents(spec: dict[str, Any]) -> None
         if 401 in documented and "WWW-Authenticate" not in documented[401].get("headers", {}):
             missing.append(f"{name}: 401 without WWW-Authenticate")
     assert missing == []
+
+
+def test_no_text_parameter_takes_a_nul(spec: dict[str, Any]) -> None:
+    """PostgreSQL cannot hold a NUL in text: every text parameter refuses control
+    characters by its pattern (or is an enum, or has a format that excludes them)."""
+    open_ended = []
+    for name, _, operation in operations(spec):
+        for parameter in operation.get("parameters", []):
+            schema = parameter["schema"]
+            for variant in schema.get("anyOf", [schema]):
+                if variant.get("type") != "string" or {"enum", "const", "format"} & set(variant):
+                    continue
+                pattern = variant.get("pattern") or schema.get("pattern")
+                if pattern is None or re.search(pattern, "id\x00") is not None:
+                    open_ended.append(f"{name} {parameter['in']} {parameter['name']}")
+    assert open_ended == []
 
 
 def test_every_json_body_is_described(spec: dict[str, Any]) -> None:

@@ -39,6 +39,7 @@ from callvault.calls.sniff import (
 from callvault.calls.transcripts import redact_transcript
 from callvault.calls.uploads import ObjectTarget, read_head, store_object, store_transcript
 from callvault.errors import PayloadTooLarge, PermissionDenied, UnsupportedMediaType
+from callvault.inputs import ObjectId, free_text_query
 from callvault.web.bodies import parse_json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import (
@@ -77,7 +78,7 @@ def search_calls(
     since: AwareDatetime | None = None,
     until: AwareDatetime | None = None,
     limit: Annotated[int, Query(ge=1)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, free_text_query(200)] = None,
 ) -> CallPage:
     if caller_number is not None and not ctx.may(Permission.CALL_READ_PHI):
         # Even a masked result would tell whether that number called.
@@ -88,7 +89,7 @@ def search_calls(
 
 @router.get("/{call_id}", response_model=CallOut)
 def get_call(
-    call_id: str, ctx: Annotated[RequestContext, Depends(require(Permission.CALL_READ))]
+    call_id: ObjectId, ctx: Annotated[RequestContext, Depends(require(Permission.CALL_READ))]
 ) -> CallOut:
     return ctx.calls().get(call_id)
 
@@ -99,7 +100,7 @@ def get_call(
     openapi_extra=binary_request(*sorted(ACCEPTED_CONTENT_TYPES)),
 )
 async def put_recording(
-    call_id: str,
+    call_id: ObjectId,
     request: Request,
     ctx: Annotated[RequestContext, Depends(require(Permission.RECORDING_UPLOAD))],
 ) -> Response:
@@ -132,7 +133,7 @@ async def put_recording(
 
 @router.put("/{call_id}/transcript", status_code=204, openapi_extra=json_request(TranscriptIn))
 async def put_transcript(
-    call_id: str,
+    call_id: ObjectId,
     request: Request,
     ctx: Annotated[RequestContext, Depends(require(Permission.TRANSCRIPT_UPLOAD))],
 ) -> Response:
@@ -164,7 +165,7 @@ AUDIO_RESPONSES: dict[int | str, dict[str, object]] = {
     | declared(409, "Not scrubbed (yet), or scrubbing failed: see processing"),
 )
 def get_recording(
-    call_id: str,
+    call_id: ObjectId,
     request: Request,
     ctx: Annotated[RequestContext, Depends(require(Permission.RECORDING_PLAY))],
 ) -> StreamingResponse:
@@ -180,7 +181,7 @@ def get_recording(
     responses=AUDIO_RESPONSES,
 )
 def get_recording_original(
-    call_id: str,
+    call_id: ObjectId,
     request: Request,
     ctx: Annotated[RequestContext, Depends(require(Permission.RECORDING_PLAY_UNREDACTED))],
 ) -> StreamingResponse:
@@ -210,7 +211,7 @@ def stream_audio(opened: OpenedObject, range_header: str | None) -> StreamingRes
 
 @router.get("/{call_id}/transcript")
 def get_transcript(
-    call_id: str, ctx: Annotated[RequestContext, Depends(require(Permission.TRANSCRIPT_READ))]
+    call_id: ObjectId, ctx: Annotated[RequestContext, Depends(require(Permission.TRANSCRIPT_READ))]
 ) -> Response:
     opened = ctx.calls().open_object(call_id, TRANSCRIPT, AuditAction.TRANSCRIPT_READ)
     body = b"".join(opened.blob.iter_plaintext())
@@ -219,7 +220,7 @@ def get_transcript(
 
 @router.get("/{call_id}/transcript/original")
 def get_transcript_original(
-    call_id: str,
+    call_id: ObjectId,
     ctx: Annotated[RequestContext, Depends(require(Permission.TRANSCRIPT_READ_UNREDACTED))],
 ) -> Response:
     """The transcript as uploaded, if the tenant's policy kept it (404 otherwise)."""

@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from callvault.inputs import InputModel
+
 ShortText = Annotated[str, Field(min_length=1, max_length=100)]
 
 # 7 to 15 digits (E.164 has at most 15), spaces, dots, dashes and parentheses, an
@@ -33,7 +35,7 @@ class Direction(StrEnum):
     OUTBOUND = "outbound"
 
 
-class _Strict(BaseModel):
+class _Strict(InputModel):
     """Parsed with ``model_validate_json``: strict types, unknown fields refused."""
 
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)

@@ -31,6 +31,7 @@ from callvault.identity.admin_schemas import (
     UserPatch,
 )
 from callvault.identity.admin_service import RoleAdmin, TokenAdmin, UserAdmin
+from callvault.inputs import ObjectId, free_text_query
 from callvault.web.bodies import read_limited_body, require_json
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT, json_request
@@ -42,7 +43,7 @@ MAX_BODY = 16 * 1024
 _Body = TypeVar("_Body", bound=BaseModel)
 
 Limit = Annotated[int, Query(ge=1)]
-Cursor = Annotated[str | None, Query(max_length=64)]
+Cursor = Annotated[str | None, free_text_query(64)]
 
 
 async def json_body(request: Request) -> bytes:
@@ -98,7 +99,7 @@ def create_user(ctx: UserAdminCtx, body: Body) -> Created:
 
 
 @router.get("/users/{user_id}", response_model=UserOut)
-def get_user(ctx: UserAdminCtx, user_id: str) -> UserOut:
+def get_user(ctx: UserAdminCtx, user_id: ObjectId) -> UserOut:
     return users(ctx).get(user_id)
 
 
@@ -108,12 +109,12 @@ def get_user(ctx: UserAdminCtx, user_id: str) -> UserOut:
     responses=CONFLICT,
     openapi_extra=json_request(UserPatch),
 )
-def patch_user(ctx: UserAdminCtx, user_id: str, body: Body) -> UserOut:
+def patch_user(ctx: UserAdminCtx, user_id: ObjectId, body: Body) -> UserOut:
     return users(ctx).patch(user_id, parse(UserPatch, body))
 
 
 @router.put("/users/{user_id}/roles", response_model=UserOut, openapi_extra=json_request(RolesIn))
-def put_user_roles(ctx: RoleAdminCtx, user_id: str, body: Body) -> UserOut:
+def put_user_roles(ctx: RoleAdminCtx, user_id: ObjectId, body: Body) -> UserOut:
     return users(ctx).set_roles(user_id, parse(RolesIn, body).roles)
 
 
@@ -142,12 +143,12 @@ def create_role(ctx: RoleAdminCtx, body: Body) -> RoleOut:
     responses=CONFLICT,
     openapi_extra=json_request(CustomRoleUpdate),
 )
-def update_role(ctx: RoleAdminCtx, name: str, body: Body) -> RoleOut:
+def update_role(ctx: RoleAdminCtx, name: ObjectId, body: Body) -> RoleOut:
     return roles(ctx).update(name, parse(CustomRoleUpdate, body))
 
 
 @router.delete("/roles/{name}", status_code=204, responses=CONFLICT)
-def delete_role(ctx: RoleAdminCtx, name: str) -> Response:
+def delete_role(ctx: RoleAdminCtx, name: ObjectId) -> Response:
     roles(ctx).delete(name)
     return Response(status_code=204)
 
@@ -169,6 +170,6 @@ def create_token(ctx: TokenAdminCtx, body: Body, response: Response) -> TokenCre
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke_token(ctx: TokenAdminCtx, token_id: str) -> Response:
+def revoke_token(ctx: TokenAdminCtx, token_id: ObjectId) -> Response:
     tokens(ctx).revoke(token_id)
     return Response(status_code=204)

@@ -17,6 +17,7 @@ from pydantic.json_schema import SkipJsonSchema
 from callvault.authz.permissions import Permission
 from callvault.identity.passwords import MAX_LENGTH, MIN_LENGTH
 from callvault.identity.users import EMAIL_PATTERN
+from callvault.inputs import InputModel
 
 ROLE_NAME_PATTERN = r"^[a-z][a-z0-9_-]{1,63}$"
 MAX_PAGE_SIZE = 200
@@ -26,7 +27,7 @@ RoleNames = Annotated[list[RoleRef], Field(max_length=20)]
 PermissionList = Annotated[list[Permission], Field(max_length=len(Permission))]
 
 
-class _Strict(BaseModel):
+class _Strict(InputModel):
     # No whitespace stripping: a password is taken exactly as typed.
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -37,7 +38,7 @@ class UserCreate(_Strict):
 
     email: Annotated[str, Field(min_length=3, max_length=254, pattern=EMAIL_PATTERN)]
     password: Annotated[str, Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH)]
-    roles: RoleNames = []
+    roles: RoleNames = Field(default=[])
     family_name: Annotated[str, Field(min_length=1, max_length=100)] | None = None
 
 
@@ -63,13 +64,13 @@ class RolesIn(_Strict):
 
 class CustomRoleIn(_Strict):
     name: Annotated[str, Field(pattern=ROLE_NAME_PATTERN)]
-    allow: PermissionList = []
-    deny: PermissionList = []
+    allow: PermissionList = Field(default=[])
+    deny: PermissionList = Field(default=[])
 
 
 class CustomRoleUpdate(_Strict):
-    allow: PermissionList = []
-    deny: PermissionList = []
+    allow: PermissionList = Field(default=[])
+    deny: PermissionList = Field(default=[])
 
 
 class TokenCreate(_Strict):

@@ -18,17 +18,18 @@ from callvault.identity.elevations import (
     effective_status,
 )
 from callvault.identity.models import Elevation
+from callvault.inputs import PRINTABLE, InputModel
 from callvault.web.bodies import parse_json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT, json_request
 
 router = APIRouter(prefix="/api/v1/elevations", tags=["elevations"])
 
-ElevationId = Annotated[str, Path(min_length=1, max_length=64)]
+ElevationId = Annotated[str, Path(min_length=1, max_length=64, pattern=PRINTABLE)]
 GRANTABLE = sorted(str(p) for p in set(Permission) - NOT_GRANTABLE)
 
 
-class ElevationIn(BaseModel):
+class ElevationIn(InputModel):
     """Parsed with ``model_validate_json``: unknown fields refused, values never echoed."""
 
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)

@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -36,6 +36,7 @@ from callvault.identity.tenant_policy import (
     save_access_policy,
     save_redaction_policy,
 )
+from callvault.inputs import InputModel
 from callvault.web.bodies import parse_json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import json_request
@@ -47,7 +48,7 @@ router = APIRouter(prefix="/api/v1/policy", tags=["policy"])
 Network = Annotated[str, Field(max_length=64, pattern=r"^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$")]
 
 
-class PolicyBody(BaseModel):
+class PolicyBody(InputModel):
     """The policy, in and out. Parsed with ``model_validate_json``: unknown fields
     refused; the minute ranges are checked (tighten-only) by ``save_access_policy``."""
 
@@ -66,7 +67,7 @@ ClinicPhone = Annotated[
 ]
 
 
-class RedactionPolicyBody(BaseModel):
+class RedactionPolicyBody(InputModel):
     """The redaction policy, in and out. A PUT replaces all of it: an omitted field
     takes its (safe) default. Clinic phones come back in E.164."""
 

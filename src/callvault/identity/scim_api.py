@@ -33,6 +33,7 @@ from callvault.identity.scim import (
     parse_username_filter,
 )
 from callvault.identity.users import EMAIL_PATTERN
+from callvault.inputs import PRINTABLE, InputModel
 from callvault.web.bodies import read_limited_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT, ErrorFormat, json_request
@@ -41,7 +42,9 @@ SCIM_JSON = "application/scim+json"
 M = TypeVar("M", bound=BaseModel)
 # The one filter supported, as the service parses it (case-insensitively): documented here
 # and left to the service to refuse, so that the SCIM error says "invalidFilter".
-USERNAME_EQ_PATTERN = r'^\s*[uU][sS][eE][rR][nN][aA][mM][eE]\s+[eE][qQ]\s+"([^"\\]|\\.)*"\s*$'
+USERNAME_EQ_PATTERN = (
+    r'^ *[uU][sS][eE][rR][nN][aA][mM][eE] +[eE][qQ] +"([^"\\\x00-\x1f\x7f]|\\[^\x00-\x1f\x7f])*" *$'
+)
 
 
 class ScimResponse(JSONResponse):
@@ -102,11 +105,11 @@ class ScimRoute(APIRoute):
 
 router = APIRouter(prefix="/scim/v2", tags=["scim"], route_class=ScimRoute)
 
-UserId = Annotated[str, Path(min_length=1, max_length=64)]
+UserId = Annotated[str, Path(min_length=1, max_length=64, pattern=PRINTABLE)]
 Provisioner = Annotated[RequestContext, Depends(require(Permission.SCIM_PROVISION))]
 
 
-class _Lenient(BaseModel):
+class _Lenient(InputModel):
     # Identity providers send more than we keep (name, emails, displayName, ...):
     # unknown attributes are ignored rather than refused, and never echoed.
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
@@ -138,7 +141,7 @@ class ScimUserIn(_Lenient):
     ]
     active: bool = True
     external_id: Annotated[str | None, Field(alias="externalId", max_length=200)] = None
-    roles: Annotated[list[RoleRef], Field(max_length=20)] = []
+    roles: Annotated[list[RoleRef], Field(max_length=20)] = Field(default=[])
 
 
 class PatchOperation(_Lenient):
@@ -222,7 +225,12 @@ def list_scim_users(
     ctx: Provisioner,
     scim_filter: Annotated[
         str | None,
-        Query(alias="filter", max_length=400, json_schema_extra={"pattern": USERNAME_EQ_PATTERN}),
+        Query(
+            alias="filter",
+            max_length=400,
+            pattern=PRINTABLE,
+            json_schema_extra={"pattern": USERNAME_EQ_PATTERN},  # stricter: what is documented
+        ),
     ] = None,
     start_index: Annotated[int, Query(alias="startIndex", ge=1, le=MAX_START_INDEX)] = 1,
     count: Annotated[int, Query(ge=0)] = MAX_PAGE,
