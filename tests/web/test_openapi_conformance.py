@@ -10,6 +10,11 @@ Four runs, one server, in this order:
 - ``ingest``: an ``integration`` token, over the calls API (where it may act, and is
   refused the PHI reads) and the two public sign-in steps;
 - ``scim``: a ``scim`` token, over SCIM (which may delete the person, so it comes last).
+
+``PUT /api/v1/alerts/settings`` is left out (see ``OUTBOUND``); the static tests in
+``test_openapi_description.py`` cover its description. About two minutes per database
+on the 2-core reference machine; both passes run it, because PostgreSQL refuses input
+that SQLite stores (a NUL in text was a 503 there only).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 
 from callvault.settings import Settings
 from tests._vault import TENANT_A
@@ -27,7 +33,7 @@ SIGN_IN_STEPS = r"^/api/v1/auth/(logout|login|mfa|step-up)$"
 # Operations that may remove the signed-in person's own access if the generator picks
 # the person's own id or role: rewriting its role, shortening the session policy,
 # resetting its password or authenticator.
-SELF_HARMING = r"^/api/v1/(roles/\{name\}|policy|users/\{user_id\}/(password-reset|mfa-reset))$"
+SELF_HARMING = r"^/api/v1/(roles/\{name\}|policy|users/\{[^}]+\}/(password-reset|mfa-reset))$"
 SCIM = r"^/scim/"
 INGEST = r"^/api/v1/(calls|auth/(login|mfa)$)"
 # A generated webhook URL can be a public IP literal ("https://1.1"), and the server
@@ -35,6 +41,7 @@ INGEST = r"^/api/v1/(calls|auth/(login|mfa)$)"
 OUTBOUND = ("PUT /api/v1/alerts/settings",)
 
 
+@pytest.mark.slow
 def test_every_answer_is_one_the_description_promises(vault: Settings, tmp_path: Path) -> None:
     person = add_person_with_every_permission(vault, TENANT_A)
     findings: list[str] = []
