@@ -126,8 +126,7 @@ SERVICE_UNAVAILABLE = declared(503)
 def json_request(model: type[BaseModel], *media_types: str) -> dict[str, Any]:
     """``openapi_extra`` for a route that parses ``model`` from a JSON body itself
     (so FastAPI cannot see it): the body, and the schemas it refers to."""
-    schema = model.model_json_schema(ref_template=REF_TEMPLATE)
-    schemas = {model.__name__: schema, **schema.pop("$defs", {})}
+    schemas = _component_schemas(model)
     ref = {"$ref": REF_TEMPLATE.format(model=model.__name__)}
     content = {media_type: {"schema": ref} for media_type in media_types or ("application/json",)}
     return {"requestBody": {"required": True, "content": content}, _SCHEMAS_KEY: schemas}
@@ -147,13 +146,15 @@ def binary_request(*media_types: str) -> dict[str, Any]:
 
 def install_openapi(app: FastAPI) -> None:
     """Replace ``app.openapi`` with one that documents every error answer truthfully."""
-    generate = app.openapi
+    generate = app.openapi  # FastAPI's: cached, made again only if the routes change
+    rewritten: list[dict[str, Any]] = []
 
     def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            tell_the_truth(generate(), app)
-        assert app.openapi_schema is not None
-        return app.openapi_schema
+        spec = generate()
+        if not rewritten or rewritten[-1] is not spec:
+            tell_the_truth(spec, app)
+            rewritten[:] = [spec]
+        return spec
 
     setattr(app, "openapi", openapi)  # noqa: B010  # mypy refuses assigning to a method
 
