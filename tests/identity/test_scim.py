@@ -338,3 +338,13 @@ def test_listing_pages_with_start_index_and_count(client: TestClient, scim: dict
     assert first["totalResults"] == 3 and first["itemsPerPage"] == 2
     assert [u["id"] for u in first["Resources"] + rest["Resources"]] == ids
     assert_scim_error(client.get(USERS, params={"startIndex": 0}, headers=scim), 400)
+
+
+def test_a_start_index_past_any_directory_is_a_scim_400_not_a_500(
+    client: TestClient, scim: dict[str, str]
+) -> None:
+    # Found by the OpenAPI conformance run: the offset overflowed the database's integer.
+    response = client.get(USERS, params={"startIndex": 10**19}, headers=scim)
+
+    assert_scim_error(response, 400)
+    assert client.get(USERS, params={"startIndex": 2**31 - 1}, headers=scim).status_code == 200

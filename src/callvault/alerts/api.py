@@ -12,6 +12,7 @@ from callvault.alerts.rules import Rule
 from callvault.alerts.schemas import AlertPage, SettingsIn, SettingsOut
 from callvault.alerts.service import AlertService
 from callvault.authz.permissions import Permission
+from callvault.inputs import free_text_query
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 
@@ -31,7 +32,7 @@ def list_alerts(
     rule: Rule | None = None,
     since: AwareDatetime | None = None,
     limit: Annotated[int, Query(ge=1)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, free_text_query(200)] = None,
 ) -> AlertPage:
     return _service(ctx).list_alerts(rule, since, limit, cursor)
 

@@ -8,13 +8,17 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from callvault.alerts.rules import Rule, Weekday
+from callvault.inputs import InputModel
 
 Threshold = Annotated[int, Field(ge=1, le=1_000_000)]
+# An IANA zone name ("America/Chicago"); one this host's tz database does not know is a 422.
+ZONE_NAME_PATTERN = r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$"
+ZoneName = Annotated[str, Field(min_length=1, max_length=64, pattern=ZONE_NAME_PATTERN)]
 StartTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 EndTime = Annotated[str, Field(pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")]
 
 
-class SettingsIn(BaseModel):
+class SettingsIn(InputModel):
     """The whole settings (PUT replaces them). Unknown fields are refused.
 
     ``webhook_url`` null removes the webhook (and its secret). A secret is generated
@@ -24,12 +28,13 @@ class SettingsIn(BaseModel):
 
     mass_access_threshold: Threshold
     denied_burst_threshold: Threshold
-    timezone: Annotated[str, Field(min_length=1, max_length=64)]
+    timezone: ZoneName
     work_days: Annotated[list[Weekday], Field(min_length=1, max_length=7)]
     work_start: StartTime
     work_end: EndTime
-    disabled_rules: Annotated[list[Rule], Field(max_length=len(Rule))] = []
-    webhook_url: Annotated[str, Field(min_length=1, max_length=2048)] | None
+    disabled_rules: Annotated[list[Rule], Field(max_length=len(Rule))] = Field(default=[])
+    # https:// to a public address (http:// only to loopback, when the host allows it)
+    webhook_url: Annotated[str, Field(min_length=1, max_length=2048, pattern=r"^https?://")] | None
     rotate_webhook_secret: bool = False
 
 

@@ -20,7 +20,13 @@ from sqlalchemy.orm import Session
 
 from callvault.alerts.models import Alert, AlertSettings
 from callvault.alerts.rules import WEEKDAYS, AlertConfig, Rule, Weekday, WorkingHours
-from callvault.alerts.schemas import AlertOut, AlertPage, SettingsIn, SettingsOut
+from callvault.alerts.schemas import (
+    ZONE_NAME_PATTERN,
+    AlertOut,
+    AlertPage,
+    SettingsIn,
+    SettingsOut,
+)
 from callvault.alerts.webhook import check_webhook_url
 from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.crypto.keyring import Keyring
@@ -34,7 +40,7 @@ log = logging.getLogger("callvault.alerts")
 MAX_PAGE_SIZE = 100
 DEFAULTS = AlertConfig()
 SECRET_PREFIX = "whsec_"  # noqa: S105  # a prefix that makes the secret recognisable
-_ZONE_NAME = re.compile(r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$")
+_ZONE_NAME = re.compile(ZONE_NAME_PATTERN)
 
 
 def _secret_ad(tenant_id: str) -> bytes:

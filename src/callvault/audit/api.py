@@ -19,7 +19,9 @@ from callvault.audit.query import (
 from callvault.audit.schemas import ConsistencyOut, EventPage, InclusionOut, TreeHeadOut
 from callvault.audit.service import Outcome
 from callvault.authz.permissions import Permission
+from callvault.inputs import ObjectId, free_text_query
 from callvault.web.context import RequestContext, require
+from callvault.web.openapi import NOT_FOUND
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
@@ -37,10 +39,10 @@ def _reader(ctx: RequestContext) -> AuditReader:
 @router.get("/events", response_model=EventPage)
 def list_events(
     ctx: AuditContext,
-    actor: Annotated[str | None, Query(max_length=64, description="Actor id")] = None,
-    action: Annotated[str | None, Query(max_length=64)] = None,
-    resource_type: Annotated[str | None, Query(max_length=32)] = None,
-    resource: Annotated[str | None, Query(max_length=64, description="Resource id")] = None,
+    actor: Annotated[str | None, free_text_query(64, "Actor id")] = None,
+    action: Annotated[str | None, free_text_query(64)] = None,
+    resource_type: Annotated[str | None, free_text_query(32)] = None,
+    resource: Annotated[str | None, free_text_query(64, "Resource id")] = None,
     outcome: Outcome | None = None,
     since: Annotated[AwareDatetime | None, Query(description="Inclusive, ISO 8601")] = None,
     until: Annotated[AwareDatetime | None, Query(description="Exclusive, ISO 8601")] = None,
@@ -48,7 +50,7 @@ def list_events(
         str | None,
         Query(pattern=TERM_PATTERN, description="An audit hash from `callvault audit hash`"),
     ] = None,
-    cursor: Annotated[str | None, Query(max_length=100)] = None,
+    cursor: Annotated[str | None, free_text_query(100)] = None,
     limit: Annotated[int, Query(ge=1, description="At most 1000; more is capped")] = DEFAULT_PAGE,
 ) -> EventPage:
     filters = EventFilters(
@@ -57,17 +59,21 @@ def list_events(
     return _reader(ctx).events(filters)
 
 
-@router.get("/sth", response_model=TreeHeadOut)
+@router.get("/sth", response_model=TreeHeadOut, responses=NOT_FOUND)  # no head of that size
 def get_tree_head(ctx: SigningContext, tree_size: TreeSize = None) -> TreeHeadOut:
     return _reader(ctx).tree_head(tree_size)
 
 
 @router.get("/events/{seq}/proof", response_model=InclusionOut)
-def get_inclusion_proof(seq: str, ctx: SigningContext, tree_size: TreeSize = None) -> InclusionOut:
+def get_inclusion_proof(
+    seq: ObjectId, ctx: SigningContext, tree_size: TreeSize = None
+) -> InclusionOut:
     # ``seq`` is text on purpose: a path that names no event is a 404, not a 422.
     return _reader(ctx).inclusion(seq, tree_size)
 
 
 @router.get("/consistency", response_model=ConsistencyOut)
-def get_consistency_proof(ctx: AuditContext, first: int, second: int) -> ConsistencyOut:
+def get_consistency_proof(
+    ctx: AuditContext, first: Annotated[int, Query(ge=1)], second: Annotated[int, Query(ge=1)]
+) -> ConsistencyOut:
     return _reader(ctx).consistency(first, second)

@@ -14,7 +14,14 @@ from starlette.concurrency import run_in_threadpool
 from callvault.audit.service import AuditAction
 from callvault.authz.permissions import Permission
 from callvault.calls.ranges import parse_range
-from callvault.calls.schemas import CallCreate, CallOut, CallPage, Created, TranscriptIn
+from callvault.calls.schemas import (
+    PHONE_PATTERN,
+    CallCreate,
+    CallOut,
+    CallPage,
+    Created,
+    TranscriptIn,
+)
 from callvault.calls.service import (
     RECORDING,
     RECORDING_ORIGINAL,
@@ -23,12 +30,19 @@ from callvault.calls.service import (
     OpenedObject,
     SearchFilters,
 )
-from callvault.calls.sniff import SNIFF_BYTES, declared_type_acceptable, sniff_audio
+from callvault.calls.sniff import (
+    ACCEPTED_CONTENT_TYPES,
+    SNIFF_BYTES,
+    declared_type_acceptable,
+    sniff_audio,
+)
 from callvault.calls.transcripts import redact_transcript
 from callvault.calls.uploads import ObjectTarget, read_head, store_transcript, store_upload
 from callvault.errors import PayloadTooLarge, PermissionDenied, UnsupportedMediaType
+from callvault.inputs import ObjectId, free_text_query
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require, resources
+from callvault.web.openapi import RANGE_NOT_SATISFIABLE, binary_content, binary_request, declared
 from callvault.web.responses import model_response
 
 router = APIRouter(prefix="/api/v1/calls", tags=["calls"])
@@ -60,12 +74,12 @@ def create_call(
 @router.get("", response_model=CallPage)
 def search_calls(
     ctx: Annotated[RequestContext, Depends(require(Permission.CALL_READ))],
-    caller_number: Annotated[str | None, Query(max_length=40)] = None,
-    tracking_number: Annotated[str | None, Query(max_length=40)] = None,
+    caller_number: Annotated[str | None, Query(max_length=40, pattern=PHONE_PATTERN)] = None,
+    tracking_number: Annotated[str | None, Query(max_length=40, pattern=PHONE_PATTERN)] = None,
     since: AwareDatetime | None = None,
     until: AwareDatetime | None = None,
     limit: Annotated[int, Query(ge=1)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, free_text_query(200)] = None,
 ) -> Response:
     if caller_number is not None and not ctx.may(Permission.CALL_READ_PHI):
         # Even a masked result would tell whether that number called.
@@ -76,14 +90,18 @@ def search_calls(
 
 @router.get("/{call_id}", response_model=CallOut)
 def get_call(
-    call_id: str, ctx: Annotated[RequestContext, Depends(require(Permission.CALL_READ))]
+    call_id: ObjectId, ctx: Annotated[RequestContext, Depends(require(Permission.CALL_READ))]
 ) -> Response:
     return model_response(ctx.calls().get(call_id))
 
 
-@router.put("/{call_id}/recording", status_code=204)
+@router.put(
+    "/{call_id}/recording",
+    status_code=204,
+    openapi_extra=binary_request(*sorted(ACCEPTED_CONTENT_TYPES)),
+)
 async def put_recording(
-    call_id: str,
+    call_id: ObjectId,
     request: Request,
     ctx: Annotated[RequestContext, Depends(require(Permission.RECORDING_UPLOAD))],
 ) -> Response:
@@ -92,8 +110,8 @@ async def put_recording(
     if not declared_type_acceptable(request.headers.get("content-type")):
         raise UnsupportedMediaType("send the recording as audio/wav, audio/mpeg or audio/ogg")
     limit = ctx.settings.max_recording_bytes
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    length = request.headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) > limit:
         raise PayloadTooLarge(f"the recording is over {limit} bytes")
     service = ctx.calls()
     # A 404 before reading the body.
@@ -117,7 +135,7 @@ async def put_recording(
 
 @router.put("/{call_id}/transcript", status_code=204)
 def put_transcript(
-    call_id: str,
+    call_id: ObjectId,
     ctx: Annotated[RequestContext, Depends(require(Permission.TRANSCRIPT_UPLOAD))],
     transcript: Annotated[TranscriptIn, Depends(json_body(TranscriptIn, max_transcript_bytes))],
 ) -> Response:
@@ -128,19 +146,26 @@ def put_transcript(
     return Response(status_code=204)
 
 
+_AUDIO = binary_content("audio/wav", "audio/mpeg", "audio/ogg")  # as sniffed at upload
 AUDIO_RESPONSES: dict[int | str, dict[str, object]] = {
-    200: {"content": {"audio/wav": {}}},
-    206: {"description": "Partial content"},
+    200: {"description": "The whole recording", "content": _AUDIO},
+    206: {
+        "description": "The requested range",
+        "content": _AUDIO,
+        "headers": {"Content-Range": {"schema": {"type": "string"}}},
+    },
+    **RANGE_NOT_SATISFIABLE,
 }
 
 
 @router.get(
     "/{call_id}/recording",
     response_class=StreamingResponse,
-    responses={**AUDIO_RESPONSES, 409: {"description": "Not scrubbed (yet): see processing"}},
+    responses=AUDIO_RESPONSES
+    | declared(409, "Not scrubbed (yet), or scrubbing failed: see processing"),
 )
 def get_recording(
-    call_id: str,
+    call_id: ObjectId,
     request: Request,
     ctx: Annotated[RequestContext, Depends(require(Permission.RECORDING_PLAY))],
 ) -> StreamingResponse:
@@ -156,7 +181,7 @@ def get_recording(
     responses=AUDIO_RESPONSES,
 )
 def get_recording_original(
-    call_id: str,
+    call_id: ObjectId,
     request: Request,
     ctx: Annotated[RequestContext, Depends(require(Permission.RECORDING_PLAY_UNREDACTED))],
 ) -> StreamingResponse:
@@ -186,7 +211,7 @@ def stream_audio(opened: OpenedObject, range_header: str | None) -> StreamingRes
 
 @router.get("/{call_id}/transcript")
 def get_transcript(
-    call_id: str, ctx: Annotated[RequestContext, Depends(require(Permission.TRANSCRIPT_READ))]
+    call_id: ObjectId, ctx: Annotated[RequestContext, Depends(require(Permission.TRANSCRIPT_READ))]
 ) -> Response:
     opened = ctx.calls().open_object(call_id, TRANSCRIPT, AuditAction.TRANSCRIPT_READ)
     body = b"".join(opened.blob.iter_plaintext())
@@ -195,7 +220,7 @@ def get_transcript(
 
 @router.get("/{call_id}/transcript/original")
 def get_transcript_original(
-    call_id: str,
+    call_id: ObjectId,
     ctx: Annotated[RequestContext, Depends(require(Permission.TRANSCRIPT_READ_UNREDACTED))],
 ) -> Response:
     """The transcript as uploaded, if the tenant's policy kept it (404 otherwise)."""

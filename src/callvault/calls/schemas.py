@@ -6,8 +6,28 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from callvault.inputs import InputModel
+
 ShortText = Annotated[str, Field(min_length=1, max_length=100)]
-PhoneText = Annotated[str, Field(min_length=1, max_length=40)]
+
+# 7 to 15 digits (E.164 has at most 15), spaces, dots, dashes and parentheses, an
+# optional leading "+". The server then asks libphonenumber whether the number is
+# possible (US the default region) and stores it in E.164.
+PHONE_PATTERN = r"^\+?[ (]*(?:[0-9][ ().-]*){7,15}$"
+PHONE_DESCRIPTION = (
+    "A phone number: E.164 (+12025550147) or US national ((202) 555-0147); it must be a "
+    "possible number for its country, and is stored in E.164"
+)
+PhoneText = Annotated[
+    str,
+    Field(
+        min_length=7,
+        max_length=40,
+        pattern=PHONE_PATTERN,
+        description=PHONE_DESCRIPTION,
+        examples=["+12025550147"],
+    ),
+]
 
 
 class Direction(StrEnum):
@@ -15,13 +35,29 @@ class Direction(StrEnum):
     OUTBOUND = "outbound"
 
 
-class _Strict(BaseModel):
+class _Strict(InputModel):
     """Parsed with ``model_validate_json``: strict types, unknown fields refused."""
 
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
 
 class CallCreate(_Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "caller_number": "(202) 555-0147",
+                    "called_number": "+12025550100",
+                    "tracking_number": "+1-202-555-0111",
+                    "started_at": "2026-03-02T14:00:00Z",
+                    "ended_at": "2026-03-02T14:04:30+00:00",
+                    "direction": "inbound",
+                    "campaign": "spring-checkups",
+                }
+            ]
+        }
+    )
+
     caller_number: PhoneText
     called_number: PhoneText
     tracking_number: PhoneText

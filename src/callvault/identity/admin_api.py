@@ -31,8 +31,10 @@ from callvault.identity.admin_schemas import (
     UserPatch,
 )
 from callvault.identity.admin_service import RoleAdmin, TokenAdmin, UserAdmin
+from callvault.inputs import ObjectId, free_text_query
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
+from callvault.web.openapi import CONFLICT
 
 router = APIRouter(prefix="/api/v1", tags=["identity"])
 
@@ -40,7 +42,7 @@ MAX_BODY = 16 * 1024
 _Body = TypeVar("_Body", bound=BaseModel)
 
 Limit = Annotated[int, Query(ge=1)]
-Cursor = Annotated[str | None, Query(max_length=64)]
+Cursor = Annotated[str | None, free_text_query(64)]
 
 
 def body_of(model: type[_Body]) -> Any:
@@ -73,26 +75,26 @@ def list_users(ctx: UserAdminCtx, limit: Limit = 50, cursor: Cursor = None) -> U
     return users(ctx).page(limit, cursor)
 
 
-@router.post("/users", status_code=201, response_model=Created)
+@router.post("/users", status_code=201, response_model=Created, responses=CONFLICT)
 def create_user(ctx: UserAdminCtx, body: Annotated[UserCreate, body_of(UserCreate)]) -> Created:
     return Created(id=users(ctx).create(ctx.keyring, body))
 
 
 @router.get("/users/{user_id}", response_model=UserOut)
-def get_user(ctx: UserAdminCtx, user_id: str) -> UserOut:
+def get_user(ctx: UserAdminCtx, user_id: ObjectId) -> UserOut:
     return users(ctx).get(user_id)
 
 
-@router.patch("/users/{user_id}", response_model=UserOut)
+@router.patch("/users/{user_id}", response_model=UserOut, responses=CONFLICT)
 def patch_user(
-    ctx: UserAdminCtx, user_id: str, body: Annotated[UserPatch, body_of(UserPatch)]
+    ctx: UserAdminCtx, user_id: ObjectId, body: Annotated[UserPatch, body_of(UserPatch)]
 ) -> UserOut:
     return users(ctx).patch(user_id, body)
 
 
 @router.put("/users/{user_id}/roles", response_model=UserOut)
 def put_user_roles(
-    ctx: RoleAdminCtx, user_id: str, body: Annotated[RolesIn, body_of(RolesIn)]
+    ctx: RoleAdminCtx, user_id: ObjectId, body: Annotated[RolesIn, body_of(RolesIn)]
 ) -> UserOut:
     return users(ctx).set_roles(user_id, body.roles)
 
@@ -105,20 +107,20 @@ def list_roles(ctx: UserAdminCtx) -> RoleCatalog:
     return roles(ctx).catalog()
 
 
-@router.post("/roles", status_code=201, response_model=RoleOut)
+@router.post("/roles", status_code=201, response_model=RoleOut, responses=CONFLICT)
 def create_role(ctx: RoleAdminCtx, body: Annotated[CustomRoleIn, body_of(CustomRoleIn)]) -> RoleOut:
     return roles(ctx).create(body)
 
 
-@router.put("/roles/{name}", response_model=RoleOut)
+@router.put("/roles/{name}", response_model=RoleOut, responses=CONFLICT)
 def update_role(
-    ctx: RoleAdminCtx, name: str, body: Annotated[CustomRoleUpdate, body_of(CustomRoleUpdate)]
+    ctx: RoleAdminCtx, name: ObjectId, body: Annotated[CustomRoleUpdate, body_of(CustomRoleUpdate)]
 ) -> RoleOut:
     return roles(ctx).update(name, body)
 
 
-@router.delete("/roles/{name}", status_code=204)
-def delete_role(ctx: RoleAdminCtx, name: str) -> Response:
+@router.delete("/roles/{name}", status_code=204, responses=CONFLICT)
+def delete_role(ctx: RoleAdminCtx, name: ObjectId) -> Response:
     roles(ctx).delete(name)
     return Response(status_code=204)
 
@@ -140,6 +142,6 @@ def create_token(
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke_token(ctx: TokenAdminCtx, token_id: str) -> Response:
+def revoke_token(ctx: TokenAdminCtx, token_id: ObjectId) -> Response:
     tokens(ctx).revoke(token_id)
     return Response(status_code=204)

@@ -12,34 +12,44 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from callvault.authz.permissions import Permission
+from callvault.identity.passwords import MAX_LENGTH, MIN_LENGTH
+from callvault.identity.users import EMAIL_PATTERN
+from callvault.inputs import InputModel
 
 ROLE_NAME_PATTERN = r"^[a-z][a-z0-9_-]{1,63}$"
 MAX_PAGE_SIZE = 200
 
-RoleRef = Annotated[str, Field(min_length=1, max_length=64)]
+RoleRef = Annotated[str, Field(pattern=ROLE_NAME_PATTERN)]  # built-in and custom alike
 RoleNames = Annotated[list[RoleRef], Field(max_length=20)]
 PermissionList = Annotated[list[Permission], Field(max_length=len(Permission))]
 
 
-class _Strict(BaseModel):
+class _Strict(InputModel):
     # No whitespace stripping: a password is taken exactly as typed.
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class UserCreate(_Strict):
-    email: Annotated[str, Field(min_length=3, max_length=254)]
-    password: Annotated[str, Field(min_length=1, max_length=256)]
-    roles: RoleNames = []
+    """``password`` must also not be one of the 30,000 most common (nor use fewer than
+    four different characters): a 422 says so."""
+
+    email: Annotated[str, Field(min_length=3, max_length=254, pattern=EMAIL_PATTERN)]
+    password: Annotated[str, Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH)]
+    roles: RoleNames = Field(default=[])
     family_name: Annotated[str, Field(min_length=1, max_length=100)] | None = None
 
 
 class UserPatch(_Strict):
     """Only these two switches: everything else about a user has its own route."""
 
-    active: bool | None = None
-    unlock: Literal[True] | None = None
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+    # (null is taken as "not sent"; the schema leaves it out so that it asks for one)
+    active: bool | SkipJsonSchema[None] = None
+    unlock: Literal[True] | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def _something_to_do(self) -> UserPatch:
@@ -54,13 +64,13 @@ class RolesIn(_Strict):
 
 class CustomRoleIn(_Strict):
     name: Annotated[str, Field(pattern=ROLE_NAME_PATTERN)]
-    allow: PermissionList = []
-    deny: PermissionList = []
+    allow: PermissionList = Field(default=[])
+    deny: PermissionList = Field(default=[])
 
 
 class CustomRoleUpdate(_Strict):
-    allow: PermissionList = []
-    deny: PermissionList = []
+    allow: PermissionList = Field(default=[])
+    deny: PermissionList = Field(default=[])
 
 
 class TokenCreate(_Strict):

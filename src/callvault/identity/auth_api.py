@@ -31,6 +31,7 @@ from callvault.identity.auth_service import AuthService, step_up_deadline
 from callvault.identity.sessions import COOKIE_NAME, IssuedSession
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, db_session, request_info, require, resources
+from callvault.web.openapi import NOT_AUTHENTICATED, TOO_MANY_REQUESTS
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -67,7 +68,12 @@ def _issue(response: Response, issued: IssuedSession) -> None:
     response.headers["Cache-Control"] = "no-store"
 
 
-@router.post("/login", response_model=LoginOut, response_model_exclude_none=True)
+@router.post(
+    "/login",
+    response_model=LoginOut,
+    response_model_exclude_none=True,
+    responses=NOT_AUTHENTICATED | TOO_MANY_REQUESTS,
+)
 def login(
     request: Request,
     response: Response,
@@ -81,7 +87,12 @@ def login(
     return answer
 
 
-@router.post("/mfa", response_model=SessionOut, response_model_exclude_none=True)
+@router.post(
+    "/mfa",
+    response_model=SessionOut,
+    response_model_exclude_none=True,
+    responses=NOT_AUTHENTICATED | TOO_MANY_REQUESTS,
+)
 def mfa(
     request: Request,
     response: Response,
@@ -107,7 +118,7 @@ def logout(ctx: Annotated[RequestContext, Depends(require(Permission.SESSION_SEL
     return Response(status_code=204, headers={"Set-Cookie": cleared_cookie()})
 
 
-@router.post("/step-up", response_model=StepUpOut)
+@router.post("/step-up", response_model=StepUpOut, responses=TOO_MANY_REQUESTS)
 def step_up(
     response: Response,
     ctx: Annotated[RequestContext, Depends(require(Permission.SESSION_SELF))],

@@ -7,8 +7,10 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from callvault.inputs import InputModel
 
-class LoginIn(BaseModel):
+
+class LoginIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     email: str = Field(min_length=1, max_length=254)
@@ -28,7 +30,7 @@ class LoginOut(BaseModel):
     qr_svg: str | None = None
 
 
-class MfaIn(BaseModel):
+class MfaIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     challenge: str = Field(min_length=1, max_length=128)
@@ -44,7 +46,7 @@ class SessionOut(BaseModel):
     recovery_codes: list[str] | None = None
 
 
-class StepUpIn(BaseModel):
+class StepUpIn(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(min_length=1, max_length=64)

@@ -11,26 +11,33 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from callvault.authz.permissions import Permission
 from callvault.identity.elevations import (
+    NOT_GRANTABLE,
     ElevationRequest,
     ElevationService,
     Status,
     effective_status,
 )
 from callvault.identity.models import Elevation
+from callvault.inputs import PRINTABLE, InputModel
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
+from callvault.web.openapi import CONFLICT
 
 router = APIRouter(prefix="/api/v1/elevations", tags=["elevations"])
 
-ElevationId = Annotated[str, Path(min_length=1, max_length=64)]
+ElevationId = Annotated[str, Path(min_length=1, max_length=64, pattern=PRINTABLE)]
+GRANTABLE = sorted(str(p) for p in set(Permission) - NOT_GRANTABLE)
 
 
-class ElevationIn(BaseModel):
+class ElevationIn(InputModel):
     """Parsed with ``model_validate_json``: unknown fields refused, values never echoed."""
 
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
-    permission: Annotated[str, Field(min_length=1, max_length=64)]
+    # The schema lists the grantable permissions; the service refuses the others (422).
+    permission: Annotated[
+        str, Field(min_length=1, max_length=64, json_schema_extra={"enum": GRANTABLE})
+    ]
     minutes: Annotated[int, Field(ge=1, le=240)]
     reason: Annotated[str, Field(min_length=20, max_length=2000)]
 
@@ -72,7 +79,7 @@ def _service(ctx: RequestContext) -> ElevationService:
     return ElevationService(ctx.session, ctx.principal, ctx.request)
 
 
-@router.post("", status_code=201, response_model=ElevationCreated)
+@router.post("", status_code=201, response_model=ElevationCreated, responses=CONFLICT)
 def request_elevation(
     ctx: Annotated[RequestContext, Depends(require(Permission.ELEVATION_REQUEST))],
     body: Annotated[ElevationIn, Depends(json_body(ElevationIn))],
@@ -97,7 +104,7 @@ def get_elevation(
     return _out(_service(ctx).get(elevation_id))
 
 
-@router.post("/{elevation_id}/approve", response_model=ElevationOut)
+@router.post("/{elevation_id}/approve", response_model=ElevationOut, responses=CONFLICT)
 def approve_elevation(
     elevation_id: ElevationId,
     ctx: Annotated[RequestContext, Depends(require(Permission.ELEVATION_APPROVE))],
@@ -105,7 +112,7 @@ def approve_elevation(
     return _out(_service(ctx).decide(elevation_id, approve=True))
 
 
-@router.post("/{elevation_id}/deny", response_model=ElevationOut)
+@router.post("/{elevation_id}/deny", response_model=ElevationOut, responses=CONFLICT)
 def deny_elevation(
     elevation_id: ElevationId,
     ctx: Annotated[RequestContext, Depends(require(Permission.ELEVATION_APPROVE))],

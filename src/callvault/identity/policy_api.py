@@ -14,15 +14,18 @@ from datetime import timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callvault.audit.service import Outcome, record_event
 from callvault.authz.permissions import Permission
+from callvault.calls.schemas import PHONE_DESCRIPTION, PHONE_PATTERN
 from callvault.errors import InvalidInput
 from callvault.identity.models import UserSession
 from callvault.identity.tenant_policy import (
+    MAX_ABSOLUTE_MINUTES,
+    MAX_IDLE_MINUTES,
     AccessPolicy,
     RedactionOperator,
     RedactionPolicy,
@@ -32,28 +35,37 @@ from callvault.identity.tenant_policy import (
     save_access_policy,
     save_redaction_policy,
 )
+from callvault.inputs import InputModel
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 
 router = APIRouter(prefix="/api/v1/policy", tags=["policy"])
 
 
-class PolicyBody(BaseModel):
+# An IPv4 or IPv6 address or CIDR network ("203.0.113.0/24", "2001:db8::/32").
+Network = Annotated[str, Field(max_length=64, pattern=r"^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$")]
+
+
+class PolicyBody(InputModel):
     """The policy, in and out. Parsed with ``model_validate_json``: unknown fields
     refused; the minute ranges are checked (tighten-only) by ``save_access_policy``."""
 
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
-    ip_allowlist: Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=200)]
-    session_idle_minutes: int
-    session_absolute_minutes: int
+    ip_allowlist: Annotated[list[Network], Field(max_length=200)]
+    session_idle_minutes: Annotated[int, Field(ge=1, le=MAX_IDLE_MINUTES)]
+    session_absolute_minutes: Annotated[int, Field(ge=1, le=MAX_ABSOLUTE_MINUTES)]
 
 
-ClinicName = Annotated[str, Field(min_length=2, max_length=100)]
-ClinicPhone = Annotated[str, Field(min_length=3, max_length=40)]
+# No control characters: whitespace is collapsed before a name is stored, and a name
+# must still be one afterwards.
+ClinicName = Annotated[str, Field(min_length=2, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")]
+ClinicPhone = Annotated[
+    str, Field(min_length=7, max_length=40, pattern=PHONE_PATTERN, description=PHONE_DESCRIPTION)
+]
 
 
-class RedactionPolicyBody(BaseModel):
+class RedactionPolicyBody(InputModel):
     """The redaction policy, in and out. A PUT replaces all of it: an omitted field
     takes its (safe) default. Clinic phones come back in E.164."""
 

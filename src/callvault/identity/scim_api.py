@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.json_schema import SkipJsonSchema
 
 from callvault.authz.permissions import Permission
 from callvault.errors import CallVaultError, Conflict, InvalidInput
@@ -31,15 +32,36 @@ from callvault.identity.scim import (
     parse_patch,
     parse_username_filter,
 )
+from callvault.identity.users import EMAIL_PATTERN
+from callvault.inputs import PRINTABLE, InputModel
 from callvault.web.bodies import body_bytes
 from callvault.web.context import RequestContext, require
+from callvault.web.openapi import CONFLICT, ErrorFormat, json_request
 
 SCIM_JSON = "application/scim+json"
 M = TypeVar("M", bound=BaseModel)
+# The one filter supported, as the service parses it (case-insensitively): documented here
+# and left to the service to refuse, so that the SCIM error says "invalidFilter".
+USERNAME_EQ_PATTERN = (
+    r'^ *[uU][sS][eE][rR][nN][aA][mM][eE] +[eE][qQ] +"([^"\\\x00-\x1f\x7f]|\\[^\x00-\x1f\x7f])*" *$'
+)
 
 
 class ScimResponse(JSONResponse):
     media_type = SCIM_JSON
+
+
+class ScimError(BaseModel):
+    """SCIM's error body (RFC 7644 section 3.12); ``scimType`` only on a 400."""
+
+    schemas: list[str]
+    status: str
+    detail: str
+    scim_type: Annotated[str | SkipJsonSchema[None], Field(alias="scimType")] = None
+
+
+# SCIM has no 422 (every bad request is a 400) and reads any body as JSON.
+SCIM_ERRORS = ErrorFormat(SCIM_JSON, ScimError, invalid_status=400, checks_media_type=False)
 
 
 def scim_error(status: int, detail: str, scim_type: str | None = None) -> ScimResponse:
@@ -65,6 +87,8 @@ def _error_response(exc: CallVaultError) -> ScimResponse:
 class ScimRoute(APIRoute):
     """Errors raised while authenticating, validating or handling become SCIM errors."""
 
+    error_format = SCIM_ERRORS  # what the OpenAPI description says they look like
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
@@ -81,11 +105,11 @@ class ScimRoute(APIRoute):
 
 router = APIRouter(prefix="/scim/v2", tags=["scim"], route_class=ScimRoute)
 
-UserId = Annotated[str, Path(min_length=1, max_length=64)]
+UserId = Annotated[str, Path(min_length=1, max_length=64, pattern=PRINTABLE)]
 Provisioner = Annotated[RequestContext, Depends(require(Permission.SCIM_PROVISION))]
 
 
-class _Lenient(BaseModel):
+class _Lenient(InputModel):
     # Identity providers send more than we keep (name, emails, displayName, ...):
     # unknown attributes are ignored rather than refused, and never echoed.
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
@@ -99,28 +123,49 @@ class ScimName(_Lenient):
     family_name: Annotated[str | None, Field(alias="familyName", max_length=100)] = None
 
 
+def _naming(schema: str) -> dict[str, Any]:
+    return {"contains": {"const": schema}}
+
+
 class ScimUserIn(_Lenient):
-    schemas: Annotated[list[str], Field(max_length=10)]
+    schemas: Annotated[list[str], Field(max_length=10, json_schema_extra=_naming(USER_SCHEMA))]
     name: ScimName | None = None
-    user_name: Annotated[str, Field(alias="userName", min_length=3, max_length=254)]
+    user_name: Annotated[
+        str,
+        Field(
+            alias="userName",
+            min_length=3,
+            max_length=254,
+            json_schema_extra={"pattern": EMAIL_PATTERN},  # the service says which is wrong
+        ),
+    ]
     active: bool = True
     external_id: Annotated[str | None, Field(alias="externalId", max_length=200)] = None
-    roles: Annotated[list[RoleRef], Field(max_length=20)] = []
+    roles: Annotated[list[RoleRef], Field(max_length=20)] = Field(default=[])
 
 
 class PatchOperation(_Lenient):
-    op: Annotated[str, Field(max_length=16)]
+    # "add" or "replace", in any case (documented only: the service says which is wrong)
+    op: Annotated[
+        str,
+        Field(
+            max_length=16,
+            json_schema_extra={"pattern": "^([aA][dD][dD]|[rR][eE][pP][lL][aA][cC][eE])$"},
+        ),
+    ]
     path: Annotated[str | None, Field(max_length=100)] = None
     value: Any = None
 
 
 class PatchIn(_Lenient):
-    schemas: Annotated[list[str], Field(max_length=10)]
+    schemas: Annotated[list[str], Field(max_length=10, json_schema_extra=_naming(PATCH_SCHEMA))]
     operations: Annotated[list[PatchOperation], Field(alias="Operations", min_length=1)]
 
 
 MAX_SCIM_BODY = 64 * 1024
 ScimBody = Annotated[bytes, Depends(body_bytes(MAX_SCIM_BODY))]
+# The database's OFFSET must hold it (a larger one was a 500): far past any real directory.
+MAX_START_INDEX = 2**31 - 1
 
 
 def _parse(model: type[M], raw: bytes, schema: str) -> M:
@@ -156,7 +201,13 @@ def _service(ctx: RequestContext) -> ScimService:
     return ScimService(ctx.session, ctx.keyring, ctx.principal, ctx.request)
 
 
-@router.post("/Users", status_code=201, response_class=ScimResponse)
+@router.post(
+    "/Users",
+    status_code=201,
+    response_class=ScimResponse,
+    responses=CONFLICT,
+    openapi_extra=json_request(ScimUserIn, SCIM_JSON, "application/json"),
+)
 def create_scim_user(request: Request, ctx: Provisioner, raw: ScimBody) -> ScimResponse:
     body = _parse(ScimUserIn, raw, USER_SCHEMA)
     service = _service(ctx)
@@ -173,8 +224,16 @@ def create_scim_user(request: Request, ctx: Provisioner, raw: ScimBody) -> ScimR
 def list_scim_users(
     request: Request,
     ctx: Provisioner,
-    scim_filter: Annotated[str | None, Query(alias="filter", max_length=400)] = None,
-    start_index: Annotated[int, Query(alias="startIndex", ge=1)] = 1,
+    scim_filter: Annotated[
+        str | None,
+        Query(
+            alias="filter",
+            max_length=400,
+            pattern=PRINTABLE,
+            json_schema_extra={"pattern": USERNAME_EQ_PATTERN},  # stricter: what is documented
+        ),
+    ] = None,
+    start_index: Annotated[int, Query(alias="startIndex", ge=1, le=MAX_START_INDEX)] = 1,
     count: Annotated[int, Query(ge=0)] = MAX_PAGE,
 ) -> ScimResponse:
     user_name = parse_username_filter(scim_filter) if scim_filter is not None else None
@@ -197,7 +256,11 @@ def get_scim_user(user_id: UserId, request: Request, ctx: Provisioner) -> ScimRe
     return ScimResponse(_resource(service, service.get(user_id), request))
 
 
-@router.patch("/Users/{user_id}", response_class=ScimResponse)
+@router.patch(
+    "/Users/{user_id}",
+    response_class=ScimResponse,
+    openapi_extra=json_request(PatchIn, SCIM_JSON, "application/json"),
+)
 def patch_scim_user(
     user_id: UserId, request: Request, ctx: Provisioner, raw: ScimBody
 ) -> ScimResponse:

@@ -15,7 +15,8 @@ from callvault.identity.models import User, UserRole
 from callvault.identity.passwords import hash_password
 from callvault.identity.principal import resolve_roles
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,63}$")
+EMAIL_PATTERN = r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,63}$"
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 
 def normalise_email(email: str) -> str:

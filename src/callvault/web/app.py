@@ -38,6 +38,7 @@ from callvault.web.context import AppResources
 from callvault.web.deferred_audit import DeferredAuditMiddleware
 from callvault.web.health import Readiness, standard_checks
 from callvault.web.health import router as health_router
+from callvault.web.openapi import install_openapi
 from callvault.web.problems import install_problem_handlers
 
 log = logging.getLogger("callvault.web")
@@ -97,6 +98,7 @@ def create_app(
     app.state.audit = audit
     app.state.readiness = readiness
     install_problem_handlers(app)
+    install_openapi(app)
     app.add_middleware(DeferredAuditMiddleware)  # inside the log line, so it sees a 503
     app.add_middleware(RequestLogMiddleware)
     app.include_router(health_router)

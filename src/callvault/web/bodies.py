@@ -50,7 +50,8 @@ def require_json(request: Request, *accepted: str) -> None:
 
 # Below this size validation takes microseconds: a thread hop would cost more than it.
 INLINE_VALIDATION_BYTES = 64 * 1024
-BODY_MODEL_ATTRIBUTE = "__callvault_body_model__"
+# Set on a dependency that parses a JSON body: the model, for the OpenAPI description.
+REQUEST_MODEL_ATTRIBUTE = "__callvault_request_model__"
 
 
 def json_body(
@@ -62,13 +63,13 @@ def json_body(
     (415, 413, 422); ``limit`` in bytes, or read from the request (a setting). Declare
     it after the route's ``require(...)``, so that an unauthenticated request is
     refused before its body is read. The model is kept on the dependency
-    (``BODY_MODEL_ATTRIBUTE``) for the OpenAPI description."""
+    (``REQUEST_MODEL_ATTRIBUTE``) for the OpenAPI description."""
 
     async def dependency(request: Request) -> Model:
         size = limit(request) if callable(limit) else limit
         return await parse_json_body(request, model, size, media_types)
 
-    setattr(dependency, BODY_MODEL_ATTRIBUTE, model)
+    setattr(dependency, REQUEST_MODEL_ATTRIBUTE, model)
     return dependency
 
 

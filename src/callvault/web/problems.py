@@ -1,7 +1,8 @@
 """RFC 9457 problem details: the one place where errors become HTTP responses.
 
 Validation errors name the field and the rule, never the value sent: a value in a
-caller-number field is PHI.
+caller-number field is PHI. ``Problem`` is the body's schema as the OpenAPI
+description publishes it (``web/openapi.py``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from fastapi.routing import iter_route_contexts
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -21,6 +24,36 @@ from callvault.errors import CallVaultError, InvalidInput, RangeNotSatisfiable
 log = logging.getLogger("callvault.web")
 
 PROBLEM_JSON = "application/problem+json"
+
+
+def _no_null_defaults(schema: dict[str, Any]) -> None:
+    # Absent members are left out of the body, never sent as null: say only that.
+    for member in schema.get("properties", {}).values():
+        if member.get("default", ...) is None:
+            del member["default"]
+
+
+class FieldError(BaseModel):
+    """One invalid input: where it is (``body.caller_number``, ``query.limit``) and
+    which rule it broke. Never the value that was sent."""
+
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem: ``type`` is always ``about:blank``, so ``title`` is the
+    HTTP status phrase's equivalent and ``detail`` says what to fix. ``errors`` (an
+    extension member) lists the invalid fields of a 422."""
+
+    model_config = ConfigDict(json_schema_extra=_no_null_defaults)
+
+    type: str = Field(json_schema_extra={"format": "uri-reference"})
+    title: str
+    status: int = Field(ge=400, le=599)
+    detail: str | SkipJsonSchema[None] = None
+    instance: str | SkipJsonSchema[None] = None
+    errors: list[FieldError] | SkipJsonSchema[None] = None
 
 
 def problem(status: int, title: str, detail: str | None = None, **extra: Any) -> JSONResponse:
@@ -77,7 +110,19 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     response = problem(exc.status_code, titles.get(exc.status_code, "Request refused"))
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(allowed_methods(request))
     return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers on this path. Starlette's own ``Allow`` names
+    only the first route that matched the path, and each method is its own route here."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        if route.path_regex.match(request.scope["path"]):
+            methods |= route.methods or set()
+    return sorted(methods)
 
 
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:
