@@ -238,7 +238,8 @@ def _document_errors(operation: dict[str, Any], statuses: set[int], fmt: ErrorFo
         response = responses.setdefault(str(status), {})
         if not response.get("description") or response["description"] == "Validation Error":
             response["description"] = reason(status)
-        response["content"] = _error_content(status, fmt)
+        if fmt.media_type not in response.get("content", {}):  # else declared more precisely
+            response["content"] = _error_content(status, fmt)
         if status in HEADERS:
             response["headers"] = {**HEADERS[status], **response.get("headers", {})}
     operation["responses"] = dict(sorted(responses.items()))
