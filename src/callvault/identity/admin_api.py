@@ -4,7 +4,9 @@ Thin routes: each declares one permission, parses its body strictly and calls on
 service method. Reading roles needs only ``user:admin`` (an admin assigning roles
 must see them); changing roles or role assignments needs ``role:admin``, which is a
 step-up permission, so a session must have re-entered a TOTP code and a service
-token can never do it.
+token can never do it. Credential resets (``/users/{id}/password-reset``,
+``/mfa-reset``) need ``user:admin`` and a fresh step-up too, which
+``callvault.identity.credential_reset`` checks.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from callvault.identity.admin_schemas import (
     RoleCatalog,
     RoleOut,
     RolesIn,
+    TemporaryPassword,
     TokenCreate,
     TokenCreated,
     TokenPage,
@@ -31,6 +34,7 @@ from callvault.identity.admin_schemas import (
     UserPatch,
 )
 from callvault.identity.admin_service import RoleAdmin, TokenAdmin, UserAdmin
+from callvault.identity.credential_reset import CredentialReset
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 
@@ -50,6 +54,10 @@ def body_of(model: type[_Body]) -> Any:
 
 def users(ctx: RequestContext) -> UserAdmin:
     return UserAdmin(ctx.session, ctx.principal, ctx.request)
+
+
+def resets(ctx: RequestContext) -> CredentialReset:
+    return CredentialReset(ctx.session, ctx.principal, ctx.request, ctx.keyring)
 
 
 def roles(ctx: RequestContext) -> RoleAdmin:
@@ -95,6 +103,22 @@ def put_user_roles(
     ctx: RoleAdminCtx, user_id: str, body: Annotated[RolesIn, body_of(RolesIn)]
 ) -> UserOut:
     return users(ctx).set_roles(user_id, body.roles)
+
+
+@router.post("/users/{user_id}/password-reset", response_model=TemporaryPassword)
+def reset_password(ctx: UserAdminCtx, user_id: str, response: Response) -> TemporaryPassword:
+    """A one-time temporary password (shown once, valid 24 h) that must be changed at
+    the next sign-in; the user's sessions end. Needs a step-up; never one's own."""
+    response.headers["Cache-Control"] = "no-store"
+    return resets(ctx).reset_password(user_id)
+
+
+@router.post("/users/{user_id}/mfa-reset", status_code=204)
+def reset_mfa(ctx: UserAdminCtx, user_id: str) -> Response:
+    """Forget the user's authenticator and recovery codes: the next sign-in enrols
+    again; the user's sessions end. Needs a step-up; never one's own."""
+    resets(ctx).reset_mfa(user_id)
+    return Response(status_code=204)
 
 
 # -- roles ---------------------------------------------------------------------------

@@ -18,12 +18,16 @@ class LoginIn(BaseModel):
 class LoginOut(BaseModel):
     """``challenge`` goes back to ``/mfa``; ``csrf_token`` is the token the session
     will carry (send it as ``X-CSRF-Token`` on cookie-authenticated state changes).
-    Until the user has confirmed an authenticator, the enrolment fields are set."""
+    Until the user has confirmed an authenticator, the enrolment fields are set.
+    ``password_change_required``: the password was a temporary one; the session this
+    sign-in leads to may only change it (``POST /auth/password``), read
+    ``/auth/session`` and log out."""
 
     mfa_required: bool = True
     challenge: str
     csrf_token: str
     enrolment_required: bool
+    password_change_required: bool = False
     otpauth_uri: str | None = None
     qr_svg: str | None = None
 
@@ -66,3 +70,14 @@ class WhoAmI(BaseModel):
     expires_at: datetime
     idle_timeout_seconds: int
     stepped_up_until: datetime | None
+    password_change_required: bool = False
+
+
+class PasswordChangeIn(BaseModel):
+    """A password is taken exactly as typed (no stripping)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=1, max_length=256)
+    code: str = Field(min_length=1, max_length=64)

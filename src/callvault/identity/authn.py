@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callvault.authz.permissions import Permission, parse_permission
-from callvault.authz.roles import policy_for
+from callvault.authz.roles import Policy, Role, policy_for
 from callvault.db.base import utcnow
 from callvault.errors import NotAuthenticated, PermissionDenied
 from callvault.identity.models import Elevation, User, UserRole, UserSession
@@ -76,10 +76,23 @@ def user_principal(db: Session, user: User, row: UserSession | None = None) -> P
         actor_type="user",
         actor_id=user.id,
         roles=names,
-        policy=policy_for(roles, active_grants(db, user.id)),
+        policy=_policy_of(db, user, roles),
         session_id=row.id if row is not None else None,
         stepped_up_at=row.stepped_up_at if row is not None else None,
     )
+
+
+# -- password change pending (identity helper, issue 13) ------------------------------
+# A session made with a temporary password (an admin reset) holds only session:self,
+# whatever the roles: it can change the password (POST /auth/password; step-up refuses
+# it), read /auth/session and log out; every other route answers 403 until then.
+PASSWORD_CHANGE_ONLY = Policy(frozenset({Permission.SESSION_SELF}))
+
+
+def _policy_of(db: Session, user: User, roles: list[Role]) -> Policy:
+    if user.password_change_required:
+        return PASSWORD_CHANGE_ONLY
+    return policy_for(roles, active_grants(db, user.id))
 
 
 def active_grants(db: Session, user_id: str) -> frozenset[Permission]:

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from callvault.errors import CallVaultError, InvalidInput, RangeNotSatisfiable
+from callvault.errors import CallVaultError, InvalidInput, RangeNotSatisfiable, TooManyRequests
 
 log = logging.getLogger("callvault.web")
 
@@ -54,6 +54,8 @@ async def _callvault_error(request: Request, exc: Exception) -> JSONResponse:
     response = problem(exc.status, exc.title, exc.detail, **extra)
     if isinstance(exc, RangeNotSatisfiable):
         response.headers["Content-Range"] = f"bytes */{exc.size}"
+    if isinstance(exc, TooManyRequests):
+        response.headers["Retry-After"] = str(exc.retry_after)
     if exc.status == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
     if exc.status >= 500:
