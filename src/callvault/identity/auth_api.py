@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from callvault.authz.permissions import Permission
 from callvault.crypto.keyring import Keyring
 from callvault.db.base import utcnow
+from callvault.identity.auth_flow import AuthFlow
 from callvault.identity.auth_schemas import (
     LoginIn,
     LoginOut,
@@ -31,8 +32,9 @@ from callvault.identity.auth_schemas import (
     StepUpOut,
     WhoAmI,
 )
-from callvault.identity.auth_service import AuthService, step_up_deadline
+from callvault.identity.auth_service import AuthService
 from callvault.identity.password_change import PasswordChange
+from callvault.identity.session_service import SessionService, step_up_deadline
 from callvault.identity.sessions import COOKIE_NAME, IssuedSession
 from callvault.identity.throttle import SignInThrottle
 from callvault.web.bodies import json_body
@@ -81,14 +83,22 @@ def public_service(request: Request, db: Session) -> AuthService:
     )
 
 
-def context_service(request: Request, ctx: RequestContext) -> AuthService:
-    return AuthService(
+Flow = TypeVar("Flow", bound=AuthFlow)
+
+
+def signed_in(flow: type[Flow], request: Request, ctx: RequestContext) -> Flow:
+    """``flow`` (``SessionService``, ``PasswordChange``) for the request's principal."""
+    return flow(
         ctx.session,
         ctx.keyring,
         ctx.request,
         reads=resources(request).read_sessions,
         throttle=throttle(request),
     )
+
+
+def context_service(request: Request, ctx: RequestContext) -> SessionService:
+    return signed_in(SessionService, request, ctx)
 
 
 def _issue(response: Response, issued: IssuedSession) -> None:
@@ -176,12 +186,6 @@ def change_password(
     """Current password, new password and a fresh TOTP code -> ``204``; the user's other
     sessions end. A wrong password or code is a ``403`` (and counts as a failure); a new
     password that fails the password rules is a ``422`` naming ``new_password``."""
-    change = PasswordChange(
-        ctx.session,
-        ctx.keyring,
-        ctx.request,
-        reads=resources(request).read_sessions,
-        throttle=throttle(request),
-    )
+    change = signed_in(PasswordChange, request, ctx)
     change.change(ctx.principal, body.current_password, body.new_password, body.code)
     return Response(status_code=204, headers={"Cache-Control": "no-store"})

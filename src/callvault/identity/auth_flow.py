@@ -33,11 +33,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.authz.roles import Policy
 from callvault.crypto.keyring import Keyring
+from callvault.db.base import utcnow
 from callvault.errors import CallVaultError, NotAuthenticated, TooManyRequests
-from callvault.identity.models import User
+from callvault.identity import totp
+from callvault.identity.models import RecoveryCode, User
 from callvault.identity.passwords import verify_password
 from callvault.identity.principal import Principal
 from callvault.identity.throttle import Reservation, SignInThrottle
+from callvault.identity.users import totp_secret
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
@@ -114,6 +117,27 @@ class AuthFlow:
     def _reserve(self, account: str | None) -> Reservation:
         return self._throttle.reserve(self._db, self._request.source_ip, account)
 
+    def _reserve_signed_in(
+        self, principal: Principal, action: AuthAction, account: str | None
+    ) -> Reservation:
+        """``_reserve`` for a step taken in a session: a throttled one is audited too
+        (the caller is known; an anonymous sign-in's refusal stays a cheap 429)."""
+        try:
+            return self._reserve(account)
+        except TooManyRequests:
+            record_event(
+                self._db,
+                principal,
+                action,
+                resource_type="user",
+                resource_id=principal.actor_id,
+                outcome=Outcome.DENIED,
+                request=self._request,
+                reason="throttled",
+            )
+            self._db.commit()
+            raise
+
     def _read(self, work: Callable[[Session], T]) -> T:
         """``work`` in a read-only session of its own, closed before returning."""
         with self._reads() as session:
@@ -129,6 +153,29 @@ class AuthFlow:
         except TooManyRequests:
             self._throttle.refund_now(self._db, reservation)  # it never ran: no attempt
             raise
+
+    def _check_code(self, user: User, code: str, *, allow_recovery: bool) -> AuthAction | None:
+        """``MFA`` for a fresh TOTP code, ``RECOVERY_CODE`` for an unused recovery
+        code (then used up), None for anything else. The user row must be locked."""
+        step = totp.accepted_step(totp_secret(self._keyring, user), code, user.totp_last_step)
+        if step is not None:
+            user.totp_last_step = step
+            return AuthAction.MFA
+        if not allow_recovery:
+            return None
+        recovery = self._db.execute(
+            select(RecoveryCode)
+            .where(
+                RecoveryCode.user_id == user.id,
+                RecoveryCode.code_hash == totp.recovery_code_hash(code),
+                RecoveryCode.used_at.is_(None),
+            )
+            .with_for_update()
+        ).scalar_one_or_none()
+        if recovery is None:
+            return None
+        recovery.used_at = utcnow()
+        return AuthAction.RECOVERY_CODE
 
     def _lock_user(self, user_id: str) -> User | None:
         """The user row, locked and re-read: two requests cannot both see the old

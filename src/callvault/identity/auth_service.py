@@ -1,4 +1,5 @@
-"""Sign-in: password, then a TOTP code; logout; step-up; who am I.
+"""Sign-in: password, then a TOTP code (what a session then does with itself, logout,
+step-up, who am I, is ``callvault.identity.session_service``).
 
 The flow:
 
@@ -40,33 +41,26 @@ from sqlalchemy.orm import Session
 
 from callvault.audit.service import Outcome
 from callvault.db.base import utcnow
-from callvault.errors import InvalidInput, NotAuthenticated, PermissionDenied, StepUpRequired
+from callvault.errors import InvalidInput, NotAuthenticated
 from callvault.identity import totp
 from callvault.identity.auth_flow import (
     AuthAction,
     AuthFlow,
     SeenUser,
-    email_of,
     is_locked,
     lockout_for,
 )
-from callvault.identity.auth_schemas import LoginOut, WhoAmI
-from callvault.identity.models import LoginChallenge, RecoveryCode, User, UserSession
-from callvault.identity.principal import Principal
+from callvault.identity.auth_schemas import LoginOut
+from callvault.identity.models import LoginChallenge, RecoveryCode, User
 from callvault.identity.sessions import (
-    STEP_UP_WINDOW,
     IssuedSession,
-    is_stepped_up,
     new_secret,
-    revoke_session,
-    rotate_session,
     secret_hash,
     start_session,
 )
 from callvault.identity.tenant_policy import load_access_policy
 from callvault.identity.throttle import Reservation
 from callvault.identity.users import normalise_email, totp_secret
-from callvault.tenants.models import Tenant
 
 __all__ = ["AuthAction", "AuthService", "SignedIn", "lockout_for"]
 
@@ -76,8 +70,6 @@ MAX_CODE_ATTEMPTS = 5
 LOGIN_FAILED = "the e-mail address or password is not correct, or the account cannot sign in"
 CHALLENGE_GONE = "the sign-in has expired or was already used: sign in again"
 CODE_INVALID = "the code is not valid"
-MUST_CHANGE_FIRST = "change your password first (POST /api/v1/auth/password)"
-NOT_A_SESSION = "this needs a signed-in session, not an API token"
 
 
 @dataclass(frozen=True)
@@ -219,29 +211,6 @@ class AuthService(AuthFlow):
         self._db.commit()
         return SignedIn(issued, codes)
 
-    def _check_code(self, user: User, code: str, *, allow_recovery: bool) -> AuthAction | None:
-        """``MFA`` for a fresh TOTP code, ``RECOVERY_CODE`` for an unused recovery
-        code (then used up), None for anything else. The user row must be locked."""
-        step = totp.accepted_step(totp_secret(self._keyring, user), code, user.totp_last_step)
-        if step is not None:
-            user.totp_last_step = step
-            return AuthAction.MFA
-        if not allow_recovery:
-            return None
-        recovery = self._db.execute(
-            select(RecoveryCode)
-            .where(
-                RecoveryCode.user_id == user.id,
-                RecoveryCode.code_hash == totp.recovery_code_hash(code),
-                RecoveryCode.used_at.is_(None),
-            )
-            .with_for_update()
-        ).scalar_one_or_none()
-        if recovery is None:
-            return None
-        recovery.used_at = utcnow()
-        return AuthAction.RECOVERY_CODE
-
     def _new_recovery_codes(self, user: User) -> list[str]:
         codes = totp.new_recovery_codes()
         self._db.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
@@ -249,67 +218,6 @@ class AuthService(AuthFlow):
             RecoveryCode(user_id=user.id, code_hash=totp.recovery_code_hash(c)) for c in codes
         )
         return codes
-
-    # -- signed in ----------------------------------------------------------------
-
-    def logout(self, principal: Principal) -> None:
-        row = self._own_session(principal)
-        revoke_session(row)
-        self._audit_principal(principal, AuthAction.LOGOUT)
-        self._db.commit()
-
-    def step_up(self, principal: Principal, code: str) -> IssuedSession:
-        """Re-check a TOTP code and rotate the session id; the new session counts as
-        stepped up for ``STEP_UP_WINDOW``."""
-        if principal.session_id is None:
-            raise PermissionDenied(NOT_A_SESSION)
-        reservation = self._reserve(self._read(lambda db: email_of(db, principal.actor_id)))
-        row = self._own_session(principal)
-        user = self._lock_user(principal.actor_id)
-        if user is None:
-            raise NotAuthenticated("the session has ended: sign in again")
-        if user.password_change_required:
-            self._throttle.refund(self._db, reservation)
-            self._refuse(user, AuthAction.STEP_UP, MUST_CHANGE_FIRST, error=PermissionDenied)
-        now = utcnow()
-        if is_locked(user, now) or self._check_code(user, code, allow_recovery=False) is None:
-            if not is_locked(user, now):
-                self._count_failure(user, now)
-            self._refuse(user, AuthAction.STEP_UP, CODE_INVALID, error=StepUpRequired)
-        user.failed_logins = 0
-        issued = rotate_session(self._db, row, stepped_up=True)
-        self._throttle.refund(self._db, reservation)
-        self._audit(user, AuthAction.STEP_UP, Outcome.ALLOWED)
-        self._db.commit()
-        return issued
-
-    def whoami(self, principal: Principal) -> WhoAmI:
-        row = self._own_session(principal)
-        user = self._db.get_one(User, principal.actor_id)
-        tenant = self._db.get_one(Tenant, principal.tenant_id)
-        answer = WhoAmI(
-            user_id=user.id,
-            email=user.email,
-            roles=sorted(principal.roles),
-            tenant_id=tenant.id,
-            tenant=tenant.name,
-            expires_at=row.expires_at,
-            idle_timeout_seconds=row.idle_seconds,
-            stepped_up_until=stepped_up_until(row),
-            password_change_required=user.password_change_required,
-        )
-        self._db.commit()  # keeps the session's refreshed idle clock
-        return answer
-
-    def _own_session(self, principal: Principal) -> UserSession:
-        row = (
-            None
-            if principal.session_id is None
-            else self._db.get(UserSession, principal.session_id)
-        )
-        if row is None:
-            raise PermissionDenied(NOT_A_SESSION)
-        return row
 
 
 def _normalised(email: str) -> str | None:
@@ -330,14 +238,3 @@ def _challenge_account(db: Session, challenge_id: str) -> str | None:
 
 def _challenge_open(row: LoginChallenge, now: datetime) -> bool:
     return row.consumed_at is None and row.expires_at > now and row.failed_codes < MAX_CODE_ATTEMPTS
-
-
-def stepped_up_until(row: UserSession) -> datetime | None:
-    if not is_stepped_up(row) or row.stepped_up_at is None:
-        return None
-    return row.stepped_up_at + STEP_UP_WINDOW
-
-
-def step_up_deadline(row: UserSession) -> datetime:
-    """Until when a session that just stepped up counts as stepped up."""
-    return (row.stepped_up_at or utcnow()) + STEP_UP_WINDOW

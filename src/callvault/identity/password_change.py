@@ -26,12 +26,12 @@ from callvault.identity.auth_flow import AuthAction, AuthFlow, SeenUser, is_lock
 from callvault.identity.models import User, UserSession
 from callvault.identity.passwords import check_password_policy, hash_password
 from callvault.identity.principal import Principal
+from callvault.identity.session_service import NOT_A_SESSION
 from callvault.identity.throttle import Reservation
 from callvault.identity.users import totp_secret
 
 WRONG_CREDENTIALS = "the current password or the code is not correct"
 CANNOT_CHANGE = "the password cannot be changed now: the account is locked or was changed"
-NOT_A_SESSION = "this needs a signed-in session, not an API token"
 
 
 def field_error(field: str, message: str) -> InvalidInput:
@@ -61,7 +61,7 @@ class PasswordChange(AuthFlow):
         seen = self._read(lambda db: _seen(db, principal.actor_id))
         if seen is None:
             raise NotAuthenticated("the session has ended: sign in again")
-        reservation = self._reserve(seen.email)
+        reservation = self._reserve_signed_in(principal, AuthAction.PASSWORD_CHANGE, seen.email)
         correct = self._verify(reservation, seen.password_hash, current)
         new_hash = self._in_pool(reservation, lambda: hash_password(new)) if correct else None
         self._record(seen, session_id, code, new_hash, reservation)

@@ -30,7 +30,7 @@ MAX_LENGTH = 256  # argon2 takes any length; a cap keeps a hash request cheap to
 # How many argon2 calls may wait for a free slot, per slot, and for how long: a full
 # queue answers at once, and nobody waits long enough to miss a 10 s answer budget.
 WAITING_PER_SLOT = 8
-MAX_WAIT_SECONDS = 4.0
+MAX_WAIT_SECONDS = 3.0
 BUSY_RETRY_AFTER = 2
 
 T = TypeVar("T")
@@ -57,7 +57,16 @@ class Argon2Pool:
         self._max_waiting = max_waiting
         self._max_wait = max_wait
         self._waiting = 0
+        self._running = 0
         self._lock = threading.Lock()
+
+    @property
+    def waiting(self) -> int:
+        return self._waiting
+
+    @property
+    def running(self) -> int:
+        return self._running
 
     def run(self, work: Callable[[], T]) -> T:
         with self._lock:
@@ -71,9 +80,13 @@ class Argon2Pool:
                 self._waiting -= 1
         if not started:
             raise _busy()
+        with self._lock:
+            self._running += 1
         try:
             return work()
         finally:
+            with self._lock:
+                self._running -= 1
             self._slots.release()
 
 
@@ -84,17 +97,35 @@ def _busy() -> TooManyRequests:
     )
 
 
-@cache
+# functools.cache may run a function twice when two threads call it first at once:
+# these locks make the pool and the dummy hash exist once per process.
+_pool_lock = threading.Lock()
+_dummy_lock = threading.Lock()
+
+
 def argon2_pool() -> Argon2Pool:
     """The process's pool, made on first use (a forked worker makes its own)."""
+    with _pool_lock:
+        return _new_pool()
+
+
+@cache
+def _new_pool() -> Argon2Pool:
     size = cpu_count()
     return Argon2Pool(size, WAITING_PER_SLOT * size, MAX_WAIT_SECONDS)
 
 
-@cache
 def _dummy_hash() -> str:
-    # Verifying against this keeps a login for an unknown e-mail as slow as a real one.
-    return _hasher.hash("callvault-timing-equaliser")
+    """Verifying against this keeps a login for an unknown e-mail as slow as a real one.
+    Made on first use, in the pool, once (a burst of unknown e-mails at start-up must
+    not run a dozen unbounded argon2 hashes)."""
+    with _dummy_lock:
+        return _new_dummy_hash()
+
+
+@cache
+def _new_dummy_hash() -> str:
+    return argon2_pool().run(lambda: _hasher.hash("callvault-timing-equaliser"))
 
 
 @cache
