@@ -2,7 +2,8 @@
 
 - ``POST /users/{id}/password-reset``: a random temporary password (generated here,
   never chosen by the admin, shown once, hashed like any password) that signs in once
-  within ``TEMPORARY_PASSWORD_LIFETIME``; the session that sign-in makes may only
+  within ``TEMPORARY_PASSWORD_LIFETIME`` (its use is spent at the password step: a
+  sign-in left unfinished needs another reset); the session that sign-in makes may only
   change it. The reset also lifts a lockout (the person is on the phone with the admin).
 - ``POST /users/{id}/mfa-reset``: a new TOTP secret, unconfirmed, so the next sign-in
   enrols again; recovery codes and open sign-in challenges are gone.
