@@ -7,6 +7,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from callvault.identity.passwords import MAX_LENGTH, MIN_LENGTH
+
 
 class LoginIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -74,10 +76,12 @@ class WhoAmI(BaseModel):
 
 
 class PasswordChangeIn(BaseModel):
-    """A password is taken exactly as typed (no stripping)."""
+    """A password is taken exactly as typed (no stripping). ``new_password`` must also
+    not be one of the 30,000 most common, nor use fewer than four different characters,
+    nor be the current one: a 422 naming it says so."""
 
     model_config = ConfigDict(extra="forbid")
 
-    current_password: str = Field(min_length=1, max_length=256)
-    new_password: str = Field(min_length=1, max_length=256)
+    current_password: str = Field(min_length=1, max_length=MAX_LENGTH)
+    new_password: str = Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH)
     code: str = Field(min_length=1, max_length=64)
