@@ -96,10 +96,10 @@ AppFactory = Callable[..., FastAPI]
 
 
 @pytest.fixture
-def make_app(vault: Settings, monkeypatch: pytest.MonkeyPatch) -> AppFactory:
+def make_app(vault: Settings) -> AppFactory:
     """``make_app(CALLVAULT_X="1")`` -> another app on the same vault and database, with
-    these settings (a second worker process, as far as the database can tell)."""
-    monkeypatch.setattr("callvault.web.app.server_pipeline", lambda *_: lambda _session: False)
+    these settings (a second worker process, as far as the database can tell). Its
+    tests upload nothing, so its recording pipeline has nothing to race."""
 
     def make(**environ: str) -> FastAPI:
         return create_app(load_settings(vault.data_dir, vault.database_url, environ=environ))
