@@ -80,8 +80,14 @@ class RangeNotSatisfiable(CallVaultError):
 
 
 class TooManyRequests(CallVaultError):
+    """``retry_after``: whole seconds, sent as the ``Retry-After`` header."""
+
     status = 429
     title = "Too many requests"
+
+    def __init__(self, detail: str | None = None, *, retry_after: int = 1) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, retry_after)
 
 
 class ServiceUnavailable(CallVaultError):

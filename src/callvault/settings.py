@@ -21,6 +21,14 @@ Environment variables (a flag given on the command line wins):
   which share durable commits: ``process`` (default, a child process on its own core)
   or ``thread`` (a thread of the server's process: one process fewer, and about four
   fifths of the audited reads per second in ``bench/audit.py``).
+- Sign-in throttling (``callvault.identity.throttle``; login, MFA, step-up and password
+  change): every attempt is counted as a failure until it succeeds, per source address
+  and per account (e-mail), with a burst and then one more every interval:
+  ``CALLVAULT_SIGNIN_ADDRESS_BURST`` (default 40) and
+  ``CALLVAULT_SIGNIN_ADDRESS_INTERVAL_SECONDS`` (default 15: four a minute);
+  ``CALLVAULT_SIGNIN_ACCOUNT_BURST`` (default 20) and
+  ``CALLVAULT_SIGNIN_ACCOUNT_INTERVAL_SECONDS`` (default 60). Past them: 429 with
+  ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -46,6 +54,19 @@ class S3Settings:
 
 
 @dataclass(frozen=True)
+class SignInThrottleSettings:
+    """Failed sign-in steps allowed at once (``*_burst``) and then one more per
+    ``*_interval_seconds``. The defaults let thirty agents behind one NAT address sign
+    in within a minute, typos and all (a success costs nothing), while a client
+    spraying passwords from one address gets 40 tries, then four a minute."""
+
+    address_burst: int = 40
+    address_interval_seconds: int = 15
+    account_burst: int = 20
+    account_interval_seconds: int = 60
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     database_url: str
@@ -58,6 +79,7 @@ class Settings:
     audit_retention_days: int = MIN_AUDIT_RETENTION_DAYS
     transcriber: str = "pocketsphinx"
     audit_writer: str = "process"
+    signin_throttle: SignInThrottleSettings = SignInThrottleSettings()
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -141,6 +163,21 @@ def load_settings(
         audit_retention_days=_audit_retention_days(env),
         transcriber=_transcriber(env),
         audit_writer=_audit_writer(env),
+        signin_throttle=_signin_throttle(env),
+    )
+
+
+def _signin_throttle(env: dict[str, str]) -> SignInThrottleSettings:
+    defaults = SignInThrottleSettings()
+    return SignInThrottleSettings(
+        address_burst=_int_env(env, "CALLVAULT_SIGNIN_ADDRESS_BURST", defaults.address_burst),
+        address_interval_seconds=_int_env(
+            env, "CALLVAULT_SIGNIN_ADDRESS_INTERVAL_SECONDS", defaults.address_interval_seconds
+        ),
+        account_burst=_int_env(env, "CALLVAULT_SIGNIN_ACCOUNT_BURST", defaults.account_burst),
+        account_interval_seconds=_int_env(
+            env, "CALLVAULT_SIGNIN_ACCOUNT_INTERVAL_SECONDS", defaults.account_interval_seconds
+        ),
     )
 
 

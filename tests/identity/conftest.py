@@ -3,21 +3,27 @@ signed-in clients, on top of the shared vault fixtures of ``tests/_vault.py``.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlparse
 
 import pyotp
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from callvault.db.base import utcnow
+from callvault.identity.passwords import argon2_pool
 from callvault.identity.sessions import COOKIE_NAME, CSRF_HEADER, start_session
 from callvault.identity.tenant_policy import load_access_policy
 from callvault.identity.users import create_user
 from callvault.instance import open_keyring
-from callvault.settings import Settings
+from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
+from callvault.web.app import create_app
 from tests._vault import TENANT_A
 
 PASSWORD = "synthetic-Passphrase-4417"
@@ -84,3 +90,60 @@ def signed_in(vault: Settings, client: TestClient) -> SessionFactory:
         return {CSRF_HEADER: issued.csrf_token}
 
     return sign_in
+
+
+AppFactory = Callable[..., FastAPI]
+
+
+@pytest.fixture
+def make_app(vault: Settings) -> AppFactory:
+    """``make_app(CALLVAULT_X="1")`` -> another app on the same vault and database, with
+    these settings (a second worker process, as far as the database can tell). Its
+    tests upload nothing, so its recording pipeline has nothing to race."""
+
+    def make(**environ: str) -> FastAPI:
+        return create_app(load_settings(vault.data_dir, vault.database_url, environ=environ))
+
+    return make
+
+
+ClientFactory = Callable[..., TestClient]
+
+
+@pytest.fixture
+def make_client(vault: Settings) -> Iterator[ClientFactory]:
+    """``make_client(app, "198.51.100.7")`` -> a started TestClient whose requests come
+    from that address; closed at the end of the test (before its database goes)."""
+    with ExitStack() as stack:
+
+        def make(app: FastAPI, address: str = "testclient") -> TestClient:
+            client = TestClient(app, raise_server_exceptions=False, client=(address, 50000))
+            return stack.enter_context(client)
+
+        yield make
+
+
+@contextmanager
+def argon2_pool_held() -> Iterator[None]:
+    """Every slot of the process's argon2 pool taken until the block ends: a request
+    that needs argon2 waits in it meanwhile (``argon2_pool().waiting`` shows it)."""
+    pool = argon2_pool()
+    gate = threading.Event()
+    holders = [threading.Thread(target=pool.run, args=(gate.wait,)) for _ in range(pool.size)]
+    for holder in holders:
+        holder.start()
+    wait_until(lambda: pool.running == pool.size)
+    try:
+        yield
+    finally:
+        gate.set()
+        for holder in holders:
+            holder.join()
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the condition did not come true in time")
+        time.sleep(0.005)

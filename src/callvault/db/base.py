@@ -117,8 +117,12 @@ def _off_event_loop(*_: Any) -> None:
 def _create_engine(url: str, read_only: bool) -> Engine:
     if url.startswith("sqlite"):
         # isolation_level=None: pysqlite must not issue its own BEGIN; we do.
+        # Connections to a local file are cheap: enough for every worker thread (40).
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "isolation_level": None}
+            url,
+            connect_args={"check_same_thread": False, "isolation_level": None},
+            pool_size=20,
+            max_overflow=20,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         if read_only:

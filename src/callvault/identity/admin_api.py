@@ -4,7 +4,9 @@ Thin routes: each declares one permission, parses its body strictly and calls on
 service method. Reading roles needs only ``user:admin`` (an admin assigning roles
 must see them); changing roles or role assignments needs ``role:admin``, which is a
 step-up permission, so a session must have re-entered a TOTP code and a service
-token can never do it.
+token can never do it. Credential resets (``/users/{id}/password-reset``,
+``/mfa-reset``) need ``user:admin`` and a fresh step-up too, which
+``callvault.identity.credential_reset`` checks.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from callvault.identity.admin_schemas import (
     RoleCatalog,
     RoleOut,
     RolesIn,
+    TemporaryPassword,
     TokenCreate,
     TokenCreated,
     TokenPage,
@@ -31,10 +34,11 @@ from callvault.identity.admin_schemas import (
     UserPatch,
 )
 from callvault.identity.admin_service import RoleAdmin, TokenAdmin, UserAdmin
+from callvault.identity.credential_reset import CredentialReset
 from callvault.inputs import ObjectId, free_text_query
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
-from callvault.web.openapi import CONFLICT
+from callvault.web.openapi import CONFLICT, TOO_MANY_REQUESTS
 
 router = APIRouter(prefix="/api/v1", tags=["identity"])
 
@@ -52,6 +56,10 @@ def body_of(model: type[_Body]) -> Any:
 
 def users(ctx: RequestContext) -> UserAdmin:
     return UserAdmin(ctx.session, ctx.principal, ctx.request)
+
+
+def resets(ctx: RequestContext) -> CredentialReset:
+    return CredentialReset(ctx.session, ctx.principal, ctx.request, ctx.keyring)
 
 
 def roles(ctx: RequestContext) -> RoleAdmin:
@@ -97,6 +105,24 @@ def put_user_roles(
     ctx: RoleAdminCtx, user_id: ObjectId, body: Annotated[RolesIn, body_of(RolesIn)]
 ) -> UserOut:
     return users(ctx).set_roles(user_id, body.roles)
+
+
+@router.post(
+    "/users/{user_id}/password-reset", response_model=TemporaryPassword, responses=TOO_MANY_REQUESTS
+)
+def reset_password(ctx: UserAdminCtx, user_id: ObjectId, response: Response) -> TemporaryPassword:
+    """A one-time temporary password (shown once, valid 24 h) that must be changed at
+    the next sign-in; the user's sessions end. Needs a step-up; never one's own."""
+    response.headers["Cache-Control"] = "no-store"
+    return resets(ctx).reset_password(user_id)
+
+
+@router.post("/users/{user_id}/mfa-reset", status_code=204)
+def reset_mfa(ctx: UserAdminCtx, user_id: ObjectId) -> Response:
+    """Forget the user's authenticator and recovery codes: the next sign-in enrols
+    again; the user's sessions end. Needs a step-up; never one's own."""
+    resets(ctx).reset_mfa(user_id)
+    return Response(status_code=204)
 
 
 # -- roles ---------------------------------------------------------------------------

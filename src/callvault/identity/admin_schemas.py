@@ -97,6 +97,8 @@ class UserOut(BaseModel):
     roles: list[str]
     active: bool
     enrolled: bool
+    # An admin reset gave a temporary password that has not been changed yet.
+    password_change_required: bool
     locked_until: datetime | None
     failed_logins: int
     created_at: datetime
@@ -117,6 +119,13 @@ class RoleOut(BaseModel):
 
 class RoleCatalog(BaseModel):
     items: list[RoleOut]
+
+
+class TemporaryPassword(BaseModel):
+    """The only response that ever carries a temporary password: shown once."""
+
+    temporary_password: str
+    expires_at: datetime
 
 
 class TokenOut(BaseModel):

@@ -55,7 +55,9 @@ _ID = re.compile(r"^[0-9a-f]{32}$")
 _Row = TypeVar("_Row", User, ApiToken)
 
 
-class _TenantService:
+class TenantService:
+    """A service bound to the acting principal's tenant, auditing as it goes."""
+
     def __init__(self, session: Session, principal: Principal, request: RequestInfo) -> None:
         self._session = session
         self._principal = principal
@@ -104,7 +106,7 @@ class _TenantService:
         return page, (page[-1].id if len(rows) > limit else None)
 
 
-class UserAdmin(_TenantService):
+class UserAdmin(TenantService):
     """The tenant's users: list, create, (de)activate, unlock, assign roles."""
 
     def page(self, limit: int, cursor: str | None) -> UserPage:
@@ -168,6 +170,7 @@ class UserAdmin(_TenantService):
         return _user_out(user, sorted(set(roles)))
 
     def _user(self, user_id: str, action: str) -> User:
+        """The tenant's user, or a 404 whose miss is audited."""
         user = self._session.execute(
             select(User).where(User.id == user_id, User.tenant_id == self._tenant_id)
         ).scalar_one_or_none()
@@ -192,7 +195,7 @@ class UserAdmin(_TenantService):
         return found
 
 
-class RoleAdmin(_TenantService):
+class RoleAdmin(TenantService):
     """Built-in roles (read only) and the tenant's custom roles."""
 
     def catalog(self) -> RoleCatalog:
@@ -264,7 +267,7 @@ class RoleAdmin(_TenantService):
         return bool(self._session.execute(select(held)).scalar())
 
 
-class TokenAdmin(_TenantService):
+class TokenAdmin(TenantService):
     """API tokens of service accounts: shown once, scoped, expiring, revocable."""
 
     def page(self, limit: int, cursor: str | None) -> TokenPage:
@@ -320,6 +323,7 @@ def _user_out(user: User, roles: list[str]) -> UserOut:
         roles=roles,
         active=user.active,
         enrolled=user.totp_confirmed_at is not None,
+        password_change_required=user.password_change_required,
         locked_until=user.locked_until,
         failed_logins=user.failed_logins,
         created_at=user.created_at,

@@ -1,9 +1,12 @@
-"""Sign-in API: password, then TOTP; logout; step-up; who am I.
+"""Sign-in API: password, then TOTP; logout; step-up; who am I; password change.
 
 ``/login`` and ``/mfa`` are public (nobody is signed in yet) and so cannot declare a
 permission; they are pinned in ``PUBLIC_PATHS``. The other routes need a signed-in
 session and declare ``session:self``. Bodies must be ``application/json``: a plain
 HTML form cannot send that cross-site without a CORS preflight, which closes login CSRF.
+
+``/login``, ``/mfa``, ``/step-up`` and ``/password`` are throttled per source address
+and per account (``callvault.identity.throttle``): ``429`` with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -18,17 +21,22 @@ from sqlalchemy.orm import Session
 from callvault.authz.permissions import Permission
 from callvault.crypto.keyring import Keyring
 from callvault.db.base import utcnow
+from callvault.identity.auth_flow import AuthFlow
 from callvault.identity.auth_schemas import (
     LoginIn,
     LoginOut,
     MfaIn,
+    PasswordChangeIn,
     SessionOut,
     StepUpIn,
     StepUpOut,
     WhoAmI,
 )
-from callvault.identity.auth_service import AuthService, step_up_deadline
+from callvault.identity.auth_service import AuthService
+from callvault.identity.password_change import PasswordChange
+from callvault.identity.session_service import SessionService, step_up_deadline
 from callvault.identity.sessions import COOKIE_NAME, IssuedSession
+from callvault.identity.throttle import SignInThrottle
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, db_session, request_info, require, resources
 from callvault.web.openapi import NOT_AUTHENTICATED, TOO_MANY_REQUESTS
@@ -55,12 +63,43 @@ def auth_body(model: type[Body]) -> Any:
     return Depends(json_body(model, MAX_AUTH_BODY))
 
 
+def throttle(request: Request) -> SignInThrottle:
+    """The app's sign-in throttle (its state is in the database), made on first use."""
+    found: SignInThrottle | None = getattr(request.app.state, "signin_throttle", None)
+    if found is None:
+        res = resources(request)
+        found = SignInThrottle.from_settings(res.settings.signin_throttle, res.root_key)
+        request.app.state.signin_throttle = found
+    return found
+
+
 def public_service(request: Request, db: Session) -> AuthService:
-    return AuthService(db, Keyring(db, resources(request).root_key), request_info(request))
+    keyring = Keyring(db, resources(request).root_key)
+    return AuthService(
+        db,
+        keyring,
+        request_info(request),
+        reads=resources(request).read_sessions,
+        throttle=throttle(request),
+    )
 
 
-def context_service(ctx: RequestContext) -> AuthService:
-    return AuthService(ctx.session, ctx.keyring, ctx.request)
+Flow = TypeVar("Flow", bound=AuthFlow)
+
+
+def signed_in(flow: type[Flow], request: Request, ctx: RequestContext) -> Flow:
+    """``flow`` (``SessionService``, ``PasswordChange``) for the request's principal."""
+    return flow(
+        ctx.session,
+        ctx.keyring,
+        ctx.request,
+        reads=resources(request).read_sessions,
+        throttle=throttle(request),
+    )
+
+
+def context_service(request: Request, ctx: RequestContext) -> SessionService:
+    return signed_in(SessionService, request, ctx)
 
 
 def _issue(response: Response, issued: IssuedSession) -> None:
@@ -112,20 +151,23 @@ def mfa(
 
 
 @router.post("/logout", status_code=204)
-def logout(ctx: Annotated[RequestContext, Depends(require(Permission.SESSION_SELF))]) -> Response:
+def logout(
+    request: Request, ctx: Annotated[RequestContext, Depends(require(Permission.SESSION_SELF))]
+) -> Response:
     """End this session now; the cookie is cleared too."""
-    context_service(ctx).logout(ctx.principal)
+    context_service(request, ctx).logout(ctx.principal)
     return Response(status_code=204, headers={"Set-Cookie": cleared_cookie()})
 
 
 @router.post("/step-up", response_model=StepUpOut, responses=TOO_MANY_REQUESTS)
 def step_up(
+    request: Request,
     response: Response,
     ctx: Annotated[RequestContext, Depends(require(Permission.SESSION_SELF))],
     body: Annotated[StepUpIn, auth_body(StepUpIn)],
 ) -> StepUpOut:
     """Re-enter a TOTP code: a new session id and CSRF token, stepped up for 5 minutes."""
-    issued = context_service(ctx).step_up(ctx.principal, body.code)
+    issued = context_service(request, ctx).step_up(ctx.principal, body.code)
     _issue(response, issued)
     return StepUpOut(
         csrf_token=issued.csrf_token,
@@ -137,9 +179,24 @@ def step_up(
 
 @router.get("/session", response_model=WhoAmI)
 def current_session(
+    request: Request,
     response: Response,
     ctx: Annotated[RequestContext, Depends(require(Permission.SESSION_SELF))],
 ) -> WhoAmI:
     """Who is signed in, in which tenant, with which roles, until when."""
     response.headers["Cache-Control"] = "no-store"
-    return context_service(ctx).whoami(ctx.principal)
+    return context_service(request, ctx).whoami(ctx.principal)
+
+
+@router.post("/password", status_code=204, responses=TOO_MANY_REQUESTS)
+def change_password(
+    request: Request,
+    ctx: Annotated[RequestContext, Depends(require(Permission.SESSION_SELF))],
+    body: Annotated[PasswordChangeIn, auth_body(PasswordChangeIn)],
+) -> Response:
+    """Current password, new password and a fresh TOTP code -> ``204``; the user's other
+    sessions end. A wrong password or code is a ``403`` (and counts as a failure); a new
+    password that fails the password rules is a ``422`` naming ``new_password``."""
+    change = signed_in(PasswordChange, request, ctx)
+    change.change(ctx.principal, body.current_password, body.new_password, body.code)
+    return Response(status_code=204, headers={"Cache-Control": "no-store"})

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from callvault.identity.passwords import MAX_LENGTH, MIN_LENGTH
 from callvault.inputs import InputModel
 
 
@@ -20,12 +21,16 @@ class LoginIn(InputModel):
 class LoginOut(BaseModel):
     """``challenge`` goes back to ``/mfa``; ``csrf_token`` is the token the session
     will carry (send it as ``X-CSRF-Token`` on cookie-authenticated state changes).
-    Until the user has confirmed an authenticator, the enrolment fields are set."""
+    Until the user has confirmed an authenticator, the enrolment fields are set.
+    ``password_change_required``: the password was a temporary one; the session this
+    sign-in leads to may only change it (``POST /auth/password``), read
+    ``/auth/session`` and log out."""
 
     mfa_required: bool = True
     challenge: str
     csrf_token: str
     enrolment_required: bool
+    password_change_required: bool = False
     otpauth_uri: str | None = None
     qr_svg: str | None = None
 
@@ -68,3 +73,16 @@ class WhoAmI(BaseModel):
     expires_at: datetime
     idle_timeout_seconds: int
     stepped_up_until: datetime | None
+    password_change_required: bool = False
+
+
+class PasswordChangeIn(InputModel):
+    """A password is taken exactly as typed (no stripping). ``new_password`` must also
+    not be one of the 30,000 most common, nor use fewer than four different characters,
+    nor be the current one: a 422 naming it says so."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=MAX_LENGTH)
+    new_password: str = Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH)
+    code: str = Field(min_length=1, max_length=64)

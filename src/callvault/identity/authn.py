@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from callvault.authz.permissions import Permission, parse_permission
-from callvault.authz.roles import policy_for
+from callvault.authz.roles import Policy, policy_for
 from callvault.db.base import utcnow
 from callvault.errors import NotAuthenticated, PermissionDenied
 from callvault.identity.models import Elevation, UserRole
@@ -89,11 +89,25 @@ def _principal(db: Session, row: LiveSession) -> Principal:
         actor_type="user",
         actor_id=row.user_id,
         roles=names,
-        policy=policy_for(resolve_roles(db, row.tenant_id, names), grants),
+        policy=_policy_of(db, row, names, grants),
         session_id=row.id,
         stepped_up_at=row.stepped_up_at,
         grants=grants,
     )
+
+
+# A session made with a temporary password (an admin reset) holds only session:self,
+# whatever the roles: it can change the password (POST /auth/password; step-up refuses
+# it), read /auth/session and log out; every other route answers 403 until then.
+PASSWORD_CHANGE_ONLY = Policy(frozenset({Permission.SESSION_SELF}))
+
+
+def _policy_of(
+    db: Session, row: LiveSession, names: tuple[str, ...], grants: frozenset[Permission]
+) -> Policy:
+    if row.password_change_required:
+        return PASSWORD_CHANGE_ONLY
+    return policy_for(resolve_roles(db, row.tenant_id, names), grants)
 
 
 def roles_and_grants(db: Session, user_id: str) -> tuple[tuple[str, ...], frozenset[Permission]]:

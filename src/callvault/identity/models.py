@@ -43,7 +43,11 @@ class User(Base):
     """A person. One e-mail, one account, across all tenants (no shared logins).
 
     The TOTP secret is field-encrypted with the tenant key; ``totp_last_step`` is the
-    last accepted time step, so a code can never be used twice."""
+    last accepted time step, so a code can never be used twice.
+
+    After an admin reset the password is a temporary one: ``password_change_required``
+    is set, it signs in once (``temp_password_used_at``) before
+    ``temp_password_expires_at``, and that session may only change it."""
 
     __tablename__ = "users"
 
@@ -62,6 +66,11 @@ class User(Base):
     external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     # Staff surname, for the same-surname alert rule (callvault.alerts); not PHI.
     family_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    password_change_required: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    temp_password_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    temp_password_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class UserRole(Base):
@@ -171,3 +180,28 @@ class TenantPolicy(Base):
     # JSON lists: the practice's own names and numbers, never redacted as PHI.
     clinic_names: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     clinic_phones: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+
+
+class ThrottleBucket(Base):
+    """One sign-in throttle key (``callvault.identity.throttle``): a keyed hash of a
+    source address or an e-mail, never the value, and its GCRA time. A row whose
+    ``tat`` has passed means nothing any more and is purged."""
+
+    __tablename__ = "auth_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # HMAC-SHA256, hex
+    tat: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    def __repr__(self) -> str:
+        return "<ThrottleBucket>"
+
+
+class ThrottleKey(Base):
+    """The instance's throttle HMAC key, wrapped by the root key (one row, shared by
+    every worker process on the database)."""
+
+    __tablename__ = "auth_throttle_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -88,6 +88,7 @@ _LIVE_SESSION = (
         UserSession.csrf_hash,
         User.tenant_id,
         User.active,
+        User.password_change_required,
     )
     .join(User, User.id == UserSession.user_id)
     .where(UserSession.id == bindparam("session_id"))
@@ -104,6 +105,7 @@ class LiveSession:
     active: bool
     csrf_hash: str
     stepped_up_at: datetime | None
+    password_change_required: bool
 
 
 def live_session(db: Session, secret: str) -> LiveSession | None:
@@ -123,7 +125,13 @@ def live_session(db: Session, secret: str) -> LiveSession | None:
     if now - row.last_seen_at >= LAST_SEEN_RESOLUTION:
         write_aside(db, lambda writer: _mark(writer, row.id, last_seen_at=now))
     return LiveSession(
-        row.id, row.user_id, row.tenant_id, row.active, row.csrf_hash, row.stepped_up_at
+        row.id,
+        row.user_id,
+        row.tenant_id,
+        row.active,
+        row.csrf_hash,
+        row.stepped_up_at,
+        row.password_change_required,
     )
 
 

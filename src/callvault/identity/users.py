@@ -49,11 +49,11 @@ def create_user(
 ) -> tuple[User, str]:
     """A new, not yet enrolled user and the ``otpauth://`` URI for their authenticator."""
     email = normalise_email(email)
+    # Hashed before the first statement: argon2 never runs inside the write transaction.
+    password_hash = hash_password(password)
     if find_user_by_email(db, email) is not None:
         raise Conflict("a user with that e-mail exists")
-    user = User(
-        id=new_id(), tenant_id=tenant_id, email=email, password_hash=hash_password(password)
-    )
+    user = User(id=new_id(), tenant_id=tenant_id, email=email, password_hash=password_hash)
     secret = totp.new_secret()
     user.totp_secret_enc = keyring.encrypt_field(tenant_id, secret, totp_ad(user))
     db.add(user)

@@ -184,6 +184,9 @@ def _authorize(
         raise StepUpRequired("re-enter a TOTP code (POST /api/v1/auth/step-up) first")
     info = request_info(request)
     record_grant_use(session, principal, permission, info)
+    # End the read: the connection goes back to the pool while the request waits for
+    # its next trip through the worker pool (the work begins a transaction of its own).
+    session.commit()
     return RequestContext(
         principal=principal,
         session=session,

@@ -19,7 +19,7 @@ from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from callvault.errors import CallVaultError, InvalidInput, RangeNotSatisfiable
+from callvault.errors import CallVaultError, InvalidInput, RangeNotSatisfiable, TooManyRequests
 
 log = logging.getLogger("callvault.web")
 
@@ -87,6 +87,8 @@ async def _callvault_error(request: Request, exc: Exception) -> JSONResponse:
     response = problem(exc.status, exc.title, exc.detail, **extra)
     if isinstance(exc, RangeNotSatisfiable):
         response.headers["Content-Range"] = f"bytes */{exc.size}"
+    if isinstance(exc, TooManyRequests):
+        response.headers["Retry-After"] = str(exc.retry_after)
     if exc.status == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
     if exc.status >= 500:
