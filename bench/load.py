@@ -19,7 +19,8 @@ Run from the repository root:
 
     .venv/bin/python bench/load.py                       # SQLite, one process
     .venv/bin/python bench/load.py --workers 2           # `serve --workers 2`
-    .venv/bin/python bench/load.py --database-url postgresql://...   # an existing server
+    .venv/bin/python bench/load.py --postgres            # a throwaway durable PostgreSQL
+    .venv/bin/python bench/load.py --database-url postgresql://...   # an existing database
     .venv/bin/python bench/load.py --quick               # 5 s per wrk run
 
 The server log and the vault are removed at the end unless ``--keep``.
@@ -29,29 +30,31 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import re
 import shutil
 import socket
 import sqlite3
-import statistics
+import ssl
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterator
 
 import httpx
 import pyotp
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import audit as audit_bench  # its throwaway PostgreSQL
+
 TENANT = "bench-clinic"
 SUPERVISOR = "supervisor@bench.callvault.example"
-PASSWORD = "bench-Passphrase-4417-lantern"  # synthetic, made for this run only
+PASSWORD = "bench-Passphrase-4417-lantern"  # noqa: S105  # synthetic, for this run only
 AGENTS = 30
 CALLS = 200
 READY_TIMEOUT = 60.0
@@ -149,15 +152,22 @@ class Server:
         )
         self.cert = vault.data_dir / "tls" / "cert.pem"
 
+    def tls(self) -> ssl.SSLContext:
+        """Trust exactly the certificate ``serve`` made (self-signed, for 127.0.0.1)."""
+        return ssl.create_default_context(cafile=str(self.cert))
+
     def wait_ready(self) -> None:
         deadline = time.monotonic() + READY_TIMEOUT
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise SystemExit(f"server exited:\n{self.log.read_text()[-3000:]}")
             try:
-                if httpx.get(f"{self.url}/healthz", verify=False, timeout=1).status_code == 200:
+                if (
+                    httpx.get(f"{self.url}/healthz", verify=self.tls(), timeout=1).status_code
+                    == 200
+                ):
                     return
-            except httpx.HTTPError:
+            except (httpx.HTTPError, OSError):  # OSError: no certificate yet
                 pass
             time.sleep(0.2)
         raise SystemExit(f"server not ready:\n{self.log.read_text()[-3000:]}")
@@ -187,7 +197,7 @@ def served(vault: Vault, log: Path, workers: int) -> Iterator[Server]:
 
 def sign_in(server: Server, email: str, uri: str) -> tuple[str, str]:
     """A session cookie and CSRF token for ``email`` (password, then a TOTP code)."""
-    with httpx.Client(base_url=server.url, verify=False, timeout=30) as client:
+    with httpx.Client(base_url=server.url, verify=server.tls(), timeout=30) as client:
         login = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
         login.raise_for_status()
         body = login.json()
@@ -200,7 +210,9 @@ def sign_in(server: Server, email: str, uri: str) -> tuple[str, str]:
 def seed_calls(server: Server, token: str, count: int) -> list[str]:
     headers = {"Authorization": f"Bearer {token}"}
     ids = []
-    with httpx.Client(base_url=server.url, verify=False, timeout=30, headers=headers) as client:
+    with httpx.Client(
+        base_url=server.url, verify=server.tls(), timeout=30, headers=headers
+    ) as client:
         for n in range(count):
             body = {
                 "caller_number": f"+1202555{n % 10000:04d}",
@@ -229,7 +241,9 @@ class WrkResult:
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url: str, connections: int, seconds: int, headers: dict[str, str], script: str = "") -> WrkResult:
+def wrk(
+    url: str, connections: int, seconds: int, headers: dict[str, str], script: str = ""
+) -> WrkResult:
     cmd = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
     for name, value in headers.items():
         cmd += ["-H", f"{name}: {value}"]
@@ -262,7 +276,9 @@ def parse_wrk(out: str) -> WrkResult:
     )
 
 
-async def probe(client: httpx.AsyncClient, stop: asyncio.Event, every_s: float = 0.01) -> list[float]:
+async def probe(
+    client: httpx.AsyncClient, stop: asyncio.Event, every_s: float = 0.01
+) -> list[float]:
     """``GET /healthz`` every ``every_s`` until ``stop``: each latency in ms."""
     latencies = []
     while not stop.is_set():
@@ -279,9 +295,10 @@ async def burst(server: Server, vault: Vault, wrong_half: list[str]) -> dict[str
     """50 concurrent sign-ins (wrong passwords of real users, unknown e-mails) with the
     probe running; and the probe alone for as long, as its baseline."""
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+    tls = server.tls()
     async with (
-        httpx.AsyncClient(base_url=server.url, verify=False, timeout=60, limits=limits) as client,
-        httpx.AsyncClient(base_url=server.url, verify=False, timeout=60) as prober,
+        httpx.AsyncClient(base_url=server.url, verify=tls, timeout=60, limits=limits) as client,
+        httpx.AsyncClient(base_url=server.url, verify=tls, timeout=60) as prober,
     ):
         await prober.get("/healthz")
         stop = asyncio.Event()
@@ -323,7 +340,7 @@ async def burst(server: Server, vault: Vault, wrong_half: list[str]) -> dict[str
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 # -- checks --------------------------------------------------------------------------------
@@ -345,6 +362,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, default=1, help="callvault serve --workers")
     parser.add_argument("--database-url", help="a PostgreSQL URL (default: SQLite in the vault)")
+    parser.add_argument(
+        "--postgres", action="store_true", help="a throwaway PostgreSQL (bench/audit.py's)"
+    )
     parser.add_argument("--seconds", type=int, default=20, help="per wrk run")
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--quick", action="store_true", help="5 s per wrk run")
@@ -357,14 +377,13 @@ def main() -> int:
     cases = set(args.only or ["burst", "reads", "ingest"])
     root = Path(tempfile.mkdtemp(prefix="callvault-load-"))
     try:
-        vault = make_vault(root, args.database_url)
-        with served(vault, root / "server.log", args.workers) as server:
-            print(f"# callvault serve --workers {args.workers} on "
-                  f"{'PostgreSQL' if args.database_url else 'SQLite'}; {os.cpu_count()} cores")
-            report(server, vault, args, seconds, cases)
-        if "reads" in cases:
-            verify = callvault(vault.env, "audit", "verify")
-            print(f"audit verify: {verify}")
+        with ExitStack() as stack:
+            if args.postgres:
+                server_url = stack.enter_context(audit_bench.throwaway_postgres(root))
+                if server_url is None:
+                    return 1
+                args.database_url = stack.enter_context(audit_bench.fresh_database(server_url))
+            run(root, args, seconds, cases)
     finally:
         if args.keep:
             print(f"kept {root}")
@@ -373,33 +392,52 @@ def main() -> int:
     return 0
 
 
-def report(server: Server, vault: Vault, args: argparse.Namespace, seconds: int, cases: set[str]) -> None:
+def run(root: Path, args: argparse.Namespace, seconds: int, cases: set[str]) -> None:
+    vault = make_vault(root, args.database_url)
+    with served(vault, root / "server.log", args.workers) as server:
+        database = "PostgreSQL" if args.database_url else "SQLite"
+        print(f"# callvault serve --workers {args.workers} on {database}; {os.cpu_count()} cores")
+        report(server, vault, args, seconds, cases)
+    if "reads" in cases:
+        print(f"audit verify: {callvault(vault.env, 'audit', 'verify')}")
+
+
+def report(
+    server: Server, vault: Vault, args: argparse.Namespace, seconds: int, cases: set[str]
+) -> None:
     conns = args.connections
     if "burst" in cases:
         result = asyncio.run(burst(server, vault, vault.agent_emails[:25]))
         print(
-            f"sign-in burst: 50 logins -> {result['statuses']}, slowest {result['slowest_s']:.2f} s, "
+            f"sign-in burst: 50 logins -> {result['statuses']}, "
+            f"slowest {result['slowest_s']:.2f} s, "
             f"all in {result['wall_s']:.2f} s; /healthz probe p99 {result['probe_p99_ms']:.1f} ms "
             f"(max {result['probe_max_ms']:.1f}, n={result['probe_count']}) vs "
             f"{result['baseline_p99_ms']:.1f} ms without the burst"
         )
         time.sleep(2)
     base = wrk(f"{server.url}/healthz", conns, seconds, {})
-    print(f"baseline GET /healthz, {conns} conns: {base.per_second:.0f}/s, "
-          f"p50 {base.p50_ms:.1f} ms, p99 {base.p99_ms:.1f} ms")
+    print(
+        f"baseline GET /healthz, {conns} conns: {base.per_second:.0f}/s, "
+        f"p50 {base.p50_ms:.1f} ms, p99 {base.p99_ms:.1f} ms"
+    )
     if "reads" in cases:
         ids = seed_calls(server, vault.token, CALLS)
         cookie, _ = sign_in(server, SUPERVISOR, vault.supervisor_uri)
         before = audited_reads(vault, args.database_url)
         script = READ_LUA % {"ids": ", ".join(f'"{i}"' for i in ids)}
-        reads = wrk(f"{server.url}/", conns, seconds, {"Cookie": f"callvault_session={cookie}"}, script)
+        reads = wrk(
+            f"{server.url}/", conns, seconds, {"Cookie": f"callvault_session={cookie}"}, script
+        )
         after = audited_reads(vault, args.database_url)
         line(f"GET /calls/{{id}} (session), {conns} conns", reads, base)
         ok = reads.requests - reads.non_2xx
         if before >= 0:
             print(f"  audit: {after - before} call:read events for {ok} answers with 2xx")
     if "ingest" in cases:
-        ingest = wrk(f"{server.url}/api/v1/calls", conns, seconds, {}, POST_LUA % {"token": vault.token})
+        ingest = wrk(
+            f"{server.url}/api/v1/calls", conns, seconds, {}, POST_LUA % {"token": vault.token}
+        )
         line(f"POST /calls (token), {conns} conns", ingest, base)
 
 

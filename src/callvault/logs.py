@@ -3,10 +3,13 @@ and error types, never request bodies, query strings or exception messages (PHI)
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
+import queue
 import sys
 from datetime import UTC, datetime
+from logging.handlers import QueueHandler, QueueListener
 
 ALLOWED_FIELDS = ("request_id", "method", "route", "status", "ms", "error", "path")
 
@@ -26,9 +29,16 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(level: int = logging.INFO) -> None:
+    """JSON lines on stderr, written by a thread of their own: a log call only queues
+    the record, so a slow log pipe (journald under load, say) never stalls the event
+    loop that logs every request. Queued lines are written out at exit."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
+    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    listener = QueueListener(records, handler)
+    listener.start()
+    atexit.register(listener.stop)
     root = logging.getLogger("callvault")
-    root.handlers[:] = [handler]
+    root.handlers[:] = [QueueHandler(records)]
     root.setLevel(level)
     root.propagate = False

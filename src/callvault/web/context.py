@@ -152,9 +152,7 @@ async def _context(
         raise
     if writes is None:
         writes = request.method not in SAFE_METHODS
-    if not writes:
-        return ctx
-    return await run_in_threadpool(_for_writing, ctx, res)
+    return _for_writing(ctx, res) if writes else ctx
 
 
 async def _close(session: Session) -> None:
@@ -165,7 +163,8 @@ async def _close(session: Session) -> None:
 
 
 def _for_writing(ctx: RequestContext, res: AppResources) -> RequestContext:
-    """The context moved from its read-only session to a fresh write session."""
+    """The context moved from its read-only session (whose read ``_authorize`` ended,
+    so closing it does no I/O) to a fresh write session, which has not begun yet."""
     ctx.session.close()
     writer = res.sessions()
     return replace(ctx, session=writer, keyring=res.keyring(writer))
