@@ -97,11 +97,14 @@ class Server:
         return f"postgresql+psycopg://{auth}@{self.host}:{self.port}/{dbname}"
 
 
-def create_database(server: Server) -> str:
-    """Create a new, empty database and return its name."""
+def create_database(server: Server, template: str | None = None) -> str:
+    """Create a new database, empty or a copy of ``template``, and return its name."""
     dbname = f"{TEST_DB_PREFIX}{uuid.uuid4().hex}"
+    statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname))
+    if template is not None:
+        statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
     with server.connect_admin() as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+        conn.execute(statement)
     return dbname
 
 

@@ -23,8 +23,8 @@ TokenFactory = Callable[..., dict[str, str]]
 
 
 @pytest.fixture
-def settings(tmp_path: Path, database_url: str) -> Settings:
-    return load_settings(tmp_path / "data", database_url, environ={})
+def settings(tmp_path: Path, migrated_database_url: str) -> Settings:
+    return load_settings(tmp_path / "data", migrated_database_url, environ={})
 
 
 @pytest.fixture

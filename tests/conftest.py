@@ -8,6 +8,9 @@ Environment:
 
 Fixtures:
     db_backend    (session)   "sqlite" or "postgresql": which pass this is.
+    migrated_database_url (function)  the same, already migrated to the newest schema:
+                              a copy of a template migrated once per run (most tests need
+                              the schema, not its making; migrations have tests of their own).
     database_url  (function)  a fresh, empty database of that kind, as an SQLAlchemy URL:
                               sqlite  -> ``sqlite:///<tmp_path>/callvault.db``
                               postgresql -> ``postgresql+psycopg://postgres@127.0.0.1:<port>/t_<hex>``
@@ -25,6 +28,7 @@ not here.
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import time
 from collections.abc import Iterator
@@ -149,6 +153,54 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, db_backend: str
         return
     server = _postgresql_server(request)
     dbname = _postgres.create_database(server)
+    try:
+        yield server.url(dbname)
+    finally:
+        _postgres.drop_database(server, dbname)
+
+
+@pytest.fixture(scope="session")
+def _schema_template(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, db_backend: str
+) -> Iterator[str]:
+    """A database migrated to the newest schema, once per run: a file path on SQLite, a
+    database name on PostgreSQL."""
+    if db_backend == "sqlite":
+        path = tmp_path_factory.mktemp("schema") / "callvault.db"
+        _migrate(f"sqlite:///{path}")
+        yield str(path)
+        return
+    server = _postgresql_server(request)
+    dbname = _postgres.create_database(server)
+    _migrate(server.url(dbname))  # disposed: a template must have no connections
+    yield dbname
+    _postgres.drop_database(server, dbname)
+
+
+def _migrate(url: str) -> None:
+    from callvault.db.base import create_db_engine
+    from callvault.db.migrate import upgrade
+
+    engine = create_db_engine(url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def migrated_database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, db_backend: str, _schema_template: str
+) -> Iterator[str]:
+    """A fresh database of the selected backend at the newest schema (see module doc)."""
+    if db_backend == "sqlite":
+        path = tmp_path / "callvault.db"
+        with sqlite3.connect(_schema_template) as source, sqlite3.connect(path) as target:
+            source.backup(target)
+        yield f"sqlite:///{path}"
+        return
+    server = _postgresql_server(request)
+    dbname = _postgres.create_database(server, template=_schema_template)
     try:
         yield server.url(dbname)
     finally:

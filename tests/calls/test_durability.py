@@ -4,11 +4,7 @@ and an upload cut off midway leaves no row and no blob."""
 from __future__ import annotations
 
 import json
-import os
-import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,67 +17,14 @@ from callvault.calls.models import StoredObject
 from callvault.identity.models import CustomRole
 from callvault.identity.tokens import create_token
 from callvault.instance import initialise, open_keyring
-from callvault.settings import Settings, load_settings
+from callvault.settings import load_settings
 from callvault.tenants.service import get_tenant
+from tests._serve import Served
 from tests.calls.factories import call_payload, wav_bytes
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class Server:
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        command = [
-            sys.executable,
-            "-m",
-            "callvault.cli",
-            "serve",
-            "--data-dir",
-            str(self.settings.data_dir),
-            "--database-url",
-            self.settings.database_url,
-            "--port",
-            str(self.port),
-            "--insecure-http",
-        ]
-        self.process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not start")
-
-    def kill9(self) -> None:
-        assert self.process is not None
-        os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait(10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
-
-
 @pytest.fixture
-def served(tmp_path: Path, database_url: str) -> Iterator[tuple[Server, dict[str, str]]]:
+def served(tmp_path: Path, database_url: str) -> Iterator[tuple[Served, dict[str, str]]]:
     settings = load_settings(tmp_path / "data", database_url, environ={})
     initialise(settings, "clinic-a")
     with open_keyring(settings) as (session, _):
@@ -92,16 +35,15 @@ def served(tmp_path: Path, database_url: str) -> Iterator[tuple[Server, dict[str
         token = create_token(session, tenant_id, "reviewer")  # reads the stored original
         ingest = create_token(session, get_tenant(session, "clinic-a").id, "integration")
         session.commit()
-    server = Server(settings)
-    server.start()
+    server = Served(settings).start()
     headers = {"read": f"Bearer {token}", "ingest": f"Bearer {ingest}"}
     try:
         yield server, headers
     finally:
-        server.stop()
+        server.close()
 
 
-def test_acknowledged_uploads_survive_kill_9(served: tuple[Server, dict[str, str]]) -> None:
+def test_acknowledged_uploads_survive_kill_9(served: tuple[Served, dict[str, str]]) -> None:
     server, tokens = served
     ingest, read = {"Authorization": tokens["ingest"]}, {"Authorization": tokens["read"]}
     uploaded: dict[str, bytes] = {}
@@ -118,7 +60,7 @@ def test_acknowledged_uploads_survive_kill_9(served: tuple[Server, dict[str, str
         assert response.status_code == 204
         uploaded[call_id] = audio
 
-    server.kill9()
+    server.kill()
     server.start()
 
     for call_id, audio in uploaded.items():
@@ -129,7 +71,7 @@ def test_acknowledged_uploads_survive_kill_9(served: tuple[Server, dict[str, str
         assert call["processing"] is not None  # its pipeline job survived too
 
 
-def test_an_upload_cut_off_midway_leaves_nothing(served: tuple[Server, dict[str, str]]) -> None:
+def test_an_upload_cut_off_midway_leaves_nothing(served: tuple[Served, dict[str, str]]) -> None:
     server, tokens = served
     ingest = {"Authorization": tokens["ingest"]}
     call_id = httpx.post(f"{server.url}/api/v1/calls", json=call_payload(), headers=ingest).json()[
@@ -158,7 +100,7 @@ def test_an_upload_cut_off_midway_leaves_nothing(served: tuple[Server, dict[str,
 
 
 def test_a_slow_upload_does_not_block_other_requests(
-    served: tuple[Server, dict[str, str]],
+    served: tuple[Served, dict[str, str]],
 ) -> None:
     server, tokens = served
     ingest = {"Authorization": tokens["ingest"]}

@@ -6,10 +6,6 @@ also holds across two server processes on one database."""
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +19,7 @@ from callvault.identity.passwords import hash_password
 from callvault.instance import initialise, open_keyring
 from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
+from tests._serve import Served
 
 TENANT = "clinic-a"
 PASSWORD = "synthetic-Passphrase-4417"
@@ -31,47 +28,7 @@ BURST = 50
 DEADLINE_SECONDS = 10.0
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class Server:
-    """``callvault serve --insecure-http`` on a free loopback port."""
-
-    def __init__(self, settings: Settings, log: Path, environ: dict[str, str]) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        command = [
-            *(sys.executable, "-m", "callvault.cli", "serve"),
-            *("--data-dir", str(settings.data_dir), "--database-url", settings.database_url),
-            *("--port", str(self.port), "--insecure-http"),
-        ]
-        with log.open("wb") as sink:
-            self.process = subprocess.Popen(
-                command, stdout=sink, stderr=subprocess.STDOUT, env=os.environ | environ
-            )
-        self._wait_until_up()
-
-    def _wait_until_up(self) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise RuntimeError("the server did not start")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(20)
-
-
-ServerFactory = Callable[..., Server]
+ServerFactory = Callable[..., Served]
 
 
 @pytest.fixture
@@ -82,16 +39,16 @@ def vault(tmp_path: Path, database_url: str) -> Settings:
 
 
 @pytest.fixture
-def serve(vault: Settings, tmp_path: Path) -> Iterator[ServerFactory]:
-    servers: list[Server] = []
+def serve(vault: Settings) -> Iterator[ServerFactory]:
+    servers: list[Served] = []
 
-    def start(**environ: str) -> Server:
-        servers.append(Server(vault, tmp_path / f"server{len(servers)}.log", environ))
+    def start(**environ: str) -> Served:
+        servers.append(Served(vault, env=environ).start())
         return servers[-1]
 
     yield start
     for server in servers:
-        server.stop()
+        server.close()
 
 
 def add_people(vault: Settings, count: int) -> list[str]:

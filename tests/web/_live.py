@@ -5,15 +5,10 @@ an ingest token. Everything is synthetic."""
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import httpx
@@ -27,60 +22,22 @@ from callvault.identity.users import create_user
 from callvault.instance import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
+from tests._serve import Served
 
 PASSWORD = "synthetic-Passphrase-4417"
 EVERYTHING_ROLE = "conformance-all"
-# Uploaded recordings are scrubbed but not transcribed: pocketsphinx would hold the
-# machine's cores for minutes.
-_SERVER_ENV = {**os.environ, "CALLVAULT_TRANSCRIBER": "none"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextmanager
-def served(settings: Settings, log_path: Path) -> Iterator[str]:
-    """``callvault serve --insecure-http`` on 127.0.0.1; yields its base URL."""
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "callvault.cli",
-        "serve",
-        "--data-dir",
-        str(settings.data_dir),
-        "--database-url",
-        settings.database_url,
-        "--port",
-        str(port),
-        "--insecure-http",
-    ]
-    url = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=_SERVER_ENV)
-        try:
-            _wait_until_up(url, process)
-            yield url
-        finally:
-            process.terminate()
-            process.wait(20)
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"callvault serve exited with {process.returncode}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise RuntimeError("callvault serve did not answer /healthz within 60 s")
+def served(settings: Settings) -> Iterator[str]:
+    """``callvault serve --insecure-http`` on 127.0.0.1; yields its base URL. Uploaded
+    recordings are scrubbed but not transcribed: pocketsphinx would hold the machine's
+    cores for minutes. The server's log is in the data directory (``Served.log``)."""
+    server = Served(settings, env={"CALLVAULT_TRANSCRIBER": "none"}).start()
+    try:
+        yield server.url
+    finally:
+        server.close()
 
 
 @dataclass(frozen=True)

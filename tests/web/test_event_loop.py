@@ -15,12 +15,8 @@ wait a second, which any blocking route under such a burst would make it do.
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -29,23 +25,15 @@ import pytest
 from callvault.identity.tokens import create_token
 from callvault.identity.users import create_user
 from callvault.instance import initialise, open_keyring
-from callvault.settings import load_settings
+from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
+from tests._serve import Served
 from tests.calls.factories import call_payload
-from tests.calls.test_durability import free_port
 
 TENANT = "clinic-a"
 PASSWORD = "synthetic-Passphrase-2291"
 USERS = [f"agent{n}@clinic-a.example" for n in range(5)]
 GUARD_MESSAGE = "blocking call on the event loop"
-
-
-@dataclass
-class Served:
-    url: str
-    headers: dict[str, str]
-    log: Path
-    process: subprocess.Popen[bytes]
 
 
 @pytest.fixture
@@ -56,44 +44,20 @@ def served(tmp_path: Path, database_url: str) -> Iterator[Served]:
         tenant_id = get_tenant(session, TENANT).id
         for email in USERS:
             create_user(session, keyring, tenant_id, email, PASSWORD, ["agent"])
-        token = create_token(session, tenant_id, "supervisor")
-        ingest = create_token(session, tenant_id, "integration")
         session.commit()
-    port = free_port()
-    log = tmp_path / "server.log"
-    command = [
-        sys.executable, "-m", "callvault.cli", "serve", "--data-dir", str(settings.data_dir),
-        "--database-url", settings.database_url, "--port", str(port), "--insecure-http",
-    ]  # fmt: skip
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLVAULT_")}
-    env["CALLVAULT_LOOP_GUARD"] = "record"
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
-    served = Served(
-        f"http://127.0.0.1:{port}",
-        {"read": f"Bearer {token}", "ingest": f"Bearer {ingest}"},
-        log,
-        process,
-    )
+    server = Served(settings, env={"CALLVAULT_LOOP_GUARD": "record"})
     try:
-        wait_until_up(served)
-        yield served
+        yield server.start()
     finally:
-        process.terminate()
-        process.wait(45)
+        server.close()
 
 
-def wait_until_up(served: Served) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if served.process.poll() is not None:
-            raise RuntimeError(f"server exited: {served.log.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"{served.url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError("server did not start")
+def tokens(settings: Settings) -> tuple[dict[str, str], dict[str, str]]:
+    with open_keyring(settings) as (session, _):
+        tenant_id = get_tenant(session, TENANT).id
+        read, ingest = (create_token(session, tenant_id, r) for r in ("supervisor", "integration"))
+        session.commit()
+    return {"Authorization": f"Bearer {read}"}, {"Authorization": f"Bearer {ingest}"}
 
 
 async def probe(client: httpx.AsyncClient, stop: asyncio.Event) -> list[float]:
@@ -107,11 +71,11 @@ async def probe(client: httpx.AsyncClient, stop: asyncio.Event) -> list[float]:
     return waits
 
 
-async def shift_start(served: Served) -> tuple[list[float], list[int], list[int]]:
+async def shift_start(
+    served: Served, read: dict[str, str], ingest: dict[str, str]
+) -> tuple[list[float], list[int], list[int]]:
     """The burst, the other work and the probe, all at once; (probe waits, sign-in
     statuses, statuses of the other work)."""
-    read = {"Authorization": served.headers["read"]}
-    ingest = {"Authorization": served.headers["ingest"]}
     limits = httpx.Limits(max_connections=200)
     async with (
         httpx.AsyncClient(base_url=served.url, timeout=60, limits=limits) as client,
@@ -141,7 +105,8 @@ async def shift_start(served: Served) -> tuple[list[float], list[int], list[int]
 
 
 def test_a_sign_in_burst_blocks_nothing_on_the_event_loop(served: Served) -> None:
-    waits, sign_ins, others = asyncio.run(shift_start(served))
+    read, ingest = tokens(served.settings)
+    waits, sign_ins, others = asyncio.run(shift_start(served, read, ingest))
     assert set(sign_ins) <= {401, 429}
     assert set(others) <= {200, 201, 204}
     assert GUARD_MESSAGE not in served.log.read_text()

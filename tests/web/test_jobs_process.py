@@ -18,9 +18,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from callvault.web.app import create_app
+from tests._serve import Served, Vault, alive, cpu_seconds, make_vault
 from tests.audio._synth import noise, write
 from tests.calls.factories import call_payload
-from tests.web._serve import Served, Vault, alive, cpu_seconds, make_vault
 
 SPEECHLESS_SECONDS = 20.0  # pocketsphinx works through all of it: seconds of CPU
 

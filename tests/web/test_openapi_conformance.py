@@ -45,7 +45,7 @@ OUTBOUND = ("PUT /api/v1/alerts/settings",)
 def test_every_answer_is_one_the_description_promises(vault: Settings, tmp_path: Path) -> None:
     person = add_person_with_every_permission(vault, TENANT_A)
     findings: list[str] = []
-    with served(vault, tmp_path / "server.log") as url:
+    with served(vault) as url:
         session = sign_in(url, person)
         left_out = f"{SIGN_IN_STEPS}|{SELF_HARMING}|{SCIM}"
         findings += run_schemathesis(
@@ -59,8 +59,8 @@ def test_every_answer_is_one_the_description_promises(vault: Settings, tmp_path:
         scim = _bearer(add_token(vault, TENANT_A, "scim"))
         findings += run_schemathesis(url, Run("scim", scim, include=SCIM), tmp_path)
     assert not findings, (
-        f"{len(findings)} conformance findings (reports and server log in {tmp_path}):\n"
-        + "\n".join(findings)
+        f"{len(findings)} conformance findings (reports in {tmp_path}, "
+        f"server log in {vault.data_dir}):\n" + "\n".join(findings)
     )
 
 

@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from callvault.cli.main import app as cli
 from callvault.web.server import TIMEOUT_GRACEFUL_SHUTDOWN, parse_forwarded_allow_ips
+from tests._serve import Served, Vault, alive, audit_count, make_vault
 from tests.calls.factories import call_payload, wav_bytes
-from tests.web._serve import Served, Vault, alive, audit_count, make_vault
 
 READS, WRITES, CONCURRENCY = 200, 40, 16
 

@@ -121,6 +121,11 @@ class Served:
     def terminate(self) -> None:
         os.kill(self.pid, signal.SIGTERM)
 
+    def kill(self) -> None:
+        """SIGKILL, as a crash or a power cut would stop it."""
+        os.kill(self.pid, signal.SIGKILL)
+        self.wait(10)
+
     def wait(self, timeout: float) -> int:
         assert self.process is not None
         return self.process.wait(timeout)
