@@ -97,9 +97,11 @@ class Server:
         return f"postgresql+psycopg://{auth}@{self.host}:{self.port}/{dbname}"
 
 
-def create_database(server: Server, template: str | None = None) -> str:
+def create_database(
+    server: Server, template: str | None = None, prefix: str = TEST_DB_PREFIX
+) -> str:
     """Create a new database, empty or a copy of ``template``, and return its name."""
-    dbname = f"{TEST_DB_PREFIX}{uuid.uuid4().hex}"
+    dbname = f"{prefix}{uuid.uuid4().hex}"
     statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname))
     if template is not None:
         statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))

@@ -21,6 +21,9 @@ Fixtures:
 Markers:
     @pytest.mark.sqlite_only / @pytest.mark.postgresql_only   skip the test in the other pass.
 
+The PostgreSQL pass deselects the tests that use neither database fixture: they do not
+depend on the database, and the SQLite pass has run them.
+
 Add app/settings/client fixtures in the subpackage conftests (tests/calls/conftest.py, ...),
 not here.
 """
@@ -88,12 +91,29 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"callvault test database: {backend}{detail}"
 
 
+DATABASE_FIXTURES = frozenset({"database_url", "migrated_database_url"})
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     backend = _selected_backend()
     for item in items:
         for other in BACKENDS:
             if other != backend and item.get_closest_marker(f"{other}_only") is not None:
                 item.add_marker(pytest.mark.skip(reason=f"{other} only; this pass is {backend}"))
+    if backend == "postgresql":
+        _deselect_tests_without_a_database(config, items)
+
+
+def _deselect_tests_without_a_database(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL pass runs only the tests that reach a database through the fixtures
+    above: the others (redaction, audio, crypto, ...) would only run a second time."""
+    keep, drop = [], []
+    for item in items:
+        reaches = DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        (keep if reaches or item.get_closest_marker("postgresql_only") else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -171,7 +191,7 @@ def _schema_template(
         yield str(path)
         return
     server = _postgresql_server(request)
-    dbname = _postgres.create_database(server)
+    dbname = _postgres.create_database(server, prefix="schema_")  # not a test's database
     _migrate(server.url(dbname))  # disposed: a template must have no connections
     yield dbname
     _postgres.drop_database(server, dbname)

@@ -125,16 +125,7 @@ class AuthFlow:
         try:
             return self._reserve(account)
         except TooManyRequests:
-            record_event(
-                self._db,
-                principal,
-                action,
-                resource_type="user",
-                resource_id=principal.actor_id,
-                outcome=Outcome.DENIED,
-                request=self._request,
-                reason="throttled",
-            )
+            self._audit_principal(principal, action, Outcome.DENIED, reason="throttled")
             self._db.commit()
             raise
 
@@ -220,15 +211,22 @@ class AuthFlow:
             request=self._request,
         )
 
-    def _audit_principal(self, principal: Principal, action: AuthAction) -> None:
+    def _audit_principal(
+        self,
+        principal: Principal,
+        action: AuthAction,
+        outcome: Outcome = Outcome.ALLOWED,
+        reason: str | None = None,
+    ) -> None:
         record_event(
             self._db,
             principal,
             action,
             resource_type="user",
             resource_id=principal.actor_id,
-            outcome=Outcome.ALLOWED,
+            outcome=outcome,
             request=self._request,
+            reason=reason,
         )
 
 
