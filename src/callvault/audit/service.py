@@ -14,25 +14,21 @@ from functools import partial
 
 from sqlalchemy.orm import Session
 
+from callvault.audit.actions import AuditAction
 from callvault.audit.deferred import defer
 from callvault.audit.log import append_events, runtime, wrapped_secret
 from callvault.audit.writer import RowInsert, insert_rows
 from callvault.db.base import write_aside
 from callvault.identity.principal import Principal
 
-
-class AuditAction(StrEnum):
-    AUDIT_EXPORT = "audit:export"
-    CALL_CREATE = "call:create"
-    CALL_READ = "call:read"
-    CALL_SEARCH = "call:search"
-    OBJECT_SHRED = "object:shred"
-    RECORDING_PLAY = "recording:play"
-    RECORDING_PLAY_UNREDACTED = "recording:play_unredacted"
-    RECORDING_UPLOAD = "recording:upload"
-    TRANSCRIPT_READ = "transcript:read"
-    TRANSCRIPT_READ_UNREDACTED = "transcript:read_unredacted"
-    TRANSCRIPT_UPLOAD = "transcript:upload"
+__all__ = [
+    "AuditAction",
+    "Outcome",
+    "RequestInfo",
+    "record_creation",
+    "record_event",
+    "record_read",
+]
 
 
 class Outcome(StrEnum):

@@ -1,0 +1,120 @@
+"""Every action the audit trail records, with the resource it names and what emits it.
+
+``record_event`` and its siblings take an ``AuditAction`` (or, for an audited denial,
+the ``Permission`` that was refused: a route's denial names what it asked for).
+``docs/audit-actions.md`` is generated from this module (``callvault audit actions``),
+and a test fails when the file is not current; the alert rules and the SIEM docs refer
+to these members, so a renamed action cannot silently escape them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    resource_type: str
+    emitted_by: str
+
+    def __new__(cls, value: str, resource_type: str, emitted_by: str) -> AuditAction:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.resource_type = resource_type
+        member.emitted_by = emitted_by
+        return member
+
+    # -- calls, recordings and transcripts (PHI) -------------------------------------------
+    CALL_CREATE = "call:create", "call", "`POST /api/v1/calls`; the demo seed"
+    CALL_READ = "call:read", "call", "`GET /api/v1/calls/{id}`"
+    CALL_SEARCH = "call:search", "call", "`GET /api/v1/calls`"
+    RECORDING_UPLOAD = (
+        "recording:upload",
+        "call",
+        "`PUT /api/v1/calls/{id}/recording`; the pipeline storing a scrubbed copy",
+    )
+    RECORDING_PLAY = "recording:play", "call", "`GET /api/v1/calls/{id}/recording`"
+    RECORDING_PLAY_UNREDACTED = (
+        "recording:play_unredacted",
+        "call",
+        "`GET /api/v1/calls/{id}/recording/original`; the pipeline reading the original",
+    )
+    TRANSCRIPT_UPLOAD = "transcript:upload", "call", "`PUT /api/v1/calls/{id}/transcript`"
+    TRANSCRIPT_READ = "transcript:read", "call", "`GET /api/v1/calls/{id}/transcript`"
+    TRANSCRIPT_READ_UNREDACTED = (
+        "transcript:read_unredacted",
+        "call",
+        "`GET /api/v1/calls/{id}/transcript/original`",
+    )
+    OBJECT_SHRED = (
+        "object:shred",
+        "call",
+        "a recording or transcript replaced or withdrawn (its key destroyed)",
+    )
+
+    # -- the audit trail itself ------------------------------------------------------------
+    AUDIT_READ = "audit:read", "audit_log", "the `/api/v1/audit/*` reads (events, heads, proofs)"
+    AUDIT_EXPORT = "audit:export", "audit_log", "`callvault audit export` and `forward-syslog`"
+
+    # -- sign-in and a person's own credentials --------------------------------------------
+    AUTH_LOGIN = "auth:login", "user", "`POST /api/v1/auth/login` (the password step)"
+    AUTH_MFA = "auth:mfa", "user", "`POST /api/v1/auth/mfa` (a session starts)"
+    AUTH_RECOVERY_CODE = (
+        "auth:recovery_code",
+        "user",
+        "`POST /api/v1/auth/mfa` with a recovery code",
+    )
+    AUTH_ENROL = "auth:enrol", "user", "`POST /api/v1/auth/mfa` completing a first TOTP enrolment"
+    AUTH_LOCKOUT = "auth:lockout", "user", "a failed sign-in that locks the account"
+    AUTH_LOGOUT = "auth:logout", "user", "`POST /api/v1/auth/logout`"
+    AUTH_STEP_UP = "auth:step_up", "user", "`POST /api/v1/auth/step-up`"
+    AUTH_PASSWORD_CHANGE = (
+        "auth:password_change",  # an action name, not a secret
+        "user",
+        "`POST /api/v1/auth/password`",
+    )
+
+    # -- administration --------------------------------------------------------------------
+    USER_CREATE = "user:create", "user", "`POST /api/v1/users`; `callvault user create`"
+    USER_ACTIVATE = "user:activate", "user", "`PATCH /api/v1/users/{id}`"
+    USER_DEACTIVATE = "user:deactivate", "user", "`PATCH /api/v1/users/{id}`; SCIM"
+    USER_UNLOCK = "user:unlock", "user", "`PATCH /api/v1/users/{id}`"
+    USER_PASSWORD_RESET = (
+        "user:password_reset",  # an action name, not a secret
+        "user",
+        "`POST /api/v1/users/{id}/password-reset`",
+    )
+    USER_MFA_RESET = "user:mfa_reset", "user", "`POST /api/v1/users/{id}/mfa-reset`"
+    ROLE_ASSIGN = "role:assign", "user", "`POST /api/v1/users`, `PUT /api/v1/users/{id}/roles`"
+    ROLE_CREATE = "role:create", "role", "`POST /api/v1/roles`"
+    ROLE_UPDATE = "role:update", "role", "`PUT /api/v1/roles/{name}`"
+    ROLE_DELETE = "role:delete", "role", "`DELETE /api/v1/roles/{name}`"
+    TOKEN_CREATE = "token:create", "token", "`POST /api/v1/tokens`; `callvault token create`"
+    TOKEN_REVOKE = "token:revoke", "token", "`DELETE /api/v1/tokens/{id}`"
+    KEY_ROTATE = "key:rotate", "tenant_key", "`callvault keys rotate`"
+    POLICY_UPDATE = (
+        "policy:update",
+        "tenant_policy",
+        "`PUT /api/v1/policy`, `PUT /api/v1/policy/redaction`",
+    )
+    ALERT_LIST = "alert:list", "alert", "`GET /api/v1/alerts`"
+    ALERT_SETTINGS_UPDATE = (
+        "alert:settings_update",
+        "alert_settings",
+        "`PUT /api/v1/alerts/settings`",
+    )
+
+    # -- SCIM provisioning -----------------------------------------------------------------
+    USER_PROVISION = "user:provision", "user", "SCIM `POST /scim/v2/Users`"
+    USER_REACTIVATE = "user:reactivate", "user", "SCIM `PATCH /scim/v2/Users/{id}`"
+    USER_UPDATE = "user:update", "user", "SCIM `PATCH /scim/v2/Users/{id}`"
+    USER_DELETE = "user:delete", "user", "SCIM `DELETE /scim/v2/Users/{id}`"
+
+    # -- break-glass -----------------------------------------------------------------------
+    ELEVATION_REQUEST = "elevation:request", "elevation", "`POST /api/v1/elevations`"
+    ELEVATION_APPROVE = "elevation:approve", "elevation", "`POST /api/v1/elevations/{id}/approve`"
+    ELEVATION_DENY = "elevation:deny", "elevation", "`POST /api/v1/elevations/{id}/deny`"
+    ELEVATION_USE = "elevation:use", "elevation", "a request allowed only by an elevation"
+
+
+# Recorded with the refused ``Permission`` as the action, ``outcome=denied``.
+DENIAL_RESOURCE_TYPE = "route"
