@@ -26,8 +26,8 @@ from callvault.audit.query import (
 )
 from callvault.audit.schemas import iso_ms
 from callvault.audit.service import Outcome, RequestInfo, hash_terms, record_event
+from callvault.authz.principal import Principal, system_principal
 from callvault.errors import InvalidInput
-from callvault.identity.principal import Principal, system_principal
 from callvault.instance import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant

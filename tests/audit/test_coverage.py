@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from callvault.audit.models import AuditEvent
 from callvault.audit.service import Outcome, RequestInfo, record_event
-from callvault.identity.principal import system_principal
+from callvault.authz.principal import system_principal
 from callvault.instance import open_keyring
 from callvault.settings import Settings
 from tests._vault import TENANT_A, TokenFactory

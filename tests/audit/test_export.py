@@ -31,8 +31,8 @@ from callvault.audit.export import (
 from callvault.audit.models import AuditEvent
 from callvault.audit.schemas import iso_ms
 from callvault.audit.service import Outcome, RequestInfo, record_event
+from callvault.authz.principal import system_principal
 from callvault.cli.main import app
-from callvault.identity.principal import system_principal
 from callvault.instance import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant

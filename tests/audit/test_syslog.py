@@ -40,7 +40,7 @@ from callvault.audit.syslog import (
     rfc5424_message,
     sd_param_value,
 )
-from callvault.identity.principal import system_principal
+from callvault.authz.principal import system_principal
 from callvault.instance import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant

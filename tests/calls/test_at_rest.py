@@ -10,13 +10,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, table
 
 from callvault.audit.service import RequestInfo
+from callvault.authz.principal import system_principal
 from callvault.blobs.factory import create_blob_store
 from callvault.calls.models import StoredObject
 from callvault.calls.service import CALL_FIELDS, RECORDING_ORIGINAL, CallService
 from callvault.crypto.errors import KeyUnavailable
 from callvault.crypto.models import DataKey, TenantKey
 from callvault.crypto.rotation import rewrap_tenant, rotate_tenant_key
-from callvault.identity.principal import system_principal
 from callvault.instance import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant

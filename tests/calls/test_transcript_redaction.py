@@ -13,12 +13,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from callvault.audit.service import RequestInfo
+from callvault.authz.principal import system_principal
 from callvault.blobs.factory import create_blob_store
 from callvault.calls.models import StoredObject
 from callvault.calls.service import TRANSCRIPT, TRANSCRIPT_ORIGINAL, CallService
 from callvault.crypto.models import DataKey
 from callvault.errors import NotFound
-from callvault.identity.principal import system_principal
 from callvault.instance import open_keyring
 from callvault.settings import Settings
 from tests.calls.conftest import TENANT_B, TokenFactory

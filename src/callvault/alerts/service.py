@@ -29,10 +29,10 @@ from callvault.alerts.schemas import (
 )
 from callvault.alerts.webhook import check_webhook_url
 from callvault.audit.service import Outcome, RequestInfo, record_event
+from callvault.authz.principal import Principal
 from callvault.crypto.keyring import Keyring
 from callvault.db.base import utcnow
 from callvault.errors import InvalidInput
-from callvault.identity.principal import Principal
 from callvault.pagination import decode_cursor, encode_cursor
 
 log = logging.getLogger("callvault.alerts")

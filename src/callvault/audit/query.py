@@ -34,8 +34,8 @@ from callvault.audit.schemas import (
     iso_ms,
 )
 from callvault.audit.service import Outcome, RequestInfo, record_event
+from callvault.authz.principal import Principal
 from callvault.errors import AuditUnavailable, InvalidInput, NotFound
-from callvault.identity.principal import Principal
 
 AUDIT_READ = "audit:read"
 AUDIT_LOG = "audit_log"

@@ -18,8 +18,8 @@ from callvault.audit.actions import AuditAction
 from callvault.audit.deferred import defer
 from callvault.audit.log import append_events, runtime, wrapped_secret
 from callvault.audit.writer import RowInsert, insert_rows
+from callvault.authz.principal import Principal
 from callvault.db.base import write_aside
-from callvault.identity.principal import Principal
 
 __all__ = [
     "AuditAction",

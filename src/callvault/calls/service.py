@@ -26,6 +26,7 @@ from callvault.audit.service import (
     record_read,
 )
 from callvault.authz.permissions import Permission
+from callvault.authz.principal import Principal
 from callvault.blobs.interface import BlobStore
 from callvault.calls.models import Call, StoredObject
 from callvault.calls.phone import mask, to_e164
@@ -54,7 +55,6 @@ from callvault.crypto.models import DataKey
 from callvault.crypto.rotation import FieldSpec
 from callvault.db.base import new_id, purge_deleted_data, utcnow
 from callvault.errors import Conflict, NotFound
-from callvault.identity.principal import Principal
 from callvault.identity.tenant_policy import RedactionOperator, load_redaction_policy
 from callvault.pagination import decode_cursor, encode_cursor
 from callvault.pipeline.models import JobState, RecordingJob

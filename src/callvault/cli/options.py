@@ -49,7 +49,7 @@ def audit_cli_action(
     """Record an administrative action taken at the command line. The actor is the
     operating-system account that ran it: the CLI has no signed-in person."""
     from callvault.audit.service import Outcome, RequestInfo, record_event
-    from callvault.identity.principal import system_principal
+    from callvault.authz.principal import system_principal
 
     record_event(
         session,

@@ -20,13 +20,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from callvault.audit.service import AuditAction, RequestInfo
+from callvault.authz.principal import system_principal
 from callvault.blobs.factory import create_blob_store
 from callvault.calls.models import Call
 from callvault.calls.schemas import CallCreate, Direction
 from callvault.calls.service import RECORDING, CallService
 from callvault.calls.uploads import ObjectTarget, store_object
 from callvault.crypto.keyring import Keyring
-from callvault.identity.principal import system_principal
 from callvault.identity.tokens import create_token
 from callvault.identity.users import create_user, find_user_by_email
 from callvault.instance import initialise, open_keyring

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.authz.permissions import Permission
+from callvault.authz.principal import Principal, parse_permissions
 from callvault.authz.roles import BUILTIN_ROLES, Role
 from callvault.crypto.keyring import Keyring
 from callvault.db.base import utcnow
@@ -41,8 +42,8 @@ from callvault.identity.admin_schemas import (
     UserPage,
     UserPatch,
 )
+from callvault.identity.custom_roles import resolve_roles
 from callvault.identity.models import ApiToken, CustomRole, User, UserRole
-from callvault.identity.principal import Principal, parse_permissions, resolve_roles
 from callvault.identity.sessions import STEP_UP_WINDOW, revoke_user_sessions
 from callvault.identity.tokens import create_token
 

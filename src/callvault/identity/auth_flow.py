@@ -31,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from callvault.audit.service import Outcome, RequestInfo, record_event
+from callvault.authz.principal import Principal
 from callvault.authz.roles import Policy
 from callvault.crypto.keyring import Keyring
 from callvault.db.base import utcnow
@@ -38,7 +39,6 @@ from callvault.errors import CallVaultError, NotAuthenticated, TooManyRequests
 from callvault.identity import totp
 from callvault.identity.models import RecoveryCode, User
 from callvault.identity.passwords import verify_password
-from callvault.identity.principal import Principal
 from callvault.identity.throttle import Reservation, SignInThrottle
 from callvault.identity.users import totp_secret
 

@@ -17,11 +17,12 @@ from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from callvault.authz.permissions import Permission, parse_permission
+from callvault.authz.principal import Principal
 from callvault.authz.roles import Policy, policy_for
 from callvault.db.base import utcnow
 from callvault.errors import NotAuthenticated, PermissionDenied
+from callvault.identity.custom_roles import resolve_roles
 from callvault.identity.models import Elevation, UserRole
-from callvault.identity.principal import Principal, resolve_roles
 from callvault.identity.sessions import LiveSession, csrf_matches, live_session
 from callvault.identity.tenant_policy import allowlist_allows
 from callvault.identity.tokens import authenticate_token

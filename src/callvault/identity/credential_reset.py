@@ -24,6 +24,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from callvault.audit.service import Outcome, RequestInfo
+from callvault.authz.principal import Principal
 from callvault.crypto.keyring import Keyring
 from callvault.db.base import utcnow
 from callvault.errors import CallVaultError, PermissionDenied, StepUpRequired
@@ -32,7 +33,6 @@ from callvault.identity.admin_schemas import TemporaryPassword
 from callvault.identity.admin_service import UserAdmin
 from callvault.identity.models import LoginChallenge, RecoveryCode, User
 from callvault.identity.passwords import hash_password, temporary_password
-from callvault.identity.principal import Principal
 from callvault.identity.sessions import STEP_UP_WINDOW, revoke_user_sessions
 from callvault.identity.users import totp_ad
 

@@ -25,11 +25,12 @@ from sqlalchemy.orm import Session
 from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.authz.decision import Allowed, decide
 from callvault.authz.permissions import Permission, parse_permission
+from callvault.authz.principal import Principal
 from callvault.authz.roles import policy_for
 from callvault.db.base import utcnow
 from callvault.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from callvault.identity.custom_roles import resolve_roles
 from callvault.identity.models import Elevation
-from callvault.identity.principal import Principal, resolve_roles
 
 DECISION_WINDOW = timedelta(minutes=60)
 MAX_LIST = 200

@@ -19,13 +19,13 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from callvault.audit.service import Outcome
+from callvault.authz.principal import Principal
 from callvault.db.base import utcnow
 from callvault.errors import InvalidInput, NotAuthenticated, PermissionDenied
 from callvault.identity import totp
 from callvault.identity.auth_flow import AuthAction, AuthFlow, SeenUser, is_locked
 from callvault.identity.models import User, UserSession
 from callvault.identity.passwords import check_password_policy, hash_password
-from callvault.identity.principal import Principal
 from callvault.identity.session_service import NOT_A_SESSION
 from callvault.identity.throttle import Reservation
 from callvault.identity.users import totp_secret

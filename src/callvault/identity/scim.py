@@ -25,11 +25,11 @@ from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from callvault.audit.service import Outcome, RequestInfo, record_event
+from callvault.authz.principal import Principal
 from callvault.crypto.keyring import Keyring
 from callvault.db.base import utcnow
 from callvault.errors import InvalidInput, NotFound
 from callvault.identity.models import ApiToken, User, UserRole
-from callvault.identity.principal import Principal
 from callvault.identity.sessions import revoke_user_sessions
 from callvault.identity.users import create_user, normalise_email, user_roles
 

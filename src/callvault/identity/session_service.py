@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from callvault.audit.service import Outcome
+from callvault.authz.principal import Principal
 from callvault.db.base import utcnow
 from callvault.errors import NotAuthenticated, PermissionDenied, StepUpRequired
 from callvault.identity.auth_flow import AuthAction, AuthFlow, email_of, is_locked
 from callvault.identity.auth_schemas import WhoAmI
 from callvault.identity.models import User, UserSession
-from callvault.identity.principal import Principal
 from callvault.identity.sessions import (
     STEP_UP_WINDOW,
     IssuedSession,

@@ -17,11 +17,12 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from callvault.authz.permissions import Permission
+from callvault.authz.principal import Principal, parse_permissions
 from callvault.authz.roles import narrowed, policy_for
 from callvault.db.base import new_id, utcnow, write_aside
 from callvault.errors import InvalidInput
+from callvault.identity.custom_roles import resolve_roles
 from callvault.identity.models import ApiToken
-from callvault.identity.principal import Principal, parse_permissions, resolve_roles
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 _TOKEN = re.compile(r"^cvt_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$")

@@ -11,9 +11,9 @@ from callvault.crypto.keyring import Keyring
 from callvault.db.base import new_id
 from callvault.errors import Conflict, InvalidInput
 from callvault.identity import totp
+from callvault.identity.custom_roles import resolve_roles
 from callvault.identity.models import User, UserRole
 from callvault.identity.passwords import hash_password
-from callvault.identity.principal import resolve_roles
 
 EMAIL_PATTERN = r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,63}$"
 _EMAIL = re.compile(EMAIL_PATTERN)

@@ -21,6 +21,7 @@ from callvault.audio.ranges import TimeRange
 from callvault.audio.service import scrub_file
 from callvault.audit.service import AuditAction, RequestInfo
 from callvault.authz.permissions import Permission
+from callvault.authz.principal import Principal
 from callvault.authz.roles import Policy
 from callvault.blobs.interface import BlobStore
 from callvault.calls.schemas import TranscriptIn
@@ -29,7 +30,6 @@ from callvault.calls.transcripts import RedactedTranscript, redact_transcript
 from callvault.calls.uploads import ObjectTarget, store_transcript, write_object
 from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.crypto.keyring import Keyring
-from callvault.identity.principal import Principal
 from callvault.pipeline.service import Claim, LeaseLost
 from callvault.transcription.interface import Transcriber
 from callvault.transcription.models import Transcript

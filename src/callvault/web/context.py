@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.authz.decision import Denied, decide
 from callvault.authz.permissions import STEP_UP_PERMISSIONS, Permission
+from callvault.authz.principal import Principal
 from callvault.blobs.interface import BlobStore
 from callvault.calls.service import CallService
 from callvault.crypto.keyprovider import RootKeyProvider
@@ -28,7 +29,6 @@ from callvault.errors import PermissionDenied, StepUpRequired
 from callvault.identity.authn import SAFE_METHODS, Credentials, authenticate
 from callvault.identity.elevations import record_grant_use
 from callvault.identity.models import UserSession
-from callvault.identity.principal import Principal
 from callvault.identity.sessions import COOKIE_NAME, CSRF_HEADER, is_stepped_up
 from callvault.settings import Settings
 

@@ -8,13 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from callvault.authz.decision import Allowed, decide
 from callvault.authz.permissions import Permission, parse_permission
-from callvault.authz.roles import Policy, Role, get_role, policy_for
-from callvault.identity.models import CustomRole
+from callvault.authz.roles import Policy, get_role, policy_for
 
 
 @dataclass(frozen=True)
@@ -45,21 +41,3 @@ def parse_permissions(raw: str) -> frozenset[Permission]:
     values = json.loads(raw or "[]")
     parsed = (parse_permission(v) for v in values if isinstance(v, str))
     return frozenset(p for p in parsed if p is not None)
-
-
-def resolve_roles(session: Session, tenant_id: str, names: Iterable[str]) -> list[Role]:
-    """Built-in roles by name, then the tenant's custom roles; unknown names give nothing."""
-    names = list(names)
-    roles = [r for r in (get_role(n) for n in names) if r is not None]
-    custom_names = [n for n in names if get_role(n) is None]
-    if custom_names:
-        rows = session.execute(
-            select(CustomRole).where(
-                CustomRole.tenant_id == tenant_id, CustomRole.name.in_(custom_names)
-            )
-        ).scalars()
-        roles += [
-            Role(row.name, parse_permissions(row.allow), parse_permissions(row.deny))
-            for row in rows
-        ]
-    return roles
