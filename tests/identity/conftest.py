@@ -15,9 +15,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from callvault.authz.credentials import COOKIE_NAME, CSRF_HEADER
 from callvault.db.base import utcnow
 from callvault.identity.passwords import argon2_pool
-from callvault.identity.sessions import COOKIE_NAME, CSRF_HEADER, start_session
+from callvault.identity.sessions import start_session
 from callvault.identity.tenant_policy import load_access_policy
 from callvault.identity.users import create_user
 from callvault.instance import open_keyring

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from callvault.audit.models import AuditEvent
+from callvault.authz.credentials import COOKIE_NAME
 from callvault.identity.models import CustomRole, UserRole
-from callvault.identity.sessions import COOKIE_NAME
 from callvault.instance import open_keyring
 from callvault.settings import Settings
 from tests._vault import TokenFactory

@@ -12,10 +12,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from callvault.audit.models import AuditEvent
+from callvault.authz.credentials import CSRF_HEADER
 from callvault.authz.permissions import Permission
 from callvault.db.base import utcnow
 from callvault.identity.models import User, UserSession
-from callvault.identity.sessions import CSRF_HEADER, is_stepped_up, secret_hash
+from callvault.identity.sessions import is_stepped_up, secret_hash
 from callvault.settings import Settings
 from callvault.web.context import RequestContext, require
 from tests._vault import TokenFactory

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from callvault.audit.models import AuditEvent
+from callvault.authz.credentials import COOKIE_NAME
 from callvault.db.base import utcnow
 from callvault.identity.models import RecoveryCode, User
-from callvault.identity.sessions import COOKIE_NAME
 from callvault.settings import Settings
 from tests.identity.conftest import Person, SessionFactory, UserFactory
 from tests.identity.test_auth_support import (

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from callvault.audit.models import AuditEvent
+from callvault.authz.credentials import COOKIE_NAME
 from callvault.db.base import utcnow
 from callvault.identity.models import CustomRole, Elevation
-from callvault.identity.sessions import COOKIE_NAME
 from callvault.instance import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from callvault.audit.models import AuditEvent
+from callvault.authz.credentials import COOKIE_NAME
 from callvault.identity.models import User
-from callvault.identity.sessions import COOKIE_NAME
 from callvault.identity.tokens import create_token
 from callvault.instance import open_keyring
 from callvault.settings import Settings

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from callvault.audit.models import AuditEvent
+from callvault.authz.credentials import CSRF_HEADER
 from callvault.identity.models import User
-from callvault.identity.sessions import CSRF_HEADER
 from callvault.settings import Settings
 from tests.identity.conftest import (
     AppFactory,

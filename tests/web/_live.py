@@ -14,9 +14,9 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pyotp
 
+from callvault.authz.credentials import CSRF_HEADER
 from callvault.authz.permissions import Permission
 from callvault.identity.models import CustomRole
-from callvault.identity.sessions import CSRF_HEADER
 from callvault.identity.tokens import create_token
 from callvault.identity.users import create_user
 from callvault.instance import open_keyring

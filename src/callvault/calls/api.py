@@ -27,6 +27,7 @@ from callvault.calls.service import (
     RECORDING_ORIGINAL,
     TRANSCRIPT,
     TRANSCRIPT_ORIGINAL,
+    CallService,
     OpenedObject,
     SearchFilters,
 )
@@ -50,6 +51,10 @@ router = APIRouter(prefix="/api/v1/calls", tags=["calls"])
 MAX_CALL_BODY = 64 * 1024
 
 
+def calls_of(ctx: RequestContext) -> CallService:
+    return CallService(ctx.session, ctx.keyring, ctx.blobs, ctx.principal, ctx.request)
+
+
 def max_transcript_bytes(request: Request) -> int:
     return resources(request).settings.max_transcript_bytes
 
@@ -68,7 +73,7 @@ def create_call(
     ctx: Annotated[RequestContext, Depends(require(Permission.CALL_CREATE, writes=False))],
     data: Annotated[CallCreate, Depends(json_body(CallCreate, MAX_CALL_BODY))],
 ) -> Response:
-    return model_response(Created(id=ctx.calls().create(data)), status_code=201)
+    return model_response(Created(id=calls_of(ctx).create(data)), status_code=201)
 
 
 @router.get("", response_model=CallPage)
@@ -85,14 +90,14 @@ def search_calls(
         # Even a masked result would tell whether that number called.
         raise PermissionDenied("searching by caller_number needs call:read_phi")
     filters = SearchFilters(caller_number, tracking_number, since, until, limit, cursor)
-    return model_response(ctx.calls().search(filters))
+    return model_response(calls_of(ctx).search(filters))
 
 
 @router.get("/{call_id}", response_model=CallOut)
 def get_call(
     call_id: ObjectId, ctx: Annotated[RequestContext, Depends(require(Permission.CALL_READ))]
 ) -> Response:
-    return model_response(ctx.calls().get(call_id))
+    return model_response(calls_of(ctx).get(call_id))
 
 
 @router.put(
@@ -113,7 +118,7 @@ async def put_recording(
     length = request.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > limit:
         raise PayloadTooLarge(f"the recording is over {limit} bytes")
-    service = ctx.calls()
+    service = calls_of(ctx)
     # A 404 before reading the body.
     await run_in_threadpool(service.check_call, call_id, AuditAction.RECORDING_UPLOAD)
     stream = request.stream()
@@ -140,7 +145,7 @@ def put_transcript(
     transcript: Annotated[TranscriptIn, Depends(json_body(TranscriptIn, max_transcript_bytes))],
 ) -> Response:
     """Stored redacted; the original only if the tenant's policy keeps it."""
-    service = ctx.calls()
+    service = calls_of(ctx)
     redacted = redact_transcript(transcript, service.redaction_setup(call_id, transcript))
     store_transcript(service, ctx.blobs, ctx.principal.tenant_id, call_id, redacted)
     return Response(status_code=204)
@@ -171,7 +176,7 @@ def get_recording(
 ) -> StreamingResponse:
     """The scrubbed recording (keypad tones and redacted speech removed); never the
     original. 409 while the pipeline has not made it yet (or failed)."""
-    opened = ctx.calls().open_object(call_id, RECORDING, AuditAction.RECORDING_PLAY)
+    opened = calls_of(ctx).open_object(call_id, RECORDING, AuditAction.RECORDING_PLAY)
     return stream_audio(opened, request.headers.get("range"))
 
 
@@ -186,7 +191,7 @@ def get_recording_original(
     ctx: Annotated[RequestContext, Depends(require(Permission.RECORDING_PLAY_UNREDACTED))],
 ) -> StreamingResponse:
     """The recording as uploaded, unscrubbed."""
-    opened = ctx.calls().open_object(
+    opened = calls_of(ctx).open_object(
         call_id, RECORDING_ORIGINAL, AuditAction.RECORDING_PLAY_UNREDACTED
     )
     return stream_audio(opened, request.headers.get("range"))
@@ -213,7 +218,7 @@ def stream_audio(opened: OpenedObject, range_header: str | None) -> StreamingRes
 def get_transcript(
     call_id: ObjectId, ctx: Annotated[RequestContext, Depends(require(Permission.TRANSCRIPT_READ))]
 ) -> Response:
-    opened = ctx.calls().open_object(call_id, TRANSCRIPT, AuditAction.TRANSCRIPT_READ)
+    opened = calls_of(ctx).open_object(call_id, TRANSCRIPT, AuditAction.TRANSCRIPT_READ)
     body = b"".join(opened.blob.iter_plaintext())
     return Response(body, media_type="application/json")
 
@@ -224,7 +229,7 @@ def get_transcript_original(
     ctx: Annotated[RequestContext, Depends(require(Permission.TRANSCRIPT_READ_UNREDACTED))],
 ) -> Response:
     """The transcript as uploaded, if the tenant's policy kept it (404 otherwise)."""
-    opened = ctx.calls().open_object(
+    opened = calls_of(ctx).open_object(
         call_id, TRANSCRIPT_ORIGINAL, AuditAction.TRANSCRIPT_READ_UNREDACTED
     )
     body = b"".join(opened.blob.iter_plaintext())

@@ -22,6 +22,12 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from callvault import blocking
+from callvault.db.tenancy import (
+    SCOPE_REQUIRED_KEY,
+    install_tenant_scoping,
+    scope_to_tenant,
+    tenant_scope,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -38,6 +44,9 @@ class Base(DeclarativeBase):
     def __repr__(self) -> str:
         # Id-only repr: an all-columns repr is how PHI ends up in logs.
         return f"<{type(self).__name__} id={getattr(self, 'id', '?')}>"
+
+
+install_tenant_scoping(Base.registry)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -145,10 +154,17 @@ def _create_engine(url: str, read_only: bool) -> Engine:
 
 
 def create_session_factory(
-    engine: Engine, info: dict[str, object] | None = None
+    engine: Engine,
+    info: dict[str, object] | None = None,
+    *,
+    tenant_scope_required: bool = False,
 ) -> sessionmaker[Any]:
-    """``info`` is copied into every session (the audit log finds its keys there)."""
-    return sessionmaker(bind=engine, expire_on_commit=False, info=info or {})
+    """``info`` is copied into every session (the audit log finds its keys there).
+
+    With ``tenant_scope_required`` a session refuses to query a tenant-owned model until
+    it is scoped to a tenant or marked as working across tenants (``callvault.db.tenancy``)."""
+    info = {**(info or {}), SCOPE_REQUIRED_KEY: tenant_scope_required}
+    return sessionmaker(bind=engine, expire_on_commit=False, info=info)
 
 
 READ_ONLY_KEY = "callvault.read_only"
@@ -178,6 +194,9 @@ def write_aside(session: Session, work: Callable[[Session], T]) -> T:
         return work(session)
     writes: sessionmaker[Session] = session.info[WRITES_KEY]
     with writes() as aside:
+        scope = tenant_scope(session)
+        if scope is not None:
+            scope_to_tenant(aside, scope)
         result = work(aside)
         aside.commit()
     return result

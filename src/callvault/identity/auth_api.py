@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from callvault.authz.credentials import COOKIE_NAME
 from callvault.authz.permissions import Permission
 from callvault.crypto.keyring import Keyring
 from callvault.db.base import utcnow
@@ -35,7 +36,7 @@ from callvault.identity.auth_schemas import (
 from callvault.identity.auth_service import AuthService
 from callvault.identity.password_change import PasswordChange
 from callvault.identity.session_service import SessionService, step_up_deadline
-from callvault.identity.sessions import COOKIE_NAME, IssuedSession
+from callvault.identity.sessions import IssuedSession
 from callvault.identity.throttle import SignInThrottle
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, db_session, request_info, require, resources

@@ -11,11 +11,10 @@ third) rather than ORM objects: on SQLite each ORM load costs about five times a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from callvault.authz.credentials import SAFE_METHODS, Credentials
 from callvault.authz.permissions import Permission, parse_permission
 from callvault.authz.principal import Principal
 from callvault.authz.roles import Policy, policy_for
@@ -27,8 +26,6 @@ from callvault.identity.sessions import LiveSession, csrf_matches, live_session
 from callvault.identity.tenant_policy import allowlist_allows
 from callvault.identity.tokens import authenticate_token
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
 _ROLES_AND_GRANTS = union_all(
     select(literal("role").label("kind"), UserRole.role.label("name")).where(
         UserRole.user_id == bindparam("user_id")
@@ -39,15 +36,6 @@ _ROLES_AND_GRANTS = union_all(
         Elevation.expires_at > bindparam("now"),
     ),
 )
-
-
-@dataclass(frozen=True)
-class Credentials:
-    authorization: str | None
-    session_cookie: str | None
-    csrf_token: str | None
-    method: str
-    source_ip: str | None
 
 
 def authenticate(db: Session, credentials: Credentials) -> Principal:

@@ -21,8 +21,6 @@ from callvault.db.base import utcnow, write_aside
 from callvault.identity.models import User, UserSession
 from callvault.identity.tenant_policy import AccessPolicy
 
-COOKIE_NAME = "callvault_session"
-CSRF_HEADER = "X-CSRF-Token"
 STEP_UP_WINDOW = timedelta(minutes=5)
 # How stale a session's idle clock may be: it may time out up to this much early.
 LAST_SEEN_RESOLUTION = timedelta(seconds=30)

@@ -31,6 +31,7 @@ from callvault.db.base import (
 from callvault.identity.admin_api import router as admin_router
 from callvault.identity.auth_api import router as auth_router
 from callvault.identity.elevation_api import router as elevation_router
+from callvault.identity.gate import authorize_request
 from callvault.identity.policy_api import router as policy_router
 from callvault.identity.scim_api import router as scim_router
 from callvault.settings import Settings
@@ -69,6 +70,7 @@ def create_app(
         root_key=root_key,
         blobs=blobs or create_blob_store(settings),
         read_sessions=create_read_session_factory(read_engine, sessions),
+        gate=authorize_request,
     )
 
     readiness = Readiness(standard_checks(engine, audit, resources.blobs))

@@ -1,5 +1,11 @@
-"""What a request works with: the app's resources and, per request, an authorized
-principal with services already bound to its tenant.
+"""What a request works with: the app's resources and, per request, a
+``RequestContext``: the ``ServiceContext`` every service takes (a session scoped to the
+authorized principal's tenant, the request facts, the keyring, ``audit()``), plus the
+blob store and settings.
+
+Who is asking, and whether they may, is decided by ``AppResources.gate``
+(``callvault.identity.gate``, wired in by ``web/app.py``), so this toolkit, which every
+capability's routes import, imports no capability.
 
 Every route declares its permission with ``Depends(require(Permission.X))``; the
 route-inventory test fails on a route that does not.
@@ -10,29 +16,38 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from callvault.audit.service import Outcome, RequestInfo, record_event
-from callvault.authz.decision import Denied, decide
-from callvault.authz.permissions import STEP_UP_PERMISSIONS, Permission
+from callvault.audit.service import RequestInfo
+from callvault.authz.credentials import COOKIE_NAME, CSRF_HEADER, SAFE_METHODS, Credentials
+from callvault.authz.permissions import Permission
 from callvault.authz.principal import Principal
 from callvault.blobs.interface import BlobStore
-from callvault.calls.service import CallService
 from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.crypto.keyring import KeyCache, Keyring
-from callvault.errors import PermissionDenied, StepUpRequired
-from callvault.identity.authn import SAFE_METHODS, Credentials, authenticate
-from callvault.identity.elevations import record_grant_use
-from callvault.identity.models import UserSession
-from callvault.identity.sessions import COOKIE_NAME, CSRF_HEADER, is_stepped_up
+from callvault.service_context import ServiceContext
 from callvault.settings import Settings
 
 PERMISSION_ATTRIBUTE = "__callvault_permission__"
+
+
+class Gate(Protocol):
+    """Authenticates ``credentials`` and authorizes ``permission`` (auditing a denial),
+    or raises: ``callvault.identity.gate.authorize_request``, wired in by the app."""
+
+    def __call__(
+        self,
+        session: Session,
+        credentials: Credentials,
+        permission: Permission,
+        request: RequestInfo,
+        route: str,
+    ) -> Principal: ...
 
 
 @dataclass
@@ -46,6 +61,7 @@ class AppResources:
     root_key: RootKeyProvider
     blobs: BlobStore
     read_sessions: sessionmaker[Session]
+    gate: Gate
     key_cache: KeyCache = field(default_factory=KeyCache)
 
     def keyring(self, session: Session) -> Keyring:
@@ -53,19 +69,12 @@ class AppResources:
 
 
 @dataclass
-class RequestContext:
-    principal: Principal
-    session: Session
-    keyring: Keyring
+class RequestContext(ServiceContext):
+    """A service context (session scoped to the principal's tenant, request facts,
+    keyring, ``audit()``) plus what routes also need: the blob store and settings."""
+
     blobs: BlobStore
     settings: Settings
-    request: RequestInfo
-
-    def may(self, permission: Permission) -> bool:
-        return self.principal.may(permission)
-
-    def calls(self) -> CallService:
-        return CallService(self.session, self.keyring, self.blobs, self.principal, self.request)
 
 
 def resources(request: Request) -> AppResources:
@@ -100,26 +109,12 @@ def credentials(request: Request) -> Credentials:
     )
 
 
-def _deny(session: Session, principal: Principal, permission: Permission, request: Request) -> None:
-    session.rollback()
-    record_event(
-        session,
-        principal,
-        permission,
-        resource_type="route",
-        resource_id=_route_name(request),
-        outcome=Outcome.DENIED,
-        request=request_info(request),
-    )
-    session.commit()
-
-
 def require(
     permission: Permission, *, writes: bool | None = None
 ) -> Callable[..., AsyncIterator[RequestContext]]:
     """A dependency that authenticates, authorizes ``permission`` and builds the context.
 
-    A denial is itself audited (and committed) before the 403 goes out. Permissions in
+    The gate audits (and commits) a denial before the 403 goes out; permissions in
     ``STEP_UP_PERMISSIONS`` also need a TOTP code re-entered within the last minutes.
 
     Authorization only reads. A safe-method request (GET, HEAD) keeps that read-only
@@ -173,35 +168,19 @@ def _for_writing(ctx: RequestContext, res: AppResources) -> RequestContext:
 def _authorize(
     request: Request, res: AppResources, session: Session, permission: Permission
 ) -> RequestContext:
-    principal = authenticate(session, credentials(request))
-    decision = decide(principal.policy, permission)
-    if isinstance(decision, Denied):
-        _deny(session, principal, permission, request)
-        raise PermissionDenied(f"the role does not grant {permission}")
-    if permission in STEP_UP_PERMISSIONS and not _stepped_up(session, principal):
-        _deny(session, principal, permission, request)
-        raise StepUpRequired("re-enter a TOTP code (POST /api/v1/auth/step-up) first")
     info = request_info(request)
-    record_grant_use(session, principal, permission, info)
+    principal = res.gate(session, credentials(request), permission, info, _route_name(request))
     # End the read: the connection goes back to the pool while the request waits for
     # its next trip through the worker pool (the work begins a transaction of its own).
     session.commit()
     return RequestContext(
-        principal=principal,
         session=session,
+        principal=principal,
+        request=info,
         keyring=res.keyring(session),
         blobs=res.blobs,
         settings=res.settings,
-        request=info,
     )
-
-
-def _stepped_up(session: Session, principal: Principal) -> bool:
-    """Sessions need a recent step-up; service tokens cannot step up and are refused."""
-    if principal.session_id is None:
-        return False
-    row = session.get(UserSession, principal.session_id)
-    return row is not None and is_stepped_up(row)
 
 
 def _route_name(request: Request) -> str:

@@ -1,0 +1,111 @@
+"""Tenant scoping in one place: a session scoped to a tenant sees only that tenant's rows.
+
+Every ORM statement run in a scoped session (SELECTs, lazy loads, ``Session.get``, ORM
+UPDATEs and DELETEs) gets ``tenant_id = <scope>`` added on every tenant-owned model it
+touches (a mapped class with a ``tenant_id`` column), through SQLAlchemy's
+``with_loader_criteria`` from a ``do_orm_execute`` hook. A query that forgets its own
+``tenant_id`` filter therefore still cannot reach another tenant's rows.
+
+Sessions that must see every tenant (jobs that sweep all tenants, sign-in before the
+tenant is known) say so with ``all_tenants(session)``. A session made ``strict``
+(``create_session_factory(..., tenant_scope_required=True)``, as the web app's are)
+refuses a query on a tenant-owned model while it has neither a scope nor that marker.
+
+Core statements run on ``session.connection()`` (the hot read paths in
+``calls.views`` and ``identity``'s authentication) bypass the ORM, and with it this
+hook: those keep their explicit ``tenant_id`` bind parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, cast
+
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, registry, with_loader_criteria
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.util import find_tables
+
+TENANT_SCOPE_KEY = "callvault.tenant_scope"
+ALL_TENANTS_KEY = "callvault.all_tenants"
+SCOPE_REQUIRED_KEY = "callvault.tenant_scope_required"
+
+
+class TenantScopeMissing(RuntimeError):
+    """A strict session queried a tenant-owned model without a tenant scope: a bug in
+    CallVault, never the client's doing (it becomes a 500 and is logged)."""
+
+
+def scope_to_tenant(session: Session, tenant_id: str) -> None:
+    """From now on ``session`` sees only ``tenant_id``'s rows. A session is scoped once:
+    rescoping to another tenant is refused, since its identity map may hold the first
+    tenant's objects."""
+    current = session.info.get(TENANT_SCOPE_KEY)
+    if current is not None and current != tenant_id:
+        raise TenantScopeMissing("a session scoped to one tenant cannot serve another")
+    session.info[TENANT_SCOPE_KEY] = tenant_id
+
+
+def tenant_scope(session: Session) -> str | None:
+    scope: str | None = session.info.get(TENANT_SCOPE_KEY)
+    return scope
+
+
+@contextmanager
+def all_tenants(session: Session) -> Iterator[Session]:
+    """The explicit way to query across tenants (on an unscoped session)."""
+    if tenant_scope(session) is not None:
+        raise TenantScopeMissing("a tenant-scoped session cannot query across tenants")
+    previous = session.info.get(ALL_TENANTS_KEY, False)
+    session.info[ALL_TENANTS_KEY] = True
+    try:
+        yield session
+    finally:
+        session.info[ALL_TENANTS_KEY] = previous
+
+
+def install_tenant_scoping(models: registry) -> None:
+    """Scope every ORM statement of a scoped session (``callvault.db.base`` calls this
+    once, with the registry every model is mapped in)."""
+
+    def tenant_owned() -> tuple[type[Any], ...]:
+        # Read at each statement: models are mapped as their modules are imported.
+        return tuple(m.class_ for m in models.mappers if "tenant_id" in m.columns)
+
+    @event.listens_for(Session, "do_orm_execute")
+    def _apply_tenant_scope(state: ORMExecuteState) -> None:
+        if state.is_select or state.is_update or state.is_delete:
+            _apply(state, tenant_owned())
+
+
+def _apply(state: ORMExecuteState, owned: tuple[type[Any], ...]) -> None:
+    touched = _touched(state, owned)
+    if not touched:
+        return
+    info = state.session.info
+    tenant_id = info.get(TENANT_SCOPE_KEY)
+    if tenant_id is None:
+        if info.get(SCOPE_REQUIRED_KEY) and not info.get(ALL_TENANTS_KEY):
+            names = ", ".join(sorted(cls.__name__ for cls in touched))
+            raise TenantScopeMissing(f"query on {names} in a session with no tenant scope")
+        return
+    state.statement = state.statement.options(
+        *(
+            with_loader_criteria(
+                owned_class, owned_class.tenant_id == tenant_id, include_aliases=True
+            )
+            for owned_class in touched
+        )
+    )
+
+
+def _touched(state: ORMExecuteState, owned: tuple[type[Any], ...]) -> list[type[Any]]:
+    """The tenant-owned models whose tables the statement reads or writes anywhere: in
+    its entities, joins, subqueries or ``select_from`` (``state.all_mappers`` names only
+    the entities)."""
+    statement = cast(ClauseElement, state.statement)
+    tables = set(
+        find_tables(statement, include_joins=True, include_aliases=True, include_crud=True)
+    )
+    return [cls for cls in owned if cls.__table__ in tables]
