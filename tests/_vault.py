@@ -3,7 +3,10 @@ tenants, the app on it, a client, and a token factory."""
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,8 @@ from callvault.instance import add_tenant, initialise, open_keyring
 from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
 from callvault.web.app import create_app
+from tests import _postgres
+from tests.conftest import _postgresql_server
 
 TENANT_A = "clinic-a"
 TENANT_B = "clinic-b"
@@ -27,11 +32,58 @@ def settings(tmp_path: Path, migrated_database_url: str) -> Settings:
     return load_settings(tmp_path / "data", migrated_database_url, environ={})
 
 
-@pytest.fixture
-def vault(settings: Settings) -> Settings:
+@dataclass(frozen=True)
+class _VaultTemplate:
+    data_dir: Path
+    database: str  # an SQLite file, or a PostgreSQL database name
+
+
+@pytest.fixture(scope="session")
+def _vault_template(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    db_backend: str,
+    _schema_template: str,
+) -> Iterator[_VaultTemplate]:
+    """A vault initialised once per run (its root key, both tenants and their keys):
+    each test's ``vault`` is a copy, as initialising costs more than most tests do."""
+    root = tmp_path_factory.mktemp("vault")
+    server = _postgresql_server(request) if db_backend == "postgresql" else None
+    if server is None:
+        database = str(root / "callvault.db")
+        _copy_sqlite(_schema_template, database)
+        url = f"sqlite:///{database}"
+    else:  # named like the schema template: not a test's database
+        database = _postgres.create_database(server, template=_schema_template, prefix="schema_")
+        url = server.url(database)
+    settings = load_settings(root / "data", url, environ={})
     initialise(settings, TENANT_A)
     add_tenant(settings, TENANT_B)
+    yield _VaultTemplate(settings.data_dir, database)
+    if server is not None:
+        _postgres.drop_database(server, database)
+
+
+@pytest.fixture
+def vault(
+    request: pytest.FixtureRequest, settings: Settings, _vault_template: _VaultTemplate
+) -> Settings:
+    """``settings`` made an initialised vault with tenants ``clinic-a`` and ``clinic-b``:
+    a copy of the run's template (data directory and database) in their places."""
+    shutil.copytree(_vault_template.data_dir, settings.data_dir)
+    if settings.is_sqlite:
+        _copy_sqlite(_vault_template.database, settings.database_url.removeprefix("sqlite:///"))
+    else:
+        server = _postgresql_server(request)
+        dbname = settings.database_url.rsplit("/", 1)[1]
+        _postgres.drop_database(server, dbname)
+        _postgres.create_database_named(server, dbname, template=_vault_template.database)
     return settings
+
+
+def _copy_sqlite(source: str, target: str) -> None:
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
 
 
 @pytest.fixture
