@@ -16,7 +16,7 @@
 #      Python) changed since the last install, .venv is built anew, so it holds exactly the lock;
 #      when only pyproject.toml changed, only the project is reinstalled; else pip is skipped
 #      (stamp in .venv). Refresh the lock with ./scripts/lock.sh (`make lock`).
-#   3. ruff check src tests; mypy (config in pyproject.toml).
+#   3. ruff check src tests; mypy; lint-imports (the layering contracts); config in pyproject.toml.
 #   4. pytest with CALLVAULT_TEST_DATABASE=sqlite, then with CALLVAULT_TEST_DATABASE=postgresql.
 #      The PostgreSQL pass starts its own throwaway server on a free port (tests/_postgres.py);
 #      any PostgreSQL already running on the machine is never used.
@@ -24,6 +24,7 @@
 # Environment knobs (all optional):
 #   CALLVAULT_SKIP_LINT=1            skip ruff and mypy
 #   CALLVAULT_BACKENDS="sqlite"      which pytest passes to run (default "sqlite postgresql")
+#   CALLVAULT_TEST_WORKERS=1         pytest-xdist workers (default "auto": one per core)
 #   CALLVAULT_BOOTSTRAP_ONLY=1       stop after step 2 (used by `make venv`, scripts/demo.sh)
 #   CALLVAULT_NEED_POSTGRES=0        don't install PostgreSQL nor the audio test tools (the demo runs no tests)
 #
@@ -205,8 +206,9 @@ for backend in ${CALLVAULT_BACKENDS:-sqlite postgresql}; do
   # A private basetemp: pytest prunes old pytest-N dirs under the shared one, and a
   # concurrent run would delete the throwaway PostgreSQL's data directory under us.
   basetemp="$(mktemp -d "${TMPDIR:-/tmp}/callvault-pytest-$backend.XXXXXX")"
+  # pytest-xdist: one worker per core (each starts its own throwaway PostgreSQL).
   CALLVAULT_TEST_DATABASE="$backend" python -m pytest -p no:cacheprovider \
-    --basetemp="$basetemp" "$@" || rc=$?
+    -n "${CALLVAULT_TEST_WORKERS:-auto}" --basetemp="$basetemp" "$@" || rc=$?
   rm -rf "$basetemp"
   case $rc in
     0) status=PASS ;;
