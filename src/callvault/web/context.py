@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from callvault.audit.context import ServiceContext
 from callvault.audit.service import RequestInfo
 from callvault.authz.credentials import COOKIE_NAME, CSRF_HEADER, SAFE_METHODS, Credentials
 from callvault.authz.permissions import Permission
@@ -30,7 +31,6 @@ from callvault.authz.principal import Principal
 from callvault.blobs.interface import BlobStore
 from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.crypto.keyring import KeyCache, Keyring
-from callvault.service_context import ServiceContext
 from callvault.settings import Settings
 
 PERMISSION_ATTRIBUTE = "__callvault_permission__"
