@@ -113,10 +113,11 @@ def audit_hash(
 
 def _record_export(session: Session, tenant_id: str) -> None:
     """Reading the audit trail is itself audited (before anything is read)."""
-    from callvault.audit.export import AUDIT_EXPORT
+    from callvault.audit.actions import AuditAction
     from callvault.cli.options import audit_cli_action
 
-    audit_cli_action(session, tenant_id, AUDIT_EXPORT, "audit_log", None)
+    action = AuditAction.AUDIT_EXPORT
+    audit_cli_action(session, tenant_id, action, action.resource_type, None)
 
 
 @audit_app.command("export")

@@ -35,13 +35,11 @@ from sqlalchemy.orm import Session
 from callvault.audit.log import current_size
 from callvault.audit.models import READABLE_COLUMNS, AuditEvent
 from callvault.audit.schemas import iso_ms
-from callvault.audit.service import AuditAction
 from callvault.errors import Conflict, InvalidInput
 from callvault.fsutil import fsync_dir, write_atomically
 from callvault.tenants.models import Tenant
 from callvault.tenants.service import get_tenant
 
-AUDIT_EXPORT = AuditAction.AUDIT_EXPORT
 BATCH_SIZE = 500
 
 # Records that the audit log was read for a tenant; raises if it cannot (fail closed).

@@ -22,6 +22,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from callvault.audit import log
+from callvault.audit.actions import AuditAction
 from callvault.audit.keys import TERM_PREFIX
 from callvault.audit.models import READABLE_COLUMNS, AuditEvent, AuditSigningKey, AuditTreeHead
 from callvault.audit.schemas import (
@@ -37,8 +38,6 @@ from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.authz.principal import Principal
 from callvault.errors import AuditUnavailable, InvalidInput, NotFound
 
-AUDIT_READ = "audit:read"
-AUDIT_LOG = "audit_log"
 DEFAULT_PAGE = 100
 MAX_PAGE = 1000
 TERM_PATTERN = r"^hmac-sha256:[0-9a-fA-F]{64}$"
@@ -239,8 +238,8 @@ class AuditReader:
         record_event(
             self._session,
             self._principal,
-            AUDIT_READ,
-            resource_type=AUDIT_LOG,
+            AuditAction.AUDIT_READ,
+            resource_type=AuditAction.AUDIT_READ.resource_type,
             resource_id=resource_id,
             outcome=outcome,
             request=self._request,
