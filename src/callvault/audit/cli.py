@@ -1,5 +1,5 @@
 """``callvault audit ...``: verify the tamper-evident log, look up the audit hash of a
-known value, export to a SIEM."""
+known value, export to a SIEM, render the list of audit actions."""
 
 from __future__ import annotations
 
@@ -106,6 +106,26 @@ def audit_hash(
     except CallVaultError as exc:
         fail(exc.detail)
     sys.stdout.write(digest + "\n")
+
+
+@audit_app.command("actions-doc")
+def actions_doc(
+    write: Annotated[
+        Path | None, typer.Option("--write", help="Write the file (default: print it)")
+    ] = None,
+) -> None:
+    """Print docs/audit-actions.md, the table of audit actions, as the code defines it."""
+    from callvault.audit.actions_doc import render_actions_doc
+
+    text = render_actions_doc()
+    if write is None:
+        sys.stdout.write(text)
+        return
+    try:
+        write.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {write}: {exc.strerror or type(exc).__name__}")
+    typer.echo(f"wrote {write}", err=True)
 
 
 # -- SIEM export (docs/siem-export.md) ------------------------------------------
