@@ -32,7 +32,7 @@ def verify(
 
     Exit 0 with a one-line summary when intact; exit 1 naming the first bad sequence
     number when anything was edited, deleted, inserted or reordered."""
-    from callvault.audit.log import runtime
+    from callvault.audit.runtime import runtime
     from callvault.audit.verify import verify_tenant
     from callvault.instance import open_keyring
     from callvault.tenants.models import Tenant

@@ -32,8 +32,8 @@ from typing import IO, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from callvault.audit.log import current_size
 from callvault.audit.models import READABLE_COLUMNS, AuditEvent
+from callvault.audit.proofs import current_size
 from callvault.audit.schemas import iso_ms
 from callvault.errors import Conflict, InvalidInput
 from callvault.fsutil import fsync_dir, write_atomically
