@@ -168,23 +168,24 @@ def export(
     With --checkpoint, a later run continues where this one stopped (at least once: a
     crash can repeat the last batch, never skip one). Each export is itself recorded
     as an audit:export event."""
-    from callvault.audit.export import (
-        CursorFile,
-        ExportFormat,
-        ExportRequest,
-        LineSink,
-        export_events,
-    )
+    from callvault.audit.siem.cursor import CursorFile
+    from callvault.audit.siem.export import ExportRequest, LineSink, export_events
+    from callvault.audit.siem.format import ExportFormat
     from callvault.instance import open_keyring
 
     settings = settings_from(data_dir, database_url)
     require_initialised(settings)
-    request = ExportRequest(tenant, since_seq, limit, ExportFormat(fmt))
+    request = ExportRequest(tenant, since_seq, limit)
     cursor = None
     if checkpoint is not None:
         cursor = CursorFile(checkpoint, "pass --since-seq to choose where to start")
     try:
-        sink = LineSink.stdout() if output == "-" else LineSink.append_to(Path(output))
+        line_format = ExportFormat(fmt)
+        sink = (
+            LineSink.stdout(line_format)
+            if output == "-"
+            else LineSink.append_to(Path(output), line_format)
+        )
         try:
             with open_keyring(settings) as (session, _):
                 summary = export_events(session, request, sink, cursor, _record_export)
@@ -239,15 +240,9 @@ def forward_syslog(
     5425), at least once, resuming from a cursor kept in the data directory."""
     import socket
 
-    from callvault.audit.syslog import (
-        Forwarder,
-        ForwardOptions,
-        MessageFormat,
-        MessageStyle,
-        TlsTarget,
-        cursor_path,
-        exclusive_cursor,
-    )
+    from callvault.audit.siem.cursor import cursor_path, exclusive_cursor
+    from callvault.audit.siem.rfc5424 import MessageFormat, MessageStyle
+    from callvault.audit.siem.syslog import Forwarder, ForwardOptions, TlsTarget
     from callvault.errors import ServiceUnavailable
     from callvault.instance import open_keyring
 
