@@ -39,7 +39,7 @@ from callvault.audit.siem.events import ExportedEvent, RecordRead, TenantRef, li
 from callvault.audit.siem.rfc5424 import MessageStyle, octet_frame, rfc5424_message
 from callvault.audit.siem.sink import Span, pump
 from callvault.errors import InvalidInput, ServiceUnavailable
-from callvault.web.tls import SERVER_CIPHERS
+from callvault.tlsconfig import client_context
 
 
 class SyslogUnreachable(ServiceUnavailable):
@@ -73,15 +73,9 @@ class TlsTarget:
     def context(self) -> ssl.SSLContext:
         """Certificate and host name verified; TLS 1.2+; on 1.2 only ECDHE with AEAD."""
         try:
-            ctx = ssl.create_default_context(cafile=self.ca_file)
-            if self.client_cert is not None:
-                ctx.load_cert_chain(self.client_cert, self.client_key)
+            return client_context(self.ca_file, self.client_cert, self.client_key)
         except (OSError, ssl.SSLError) as exc:
             raise InvalidInput(f"cannot load the TLS files: {_reason(exc)}") from None
-        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-        ctx.set_ciphers(SERVER_CIPHERS)
-        ctx.options |= ssl.OP_NO_COMPRESSION | ssl.OP_NO_RENEGOTIATION
-        return ctx
 
 
 def _reason(exc: OSError) -> str:
