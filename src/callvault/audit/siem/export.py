@@ -28,7 +28,7 @@ from callvault.audit.siem.events import (
     list_tenants,
 )
 from callvault.audit.siem.format import FORMATTERS, ExportFormat
-from callvault.audit.siem.sink import Span, pump
+from callvault.audit.siem.sink import Sink, Span, pump
 from callvault.errors import InvalidInput
 from callvault.fsutil import fsync_dir
 
@@ -101,7 +101,7 @@ class ExportSummary:
 def export_events(
     session: Session,
     request: ExportRequest,
-    sink: LineSink,
+    sink: Sink,
     checkpoint: CursorFile | None,
     record_read: RecordRead,
 ) -> ExportSummary:
