@@ -74,8 +74,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from callvault.audit import merkle
+from callvault.audit.append import append_events
 from callvault.audit.groupcommit import GroupCommitter
-from callvault.audit.log import AuditRuntime, append_events, inclusion_proof, root_at, sign_now
+from callvault.audit.heads import sign_now
+from callvault.audit.proofs import inclusion_proof, root_at
+from callvault.audit.runtime import AuditRuntime
 from callvault.audit.verify import verify_tenant
 from callvault.audit.writer import ProcessWriter
 from callvault.crypto.keyprovider import LocalKeyFileProvider

@@ -319,7 +319,7 @@ def in_process(data_dir: Path, secret: str, n: int) -> None:
     from sqlalchemy import text
 
     import callvault.db.models  # noqa: F401  # the whole schema, for the audit insert
-    from callvault.audit.log import AuditRuntime
+    from callvault.audit.runtime import AuditRuntime
     from callvault.audit.service import Outcome, RequestInfo, record_event
     from callvault.crypto.keyprovider import LocalKeyFileProvider
     from callvault.db.base import create_db_engine, create_session_factory

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from callvault.audit.log import AuditRuntime
+from callvault.audit.runtime import AuditRuntime
 from callvault.crypto.keyprovider import LocalKeyFileProvider
 from callvault.crypto.keyring import Keyring
 from callvault.db.base import create_db_engine, create_session_factory

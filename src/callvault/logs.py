@@ -11,7 +11,22 @@ import sys
 from datetime import UTC, datetime
 from logging.handlers import QueueHandler, QueueListener
 
-ALLOWED_FIELDS = ("request_id", "method", "route", "status", "ms", "error", "path")
+# Every field a log call may pass in ``extra``: ids, routes, statuses, timings and error
+# class names, never a value a client sent (PHI). The formatter drops anything else, and
+# tests/test_logs.py holds every ``extra={...}`` in the source to this list, so a new
+# field is added here on purpose (or refused at test time), never dropped silently.
+ALLOWED_FIELDS = (
+    "request_id",
+    "method",
+    "route",  # a route template, not the path a client asked for
+    "status",
+    "ms",
+    "error",  # an exception's class name, or a short fixed reason
+    "path",  # likewise the route template (web.problems)
+    "job",  # a background job's name, or a pipeline job's id
+    "attempt",  # a pipeline job's attempt number
+    "alert",  # an alert's id
+)
 
 
 class JsonFormatter(logging.Formatter):

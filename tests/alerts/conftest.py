@@ -19,7 +19,7 @@ from callvault.alerts.delivery import deliver_due_alerts
 from callvault.alerts.models import Alert
 from callvault.alerts.watcher import run_watcher
 from callvault.alerts.webhook import ALLOW_LOOPBACK_ENV
-from callvault.audit.log import append_events
+from callvault.audit.append import append_events
 from callvault.instance import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant

@@ -7,8 +7,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from callvault.audit.log import runtime
 from callvault.audit.models import AuditEvent, AuditLog
+from callvault.audit.runtime import runtime
 from callvault.identity.models import User
 from callvault.instance import open_keyring
 from callvault.settings import Settings

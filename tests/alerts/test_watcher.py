@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from callvault.alerts.models import AlertCursor, AlertSettings, KnownNetwork
-from callvault.audit.log import current_size
+from callvault.audit.proofs import current_size
 from callvault.instance import open_keyring
 from callvault.settings import Settings
 from tests._vault import TENANT_B

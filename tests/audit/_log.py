@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, create_engine, text
 
-from callvault.audit.log import sign_now
+from callvault.audit.heads import sign_now
 from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.authz.principal import system_principal
 from callvault.instance import open_keyring

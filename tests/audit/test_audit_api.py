@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
-from callvault.audit import log, merkle
+from callvault.audit import heads, merkle, proofs
 from callvault.audit.encoding import encode_event
 from callvault.audit.models import AuditSigningKey, AuditTreeHead
 from callvault.instance import open_keyring
@@ -108,7 +108,7 @@ def check_signature(head: dict[str, Any]) -> bytes:
     """Verify a tree head as an outside client would (raises InvalidSignature); return
     its root hash."""
     root = bytes.fromhex(head["root_hash"])
-    message = log.tree_head_message(
+    message = heads.tree_head_message(
         head["tenant_id"], head["tree_size"], head["timestamp_ms"], root
     )
     public = Ed25519PublicKey.from_public_bytes(bytes.fromhex(head["public_key"]))
@@ -392,8 +392,8 @@ def test_unsigned_events_are_signed_before_the_head_is_given(
     assert head["tree_size"] == 5
     tid = tenant_id(vault)  # before the session below: SQLite has one writer at a time
     with open_keyring(vault) as (session, _):
-        assert check_signature(head) == log.root_at(session, tid, 5)
-        stored = log.tree_head(session, tid, 5)
+        assert check_signature(head) == proofs.root_at(session, tid, 5)
+        stored = heads.tree_head(session, tid, 5)
         assert stored is not None and stored.signature == base64.b64decode(head["signature"])
     assert head["timestamp"].endswith("Z")
     assert log_size(vault) == 6  # the read of the head comes after it
@@ -440,7 +440,7 @@ def signed_log(vault: Settings) -> dict[int, bytes]:
     fill(vault, TENANT_A, 7, heads=HEADS)
     tid = tenant_id(vault)
     with open_keyring(vault) as (session, _):
-        return {size: log.root_at(session, tid, size) for size in HEADS}
+        return {size: proofs.root_at(session, tid, size) for size in HEADS}
 
 
 def signed_roots(client: TestClient, officer: dict[str, str]) -> dict[int, bytes]:
@@ -488,7 +488,7 @@ def test_a_proof_for_an_unsigned_size_has_no_head_but_still_verifies(
     assert proof["tree_head"] is None
     tid = tenant_id(vault)
     with open_keyring(vault) as (session, _):
-        root = log.root_at(session, tid, 6)
+        root = proofs.root_at(session, tid, 6)
     path = [bytes.fromhex(item) for item in proof["audit_path"]]
     merkle.verify_inclusion(bytes.fromhex(proof["leaf_hash"]), 4, 6, path, root)
 

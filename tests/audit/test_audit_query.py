@@ -14,7 +14,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from callvault.audit.log import append_events, current_size, sign_now
+from callvault.audit.append import append_events
+from callvault.audit.heads import sign_now
+from callvault.audit.proofs import current_size
 from callvault.audit.query import (
     AuditReader,
     EventFilters,

@@ -8,7 +8,7 @@ import io
 import json
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -20,17 +20,13 @@ from typer.testing import CliRunner
 
 from callvault.audit import merkle
 from callvault.audit.encoding import encode_event
-from callvault.audit.export import (
-    CursorFile,
-    ExportRequest,
-    LineSink,
-    cef_extension_value,
-    cef_header_field,
-    export_events,
-)
 from callvault.audit.models import AuditEvent
 from callvault.audit.schemas import iso_ms
 from callvault.audit.service import Outcome, RequestInfo, record_event
+from callvault.audit.siem.cursor import CursorFile
+from callvault.audit.siem.events import ExportedEvent
+from callvault.audit.siem.export import ExportRequest, LineSink, export_events
+from callvault.audit.siem.format import cef_extension_value, cef_header_field
 from callvault.authz.principal import system_principal
 from callvault.cli.main import app
 from callvault.instance import open_keyring
@@ -228,11 +224,11 @@ class DiskFillsUp(LineSink):
         super().__init__(self.buffer, owned=False)
         self.room = room
 
-    def write_lines(self, lines: Iterable[str]) -> None:
+    def send(self, batch: Sequence[ExportedEvent]) -> None:
         if self.room == 0:
             raise OSError(errno.ENOSPC, "No space left on device")
         self.room -= 1
-        super().write_lines(lines)
+        super().send(batch)
 
 
 def test_a_failed_write_leaves_the_checkpoint_at_the_last_written_batch(

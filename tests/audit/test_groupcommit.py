@@ -27,7 +27,8 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from callvault.audit.groupcommit import GroupCommitter
-from callvault.audit.log import AuditRuntime, SigningPolicy, current_size, runtime
+from callvault.audit.proofs import current_size
+from callvault.audit.runtime import AuditRuntime, SigningPolicy, runtime
 from callvault.audit.verify import verify_tenant
 from callvault.audit.writer import FAILED, ProcessWriter, SessionWriter
 from callvault.crypto.keyprovider import LocalKeyFileProvider

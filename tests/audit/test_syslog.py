@@ -24,22 +24,18 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from fastapi.testclient import TestClient
 
-from callvault.audit.export import ExportedEvent, TenantRef
 from callvault.audit.schemas import iso_ms
 from callvault.audit.service import Outcome, RequestInfo, record_event
-from callvault.audit.syslog import (
-    Forwarder,
-    ForwardOptions,
+from callvault.audit.siem.cursor import cursor_path, exclusive_cursor
+from callvault.audit.siem.events import ExportedEvent, TenantRef
+from callvault.audit.siem.rfc5424 import (
     MessageStyle,
-    TlsTarget,
-    backoff_delay,
-    cursor_path,
-    exclusive_cursor,
     header_token,
     octet_frame,
     rfc5424_message,
     sd_param_value,
 )
+from callvault.audit.siem.syslog import Forwarder, ForwardOptions, TlsTarget, backoff_delay
 from callvault.authz.principal import system_principal
 from callvault.instance import open_keyring
 from callvault.settings import Settings

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from callvault.audit import merkle
 from callvault.audit.encoding import FIELDS, encode_event
-from callvault.audit.log import tree_head_message
+from callvault.audit.heads import tree_head_message
 from callvault.cli.main import app
 from callvault.settings import Settings
 from tests._vault import TENANT_A, TENANT_B

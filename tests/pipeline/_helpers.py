@@ -11,7 +11,7 @@ import numpy as np
 import soundfile as sf  # type: ignore[import-untyped]  # publishes no type hints
 from fastapi.testclient import TestClient
 
-from callvault.audit.log import AuditRuntime
+from callvault.audit.runtime import AuditRuntime
 from callvault.blobs.factory import create_blob_store
 from callvault.crypto.keyprovider import LocalKeyFileProvider
 from callvault.db.base import create_db_engine, create_session_factory

@@ -23,8 +23,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from callvault.audit.service import AuditAction, Outcome
-from callvault.identity.auth_service import AuthAction
+from callvault.audit.actions import AuditAction
+from callvault.audit.service import Outcome
 
 WINDOW_MS = 60_000
 
@@ -37,22 +37,22 @@ class Rule(StrEnum):
     SAME_SURNAME = "same_surname"
 
 
-# Actions that read PHI. The last three are not recorded yet; they are listed so the
-# rules cover them the day they are.
-PHI_READ_ACTIONS = frozenset(
+# Actions that read PHI (members compare and hash as their string values, so an
+# event's ``action`` text is looked up directly).
+PHI_READ_ACTIONS: frozenset[str] = frozenset(
     {
-        AuditAction.CALL_READ.value,
-        AuditAction.CALL_SEARCH.value,
-        AuditAction.RECORDING_PLAY.value,
-        AuditAction.TRANSCRIPT_READ.value,
-        "recording:play_unredacted",
-        "transcript:read_unredacted",
-        "export:create",
+        AuditAction.CALL_READ,
+        AuditAction.CALL_SEARCH,
+        AuditAction.RECORDING_PLAY,
+        AuditAction.RECORDING_PLAY_UNREDACTED,
+        AuditAction.TRANSCRIPT_READ,
+        AuditAction.TRANSCRIPT_READ_UNREDACTED,
+        # The export issue adds its action (what export:create records) here.
     }
 )
 # A sign-in is complete only once the second factor is accepted (auth:login is just the
 # password step); the session starts in the same transaction as these events.
-SIGN_IN_ACTIONS = frozenset({AuthAction.MFA.value, AuthAction.RECOVERY_CODE.value})
+SIGN_IN_ACTIONS: frozenset[str] = frozenset({AuditAction.AUTH_MFA, AuditAction.AUTH_RECOVERY_CODE})
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from callvault.alerts.schemas import (
     SettingsOut,
 )
 from callvault.alerts.webhook import check_webhook_url
+from callvault.audit.actions import AuditAction
 from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.authz.principal import Principal
 from callvault.crypto.keyring import Keyring
@@ -137,12 +138,12 @@ class AlertService:
         self._request = request
         self._tenant_id = principal.tenant_id
 
-    def _audit(self, action: str, resource_type: str, resource_id: str | None) -> None:
+    def _audit(self, action: AuditAction, resource_id: str | None) -> None:
         record_event(
             self._session,
             self._principal,
             action,
-            resource_type=resource_type,
+            resource_type=action.resource_type,
             resource_id=resource_id,
             outcome=Outcome.ALLOWED,
             request=self._request,
@@ -173,7 +174,7 @@ class AlertService:
         secret = self._set_webhook(row, body.webhook_url, body.rotate_webhook_secret)
         row.updated_at = utcnow()
         self._session.add(row)
-        self._audit("alert:settings_update", "alert_settings", self._tenant_id)
+        self._audit(AuditAction.ALERT_SETTINGS_UPDATE, self._tenant_id)
         self._session.commit()
         return settings_out(row, secret)
 
@@ -214,7 +215,7 @@ class AlertService:
         stmt = stmt.order_by(Alert.created_at.desc(), Alert.id.desc()).limit(limit + 1)
         rows = list(self._session.execute(stmt).scalars())
         page, more = rows[:limit], len(rows) > limit
-        self._audit("alert:list", "alert", None)
+        self._audit(AuditAction.ALERT_LIST, None)
         self._session.commit()
         return AlertPage(
             items=[alert_out(a) for a in page],

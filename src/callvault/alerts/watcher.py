@@ -39,8 +39,8 @@ from callvault.alerts.rules import (
 )
 from callvault.alerts.service import config_from, load_settings_row
 from callvault.alerts.surnames import surname_term
-from callvault.audit.log import runtime
 from callvault.audit.models import AuditEvent, AuditLog
+from callvault.audit.runtime import runtime
 from callvault.db.base import utcnow
 from callvault.identity.models import User
 

@@ -2,7 +2,7 @@
 
 ``record_event`` and its siblings take an ``AuditAction`` (or, for an audited denial,
 the ``Permission`` that was refused: a route's denial names what it asked for).
-``docs/audit-actions.md`` is generated from this module (``callvault audit actions``),
+``docs/audit-actions.md`` is generated from this module (``callvault audit actions-doc``),
 and a test fails when the file is not current; the alert rules and the SIEM docs refer
 to these members, so a renamed action cannot silently escape them.
 """

@@ -1,5 +1,5 @@
 """``callvault audit ...``: verify the tamper-evident log, look up the audit hash of a
-known value, export to a SIEM."""
+known value, export to a SIEM, render the list of audit actions."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def verify(
 
     Exit 0 with a one-line summary when intact; exit 1 naming the first bad sequence
     number when anything was edited, deleted, inserted or reordered."""
-    from callvault.audit.log import runtime
+    from callvault.audit.runtime import runtime
     from callvault.audit.verify import verify_tenant
     from callvault.instance import open_keyring
     from callvault.tenants.models import Tenant
@@ -108,15 +108,36 @@ def audit_hash(
     sys.stdout.write(digest + "\n")
 
 
+@audit_app.command("actions-doc")
+def actions_doc(
+    write: Annotated[
+        Path | None, typer.Option("--write", help="Write the file (default: print it)")
+    ] = None,
+) -> None:
+    """Print docs/audit-actions.md, the table of audit actions, as the code defines it."""
+    from callvault.audit.actions_doc import render_actions_doc
+
+    text = render_actions_doc()
+    if write is None:
+        sys.stdout.write(text)
+        return
+    try:
+        write.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {write}: {exc.strerror or type(exc).__name__}")
+    typer.echo(f"wrote {write}", err=True)
+
+
 # -- SIEM export (docs/siem-export.md) ------------------------------------------
 
 
 def _record_export(session: Session, tenant_id: str) -> None:
     """Reading the audit trail is itself audited (before anything is read)."""
-    from callvault.audit.export import AUDIT_EXPORT
+    from callvault.audit.actions import AuditAction
     from callvault.cli.options import audit_cli_action
 
-    audit_cli_action(session, tenant_id, AUDIT_EXPORT, "audit_log", None)
+    action = AuditAction.AUDIT_EXPORT
+    audit_cli_action(session, tenant_id, action, action.resource_type, None)
 
 
 @audit_app.command("export")
@@ -147,23 +168,24 @@ def export(
     With --checkpoint, a later run continues where this one stopped (at least once: a
     crash can repeat the last batch, never skip one). Each export is itself recorded
     as an audit:export event."""
-    from callvault.audit.export import (
-        CursorFile,
-        ExportFormat,
-        ExportRequest,
-        LineSink,
-        export_events,
-    )
+    from callvault.audit.siem.cursor import CursorFile
+    from callvault.audit.siem.export import ExportRequest, LineSink, export_events
+    from callvault.audit.siem.format import ExportFormat
     from callvault.instance import open_keyring
 
     settings = settings_from(data_dir, database_url)
     require_initialised(settings)
-    request = ExportRequest(tenant, since_seq, limit, ExportFormat(fmt))
+    request = ExportRequest(tenant, since_seq, limit)
     cursor = None
     if checkpoint is not None:
         cursor = CursorFile(checkpoint, "pass --since-seq to choose where to start")
     try:
-        sink = LineSink.stdout() if output == "-" else LineSink.append_to(Path(output))
+        line_format = ExportFormat(fmt)
+        sink = (
+            LineSink.stdout(line_format)
+            if output == "-"
+            else LineSink.append_to(Path(output), line_format)
+        )
         try:
             with open_keyring(settings) as (session, _):
                 summary = export_events(session, request, sink, cursor, _record_export)
@@ -218,15 +240,9 @@ def forward_syslog(
     5425), at least once, resuming from a cursor kept in the data directory."""
     import socket
 
-    from callvault.audit.syslog import (
-        Forwarder,
-        ForwardOptions,
-        MessageFormat,
-        MessageStyle,
-        TlsTarget,
-        cursor_path,
-        exclusive_cursor,
-    )
+    from callvault.audit.siem.cursor import cursor_path, exclusive_cursor
+    from callvault.audit.siem.rfc5424 import MessageFormat, MessageStyle
+    from callvault.audit.siem.syslog import Forwarder, ForwardOptions, TlsTarget
     from callvault.errors import ServiceUnavailable
     from callvault.instance import open_keyring
 

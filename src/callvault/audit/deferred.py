@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from callvault.audit.groupcommit import DEFAULT_TIMEOUT
-from callvault.audit.log import ReceiptLike
+from callvault.audit.runtime import ReceiptLike
 
 # A list per request; threads that run the request's handlers see the same list because
 # anyio copies the context (and so the reference) into them.

@@ -21,7 +21,8 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from callvault.audit import log
+from callvault.audit import heads, proofs
+from callvault.audit.actions import AuditAction
 from callvault.audit.keys import TERM_PREFIX
 from callvault.audit.models import READABLE_COLUMNS, AuditEvent, AuditSigningKey, AuditTreeHead
 from callvault.audit.schemas import (
@@ -37,8 +38,6 @@ from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.authz.principal import Principal
 from callvault.errors import AuditUnavailable, InvalidInput, NotFound
 
-AUDIT_READ = "audit:read"
-AUDIT_LOG = "audit_log"
 DEFAULT_PAGE = 100
 MAX_PAGE = 1000
 TERM_PATTERN = r"^hmac-sha256:[0-9a-fA-F]{64}$"
@@ -191,20 +190,20 @@ class AuditReader:
         the latest signed head, signed first if it does not cover the event yet)."""
         seq = self._existing_seq(seq_text)
         if tree_size is None:
-            head = log.latest_tree_head(self._session, self._tenant_id)
+            head = heads.latest_tree_head(self._session, self._tenant_id)
             if head is None or head.tree_size <= seq:
                 head = self._fresh_head()
             tree_size = head.tree_size
         self._check_tree_size(tree_size, "tree_size")
         if tree_size <= seq:
             raise InvalidInput("tree_size must be greater than the event's seq")
-        path = log.inclusion_proof(self._session, self._tenant_id, seq, tree_size)
+        path = proofs.inclusion_proof(self._session, self._tenant_id, seq, tree_size)
         out = InclusionOut(
             leaf_index=seq,
             tree_size=tree_size,
             leaf_hash=self._leaf_hash(seq).hex(),
             audit_path=[item.hex() for item in path],
-            root_hash=log.root_at(self._session, self._tenant_id, tree_size).hex(),
+            root_hash=proofs.root_at(self._session, self._tenant_id, tree_size).hex(),
             tree_head=self._head_out_or_none(tree_size),
         )
         self._record(f"inclusion proof seq={seq} tree_size={tree_size}", resource_id=str(seq))
@@ -215,12 +214,12 @@ class AuditReader:
         self._check_tree_size(second, "second")
         if not 0 < first <= second:
             raise InvalidInput("first must be at least 1 and at most second")
-        proof = log.consistency_proof(self._session, self._tenant_id, first, second)
+        proof = proofs.consistency_proof(self._session, self._tenant_id, first, second)
         out = ConsistencyOut(
             first=first,
             second=second,
-            first_root=log.root_at(self._session, self._tenant_id, first).hex(),
-            second_root=log.root_at(self._session, self._tenant_id, second).hex(),
+            first_root=proofs.root_at(self._session, self._tenant_id, first).hex(),
+            second_root=proofs.root_at(self._session, self._tenant_id, second).hex(),
             consistency=[item.hex() for item in proof],
         )
         self._record(f"consistency first={first} second={second}")
@@ -239,8 +238,8 @@ class AuditReader:
         record_event(
             self._session,
             self._principal,
-            AUDIT_READ,
-            resource_type=AUDIT_LOG,
+            AuditAction.AUDIT_READ,
+            resource_type=AuditAction.AUDIT_READ.resource_type,
             resource_id=resource_id,
             outcome=outcome,
             request=self._request,
@@ -250,7 +249,7 @@ class AuditReader:
         self._session.commit()
 
     def _size(self) -> int:
-        return log.current_size(self._session, self._tenant_id)
+        return proofs.current_size(self._session, self._tenant_id)
 
     def _check_tree_size(self, size: int, name: str) -> None:
         if not 0 < size <= self._size():
@@ -276,8 +275,8 @@ class AuditReader:
         return leaf
 
     def _fresh_head(self) -> AuditTreeHead:
-        log.sign_now(self._session, self._tenant_id)
-        head = log.latest_tree_head(self._session, self._tenant_id)
+        heads.sign_now(self._session, self._tenant_id)
+        head = heads.latest_tree_head(self._session, self._tenant_id)
         if head is None:
             raise AuditUnavailable("the tree head could not be signed")
         return head
@@ -285,20 +284,20 @@ class AuditReader:
     def _signed_head(self, tree_size: int) -> AuditTreeHead:
         head = None
         if 0 <= tree_size <= _MAX_SEQ:
-            head = log.tree_head(self._session, self._tenant_id, tree_size)
+            head = heads.tree_head(self._session, self._tenant_id, tree_size)
         if head is None:
             raise NotFound("no signed tree head of that size")
         return head
 
     def _head_out_or_none(self, tree_size: int) -> TreeHeadOut | None:
-        head = log.tree_head(self._session, self._tenant_id, tree_size)
+        head = heads.tree_head(self._session, self._tenant_id, tree_size)
         return None if head is None else self._head_out(head)
 
     def _head_out(self, head: AuditTreeHead) -> TreeHeadOut:
         key = self._session.get(AuditSigningKey, head.key_id)
         if key is None:
             raise AuditUnavailable("the tree head's signing key is missing")
-        message = log.tree_head_message(
+        message = heads.tree_head_message(
             head.tenant_id, head.tree_size, head.timestamp_ms, head.root_hash
         )
         return TreeHeadOut(
@@ -312,7 +311,7 @@ class AuditReader:
             key_id=head.key_id,
             public_key=key.public_key.hex(),
             signed_message=SignedMessage(
-                format=log.STH_FORMAT.decode(), layout=STH_LAYOUT, hex=message.hex()
+                format=heads.STH_FORMAT.decode(), layout=STH_LAYOUT, hex=message.hex()
             ),
         )
 

@@ -1,6 +1,6 @@
 """Recording audit events in the same transaction as the work they describe.
 
-``record_event`` appends to the tenant's Merkle log (``callvault.audit.log``); when it
+``record_event`` appends to the tenant's Merkle log (``callvault.audit.append``); when it
 cannot, it raises ``AuditUnavailable`` and the caller's transaction must not commit nor
 its answer go out. Events carry ids, outcomes and keyed hashes, never PHI.
 """
@@ -15,8 +15,10 @@ from functools import partial
 from sqlalchemy.orm import Session
 
 from callvault.audit.actions import AuditAction
+from callvault.audit.append import append_events
 from callvault.audit.deferred import defer
-from callvault.audit.log import append_events, runtime, wrapped_secret
+from callvault.audit.heads import wrapped_secret
+from callvault.audit.runtime import runtime
 from callvault.audit.writer import RowInsert, insert_rows
 from callvault.authz.principal import Principal
 from callvault.db.base import write_aside

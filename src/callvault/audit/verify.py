@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 
 from callvault.audit import merkle
 from callvault.audit.encoding import FIELDS, encode_event
+from callvault.audit.heads import tree_head_message
 from callvault.audit.keys import AuditKeys
-from callvault.audit.log import tree_head_message
 from callvault.audit.models import AuditLog, AuditSigningKey, AuditTreeHead
 from callvault.fsutil import write_atomically
 

@@ -33,8 +33,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 import callvault.db.models  # noqa: F401  (the child's metadata needs the whole schema)
+from callvault.audit.append import append_events
 from callvault.audit.keys import AuditKeys
-from callvault.audit.log import AuditRuntime, SigningPolicy, append_events
+from callvault.audit.runtime import AuditRuntime, SigningPolicy
 from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.db.base import (
     LOCK_TIMEOUT_MS,

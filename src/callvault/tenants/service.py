@@ -5,7 +5,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from callvault.audit.log import create_head
+from callvault.audit.heads import create_head
 from callvault.crypto.keyring import Keyring
 from callvault.db.base import new_id
 from callvault.errors import Conflict, InvalidInput, NotFound

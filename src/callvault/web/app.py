@@ -17,7 +17,7 @@ from callvault.alerts.api import router as alerts_router
 from callvault.alerts.delivery import delivery_session_info
 from callvault.audit.api import router as audit_router
 from callvault.audit.groupcommit import GroupCommitter
-from callvault.audit.log import AuditRuntime
+from callvault.audit.runtime import AuditRuntime
 from callvault.audit.writer import BatchWriter, ProcessWriter
 from callvault.blobs.factory import create_blob_store
 from callvault.blobs.interface import BlobStore

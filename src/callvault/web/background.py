@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callvault.alerts.delivery import deliver_alerts_job, delivery_session_info
 from callvault.alerts.watcher import run_watcher
-from callvault.audit.log import AuditRuntime, sign_due_heads
+from callvault.audit.heads import sign_due_heads
+from callvault.audit.runtime import AuditRuntime
 from callvault.blobs.factory import create_blob_store
 from callvault.blobs.interface import BlobStore
 from callvault.crypto.keyprovider import LocalKeyFileProvider, RootKeyProvider

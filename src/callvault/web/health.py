@@ -32,7 +32,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from callvault.audit.groupcommit import GroupCommitter
-from callvault.audit.log import AuditRuntime
+from callvault.audit.runtime import AuditRuntime
 from callvault.blobs.interface import BlobStore
 from callvault.errors import AuditUnavailable
 from callvault.web.problems import PROBLEM_JSON, problem

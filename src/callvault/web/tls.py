@@ -2,12 +2,9 @@
 
 The embedded default serves HTTPS with a self-signed ECDSA P-256 certificate kept in
 ``Settings.tls_dir``; operators can hand in their own pair instead. Every server context
-is built by :func:`build_ssl_context`, so the policy lives in one place:
-
-- TLS 1.2 minimum (1.0/1.1 refused), TLS 1.3 allowed;
-- on TLS 1.2 only ECDHE key exchange with AEAD ciphers (AES-GCM, ChaCha20-Poly1305);
-  TLS 1.3 suites are all AEAD already;
-- no compression (CRIME), no renegotiation, the server's cipher order wins.
+is built by :func:`build_ssl_context` with the policy of ``callvault.tlsconfig`` (TLS
+1.2+, ECDHE with AEAD on 1.2, no compression or renegotiation, the server's cipher order),
+which the connections CallVault opens itself share.
 """
 
 from __future__ import annotations
@@ -30,12 +27,11 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from callvault.errors import InvalidInput
 from callvault.fsutil import fsync_dir
+from callvault.tlsconfig import server_context
 
 CERT_FILENAME = "cert.pem"
 KEY_FILENAME = "key.pem"
 CERT_VALIDITY = datetime.timedelta(days=365)
-SERVER_CIPHERS = "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL:!eNULL"
-_SERVER_OPTIONS = ssl.OP_NO_COMPRESSION | ssl.OP_CIPHER_SERVER_PREFERENCE | ssl.OP_NO_RENEGOTIATION
 
 # uvicorn 0.54 calls ``ssl_context_factory(config, default_factory)``.
 SSLContextFactory = Callable[[Any, Callable[[], ssl.SSLContext]], ssl.SSLContext]
@@ -82,17 +78,7 @@ def certificate_fingerprint(cert_path: Path) -> str:
 
 def build_ssl_context(certfile: Path, keyfile: Path) -> ssl.SSLContext:
     """A hardened server context (see the module docstring) holding the given chain."""
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    harden_server_context(ctx)
-    ctx.load_cert_chain(certfile, keyfile)
-    return ctx
-
-
-def harden_server_context(ctx: ssl.SSLContext) -> None:
-    """Apply CallVault's protocol, cipher and option policy to a server context."""
-    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-    ctx.set_ciphers(SERVER_CIPHERS)
-    ctx.options |= _SERVER_OPTIONS
+    return server_context(certfile, keyfile)
 
 
 def ssl_context_factory(certfile: Path, keyfile: Path) -> SSLContextFactory:

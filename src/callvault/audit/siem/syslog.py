@@ -14,9 +14,7 @@ backoff: events may arrive twice, never not at all. A certificate the trust stor
 not accept stops the forwarder at once, before anything is sent: that is a
 configuration error, not an outage.
 
-Messages hold ids, outcomes and keyed hashes only (events hold no PHI). Values are
-escaped per RFC 5424 section 6.3.3 (``"``, ``\\``, ``]``) and every control character,
-CR/LF and ANSI escapes included, is written as inert text (``\\u001b``).
+The messages themselves: ``callvault.audit.siem.rfc5424``.
 """
 
 from __future__ import annotations
@@ -24,59 +22,24 @@ from __future__ import annotations
 import fcntl
 import os
 import random
-import re
 import socket
 import ssl
 import sys
 import termios
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from callvault.audit.export import (
-    CursorFile,
-    ExportedEvent,
-    Position,
-    RecordRead,
-    TenantRef,
-    cef_line,
-    event_record,
-    is_control,
-    list_tenants,
-    read_batches,
-    visible,
-)
-from callvault.audit.schemas import iso_ms
+from callvault.audit.siem.cursor import CursorFile, Position
+from callvault.audit.siem.events import ExportedEvent, RecordRead, TenantRef, list_tenants
+from callvault.audit.siem.rfc5424 import MessageStyle, octet_frame, rfc5424_message
+from callvault.audit.siem.sink import Span, pump
 from callvault.errors import InvalidInput, ServiceUnavailable
-from callvault.web.tls import SERVER_CIPHERS
-
-FACILITIES = {"auth": 4, "authpriv": 10, **{f"local{n}": 16 + n for n in range(8)}}
-SEVERITY_WARNING = 4
-SEVERITY_NOTICE = 5
-DEFAULT_ENTERPRISE_ID = 32473  # RFC 5612's documentation number: use your own PEN
-SD_PARAM_NAMES = (
-    "tenant",
-    "tenant_id",
-    "seq",
-    "actor_type",
-    "actor_id",
-    "action",
-    "resource_type",
-    "resource_id",
-    "outcome",
-    "source_ip",
-    "user_agent",
-    "request_id",
-    "reason",
-    "hashed_terms",
-    "leaf_hash",
-)
+from callvault.tlsconfig import client_context
 
 
 class SyslogUnreachable(ServiceUnavailable):
@@ -89,97 +52,6 @@ class SyslogRefused(ServiceUnavailable):
     """The receiver's certificate was not trusted: not retried, nothing was sent."""
 
     title = "Syslog receiver refused"
-
-
-class MessageFormat(StrEnum):
-    RFC5424 = "rfc5424"
-    CEF = "cef"
-
-
-# -- messages -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MessageStyle:
-    hostname: str
-    facility: str = "authpriv"
-    body: MessageFormat = MessageFormat.RFC5424
-    enterprise_id: int = DEFAULT_ENTERPRISE_ID
-
-    def __post_init__(self) -> None:
-        if self.facility not in FACILITIES:
-            raise InvalidInput(f"facility must be one of {', '.join(sorted(FACILITIES))}")
-        if self.enterprise_id <= 0:
-            raise InvalidInput("the enterprise number must be positive")
-
-
-_HEADER_TOKEN = re.compile(r"[^\x21-\x7e]")
-
-
-def header_token(text: str, max_length: int) -> str:
-    """An RFC 5424 header field: printable US-ASCII without spaces, or ``-``."""
-    cleaned = _HEADER_TOKEN.sub("_", text)[:max_length]
-    return cleaned or "-"
-
-
-def sd_param_value(text: str) -> str:
-    """RFC 5424 section 6.3.3: escape ``"``, ``\\`` and ``]``; controls become text."""
-    out = []
-    for char in text:
-        if char in '"\\]':
-            out.append("\\" + char)
-        elif is_control(char):
-            out.append("\\" + visible(char))  # its backslash escaped like any other
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-def _severity(outcome: str) -> int:
-    return SEVERITY_NOTICE if outcome == "allowed" else SEVERITY_WARNING
-
-
-def _sd_params(event: ExportedEvent) -> Iterator[tuple[str, str]]:
-    record = event_record(event)
-    record["hashed_terms"] = " ".join(event.hashed_terms) or None
-    for name in SD_PARAM_NAMES:
-        value = record[name]
-        if value is not None:
-            yield name, str(value)
-
-
-def _summary(event: ExportedEvent) -> str:
-    """MSG: one short line of ids, in printable ASCII (so no BOM is needed)."""
-    text = (
-        f"{event.actor_type}:{event.actor_id} {event.action} "
-        f"{event.resource_type}:{event.resource_id or '-'} {event.outcome}"
-    )
-    return "".join(c if 0x20 <= ord(c) < 0x7F else visible(c) for c in text)
-
-
-def rfc5424_message(event: ExportedEvent, style: MessageStyle) -> bytes:
-    """``<PRI>1 TIMESTAMP HOSTNAME callvault - MSGID [SD] MSG`` for one event."""
-    pri = FACILITIES[style.facility] * 8 + _severity(event.outcome)
-    header = " ".join(
-        (
-            f"<{pri}>1",
-            iso_ms(event.at_ms),
-            header_token(style.hostname, 255),
-            "callvault",
-            "-",
-            header_token(event.action, 32),
-        )
-    )
-    if style.body is MessageFormat.CEF:
-        return f"{header} - {cef_line(event)}".encode()
-    params = " ".join(f'{name}="{sd_param_value(v)}"' for name, v in _sd_params(event))
-    sd = f"[callvault@{style.enterprise_id} {params}]"
-    return f"{header} {sd} {_summary(event)}".encode()
-
-
-def octet_frame(message: bytes) -> bytes:
-    """RFC 5425 / RFC 6587 octet counting: ``MSG-LEN SP SYSLOG-MSG``."""
-    return b"%d %s" % (len(message), message)
 
 
 # -- the TLS connection ---------------------------------------------------------
@@ -201,15 +73,9 @@ class TlsTarget:
     def context(self) -> ssl.SSLContext:
         """Certificate and host name verified; TLS 1.2+; on 1.2 only ECDHE with AEAD."""
         try:
-            ctx = ssl.create_default_context(cafile=self.ca_file)
-            if self.client_cert is not None:
-                ctx.load_cert_chain(self.client_cert, self.client_key)
+            return client_context(self.ca_file, self.client_cert, self.client_key)
         except (OSError, ssl.SSLError) as exc:
             raise InvalidInput(f"cannot load the TLS files: {_reason(exc)}") from None
-        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-        ctx.set_ciphers(SERVER_CIPHERS)
-        ctx.options |= ssl.OP_NO_COMPRESSION | ssl.OP_NO_RENEGOTIATION
-        return ctx
 
 
 def _reason(exc: OSError) -> str:
@@ -295,6 +161,30 @@ class TlsConnection:
         self._sock.close()
 
 
+class SyslogSink:
+    """A ``Sink`` for one round: the connection opens at the first batch (nothing to
+    send, no connection) and ``sync`` confirms the round (``TlsConnection.confirm``)."""
+
+    def __init__(self, target: TlsTarget, context: ssl.SSLContext, style: MessageStyle) -> None:
+        self._target = target
+        self._context = context
+        self._style = style
+        self._connection: TlsConnection | None = None
+
+    def send(self, batch: Sequence[ExportedEvent]) -> None:
+        if self._connection is None:
+            self._connection = TlsConnection.open(self._target, self._context)
+        self._connection.send(octet_frame(rfc5424_message(e, self._style)) for e in batch)
+
+    def sync(self) -> None:
+        if self._connection is not None:
+            self._connection.confirm(self._target.timeout)
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+
+
 # -- forwarding -----------------------------------------------------------------
 
 
@@ -307,27 +197,6 @@ class ForwardOptions:
     batch_size: int = 500
     backoff_first: float = 0.5
     backoff_cap: float = 30.0
-
-
-def cursor_path(data_dir: Path, host: str, port: int) -> Path:
-    safe_host = re.sub(r"[^A-Za-z0-9.-]", "_", host)
-    return data_dir / "audit-forward" / f"{safe_host}_{port}.json"
-
-
-@contextmanager
-def exclusive_cursor(path: Path) -> Iterator[CursorFile]:
-    """The cursor file, held by this process alone (two forwarders to one receiver would
-    send everything twice and race on the cursor)."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise InvalidInput("another forward-syslog to this receiver is running") from None
-        yield CursorFile(path, "move the cursor file aside to forward the whole log again")
-    finally:
-        os.close(fd)
 
 
 def backoff_delay(failures: int, first: float, cap: float) -> float:
@@ -394,30 +263,24 @@ class Forwarder:
         tenants = list_tenants(self.session)
         self.session.rollback()
         self._first_sight(tenants)
-        sent: dict[str, Position] = {}
-        count = 0
-        connection: TlsConnection | None = None
+        spans = (Span(tenant, self._after(tenant)) for tenant in tenants)
+        sink = SyslogSink(self.target, context, self.style)
         try:
-            for tenant in tenants:
-                start = self._positions.get(tenant.id)
-                batches = read_batches(
-                    self.session, tenant, -1 if start is None else start.last_seq,
-                    limit=self.options.round_events - count, batch_size=self.options.batch_size,
-                )  # fmt: skip
-                for batch in batches:
-                    connection = connection or TlsConnection.open(self.target, context)
-                    connection.send(octet_frame(rfc5424_message(e, self.style)) for e in batch)
-                    sent[tenant.id] = Position.after(batch[-1])
-                    count += len(batch)
-            if connection is not None:
-                connection.confirm(self.target.timeout)
+            return pump(
+                self.session, sink, spans, self._save,
+                batch_size=self.options.batch_size, total=self.options.round_events,
+            )  # fmt: skip
         finally:
-            if connection is not None:
-                connection.close()
-        if sent:
-            self._positions.update(sent)
-            self.cursor.save(self._positions)
-        return count
+            sink.close()
+
+    def _after(self, tenant: TenantRef) -> int:
+        start = self._positions.get(tenant.id)
+        return -1 if start is None else start.last_seq
+
+    def _save(self, reached: dict[str, Position]) -> None:
+        """The round was confirmed: the cursor moves past it."""
+        self._positions.update(reached)
+        self.cursor.save(self._positions)
 
     def _first_sight(self, tenants: list[TenantRef]) -> None:
         """Check a tenant's cursor and record that its log is being read, once per run,
