@@ -300,7 +300,12 @@ def appends_awaited(target: Target, count: int, waiters: int, writer: str) -> Gr
     if writer == "process":
         root = LocalKeyFileProvider(target.settings.root_key_path)
         committer = RecordingCommitter(
-            ProcessWriter(target.settings.database_url, root, target.runtime.policy)
+            ProcessWriter(
+                target.settings.database_url,
+                root,
+                target.runtime.policy,
+                schema_module="callvault.db.models",
+            )
         )
     else:
         committer = RecordingCommitter(target.sessions)

@@ -16,8 +16,9 @@ from pathlib import Path
 import httpx
 from sqlalchemy import text
 
+from callvault.cli.vault import open_keyring
 from callvault.identity.tokens import create_token
-from callvault.instance import initialise, open_keyring
+from callvault.instance import initialise
 from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
 from tests.audit._log import raw_database

@@ -13,8 +13,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from callvault.cli.vault import open_keyring
 from callvault.identity.tokens import create_token
-from callvault.instance import add_tenant, initialise, open_keyring
+from callvault.instance import add_tenant, initialise
 from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
 from callvault.web.app import create_app

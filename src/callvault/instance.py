@@ -7,16 +7,11 @@ root key, never drops data, and only adds what is missing.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
-from callvault.audit.runtime import AuditRuntime
+from callvault.cli.vault import open_keyring
 from callvault.crypto.keyprovider import LocalKeyFileProvider
-from callvault.crypto.keyring import Keyring
-from callvault.db.base import create_db_engine, create_session_factory
+from callvault.db.base import create_db_engine
 from callvault.db.migrate import upgrade
 from callvault.settings import Settings
 from callvault.tenants.models import Tenant
@@ -32,18 +27,6 @@ class InitResult:
 def ensure_data_dir(settings: Settings) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(settings.data_dir, 0o700)
-
-
-@contextmanager
-def open_keyring(settings: Settings) -> Iterator[tuple[Session, Keyring]]:
-    engine = create_db_engine(settings.database_url)
-    root = LocalKeyFileProvider(settings.root_key_path)
-    info = AuditRuntime.for_settings(settings, root).session_info()
-    try:
-        with create_session_factory(engine, info)() as session:
-            yield session, Keyring(session, root)
-    finally:
-        engine.dispose()
 
 
 def migrate(settings: Settings) -> None:

@@ -20,7 +20,7 @@ from callvault.alerts.models import Alert
 from callvault.alerts.watcher import run_watcher
 from callvault.alerts.webhook import ALLOW_LOOPBACK_ENV
 from callvault.audit.append import append_events
-from callvault.instance import open_keyring
+from callvault.cli.vault import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
 from tests._vault import TENANT_A

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from callvault.audit.models import AuditEvent
-from callvault.instance import open_keyring
+from callvault.cli.vault import open_keyring
 from callvault.settings import Settings
 from tests._vault import TENANT_B, TokenFactory
 from tests.alerts.conftest import ALERTS, SETTINGS, emit, settings_body, tenant_id, watch

@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import inspect
 
 from callvault.alerts.models import AlertCursor
+from callvault.cli.vault import open_keyring
 from callvault.db.migrate import downgrade, upgrade
-from callvault.instance import open_keyring
 from tests.alerts.conftest import alerts, emit, watch
 from tests.db._old_vault import vault_at
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from callvault.audit.models import AuditEvent, AuditLog
 from callvault.audit.runtime import runtime
+from callvault.cli.vault import open_keyring
 from callvault.identity.models import User
-from callvault.instance import open_keyring
 from callvault.settings import Settings
 from tests._vault import TokenFactory
 from tests.alerts.conftest import alerts, watch

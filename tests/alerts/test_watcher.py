@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from callvault.alerts.models import AlertCursor, AlertSettings, KnownNetwork
 from callvault.audit.proofs import current_size
-from callvault.instance import open_keyring
+from callvault.cli.vault import open_keyring
 from callvault.settings import Settings
 from tests._vault import TENANT_B
 from tests.alerts.conftest import alerts, emit, tenant_id, watch

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, create_engine, text
 from callvault.audit.heads import sign_now
 from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.authz.principal import system_principal
-from callvault.instance import open_keyring
+from callvault.cli.vault import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
 

@@ -20,7 +20,7 @@ from sqlalchemy import func, select, text
 from callvault.audit import heads, merkle, proofs
 from callvault.audit.encoding import encode_event
 from callvault.audit.models import AuditSigningKey, AuditTreeHead
-from callvault.instance import open_keyring
+from callvault.cli.vault import open_keyring
 from callvault.settings import Settings
 from tests._vault import TENANT_A, TENANT_B, TokenFactory
 from tests.audit.test_audit_query import (

@@ -29,8 +29,8 @@ from callvault.audit.query import (
 from callvault.audit.schemas import iso_ms
 from callvault.audit.service import Outcome, RequestInfo, hash_terms, record_event
 from callvault.authz.principal import Principal, system_principal
+from callvault.cli.vault import open_keyring
 from callvault.errors import InvalidInput
-from callvault.instance import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
 from tests._vault import TENANT_A

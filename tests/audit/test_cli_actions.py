@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from callvault.audit.models import AuditEvent
 from callvault.cli.main import app
-from callvault.instance import open_keyring
+from callvault.cli.vault import open_keyring
 from callvault.settings import Settings
 from tests._vault import TENANT_A
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from callvault.audit.models import AuditEvent
 from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.authz.principal import system_principal
-from callvault.instance import open_keyring
+from callvault.cli.vault import open_keyring
 from callvault.settings import Settings
 from tests._vault import TENANT_A, TokenFactory
 from tests.audit._log import tenant_id

@@ -29,7 +29,7 @@ from callvault.audit.siem.export import ExportRequest, LineSink, export_events
 from callvault.audit.siem.format import cef_extension_value, cef_header_field
 from callvault.authz.principal import system_principal
 from callvault.cli.main import app
-from callvault.instance import open_keyring
+from callvault.cli.vault import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
 from tests._vault import TENANT_A, TENANT_B, TokenFactory

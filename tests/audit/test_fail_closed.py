@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from callvault.calls.models import Call, StoredObject
-from callvault.instance import open_keyring
+from callvault.cli.vault import open_keyring
 from callvault.settings import Settings
 from tests._vault import TokenFactory
 from tests.audit._log import execute

@@ -76,7 +76,9 @@ def child_of(writer: ProcessWriter) -> int:
 
 def process_writer(vault: Settings, **options: float) -> ProcessWriter:
     root = LocalKeyFileProvider(vault.root_key_path)
-    return ProcessWriter(vault.database_url, root, SigningPolicy(), **options)
+    return ProcessWriter(
+        vault.database_url, root, SigningPolicy(), schema_module="callvault.db.models", **options
+    )
 
 
 @pytest.fixture(params=["thread", "process"])
@@ -516,7 +518,7 @@ def test_a_writer_process_that_cannot_open_the_database_fails_at_once(
     unreachable = f"sqlite:///{tmp_path / 'no-such-dir' / 'callvault.db'}"
     started = time.monotonic()
     with pytest.raises(AuditUnavailable, match=r"could not start \(OperationalError\)"):
-        ProcessWriter(unreachable, root, SigningPolicy())
+        ProcessWriter(unreachable, root, SigningPolicy(), schema_module="callvault.db.models")
     assert time.monotonic() - started < 5.0  # told at once, not after the 20 s reply timeout
 
 

@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from callvault.audit.models import AuditEvent
+from callvault.cli.vault import open_keyring
 from callvault.errors import InvalidInput
-from callvault.instance import open_keyring
 from callvault.settings import MIN_AUDIT_RETENTION_DAYS, Settings, load_settings
 from tests._vault import TokenFactory
 from tests.audit.test_tamper import verify

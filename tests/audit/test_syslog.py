@@ -37,7 +37,7 @@ from callvault.audit.siem.rfc5424 import (
 )
 from callvault.audit.siem.syslog import Forwarder, ForwardOptions, TlsTarget, backoff_delay
 from callvault.authz.principal import system_principal
-from callvault.instance import open_keyring
+from callvault.cli.vault import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
 from tests._vault import TENANT_A, TENANT_B, TokenFactory

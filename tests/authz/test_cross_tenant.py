@@ -35,11 +35,11 @@ import callvault.db.models  # noqa: F401  # every table in Base.metadata, for th
 from callvault.authz.decision import Allowed, decide
 from callvault.authz.permissions import Permission
 from callvault.authz.roles import BUILTIN_ROLES, policy_for
+from callvault.cli.vault import open_keyring
 from callvault.crypto.keyprovider import LocalKeyFileProvider
 from callvault.db.base import Base
 from callvault.identity.models import CustomRole, Elevation
 from callvault.identity.tokens import create_token
-from callvault.instance import open_keyring
 from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
 from callvault.web.app import create_app

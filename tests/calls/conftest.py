@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import select
 
+from callvault.cli.vault import open_keyring
 from callvault.identity.models import CustomRole
-from callvault.instance import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
 from tests._vault import TENANT_A, TENANT_B, TokenFactory

@@ -14,10 +14,10 @@ from callvault.authz.principal import system_principal
 from callvault.blobs.factory import create_blob_store
 from callvault.calls.models import StoredObject
 from callvault.calls.service import CALL_FIELDS, RECORDING_ORIGINAL, CallService
+from callvault.cli.vault import open_keyring
 from callvault.crypto.errors import KeyUnavailable
 from callvault.crypto.models import DataKey, TenantKey
 from callvault.crypto.rotation import rewrap_tenant, rotate_tenant_key
-from callvault.instance import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
 from tests.calls.conftest import TENANT_A, Reviewer, TokenFactory

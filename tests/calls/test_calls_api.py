@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from callvault.audit.models import AuditEvent
 from callvault.calls.models import Call
-from callvault.instance import open_keyring
+from callvault.cli.vault import open_keyring
 from callvault.settings import Settings
 from tests.calls.conftest import TENANT_B, TokenFactory
 from tests.calls.factories import call_payload

@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy import func, select
 
 from callvault.calls.models import StoredObject
+from callvault.cli.vault import open_keyring
 from callvault.identity.models import CustomRole
 from callvault.identity.tokens import create_token
-from callvault.instance import initialise, open_keyring
+from callvault.instance import initialise
 from callvault.settings import load_settings
 from callvault.tenants.service import get_tenant
 from tests._serve import Served

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from callvault.calls.models import StoredObject
-from callvault.instance import open_keyring
+from callvault.cli.vault import open_keyring
 from callvault.settings import Settings
 from callvault.web.app import create_app
 from tests.calls.conftest import Reviewer, TokenFactory

@@ -17,9 +17,9 @@ from callvault.authz.principal import system_principal
 from callvault.blobs.factory import create_blob_store
 from callvault.calls.models import StoredObject
 from callvault.calls.service import TRANSCRIPT, TRANSCRIPT_ORIGINAL, CallService
+from callvault.cli.vault import open_keyring
 from callvault.crypto.models import DataKey
 from callvault.errors import NotFound
-from callvault.instance import open_keyring
 from callvault.settings import Settings
 from tests.calls.conftest import TENANT_B, TokenFactory
 from tests.calls.factories import call_payload

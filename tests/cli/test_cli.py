@@ -62,8 +62,8 @@ def test_init_creates_a_private_root_key_and_is_safe_to_repeat(
     assert code == 0
     assert "kept existing" in out and "already present" in out
     assert key.read_bytes() == first_key
+    from callvault.cli.vault import open_keyring
     from callvault.identity.tokens import authenticate_token
-    from callvault.instance import open_keyring
     from callvault.settings import load_settings
 
     settings = load_settings(data_dir, database_url, environ={})

@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from callvault.cli.main import app
+from callvault.cli.vault import open_keyring
 from callvault.demo.seed import DEMO_USER_EMAIL, seed_demo
 from callvault.identity.models import User
 from callvault.identity.passwords import verify_password
 from callvault.identity.users import find_user_by_email, totp_secret, user_roles
-from callvault.instance import open_keyring
 from callvault.settings import Settings, load_settings
 
 runner = CliRunner()

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from callvault.cli.vault import open_keyring
 from callvault.crypto.keyprovider import LocalKeyFileProvider
 from callvault.db.base import create_db_engine
 from callvault.db.migrate import upgrade
-from callvault.instance import ensure_data_dir, open_keyring
+from callvault.instance import ensure_data_dir
 from callvault.settings import Settings, load_settings
 from callvault.tenants.service import create_tenant
 

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from callvault.cli.vault import open_keyring
 from callvault.identity.tokens import create_token
-from callvault.instance import initialise, open_keyring
+from callvault.instance import initialise
 from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
 from callvault.web.app import create_app

@@ -16,12 +16,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from callvault.authz.credentials import COOKIE_NAME, CSRF_HEADER
+from callvault.cli.vault import open_keyring
 from callvault.db.base import utcnow
 from callvault.identity.passwords import argon2_pool
 from callvault.identity.sessions import start_session
 from callvault.identity.tenant_policy import load_access_policy
 from callvault.identity.users import create_user
-from callvault.instance import open_keyring
 from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
 from callvault.web.app import create_app

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from callvault.audit.models import AuditEvent
 from callvault.authz.credentials import COOKIE_NAME
+from callvault.cli.vault import open_keyring
 from callvault.identity.models import CustomRole, UserRole
-from callvault.instance import open_keyring
 from callvault.settings import Settings
 from tests._vault import TokenFactory
 from tests.identity import conftest as people

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from callvault.audit.models import AuditEvent
+from callvault.cli.vault import open_keyring
 from callvault.db.base import utcnow
 from callvault.identity.models import ApiToken, CustomRole
-from callvault.instance import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
 from tests._vault import TENANT_A, TokenFactory

@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from callvault.audit.models import AuditEvent
+from callvault.cli.vault import open_keyring
 from callvault.db.base import utcnow
 from callvault.identity.models import User, UserRole, UserSession
-from callvault.instance import open_keyring
 from callvault.settings import Settings
 from tests._vault import TokenFactory
 from tests.identity.conftest import SessionFactory, UserFactory

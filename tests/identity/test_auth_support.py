@@ -17,9 +17,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from callvault.authz.credentials import COOKIE_NAME, CSRF_HEADER
+from callvault.cli.vault import open_keyring
 from callvault.db.base import utcnow
 from callvault.identity.models import User
-from callvault.instance import open_keyring
 from callvault.settings import Settings
 from tests.identity import conftest as people
 

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from callvault.audit.models import AuditEvent
 from callvault.authz.credentials import COOKIE_NAME
+from callvault.cli.vault import open_keyring
 from callvault.identity.models import UserSession
-from callvault.instance import open_keyring
 from callvault.settings import Settings
 from tests._vault import TENANT_B, TokenFactory
 from tests.identity.conftest import SessionFactory, UserFactory

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from callvault.audit.models import AuditEvent
+from callvault.cli.vault import open_keyring
 from callvault.db.migrate import downgrade, upgrade
 from callvault.identity.tenant_policy import (
     RedactionPolicy,
@@ -19,7 +20,6 @@ from callvault.identity.tenant_policy import (
     load_redaction_policy,
     save_access_policy,
 )
-from callvault.instance import open_keyring
 from callvault.settings import Settings
 from tests._vault import TENANT_B, TokenFactory
 from tests.db._old_vault import vault_at

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from callvault.audit.models import AuditEvent
 from callvault.authz.credentials import COOKIE_NAME
+from callvault.cli.vault import open_keyring
 from callvault.identity.models import User
 from callvault.identity.tokens import create_token
-from callvault.instance import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
 from tests._vault import TENANT_A, TENANT_B, TokenFactory

@@ -13,10 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from callvault.cli.vault import open_keyring
 from callvault.db.base import new_id
 from callvault.identity.models import User
 from callvault.identity.passwords import hash_password
-from callvault.instance import initialise, open_keyring
+from callvault.instance import initialise
 from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
 from tests._serve import Served

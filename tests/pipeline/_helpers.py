@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 
 from callvault.audit.runtime import AuditRuntime
 from callvault.blobs.factory import create_blob_store
+from callvault.cli.vault import open_keyring
 from callvault.crypto.keyprovider import LocalKeyFileProvider
 from callvault.db.base import create_db_engine, create_session_factory
 from callvault.identity.models import CustomRole
-from callvault.instance import open_keyring
 from callvault.pipeline.runner import JobResult, PipelineRuntime, run_due_jobs
 from callvault.pipeline.service import RetryPolicy
 from callvault.settings import Settings

@@ -279,7 +279,7 @@ def assert_bleeped_only_in(
 
 
 def audit_events(vault: Settings, call_id: str) -> list[tuple[str, str, str]]:
-    from callvault.instance import open_keyring
+    from callvault.cli.vault import open_keyring
 
     with open_keyring(vault) as (session, _):
         rows = session.execute(

@@ -16,10 +16,10 @@ import pyotp
 
 from callvault.authz.credentials import CSRF_HEADER
 from callvault.authz.permissions import Permission
+from callvault.cli.vault import open_keyring
 from callvault.identity.models import CustomRole
 from callvault.identity.tokens import create_token
 from callvault.identity.users import create_user
-from callvault.instance import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
 from tests._serve import Served

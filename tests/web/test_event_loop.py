@@ -22,9 +22,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from callvault.cli.vault import open_keyring
 from callvault.identity.tokens import create_token
 from callvault.identity.users import create_user
-from callvault.instance import initialise, open_keyring
+from callvault.instance import initialise
 from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
 from tests._serve import Served

@@ -34,7 +34,7 @@ def verify(
     number when anything was edited, deleted, inserted or reordered."""
     from callvault.audit.runtime import runtime
     from callvault.audit.verify import verify_tenant
-    from callvault.instance import open_keyring
+    from callvault.cli.vault import open_keyring
     from callvault.tenants.models import Tenant
     from callvault.tenants.service import get_tenant
 
@@ -89,7 +89,7 @@ def audit_hash(
     The value is read from stdin, never from an argument (arguments end up in shell
     history and the process list)."""
     from callvault.audit.service import hash_terms
-    from callvault.instance import open_keyring
+    from callvault.cli.vault import open_keyring
     from callvault.tenants.service import get_tenant
 
     if not value_stdin:
@@ -171,7 +171,7 @@ def export(
     from callvault.audit.siem.cursor import CursorFile
     from callvault.audit.siem.export import ExportRequest, LineSink, export_events
     from callvault.audit.siem.format import ExportFormat
-    from callvault.instance import open_keyring
+    from callvault.cli.vault import open_keyring
 
     settings = settings_from(data_dir, database_url)
     require_initialised(settings)
@@ -243,8 +243,8 @@ def forward_syslog(
     from callvault.audit.siem.cursor import cursor_path, exclusive_cursor
     from callvault.audit.siem.rfc5424 import MessageFormat, MessageStyle
     from callvault.audit.siem.syslog import Forwarder, ForwardOptions, TlsTarget
+    from callvault.cli.vault import open_keyring
     from callvault.errors import ServiceUnavailable
-    from callvault.instance import open_keyring
 
     if (client_cert is None) != (client_key is None):
         fail("--client-cert and --client-key go together")

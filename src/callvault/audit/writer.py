@@ -19,6 +19,7 @@ child runs it on the other core, and the server's process only pickles the batch
 
 from __future__ import annotations
 
+import importlib
 import logging
 import multiprocessing
 import threading
@@ -32,7 +33,6 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-import callvault.db.models  # noqa: F401  (the child's metadata needs the whole schema)
 from callvault.audit.append import append_events
 from callvault.audit.keys import AuditKeys
 from callvault.audit.runtime import AuditRuntime, SigningPolicy
@@ -147,12 +147,17 @@ class ProcessWriter:
         root: RootKeyProvider,
         policy: SigningPolicy,
         *,
+        schema_module: str,
         batch_timeout: float = 5.0,
         reply_timeout: float | None = None,
     ) -> None:
+        """``schema_module`` names the module that maps every table (``callvault.db.models``,
+        passed by the composition root): the child inserts group-committed rows by table
+        name, so it needs the whole schema, which the audit trail itself does not import."""
         if batch_timeout <= 0:
             raise ValueError("batch_timeout must be positive")
-        self._child_args = (database_url, root, policy, batch_timeout)
+        self._schema_module = schema_module
+        self._child_args = (database_url, root, policy, batch_timeout, schema_module)
         # Beyond any wait the database itself would allow the batch.
         self._reply_timeout = reply_timeout or batch_timeout + 2 * LOCK_TIMEOUT_MS / 1000 + 5
         self._process: multiprocessing.process.BaseProcess | None = None
@@ -205,7 +210,7 @@ class ProcessWriter:
     def _start(self) -> None:
         """Start a child and wait until it has opened the database: one that cannot
         (or that dies or stays silent first) raises ``AuditUnavailable`` here."""
-        context = _context()
+        context = _context(self._schema_module)
         ours, theirs = context.Pipe()
         process = context.Process(
             target=serve, args=(theirs, *self._child_args), name="audit-writer", daemon=True
@@ -243,14 +248,14 @@ class ProcessWriter:
         pipe.close()
 
 
-def _context() -> ForkServerContext | SpawnContext:
+def _context(schema_module: str) -> ForkServerContext | SpawnContext:
     """Fork server where there is one: forking the threaded server process itself is
     unsafe, and a fork server that has imported this module starts a child in
     milliseconds, where a spawned one imports SQLAlchemy and callvault again."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])  # no effect once the fork server runs
+    context.set_forkserver_preload([__name__, schema_module])  # no effect once it runs
     return context
 
 
@@ -260,11 +265,13 @@ def serve(
     root: RootKeyProvider,
     policy: SigningPolicy,
     batch_timeout: float,
+    schema_module: str,
 ) -> None:
     """The child: say ``READY`` once it has opened the database (else the name of the
     error, and stop), then write each batch received and answer with its sequence
     numbers or the name of the error; answer ``PING`` with ``PONG``; stop on ``None`` or
     when the parent's end closes."""
+    importlib.import_module(schema_module)  # maps every table, for insert_rows
     engine = create_db_engine(database_url)
     try:
         runtime = AuditRuntime(AuditKeys(root), policy)

@@ -84,8 +84,8 @@ def token_create(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Print a new API token on stdout (and nothing else). It is shown only once."""
+    from callvault.cli.vault import open_keyring
     from callvault.identity.tokens import create_token
-    from callvault.instance import open_keyring
     from callvault.tenants.service import get_tenant
 
     settings = settings_from(data_dir, database_url)
@@ -116,8 +116,9 @@ def user_create(
 
     The password is read from one line of stdin, never from an argument (arguments
     end up in shell history and the process list)."""
+    from callvault.cli.vault import open_keyring
     from callvault.identity.users import create_user
-    from callvault.instance import migrate, open_keyring
+    from callvault.instance import migrate
     from callvault.tenants.service import get_tenant
 
     if not password_stdin:
@@ -143,8 +144,8 @@ def keys_rotate(
 ) -> None:
     """Add a tenant key version and rewrap every data key and encrypted field to it."""
     from callvault.calls.service import CALL_FIELDS
+    from callvault.cli.vault import open_keyring
     from callvault.crypto.rotation import rewrap_tenant, rotate_tenant_key
-    from callvault.instance import open_keyring
     from callvault.tenants.service import get_tenant
 
     settings = settings_from(data_dir, database_url)

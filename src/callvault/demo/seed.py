@@ -26,10 +26,11 @@ from callvault.calls.models import Call
 from callvault.calls.schemas import CallCreate, Direction
 from callvault.calls.service import RECORDING, CallService
 from callvault.calls.uploads import ObjectTarget, store_object
+from callvault.cli.vault import open_keyring
 from callvault.crypto.keyring import Keyring
 from callvault.identity.tokens import create_token
 from callvault.identity.users import create_user, find_user_by_email
-from callvault.instance import initialise, open_keyring
+from callvault.instance import initialise
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
 

@@ -23,6 +23,7 @@ from callvault.blobs.factory import create_blob_store
 from callvault.blobs.interface import BlobStore
 from callvault.calls.api import router as calls_router
 from callvault.crypto.keyprovider import LocalKeyFileProvider, RootKeyProvider
+from callvault.db import models as schema
 from callvault.db.base import (
     create_db_engine,
     create_read_session_factory,
@@ -43,6 +44,9 @@ from callvault.web.openapi import install_openapi
 from callvault.web.problems import install_problem_handlers
 
 log = logging.getLogger("callvault.web")
+
+# Maps every table: the audit writer process inserts group-committed rows by table name.
+SCHEMA_MODULE = schema.__name__
 
 # Reachable without a principal: the probes, the API description, and the two sign-in steps.
 PUBLIC_PATHS = frozenset(
@@ -116,7 +120,9 @@ def _audit_writer(res: AppResources, audit: AuditRuntime) -> BatchWriter | sessi
     """Where PHI reads' audit events are written (``CALLVAULT_AUDIT_WRITER``)."""
     if res.settings.audit_writer == "thread":
         return res.sessions
-    return ProcessWriter(res.settings.database_url, res.root_key, audit.policy)
+    return ProcessWriter(
+        res.settings.database_url, res.root_key, audit.policy, schema_module=SCHEMA_MODULE
+    )
 
 
 class RequestLogMiddleware:

@@ -1,0 +1,27 @@
+"""Opening an initialised vault from a command: a session (whose audit events are
+signed and chained like the server's) and the keyring, on the vault's database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session
+
+from callvault.audit.runtime import AuditRuntime
+from callvault.crypto.keyprovider import LocalKeyFileProvider
+from callvault.crypto.keyring import Keyring
+from callvault.db.base import create_db_engine, create_session_factory
+from callvault.settings import Settings
+
+
+@contextmanager
+def open_keyring(settings: Settings) -> Iterator[tuple[Session, Keyring]]:
+    engine = create_db_engine(settings.database_url)
+    root = LocalKeyFileProvider(settings.root_key_path)
+    info = AuditRuntime.for_settings(settings, root).session_info()
+    try:
+        with create_session_factory(engine, info)() as session:
+            yield session, Keyring(session, root)
+    finally:
+        engine.dispose()
