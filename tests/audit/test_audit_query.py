@@ -13,8 +13,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy.orm import Session
 
 from callvault.audit.append import append_events
+from callvault.audit.context import ServiceContext
 from callvault.audit.heads import sign_now
 from callvault.audit.proofs import current_size
 from callvault.audit.query import (
@@ -30,6 +32,7 @@ from callvault.audit.schemas import iso_ms
 from callvault.audit.service import Outcome, RequestInfo, hash_terms, record_event
 from callvault.authz.principal import Principal, system_principal
 from callvault.cli.vault import open_keyring
+from callvault.crypto.keyring import Keyring
 from callvault.errors import InvalidInput
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
@@ -106,6 +109,10 @@ def investigator(tid: str) -> Principal:
 
 
 REQUEST = RequestInfo(source_ip="198.51.100.4", user_agent="query-test", request_id="req-q")
+
+
+def reader_of(session: Session, keyring: Keyring, tid: str) -> AuditReader:
+    return AuditReader(ServiceContext(session, investigator(tid), REQUEST, keyring))
 
 
 # -- cursors, times, terms, sequence numbers -------------------------------------------
@@ -216,8 +223,8 @@ def test_since_after_until_is_invalid_input_and_records_nothing(vault: Settings)
     filters = EventFilters(
         since=datetime(2026, 3, 2, tzinfo=UTC), until=datetime(2026, 3, 1, tzinfo=UTC)
     )
-    with open_keyring(vault) as (session, _):
-        reader = AuditReader(session, investigator(tenant_id(vault)), REQUEST)
+    with open_keyring(vault) as (session, keyring):
+        reader = reader_of(session, keyring, tenant_id(vault))
         with pytest.raises(InvalidInput, match="since"):
             reader.events(filters)
     assert log_size(vault) == 1
@@ -237,10 +244,10 @@ def test_a_read_leaves_one_event_naming_the_query_with_free_text_hashed(
         term=term.upper().replace("HMAC-SHA256", "hmac-sha256"),
         cursor=encode_cursor(0),
     )
-    with open_keyring(vault) as (session, _):
-        AuditReader(session, investigator(tid), REQUEST).events(filters)
-    with open_keyring(vault) as (session, _):
-        reader = AuditReader(session, investigator(tid), REQUEST)
+    with open_keyring(vault) as (session, keyring):
+        reader_of(session, keyring, tid).events(filters)
+    with open_keyring(vault) as (session, keyring):
+        reader = reader_of(session, keyring, tid)
         page = reader.events(EventFilters(action="audit:read"))
         searched_for_actor = reader.events(EventFilters(term=term_hash(vault, "actor-17")))
 
@@ -285,8 +292,8 @@ def test_a_walk_sees_every_event_once_in_order_while_others_append(vault: Settin
     seen: list[int] = []
     resources: list[str | None] = []
     cursor = None
-    with open_keyring(vault) as (session, _):
-        reader = AuditReader(session, investigator(tid), REQUEST)
+    with open_keyring(vault) as (session, keyring):
+        reader = reader_of(session, keyring, tid)
         while True:
             appending = appender.is_alive()  # before the read: its events are all in it
             page = reader.events(EventFilters(cursor=cursor, limit=4))

@@ -23,7 +23,7 @@ AlertAdmin = Annotated[RequestContext, Depends(require(Permission.ALERT_ADMIN))]
 
 
 def _service(ctx: RequestContext) -> AlertService:
-    return AlertService(ctx.session, ctx.keyring, ctx.principal, ctx.request)
+    return AlertService(ctx)
 
 
 @router.get("", response_model=AlertPage)

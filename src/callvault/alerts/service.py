@@ -29,8 +29,7 @@ from callvault.alerts.schemas import (
 )
 from callvault.alerts.webhook import check_webhook_url
 from callvault.audit.actions import AuditAction
-from callvault.audit.service import Outcome, RequestInfo, record_event
-from callvault.authz.principal import Principal
+from callvault.audit.context import ServiceContext
 from callvault.crypto.keyring import Keyring
 from callvault.db.base import utcnow
 from callvault.errors import InvalidInput
@@ -129,25 +128,11 @@ def settings_out(row: AlertSettings, secret: str | None = None) -> SettingsOut:
 class AlertService:
     """Alert settings and listing for the principal's tenant only."""
 
-    def __init__(
-        self, session: Session, keyring: Keyring, principal: Principal, request: RequestInfo
-    ) -> None:
-        self._session = session
-        self._keyring = keyring
-        self._principal = principal
-        self._request = request
-        self._tenant_id = principal.tenant_id
-
-    def _audit(self, action: AuditAction, resource_id: str | None) -> None:
-        record_event(
-            self._session,
-            self._principal,
-            action,
-            resource_type=action.resource_type,
-            resource_id=resource_id,
-            outcome=Outcome.ALLOWED,
-            request=self._request,
-        )
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+        self._session = ctx.session
+        self._keyring = ctx.keyring
+        self._tenant_id = ctx.tenant_id
 
     # -- settings -----------------------------------------------------------------
 
@@ -174,7 +159,7 @@ class AlertService:
         secret = self._set_webhook(row, body.webhook_url, body.rotate_webhook_secret)
         row.updated_at = utcnow()
         self._session.add(row)
-        self._audit(AuditAction.ALERT_SETTINGS_UPDATE, self._tenant_id)
+        self._ctx.audit(AuditAction.ALERT_SETTINGS_UPDATE, self._tenant_id)
         self._session.commit()
         return settings_out(row, secret)
 
@@ -215,7 +200,7 @@ class AlertService:
         stmt = stmt.order_by(Alert.created_at.desc(), Alert.id.desc()).limit(limit + 1)
         rows = list(self._session.execute(stmt).scalars())
         page, more = rows[:limit], len(rows) > limit
-        self._audit(AuditAction.ALERT_LIST, None)
+        self._ctx.audit(AuditAction.ALERT_LIST, None)
         self._session.commit()
         return AlertPage(
             items=[alert_out(a) for a in page],

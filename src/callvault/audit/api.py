@@ -33,7 +33,7 @@ TreeSize = Annotated[int | None, Query(description="A tree size (number of leave
 
 
 def _reader(ctx: RequestContext) -> AuditReader:
-    return AuditReader(ctx.session, ctx.principal, ctx.request)
+    return AuditReader(ctx)
 
 
 @router.get("/events", response_model=EventPage)

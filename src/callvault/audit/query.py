@@ -19,10 +19,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
 
 from callvault.audit import heads, proofs
 from callvault.audit.actions import AuditAction
+from callvault.audit.context import ServiceContext
 from callvault.audit.keys import TERM_PREFIX
 from callvault.audit.models import READABLE_COLUMNS, AuditEvent, AuditSigningKey, AuditTreeHead
 from callvault.audit.schemas import (
@@ -34,8 +34,7 @@ from callvault.audit.schemas import (
     TreeHeadOut,
     iso_ms,
 )
-from callvault.audit.service import Outcome, RequestInfo, record_event
-from callvault.authz.principal import Principal
+from callvault.audit.service import Outcome
 from callvault.errors import AuditUnavailable, InvalidInput, NotFound
 
 DEFAULT_PAGE = 100
@@ -138,11 +137,10 @@ def parse_seq(text: str) -> int | None:
 class AuditReader:
     """The audit trail of the principal's tenant, as the principal may read it."""
 
-    def __init__(self, session: Session, principal: Principal, request: RequestInfo) -> None:
-        self._session = session
-        self._principal = principal
-        self._request = request
-        self._tenant_id = principal.tenant_id
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+        self._session = ctx.session
+        self._tenant_id = ctx.tenant_id
 
     def events(self, filters: EventFilters) -> EventPage:
         limit = min(max(filters.limit, 1), MAX_PAGE)
@@ -235,14 +233,10 @@ class AuditReader:
         phi_terms: Sequence[str] = (),
     ) -> None:
         """The read as an event, committed with it: fail closed if it cannot be."""
-        record_event(
-            self._session,
-            self._principal,
+        self._ctx.audit(
             AuditAction.AUDIT_READ,
-            resource_type=AuditAction.AUDIT_READ.resource_type,
-            resource_id=resource_id,
+            resource_id,
             outcome=outcome,
-            request=self._request,
             reason=reason,
             phi_terms=phi_terms,
         )
