@@ -24,7 +24,6 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from callvault.audit.service import AuditAction, Outcome
-from callvault.identity.auth_service import AuthAction
 
 WINDOW_MS = 60_000
 
@@ -52,7 +51,7 @@ PHI_READ_ACTIONS = frozenset(
 )
 # A sign-in is complete only once the second factor is accepted (auth:login is just the
 # password step); the session starts in the same transaction as these events.
-SIGN_IN_ACTIONS = frozenset({AuthAction.MFA.value, AuthAction.RECOVERY_CODE.value})
+SIGN_IN_ACTIONS = frozenset({AuditAction.AUTH_MFA.value, AuditAction.AUTH_RECOVERY_CODE.value})
 
 
 @dataclass(frozen=True)

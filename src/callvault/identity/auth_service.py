@@ -39,12 +39,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from callvault.audit.actions import AuditAction
 from callvault.audit.service import Outcome
 from callvault.db.base import utcnow
 from callvault.errors import InvalidInput, NotAuthenticated
 from callvault.identity import totp
 from callvault.identity.auth_flow import (
-    AuthAction,
     AuthFlow,
     SeenUser,
     is_locked,
@@ -62,7 +62,7 @@ from callvault.identity.tenant_policy import load_access_policy
 from callvault.identity.throttle import Reservation
 from callvault.identity.users import normalise_email, totp_secret
 
-__all__ = ["AuthAction", "AuthService", "SignedIn", "lockout_for"]
+__all__ = ["AuthService", "SignedIn", "lockout_for"]
 
 CHALLENGE_LIFETIME = timedelta(minutes=5)
 MAX_CODE_ATTEMPTS = 5
@@ -131,10 +131,10 @@ class AuthService(AuthFlow):
         # the check: refused, and not counted (outsiders cannot lock users out).
         unchanged = user.password_hash == seen.password_hash
         if not (seen.may_try and unchanged and self._may_try_password(self._db, user, now)):
-            self._refuse(user, AuthAction.LOGIN, LOGIN_FAILED)
+            self._refuse(user, AuditAction.AUTH_LOGIN, LOGIN_FAILED)
         if not correct or not temporary_password_usable(user, now):
             self._count_failure(user, now)
-            self._refuse(user, AuthAction.LOGIN, LOGIN_FAILED)
+            self._refuse(user, AuditAction.AUTH_LOGIN, LOGIN_FAILED)
         if user.temp_password_expires_at is not None:
             user.temp_password_used_at = now  # its one sign-in
         challenge = new_secret()
@@ -147,7 +147,7 @@ class AuthService(AuthFlow):
             )
         )
         self._throttle.refund(self._db, reservation)
-        self._audit(user, AuthAction.LOGIN, Outcome.ALLOWED)
+        self._audit(user, AuditAction.AUTH_LOGIN, Outcome.ALLOWED)
         answer = self._login_answer(user, challenge)
         self._db.commit()
         return answer
@@ -178,7 +178,7 @@ class AuthService(AuthFlow):
             raise NotAuthenticated(CHALLENGE_GONE)
         if not user.active or is_locked(user, now):
             row.consumed_at = now
-            self._refuse(user, AuthAction.MFA, CHALLENGE_GONE)
+            self._refuse(user, AuditAction.AUTH_MFA, CHALLENGE_GONE)
         enrolling = user.totp_confirmed_at is None
         method = self._check_code(user, code, allow_recovery=not enrolling)
         if method is None:
@@ -186,20 +186,20 @@ class AuthService(AuthFlow):
             if row.failed_codes >= MAX_CODE_ATTEMPTS:
                 row.consumed_at = now  # this challenge is spent: sign in again
             self._count_failure(user, now)
-            self._refuse(user, AuthAction.MFA, CODE_INVALID)
+            self._refuse(user, AuditAction.AUTH_MFA, CODE_INVALID)
         row.consumed_at = now
         self._throttle.refund(self._db, reservation)
         return self._sign_in(user, challenge, method, enrolling, now)
 
     def _sign_in(
-        self, user: User, challenge: str, method: AuthAction, enrolling: bool, now: datetime
+        self, user: User, challenge: str, method: AuditAction, enrolling: bool, now: datetime
     ) -> SignedIn:
         user.failed_logins, user.locked_until = 0, None
         codes = None
         if enrolling:
             user.totp_confirmed_at = now
             codes = self._new_recovery_codes(user)
-            self._audit(user, AuthAction.ENROL, Outcome.ALLOWED)
+            self._audit(user, AuditAction.AUTH_ENROL, Outcome.ALLOWED)
         issued = start_session(
             self._db,
             user,

@@ -18,6 +18,7 @@ from pydantic import ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from callvault.audit.actions import AuditAction
 from callvault.audit.service import Outcome, record_event
 from callvault.authz.permissions import Permission
 from callvault.calls.schemas import PHONE_DESCRIPTION, PHONE_PATTERN
@@ -146,7 +147,7 @@ def _audit_update(ctx: RequestContext) -> None:
     record_event(
         ctx.session,
         ctx.principal,
-        "policy:update",
+        AuditAction.POLICY_UPDATE,
         resource_type="tenant_policy",
         resource_id=ctx.principal.tenant_id,
         outcome=Outcome.ALLOWED,
