@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 
 from callvault.db.base import utcnow
 from callvault.identity.passwords import argon2_pool
+from callvault.identity.policy.access import load_access_policy
 from callvault.identity.sessions import COOKIE_NAME, CSRF_HEADER, start_session
-from callvault.identity.tenant_policy import load_access_policy
 from callvault.identity.users import create_user
 from callvault.instance import open_keyring
 from callvault.settings import Settings, load_settings

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from callvault.audit.models import AuditEvent
 from callvault.db.migrate import downgrade, upgrade
-from callvault.identity.tenant_policy import (
+from callvault.identity.policy.access import (
     RedactionPolicy,
     load_access_policy,
     load_redaction_policy,

@@ -55,7 +55,7 @@ from callvault.crypto.models import DataKey
 from callvault.crypto.rotation import FieldSpec
 from callvault.db.base import new_id, purge_deleted_data, utcnow
 from callvault.errors import Conflict, NotFound
-from callvault.identity.tenant_policy import RedactionOperator, load_redaction_policy
+from callvault.identity.policy.access import RedactionOperator, load_redaction_policy
 from callvault.pagination import decode_cursor, encode_cursor
 from callvault.pipeline.models import JobState, RecordingJob
 from callvault.pipeline.service import enqueue

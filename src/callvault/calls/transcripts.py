@@ -23,7 +23,7 @@ from typing import Any
 from callvault.blocking import check_off_event_loop
 from callvault.calls.schemas import TranscriptIn, Word
 from callvault.errors import InvalidInput
-from callvault.identity.tenant_policy import RedactionOperator, RedactionPolicy
+from callvault.identity.policy.access import RedactionOperator, RedactionPolicy
 from callvault.redaction.engine import analyze, default_recognizers
 from callvault.redaction.medical import MedicalRecognizer
 from callvault.redaction.operators import Operator, apply, redact, tokenizer

@@ -183,7 +183,7 @@ class TenantPolicy(Base):
 
 
 class ThrottleBucket(Base):
-    """One sign-in throttle key (``callvault.identity.throttle``): a keyed hash of a
+    """One sign-in throttle key (``callvault.identity.signin.throttle``): a keyed hash of a
     source address or an e-mail, never the value, and its GCRA time. A row whose
     ``tat`` has passed means nothing any more and is purged."""
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from callvault.db.base import utcnow, write_aside
 from callvault.identity.models import User, UserSession
-from callvault.identity.tenant_policy import AccessPolicy
+from callvault.identity.policy.access import AccessPolicy
 
 COOKIE_NAME = "callvault_session"
 CSRF_HEADER = "X-CSRF-Token"

@@ -27,7 +27,7 @@ from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.crypto.keyring import KeyCache, Keyring
 from callvault.errors import PermissionDenied, StepUpRequired
 from callvault.identity.authn import SAFE_METHODS, Credentials, authenticate
-from callvault.identity.elevations import record_grant_use
+from callvault.identity.elevation.service import record_grant_use
 from callvault.identity.models import UserSession
 from callvault.identity.sessions import COOKIE_NAME, CSRF_HEADER, is_stepped_up
 from callvault.settings import Settings

@@ -39,7 +39,7 @@ from callvault.errors import CallVaultError, NotAuthenticated, TooManyRequests
 from callvault.identity import totp
 from callvault.identity.models import RecoveryCode, User
 from callvault.identity.passwords import verify_password
-from callvault.identity.throttle import Reservation, SignInThrottle
+from callvault.identity.signin.throttle import Reservation, SignInThrottle
 from callvault.identity.users import totp_secret
 
 MAX_FAILURES = 5

@@ -24,7 +24,7 @@ from callvault.authz.permissions import Permission
 from callvault.calls.schemas import PHONE_DESCRIPTION, PHONE_PATTERN
 from callvault.errors import InvalidInput
 from callvault.identity.models import UserSession
-from callvault.identity.tenant_policy import (
+from callvault.identity.policy.access import (
     MAX_ABSOLUTE_MINUTES,
     MAX_IDLE_MINUTES,
     AccessPolicy,

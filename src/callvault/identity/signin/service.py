@@ -1,5 +1,5 @@
 """Sign-in: password, then a TOTP code (what a session then does with itself, logout,
-step-up, who am I, is ``callvault.identity.session_service``).
+step-up, who am I, is ``callvault.identity.signin.own_session``).
 
 The flow:
 
@@ -16,8 +16,8 @@ The flow:
    freshly generated id.
 
 Every step is throttled per source address and per account before any other work
-(``callvault.identity.throttle``) and holds no lock while argon2 runs
-(``callvault.identity.auth_flow``, which also describes the lockout). Only a completed
+(``callvault.identity.signin.throttle``) and holds no lock while argon2 runs
+(``callvault.identity.signin.flow``, which also describes the lockout). Only a completed
 sign-in (password *and* code) resets the failure count, so alternating a correct
 password with guessed codes gains nothing. A locked or deactivated account, an unknown
 e-mail and a wrong password all get the same 401 with the same message; the password
@@ -44,22 +44,22 @@ from callvault.audit.service import Outcome
 from callvault.db.base import utcnow
 from callvault.errors import InvalidInput, NotAuthenticated
 from callvault.identity import totp
-from callvault.identity.auth_flow import (
-    AuthFlow,
-    SeenUser,
-    is_locked,
-    lockout_for,
-)
-from callvault.identity.auth_schemas import LoginOut
 from callvault.identity.models import LoginChallenge, RecoveryCode, User
+from callvault.identity.policy.access import load_access_policy
 from callvault.identity.sessions import (
     IssuedSession,
     new_secret,
     secret_hash,
     start_session,
 )
-from callvault.identity.tenant_policy import load_access_policy
-from callvault.identity.throttle import Reservation
+from callvault.identity.signin.flow import (
+    AuthFlow,
+    SeenUser,
+    is_locked,
+    lockout_for,
+)
+from callvault.identity.signin.schemas import LoginOut
+from callvault.identity.signin.throttle import Reservation
 from callvault.identity.users import normalise_email, totp_secret
 
 __all__ = ["AuthService", "SignedIn", "lockout_for"]

@@ -28,7 +28,7 @@ from callvault.crypto.keyring import Keyring
 from callvault.db.base import utcnow
 from callvault.errors import Conflict, InvalidInput, NotFound, PermissionDenied, StepUpRequired
 from callvault.identity import users
-from callvault.identity.admin_schemas import (
+from callvault.identity.admin.schemas import (
     MAX_PAGE_SIZE,
     CustomRoleIn,
     CustomRoleUpdate,

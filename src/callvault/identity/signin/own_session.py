@@ -1,8 +1,8 @@
 """A signed-in session's own steps: log out, step up (a fresh TOTP code, a new session
 id), who am I.
 
-Step-up is throttled like sign-in (``callvault.identity.throttle``) and its wrong codes
-count towards the lockout (``callvault.identity.auth_flow``). A session made with a
+Step-up is throttled like sign-in (``callvault.identity.signin.throttle``) and its wrong codes
+count towards the lockout (``callvault.identity.signin.flow``). A session made with a
 temporary password cannot step up: it may only change the password.
 """
 
@@ -15,8 +15,6 @@ from callvault.audit.service import Outcome
 from callvault.authz.principal import Principal
 from callvault.db.base import utcnow
 from callvault.errors import NotAuthenticated, PermissionDenied, StepUpRequired
-from callvault.identity.auth_flow import AuthFlow, email_of, is_locked
-from callvault.identity.auth_schemas import WhoAmI
 from callvault.identity.models import User, UserSession
 from callvault.identity.sessions import (
     STEP_UP_WINDOW,
@@ -25,6 +23,8 @@ from callvault.identity.sessions import (
     revoke_session,
     rotate_session,
 )
+from callvault.identity.signin.flow import AuthFlow, email_of, is_locked
+from callvault.identity.signin.schemas import WhoAmI
 from callvault.tenants.models import Tenant
 
 MUST_CHANGE_FIRST = "change your password first (POST /api/v1/auth/password)"

@@ -29,8 +29,8 @@ from callvault.crypto.keyring import Keyring
 from callvault.db.base import utcnow
 from callvault.errors import CallVaultError, PermissionDenied, StepUpRequired
 from callvault.identity import totp
-from callvault.identity.admin_schemas import TemporaryPassword
-from callvault.identity.admin_service import UserAdmin
+from callvault.identity.admin.schemas import TemporaryPassword
+from callvault.identity.admin.service import UserAdmin
 from callvault.identity.models import LoginChallenge, RecoveryCode, User
 from callvault.identity.passwords import hash_password, temporary_password
 from callvault.identity.sessions import STEP_UP_WINDOW, revoke_user_sessions

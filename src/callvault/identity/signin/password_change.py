@@ -24,11 +24,11 @@ from callvault.authz.principal import Principal
 from callvault.db.base import utcnow
 from callvault.errors import InvalidInput, NotAuthenticated, PermissionDenied
 from callvault.identity import totp
-from callvault.identity.auth_flow import AuthFlow, SeenUser, is_locked
 from callvault.identity.models import User, UserSession
 from callvault.identity.passwords import check_password_policy, hash_password
-from callvault.identity.session_service import NOT_A_SESSION
-from callvault.identity.throttle import Reservation
+from callvault.identity.signin.flow import AuthFlow, SeenUser, is_locked
+from callvault.identity.signin.own_session import NOT_A_SESSION
+from callvault.identity.signin.throttle import Reservation
 from callvault.identity.users import totp_secret
 
 WRONG_CREDENTIALS = "the current password or the code is not correct"
