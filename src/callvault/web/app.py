@@ -33,6 +33,7 @@ from callvault.identity.elevation.api import router as elevation_router
 from callvault.identity.policy.api import router as policy_router
 from callvault.identity.scim.api import router as scim_router
 from callvault.identity.signin.api import router as auth_router
+from callvault.redaction.api import router as redaction_policy_router
 from callvault.settings import Settings
 from callvault.web.context import AppResources
 from callvault.web.deferred_audit import DeferredAuditMiddleware
@@ -105,7 +106,14 @@ def create_app(
     app.include_router(calls_router)
     app.include_router(alerts_router)
     app.include_router(audit_router)
-    for router in (auth_router, admin_router, elevation_router, scim_router, policy_router):
+    for router in (
+        auth_router,
+        admin_router,
+        elevation_router,
+        scim_router,
+        policy_router,
+        redaction_policy_router,
+    ):
         app.include_router(router)
     return app
 
