@@ -7,7 +7,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from callvault.identity.admin_schemas import TokenCreate
+from callvault.identity.admin.schemas import TokenCreate
 from callvault.inputs import holds_nul_escape
 
 

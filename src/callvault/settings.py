@@ -21,7 +21,7 @@ Environment variables (a flag given on the command line wins):
   which share durable commits: ``process`` (default, a child process on its own core)
   or ``thread`` (a thread of the server's process: one process fewer, and about four
   fifths of the audited reads per second in ``bench/audit.py``).
-- Sign-in throttling (``callvault.identity.throttle``; login, MFA, step-up and password
+- Sign-in throttling (``callvault.identity.signin.throttle``; login, MFA, step-up and password
   change): every attempt is counted as a failure until it succeeds, per source address
   and per account (e-mail), with a burst and then one more every interval:
   ``CALLVAULT_SIGNIN_ADDRESS_BURST`` (default 40) and

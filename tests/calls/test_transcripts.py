@@ -10,7 +10,7 @@ import pytest
 from callvault.calls.schemas import KnownIn, TranscriptIn, Word
 from callvault.calls.transcripts import RedactionSetup, known_values, redact_transcript
 from callvault.errors import InvalidInput
-from callvault.identity.tenant_policy import RedactionOperator, RedactionPolicy
+from callvault.redaction.policy import RedactionOperator, RedactionPolicy
 from callvault.redaction.spans import Known
 from tests.calls.transcript_helpers import INTAKE, words_of
 

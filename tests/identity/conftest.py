@@ -19,8 +19,8 @@ from callvault.authz.credentials import COOKIE_NAME, CSRF_HEADER
 from callvault.cli.vault import open_keyring
 from callvault.db.base import utcnow
 from callvault.identity.passwords import argon2_pool
+from callvault.identity.policy.access import load_access_policy
 from callvault.identity.sessions import start_session
-from callvault.identity.tenant_policy import load_access_policy
 from callvault.identity.users import create_user
 from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from callvault.audit.models import AuditEvent
 from callvault.db.base import utcnow
-from callvault.identity.auth_service import lockout_for
 from callvault.identity.models import LoginChallenge, User, UserSession
-from callvault.identity.tenant_policy import save_access_policy
+from callvault.identity.policy.access import save_access_policy
+from callvault.identity.signin.service import lockout_for
 from callvault.settings import Settings
 from tests.identity.conftest import UserFactory
 from tests.identity.test_auth_support import (

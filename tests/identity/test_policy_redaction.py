@@ -14,12 +14,8 @@ from sqlalchemy import select
 from callvault.audit.models import AuditEvent
 from callvault.cli.vault import open_keyring
 from callvault.db.migrate import downgrade, upgrade
-from callvault.identity.tenant_policy import (
-    RedactionPolicy,
-    load_access_policy,
-    load_redaction_policy,
-    save_access_policy,
-)
+from callvault.identity.policy.access import load_access_policy, save_access_policy
+from callvault.redaction.policy import RedactionPolicy, load_redaction_policy
 from callvault.settings import Settings
 from tests._vault import TENANT_B, TokenFactory
 from tests.db._old_vault import vault_at

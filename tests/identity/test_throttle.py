@@ -17,7 +17,7 @@ from callvault.crypto.keyprovider import LocalKeyFileProvider
 from callvault.db.base import create_db_engine, create_session_factory, utcnow
 from callvault.errors import TooManyRequests
 from callvault.identity.models import ThrottleBucket, ThrottleKey
-from callvault.identity.throttle import Rate, Reservation, SignInThrottle, address_of
+from callvault.identity.signin.throttle import Rate, Reservation, SignInThrottle, address_of
 from callvault.settings import Settings, SignInThrottleSettings
 
 NAT = "198.51.100.7"

@@ -75,6 +75,7 @@ class AuditAction(StrEnum):
 
     # -- administration --------------------------------------------------------------------
     USER_CREATE = "user:create", "user", "`POST /api/v1/users`; `callvault user create`"
+    USER_READ = "user:read", "user", "`GET /api/v1/users/{id}` of a user not found"
     USER_ACTIVATE = "user:activate", "user", "`PATCH /api/v1/users/{id}`"
     USER_DEACTIVATE = "user:deactivate", "user", "`PATCH /api/v1/users/{id}`; SCIM"
     USER_UNLOCK = "user:unlock", "user", "`PATCH /api/v1/users/{id}`"

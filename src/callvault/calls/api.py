@@ -15,7 +15,6 @@ from callvault.audit.service import AuditAction
 from callvault.authz.permissions import Permission
 from callvault.calls.ranges import parse_range
 from callvault.calls.schemas import (
-    PHONE_PATTERN,
     CallCreate,
     CallOut,
     CallPage,
@@ -41,6 +40,7 @@ from callvault.calls.transcripts import redact_transcript
 from callvault.calls.uploads import ObjectTarget, read_head, store_transcript, store_upload
 from callvault.errors import PayloadTooLarge, PermissionDenied, UnsupportedMediaType
 from callvault.inputs import ObjectId, free_text_query
+from callvault.phone import PHONE_PATTERN
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require, resources
 from callvault.web.openapi import RANGE_NOT_SATISFIABLE, binary_content, binary_request, declared

@@ -7,17 +7,10 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from callvault.inputs import InputModel
+from callvault.phone import PHONE_DESCRIPTION, PHONE_PATTERN
 
 ShortText = Annotated[str, Field(min_length=1, max_length=100)]
 
-# 7 to 15 digits (E.164 has at most 15), spaces, dots, dashes and parentheses, an
-# optional leading "+". The server then asks libphonenumber whether the number is
-# possible (US the default region) and stores it in E.164.
-PHONE_PATTERN = r"^\+?[ (]*(?:[0-9][ ().-]*){7,15}$"
-PHONE_DESCRIPTION = (
-    "A phone number: E.164 (+12025550147) or US national ((202) 555-0147); it must be a "
-    "possible number for its country, and is stored in E.164"
-)
 PhoneText = Annotated[
     str,
     Field(

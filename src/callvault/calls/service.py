@@ -29,7 +29,6 @@ from callvault.authz.permissions import Permission
 from callvault.authz.principal import Principal
 from callvault.blobs.interface import BlobStore
 from callvault.calls.models import Call, StoredObject
-from callvault.calls.phone import mask, to_e164
 from callvault.calls.schemas import (
     CallCreate,
     CallOut,
@@ -55,10 +54,11 @@ from callvault.crypto.models import DataKey
 from callvault.crypto.rotation import FieldSpec
 from callvault.db.base import new_id, purge_deleted_data, utcnow
 from callvault.errors import Conflict, NotFound
-from callvault.identity.tenant_policy import RedactionOperator, load_redaction_policy
 from callvault.pagination import decode_cursor, encode_cursor
+from callvault.phone import mask, to_e164
 from callvault.pipeline.models import JobState, RecordingJob
 from callvault.pipeline.service import enqueue
+from callvault.redaction.policy import RedactionOperator, load_redaction_policy
 
 MAX_PAGE_SIZE = 100
 RECORDING = "recording"  # as played: scrubbed by the pipeline (callvault.pipeline)

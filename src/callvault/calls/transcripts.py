@@ -23,10 +23,10 @@ from typing import Any
 from callvault.blocking import check_off_event_loop
 from callvault.calls.schemas import TranscriptIn, Word
 from callvault.errors import InvalidInput
-from callvault.identity.tenant_policy import RedactionOperator, RedactionPolicy
 from callvault.redaction.engine import analyze, default_recognizers
 from callvault.redaction.medical import MedicalRecognizer
 from callvault.redaction.operators import Operator, apply, redact, tokenizer
+from callvault.redaction.policy import RedactionOperator, RedactionPolicy
 from callvault.redaction.spans import Context, Known, Recognizer, Span
 from callvault.redaction.timing import align, time_ranges
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from callvault.audio.cli import audio_app
+from callvault.audit.actions import AuditAction
 from callvault.audit.cli import audit_app
 from callvault.cli.options import (
     DatabaseUrl,
@@ -94,7 +95,9 @@ def token_create(
         with open_keyring(settings) as (session, _):
             tenant_id = get_tenant(session, tenant).id
             token = create_token(session, tenant_id, role)
-            audit_cli_action(session, tenant_id, "token:create", "token", token.split("_")[1])
+            audit_cli_action(
+                session, tenant_id, AuditAction.TOKEN_CREATE, "token", token.split("_")[1]
+            )
             session.commit()
     except CallVaultError as exc:
         fail(exc.detail)
@@ -131,7 +134,7 @@ def user_create(
         with open_keyring(settings) as (session, keyring):
             tenant_id = get_tenant(session, tenant).id
             user, uri = create_user(session, keyring, tenant_id, email, password, role)
-            audit_cli_action(session, tenant_id, "user:create", "user", user.id)
+            audit_cli_action(session, tenant_id, AuditAction.USER_CREATE, "user", user.id)
             session.commit()
     except CallVaultError as exc:
         fail(exc.detail)
@@ -154,7 +157,7 @@ def keys_rotate(
         with open_keyring(settings) as (session, keyring):
             tenant_id = get_tenant(session, tenant).id
             version = rotate_tenant_key(session, keyring, tenant_id)
-            audit_cli_action(session, tenant_id, "key:rotate", "tenant_key", str(version))
+            audit_cli_action(session, tenant_id, AuditAction.KEY_ROTATE, "tenant_key", str(version))
             session.commit()
             report = rewrap_tenant(session, keyring, tenant_id, [CALL_FIELDS])
     except CallVaultError as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import LargeBinary, String, bindparam, column, func, select, table
 from sqlalchemy.orm import Session
 
 from callvault.crypto import aead
@@ -19,10 +19,19 @@ from callvault.crypto.errors import KeyUnavailable
 from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.crypto.models import DataKey, TenantKey
 from callvault.db.base import new_id, utcnow
-from callvault.tenants.models import Tenant
 
 _DEK_WRAP = "dek-wrap"
 _FIELD = "field"
+
+
+# The tenant's wrapped blind-index key is a column of its ``tenants`` row (written by
+# ``callvault.tenants`` with ``new_index_key``). It is named here as a bare table
+# rather than through the ``Tenant`` model, so that crypto, which every capability
+# uses, imports none of them.
+_TENANTS = table("tenants", column("id", String), column("wrapped_index_key", LargeBinary))
+_WRAPPED_INDEX_KEY = select(_TENANTS.c.wrapped_index_key).where(
+    _TENANTS.c.id == bindparam("tenant_id")
+)
 
 
 def _tenant_key_ad(tenant_id: str, version: int) -> bytes:
@@ -207,9 +216,11 @@ class Keyring:
     def blind_index(self, tenant_id: str, value: str) -> str:
         key = self._cache.get(("index", tenant_id))
         if key is None:
-            tenant = self._session.get(Tenant, tenant_id)
-            if tenant is None:
+            wrapped = self._session.execute(
+                _WRAPPED_INDEX_KEY, {"tenant_id": tenant_id}
+            ).scalar_one_or_none()
+            if wrapped is None:
                 raise KeyUnavailable("unknown tenant")
-            key = self._root.unwrap(tenant.wrapped_index_key, _index_key_ad(tenant_id))
+            key = self._root.unwrap(wrapped, _index_key_ad(tenant_id))
             self._cache.put(("index", tenant_id), key)
         return aead.blind_index(key, value)

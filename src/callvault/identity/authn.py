@@ -22,8 +22,8 @@ from callvault.db.base import utcnow
 from callvault.errors import NotAuthenticated, PermissionDenied
 from callvault.identity.custom_roles import resolve_roles
 from callvault.identity.models import Elevation, UserRole
+from callvault.identity.policy.access import allowlist_allows
 from callvault.identity.sessions import LiveSession, csrf_matches, live_session
-from callvault.identity.tenant_policy import allowlist_allows
 from callvault.identity.tokens import authenticate_token
 
 _ROLES_AND_GRANTS = union_all(

@@ -19,7 +19,7 @@ from callvault.authz.principal import Principal
 from callvault.db.tenancy import all_tenants, scope_to_tenant
 from callvault.errors import PermissionDenied, StepUpRequired
 from callvault.identity.authn import authenticate
-from callvault.identity.elevations import record_grant_use
+from callvault.identity.elevation.service import record_grant_use
 from callvault.identity.models import UserSession
 from callvault.identity.sessions import is_stepped_up
 

@@ -158,32 +158,8 @@ class Elevation(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-class TenantPolicy(Base):
-    """Per-tenant access and redaction policy. Session limits may only be tightened
-    below the defaults (15 minutes idle, 8 hours absolute). Redaction defaults are the
-    safe ones: no unredacted original is kept, values become ``[LABEL]``."""
-
-    __tablename__ = "tenant_policies"
-
-    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
-    ip_allowlist: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of CIDRs
-    session_idle_minutes: Mapped[int] = mapped_column(Integer, default=15)
-    session_absolute_minutes: Mapped[int] = mapped_column(Integer, default=480)
-    # Server defaults too, so rows written before migration 0005 read as the safe policy.
-    keep_original_transcripts: Mapped[bool] = mapped_column(
-        Boolean, default=False, server_default=false()
-    )
-    redaction_operator: Mapped[str] = mapped_column(
-        String(16), default="label", server_default="label"
-    )
-    redact_medical: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    # JSON lists: the practice's own names and numbers, never redacted as PHI.
-    clinic_names: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
-    clinic_phones: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
-
-
 class ThrottleBucket(Base):
-    """One sign-in throttle key (``callvault.identity.throttle``): a keyed hash of a
+    """One sign-in throttle key (``callvault.identity.signin.throttle``): a keyed hash of a
     source address or an e-mail, never the value, and its GCRA time. A row whose
     ``tat`` has passed means nothing any more and is purged."""
 

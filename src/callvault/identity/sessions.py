@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from callvault.db.base import utcnow, write_aside
 from callvault.identity.models import User, UserSession
-from callvault.identity.tenant_policy import AccessPolicy
+from callvault.identity.policy.access import AccessPolicy
 
 STEP_UP_WINDOW = timedelta(minutes=5)
 # How stale a session's idle clock may be: it may time out up to this much early.

@@ -1,1 +1,2 @@
-"""PHI detection and redaction for transcripts (pure: no I/O anywhere in this package)."""
+"""PHI detection and redaction for transcripts. The engine is pure (no I/O in any of its
+modules); ``policy`` stores a tenant's redaction policy and ``api`` serves it."""

@@ -29,12 +29,13 @@ from callvault.db.base import (
     create_read_session_factory,
     create_session_factory,
 )
-from callvault.identity.admin_api import router as admin_router
-from callvault.identity.auth_api import router as auth_router
-from callvault.identity.elevation_api import router as elevation_router
+from callvault.identity.admin.api import router as admin_router
+from callvault.identity.elevation.api import router as elevation_router
 from callvault.identity.gate import authorize_request
-from callvault.identity.policy_api import router as policy_router
-from callvault.identity.scim_api import router as scim_router
+from callvault.identity.policy.api import router as policy_router
+from callvault.identity.scim.api import router as scim_router
+from callvault.identity.signin.api import router as auth_router
+from callvault.redaction.api import router as redaction_policy_router
 from callvault.settings import Settings
 from callvault.web.context import AppResources
 from callvault.web.deferred_audit import DeferredAuditMiddleware
@@ -111,7 +112,14 @@ def create_app(
     app.include_router(calls_router)
     app.include_router(alerts_router)
     app.include_router(audit_router)
-    for router in (auth_router, admin_router, elevation_router, scim_router, policy_router):
+    for router in (
+        auth_router,
+        admin_router,
+        elevation_router,
+        scim_router,
+        policy_router,
+        redaction_policy_router,
+    ):
         app.include_router(router)
     return app
 

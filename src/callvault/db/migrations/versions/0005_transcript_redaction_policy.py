@@ -4,7 +4,7 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-26 09:00:00
 
-The redaction settings of ``tenant_policies`` (``callvault.identity.tenant_policy``).
+The redaction settings of ``tenant_policies`` (``callvault.redaction.policy``).
 Existing rows get the safe defaults: no unredacted original kept, ``[LABEL]``
 replacements, no medical-entity mode, no clinic names or numbers.
 

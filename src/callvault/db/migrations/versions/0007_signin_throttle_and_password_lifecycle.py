@@ -6,7 +6,7 @@ Create Date: 2026-12-06 09:00:00
 
 ``auth_throttle`` holds one GCRA time per throttle key (a keyed hash of a source
 address or an e-mail, never the value); ``auth_throttle_keys`` the wrapped HMAC key
-those hashes use (``callvault.identity.throttle``). Users gain the state of an admin
+those hashes use (``callvault.identity.signin.throttle``). Users gain the state of an admin
 password reset: a pending change and the temporary password's expiry and one use.
 Existing users have no pending change.
 """

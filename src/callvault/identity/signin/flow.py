@@ -24,12 +24,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import NoReturn, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from callvault.audit.actions import AuditAction
 from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.authz.principal import Principal
 from callvault.authz.roles import Policy
@@ -39,7 +39,7 @@ from callvault.errors import CallVaultError, NotAuthenticated, TooManyRequests
 from callvault.identity import totp
 from callvault.identity.models import RecoveryCode, User
 from callvault.identity.passwords import verify_password
-from callvault.identity.throttle import Reservation, SignInThrottle
+from callvault.identity.signin.throttle import Reservation, SignInThrottle
 from callvault.identity.users import totp_secret
 
 MAX_FAILURES = 5
@@ -49,21 +49,8 @@ MAX_LOCKOUT = timedelta(hours=24)
 T = TypeVar("T")
 
 
-class AuthAction(StrEnum):
-    """Audit actions of the sign-in flow and of a person's own credentials."""
-
-    ENROL = "auth:enrol"
-    LOCKOUT = "auth:lockout"
-    LOGIN = "auth:login"
-    LOGOUT = "auth:logout"
-    MFA = "auth:mfa"
-    PASSWORD_CHANGE = "auth:password_change"  # noqa: S105  # an action name, not a secret
-    RECOVERY_CODE = "auth:recovery_code"
-    STEP_UP = "auth:step_up"
-
-
 # Steps taken inside a session: their events name the user as the actor.
-SIGNED_IN_ACTIONS = frozenset({AuthAction.STEP_UP, AuthAction.PASSWORD_CHANGE})
+SIGNED_IN_ACTIONS = frozenset({AuditAction.AUTH_STEP_UP, AuditAction.AUTH_PASSWORD_CHANGE})
 
 
 def lockout_for(failures: int) -> timedelta | None:
@@ -118,7 +105,7 @@ class AuthFlow:
         return self._throttle.reserve(self._db, self._request.source_ip, account)
 
     def _reserve_signed_in(
-        self, principal: Principal, action: AuthAction, account: str | None
+        self, principal: Principal, action: AuditAction, account: str | None
     ) -> Reservation:
         """``_reserve`` for a step taken in a session: a throttled one is audited too
         (the caller is known; an anonymous sign-in's refusal stays a cheap 429)."""
@@ -145,13 +132,13 @@ class AuthFlow:
             self._throttle.refund_now(self._db, reservation)  # it never ran: no attempt
             raise
 
-    def _check_code(self, user: User, code: str, *, allow_recovery: bool) -> AuthAction | None:
+    def _check_code(self, user: User, code: str, *, allow_recovery: bool) -> AuditAction | None:
         """``MFA`` for a fresh TOTP code, ``RECOVERY_CODE`` for an unused recovery
         code (then used up), None for anything else. The user row must be locked."""
         step = totp.accepted_step(totp_secret(self._keyring, user), code, user.totp_last_step)
         if step is not None:
             user.totp_last_step = step
-            return AuthAction.MFA
+            return AuditAction.AUTH_MFA
         if not allow_recovery:
             return None
         recovery = self._db.execute(
@@ -166,7 +153,7 @@ class AuthFlow:
         if recovery is None:
             return None
         recovery.used_at = utcnow()
-        return AuthAction.RECOVERY_CODE
+        return AuditAction.AUTH_RECOVERY_CODE
 
     def _lock_user(self, user_id: str) -> User | None:
         """The user row, locked and re-read: two requests cannot both see the old
@@ -183,12 +170,12 @@ class AuthFlow:
         period = lockout_for(user.failed_logins)
         if period is not None:
             user.locked_until = now + period
-            self._audit(user, AuthAction.LOCKOUT, Outcome.DENIED, authenticated=False)
+            self._audit(user, AuditAction.AUTH_LOCKOUT, Outcome.DENIED, authenticated=False)
 
     def _refuse(
         self,
         user: User,
-        action: AuthAction,
+        action: AuditAction,
         message: str,
         error: type[CallVaultError] = NotAuthenticated,
     ) -> NoReturn:
@@ -199,7 +186,7 @@ class AuthFlow:
         raise error(message)
 
     def _audit(
-        self, user: User, action: AuthAction, outcome: Outcome, *, authenticated: bool = True
+        self, user: User, action: AuditAction, outcome: Outcome, *, authenticated: bool = True
     ) -> None:
         record_event(
             self._db,
@@ -214,7 +201,7 @@ class AuthFlow:
     def _audit_principal(
         self,
         principal: Principal,
-        action: AuthAction,
+        action: AuditAction,
         outcome: Outcome = Outcome.ALLOWED,
         reason: str | None = None,
     ) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from callvault.audit.actions import AuditAction
 from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.authz.principal import Principal
 from callvault.crypto.keyring import Keyring
@@ -144,7 +145,7 @@ class ScimService:
         self._request = request
         self._tenant_id = principal.tenant_id
 
-    def _audit(self, action: str, user_id: str) -> None:
+    def _audit(self, action: AuditAction, user_id: str) -> None:
         record_event(
             self._session,
             self._principal,
@@ -196,7 +197,7 @@ class ScimService:
         user.family_name = data.family_name  # for the same-surname alert rule
         if not data.active:
             self._end_access(user)
-        self._audit("user:provision", user.id)
+        self._audit(AuditAction.USER_PROVISION, user.id)
         self._session.commit()
         return user
 
@@ -206,12 +207,12 @@ class ScimService:
             user.external_id = change.external_id
         if change.active is False:
             self._end_access(user)
-            self._audit("user:deactivate", user.id)
+            self._audit(AuditAction.USER_DEACTIVATE, user.id)
         elif change.active is True and not user.active:
             user.active, user.deactivated_at = True, None
-            self._audit("user:reactivate", user.id)
+            self._audit(AuditAction.USER_REACTIVATE, user.id)
         if change.set_external_id:
-            self._audit("user:update", user.id)
+            self._audit(AuditAction.USER_UPDATE, user.id)
         self._session.commit()
         return user
 
@@ -222,7 +223,7 @@ class ScimService:
         user.external_id = None
         user.totp_secret_enc = None
         self._session.execute(delete(UserRole).where(UserRole.user_id == user.id))
-        self._audit("user:delete", user.id)
+        self._audit(AuditAction.USER_DELETE, user.id)
         self._session.commit()
 
     def _end_access(self, user: User) -> None:

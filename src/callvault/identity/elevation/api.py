@@ -1,5 +1,5 @@
 """Break-glass elevations: ask (``elevation:request``), decide and list the queue
-(``elevation:approve``). The logic and its audit live in ``elevations.py``."""
+(``elevation:approve``). The logic and its audit live in ``service.py``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from callvault.authz.permissions import Permission
-from callvault.identity.elevations import (
+from callvault.identity.elevation.service import (
     NOT_GRANTABLE,
     ElevationRequest,
     ElevationService,

@@ -6,7 +6,7 @@ must see them); changing roles or role assignments needs ``role:admin``, which i
 step-up permission, so a session must have re-entered a TOTP code and a service
 token can never do it. Credential resets (``/users/{id}/password-reset``,
 ``/mfa-reset``) need ``user:admin`` and a fresh step-up too, which
-``callvault.identity.credential_reset`` checks.
+``callvault.identity.admin.credential_reset`` checks.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel
 
 from callvault.authz.permissions import Permission
-from callvault.identity.admin_schemas import (
+from callvault.identity.admin.credential_reset import CredentialReset
+from callvault.identity.admin.schemas import (
     Created,
     CustomRoleIn,
     CustomRoleUpdate,
@@ -33,8 +34,7 @@ from callvault.identity.admin_schemas import (
     UserPage,
     UserPatch,
 )
-from callvault.identity.admin_service import RoleAdmin, TokenAdmin, UserAdmin
-from callvault.identity.credential_reset import CredentialReset
+from callvault.identity.admin.service import RoleAdmin, TokenAdmin, UserAdmin
 from callvault.inputs import ObjectId, free_text_query
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require

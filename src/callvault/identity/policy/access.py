@@ -1,20 +1,18 @@
-"""Per-tenant policy: IP allowlists and session limits (tighten-only), and how
-transcripts are redacted at ingest (``callvault.calls.transcripts``)."""
+"""A tenant's access policy: its IP allowlist and its session limits (tighten-only).
+How its transcripts are redacted is ``callvault.redaction.policy``."""
 
 from __future__ import annotations
 
 import ipaddress
 import json
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import lru_cache
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from callvault.calls.phone import to_e164
 from callvault.errors import InvalidInput
-from callvault.identity.models import TenantPolicy
+from callvault.tenants.models import TenantPolicy
 
 MAX_IDLE_MINUTES = 15
 MAX_ABSOLUTE_MINUTES = 8 * 60
@@ -93,54 +91,3 @@ def save_access_policy(
     row.session_absolute_minutes = absolute_minutes
     session.add(row)
     return AccessPolicy(networks, idle_minutes, absolute_minutes)
-
-
-class RedactionOperator(StrEnum):
-    LABEL = "label"  # "[NAME]"
-    # "[NAME-7f3a]": the same value, the same token, within a tenant
-    TOKEN = "token"  # noqa: S105  # an operator name, not a secret
-
-
-@dataclass(frozen=True)
-class RedactionPolicy:
-    """How a tenant's transcripts are redacted. The defaults are the safe ones."""
-
-    keep_original_transcripts: bool = False
-    operator: RedactionOperator = RedactionOperator.LABEL
-    redact_medical: bool = False
-    clinic_names: tuple[str, ...] = ()
-    clinic_phones: tuple[str, ...] = ()  # E.164
-
-
-def load_redaction_policy(session: Session, tenant_id: str) -> RedactionPolicy:
-    row = session.get(TenantPolicy, tenant_id)
-    if row is None:
-        return RedactionPolicy()
-    return RedactionPolicy(
-        keep_original_transcripts=row.keep_original_transcripts,
-        # An unknown stored operator falls back to the one that shows nothing of the value.
-        operator=RedactionOperator(row.redaction_operator)
-        if row.redaction_operator in tuple(RedactionOperator)
-        else RedactionOperator.LABEL,
-        redact_medical=row.redact_medical,
-        clinic_names=tuple(json.loads(row.clinic_names or "[]")),
-        clinic_phones=tuple(json.loads(row.clinic_phones or "[]")),
-    )
-
-
-def save_redaction_policy(
-    session: Session, tenant_id: str, policy: RedactionPolicy
-) -> RedactionPolicy:
-    """Store ``policy`` with its clinic phones in E.164 (InvalidInput names the field)."""
-    phones = tuple(dict.fromkeys(to_e164(p, "clinic_phones") for p in policy.clinic_phones))
-    names = tuple(dict.fromkeys(" ".join(n.split()) for n in policy.clinic_names))
-    row = session.get(TenantPolicy, tenant_id) or TenantPolicy(tenant_id=tenant_id)
-    row.keep_original_transcripts = policy.keep_original_transcripts
-    row.redaction_operator = policy.operator.value
-    row.redact_medical = policy.redact_medical
-    row.clinic_names = json.dumps(list(names))
-    row.clinic_phones = json.dumps(list(phones))
-    session.add(row)
-    return RedactionPolicy(
-        policy.keep_original_transcripts, policy.operator, policy.redact_medical, names, phones
-    )

@@ -20,7 +20,7 @@ from pydantic.json_schema import SkipJsonSchema
 from callvault.authz.permissions import Permission
 from callvault.errors import CallVaultError, Conflict, InvalidInput
 from callvault.identity.models import User
-from callvault.identity.scim import (
+from callvault.identity.scim.service import (
     ERROR_SCHEMA,
     LIST_SCHEMA,
     MAX_PAGE,

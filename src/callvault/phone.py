@@ -8,6 +8,15 @@ from callvault.errors import InvalidInput
 
 DEFAULT_REGION = "US"
 
+# What an API accepts as a phone number: 7 to 15 digits (E.164 has at most 15), spaces,
+# dots, dashes and parentheses, an optional leading "+". ``to_e164`` then asks
+# libphonenumber whether the number is possible (US the default region).
+PHONE_PATTERN = r"^\+?[ (]*(?:[0-9][ ().-]*){7,15}$"
+PHONE_DESCRIPTION = (
+    "A phone number: E.164 (+12025550147) or US national ((202) 555-0147); it must be a "
+    "possible number for its country, and is stored in E.164"
+)
+
 
 def to_e164(raw: str, field: str) -> str:
     """E.164 form of a phone number; ``field`` names it in the error (never the value)."""

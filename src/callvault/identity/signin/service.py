@@ -1,5 +1,5 @@
 """Sign-in: password, then a TOTP code (what a session then does with itself, logout,
-step-up, who am I, is ``callvault.identity.session_service``).
+step-up, who am I, is ``callvault.identity.signin.own_session``).
 
 The flow:
 
@@ -16,8 +16,8 @@ The flow:
    freshly generated id.
 
 Every step is throttled per source address and per account before any other work
-(``callvault.identity.throttle``) and holds no lock while argon2 runs
-(``callvault.identity.auth_flow``, which also describes the lockout). Only a completed
+(``callvault.identity.signin.throttle``) and holds no lock while argon2 runs
+(``callvault.identity.signin.flow``, which also describes the lockout). Only a completed
 sign-in (password *and* code) resets the failure count, so alternating a correct
 password with guessed codes gains nothing. A locked or deactivated account, an unknown
 e-mail and a wrong password all get the same 401 with the same message; the password
@@ -39,30 +39,30 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from callvault.audit.actions import AuditAction
 from callvault.audit.service import Outcome
 from callvault.db.base import utcnow
 from callvault.errors import InvalidInput, NotAuthenticated
 from callvault.identity import totp
-from callvault.identity.auth_flow import (
-    AuthAction,
-    AuthFlow,
-    SeenUser,
-    is_locked,
-    lockout_for,
-)
-from callvault.identity.auth_schemas import LoginOut
 from callvault.identity.models import LoginChallenge, RecoveryCode, User
+from callvault.identity.policy.access import load_access_policy
 from callvault.identity.sessions import (
     IssuedSession,
     new_secret,
     secret_hash,
     start_session,
 )
-from callvault.identity.tenant_policy import load_access_policy
-from callvault.identity.throttle import Reservation
+from callvault.identity.signin.flow import (
+    AuthFlow,
+    SeenUser,
+    is_locked,
+    lockout_for,
+)
+from callvault.identity.signin.schemas import LoginOut
+from callvault.identity.signin.throttle import Reservation
 from callvault.identity.users import normalise_email, totp_secret
 
-__all__ = ["AuthAction", "AuthService", "SignedIn", "lockout_for"]
+__all__ = ["AuthService", "SignedIn", "lockout_for"]
 
 CHALLENGE_LIFETIME = timedelta(minutes=5)
 MAX_CODE_ATTEMPTS = 5
@@ -131,10 +131,10 @@ class AuthService(AuthFlow):
         # the check: refused, and not counted (outsiders cannot lock users out).
         unchanged = user.password_hash == seen.password_hash
         if not (seen.may_try and unchanged and self._may_try_password(self._db, user, now)):
-            self._refuse(user, AuthAction.LOGIN, LOGIN_FAILED)
+            self._refuse(user, AuditAction.AUTH_LOGIN, LOGIN_FAILED)
         if not correct or not temporary_password_usable(user, now):
             self._count_failure(user, now)
-            self._refuse(user, AuthAction.LOGIN, LOGIN_FAILED)
+            self._refuse(user, AuditAction.AUTH_LOGIN, LOGIN_FAILED)
         if user.temp_password_expires_at is not None:
             user.temp_password_used_at = now  # its one sign-in
         challenge = new_secret()
@@ -147,7 +147,7 @@ class AuthService(AuthFlow):
             )
         )
         self._throttle.refund(self._db, reservation)
-        self._audit(user, AuthAction.LOGIN, Outcome.ALLOWED)
+        self._audit(user, AuditAction.AUTH_LOGIN, Outcome.ALLOWED)
         answer = self._login_answer(user, challenge)
         self._db.commit()
         return answer
@@ -178,7 +178,7 @@ class AuthService(AuthFlow):
             raise NotAuthenticated(CHALLENGE_GONE)
         if not user.active or is_locked(user, now):
             row.consumed_at = now
-            self._refuse(user, AuthAction.MFA, CHALLENGE_GONE)
+            self._refuse(user, AuditAction.AUTH_MFA, CHALLENGE_GONE)
         enrolling = user.totp_confirmed_at is None
         method = self._check_code(user, code, allow_recovery=not enrolling)
         if method is None:
@@ -186,20 +186,20 @@ class AuthService(AuthFlow):
             if row.failed_codes >= MAX_CODE_ATTEMPTS:
                 row.consumed_at = now  # this challenge is spent: sign in again
             self._count_failure(user, now)
-            self._refuse(user, AuthAction.MFA, CODE_INVALID)
+            self._refuse(user, AuditAction.AUTH_MFA, CODE_INVALID)
         row.consumed_at = now
         self._throttle.refund(self._db, reservation)
         return self._sign_in(user, challenge, method, enrolling, now)
 
     def _sign_in(
-        self, user: User, challenge: str, method: AuthAction, enrolling: bool, now: datetime
+        self, user: User, challenge: str, method: AuditAction, enrolling: bool, now: datetime
     ) -> SignedIn:
         user.failed_logins, user.locked_until = 0, None
         codes = None
         if enrolling:
             user.totp_confirmed_at = now
             codes = self._new_recovery_codes(user)
-            self._audit(user, AuthAction.ENROL, Outcome.ALLOWED)
+            self._audit(user, AuditAction.AUTH_ENROL, Outcome.ALLOWED)
         issued = start_session(
             self._db,
             user,

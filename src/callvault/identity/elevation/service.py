@@ -22,6 +22,7 @@ from typing import Literal, cast
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
+from callvault.audit.actions import AuditAction
 from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.authz.decision import Allowed, decide
 from callvault.authz.permissions import Permission, parse_permission
@@ -103,7 +104,7 @@ class ElevationService:
 
     def _audit(
         self,
-        action: str,
+        action: AuditAction,
         elevation_id: str,
         outcome: Outcome = Outcome.ALLOWED,
         reason: str | None = None,
@@ -158,14 +159,14 @@ class ElevationService:
         )
         self._session.add(row)
         self._session.flush()
-        self._audit("elevation:request", row.id, reason=data.reason)
+        self._audit(AuditAction.ELEVATION_REQUEST, row.id, reason=data.reason)
         self._session.commit()
         return row
 
     def decide(self, elevation_id: str, *, approve: bool) -> Elevation:
         """Approve (the grant starts now and lasts ``minutes``) or deny; never one's own."""
         self._require_person()
-        action = "elevation:approve" if approve else "elevation:deny"
+        action = AuditAction.ELEVATION_APPROVE if approve else AuditAction.ELEVATION_DENY
         row = self._find(elevation_id, lock=True)
         if row is None:
             self._refuse(action, elevation_id, Outcome.NOT_FOUND)
@@ -186,7 +187,7 @@ class ElevationService:
         self._session.commit()
         return row
 
-    def _refuse(self, action: str, elevation_id: str, outcome: Outcome) -> None:
+    def _refuse(self, action: AuditAction, elevation_id: str, outcome: Outcome) -> None:
         """Audit a refused decision on its own (an attempted self-approval is a finding)."""
         self._session.rollback()
         self._audit(action, elevation_id, outcome)
@@ -244,7 +245,7 @@ def record_grant_use(
     record_event(
         db,
         principal,
-        "elevation:use",
+        AuditAction.ELEVATION_USE,
         resource_type="elevation",
         resource_id=elevation_id,
         outcome=Outcome.ALLOWED,

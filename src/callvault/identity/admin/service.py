@@ -19,6 +19,7 @@ from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from callvault.audit.actions import AuditAction
 from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.authz.permissions import Permission
 from callvault.authz.principal import Principal, parse_permissions
@@ -27,7 +28,7 @@ from callvault.crypto.keyring import Keyring
 from callvault.db.base import utcnow
 from callvault.errors import Conflict, InvalidInput, NotFound, PermissionDenied, StepUpRequired
 from callvault.identity import users
-from callvault.identity.admin_schemas import (
+from callvault.identity.admin.schemas import (
     MAX_PAGE_SIZE,
     CustomRoleIn,
     CustomRoleUpdate,
@@ -66,7 +67,7 @@ class TenantService:
         self._tenant_id = principal.tenant_id
 
     def _audit(
-        self, action: str, kind: str, resource_id: str, outcome: Outcome = Outcome.ALLOWED
+        self, action: AuditAction, kind: str, resource_id: str, outcome: Outcome = Outcome.ALLOWED
     ) -> None:
         record_event(
             self._session,
@@ -78,7 +79,7 @@ class TenantService:
             request=self._request,
         )
 
-    def _not_found(self, action: str, kind: str, resource_id: str) -> NotFound:
+    def _not_found(self, action: AuditAction, kind: str, resource_id: str) -> NotFound:
         """Audit the miss on its own (nothing else of the request is kept)."""
         self._session.rollback()
         self._audit(action, kind, resource_id, Outcome.NOT_FOUND)
@@ -117,7 +118,7 @@ class UserAdmin(TenantService):
         return UserPage(items=[_user_out(u, roles[u.id]) for u in page], next_cursor=next_cursor)
 
     def get(self, user_id: str) -> UserOut:
-        user = self._user(user_id, "user:read")
+        user = self._user(user_id, AuditAction.USER_READ)
         return _user_out(user, self._roles_of([user.id])[user.id])
 
     def create(self, keyring: Keyring, data: UserCreate) -> str:
@@ -128,9 +129,9 @@ class UserAdmin(TenantService):
             self._session, keyring, self._tenant_id, data.email, data.password, data.roles
         )
         user.family_name = data.family_name  # for the same-surname alert rule
-        self._audit("user:create", "user", user.id)
+        self._audit(AuditAction.USER_CREATE, "user", user.id)
         if data.roles:
-            self._audit("role:assign", "user", user.id)
+            self._audit(AuditAction.ROLE_ASSIGN, "user", user.id)
         self._commit("a user with that e-mail exists")
         return user.id
 
@@ -144,33 +145,33 @@ class UserAdmin(TenantService):
             raise StepUpRequired("re-enter a TOTP code (POST /api/v1/auth/step-up) first")
 
     def patch(self, user_id: str, data: UserPatch) -> UserOut:
-        user = self._user(user_id, "user:update")
+        user = self._user(user_id, AuditAction.USER_UPDATE)
         if data.active is False and self._is_self(user):
             raise Conflict("you cannot deactivate your own account")
         if data.active is False and user.active:
             user.active, user.deactivated_at = False, utcnow()
             revoke_user_sessions(self._session, user.id)  # ends them at once
-            self._audit("user:deactivate", "user", user.id)
+            self._audit(AuditAction.USER_DEACTIVATE, "user", user.id)
         elif data.active is True and not user.active:
             user.active, user.deactivated_at = True, None
-            self._audit("user:activate", "user", user.id)
+            self._audit(AuditAction.USER_ACTIVATE, "user", user.id)
         if data.unlock:
             user.locked_until, user.failed_logins = None, 0
-            self._audit("user:unlock", "user", user.id)
+            self._audit(AuditAction.USER_UNLOCK, "user", user.id)
         self._session.commit()
         return _user_out(user, self._roles_of([user.id])[user.id])
 
     def set_roles(self, user_id: str, roles: list[str]) -> UserOut:
-        user = self._user(user_id, "role:assign")
+        user = self._user(user_id, AuditAction.ROLE_ASSIGN)
         if self._is_self(user):
             # Separation of duties: nobody, not even an admin, grants themself a role.
             raise PermissionDenied("you cannot change your own roles: ask another admin")
         users.set_roles(self._session, user, roles)
-        self._audit("role:assign", "user", user.id)
+        self._audit(AuditAction.ROLE_ASSIGN, "user", user.id)
         self._session.commit()
         return _user_out(user, sorted(set(roles)))
 
-    def _user(self, user_id: str, action: str) -> User:
+    def _user(self, user_id: str, action: AuditAction) -> User:
         """The tenant's user, or a 404 whose miss is audited."""
         user = self._session.execute(
             select(User).where(User.id == user_id, User.tenant_id == self._tenant_id)
@@ -214,25 +215,25 @@ class RoleAdmin(TenantService):
         row = CustomRole(tenant_id=self._tenant_id, name=data.name)
         _set_lists(row, data.allow, data.deny)
         self._session.add(row)
-        self._audit("role:create", "role", data.name)
+        self._audit(AuditAction.ROLE_CREATE, "role", data.name)
         self._commit("a role with that name exists")
         return _role_out(_as_role(row))
 
     def update(self, name: str, data: CustomRoleUpdate) -> RoleOut:
-        row = self._custom(name, "role:update")
+        row = self._custom(name, AuditAction.ROLE_UPDATE)
         if ADMIN_PERMISSIONS & set(data.allow) and self._held_by_live_token(name):
             raise Conflict("a service token holds this role: it cannot get admin permissions")
         _set_lists(row, data.allow, data.deny)
-        self._audit("role:update", "role", name)
+        self._audit(AuditAction.ROLE_UPDATE, "role", name)
         self._session.commit()
         return _role_out(_as_role(row))
 
     def delete(self, name: str) -> None:
-        row = self._custom(name, "role:delete")
+        row = self._custom(name, AuditAction.ROLE_DELETE)
         if self._held_by_user(name) or self._held_by_live_token(name):
             raise Conflict("the role is in use: take it away from users and tokens first")
         self._session.delete(row)
-        self._audit("role:delete", "role", name)
+        self._audit(AuditAction.ROLE_DELETE, "role", name)
         self._session.commit()
 
     def _find(self, name: str) -> CustomRole | None:
@@ -242,7 +243,7 @@ class RoleAdmin(TenantService):
             )
         ).scalar_one_or_none()
 
-    def _custom(self, name: str, action: str) -> CustomRole:
+    def _custom(self, name: str, action: AuditAction) -> CustomRole:
         if name in BUILTIN_ROLES:
             raise Conflict("built-in roles cannot be changed")
         row = self._find(name)
@@ -291,7 +292,7 @@ class TokenAdmin(TenantService):
             created_by=self._principal.actor_id,
         )
         token_id = token.split("_", 2)[1]  # cvt_<id>_<secret>
-        self._audit("token:create", "token", token_id)
+        self._audit(AuditAction.TOKEN_CREATE, "token", token_id)
         self._session.commit()
         return TokenCreated(id=token_id, token=token)
 
@@ -300,10 +301,10 @@ class TokenAdmin(TenantService):
             select(ApiToken).where(ApiToken.id == token_id, ApiToken.tenant_id == self._tenant_id)
         ).scalar_one_or_none()
         if row is None:
-            raise self._not_found("token:revoke", "token", token_id)
+            raise self._not_found(AuditAction.TOKEN_REVOKE, "token", token_id)
         if row.revoked_at is None:
             row.revoked_at = utcnow()
-            self._audit("token:revoke", "token", row.id)
+            self._audit(AuditAction.TOKEN_REVOKE, "token", row.id)
         self._session.commit()
 
     def _token_role(self, name: str) -> Role:

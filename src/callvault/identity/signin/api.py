@@ -6,7 +6,7 @@ session and declare ``session:self``. Bodies must be ``application/json``: a pla
 HTML form cannot send that cross-site without a CORS preflight, which closes login CSRF.
 
 ``/login``, ``/mfa``, ``/step-up`` and ``/password`` are throttled per source address
-and per account (``callvault.identity.throttle``): ``429`` with ``Retry-After``.
+and per account (``callvault.identity.signin.throttle``): ``429`` with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -22,8 +22,11 @@ from callvault.authz.credentials import COOKIE_NAME
 from callvault.authz.permissions import Permission
 from callvault.crypto.keyring import Keyring
 from callvault.db.base import utcnow
-from callvault.identity.auth_flow import AuthFlow
-from callvault.identity.auth_schemas import (
+from callvault.identity.sessions import IssuedSession
+from callvault.identity.signin.flow import AuthFlow
+from callvault.identity.signin.own_session import SessionService, step_up_deadline
+from callvault.identity.signin.password_change import PasswordChange
+from callvault.identity.signin.schemas import (
     LoginIn,
     LoginOut,
     MfaIn,
@@ -33,11 +36,8 @@ from callvault.identity.auth_schemas import (
     StepUpOut,
     WhoAmI,
 )
-from callvault.identity.auth_service import AuthService
-from callvault.identity.password_change import PasswordChange
-from callvault.identity.session_service import SessionService, step_up_deadline
-from callvault.identity.sessions import IssuedSession
-from callvault.identity.throttle import SignInThrottle
+from callvault.identity.signin.service import AuthService
+from callvault.identity.signin.throttle import SignInThrottle
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, db_session, request_info, require, resources
 from callvault.web.openapi import NOT_AUTHENTICATED, TOO_MANY_REQUESTS

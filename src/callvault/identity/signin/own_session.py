@@ -1,8 +1,8 @@
 """A signed-in session's own steps: log out, step up (a fresh TOTP code, a new session
 id), who am I.
 
-Step-up is throttled like sign-in (``callvault.identity.throttle``) and its wrong codes
-count towards the lockout (``callvault.identity.auth_flow``). A session made with a
+Step-up is throttled like sign-in (``callvault.identity.signin.throttle``) and its wrong codes
+count towards the lockout (``callvault.identity.signin.flow``). A session made with a
 temporary password cannot step up: it may only change the password.
 """
 
@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from callvault.audit.actions import AuditAction
 from callvault.audit.service import Outcome
 from callvault.authz.principal import Principal
 from callvault.db.base import utcnow
 from callvault.errors import NotAuthenticated, PermissionDenied, StepUpRequired
-from callvault.identity.auth_flow import AuthAction, AuthFlow, email_of, is_locked
-from callvault.identity.auth_schemas import WhoAmI
 from callvault.identity.models import User, UserSession
 from callvault.identity.sessions import (
     STEP_UP_WINDOW,
@@ -24,6 +23,8 @@ from callvault.identity.sessions import (
     revoke_session,
     rotate_session,
 )
+from callvault.identity.signin.flow import AuthFlow, email_of, is_locked
+from callvault.identity.signin.schemas import WhoAmI
 from callvault.tenants.models import Tenant
 
 MUST_CHANGE_FIRST = "change your password first (POST /api/v1/auth/password)"
@@ -37,7 +38,7 @@ class SessionService(AuthFlow):
     def logout(self, principal: Principal) -> None:
         row = self._own_session(principal)
         revoke_session(row)
-        self._audit_principal(principal, AuthAction.LOGOUT)
+        self._audit_principal(principal, AuditAction.AUTH_LOGOUT)
         self._db.commit()
 
     def step_up(self, principal: Principal, code: str) -> IssuedSession:
@@ -46,23 +47,23 @@ class SessionService(AuthFlow):
         if principal.session_id is None:
             raise PermissionDenied(NOT_A_SESSION)
         account = self._read(lambda db: email_of(db, principal.actor_id))
-        reservation = self._reserve_signed_in(principal, AuthAction.STEP_UP, account)
+        reservation = self._reserve_signed_in(principal, AuditAction.AUTH_STEP_UP, account)
         row = self._own_session(principal)
         user = self._lock_user(principal.actor_id)
         if user is None:
             raise NotAuthenticated("the session has ended: sign in again")
         if user.password_change_required:
             self._throttle.refund(self._db, reservation)
-            self._refuse(user, AuthAction.STEP_UP, MUST_CHANGE_FIRST, error=PermissionDenied)
+            self._refuse(user, AuditAction.AUTH_STEP_UP, MUST_CHANGE_FIRST, error=PermissionDenied)
         now = utcnow()
         if is_locked(user, now) or self._check_code(user, code, allow_recovery=False) is None:
             if not is_locked(user, now):
                 self._count_failure(user, now)
-            self._refuse(user, AuthAction.STEP_UP, CODE_INVALID, error=StepUpRequired)
+            self._refuse(user, AuditAction.AUTH_STEP_UP, CODE_INVALID, error=StepUpRequired)
         user.failed_logins = 0
         issued = rotate_session(self._db, row, stepped_up=True)
         self._throttle.refund(self._db, reservation)
-        self._audit(user, AuthAction.STEP_UP, Outcome.ALLOWED)
+        self._audit(user, AuditAction.AUTH_STEP_UP, Outcome.ALLOWED)
         self._db.commit()
         return issued
 

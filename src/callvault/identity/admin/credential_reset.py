@@ -17,20 +17,20 @@ ids only.
 from __future__ import annotations
 
 from datetime import timedelta
-from enum import StrEnum
 from typing import NoReturn
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from callvault.audit.actions import AuditAction
 from callvault.audit.service import Outcome, RequestInfo
 from callvault.authz.principal import Principal
 from callvault.crypto.keyring import Keyring
 from callvault.db.base import utcnow
 from callvault.errors import CallVaultError, PermissionDenied, StepUpRequired
 from callvault.identity import totp
-from callvault.identity.admin_schemas import TemporaryPassword
-from callvault.identity.admin_service import UserAdmin
+from callvault.identity.admin.schemas import TemporaryPassword
+from callvault.identity.admin.service import UserAdmin
 from callvault.identity.models import LoginChallenge, RecoveryCode, User
 from callvault.identity.passwords import hash_password, temporary_password
 from callvault.identity.sessions import STEP_UP_WINDOW, revoke_user_sessions
@@ -38,13 +38,6 @@ from callvault.identity.users import totp_ad
 
 TEMPORARY_PASSWORD_LIFETIME = timedelta(hours=24)
 STEP_UP_FIRST = "re-enter a TOTP code (POST /api/v1/auth/step-up) first"
-
-
-class CredentialAction(StrEnum):
-    """Audit actions of an admin's credential resets."""
-
-    MFA_RESET = "user:mfa_reset"
-    PASSWORD_RESET = "user:password_reset"  # noqa: S105  # an action name, not a secret
 
 
 class CredentialReset(UserAdmin):
@@ -57,29 +50,29 @@ class CredentialReset(UserAdmin):
         self._keyring = keyring
 
     def reset_password(self, user_id: str) -> TemporaryPassword:
-        self._allowed(user_id, CredentialAction.PASSWORD_RESET)
+        self._allowed(user_id, AuditAction.USER_PASSWORD_RESET)
         password = temporary_password()
         hashed = hash_password(password)  # before any statement: no lock while it runs
-        user = self._user(user_id, CredentialAction.PASSWORD_RESET)
+        user = self._user(user_id, AuditAction.USER_PASSWORD_RESET)
         expires_at = utcnow() + TEMPORARY_PASSWORD_LIFETIME
         user.password_hash = hashed
         user.password_change_required = True
         user.temp_password_expires_at, user.temp_password_used_at = expires_at, None
         user.failed_logins, user.locked_until = 0, None
-        self._end_access(user, CredentialAction.PASSWORD_RESET)
+        self._end_access(user, AuditAction.USER_PASSWORD_RESET)
         return TemporaryPassword(temporary_password=password, expires_at=expires_at)
 
     def reset_mfa(self, user_id: str) -> None:
-        self._allowed(user_id, CredentialAction.MFA_RESET)
-        user = self._user(user_id, CredentialAction.MFA_RESET)
+        self._allowed(user_id, AuditAction.USER_MFA_RESET)
+        user = self._user(user_id, AuditAction.USER_MFA_RESET)
         secret = totp.new_secret()
         user.totp_secret_enc = self._keyring.encrypt_field(user.tenant_id, secret, totp_ad(user))
         user.totp_confirmed_at, user.totp_last_step = None, None
         self._session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
         self._session.execute(delete(LoginChallenge).where(LoginChallenge.user_id == user.id))
-        self._end_access(user, CredentialAction.MFA_RESET)
+        self._end_access(user, AuditAction.USER_MFA_RESET)
 
-    def _allowed(self, user_id: str, action: CredentialAction) -> None:
+    def _allowed(self, user_id: str, action: AuditAction) -> None:
         """A fresh step-up (so never a token), and never one's own account."""
         stepped_up = self._principal.stepped_up_at
         if stepped_up is None or utcnow() - stepped_up > STEP_UP_WINDOW:
@@ -93,13 +86,13 @@ class CredentialReset(UserAdmin):
             )
 
     def _denied(
-        self, user_id: str, action: CredentialAction, error: type[CallVaultError], message: str
+        self, user_id: str, action: AuditAction, error: type[CallVaultError], message: str
     ) -> NoReturn:
         self._audit(action, "user", user_id, Outcome.DENIED)
         self._session.commit()
         raise error(message)
 
-    def _end_access(self, user: User, action: CredentialAction) -> None:
+    def _end_access(self, user: User, action: AuditAction) -> None:
         revoke_user_sessions(self._session, user.id)
         self._audit(action, "user", user.id)
         self._session.commit()

@@ -18,16 +18,17 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from callvault.audit.actions import AuditAction
 from callvault.audit.service import Outcome
 from callvault.authz.principal import Principal
 from callvault.db.base import utcnow
 from callvault.errors import InvalidInput, NotAuthenticated, PermissionDenied
 from callvault.identity import totp
-from callvault.identity.auth_flow import AuthAction, AuthFlow, SeenUser, is_locked
 from callvault.identity.models import User, UserSession
 from callvault.identity.passwords import check_password_policy, hash_password
-from callvault.identity.session_service import NOT_A_SESSION
-from callvault.identity.throttle import Reservation
+from callvault.identity.signin.flow import AuthFlow, SeenUser, is_locked
+from callvault.identity.signin.own_session import NOT_A_SESSION
+from callvault.identity.signin.throttle import Reservation
 from callvault.identity.users import totp_secret
 
 WRONG_CREDENTIALS = "the current password or the code is not correct"
@@ -61,7 +62,9 @@ class PasswordChange(AuthFlow):
         seen = self._read(lambda db: _seen(db, principal.actor_id))
         if seen is None:
             raise NotAuthenticated("the session has ended: sign in again")
-        reservation = self._reserve_signed_in(principal, AuthAction.PASSWORD_CHANGE, seen.email)
+        reservation = self._reserve_signed_in(
+            principal, AuditAction.AUTH_PASSWORD_CHANGE, seen.email
+        )
         correct = self._verify(reservation, seen.password_hash, current)
         new_hash = self._in_pool(reservation, lambda: hash_password(new)) if correct else None
         self._record(seen, session_id, code, new_hash, reservation)
@@ -79,17 +82,19 @@ class PasswordChange(AuthFlow):
             raise NotAuthenticated("the session has ended: sign in again")
         now = utcnow()
         if is_locked(user, now) or user.password_hash != seen.password_hash:
-            self._refuse(user, AuthAction.PASSWORD_CHANGE, CANNOT_CHANGE, error=PermissionDenied)
+            self._refuse(
+                user, AuditAction.AUTH_PASSWORD_CHANGE, CANNOT_CHANGE, error=PermissionDenied
+            )
         step = totp.accepted_step(totp_secret(self._keyring, user), code, user.totp_last_step)
         if new_hash is None or step is None:
             self._count_failure(user, now)
             self._refuse(
-                user, AuthAction.PASSWORD_CHANGE, WRONG_CREDENTIALS, error=PermissionDenied
+                user, AuditAction.AUTH_PASSWORD_CHANGE, WRONG_CREDENTIALS, error=PermissionDenied
             )
         _set_password(user, new_hash, step)
         _end_other_sessions(self._db, user.id, session_id, now)
         self._throttle.refund(self._db, reservation)
-        self._audit(user, AuthAction.PASSWORD_CHANGE, Outcome.ALLOWED)
+        self._audit(user, AuditAction.AUTH_PASSWORD_CHANGE, Outcome.ALLOWED)
         self._db.commit()
 
 

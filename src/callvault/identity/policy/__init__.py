@@ -1,0 +1,1 @@
+"""The tenant's access policy: IP allowlist and session limits (``/api/v1/policy``)."""
