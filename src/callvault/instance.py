@@ -9,13 +9,18 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
+from callvault.audit.heads import create_head
 from callvault.cli.vault import open_keyring
 from callvault.crypto.keyprovider import LocalKeyFileProvider
-from callvault.db.base import create_db_engine
+from callvault.crypto.keyring import Keyring
+from callvault.db.base import create_db_engine, new_id
 from callvault.db.migrate import upgrade
+from callvault.errors import Conflict
 from callvault.settings import Settings
 from callvault.tenants.models import Tenant
-from callvault.tenants.service import create_tenant, find_tenant, validate_tenant_name
+from callvault.tenants.service import find_tenant, validate_tenant_name
 
 
 @dataclass(frozen=True)
@@ -55,3 +60,17 @@ def add_tenant(settings: Settings, tenant_name: str) -> Tenant:
         tenant = create_tenant(session, keyring, tenant_name)
         session.commit()
         return tenant
+
+
+def create_tenant(session: Session, keyring: Keyring, name: str) -> Tenant:
+    """A new tenant with its first key version, its blind-index key and its audit log."""
+    validate_tenant_name(name)
+    if find_tenant(session, name) is not None:
+        raise Conflict("a tenant with that name exists")
+    tenant_id = new_id()
+    tenant = Tenant(id=tenant_id, name=name, wrapped_index_key=keyring.new_index_key(tenant_id))
+    session.add(tenant)
+    session.flush()
+    keyring.add_tenant_key_version(tenant_id)
+    create_head(session, tenant_id)
+    return tenant

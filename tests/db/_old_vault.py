@@ -12,9 +12,8 @@ from callvault.cli.vault import open_keyring
 from callvault.crypto.keyprovider import LocalKeyFileProvider
 from callvault.db.base import create_db_engine
 from callvault.db.migrate import upgrade
-from callvault.instance import ensure_data_dir
+from callvault.instance import create_tenant, ensure_data_dir
 from callvault.settings import Settings, load_settings
-from callvault.tenants.service import create_tenant
 
 
 @contextmanager

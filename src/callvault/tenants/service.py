@@ -1,3 +1,6 @@
+"""Finding tenants by name. A tenant is made by ``callvault.instance.create_tenant``, which
+also gives it keys and an audit log."""
+
 from __future__ import annotations
 
 import re
@@ -5,10 +8,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from callvault.audit.heads import create_head
-from callvault.crypto.keyring import Keyring
-from callvault.db.base import new_id
-from callvault.errors import Conflict, InvalidInput, NotFound
+from callvault.errors import InvalidInput, NotFound
 from callvault.tenants.models import Tenant
 
 _TENANT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -31,18 +31,4 @@ def get_tenant(session: Session, name: str) -> Tenant:
     tenant = find_tenant(session, validate_tenant_name(name))
     if tenant is None:
         raise NotFound("no such tenant")
-    return tenant
-
-
-def create_tenant(session: Session, keyring: Keyring, name: str) -> Tenant:
-    """A new tenant with its first key version, its blind-index key and its audit log."""
-    validate_tenant_name(name)
-    if find_tenant(session, name) is not None:
-        raise Conflict("a tenant with that name exists")
-    tenant_id = new_id()
-    tenant = Tenant(id=tenant_id, name=name, wrapped_index_key=keyring.new_index_key(tenant_id))
-    session.add(tenant)
-    session.flush()
-    keyring.add_tenant_key_version(tenant_id)
-    create_head(session, tenant_id)
     return tenant
