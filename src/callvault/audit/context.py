@@ -63,7 +63,7 @@ class ServiceContext:
             self.principal,
             action,
             resource_type=resource_type or _resource_type(action),
-            resource_id=resource_id,
+            resource_id=None if resource_id is None else resource_id[:64],
             outcome=outcome,
             request=self.request,
             reason=reason,

@@ -61,7 +61,7 @@ def _body(policy: RedactionPolicy) -> RedactionPolicyBody:
 
 
 def _service(ctx: RequestContext) -> RedactionPolicyService:
-    return RedactionPolicyService(ctx.session, ctx.principal, ctx.request)
+    return RedactionPolicyService(ctx)
 
 
 @router.get("/redaction", response_model=RedactionPolicyBody)

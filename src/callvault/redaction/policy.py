@@ -13,8 +13,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from callvault.audit.actions import AuditAction
-from callvault.audit.service import Outcome, RequestInfo, record_event
-from callvault.authz.principal import Principal
+from callvault.audit.context import ServiceContext
 from callvault.phone import to_e164
 from callvault.tenants.models import TenantPolicy
 
@@ -74,25 +73,15 @@ class RedactionPolicyService:
     """The redaction policy of the principal's tenant, read and replaced by a policy
     admin; a replacement is audited and committed before it is returned."""
 
-    def __init__(self, session: Session, principal: Principal, request: RequestInfo) -> None:
-        self._session = session
-        self._principal = principal
-        self._request = request
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
 
     def get(self) -> RedactionPolicy:
-        return load_redaction_policy(self._session, self._principal.tenant_id)
+        return load_redaction_policy(self._ctx.session, self._ctx.principal.tenant_id)
 
     def replace(self, wanted: RedactionPolicy) -> RedactionPolicy:
-        tenant_id = self._principal.tenant_id
-        policy = save_redaction_policy(self._session, tenant_id, wanted)
-        record_event(
-            self._session,
-            self._principal,
-            AuditAction.POLICY_UPDATE,
-            resource_type="tenant_policy",
-            resource_id=tenant_id,
-            outcome=Outcome.ALLOWED,
-            request=self._request,
-        )
-        self._session.commit()
+        tenant_id = self._ctx.principal.tenant_id
+        policy = save_redaction_policy(self._ctx.session, tenant_id, wanted)
+        self._ctx.audit(AuditAction.POLICY_UPDATE, tenant_id)
+        self._ctx.session.commit()
         return policy

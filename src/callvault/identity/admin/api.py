@@ -55,19 +55,19 @@ def body_of(model: type[_Body]) -> Any:
 
 
 def users(ctx: RequestContext) -> UserAdmin:
-    return UserAdmin(ctx.session, ctx.principal, ctx.request)
+    return UserAdmin(ctx)
 
 
 def resets(ctx: RequestContext) -> CredentialReset:
-    return CredentialReset(ctx.session, ctx.principal, ctx.request, ctx.keyring)
+    return CredentialReset(ctx)
 
 
 def roles(ctx: RequestContext) -> RoleAdmin:
-    return RoleAdmin(ctx.session, ctx.principal, ctx.request)
+    return RoleAdmin(ctx)
 
 
 def tokens(ctx: RequestContext) -> TokenAdmin:
-    return TokenAdmin(ctx.session, ctx.principal, ctx.request)
+    return TokenAdmin(ctx)
 
 
 UserAdminCtx = Annotated[RequestContext, Depends(require(Permission.USER_ADMIN))]

@@ -20,12 +20,9 @@ from datetime import timedelta
 from typing import NoReturn
 
 from sqlalchemy import delete
-from sqlalchemy.orm import Session
 
 from callvault.audit.actions import AuditAction
-from callvault.audit.service import Outcome, RequestInfo
-from callvault.authz.principal import Principal
-from callvault.crypto.keyring import Keyring
+from callvault.audit.service import Outcome
 from callvault.db.base import utcnow
 from callvault.errors import CallVaultError, PermissionDenied, StepUpRequired
 from callvault.identity import totp
@@ -42,12 +39,6 @@ STEP_UP_FIRST = "re-enter a TOTP code (POST /api/v1/auth/step-up) first"
 
 class CredentialReset(UserAdmin):
     """Password and MFA resets of the tenant's users; commits its own outcomes."""
-
-    def __init__(
-        self, session: Session, principal: Principal, request: RequestInfo, keyring: Keyring
-    ) -> None:
-        super().__init__(session, principal, request)
-        self._keyring = keyring
 
     def reset_password(self, user_id: str) -> TemporaryPassword:
         self._allowed(user_id, AuditAction.USER_PASSWORD_RESET)
@@ -66,18 +57,20 @@ class CredentialReset(UserAdmin):
         self._allowed(user_id, AuditAction.USER_MFA_RESET)
         user = self._user(user_id, AuditAction.USER_MFA_RESET)
         secret = totp.new_secret()
-        user.totp_secret_enc = self._keyring.encrypt_field(user.tenant_id, secret, totp_ad(user))
+        user.totp_secret_enc = self._ctx.keyring.encrypt_field(
+            user.tenant_id, secret, totp_ad(user)
+        )
         user.totp_confirmed_at, user.totp_last_step = None, None
-        self._session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-        self._session.execute(delete(LoginChallenge).where(LoginChallenge.user_id == user.id))
+        self._ctx.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+        self._ctx.session.execute(delete(LoginChallenge).where(LoginChallenge.user_id == user.id))
         self._end_access(user, AuditAction.USER_MFA_RESET)
 
     def _allowed(self, user_id: str, action: AuditAction) -> None:
         """A fresh step-up (so never a token), and never one's own account."""
-        stepped_up = self._principal.stepped_up_at
+        stepped_up = self._ctx.principal.stepped_up_at
         if stepped_up is None or utcnow() - stepped_up > STEP_UP_WINDOW:
             self._denied(user_id, action, StepUpRequired, STEP_UP_FIRST)
-        if self._principal.actor_type == "user" and self._principal.actor_id == user_id:
+        if self._ctx.principal.actor_type == "user" and self._ctx.principal.actor_id == user_id:
             self._denied(
                 user_id,
                 action,
@@ -88,11 +81,11 @@ class CredentialReset(UserAdmin):
     def _denied(
         self, user_id: str, action: AuditAction, error: type[CallVaultError], message: str
     ) -> NoReturn:
-        self._audit(action, "user", user_id, Outcome.DENIED)
-        self._session.commit()
+        self._ctx.audit(action, user_id, outcome=Outcome.DENIED)
+        self._ctx.session.commit()
         raise error(message)
 
     def _end_access(self, user: User, action: AuditAction) -> None:
-        revoke_user_sessions(self._session, user.id)
-        self._audit(action, "user", user.id)
-        self._session.commit()
+        revoke_user_sessions(self._ctx.session, user.id)
+        self._ctx.audit(action, user.id)
+        self._ctx.session.commit()

@@ -17,12 +17,12 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from callvault.audit.actions import AuditAction
-from callvault.audit.service import Outcome, RequestInfo, record_event
+from callvault.audit.context import ServiceContext
+from callvault.audit.service import Outcome
 from callvault.authz.permissions import Permission
-from callvault.authz.principal import Principal, parse_permissions
+from callvault.authz.principal import parse_permissions
 from callvault.authz.roles import BUILTIN_ROLES, Role
 from callvault.crypto.keyring import Keyring
 from callvault.db.base import utcnow
@@ -60,38 +60,22 @@ _Row = TypeVar("_Row", User, ApiToken)
 class TenantService:
     """A service bound to the acting principal's tenant, auditing as it goes."""
 
-    def __init__(self, session: Session, principal: Principal, request: RequestInfo) -> None:
-        self._session = session
-        self._principal = principal
-        self._request = request
-        self._tenant_id = principal.tenant_id
-
-    def _audit(
-        self, action: AuditAction, kind: str, resource_id: str, outcome: Outcome = Outcome.ALLOWED
-    ) -> None:
-        record_event(
-            self._session,
-            self._principal,
-            action,
-            resource_type=kind,
-            resource_id=resource_id[:64],
-            outcome=outcome,
-            request=self._request,
-        )
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
 
     def _not_found(self, action: AuditAction, kind: str, resource_id: str) -> NotFound:
         """Audit the miss on its own (nothing else of the request is kept)."""
-        self._session.rollback()
-        self._audit(action, kind, resource_id, Outcome.NOT_FOUND)
-        self._session.commit()
+        self._ctx.session.rollback()
+        self._ctx.audit(action, resource_id, outcome=Outcome.NOT_FOUND, resource_type=kind)
+        self._ctx.session.commit()
         return NotFound(f"no such {kind}")
 
     def _commit(self, conflict: str) -> None:
         # A concurrent request may have taken the same unique name in the meantime.
         try:
-            self._session.commit()
+            self._ctx.session.commit()
         except IntegrityError:
-            self._session.rollback()
+            self._ctx.session.rollback()
             raise Conflict(conflict) from None
 
     def _page(
@@ -103,7 +87,7 @@ class TenantService:
                 raise InvalidInput("cursor is not valid")
             stmt = stmt.where(column > cursor)
         limit = min(max(limit, 1), MAX_PAGE_SIZE)
-        rows = list(self._session.execute(stmt.order_by(column).limit(limit + 1)).scalars())
+        rows = list(self._ctx.session.execute(stmt.order_by(column).limit(limit + 1)).scalars())
         page = rows[:limit]
         return page, (page[-1].id if len(rows) > limit else None)
 
@@ -112,7 +96,7 @@ class UserAdmin(TenantService):
     """The tenant's users: list, create, (de)activate, unlock, assign roles."""
 
     def page(self, limit: int, cursor: str | None) -> UserPage:
-        stmt = select(User).where(User.tenant_id == self._tenant_id)
+        stmt = select(User).where(User.tenant_id == self._ctx.tenant_id)
         page, next_cursor = self._page(stmt, User.id, limit, cursor)
         roles = self._roles_of(u.id for u in page)
         return UserPage(items=[_user_out(u, roles[u.id]) for u in page], next_cursor=next_cursor)
@@ -126,21 +110,21 @@ class UserAdmin(TenantService):
             self._require_role_assignment()
         # The TOTP secret is made now but only shown to the user at first sign-in.
         user, _ = users.create_user(
-            self._session, keyring, self._tenant_id, data.email, data.password, data.roles
+            self._ctx.session, keyring, self._ctx.tenant_id, data.email, data.password, data.roles
         )
         user.family_name = data.family_name  # for the same-surname alert rule
-        self._audit(AuditAction.USER_CREATE, "user", user.id)
+        self._ctx.audit(AuditAction.USER_CREATE, user.id)
         if data.roles:
-            self._audit(AuditAction.ROLE_ASSIGN, "user", user.id)
+            self._ctx.audit(AuditAction.ROLE_ASSIGN, user.id)
         self._commit("a user with that e-mail exists")
         return user.id
 
     def _require_role_assignment(self) -> None:
         """Giving a new account roles is a role change like any other: role:admin and a
         fresh step-up, so user:admin alone cannot mint an admin or a PHI reader."""
-        if not self._principal.may(Permission.ROLE_ADMIN):
+        if not self._ctx.principal.may(Permission.ROLE_ADMIN):
             raise PermissionDenied("creating a user with roles needs role:admin")
-        stepped_up = self._principal.stepped_up_at
+        stepped_up = self._ctx.principal.stepped_up_at
         if stepped_up is None or utcnow() - stepped_up > STEP_UP_WINDOW:
             raise StepUpRequired("re-enter a TOTP code (POST /api/v1/auth/step-up) first")
 
@@ -150,15 +134,15 @@ class UserAdmin(TenantService):
             raise Conflict("you cannot deactivate your own account")
         if data.active is False and user.active:
             user.active, user.deactivated_at = False, utcnow()
-            revoke_user_sessions(self._session, user.id)  # ends them at once
-            self._audit(AuditAction.USER_DEACTIVATE, "user", user.id)
+            revoke_user_sessions(self._ctx.session, user.id)  # ends them at once
+            self._ctx.audit(AuditAction.USER_DEACTIVATE, user.id)
         elif data.active is True and not user.active:
             user.active, user.deactivated_at = True, None
-            self._audit(AuditAction.USER_ACTIVATE, "user", user.id)
+            self._ctx.audit(AuditAction.USER_ACTIVATE, user.id)
         if data.unlock:
             user.locked_until, user.failed_logins = None, 0
-            self._audit(AuditAction.USER_UNLOCK, "user", user.id)
-        self._session.commit()
+            self._ctx.audit(AuditAction.USER_UNLOCK, user.id)
+        self._ctx.session.commit()
         return _user_out(user, self._roles_of([user.id])[user.id])
 
     def set_roles(self, user_id: str, roles: list[str]) -> UserOut:
@@ -166,28 +150,28 @@ class UserAdmin(TenantService):
         if self._is_self(user):
             # Separation of duties: nobody, not even an admin, grants themself a role.
             raise PermissionDenied("you cannot change your own roles: ask another admin")
-        users.set_roles(self._session, user, roles)
-        self._audit(AuditAction.ROLE_ASSIGN, "user", user.id)
-        self._session.commit()
+        users.set_roles(self._ctx.session, user, roles)
+        self._ctx.audit(AuditAction.ROLE_ASSIGN, user.id)
+        self._ctx.session.commit()
         return _user_out(user, sorted(set(roles)))
 
     def _user(self, user_id: str, action: AuditAction) -> User:
         """The tenant's user, or a 404 whose miss is audited."""
-        user = self._session.execute(
-            select(User).where(User.id == user_id, User.tenant_id == self._tenant_id)
+        user = self._ctx.session.execute(
+            select(User).where(User.id == user_id, User.tenant_id == self._ctx.tenant_id)
         ).scalar_one_or_none()
         if user is None:
             raise self._not_found(action, "user", user_id)
         return user
 
     def _is_self(self, user: User) -> bool:
-        return self._principal.actor_type == "user" and self._principal.actor_id == user.id
+        return self._ctx.principal.actor_type == "user" and self._ctx.principal.actor_id == user.id
 
     def _roles_of(self, user_ids: Iterable[str]) -> dict[str, list[str]]:
         found: dict[str, list[str]] = defaultdict(list)
         ids = list(user_ids)
         if ids:
-            rows = self._session.execute(
+            rows = self._ctx.session.execute(
                 select(UserRole.user_id, UserRole.role)
                 .where(UserRole.user_id.in_(ids))
                 .order_by(UserRole.role)
@@ -201,9 +185,9 @@ class RoleAdmin(TenantService):
     """Built-in roles (read only) and the tenant's custom roles."""
 
     def catalog(self) -> RoleCatalog:
-        custom = self._session.execute(
+        custom = self._ctx.session.execute(
             select(CustomRole)
-            .where(CustomRole.tenant_id == self._tenant_id)
+            .where(CustomRole.tenant_id == self._ctx.tenant_id)
             .order_by(CustomRole.name)
         ).scalars()
         builtin = [_role_out(role, builtin=True) for role in BUILTIN_ROLES.values()]
@@ -212,10 +196,10 @@ class RoleAdmin(TenantService):
     def create(self, data: CustomRoleIn) -> RoleOut:
         if data.name in BUILTIN_ROLES or self._find(data.name) is not None:
             raise Conflict("a role with that name exists")
-        row = CustomRole(tenant_id=self._tenant_id, name=data.name)
+        row = CustomRole(tenant_id=self._ctx.tenant_id, name=data.name)
         _set_lists(row, data.allow, data.deny)
-        self._session.add(row)
-        self._audit(AuditAction.ROLE_CREATE, "role", data.name)
+        self._ctx.session.add(row)
+        self._ctx.audit(AuditAction.ROLE_CREATE, data.name)
         self._commit("a role with that name exists")
         return _role_out(_as_role(row))
 
@@ -224,22 +208,22 @@ class RoleAdmin(TenantService):
         if ADMIN_PERMISSIONS & set(data.allow) and self._held_by_live_token(name):
             raise Conflict("a service token holds this role: it cannot get admin permissions")
         _set_lists(row, data.allow, data.deny)
-        self._audit(AuditAction.ROLE_UPDATE, "role", name)
-        self._session.commit()
+        self._ctx.audit(AuditAction.ROLE_UPDATE, name)
+        self._ctx.session.commit()
         return _role_out(_as_role(row))
 
     def delete(self, name: str) -> None:
         row = self._custom(name, AuditAction.ROLE_DELETE)
         if self._held_by_user(name) or self._held_by_live_token(name):
             raise Conflict("the role is in use: take it away from users and tokens first")
-        self._session.delete(row)
-        self._audit(AuditAction.ROLE_DELETE, "role", name)
-        self._session.commit()
+        self._ctx.session.delete(row)
+        self._ctx.audit(AuditAction.ROLE_DELETE, name)
+        self._ctx.session.commit()
 
     def _find(self, name: str) -> CustomRole | None:
-        return self._session.execute(
+        return self._ctx.session.execute(
             select(CustomRole).where(
-                CustomRole.tenant_id == self._tenant_id, CustomRole.name == name
+                CustomRole.tenant_id == self._ctx.tenant_id, CustomRole.name == name
             )
         ).scalar_one_or_none()
 
@@ -255,25 +239,25 @@ class RoleAdmin(TenantService):
         held = exists().where(
             UserRole.role == name,
             UserRole.user_id == User.id,
-            User.tenant_id == self._tenant_id,
+            User.tenant_id == self._ctx.tenant_id,
         )
-        return bool(self._session.execute(select(held)).scalar())
+        return bool(self._ctx.session.execute(select(held)).scalar())
 
     def _held_by_live_token(self, name: str) -> bool:
         held = exists().where(
-            ApiToken.tenant_id == self._tenant_id,
+            ApiToken.tenant_id == self._ctx.tenant_id,
             ApiToken.role == name,
             ApiToken.revoked_at.is_(None),
             or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > utcnow()),
         )
-        return bool(self._session.execute(select(held)).scalar())
+        return bool(self._ctx.session.execute(select(held)).scalar())
 
 
 class TokenAdmin(TenantService):
     """API tokens of service accounts: shown once, scoped, expiring, revocable."""
 
     def page(self, limit: int, cursor: str | None) -> TokenPage:
-        stmt = select(ApiToken).where(ApiToken.tenant_id == self._tenant_id)
+        stmt = select(ApiToken).where(ApiToken.tenant_id == self._ctx.tenant_id)
         page, next_cursor = self._page(stmt, ApiToken.id, limit, cursor)
         return TokenPage(items=[_token_out(t) for t in page], next_cursor=next_cursor)
 
@@ -283,34 +267,36 @@ class TokenAdmin(TenantService):
         if scopes is not None and not scopes <= role.allow - role.deny:
             raise InvalidInput("scopes may only narrow the role: one is not granted by it")
         token = create_token(
-            self._session,
-            self._tenant_id,
+            self._ctx.session,
+            self._ctx.tenant_id,
             role.name,
             utcnow() + timedelta(days=data.expires_in_days),
             name=data.name,
             scopes=scopes,
-            created_by=self._principal.actor_id,
+            created_by=self._ctx.principal.actor_id,
         )
         token_id = token.split("_", 2)[1]  # cvt_<id>_<secret>
-        self._audit(AuditAction.TOKEN_CREATE, "token", token_id)
-        self._session.commit()
+        self._ctx.audit(AuditAction.TOKEN_CREATE, token_id)
+        self._ctx.session.commit()
         return TokenCreated(id=token_id, token=token)
 
     def revoke(self, token_id: str) -> None:
-        row = self._session.execute(
-            select(ApiToken).where(ApiToken.id == token_id, ApiToken.tenant_id == self._tenant_id)
+        row = self._ctx.session.execute(
+            select(ApiToken).where(
+                ApiToken.id == token_id, ApiToken.tenant_id == self._ctx.tenant_id
+            )
         ).scalar_one_or_none()
         if row is None:
             raise self._not_found(AuditAction.TOKEN_REVOKE, "token", token_id)
         if row.revoked_at is None:
             row.revoked_at = utcnow()
-            self._audit(AuditAction.TOKEN_REVOKE, "token", row.id)
-        self._session.commit()
+            self._ctx.audit(AuditAction.TOKEN_REVOKE, row.id)
+        self._ctx.session.commit()
 
     def _token_role(self, name: str) -> Role:
         if name in BUILTIN_ROLES and name not in TOKEN_BUILTIN_ROLES:
             raise InvalidInput("tokens take the integration or scim role, or a custom role")
-        found = resolve_roles(self._session, self._tenant_id, [name])
+        found = resolve_roles(self._ctx.session, self._ctx.tenant_id, [name])
         if not found:
             raise InvalidInput("unknown role")
         if found[0].allow & ADMIN_PERMISSIONS:

@@ -76,7 +76,7 @@ def _out(row: Elevation) -> ElevationOut:
 
 
 def _service(ctx: RequestContext) -> ElevationService:
-    return ElevationService(ctx.session, ctx.principal, ctx.request)
+    return ElevationService(ctx)
 
 
 @router.post("", status_code=201, response_model=ElevationCreated, responses=CONFLICT)

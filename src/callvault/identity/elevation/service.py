@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from callvault.audit.actions import AuditAction
+from callvault.audit.context import ServiceContext
 from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.authz.decision import Allowed, decide
 from callvault.authz.permissions import Permission, parse_permission
@@ -97,39 +98,19 @@ def _status_clause(status: Status) -> ColumnElement[bool]:
 class ElevationService:
     """Elevations of the principal's tenant only: another tenant's id is not found."""
 
-    def __init__(self, session: Session, principal: Principal, request: RequestInfo) -> None:
-        self._session = session
-        self._principal = principal
-        self._request = request
-
-    def _audit(
-        self,
-        action: AuditAction,
-        elevation_id: str,
-        outcome: Outcome = Outcome.ALLOWED,
-        reason: str | None = None,
-    ) -> None:
-        record_event(
-            self._session,
-            self._principal,
-            action,
-            resource_type="elevation",
-            resource_id=elevation_id[:64],
-            outcome=outcome,
-            request=self._request,
-            reason=reason,
-        )
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
 
     def _require_person(self) -> None:
-        if self._principal.actor_type != "user":
+        if self._ctx.principal.actor_type != "user":
             raise PermissionDenied("elevation is for people signed in on a session, not tokens")
 
     def _find(self, elevation_id: str, *, lock: bool = False) -> Elevation | None:
         query = select(Elevation).where(
-            Elevation.id == elevation_id, Elevation.tenant_id == self._principal.tenant_id
+            Elevation.id == elevation_id, Elevation.tenant_id == self._ctx.principal.tenant_id
         )
         # Two approvers at once: the second waits, then sees the request decided.
-        return self._session.execute(
+        return self._ctx.session.execute(
             query.with_for_update() if lock else query
         ).scalar_one_or_none()
 
@@ -141,7 +122,7 @@ class ElevationService:
             raise InvalidInput("permission is not a known permission")
         if permission in NOT_GRANTABLE:
             raise InvalidInput("permission cannot be granted by elevation")
-        if self._principal.may(permission):
+        if self._ctx.principal.may(permission):
             raise Conflict("the requester already holds that permission")
         if _LOOKS_LIKE_PHI.search(data.reason):
             raise InvalidInput(
@@ -149,18 +130,18 @@ class ElevationService:
                 " social security numbers and no e-mail addresses"
             )
         row = Elevation(
-            tenant_id=self._principal.tenant_id,
-            requester_id=self._principal.actor_id,
+            tenant_id=self._ctx.principal.tenant_id,
+            requester_id=self._ctx.principal.actor_id,
             permission=permission.value,
             minutes=data.minutes,
             reason=data.reason,
             status=PENDING,
             created_at=utcnow(),
         )
-        self._session.add(row)
-        self._session.flush()
-        self._audit(AuditAction.ELEVATION_REQUEST, row.id, reason=data.reason)
-        self._session.commit()
+        self._ctx.session.add(row)
+        self._ctx.session.flush()
+        self._ctx.audit(AuditAction.ELEVATION_REQUEST, row.id, reason=data.reason)
+        self._ctx.session.commit()
         return row
 
     def decide(self, elevation_id: str, *, approve: bool) -> Elevation:
@@ -171,7 +152,7 @@ class ElevationService:
         if row is None:
             self._refuse(action, elevation_id, Outcome.NOT_FOUND)
             raise NotFound("no such elevation")
-        if row.requester_id == self._principal.actor_id:
+        if row.requester_id == self._ctx.principal.actor_id:
             self._refuse(action, row.id, Outcome.DENIED)
             raise PermissionDenied("a request must be decided by someone other than its requester")
         if row.status != PENDING:
@@ -181,35 +162,35 @@ class ElevationService:
             raise Conflict("the request is over 60 minutes old: ask again")
         row.status = APPROVED if approve else DENIED
         row.decided_at = now
-        row.approver_id = self._principal.actor_id
+        row.approver_id = self._ctx.principal.actor_id
         row.expires_at = now + timedelta(minutes=row.minutes) if approve else None
-        self._audit(action, row.id)
-        self._session.commit()
+        self._ctx.audit(action, row.id)
+        self._ctx.session.commit()
         return row
 
     def _refuse(self, action: AuditAction, elevation_id: str, outcome: Outcome) -> None:
         """Audit a refused decision on its own (an attempted self-approval is a finding)."""
-        self._session.rollback()
-        self._audit(action, elevation_id, outcome)
-        self._session.commit()
+        self._ctx.session.rollback()
+        self._ctx.audit(action, elevation_id, outcome=outcome)
+        self._ctx.session.commit()
 
     def get(self, elevation_id: str) -> Elevation:
         """The requester sees their own requests; approvers see all of the tenant's."""
         row = self._find(elevation_id)
         if row is None or not (
-            row.requester_id == self._principal.actor_id
-            or self._principal.may(Permission.ELEVATION_APPROVE)
+            row.requester_id == self._ctx.principal.actor_id
+            or self._ctx.principal.may(Permission.ELEVATION_APPROVE)
         ):
             raise NotFound("no such elevation")
         return row
 
     def queue(self, status: Status | None) -> list[Elevation]:
         """The tenant's requests, newest first; ``status`` as ``effective_status`` reads."""
-        query = select(Elevation).where(Elevation.tenant_id == self._principal.tenant_id)
+        query = select(Elevation).where(Elevation.tenant_id == self._ctx.principal.tenant_id)
         if status is not None:
             query = query.where(_status_clause(status))
         query = query.order_by(Elevation.created_at.desc(), Elevation.id).limit(MAX_LIST)
-        return list(self._session.execute(query).scalars())
+        return list(self._ctx.session.execute(query).scalars())
 
 
 def active_elevation_id(db: Session, user_id: str, permission: Permission) -> str | None:

@@ -46,7 +46,7 @@ def _body(policy: AccessPolicy) -> PolicyBody:
 
 
 def _service(ctx: RequestContext) -> AccessPolicyService:
-    return AccessPolicyService(ctx.session, ctx.principal, ctx.request)
+    return AccessPolicyService(ctx)
 
 
 @router.get("", response_model=PolicyBody)

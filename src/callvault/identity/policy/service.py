@@ -8,11 +8,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from callvault.audit.actions import AuditAction
-from callvault.audit.service import Outcome, RequestInfo, record_event
-from callvault.authz.principal import Principal
+from callvault.audit.context import ServiceContext
 from callvault.errors import InvalidInput
 from callvault.identity.models import UserSession
 from callvault.identity.policy.access import (
@@ -27,14 +25,11 @@ class AccessPolicyService:
     """The access policy of the principal's tenant; a replacement is audited and
     committed before it is returned."""
 
-    def __init__(self, session: Session, principal: Principal, request: RequestInfo) -> None:
-        self._session = session
-        self._principal = principal
-        self._request = request
-        self._tenant_id = principal.tenant_id
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
 
     def get(self) -> AccessPolicy:
-        return load_access_policy(self._session, self._tenant_id)
+        return load_access_policy(self._ctx.session, self._ctx.tenant_id)
 
     def replace(
         self, *, ip_allowlist: list[str], idle_minutes: int, absolute_minutes: int
@@ -42,32 +37,24 @@ class AccessPolicyService:
         """Save the policy, refusing an allowlist that would shut out the very client
         setting it (the next request would be its last)."""
         networks = parse_networks(ip_allowlist)
-        if networks and not AccessPolicy(networks).allows_ip(self._request.source_ip):
+        if networks and not AccessPolicy(networks).allows_ip(self._ctx.request.source_ip):
             raise InvalidInput("ip_allowlist must include the address this request comes from")
         policy = save_access_policy(
-            self._session,
-            self._tenant_id,
+            self._ctx.session,
+            self._ctx.tenant_id,
             ip_allowlist=ip_allowlist,
             idle_minutes=idle_minutes,
             absolute_minutes=absolute_minutes,
         )
         self._tighten_live_sessions(policy)
-        record_event(
-            self._session,
-            self._principal,
-            AuditAction.POLICY_UPDATE,
-            resource_type="tenant_policy",
-            resource_id=self._tenant_id,
-            outcome=Outcome.ALLOWED,
-            request=self._request,
-        )
-        self._session.commit()
+        self._ctx.audit(AuditAction.POLICY_UPDATE, self._ctx.tenant_id)
+        self._ctx.session.commit()
         return policy
 
     def _tighten_live_sessions(self, policy: AccessPolicy) -> None:
-        rows = self._session.execute(
+        rows = self._ctx.session.execute(
             select(UserSession).where(
-                UserSession.tenant_id == self._tenant_id, UserSession.revoked_at.is_(None)
+                UserSession.tenant_id == self._ctx.tenant_id, UserSession.revoked_at.is_(None)
             )
         ).scalars()
         for row in rows:

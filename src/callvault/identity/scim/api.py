@@ -198,7 +198,7 @@ def _resource(service: ScimService, user: User, request: Request) -> dict[str, A
 
 
 def _service(ctx: RequestContext) -> ScimService:
-    return ScimService(ctx.session, ctx.keyring, ctx.principal, ctx.request)
+    return ScimService(ctx)
 
 
 @router.post(

@@ -22,12 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, select, update
-from sqlalchemy.orm import Session
 
 from callvault.audit.actions import AuditAction
-from callvault.audit.service import Outcome, RequestInfo, record_event
-from callvault.authz.principal import Principal
-from callvault.crypto.keyring import Keyring
+from callvault.audit.context import ServiceContext
 from callvault.db.base import utcnow
 from callvault.errors import InvalidInput, NotFound
 from callvault.identity.models import ApiToken, User, UserRole
@@ -136,59 +133,42 @@ def _change(values: dict[str, Any]) -> Change:
 class ScimService:
     """Users of the token's tenant only: another tenant's user is not found."""
 
-    def __init__(
-        self, session: Session, keyring: Keyring, principal: Principal, request: RequestInfo
-    ) -> None:
-        self._session = session
-        self._keyring = keyring
-        self._principal = principal
-        self._request = request
-        self._tenant_id = principal.tenant_id
-
-    def _audit(self, action: AuditAction, user_id: str) -> None:
-        record_event(
-            self._session,
-            self._principal,
-            action,
-            resource_type="user",
-            resource_id=user_id,
-            outcome=Outcome.ALLOWED,
-            request=self._request,
-        )
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
 
     def get(self, user_id: str) -> User:
-        user = self._session.execute(
-            select(User).where(User.id == user_id, User.tenant_id == self._tenant_id)
+        user = self._ctx.session.execute(
+            select(User).where(User.id == user_id, User.tenant_id == self._ctx.tenant_id)
         ).scalar_one_or_none()
         if user is None or is_deleted(user):
             raise NotFound("no such user")
         return user
 
     def roles(self, user: User) -> list[str]:
-        return sorted(user_roles(self._session, user.id))
+        return sorted(user_roles(self._ctx.session, user.id))
 
     def find(self, user_name: str | None, start: int, count: int) -> tuple[int, list[User]]:
         """(total, page) of the tenant's live users, optionally by e-mail."""
-        where = [User.tenant_id == self._tenant_id, ~_deleted_clause()]
+        where = [User.tenant_id == self._ctx.tenant_id, ~_deleted_clause()]
         if user_name is not None:
             try:
                 where.append(User.email == normalise_email(user_name))
             except InvalidInput:
                 return 0, []  # not an e-mail: no user can have it
-        total = self._session.execute(
+        total = self._ctx.session.execute(
             select(func.count()).select_from(User).where(*where)
         ).scalar_one()
         page = select(User).where(*where).order_by(User.created_at, User.id)
-        users = self._session.execute(page.offset(start - 1).limit(count)).scalars()
+        users = self._ctx.session.execute(page.offset(start - 1).limit(count)).scalars()
         return total, list(users)
 
     def create(self, data: NewUser) -> User:
         # A password nobody knows: sign-in needs an admin to set one first.
         unusable = secrets.token_urlsafe(32)
         user, _ = create_user(
-            self._session,
-            self._keyring,
-            self._tenant_id,
+            self._ctx.session,
+            self._ctx.keyring,
+            self._ctx.tenant_id,
             data.user_name,
             unusable,
             list(data.roles),
@@ -197,8 +177,8 @@ class ScimService:
         user.family_name = data.family_name  # for the same-surname alert rule
         if not data.active:
             self._end_access(user)
-        self._audit(AuditAction.USER_PROVISION, user.id)
-        self._session.commit()
+        self._ctx.audit(AuditAction.USER_PROVISION, user.id)
+        self._ctx.session.commit()
         return user
 
     def update(self, user_id: str, change: Change) -> User:
@@ -207,13 +187,13 @@ class ScimService:
             user.external_id = change.external_id
         if change.active is False:
             self._end_access(user)
-            self._audit(AuditAction.USER_DEACTIVATE, user.id)
+            self._ctx.audit(AuditAction.USER_DEACTIVATE, user.id)
         elif change.active is True and not user.active:
             user.active, user.deactivated_at = True, None
-            self._audit(AuditAction.USER_REACTIVATE, user.id)
+            self._ctx.audit(AuditAction.USER_REACTIVATE, user.id)
         if change.set_external_id:
-            self._audit(AuditAction.USER_UPDATE, user.id)
-        self._session.commit()
+            self._ctx.audit(AuditAction.USER_UPDATE, user.id)
+        self._ctx.session.commit()
         return user
 
     def delete(self, user_id: str) -> None:
@@ -222,9 +202,9 @@ class ScimService:
         user.email = tombstone(user.id)
         user.external_id = None
         user.totp_secret_enc = None
-        self._session.execute(delete(UserRole).where(UserRole.user_id == user.id))
-        self._audit(AuditAction.USER_DELETE, user.id)
-        self._session.commit()
+        self._ctx.session.execute(delete(UserRole).where(UserRole.user_id == user.id))
+        self._ctx.audit(AuditAction.USER_DELETE, user.id)
+        self._ctx.session.commit()
 
     def _end_access(self, user: User) -> None:
         """Deactivate and, in the same transaction, revoke every session of the user
@@ -232,11 +212,11 @@ class ScimService:
         now = utcnow()
         if user.active:
             user.active, user.deactivated_at = False, now
-        revoke_user_sessions(self._session, user.id)
-        self._session.execute(
+        revoke_user_sessions(self._ctx.session, user.id)
+        self._ctx.session.execute(
             update(ApiToken)
             .where(
-                ApiToken.tenant_id == self._tenant_id,
+                ApiToken.tenant_id == self._ctx.tenant_id,
                 ApiToken.created_by == user.id,
                 ApiToken.revoked_at.is_(None),
             )
