@@ -137,7 +137,7 @@ def _record_export(session: Session, tenant_id: str) -> None:
     from callvault.cli.options import audit_cli_action
 
     action = AuditAction.AUDIT_EXPORT
-    audit_cli_action(session, tenant_id, action, action.resource_type, None)
+    audit_cli_action(session, tenant_id, action, None)
 
 
 @audit_app.command("export")

@@ -20,6 +20,7 @@ from callvault.audit.deferred import defer
 from callvault.audit.heads import wrapped_secret
 from callvault.audit.runtime import runtime
 from callvault.audit.writer import RowInsert, insert_rows
+from callvault.authz.permissions import Permission
 from callvault.authz.principal import Principal
 from callvault.db.base import write_aside
 
@@ -50,7 +51,7 @@ class RequestInfo:
 def record_event(
     session: Session,
     principal: Principal,
-    action: str,
+    action: AuditAction | Permission,
     *,
     resource_type: str,
     resource_id: str | None,
@@ -73,7 +74,7 @@ def record_event(
 def record_read(
     session: Session,
     principal: Principal,
-    action: str,
+    action: AuditAction,
     *,
     resource_type: str,
     resource_id: str | None,
@@ -97,7 +98,7 @@ def record_read(
 def record_creation(
     session: Session,
     principal: Principal,
-    action: str,
+    action: AuditAction,
     *,
     resource_type: str,
     resource_id: str,
@@ -137,7 +138,7 @@ def _commit_shared(
 def build_event(
     session: Session,
     principal: Principal,
-    action: str,
+    action: AuditAction | Permission,
     resource_type: str,
     resource_id: str | None,
     outcome: Outcome,

@@ -95,9 +95,7 @@ def token_create(
         with open_keyring(settings) as (session, _):
             tenant_id = get_tenant(session, tenant).id
             token = create_token(session, tenant_id, role)
-            audit_cli_action(
-                session, tenant_id, AuditAction.TOKEN_CREATE, "token", token.split("_")[1]
-            )
+            audit_cli_action(session, tenant_id, AuditAction.TOKEN_CREATE, token.split("_")[1])
             session.commit()
     except CallVaultError as exc:
         fail(exc.detail)
@@ -134,7 +132,7 @@ def user_create(
         with open_keyring(settings) as (session, keyring):
             tenant_id = get_tenant(session, tenant).id
             user, uri = create_user(session, keyring, tenant_id, email, password, role)
-            audit_cli_action(session, tenant_id, AuditAction.USER_CREATE, "user", user.id)
+            audit_cli_action(session, tenant_id, AuditAction.USER_CREATE, user.id)
             session.commit()
     except CallVaultError as exc:
         fail(exc.detail)
@@ -157,7 +155,7 @@ def keys_rotate(
         with open_keyring(settings) as (session, keyring):
             tenant_id = get_tenant(session, tenant).id
             version = rotate_tenant_key(session, keyring, tenant_id)
-            audit_cli_action(session, tenant_id, AuditAction.KEY_ROTATE, "tenant_key", str(version))
+            audit_cli_action(session, tenant_id, AuditAction.KEY_ROTATE, str(version))
             session.commit()
             report = rewrap_tenant(session, keyring, tenant_id, [CALL_FIELDS])
     except CallVaultError as exc:

@@ -10,6 +10,9 @@ from typing import Annotated, NoReturn
 import typer
 from sqlalchemy.orm import Session
 
+from callvault.audit.actions import AuditAction
+from callvault.audit.service import Outcome, RequestInfo, record_event
+from callvault.authz.principal import system_principal
 from callvault.errors import CallVaultError
 from callvault.settings import Settings, load_settings
 
@@ -44,18 +47,15 @@ def require_initialised(settings: Settings) -> None:
 
 
 def audit_cli_action(
-    session: Session, tenant_id: str, action: str, resource_type: str, resource_id: str | None
+    session: Session, tenant_id: str, action: AuditAction, resource_id: str | None
 ) -> None:
     """Record an administrative action taken at the command line. The actor is the
     operating-system account that ran it: the CLI has no signed-in person."""
-    from callvault.audit.service import Outcome, RequestInfo, record_event
-    from callvault.authz.principal import system_principal
-
     record_event(
         session,
         system_principal(tenant_id, f"cli:{_os_user()}"[:64], []),
         action,
-        resource_type=resource_type,
+        resource_type=action.resource_type,
         resource_id=resource_id,
         outcome=Outcome.ALLOWED,
         request=RequestInfo(user_agent="callvault-cli"),
