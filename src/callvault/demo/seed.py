@@ -23,8 +23,9 @@ from callvault.audit.service import AuditAction, RequestInfo
 from callvault.authz.principal import system_principal
 from callvault.blobs.factory import create_blob_store
 from callvault.calls.models import Call
+from callvault.calls.objects import RECORDING
 from callvault.calls.schemas import CallCreate, Direction
-from callvault.calls.service import RECORDING, CallService
+from callvault.calls.service import CallService
 from callvault.calls.uploads import ObjectTarget, store_object
 from callvault.crypto.keyring import Keyring
 from callvault.identity.tokens import create_token
@@ -107,7 +108,7 @@ def seed_demo(settings: Settings) -> DemoSummary:
                 AuditAction.RECORDING_UPLOAD,
             )
             audio = tone_wav(spec["seconds"], spec["tone_hz"])
-            store_object(service, blobs, target, [audio])
+            store_object(service.objects, blobs, target, [audio])
         count = len(demo_calls())
     return _summary(count, count, token, user)
 

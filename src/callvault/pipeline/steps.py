@@ -24,8 +24,9 @@ from callvault.authz.permissions import Permission
 from callvault.authz.principal import Principal
 from callvault.authz.roles import Policy
 from callvault.blobs.interface import BlobStore
+from callvault.calls.objects import RECORDING, RECORDING_ORIGINAL, TRANSCRIPT
 from callvault.calls.schemas import TranscriptIn
-from callvault.calls.service import RECORDING, RECORDING_ORIGINAL, TRANSCRIPT, CallService
+from callvault.calls.service import CallService
 from callvault.calls.transcripts import RedactedTranscript, redact_transcript
 from callvault.calls.uploads import ObjectTarget, store_transcript, write_object
 from callvault.crypto.keyprovider import RootKeyProvider
@@ -127,15 +128,17 @@ def transcript_ranges(
     redacted and stored here. An uploaded transcript without word timings cannot say
     where its PHI was spoken, so the audio is transcribed for timings (and only its
     ranges are used; the uploaded transcript stays the call's)."""
-    if TRANSCRIPT in calls.object_kinds(claim.call_id):
+    if TRANSCRIPT in calls.objects.kinds(claim.call_id):
         known = calls.redacted_time_ranges(claim.call_id)
         if known is not None:
             return list(known)
         return list(_redacted_from_audio(ctx, calls, claim, original).time_ranges or ())
     redacted = _redacted_from_audio(ctx, calls, claim, original)
-    if TRANSCRIPT in calls.object_kinds(claim.call_id):  # one was uploaded meanwhile: it wins
+    if TRANSCRIPT in calls.objects.kinds(claim.call_id):  # one was uploaded meanwhile: it wins
         return list(calls.redacted_time_ranges(claim.call_id) or [])
-    store_transcript(calls, ctx.blobs, claim.tenant_id, claim.call_id, redacted, rescrub=False)
+    store_transcript(
+        calls.objects, ctx.blobs, claim.tenant_id, claim.call_id, redacted, rescrub=False
+    )
     return list(redacted.time_ranges or ())
 
 
@@ -174,9 +177,9 @@ def store_scrubbed(calls: CallService, blobs: BlobStore, claim: Claim, path: Pat
         MAX_SCRUBBED_BYTES,
         AuditAction.RECORDING_UPLOAD,
     )
-    stored, data_key = write_object(calls, blobs, target, _chunks(path))
+    stored, data_key = write_object(calls.objects, blobs, target, _chunks(path))
     try:
-        calls.replace_scrubbed(stored, data_key, claim.recording_id)
+        calls.objects.replace_scrubbed(stored, data_key, claim.recording_id)
     except BaseException:
         blobs.delete(stored.blob_key)
         raise
