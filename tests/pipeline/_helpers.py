@@ -17,8 +17,8 @@ from callvault.crypto.keyprovider import LocalKeyFileProvider
 from callvault.db.base import create_db_engine, create_session_factory
 from callvault.identity.models import CustomRole
 from callvault.instance import open_keyring
+from callvault.jobs.service import RetryPolicy
 from callvault.pipeline.runner import JobResult, PipelineRuntime, run_due_jobs
-from callvault.pipeline.service import RetryPolicy
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
 from callvault.transcription.fake import FakeTranscriber

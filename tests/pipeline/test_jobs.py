@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from callvault.cli.main import app as cli
-from callvault.pipeline.service import LeaseLost, RetryPolicy, claim_next, finish_done
+from callvault.jobs.service import LeaseLost, RetryPolicy, claim_next, finish_done
 from callvault.settings import Settings
 from callvault.web.background import jobs_running
 from tests._vault import TokenFactory

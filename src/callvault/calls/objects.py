@@ -20,7 +20,7 @@ from callvault.crypto.keyring import UnwrappedDataKey
 from callvault.crypto.models import DataKey
 from callvault.db.base import new_id, purge_deleted_data, utcnow
 from callvault.errors import Conflict, NotFound
-from callvault.pipeline.service import enqueue
+from callvault.jobs.service import enqueue
 
 # The kinds of object a call may have, one of each.
 RECORDING = "recording"  # as played: scrubbed by the pipeline (callvault.pipeline)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_
 from sqlalchemy.orm import Session
 
 from callvault.alerts.surnames import surname_term
@@ -58,8 +58,9 @@ from callvault.crypto.rotation import FieldSpec
 from callvault.db.base import new_id, utcnow
 from callvault.errors import Conflict, NotFound
 from callvault.identity.tenant_policy import RedactionOperator, load_redaction_policy
+from callvault.jobs.models import JobState
+from callvault.jobs.service import job_state
 from callvault.pagination import decode_cursor, encode_cursor
-from callvault.pipeline.models import JobState, RecordingJob
 
 MAX_PAGE_SIZE = 100
 
@@ -312,10 +313,8 @@ def _surname_terms(views: Sequence[CallOut]) -> list[str]:
 
 
 def _not_ready(session: Session, call_id: str) -> str:
-    job = session.execute(
-        select(RecordingJob.state).where(RecordingJob.call_id == call_id)
-    ).scalar_one_or_none()
+    state = job_state(session, call_id)
     session.rollback()
-    if job == JobState.FAILED.value:
+    if state is JobState.FAILED:
         return "the recording could not be scrubbed; see processing on the call"
     return "the recording is still being scrubbed; see processing on the call"

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from callvault.calls.models import Call, StoredObject
 from callvault.calls.schemas import ObjectInfo, ProcessingOut
-from callvault.pipeline.models import RecordingJob
+from callvault.jobs.models import RecordingJob
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from callvault.calls.transcripts import RedactedTranscript, redact_transcript
 from callvault.calls.uploads import ObjectTarget, store_transcript, write_object
 from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.crypto.keyring import Keyring
-from callvault.pipeline.service import Claim, LeaseLost
+from callvault.jobs.service import Claim, LeaseLost
 from callvault.transcription.interface import Transcriber
 from callvault.transcription.models import Transcript
 
