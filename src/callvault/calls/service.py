@@ -18,9 +18,9 @@ from datetime import datetime
 from sqlalchemy import and_, or_
 from sqlalchemy.orm import Session
 
-from callvault.alerts.surnames import surname_term
 from callvault.audit.actions import AuditAction
 from callvault.audit.service import Outcome, RequestInfo, record_creation
+from callvault.audit.surnames import surname_term
 from callvault.authz.permissions import Permission
 from callvault.authz.principal import Principal
 from callvault.blobs.interface import BlobStore

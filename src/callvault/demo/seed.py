@@ -19,7 +19,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from callvault.audit.service import AuditAction, RequestInfo
+from callvault.audit.actions import AuditAction
+from callvault.audit.service import RequestInfo
 from callvault.authz.principal import system_principal
 from callvault.blobs.factory import create_blob_store
 from callvault.calls.models import Call

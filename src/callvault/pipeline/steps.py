@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from callvault.audio.errors import UnsupportedOutput
 from callvault.audio.ranges import TimeRange
 from callvault.audio.service import scrub_file
-from callvault.audit.service import AuditAction, RequestInfo
+from callvault.audit.actions import AuditAction
+from callvault.audit.service import RequestInfo
 from callvault.authz.permissions import Permission
 from callvault.authz.principal import Principal
 from callvault.authz.roles import Policy
