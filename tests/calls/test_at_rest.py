@@ -12,9 +12,10 @@ from sqlalchemy import select, table
 from callvault.audit.service import RequestInfo
 from callvault.authz.principal import system_principal
 from callvault.blobs.factory import create_blob_store
+from callvault.calls.fields import CALL_FIELDS
 from callvault.calls.models import StoredObject
 from callvault.calls.objects import RECORDING_ORIGINAL
-from callvault.calls.service import CALL_FIELDS, CallService
+from callvault.calls.service import CallService
 from callvault.crypto.errors import KeyUnavailable
 from callvault.crypto.models import DataKey, TenantKey
 from callvault.crypto.rotation import rewrap_tenant, rotate_tenant_key

@@ -24,6 +24,7 @@ from callvault.audit.surnames import surname_term
 from callvault.authz.permissions import Permission
 from callvault.authz.principal import Principal
 from callvault.blobs.interface import BlobStore
+from callvault.calls.fields import decrypt_column, encrypt_column
 from callvault.calls.models import Call
 from callvault.calls.objects import (
     RECORDING,
@@ -54,7 +55,6 @@ from callvault.crypto.aead import derive_subkey
 from callvault.crypto.blobformat import SegmentedBlob, blob_associated_data
 from callvault.crypto.keyring import Keyring
 from callvault.crypto.models import DataKey
-from callvault.crypto.rotation import FieldSpec
 from callvault.db.base import new_id, utcnow
 from callvault.errors import Conflict, NotFound
 from callvault.identity.tenant_policy import RedactionOperator, load_redaction_policy
@@ -63,14 +63,6 @@ from callvault.jobs.service import job_state
 from callvault.pagination import decode_cursor, encode_cursor
 
 MAX_PAGE_SIZE = 100
-
-
-def field_ad(tenant_id: str, call_id: str, column: str) -> bytes:
-    """Binds a field ciphertext to its tenant, row and column: moved, it fails to open."""
-    return f"callvault/field/v1|{tenant_id}|calls|{column}|{call_id}".encode()
-
-
-CALL_FIELDS = FieldSpec(Call, ("caller_number", "caller_name", "notes"), field_ad)
 
 
 @dataclass(frozen=True)
@@ -114,19 +106,10 @@ class CallService:
     # -- helpers ---------------------------------------------------------------
 
     def _encrypt(self, call_id: str, column: str, value: str | None) -> bytes | None:
-        if value is None:
-            return None
-        return self._keyring.encrypt_field(
-            self._tenant_id, value, field_ad(self._tenant_id, call_id, column)
-        )
+        return encrypt_column(self._keyring, self._tenant_id, call_id, column, value)
 
     def _decrypt(self, call: CallRecord, column: str) -> str | None:
-        ciphertext: bytes | None = getattr(call, f"{column}_enc")
-        if ciphertext is None:
-            return None
-        return self._keyring.decrypt_field(
-            self._tenant_id, ciphertext, field_ad(self._tenant_id, call.id, column)
-        )
+        return decrypt_column(self._keyring, self._tenant_id, call, column)
 
     # -- calls -----------------------------------------------------------------
 

@@ -142,7 +142,7 @@ def keys_rotate(
     tenant: TenantName, data_dir: DataDir = None, database_url: DatabaseUrl = None
 ) -> None:
     """Add a tenant key version and rewrap every data key and encrypted field to it."""
-    from callvault.calls.service import CALL_FIELDS
+    from callvault.calls.fields import CALL_FIELDS
     from callvault.crypto.rotation import rewrap_tenant, rotate_tenant_key
     from callvault.instance import open_keyring
     from callvault.tenants.service import get_tenant
