@@ -1,7 +1,8 @@
 """One job's work: decrypt the original privately, transcribe and redact if needed,
 scrub, store the scrubbed recording. Every PHI read and write goes through
-``CallService`` as the pipeline's service principal, so each is audited (fail closed:
-an audit write that fails aborts the step, and the job is retried)."""
+``CallService`` (writes through its ``objects``) as the pipeline's service principal, so
+each is audited (fail closed: an audit write that fails aborts the step, and the job is
+retried). The job itself (claim, lease) is ``callvault.jobs``'s."""
 
 from __future__ import annotations
 
