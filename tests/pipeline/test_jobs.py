@@ -35,6 +35,7 @@ def test_broken_audio_fails_with_a_reason_and_is_retried_with_backoff(
     call_id = create_call(client, ingest)
     upload(client, ingest, call_id, BROKEN_WAV)
     pipeline.runtime.retry = RetryPolicy(max_attempts=3, base_delay=timedelta(seconds=10))
+    pipeline.clock.freeze()  # the waits below are checked to the second
 
     [first] = pipeline.run()
     assert (first.state, first.reason) == ("pending", "BadAudio")
