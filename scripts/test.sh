@@ -193,6 +193,7 @@ if [[ "${CALLVAULT_SKIP_LINT:-0}" == "1" ]]; then
 else
   run_step "ruff check" ruff check src tests
   run_step "mypy" mypy
+  run_step "lint-imports" lint-imports --no-cache  # the layering: docs/architecture.md
 fi
 
 # ---------------------------------------------------------------------------------------------

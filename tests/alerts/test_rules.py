@@ -19,7 +19,7 @@ from callvault.alerts.rules import (
     off_hours_findings,
     same_surname_findings,
 )
-from callvault.alerts.surnames import normalise_surname, surname_term
+from callvault.audit.surnames import normalise_surname, surname_term
 
 T0 = 1_780_000_000_000
 

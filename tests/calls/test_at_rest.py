@@ -12,8 +12,10 @@ from sqlalchemy import select, table
 from callvault.audit.service import RequestInfo
 from callvault.authz.principal import system_principal
 from callvault.blobs.factory import create_blob_store
+from callvault.calls.fields import CALL_FIELDS
 from callvault.calls.models import StoredObject
-from callvault.calls.service import CALL_FIELDS, RECORDING_ORIGINAL, CallService
+from callvault.calls.objects import RECORDING_ORIGINAL
+from callvault.calls.service import CallService
 from callvault.cli.vault import open_keyring
 from callvault.crypto.errors import KeyUnavailable
 from callvault.crypto.models import DataKey, TenantKey
@@ -154,7 +156,7 @@ def test_a_shredded_recording_cannot_be_read_by_any_path(
         tenant_id = obj.tenant_id
         principal = system_principal(tenant_id, "test", ["supervisor"])
         service = CallService(session, keyring, create_blob_store(vault), principal, RequestInfo())
-        service.shred_object(call_id, RECORDING_ORIGINAL)
+        service.objects.shred(call_id, RECORDING_ORIGINAL)
 
     assert (
         client.get(f"/api/v1/calls/{call_id}/recording/original", headers=reviewer()).status_code
@@ -179,7 +181,7 @@ def test_a_shredded_key_is_gone_from_the_database_files(
         wrapped = session.get_one(DataKey, obj.data_key_id).wrapped_dek
         principal = system_principal(obj.tenant_id, "test", ["supervisor"])
         service = CallService(session, keyring, create_blob_store(vault), principal, RequestInfo())
-        service.shred_object(call_id, RECORDING_ORIGINAL)
+        service.objects.shred(call_id, RECORDING_ORIGINAL)
     assert wrapped is not None
 
     on_disk = b"".join(p.read_bytes() for p in vault.data_dir.glob("callvault.db*") if p.is_file())

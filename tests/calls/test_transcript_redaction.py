@@ -16,7 +16,8 @@ from callvault.audit.service import RequestInfo
 from callvault.authz.principal import system_principal
 from callvault.blobs.factory import create_blob_store
 from callvault.calls.models import StoredObject
-from callvault.calls.service import TRANSCRIPT, TRANSCRIPT_ORIGINAL, CallService
+from callvault.calls.objects import TRANSCRIPT, TRANSCRIPT_ORIGINAL
+from callvault.calls.service import CallService
 from callvault.cli.vault import open_keyring
 from callvault.crypto.models import DataKey
 from callvault.errors import NotFound
@@ -126,7 +127,7 @@ def test_time_ranges_are_unknown_without_words_and_missing_without_a_transcript(
     put_transcript(client, auth("integration"), other, {"text": INTAKE})
     with service_for(vault, call_id) as service:
         assert service.redacted_time_ranges(call_id) is None
-        service.shred_object(other, TRANSCRIPT)
+        service.objects.shred(other, TRANSCRIPT)
         with pytest.raises(NotFound):
             service.redacted_time_ranges(other)
 

@@ -17,8 +17,8 @@ from callvault.cli.vault import open_keyring
 from callvault.crypto.keyprovider import LocalKeyFileProvider
 from callvault.db.base import create_db_engine, create_session_factory
 from callvault.identity.models import CustomRole
+from callvault.jobs.service import RetryPolicy
 from callvault.pipeline.runner import JobResult, PipelineRuntime, run_due_jobs
-from callvault.pipeline.service import RetryPolicy
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
 from callvault.transcription.fake import FakeTranscriber
@@ -33,13 +33,19 @@ DIGITS = "4711"
 
 
 class Clock:
-    """The real time, moved ahead by ``advance`` (backoffs and leases without sleeping)."""
+    """The real time, moved ahead by ``advance`` (backoffs and leases without sleeping).
+    ``freeze`` stops it where it is, for a test that checks a wait to the second: on a
+    loaded machine a second of real time can pass between two steps."""
 
     def __init__(self) -> None:
         self.offset = timedelta()
+        self.frozen_at: datetime | None = None
 
     def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
+        return (self.frozen_at or datetime.now(UTC)) + self.offset
+
+    def freeze(self) -> None:
+        self.frozen_at = datetime.now(UTC)
 
     def advance(self, **delta: float) -> None:
         self.offset += timedelta(**delta)

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from callvault.cli.main import app as cli
-from callvault.pipeline.service import LeaseLost, RetryPolicy, claim_next, finish_done
+from callvault.jobs.service import LeaseLost, RetryPolicy, claim_next, finish_done
 from callvault.settings import Settings
 from callvault.web.background import jobs_running
 from tests._vault import TokenFactory
@@ -35,6 +35,7 @@ def test_broken_audio_fails_with_a_reason_and_is_retried_with_backoff(
     call_id = create_call(client, ingest)
     upload(client, ingest, call_id, BROKEN_WAV)
     pipeline.runtime.retry = RetryPolicy(max_attempts=3, base_delay=timedelta(seconds=10))
+    pipeline.clock.freeze()  # the waits below are checked to the second
 
     [first] = pipeline.run()
     assert (first.state, first.reason) == ("pending", "BadAudio")

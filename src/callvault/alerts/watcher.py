@@ -38,9 +38,9 @@ from callvault.alerts.rules import (
     same_surname_findings,
 )
 from callvault.alerts.service import config_from, load_settings_row
-from callvault.alerts.surnames import surname_term
 from callvault.audit.models import AuditEvent, AuditLog
 from callvault.audit.runtime import runtime
+from callvault.audit.surnames import surname_term
 from callvault.db.base import utcnow
 from callvault.identity.models import User
 

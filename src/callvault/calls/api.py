@@ -11,8 +11,9 @@ from fastapi.responses import StreamingResponse
 from pydantic import AwareDatetime
 from starlette.concurrency import run_in_threadpool
 
-from callvault.audit.service import AuditAction
+from callvault.audit.actions import AuditAction
 from callvault.authz.permissions import Permission
+from callvault.calls.objects import RECORDING, RECORDING_ORIGINAL, TRANSCRIPT, TRANSCRIPT_ORIGINAL
 from callvault.calls.ranges import parse_range
 from callvault.calls.schemas import (
     CallCreate,
@@ -21,15 +22,7 @@ from callvault.calls.schemas import (
     Created,
     TranscriptIn,
 )
-from callvault.calls.service import (
-    RECORDING,
-    RECORDING_ORIGINAL,
-    TRANSCRIPT,
-    TRANSCRIPT_ORIGINAL,
-    CallService,
-    OpenedObject,
-    SearchFilters,
-)
+from callvault.calls.service import CallService, OpenedObject, SearchFilters
 from callvault.calls.sniff import (
     ACCEPTED_CONTENT_TYPES,
     SNIFF_BYTES,
@@ -134,7 +127,7 @@ async def put_recording(
         limit,
         AuditAction.RECORDING_UPLOAD,
     )
-    await store_upload(service, ctx.blobs, target, head, stream)
+    await store_upload(service.objects, ctx.blobs, target, head, stream)
     return Response(status_code=204)
 
 
@@ -147,7 +140,7 @@ def put_transcript(
     """Stored redacted; the original only if the tenant's policy keeps it."""
     service = calls_of(ctx)
     redacted = redact_transcript(transcript, service.redaction_setup(call_id, transcript))
-    store_transcript(service, ctx.blobs, ctx.principal.tenant_id, call_id, redacted)
+    store_transcript(service.objects, ctx.blobs, ctx.principal.tenant_id, call_id, redacted)
     return Response(status_code=204)
 
 

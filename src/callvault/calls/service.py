@@ -1,9 +1,11 @@
-"""Calls: create, read, search, and their encrypted recording and transcript.
+"""Calls: create, read, search, and open their encrypted recording and transcript.
 
 Every method works inside one tenant (the principal's): a call of another tenant is
 simply not found. Every PHI read or write records an audit event in the same
 transaction, and the transaction commits before anything is returned, so nothing
-is acknowledged or shown that the audit trail does not hold.
+is acknowledged or shown that the audit trail does not hold. Storing, replacing and
+shredding a call's objects is ``CallObjects`` (``callvault.calls.objects``), reached
+as ``CallService.objects``.
 """
 
 from __future__ import annotations
@@ -13,22 +15,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_
 from sqlalchemy.orm import Session
 
-from callvault.alerts.surnames import surname_term
-from callvault.audit.service import (
-    AuditAction,
-    Outcome,
-    RequestInfo,
-    record_creation,
-    record_event,
-    record_read,
-)
+from callvault.audit.actions import AuditAction
+from callvault.audit.service import Outcome, RequestInfo, record_creation
+from callvault.audit.surnames import surname_term
 from callvault.authz.permissions import Permission
 from callvault.authz.principal import Principal
 from callvault.blobs.interface import BlobStore
-from callvault.calls.models import Call, StoredObject
+from callvault.calls.fields import decrypt_column, encrypt_column
+from callvault.calls.models import Call
+from callvault.calls.objects import (
+    RECORDING,
+    RECORDING_ORIGINAL,
+    TRANSCRIPT,
+    CallObjects,
+)
 from callvault.calls.schemas import (
     CallCreate,
     CallOut,
@@ -37,42 +40,29 @@ from callvault.calls.schemas import (
     ProcessingOut,
     TranscriptIn,
 )
+from callvault.calls.scope import CallScope
 from callvault.calls.transcripts import TOKEN_KEY_PURPOSE, RedactionSetup, known_values
 from callvault.calls.views import (
     CallRecord,
     CallSelect,
     object_infos,
     processing_for,
-    read_call,
     read_calls,
     select_calls,
 )
 from callvault.crypto.aead import derive_subkey
 from callvault.crypto.blobformat import SegmentedBlob, blob_associated_data
-from callvault.crypto.keyring import Keyring, UnwrappedDataKey
+from callvault.crypto.keyring import Keyring
 from callvault.crypto.models import DataKey
-from callvault.crypto.rotation import FieldSpec
-from callvault.db.base import new_id, purge_deleted_data, utcnow
+from callvault.db.base import new_id, utcnow
 from callvault.errors import Conflict, NotFound
+from callvault.jobs.models import JobState
+from callvault.jobs.service import job_state
 from callvault.pagination import decode_cursor, encode_cursor
 from callvault.phone import mask, to_e164
-from callvault.pipeline.models import JobState, RecordingJob
-from callvault.pipeline.service import enqueue
 from callvault.redaction.policy import RedactionOperator, load_redaction_policy
 
 MAX_PAGE_SIZE = 100
-RECORDING = "recording"  # as played: scrubbed by the pipeline (callvault.pipeline)
-RECORDING_ORIGINAL = "recording_orig"  # as uploaded: play_unredacted only (<= 16)
-TRANSCRIPT = "transcript"  # as stored: redacted (callvault.calls.transcripts)
-TRANSCRIPT_ORIGINAL = "transcript_orig"  # unredacted, only if the tenant keeps it (<= 16)
-
-
-def field_ad(tenant_id: str, call_id: str, column: str) -> bytes:
-    """Binds a field ciphertext to its tenant, row and column: moved, it fails to open."""
-    return f"callvault/field/v1|{tenant_id}|calls|{column}|{call_id}".encode()
-
-
-CALL_FIELDS = FieldSpec(Call, ("caller_number", "caller_name", "notes"), field_ad)
 
 
 @dataclass(frozen=True)
@@ -93,6 +83,9 @@ class OpenedObject:
 
 
 class CallService:
+    """A principal's calls: create, read, search, and open their objects. Writes of
+    recordings and transcripts go through ``objects``, in the same session."""
+
     def __init__(
         self,
         session: Session,
@@ -101,6 +94,8 @@ class CallService:
         principal: Principal,
         request: RequestInfo,
     ) -> None:
+        self._scope = CallScope(session, keyring, blobs, principal, request)
+        self.objects = CallObjects(self._scope)
         self._session = session
         self._keyring = keyring
         self._blobs = blobs
@@ -110,61 +105,11 @@ class CallService:
 
     # -- helpers ---------------------------------------------------------------
 
-    def _audit(
-        self,
-        action: AuditAction,
-        resource_id: str | None,
-        outcome: Outcome = Outcome.ALLOWED,
-        phi_terms: Sequence[str] = (),
-    ) -> None:
-        record_event(
-            self._session,
-            self._principal,
-            action,
-            resource_type="call",
-            resource_id=resource_id,
-            outcome=outcome,
-            request=self._request,
-            phi_terms=phi_terms,
-        )
-
-    def _audit_read(
-        self, action: AuditAction, resource_id: str | None, phi_terms: Sequence[str] = ()
-    ) -> None:
-        """Audit an allowed read and end the transaction; answer only after it returns."""
-        record_read(
-            self._session,
-            self._principal,
-            action,
-            resource_type="call",
-            resource_id=resource_id,
-            request=self._request,
-            phi_terms=phi_terms,
-        )
-
-    def _call(self, call_id: str, action: AuditAction) -> CallRecord:
-        call = read_call(self._session, self._tenant_id, call_id)
-        if call is None:
-            self._session.rollback()
-            self._audit(action, call_id[:64], Outcome.NOT_FOUND)
-            self._session.commit()
-            raise NotFound("no such call")
-        return call
-
     def _encrypt(self, call_id: str, column: str, value: str | None) -> bytes | None:
-        if value is None:
-            return None
-        return self._keyring.encrypt_field(
-            self._tenant_id, value, field_ad(self._tenant_id, call_id, column)
-        )
+        return encrypt_column(self._keyring, self._tenant_id, call_id, column, value)
 
     def _decrypt(self, call: CallRecord, column: str) -> str | None:
-        ciphertext: bytes | None = getattr(call, f"{column}_enc")
-        if ciphertext is None:
-            return None
-        return self._keyring.decrypt_field(
-            self._tenant_id, ciphertext, field_ad(self._tenant_id, call.id, column)
-        )
+        return decrypt_column(self._keyring, self._tenant_id, call, column)
 
     # -- calls -----------------------------------------------------------------
 
@@ -203,9 +148,9 @@ class CallService:
         return call_id
 
     def get(self, call_id: str) -> CallOut:
-        call = self._call(call_id, AuditAction.CALL_READ)
+        call = self._scope.call(call_id, AuditAction.CALL_READ)
         view = self._views([call])[0]
-        self._audit_read(AuditAction.CALL_READ, call.id, _surname_terms([view]))
+        self._scope.audit_read(AuditAction.CALL_READ, call.id, _surname_terms([view]))
         return view
 
     def search(self, filters: SearchFilters) -> CallPage:
@@ -217,7 +162,7 @@ class CallService:
         page, more = calls[:limit], len(calls) > limit
         items = self._views(page)
         searched = [caller] if caller else []  # the searched number, as a keyed hash only
-        self._audit_read(AuditAction.CALL_SEARCH, None, searched + _surname_terms(items))
+        self._scope.audit_read(AuditAction.CALL_SEARCH, None, searched + _surname_terms(items))
         return CallPage(
             items=items,
             next_cursor=encode_cursor(page[-1].started_at, page[-1].id) if more else None,
@@ -245,19 +190,6 @@ class CallService:
                 )
             )
         return stmt.order_by(Call.started_at.desc(), Call.id.desc())
-
-    def _objects(self, call_ids: list[str]) -> dict[str, dict[str, StoredObject]]:
-        found: dict[str, dict[str, StoredObject]] = {}
-        if not call_ids:
-            return found
-        rows = self._session.execute(
-            select(StoredObject).where(
-                StoredObject.tenant_id == self._tenant_id, StoredObject.call_id.in_(call_ids)
-            )
-        ).scalars()
-        for row in rows:
-            found.setdefault(row.call_id, {})[row.kind] = row
-        return found
 
     def _views(self, calls: list[CallRecord]) -> list[CallOut]:
         ids = [call.id for call in calls]
@@ -295,35 +227,24 @@ class CallService:
 
     def check_call(self, call_id: str, action: AuditAction) -> None:
         """NotFound (audited) unless the call exists in this tenant; ends the transaction."""
-        self._call(call_id, action)
+        self._scope.call(call_id, action)
         self._session.rollback()
-
-    def new_object_key(
-        self, call_id: str, kind: str, action: AuditAction
-    ) -> tuple[DataKey, UnwrappedDataKey]:
-        """A fresh DEK for a new object of an existing call (NotFound, audited, if the
-        call is not in this tenant). The transaction ends here, so a long upload holds
-        no lock and no snapshot; the key row is added only by ``replace_object``."""
-        self._call(call_id, action)
-        keys = self._keyring.new_data_key(self._tenant_id, new_id(), kind)
-        self._session.rollback()
-        return keys
 
     def open_object(self, call_id: str, kind: str, action: AuditAction) -> OpenedObject:
         """Audit the read, commit, then hand back a verified-on-read decryptor."""
-        call = self._call(call_id, action)
-        objects = self._objects([call.id]).get(call.id, {})
+        call = self._scope.call(call_id, action)
+        objects = self._scope.objects([call.id]).get(call.id, {})
         stored = objects.get(kind)
         if stored is None:
             self._session.rollback()
-            self._audit(action, call.id, Outcome.NOT_FOUND)
+            self._scope.audit(action, call.id, Outcome.NOT_FOUND)
             self._session.commit()
             if kind == RECORDING and RECORDING_ORIGINAL in objects:
                 raise Conflict(_not_ready(self._session, call.id))
             raise NotFound(f"the call has no {kind}")
         data_key = self._session.get_one(DataKey, stored.data_key_id)
         dek = self._keyring.unwrap_data_key(data_key)
-        self._audit_read(action, call.id)
+        self._scope.audit_read(action, call.id)
         blob = SegmentedBlob(
             dek.dek,
             associated_data=blob_associated_data(self._tenant_id, stored.id),
@@ -332,88 +253,6 @@ class CallService:
         )
         return OpenedObject(media_type=stored.media_type, blob=blob, object_id=stored.id)
 
-    def replace_object(self, stored: StoredObject, data_key: DataKey, action: AuditAction) -> None:
-        """Make a durably stored blob visible as the call's ``kind``; an older object of
-        the same kind is crypto-shredded in the same transaction."""
-        self._replace(stored.call_id, [(stored, data_key)], (stored.kind,), action)
-
-    def replace_recording(self, stored: StoredObject, data_key: DataKey) -> None:
-        """Make an uploaded recording the call's original and queue the pipeline for it,
-        in one transaction: an acknowledged upload always has its job. The older
-        original and its scrubbed version are crypto-shredded (a scrub of another
-        recording must never play for this one)."""
-        enqueue(self._session, self._tenant_id, stored.call_id, stored.id, utcnow())
-        shredded = self._replace(
-            stored.call_id,
-            [(stored, data_key)],
-            (RECORDING_ORIGINAL, RECORDING),
-            AuditAction.RECORDING_UPLOAD,
-        )
-        if shredded:
-            purge_deleted_data(self._session.get_bind().engine)
-
-    def replace_scrubbed(self, stored: StoredObject, data_key: DataKey, original_id: str) -> None:
-        """Make a scrubbed recording the call's playable one, if ``original_id`` (what
-        it was made from) is still the call's original; Conflict otherwise."""
-        current = self._objects([stored.call_id]).get(stored.call_id, {}).get(RECORDING_ORIGINAL)
-        if current is None or current.id != original_id:
-            self._session.rollback()
-            raise Conflict("the recording was replaced while it was processed")
-        self._replace(
-            stored.call_id, [(stored, data_key)], (RECORDING,), AuditAction.RECORDING_UPLOAD
-        )
-
-    def object_kinds(self, call_id: str) -> set[str]:
-        """Which objects the call has (no content, not audited); ends the transaction."""
-        kinds = set(self._objects([call_id]).get(call_id, {}))
-        self._session.rollback()
-        return kinds
-
-    def replace_transcript(
-        self, call_id: str, new: Sequence[tuple[StoredObject, DataKey]], rescrub: bool = True
-    ) -> None:
-        """Make a redacted transcript (and its original, if kept) the call's, in one
-        transaction that also crypto-shreds the older transcript and any older original:
-        an original never outlives the transcript it belongs to. With ``rescrub``, a
-        recording of the call is queued to be scrubbed again with the new time ranges,
-        and its scrub without them is shredded: it may hold speech that is now known to
-        be PHI (all in the same transaction)."""
-        current = self._objects([call_id]).get(call_id, {})
-        kinds: tuple[str, ...] = (TRANSCRIPT, TRANSCRIPT_ORIGINAL)
-        recording = current.get(RECORDING_ORIGINAL)
-        if rescrub and recording is not None:
-            enqueue(self._session, self._tenant_id, call_id, recording.id, utcnow())
-            kinds += (RECORDING,)
-        dropped = TRANSCRIPT_ORIGINAL in current and len(new) == 1
-        if dropped or (RECORDING in kinds and RECORDING in current):
-            self._audit(AuditAction.OBJECT_SHRED, call_id)  # say so in the trail
-        shredded = self._replace(call_id, new, kinds, AuditAction.TRANSCRIPT_UPLOAD)
-        if shredded:
-            purge_deleted_data(self._session.get_bind().engine)
-
-    def _replace(
-        self,
-        call_id: str,
-        new: Sequence[tuple[StoredObject, DataKey]],
-        kinds: Sequence[str],
-        action: AuditAction,
-    ) -> bool:
-        """Shred the call's objects of ``kinds``, add ``new``, audit, commit; True if
-        anything was shredded."""
-        current = self._objects([call_id]).get(call_id, {})
-        old = [current[kind] for kind in kinds if kind in current]
-        for row in old:
-            self._shred_rows(row)
-        for stored, data_key in new:
-            self._session.add(data_key)
-            self._session.flush()  # no relationship() between them: order the inserts here
-            self._session.add(stored)
-        self._audit(action, call_id)
-        self._session.commit()
-        for row in old:
-            self._blobs.delete(row.blob_key)
-        return bool(old)
-
     # -- transcript redaction --------------------------------------------------
 
     def redaction_setup(self, call_id: str, transcript: TranscriptIn) -> RedactionSetup:
@@ -421,7 +260,7 @@ class CallService:
         identifiers to redact whatever is said (the request's ``known`` and the record's
         own caller name and number) and, for tokens, the tenant's token key. NotFound
         (audited) if the call is not in this tenant; ends the transaction."""
-        call = self._call(call_id, AuditAction.TRANSCRIPT_UPLOAD)
+        call = self._scope.call(call_id, AuditAction.TRANSCRIPT_UPLOAD)
         policy = load_redaction_policy(self._session, self._tenant_id)
         record = (self._decrypt(call, "caller_name"), self._decrypt(call, "caller_number"))
         token_key = None
@@ -448,24 +287,6 @@ class CallService:
             return None
         return [(float(start), float(end)) for start, end in ranges]
 
-    def shred_object(self, call_id: str, kind: str) -> None:
-        """Crypto-shred a call's object: its DEK is destroyed, then its blob deleted."""
-        call = self._call(call_id, AuditAction.OBJECT_SHRED)
-        stored = self._objects([call.id]).get(call.id, {}).get(kind)
-        if stored is None:
-            raise NotFound(f"the call has no {kind}")
-        self._shred_rows(stored)
-        self._audit(AuditAction.OBJECT_SHRED, call.id)
-        self._session.commit()
-        purge_deleted_data(self._session.get_bind().engine)
-        self._blobs.delete(stored.blob_key)
-
-    def _shred_rows(self, stored: StoredObject) -> None:
-        data_key = self._session.get_one(DataKey, stored.data_key_id)
-        self._keyring.shred_data_key(data_key)
-        self._session.delete(stored)
-        self._session.flush()
-
 
 def _surname_terms(views: Sequence[CallOut]) -> list[str]:
     """The callers' surnames as audit terms, for reads that showed the caller's name:
@@ -475,10 +296,8 @@ def _surname_terms(views: Sequence[CallOut]) -> list[str]:
 
 
 def _not_ready(session: Session, call_id: str) -> str:
-    job = session.execute(
-        select(RecordingJob.state).where(RecordingJob.call_id == call_id)
-    ).scalar_one_or_none()
+    state = job_state(session, call_id)
     session.rollback()
-    if job == JobState.FAILED.value:
+    if state is JobState.FAILED:
         return "the recording could not be scrubbed; see processing on the call"
     return "the recording is still being scrubbed; see processing on the call"

@@ -12,15 +12,15 @@ from dataclasses import dataclass, replace
 
 from starlette.concurrency import run_in_threadpool
 
-from callvault.audit.service import AuditAction
+from callvault.audit.actions import AuditAction
 from callvault.blobs.interface import BlobStore
 from callvault.calls.models import StoredObject
-from callvault.calls.service import (
+from callvault.calls.objects import (
     RECORDING,
     RECORDING_ORIGINAL,
     TRANSCRIPT,
     TRANSCRIPT_ORIGINAL,
-    CallService,
+    CallObjects,
 )
 from callvault.calls.transcripts import RedactedTranscript
 from callvault.crypto.blobformat import BlobEncryptor, blob_associated_data
@@ -57,9 +57,9 @@ class ObjectWriter:
     any session); ``abort`` leaves nothing behind. Every method blocks: an async
     caller runs them in the worker pool."""
 
-    def __init__(self, service: CallService, blobs: BlobStore, target: ObjectTarget) -> None:
+    def __init__(self, objects: CallObjects, blobs: BlobStore, target: ObjectTarget) -> None:
         self._target = target
-        self._data_key, dek = service.new_object_key(target.call_id, target.kind, target.action)
+        self._data_key, dek = objects.new_object_key(target.call_id, target.kind, target.action)
         self._blob_key = f"{target.tenant_id}/{self._data_key.object_id}"
         self._encryptor = BlobEncryptor(
             dek.dek,
@@ -95,11 +95,11 @@ class ObjectWriter:
 
 
 def write_object(
-    service: CallService, blobs: BlobStore, target: ObjectTarget, chunks: Iterable[bytes]
+    objects: CallObjects, blobs: BlobStore, target: ObjectTarget, chunks: Iterable[bytes]
 ) -> tuple[StoredObject, DataKey]:
     """Encrypt ``chunks`` into a new, durably committed blob under a fresh DEK; the
     rows that would make it visible (``ObjectWriter.commit``)."""
-    writer = ObjectWriter(service, blobs, target)
+    writer = ObjectWriter(objects, blobs, target)
     try:
         for chunk in chunks:
             writer.write(chunk)
@@ -110,7 +110,7 @@ def write_object(
 
 
 async def stream_object(
-    service: CallService,
+    objects: CallObjects,
     blobs: BlobStore,
     target: ObjectTarget,
     head: bytes,
@@ -118,7 +118,7 @@ async def stream_object(
 ) -> tuple[StoredObject, DataKey]:
     """``write_object`` for a body still arriving: the network is awaited on the event
     loop, the encryption and storage run in the worker pool, a ``WRITE_CHUNK`` at a time."""
-    writer = await run_in_threadpool(ObjectWriter, service, blobs, target)
+    writer = await run_in_threadpool(ObjectWriter, objects, blobs, target)
     try:
         pending = bytearray(head)
         async for chunk in rest:
@@ -134,16 +134,16 @@ async def stream_object(
 
 
 def store_object(
-    service: CallService, blobs: BlobStore, target: ObjectTarget, chunks: Iterable[bytes]
+    objects: CallObjects, blobs: BlobStore, target: ObjectTarget, chunks: Iterable[bytes]
 ) -> None:
     """Encrypt ``chunks`` into a new blob and make it the call's object (``make_visible``)."""
     target = as_uploaded(target)
-    stored, data_key = write_object(service, blobs, target, chunks)
-    make_visible(service, blobs, target, stored, data_key)
+    stored, data_key = write_object(objects, blobs, target, chunks)
+    make_visible(objects, blobs, target, stored, data_key)
 
 
 async def store_upload(
-    service: CallService,
+    objects: CallObjects,
     blobs: BlobStore,
     target: ObjectTarget,
     head: bytes,
@@ -151,8 +151,8 @@ async def store_upload(
 ) -> None:
     """``store_object`` for a body still arriving (``stream_object``)."""
     target = as_uploaded(target)
-    stored, data_key = await stream_object(service, blobs, target, head, rest)
-    await run_in_threadpool(make_visible, service, blobs, target, stored, data_key)
+    stored, data_key = await stream_object(objects, blobs, target, head, rest)
+    await run_in_threadpool(make_visible, objects, blobs, target, stored, data_key)
 
 
 def as_uploaded(target: ObjectTarget) -> ObjectTarget:
@@ -163,7 +163,7 @@ def as_uploaded(target: ObjectTarget) -> ObjectTarget:
 
 
 def make_visible(
-    service: CallService,
+    objects: CallObjects,
     blobs: BlobStore,
     target: ObjectTarget,
     stored: StoredObject,
@@ -172,16 +172,16 @@ def make_visible(
     """Commit the rows that make a stored blob the call's object; a failure deletes it."""
     try:
         if target.kind == RECORDING_ORIGINAL:
-            service.replace_recording(stored, data_key)
+            objects.replace_recording(stored, data_key)
         else:
-            service.replace_object(stored, data_key, target.action)
+            objects.replace_object(stored, data_key, target.action)
     except BaseException:
         blobs.delete(stored.blob_key)
         raise
 
 
 def store_transcript(
-    service: CallService,
+    objects: CallObjects,
     blobs: BlobStore,
     tenant_id: str,
     call_id: str,
@@ -201,8 +201,8 @@ def store_transcript(
         for kind, payload in parts:
             size, action = len(payload), AuditAction.TRANSCRIPT_UPLOAD
             target = ObjectTarget(tenant_id, call_id, kind, "application/json", size, action)
-            written.append(write_object(service, blobs, target, [payload]))
-        service.replace_transcript(call_id, written, rescrub)
+            written.append(write_object(objects, blobs, target, [payload]))
+        objects.replace_transcript(call_id, written, rescrub)
     except BaseException:
         for stored, _ in written:
             blobs.delete(stored.blob_key)

@@ -2,7 +2,7 @@
 
 Reads are the hottest path there is (every one audited, many a second), and an ORM
 object costs about five times as much to load as a Core row. Nothing read here is ever
-changed; the write paths (``CallService.replace_*``, shredding) keep their ORM objects.
+changed; the write paths (``CallObjects``: replacing, shredding) keep their ORM objects.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from callvault.calls.models import Call, StoredObject
 from callvault.calls.schemas import ObjectInfo, ProcessingOut
-from callvault.pipeline.models import RecordingJob
+from callvault.jobs.models import RecordingJob
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import typer
 from callvault.audio.cli import audio_app
 from callvault.audit.actions import AuditAction
 from callvault.audit.cli import audit_app
+from callvault.cli.jobs import jobs_app
 from callvault.cli.options import (
     DatabaseUrl,
     DataDir,
@@ -21,7 +22,6 @@ from callvault.cli.options import (
     settings_from,
 )
 from callvault.errors import CallVaultError
-from callvault.pipeline.cli import jobs_app
 from callvault.transcription.cli import transcribe
 
 app = typer.Typer(
@@ -144,7 +144,7 @@ def keys_rotate(
     tenant: TenantName, data_dir: DataDir = None, database_url: DatabaseUrl = None
 ) -> None:
     """Add a tenant key version and rewrap every data key and encrypted field to it."""
-    from callvault.calls.service import CALL_FIELDS
+    from callvault.calls.fields import CALL_FIELDS
     from callvault.cli.vault import open_keyring
     from callvault.crypto.rotation import rewrap_tenant, rotate_tenant_key
     from callvault.tenants.service import get_tenant

@@ -8,7 +8,7 @@ from callvault.db.base import Base
 from callvault.identity.models import (
     ApiToken,
 )
-from callvault.pipeline.models import RecordingJob
+from callvault.jobs.models import RecordingJob
 from callvault.tenants.models import Tenant
 
 __all__ = [

@@ -19,12 +19,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from callvault.audit.service import AuditAction, RequestInfo
+from callvault.audit.actions import AuditAction
+from callvault.audit.service import RequestInfo
 from callvault.authz.principal import system_principal
 from callvault.blobs.factory import create_blob_store
 from callvault.calls.models import Call
+from callvault.calls.objects import RECORDING
 from callvault.calls.schemas import CallCreate, Direction
-from callvault.calls.service import RECORDING, CallService
+from callvault.calls.service import CallService
 from callvault.calls.uploads import ObjectTarget, store_object
 from callvault.cli.vault import open_keyring
 from callvault.crypto.keyring import Keyring
@@ -108,7 +110,7 @@ def seed_demo(settings: Settings) -> DemoSummary:
                 AuditAction.RECORDING_UPLOAD,
             )
             audio = tone_wav(spec["seconds"], spec["tone_hz"])
-            store_object(service, blobs, target, [audio])
+            store_object(service.objects, blobs, target, [audio])
         count = len(demo_calls())
     return _summary(count, count, token, user)
 

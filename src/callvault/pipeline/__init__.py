@@ -1,8 +1,9 @@
 """The recording pipeline: what happens to a recording after it is uploaded.
 
 An upload stores the original encrypted (kind ``recording_orig``) and enqueues one job
-for the call, in the same transaction. A runner (``runner.run_due_jobs``: the server's
-background loop or ``callvault jobs run``) claims due jobs and runs, in order:
+for the call in the queue (``callvault.jobs``), in the same transaction. A runner
+(``runner.run_due_jobs``: the server's background loop or ``callvault jobs run``) claims
+due jobs and runs the steps (``steps``), in order:
 
     transcribe (only if the call has no transcript) -> redact text -> scrub audio -> done
 

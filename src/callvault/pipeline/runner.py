@@ -12,17 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from callvault.blobs.interface import BlobStore
 from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.db.base import utcnow
-from callvault.pipeline.models import JobState, RecordingJob
-from callvault.pipeline.service import (
+from callvault.jobs.models import JobState
+from callvault.jobs.service import (
     Claim,
     LeaseLost,
     RetryPolicy,
+    any_due,
     claim_next,
     finish_done,
     finish_failed,
@@ -131,18 +131,6 @@ def _failed(
     except LeaseLost:
         return JobResult(claim.job_id, claim.call_id, "lost", reason)
     return JobResult(claim.job_id, claim.call_id, state.value, reason)
-
-
-def any_due(session: Session, now: datetime) -> bool:
-    found = session.execute(
-        select(RecordingJob.id)
-        .where(
-            RecordingJob.state.in_([JobState.PENDING.value, JobState.PROCESSING.value]),
-            RecordingJob.next_attempt_at <= now,
-        )
-        .limit(1)
-    ).first()
-    return found is not None
 
 
 class PipelineWorker:

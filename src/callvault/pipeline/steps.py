@@ -1,7 +1,8 @@
 """One job's work: decrypt the original privately, transcribe and redact if needed,
 scrub, store the scrubbed recording. Every PHI read and write goes through
-``CallService`` as the pipeline's service principal, so each is audited (fail closed:
-an audit write that fails aborts the step, and the job is retried)."""
+``CallService`` (writes through its ``objects``) as the pipeline's service principal, so
+each is audited (fail closed: an audit write that fails aborts the step, and the job is
+retried). The job itself (claim, lease) is ``callvault.jobs``'s."""
 
 from __future__ import annotations
 
@@ -19,18 +20,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from callvault.audio.errors import UnsupportedOutput
 from callvault.audio.ranges import TimeRange
 from callvault.audio.service import scrub_file
-from callvault.audit.service import AuditAction, RequestInfo
+from callvault.audit.actions import AuditAction
+from callvault.audit.service import RequestInfo
 from callvault.authz.permissions import Permission
 from callvault.authz.principal import Principal
 from callvault.authz.roles import Policy
 from callvault.blobs.interface import BlobStore
+from callvault.calls.objects import RECORDING, RECORDING_ORIGINAL, TRANSCRIPT
 from callvault.calls.schemas import TranscriptIn
-from callvault.calls.service import RECORDING, RECORDING_ORIGINAL, TRANSCRIPT, CallService
+from callvault.calls.service import CallService
 from callvault.calls.transcripts import RedactedTranscript, redact_transcript
 from callvault.calls.uploads import ObjectTarget, store_transcript, write_object
 from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.crypto.keyring import Keyring
-from callvault.pipeline.service import Claim, LeaseLost
+from callvault.jobs.service import Claim, LeaseLost
 from callvault.transcription.interface import Transcriber
 from callvault.transcription.models import Transcript
 
@@ -127,15 +130,17 @@ def transcript_ranges(
     redacted and stored here. An uploaded transcript without word timings cannot say
     where its PHI was spoken, so the audio is transcribed for timings (and only its
     ranges are used; the uploaded transcript stays the call's)."""
-    if TRANSCRIPT in calls.object_kinds(claim.call_id):
+    if TRANSCRIPT in calls.objects.kinds(claim.call_id):
         known = calls.redacted_time_ranges(claim.call_id)
         if known is not None:
             return list(known)
         return list(_redacted_from_audio(ctx, calls, claim, original).time_ranges or ())
     redacted = _redacted_from_audio(ctx, calls, claim, original)
-    if TRANSCRIPT in calls.object_kinds(claim.call_id):  # one was uploaded meanwhile: it wins
+    if TRANSCRIPT in calls.objects.kinds(claim.call_id):  # one was uploaded meanwhile: it wins
         return list(calls.redacted_time_ranges(claim.call_id) or [])
-    store_transcript(calls, ctx.blobs, claim.tenant_id, claim.call_id, redacted, rescrub=False)
+    store_transcript(
+        calls.objects, ctx.blobs, claim.tenant_id, claim.call_id, redacted, rescrub=False
+    )
     return list(redacted.time_ranges or ())
 
 
@@ -174,9 +179,9 @@ def store_scrubbed(calls: CallService, blobs: BlobStore, claim: Claim, path: Pat
         MAX_SCRUBBED_BYTES,
         AuditAction.RECORDING_UPLOAD,
     )
-    stored, data_key = write_object(calls, blobs, target, _chunks(path))
+    stored, data_key = write_object(calls.objects, blobs, target, _chunks(path))
     try:
-        calls.replace_scrubbed(stored, data_key, claim.recording_id)
+        calls.objects.replace_scrubbed(stored, data_key, claim.recording_id)
     except BaseException:
         blobs.delete(stored.blob_key)
         raise

@@ -1,4 +1,5 @@
-"""The job queue's state changes: enqueue, claim, renew, finish. No audio, no PHI.
+"""The job queue's state changes (enqueue, claim, renew, finish) and what they are
+read for (is anything due, where a call's job stands). No audio, no PHI.
 
 Claiming is safe across processes without a queue server: a worker reads a few due
 rows, then takes one with a conditional ``UPDATE ... WHERE state = :seen AND
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Update
 
 from callvault.db.base import new_id
-from callvault.pipeline.models import JobState, RecordingJob
+from callvault.jobs.models import JobState, RecordingJob
 
 WORKER_LOST = "WorkerLost"  # the reason of a job whose last lease ran out
 
@@ -74,6 +75,27 @@ def enqueue(
     job.lease_token = None
     job.reason = None
     job.updated_at = now
+
+
+def job_state(session: Session, call_id: str) -> JobState | None:
+    """Where the call's job stands; None if the call never had one."""
+    state = session.execute(
+        select(RecordingJob.state).where(RecordingJob.call_id == call_id)
+    ).scalar_one_or_none()
+    return None if state is None else JobState(state)
+
+
+def any_due(session: Session, now: datetime) -> bool:
+    """Whether some job is due now (pending, or processing with its lease run out)."""
+    found = session.execute(
+        select(RecordingJob.id)
+        .where(
+            RecordingJob.state.in_([JobState.PENDING.value, JobState.PROCESSING.value]),
+            RecordingJob.next_attempt_at <= now,
+        )
+        .limit(1)
+    ).first()
+    return found is not None
 
 
 def jobs_for(session: Session, tenant_id: str, call_ids: Sequence[str]) -> dict[str, RecordingJob]:

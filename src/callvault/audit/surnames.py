@@ -1,4 +1,4 @@
-"""Surnames as audit terms, for the same-surname rule.
+"""Surnames as audit terms, for the same-surname alert rule (``callvault.alerts``).
 
 The audit log holds no PHI, so a caller's surname reaches it only as a keyed hash of
 ``"surname:" + normalised surname`` among a read event's ``hashed_terms``; the watcher
@@ -6,7 +6,9 @@ hashes a user's own family name the same way and compares hashes. Both sides are
 normalised alike: the last word, case-folded, accents stripped, letters only (so
 "Ana García-López" and "GARCIALOPEZ" match; "O'Brien" and "obrien" match).
 
-Pure functions, no I/O: ``callvault.calls.service`` imports this module.
+Pure functions, no I/O. They live with the audit trail, not with the alert rules: the
+reads that record these terms (``callvault.calls``) sit below the alerts that compare
+them, and both build on the trail.
 """
 
 from __future__ import annotations

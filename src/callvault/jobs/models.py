@@ -1,4 +1,5 @@
-"""The persisted job queue of the recording pipeline: one row per call."""
+"""The persisted job queue: one row per call with a recording, worked by the recording
+pipeline (``callvault.pipeline``)."""
 
 from __future__ import annotations
 

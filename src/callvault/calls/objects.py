@@ -1,0 +1,149 @@
+"""A call's encrypted objects (recordings and transcripts): storing, replacing and
+crypto-shredding them.
+
+Every object lives under its own data key (DEK). Making a new object the call's
+replaces the older one of its kind in one transaction: the older object's DEK is
+destroyed (crypto-shredded) with the rows that named it, the audit event is written,
+the transaction commits, and only then is the older blob deleted. So an acknowledged
+replacement never leaves an older object readable, and a failed one changes nothing.
+Reading objects is ``CallService.open_object``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from callvault.audit.actions import AuditAction
+from callvault.calls.models import StoredObject
+from callvault.calls.scope import CallScope
+from callvault.crypto.keyring import UnwrappedDataKey
+from callvault.crypto.models import DataKey
+from callvault.db.base import new_id, purge_deleted_data, utcnow
+from callvault.errors import Conflict, NotFound
+from callvault.jobs.service import enqueue
+
+# The kinds of object a call may have, one of each.
+RECORDING = "recording"  # as played: scrubbed by the pipeline (callvault.pipeline)
+RECORDING_ORIGINAL = "recording_orig"  # as uploaded: play_unredacted only (<= 16)
+TRANSCRIPT = "transcript"  # as stored: redacted (callvault.calls.transcripts)
+TRANSCRIPT_ORIGINAL = "transcript_orig"  # unredacted, only if the tenant keeps it (<= 16)
+
+
+class CallObjects:
+    """The write side of a tenant's call objects, audited as the scope's principal."""
+
+    def __init__(self, scope: CallScope) -> None:
+        self._scope = scope
+        self._session = scope.session
+
+    def new_object_key(
+        self, call_id: str, kind: str, action: AuditAction
+    ) -> tuple[DataKey, UnwrappedDataKey]:
+        """A fresh DEK for a new object of an existing call (NotFound, audited, if the
+        call is not in this tenant). The transaction ends here, so a long upload holds
+        no lock and no snapshot; the key row is added only by ``replace_object``."""
+        self._scope.call(call_id, action)
+        keys = self._scope.keyring.new_data_key(self._scope.tenant_id, new_id(), kind)
+        self._session.rollback()
+        return keys
+
+    def kinds(self, call_id: str) -> set[str]:
+        """Which objects the call has (no content, not audited); ends the transaction."""
+        kinds = set(self._scope.objects([call_id]).get(call_id, {}))
+        self._session.rollback()
+        return kinds
+
+    def replace_object(self, stored: StoredObject, data_key: DataKey, action: AuditAction) -> None:
+        """Make a durably stored blob visible as the call's ``kind``; an older object of
+        the same kind is crypto-shredded in the same transaction."""
+        self._replace(stored.call_id, [(stored, data_key)], (stored.kind,), action)
+
+    def replace_recording(self, stored: StoredObject, data_key: DataKey) -> None:
+        """Make an uploaded recording the call's original and queue the pipeline for it,
+        in one transaction: an acknowledged upload always has its job. The older
+        original and its scrubbed version are crypto-shredded (a scrub of another
+        recording must never play for this one)."""
+        enqueue(self._session, self._scope.tenant_id, stored.call_id, stored.id, utcnow())
+        shredded = self._replace(
+            stored.call_id,
+            [(stored, data_key)],
+            (RECORDING_ORIGINAL, RECORDING),
+            AuditAction.RECORDING_UPLOAD,
+        )
+        if shredded:
+            purge_deleted_data(self._session.get_bind().engine)
+
+    def replace_scrubbed(self, stored: StoredObject, data_key: DataKey, original_id: str) -> None:
+        """Make a scrubbed recording the call's playable one, if ``original_id`` (what
+        it was made from) is still the call's original; Conflict otherwise."""
+        objects = self._scope.objects([stored.call_id]).get(stored.call_id, {})
+        current = objects.get(RECORDING_ORIGINAL)
+        if current is None or current.id != original_id:
+            self._session.rollback()
+            raise Conflict("the recording was replaced while it was processed")
+        self._replace(
+            stored.call_id, [(stored, data_key)], (RECORDING,), AuditAction.RECORDING_UPLOAD
+        )
+
+    def replace_transcript(
+        self, call_id: str, new: Sequence[tuple[StoredObject, DataKey]], rescrub: bool = True
+    ) -> None:
+        """Make a redacted transcript (and its original, if kept) the call's, in one
+        transaction that also crypto-shreds the older transcript and any older original:
+        an original never outlives the transcript it belongs to. With ``rescrub``, a
+        recording of the call is queued to be scrubbed again with the new time ranges,
+        and its scrub without them is shredded: it may hold speech that is now known to
+        be PHI (all in the same transaction)."""
+        current = self._scope.objects([call_id]).get(call_id, {})
+        kinds: tuple[str, ...] = (TRANSCRIPT, TRANSCRIPT_ORIGINAL)
+        recording = current.get(RECORDING_ORIGINAL)
+        if rescrub and recording is not None:
+            enqueue(self._session, self._scope.tenant_id, call_id, recording.id, utcnow())
+            kinds += (RECORDING,)
+        dropped = TRANSCRIPT_ORIGINAL in current and len(new) == 1
+        if dropped or (RECORDING in kinds and RECORDING in current):
+            self._scope.audit(AuditAction.OBJECT_SHRED, call_id)  # say so in the trail
+        shredded = self._replace(call_id, new, kinds, AuditAction.TRANSCRIPT_UPLOAD)
+        if shredded:
+            purge_deleted_data(self._session.get_bind().engine)
+
+    def shred(self, call_id: str, kind: str) -> None:
+        """Crypto-shred a call's object: its DEK is destroyed, then its blob deleted."""
+        call = self._scope.call(call_id, AuditAction.OBJECT_SHRED)
+        stored = self._scope.objects([call.id]).get(call.id, {}).get(kind)
+        if stored is None:
+            raise NotFound(f"the call has no {kind}")
+        self._shred_rows(stored)
+        self._scope.audit(AuditAction.OBJECT_SHRED, call.id)
+        self._session.commit()
+        purge_deleted_data(self._session.get_bind().engine)
+        self._scope.blobs.delete(stored.blob_key)
+
+    def _replace(
+        self,
+        call_id: str,
+        new: Sequence[tuple[StoredObject, DataKey]],
+        kinds: Sequence[str],
+        action: AuditAction,
+    ) -> bool:
+        """Shred the call's objects of ``kinds``, add ``new``, audit, commit; True if
+        anything was shredded."""
+        current = self._scope.objects([call_id]).get(call_id, {})
+        old = [current[kind] for kind in kinds if kind in current]
+        for row in old:
+            self._shred_rows(row)
+        for stored, data_key in new:
+            self._session.add(data_key)
+            self._session.flush()  # no relationship() between them: order the inserts here
+            self._session.add(stored)
+        self._scope.audit(action, call_id)
+        self._session.commit()
+        for row in old:
+            self._scope.blobs.delete(row.blob_key)
+        return bool(old)
+
+    def _shred_rows(self, stored: StoredObject) -> None:
+        data_key = self._session.get_one(DataKey, stored.data_key_id)
+        self._scope.keyring.shred_data_key(data_key)
+        self._session.delete(stored)
+        self._session.flush()
