@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, table
 
+from callvault.audit.context import ServiceContext
 from callvault.audit.service import RequestInfo
 from callvault.authz.principal import system_principal
 from callvault.blobs.factory import create_blob_store
@@ -155,7 +156,9 @@ def test_a_shredded_recording_cannot_be_read_by_any_path(
     with open_keyring(vault) as (session, keyring):
         tenant_id = obj.tenant_id
         principal = system_principal(tenant_id, "test", ["supervisor"])
-        service = CallService(session, keyring, create_blob_store(vault), principal, RequestInfo())
+        service = CallService(
+            ServiceContext(session, principal, RequestInfo(), keyring), create_blob_store(vault)
+        )
         service.objects.shred(call_id, RECORDING_ORIGINAL)
 
     assert (
@@ -180,7 +183,9 @@ def test_a_shredded_key_is_gone_from_the_database_files(
     with open_keyring(vault) as (session, keyring):
         wrapped = session.get_one(DataKey, obj.data_key_id).wrapped_dek
         principal = system_principal(obj.tenant_id, "test", ["supervisor"])
-        service = CallService(session, keyring, create_blob_store(vault), principal, RequestInfo())
+        service = CallService(
+            ServiceContext(session, principal, RequestInfo(), keyring), create_blob_store(vault)
+        )
         service.objects.shred(call_id, RECORDING_ORIGINAL)
     assert wrapped is not None
 

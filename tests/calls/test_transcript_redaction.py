@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from callvault.audit.context import ServiceContext
 from callvault.audit.service import RequestInfo
 from callvault.authz.principal import system_principal
 from callvault.blobs.factory import create_blob_store
@@ -69,7 +70,9 @@ def service_for(vault: Settings, call_id: str) -> Iterator[CallService]:
             select(StoredObject.tenant_id).where(StoredObject.call_id == call_id).limit(1)
         ).scalar_one()
         principal = system_principal(tenant_id, "test", ["supervisor"])
-        yield CallService(session, keyring, create_blob_store(vault), principal, RequestInfo())
+        yield CallService(
+            ServiceContext(session, principal, RequestInfo(), keyring), create_blob_store(vault)
+        )
 
 
 def object_rows(vault: Settings, call_id: str) -> dict[str, StoredObject]:

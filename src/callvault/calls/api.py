@@ -45,7 +45,7 @@ MAX_CALL_BODY = 64 * 1024
 
 
 def calls_of(ctx: RequestContext) -> CallService:
-    return CallService(ctx.session, ctx.keyring, ctx.blobs, ctx.principal, ctx.request)
+    return CallService(ctx, ctx.blobs)
 
 
 def max_transcript_bytes(request: Request) -> int:

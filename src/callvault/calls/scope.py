@@ -10,36 +10,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from callvault.audit.actions import AuditAction
-from callvault.audit.service import Outcome, RequestInfo, record_event, record_read
-from callvault.authz.principal import Principal
+from callvault.audit.context import ServiceContext
+from callvault.audit.service import Outcome
 from callvault.blobs.interface import BlobStore
 from callvault.calls.models import StoredObject
 from callvault.calls.views import CallRecord, read_call
-from callvault.crypto.keyring import Keyring
 from callvault.errors import NotFound
 
 
 class CallScope:
-    """One principal's access to its tenant's calls: a call of another tenant is
-    simply not found."""
+    """One principal's access to its tenant's calls, on its ``ServiceContext`` (whose
+    session is scoped to the tenant): a call of another tenant is simply not found."""
 
-    def __init__(
-        self,
-        session: Session,
-        keyring: Keyring,
-        blobs: BlobStore,
-        principal: Principal,
-        request: RequestInfo,
-    ) -> None:
-        self.session = session
-        self.keyring = keyring
+    def __init__(self, ctx: ServiceContext, blobs: BlobStore) -> None:
+        self.ctx = ctx
+        self.session = ctx.session
+        self.keyring = ctx.keyring
         self.blobs = blobs
-        self.principal = principal
-        self.request = request
-        self.tenant_id = principal.tenant_id
+        self.principal = ctx.principal
+        self.tenant_id = ctx.tenant_id
 
     def audit(
         self,
@@ -48,37 +39,14 @@ class CallScope:
         outcome: Outcome = Outcome.ALLOWED,
         phi_terms: Sequence[str] = (),
     ) -> None:
-        record_event(
-            self.session,
-            self.principal,
-            action,
-            resource_type="call",
-            resource_id=resource_id,
-            outcome=outcome,
-            request=self.request,
-            phi_terms=phi_terms,
-        )
-
-    def audit_read(
-        self, action: AuditAction, resource_id: str | None, phi_terms: Sequence[str] = ()
-    ) -> None:
-        """Audit an allowed read and end the transaction; answer only after it returns."""
-        record_read(
-            self.session,
-            self.principal,
-            action,
-            resource_type="call",
-            resource_id=resource_id,
-            request=self.request,
-            phi_terms=phi_terms,
-        )
+        self.ctx.audit(action, resource_id, outcome=outcome, phi_terms=phi_terms)
 
     def call(self, call_id: str, action: AuditAction) -> CallRecord:
         """The tenant's call; NotFound otherwise, audited as a NOT_FOUND ``action``."""
         call = read_call(self.session, self.tenant_id, call_id)
         if call is None:
             self.session.rollback()
-            self.audit(action, call_id[:64], Outcome.NOT_FOUND)
+            self.audit(action, call_id, Outcome.NOT_FOUND)
             self.session.commit()
             raise NotFound("no such call")
         return call

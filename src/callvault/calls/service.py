@@ -19,10 +19,10 @@ from sqlalchemy import and_, or_
 from sqlalchemy.orm import Session
 
 from callvault.audit.actions import AuditAction
-from callvault.audit.service import Outcome, RequestInfo, record_creation
+from callvault.audit.context import ServiceContext
+from callvault.audit.service import Outcome, record_creation
 from callvault.audit.surnames import surname_term
 from callvault.authz.permissions import Permission
-from callvault.authz.principal import Principal
 from callvault.blobs.interface import BlobStore
 from callvault.calls.fields import decrypt_column, encrypt_column
 from callvault.calls.models import Call
@@ -52,7 +52,6 @@ from callvault.calls.views import (
 )
 from callvault.crypto.aead import derive_subkey
 from callvault.crypto.blobformat import SegmentedBlob, blob_associated_data
-from callvault.crypto.keyring import Keyring
 from callvault.crypto.models import DataKey
 from callvault.db.base import new_id, utcnow
 from callvault.errors import Conflict, NotFound
@@ -86,22 +85,14 @@ class CallService:
     """A principal's calls: create, read, search, and open their objects. Writes of
     recordings and transcripts go through ``objects``, in the same session."""
 
-    def __init__(
-        self,
-        session: Session,
-        keyring: Keyring,
-        blobs: BlobStore,
-        principal: Principal,
-        request: RequestInfo,
-    ) -> None:
-        self._scope = CallScope(session, keyring, blobs, principal, request)
+    def __init__(self, ctx: ServiceContext, blobs: BlobStore) -> None:
+        self._ctx = ctx
+        self._scope = CallScope(ctx, blobs)
         self.objects = CallObjects(self._scope)
-        self._session = session
-        self._keyring = keyring
+        self._session = ctx.session
+        self._keyring = ctx.keyring
         self._blobs = blobs
-        self._principal = principal
-        self._request = request
-        self._tenant_id = principal.tenant_id
+        self._tenant_id = ctx.tenant_id
 
     # -- helpers ---------------------------------------------------------------
 
@@ -138,11 +129,11 @@ class CallService:
         }
         record_creation(
             self._session,
-            self._principal,
+            self._ctx.principal,
             AuditAction.CALL_CREATE,
-            resource_type="call",
+            resource_type=AuditAction.CALL_CREATE.resource_type,
             resource_id=call_id,
-            request=self._request,
+            request=self._ctx.request,
             rows=[(Call.__tablename__, row)],
         )
         return call_id
@@ -150,7 +141,7 @@ class CallService:
     def get(self, call_id: str) -> CallOut:
         call = self._scope.call(call_id, AuditAction.CALL_READ)
         view = self._views([call])[0]
-        self._scope.audit_read(AuditAction.CALL_READ, call.id, _surname_terms([view]))
+        self._ctx.audit_read(AuditAction.CALL_READ, call.id, _surname_terms([view]))
         return view
 
     def search(self, filters: SearchFilters) -> CallPage:
@@ -162,7 +153,7 @@ class CallService:
         page, more = calls[:limit], len(calls) > limit
         items = self._views(page)
         searched = [caller] if caller else []  # the searched number, as a keyed hash only
-        self._scope.audit_read(AuditAction.CALL_SEARCH, None, searched + _surname_terms(items))
+        self._ctx.audit_read(AuditAction.CALL_SEARCH, None, searched + _surname_terms(items))
         return CallPage(
             items=items,
             next_cursor=encode_cursor(page[-1].started_at, page[-1].id) if more else None,
@@ -202,7 +193,7 @@ class CallService:
     ) -> CallOut:
         """The call as this principal may see it (minimum necessary)."""
         caller = self._decrypt(call, "caller_number") or ""
-        phi = self._principal.may(Permission.CALL_READ_PHI)
+        phi = self._ctx.may(Permission.CALL_READ_PHI)
         return CallOut(
             id=call.id,
             caller_number=caller if phi else mask(caller),
@@ -244,7 +235,7 @@ class CallService:
             raise NotFound(f"the call has no {kind}")
         data_key = self._session.get_one(DataKey, stored.data_key_id)
         dek = self._keyring.unwrap_data_key(data_key)
-        self._scope.audit_read(action, call.id)
+        self._ctx.audit_read(action, call.id)
         blob = SegmentedBlob(
             dek.dek,
             associated_data=blob_associated_data(self._tenant_id, stored.id),

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from callvault.audit.actions import AuditAction
+from callvault.audit.context import ServiceContext
 from callvault.audit.service import RequestInfo
 from callvault.authz.principal import system_principal
 from callvault.blobs.factory import create_blob_store
@@ -97,7 +98,7 @@ def seed_demo(settings: Settings) -> DemoSummary:
         if existing:
             return _summary(existing, 0, token, user)
         principal = system_principal(tenant_id, "demo-seed", ["integration"])
-        service = CallService(session, keyring, blobs, principal, RequestInfo())
+        service = CallService(ServiceContext(session, principal, RequestInfo(), keyring), blobs)
         base = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
         for spec in demo_calls():
             call_id = service.create(_call_create(spec, base))

@@ -21,6 +21,7 @@ from callvault.audio.errors import UnsupportedOutput
 from callvault.audio.ranges import TimeRange
 from callvault.audio.service import scrub_file
 from callvault.audit.actions import AuditAction
+from callvault.audit.context import ServiceContext
 from callvault.audit.service import RequestInfo
 from callvault.authz.permissions import Permission
 from callvault.authz.principal import Principal
@@ -76,13 +77,13 @@ def pipeline_principal(tenant_id: str) -> Principal:
 def process(ctx: StepContext, claim: Claim) -> None:
     """transcribe (if the call has no transcript) -> redact -> scrub -> store."""
     with ctx.sessions() as session, private_workdir(ctx.data_dir) as work:
-        calls = CallService(
+        actor = ServiceContext(
             session,
-            Keyring(session, ctx.root_key),
-            ctx.blobs,
             pipeline_principal(claim.tenant_id),
             RequestInfo(user_agent="callvault-pipeline", request_id=f"job-{claim.job_id}"),
+            Keyring(session, ctx.root_key),
         )
+        calls = CallService(actor, ctx.blobs)
         original, media_type = decrypt_original(calls, claim, work)
         ranges = transcript_ranges(ctx, calls, claim, original)
         ctx.heartbeat()
