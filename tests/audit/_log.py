@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 from sqlalchemy import Connection, create_engine, text
 
@@ -21,7 +22,10 @@ def tenant_id(settings: Settings, name: str) -> str:
 
 
 def append(settings: Settings, tenant: str, count: int, *, sign_every: int = 0) -> None:
-    """``count`` synthetic events; with ``sign_every``, a signed head after each that many."""
+    """``count`` synthetic events; with ``sign_every``, a signed head after each that many,
+    and no other: not even the one a vault copied from the run's template would be due by
+    age (``audit_sign_every_seconds``)."""
+    settings = replace(settings, audit_sign_every_seconds=10**9)
     with open_keyring(settings) as (session, _):
         principal = system_principal(get_tenant(session, tenant).id, "test-filler", [])
         for n in range(count):

@@ -24,15 +24,6 @@ from callvault.authz.permissions import Permission
 from callvault.authz.principal import Principal
 from callvault.db.base import write_aside
 
-__all__ = [
-    "AuditAction",
-    "Outcome",
-    "RequestInfo",
-    "record_creation",
-    "record_event",
-    "record_read",
-]
-
 
 class Outcome(StrEnum):
     ALLOWED = "allowed"
