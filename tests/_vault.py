@@ -66,19 +66,11 @@ def _vault_template(
 
 
 @pytest.fixture
-def vault(
-    request: pytest.FixtureRequest, settings: Settings, _vault_template: _VaultTemplate
-) -> Settings:
+def vault(settings: Settings, _vault_template: _VaultTemplate) -> Settings:
     """``settings`` made an initialised vault with tenants ``clinic-a`` and ``clinic-b``:
-    a copy of the run's template (data directory and database) in their places."""
+    the run's template copied into its places (its database is already a copy:
+    ``migrated_database_url`` makes it from the template when a test uses ``vault``)."""
     shutil.copytree(_vault_template.data_dir, settings.data_dir)
-    if settings.is_sqlite:
-        _copy_sqlite(_vault_template.database, settings.database_url.removeprefix("sqlite:///"))
-    else:
-        server = _postgresql_server(request)
-        dbname = settings.database_url.rsplit("/", 1)[1]
-        _postgres.drop_database(server, dbname)
-        _postgres.create_database_named(server, dbname, template=_vault_template.database)
     return settings
 
 

@@ -212,15 +212,20 @@ def _migrate(url: str) -> None:
 def migrated_database_url(
     request: pytest.FixtureRequest, tmp_path: Path, db_backend: str, _schema_template: str
 ) -> Iterator[str]:
-    """A fresh database of the selected backend at the newest schema (see module doc)."""
+    """A fresh database of the selected backend at the newest schema (see module doc).
+    For a test that uses ``vault``, it is a copy of the run's initialised vault instead
+    (``tests/_vault.py``), which saves making a database only to replace it."""
+    template = _schema_template
+    if "vault" in request.fixturenames:
+        template = request.getfixturevalue("_vault_template").database
     if db_backend == "sqlite":
         path = tmp_path / "callvault.db"
-        with sqlite3.connect(_schema_template) as source, sqlite3.connect(path) as target:
+        with sqlite3.connect(template) as source, sqlite3.connect(path) as target:
             source.backup(target)
         yield f"sqlite:///{path}"
         return
     server = _postgresql_server(request)
-    dbname = _postgres.create_database(server, template=_schema_template)
+    dbname = _postgres.create_database(server, template=template)
     try:
         yield server.url(dbname)
     finally:
