@@ -23,9 +23,8 @@ from sqlalchemy.orm import Session
 from callvault.audit.actions import DENIAL_RESOURCE_TYPE, AuditAction
 from callvault.audit.service import Outcome, RequestInfo, record_event, record_read
 from callvault.authz.permissions import Permission
-from callvault.authz.principal import Principal, system_principal
-from callvault.crypto.keyprovider import RootKeyProvider
-from callvault.crypto.keyring import KeyCache, Keyring
+from callvault.authz.principal import Principal
+from callvault.crypto.keyring import Keyring
 from callvault.db.tenancy import scope_to_tenant
 
 
@@ -88,21 +87,3 @@ class ServiceContext:
 
 def _resource_type(action: AuditAction | Permission) -> str:
     return action.resource_type if isinstance(action, AuditAction) else DENIAL_RESOURCE_TYPE
-
-
-def system_context(
-    session: Session,
-    tenant_id: str,
-    actor_id: str,
-    roles: Sequence[str],
-    root_key: RootKeyProvider,
-    key_cache: KeyCache | None = None,
-) -> ServiceContext:
-    """A context for work CallVault does itself (the CLI as ``cli:<os user>``, jobs):
-    built-in roles only, no request."""
-    return ServiceContext(
-        session=session,
-        principal=system_principal(tenant_id, actor_id, roles),
-        request=RequestInfo(),
-        keyring=Keyring(session, root_key, key_cache or KeyCache()),
-    )

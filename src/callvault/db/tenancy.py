@@ -80,16 +80,17 @@ def install_tenant_scoping(models: registry) -> None:
 
 
 def _apply(state: ORMExecuteState, owned: tuple[type[Any], ...]) -> None:
+    info = state.session.info
+    tenant_id = info.get(TENANT_SCOPE_KEY)
+    must_scope = info.get(SCOPE_REQUIRED_KEY) and not info.get(ALL_TENANTS_KEY)
+    if tenant_id is None and not must_scope:
+        return  # an unscoped session that may see every tenant: nothing to add or check
     touched = _touched(state, owned)
     if not touched:
         return
-    info = state.session.info
-    tenant_id = info.get(TENANT_SCOPE_KEY)
     if tenant_id is None:
-        if info.get(SCOPE_REQUIRED_KEY) and not info.get(ALL_TENANTS_KEY):
-            names = ", ".join(sorted(cls.__name__ for cls in touched))
-            raise TenantScopeMissing(f"query on {names} in a session with no tenant scope")
-        return
+        names = ", ".join(sorted(cls.__name__ for cls in touched))
+        raise TenantScopeMissing(f"query on {names} in a session with no tenant scope")
     state.statement = state.statement.options(
         *(
             with_loader_criteria(
