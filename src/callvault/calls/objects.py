@@ -34,7 +34,8 @@ class CallObjects:
 
     def __init__(self, scope: CallScope) -> None:
         self._scope = scope
-        self._session = scope.session
+        self._ctx = scope.ctx
+        self._session = scope.ctx.session
 
     def new_object_key(
         self, call_id: str, kind: str, action: AuditAction
@@ -43,7 +44,7 @@ class CallObjects:
         call is not in this tenant). The transaction ends here, so a long upload holds
         no lock and no snapshot; the key row is added only by ``replace_object``."""
         self._scope.call(call_id, action)
-        keys = self._scope.keyring.new_data_key(self._scope.tenant_id, new_id(), kind)
+        keys = self._ctx.keyring.new_data_key(self._ctx.tenant_id, new_id(), kind)
         self._session.rollback()
         return keys
 
@@ -63,7 +64,7 @@ class CallObjects:
         in one transaction: an acknowledged upload always has its job. The older
         original and its scrubbed version are crypto-shredded (a scrub of another
         recording must never play for this one)."""
-        enqueue(self._session, self._scope.tenant_id, stored.call_id, stored.id, utcnow())
+        enqueue(self._session, self._ctx.tenant_id, stored.call_id, stored.id, utcnow())
         shredded = self._replace(
             stored.call_id,
             [(stored, data_key)],
@@ -98,11 +99,11 @@ class CallObjects:
         kinds: tuple[str, ...] = (TRANSCRIPT, TRANSCRIPT_ORIGINAL)
         recording = current.get(RECORDING_ORIGINAL)
         if rescrub and recording is not None:
-            enqueue(self._session, self._scope.tenant_id, call_id, recording.id, utcnow())
+            enqueue(self._session, self._ctx.tenant_id, call_id, recording.id, utcnow())
             kinds += (RECORDING,)
         dropped = TRANSCRIPT_ORIGINAL in current and len(new) == 1
         if dropped or (RECORDING in kinds and RECORDING in current):
-            self._scope.audit(AuditAction.OBJECT_SHRED, call_id)  # say so in the trail
+            self._ctx.audit(AuditAction.OBJECT_SHRED, call_id)  # say so in the trail
         shredded = self._replace(call_id, new, kinds, AuditAction.TRANSCRIPT_UPLOAD)
         if shredded:
             purge_deleted_data(self._session.get_bind().engine)
@@ -114,7 +115,7 @@ class CallObjects:
         if stored is None:
             raise NotFound(f"the call has no {kind}")
         self._shred_rows(stored)
-        self._scope.audit(AuditAction.OBJECT_SHRED, call.id)
+        self._ctx.audit(AuditAction.OBJECT_SHRED, call.id)
         self._session.commit()
         purge_deleted_data(self._session.get_bind().engine)
         self._scope.blobs.delete(stored.blob_key)
@@ -136,7 +137,7 @@ class CallObjects:
             self._session.add(data_key)
             self._session.flush()  # no relationship() between them: order the inserts here
             self._session.add(stored)
-        self._scope.audit(action, call_id)
+        self._ctx.audit(action, call_id)
         self._session.commit()
         for row in old:
             self._scope.blobs.delete(row.blob_key)
@@ -144,6 +145,6 @@ class CallObjects:
 
     def _shred_rows(self, stored: StoredObject) -> None:
         data_key = self._session.get_one(DataKey, stored.data_key_id)
-        self._scope.keyring.shred_data_key(data_key)
+        self._ctx.keyring.shred_data_key(data_key)
         self._session.delete(stored)
         self._session.flush()

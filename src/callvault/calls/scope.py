@@ -1,13 +1,11 @@
-"""What every operation on a tenant's calls shares: the session, keys, blobs and the
-principal it is audited as, with the audited lookup of a call by id.
+"""What every operation on a tenant's calls shares: the ``ServiceContext`` and the blob
+store, with the audited lookup of a call by id and of its stored objects.
 
 ``CallService`` (reads) and ``CallObjects`` (writes of recordings and transcripts)
 hold the same ``CallScope``, so both see one transaction and one audit context.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 from sqlalchemy import select
 
@@ -26,28 +24,16 @@ class CallScope:
 
     def __init__(self, ctx: ServiceContext, blobs: BlobStore) -> None:
         self.ctx = ctx
-        self.session = ctx.session
-        self.keyring = ctx.keyring
         self.blobs = blobs
-        self.principal = ctx.principal
-        self.tenant_id = ctx.tenant_id
-
-    def audit(
-        self,
-        action: AuditAction,
-        resource_id: str | None,
-        outcome: Outcome = Outcome.ALLOWED,
-        phi_terms: Sequence[str] = (),
-    ) -> None:
-        self.ctx.audit(action, resource_id, outcome=outcome, phi_terms=phi_terms)
 
     def call(self, call_id: str, action: AuditAction) -> CallRecord:
         """The tenant's call; NotFound otherwise, audited as a NOT_FOUND ``action``."""
-        call = read_call(self.session, self.tenant_id, call_id)
+        session = self.ctx.session
+        call = read_call(session, self.ctx.tenant_id, call_id)
         if call is None:
-            self.session.rollback()
-            self.audit(action, call_id, Outcome.NOT_FOUND)
-            self.session.commit()
+            session.rollback()
+            self.ctx.audit(action, call_id, outcome=Outcome.NOT_FOUND)
+            session.commit()
             raise NotFound("no such call")
         return call
 
@@ -56,9 +42,9 @@ class CallScope:
         found: dict[str, dict[str, StoredObject]] = {}
         if not call_ids:
             return found
-        rows = self.session.execute(
+        rows = self.ctx.session.execute(
             select(StoredObject).where(
-                StoredObject.tenant_id == self.tenant_id, StoredObject.call_id.in_(call_ids)
+                StoredObject.tenant_id == self.ctx.tenant_id, StoredObject.call_id.in_(call_ids)
             )
         ).scalars()
         for row in rows:

@@ -228,7 +228,7 @@ class CallService:
         stored = objects.get(kind)
         if stored is None:
             self._session.rollback()
-            self._scope.audit(action, call.id, Outcome.NOT_FOUND)
+            self._ctx.audit(action, call.id, outcome=Outcome.NOT_FOUND)
             self._session.commit()
             if kind == RECORDING and RECORDING_ORIGINAL in objects:
                 raise Conflict(_not_ready(self._session, call.id))
