@@ -69,23 +69,19 @@ def install_tenant_scoping(models: registry) -> None:
     """Scope every ORM statement of a scoped session (``callvault.db.base`` calls this
     once, with the registry every model is mapped in)."""
 
-    def tenant_owned() -> tuple[type[Any], ...]:
-        # Read at each statement: models are mapped as their modules are imported.
-        return tuple(m.class_ for m in models.mappers if "tenant_id" in m.columns)
-
     @event.listens_for(Session, "do_orm_execute")
     def _apply_tenant_scope(state: ORMExecuteState) -> None:
         if state.is_select or state.is_update or state.is_delete:
-            _apply(state, tenant_owned())
+            _apply(state, models)
 
 
-def _apply(state: ORMExecuteState, owned: tuple[type[Any], ...]) -> None:
+def _apply(state: ORMExecuteState, models: registry) -> None:
     info = state.session.info
     tenant_id = info.get(TENANT_SCOPE_KEY)
     must_scope = info.get(SCOPE_REQUIRED_KEY) and not info.get(ALL_TENANTS_KEY)
     if tenant_id is None and not must_scope:
         return  # an unscoped session that may see every tenant: nothing to add or check
-    touched = _touched(state, owned)
+    touched = _touched(state, models)
     if not touched:
         return
     if tenant_id is None:
@@ -101,12 +97,15 @@ def _apply(state: ORMExecuteState, owned: tuple[type[Any], ...]) -> None:
     )
 
 
-def _touched(state: ORMExecuteState, owned: tuple[type[Any], ...]) -> list[type[Any]]:
-    """The tenant-owned models whose tables the statement reads or writes anywhere: in
-    its entities, joins, subqueries or ``select_from`` (``state.all_mappers`` names only
-    the entities)."""
+def _touched(state: ORMExecuteState, models: registry) -> list[type[Any]]:
+    """The tenant-owned models (a ``tenant_id`` column; ``Tenant`` itself has none) whose
+    tables the statement reads or writes anywhere: in its entities, joins, subqueries or
+    ``select_from`` (``state.all_mappers`` names only the entities)."""
     statement = cast(ClauseElement, state.statement)
     tables = set(
         find_tables(statement, include_joins=True, include_aliases=True, include_crud=True)
     )
-    return [cls for cls in owned if cls.__table__ in tables]
+    # The registry is read each time: models are mapped as their modules are imported.
+    return [
+        m.class_ for m in models.mappers if m.local_table in tables and "tenant_id" in m.columns
+    ]
