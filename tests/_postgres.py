@@ -102,16 +102,12 @@ def create_database(
 ) -> str:
     """Create a new database, empty or a copy of ``template``, and return its name."""
     dbname = f"{prefix}{uuid.uuid4().hex}"
-    create_database_named(server, dbname, template)
-    return dbname
-
-
-def create_database_named(server: Server, dbname: str, template: str | None = None) -> None:
     statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname))
     if template is not None:
         statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
     with server.connect_admin() as conn:
         conn.execute(statement)
+    return dbname
 
 
 def drop_database(server: Server, dbname: str) -> None:

@@ -4,7 +4,6 @@ tenants, the app on it, a client, and a token factory."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
 from callvault.web.app import create_app
 from tests import _postgres
-from tests.conftest import _postgresql_server
+from tests.conftest import _postgresql_server, copy_sqlite
 
 TENANT_A = "clinic-a"
 TENANT_B = "clinic-b"
@@ -52,7 +51,7 @@ def _vault_template(
     server = _postgresql_server(request) if db_backend == "postgresql" else None
     if server is None:
         database = str(root / "callvault.db")
-        _copy_sqlite(_schema_template, database)
+        copy_sqlite(_schema_template, database)
         url = f"sqlite:///{database}"
     else:  # named like the schema template: not a test's database
         database = _postgres.create_database(server, template=_schema_template, prefix="schema_")
@@ -72,11 +71,6 @@ def vault(settings: Settings, _vault_template: _VaultTemplate) -> Settings:
     ``migrated_database_url`` makes it from the template when a test uses ``vault``)."""
     shutil.copytree(_vault_template.data_dir, settings.data_dir)
     return settings
-
-
-def _copy_sqlite(source: str, target: str) -> None:
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
 
 
 @pytest.fixture

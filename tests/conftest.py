@@ -208,6 +208,12 @@ def _migrate(url: str) -> None:
         engine.dispose()
 
 
+def copy_sqlite(source: str, target: str) -> None:
+    """A consistent copy of an SQLite database (the backup API, not a file copy)."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+
+
 @pytest.fixture
 def migrated_database_url(
     request: pytest.FixtureRequest, tmp_path: Path, db_backend: str, _schema_template: str
@@ -220,8 +226,7 @@ def migrated_database_url(
         template = request.getfixturevalue("_vault_template").database
     if db_backend == "sqlite":
         path = tmp_path / "callvault.db"
-        with sqlite3.connect(template) as source, sqlite3.connect(path) as target:
-            source.backup(target)
+        copy_sqlite(template, str(path))
         yield f"sqlite:///{path}"
         return
     server = _postgresql_server(request)
