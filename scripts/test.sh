@@ -84,7 +84,8 @@ fi
 # The audio tests check scrubbed recordings with an independent decoder (multimon-ng, fed
 # by sox) and make real speech with espeak-ng; the deployment tests (tests/deploy) run
 # deploy/'s nginx site, backup script (sqlite3) and backup encryption (age). Skipped for
-# the demo (no tests run there). The tests start nginx themselves on free loopback ports;
+# the demo (no tests run there). The dashboard tests drive Debian's chromium through
+# chromium-driver (tests/dashboard). The tests start nginx themselves on free loopback ports;
 # on a host with an init system the package also starts Debian's default site on port 80
 # (systemctl disable --now nginx), in containers policy-rc.d stops that.
 if [[ "${CALLVAULT_NEED_POSTGRES:-1}" == "1" ]]; then
@@ -92,6 +93,9 @@ if [[ "${CALLVAULT_NEED_POSTGRES:-1}" == "1" ]]; then
   for tool in multimon-ng sox espeak-ng nginx sqlite3 age; do
     command -v "$tool" >/dev/null 2>&1 || [[ -x "/usr/sbin/$tool" ]] || missing+=("$tool")
   done
+  # The dashboard's browser tests: Debian's Chromium and its driver, nothing downloaded.
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+  [[ -x /usr/bin/chromedriver ]] || missing+=(chromium-driver)
   if [[ ${#missing[@]} -gt 0 ]]; then
     apt_install "${missing[@]}"
   fi

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -23,6 +24,9 @@ from callvault.blobs.factory import create_blob_store
 from callvault.blobs.interface import BlobStore
 from callvault.calls.api import router as calls_router
 from callvault.crypto.keyprovider import LocalKeyFileProvider, RootKeyProvider
+from callvault.dashboard import calls as calls_pages
+from callvault.dashboard import signin as signin_pages
+from callvault.dashboard.access import render_error
 from callvault.db import models as schema
 from callvault.db.base import (
     create_db_engine,
@@ -49,9 +53,11 @@ log = logging.getLogger("callvault.web")
 # Maps every table: the audit writer process inserts group-committed rows by table name.
 SCHEMA_MODULE = schema.__name__
 
-# Reachable without a principal: the probes, the API description, and the two sign-in steps.
+# Reachable without a principal: the probes, the API description, and the two sign-in
+# steps, in the API and in the dashboard (whose ``/`` only redirects).
 PUBLIC_PATHS = frozenset(
     {"/healthz", "/readyz", "/openapi.json", "/api/v1/auth/login", "/api/v1/auth/mfa"}
+    | {"/", "/signin", "/signin/mfa"}
 )
 
 
@@ -104,6 +110,7 @@ def create_app(
     app.state.resources = resources
     app.state.audit = audit
     app.state.readiness = readiness
+    app.state.page_errors = render_error
     install_problem_handlers(app)
     install_openapi(app)
     app.add_middleware(DeferredAuditMiddleware)  # inside the log line, so it sees a 503
@@ -119,8 +126,11 @@ def create_app(
         scim_router,
         policy_router,
         redaction_policy_router,
+        signin_pages.router,
+        calls_pages.router,
     ):
         app.include_router(router)
+    app.mount("/static", StaticFiles(packages=[("callvault.dashboard", "static")]), "static")
     return app
 
 

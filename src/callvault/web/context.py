@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -34,6 +35,7 @@ from callvault.crypto.keyring import KeyCache, Keyring
 from callvault.settings import Settings
 
 PERMISSION_ATTRIBUTE = "__callvault_permission__"
+FORM_CSRF = "form_csrf_token"
 
 
 class Gate(Protocol):
@@ -103,7 +105,9 @@ def credentials(request: Request) -> Credentials:
     return Credentials(
         authorization=request.headers.get("authorization"),
         session_cookie=request.cookies.get(COOKIE_NAME),
-        csrf_token=request.headers.get(CSRF_HEADER),
+        # An HTML form cannot set a header: a page's form sends its token as a field,
+        # which the page's dependency puts here (``callvault.dashboard.access``).
+        csrf_token=request.headers.get(CSRF_HEADER) or getattr(request.state, FORM_CSRF, None),
         method=request.method,
         source_ip=request.client.host if request.client else None,
     )
@@ -126,14 +130,23 @@ def require(
     instead of one per sync dependency and two more for a session generator."""
 
     async def dependency(request: Request) -> AsyncIterator[RequestContext]:
-        ctx = await _context(request, resources(request), permission, writes)
-        try:
+        async with authorized(request, permission, writes) as ctx:
             yield ctx
-        finally:
-            await _close(ctx.session)
 
     setattr(dependency, PERMISSION_ATTRIBUTE, permission)
     return dependency
+
+
+@asynccontextmanager
+async def authorized(
+    request: Request, permission: Permission, writes: bool | None = None
+) -> AsyncIterator[RequestContext]:
+    """``require``'s work, for a dependency of another shape (a page's, say)."""
+    ctx = await _context(request, resources(request), permission, writes)
+    try:
+        yield ctx
+    finally:
+        await _close(ctx.session)
 
 
 async def _context(

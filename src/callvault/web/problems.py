@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from callvault.errors import CallVaultError, InvalidInput, RangeNotSatisfiable, TooManyRequests
+from callvault.web.pages import page_errors
 
 log = logging.getLogger("callvault.web")
 
@@ -78,8 +79,16 @@ def invalid_body(exc: ValidationError) -> InvalidInput:
     return error
 
 
-async def _callvault_error(request: Request, exc: Exception) -> JSONResponse:
+async def _callvault_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, CallVaultError)
+    if exc.status >= 500:
+        log.error("request failed", extra={"error": type(exc).__name__, "path": _route(request)})
+    renderer = page_errors(request)
+    if renderer is not None:
+        page = renderer(request, exc.status, exc.title, exc.detail)
+        if isinstance(exc, TooManyRequests):
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     extra: dict[str, Any] = {}
     errors = getattr(exc, "errors", None)
     if errors:
@@ -91,13 +100,14 @@ async def _callvault_error(request: Request, exc: Exception) -> JSONResponse:
         response.headers["Retry-After"] = str(exc.retry_after)
     if exc.status == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
-    if exc.status >= 500:
-        log.error("request failed", extra={"error": type(exc).__name__, "path": _route(request)})
     return response
 
 
-async def _request_validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def _request_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    renderer = page_errors(request)
+    if renderer is not None:
+        return renderer(request, 422, "Invalid input", "the form or address is not valid")
     return problem(
         422,
         "Invalid input",
@@ -106,10 +116,16 @@ async def _request_validation_error(request: Request, exc: Exception) -> JSONRes
     )
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     titles = {404: "Not found", 405: "Method not allowed"}
-    response = problem(exc.status_code, titles.get(exc.status_code, "Request refused"))
+    title = titles.get(exc.status_code, "Request refused")
+    renderer = page_errors(request)
+    response = (
+        problem(exc.status_code, title)
+        if renderer is None
+        else renderer(request, exc.status_code, title, None)
+    )
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
     if exc.status_code == 405:

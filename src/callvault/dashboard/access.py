@@ -1,0 +1,64 @@
+"""Who may see a page, and what happens when they may not.
+
+``page(Permission.X)`` is ``require(Permission.X)`` for a page: the same gate, session
+cookie and audit trail. ``form(Permission.X)`` is the same for a form's POST, whose CSRF
+token comes as the form field ``csrf_token`` (a form cannot set a header). Errors become
+pages (``page_errors``): a visitor without a session is sent to sign in, a refused one
+gets a 403 page that says why, never a blank one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+
+from callvault.authz.permissions import Permission
+from callvault.dashboard.rendering import CSRF_FIELD, render
+from callvault.web.context import FORM_CSRF, PERMISSION_ATTRIBUTE, RequestContext, authorized
+from callvault.web.pages import PageRoute
+
+MAX_FORM_BYTES = 64 * 1024
+
+
+def page_router(**kwargs: object) -> APIRouter:
+    """A router for pages: kept out of the API description, errors answered as pages."""
+    return APIRouter(route_class=PageRoute, include_in_schema=False, **kwargs)  # type: ignore[arg-type]
+
+
+def page(permission: Permission) -> Callable[..., AsyncIterator[RequestContext]]:
+    async def dependency(request: Request) -> AsyncIterator[RequestContext]:
+        async with authorized(request, permission) as ctx:
+            yield ctx
+
+    setattr(dependency, PERMISSION_ATTRIBUTE, permission)
+    return dependency
+
+
+def form(permission: Permission) -> Callable[..., AsyncIterator[RequestContext]]:
+    async def dependency(request: Request) -> AsyncIterator[RequestContext]:
+        fields = await request.form(max_files=0, max_fields=200, max_part_size=MAX_FORM_BYTES)
+        token = fields.get(CSRF_FIELD)
+        setattr(request.state, FORM_CSRF, token if isinstance(token, str) else None)
+        async with authorized(request, permission) as ctx:
+            yield ctx
+
+    setattr(dependency, PERMISSION_ATTRIBUTE, permission)
+    return dependency
+
+
+def local_path(target: str | None, default: str = "/calls") -> str:
+    """``target`` when it is a path on this site, else ``default``: never an open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+def render_error(request: Request, status: int, title: str, detail: str | None) -> Response:
+    """The app's ``page_errors``: sign-in for 401, else a page naming the problem."""
+    if status == 401:
+        next_path = quote(request.url.path, safe="/")
+        return RedirectResponse(f"/signin?next={next_path}", status_code=303)
+    return render(request, "error.html", status=status, title=title, detail=detail)

@@ -1,0 +1,159 @@
+"""Signing in and out in a browser: password, then TOTP (enrolling on the first
+sign-in, with the recovery codes shown once), through the API's own sign-in service.
+
+The forms carry a sign-in token that must match a ``SameSite=Strict`` cookie set with
+the form, so another site cannot post a sign-in into a visitor's browser (login CSRF).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, Form, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
+
+from callvault.authz.permissions import Permission
+from callvault.dashboard.access import form, local_path, page_router
+from callvault.dashboard.rendering import CSRF_COOKIE, render
+from callvault.db.base import utcnow
+from callvault.errors import NotAuthenticated, PermissionDenied
+from callvault.identity.signin.api import (
+    cleared_cookie,
+    context_service,
+    public_service,
+    session_cookie,
+)
+from callvault.identity.signin.schemas import LoginOut
+from callvault.identity.totp import qr_data_uri
+from callvault.web.context import RequestContext, db_session
+
+router = page_router()
+
+SIGNIN_COOKIE = "callvault_signin"
+FIELD_LIMIT = 256  # e-mail, password, challenge and code are all far shorter
+
+
+def _cookie(name: str, value: str, max_age: int) -> str:
+    return f"{name}={value}; Max-Age={max_age}; Path=/; Secure; HttpOnly; SameSite=Strict"
+
+
+def _signin_token_ok(request: Request, token: str) -> bool:
+    expected = request.cookies.get(SIGNIN_COOKIE, "")
+    return bool(expected) and hmac.compare_digest(expected, token)
+
+
+def _signin_page(request: Request, *, status: int = 200, error: str | None = None) -> Response:
+    token = secrets.token_urlsafe(32)
+    response = render(
+        request,
+        "signin.html",
+        status=status,
+        error=error,
+        signin_token=token,
+        next=local_path(request.query_params.get("next")),
+    )
+    response.headers.append("Set-Cookie", _cookie(SIGNIN_COOKIE, token, 900))
+    return response
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    """Signed in or not, the calls page: it sends a visitor without a session to sign in."""
+    return RedirectResponse("/calls", status_code=303)
+
+
+@router.get("/signin")
+def signin_form(request: Request) -> Response:
+    return _signin_page(request)
+
+
+Field = Annotated[str, Form(max_length=FIELD_LIMIT)]
+
+
+@router.post("/signin")
+def signin(
+    request: Request,
+    db: Annotated[Session, Depends(db_session)],
+    email: Field,
+    password: Field,
+    signin_token: Field,
+    next: Annotated[str, Form(max_length=2048)] = "/calls",
+) -> Response:
+    if not _signin_token_ok(request, signin_token):
+        return _signin_page(request, status=403, error="The sign-in form expired. Try again.")
+    try:
+        answer = public_service(request, db).login(email, password)
+    except NotAuthenticated:
+        return _signin_page(request, status=401, error="The e-mail or password is not right.")
+    return _code_page(request, answer, signin_token, local_path(next))
+
+
+def _code_page(
+    request: Request,
+    answer: LoginOut,
+    signin_token: str,
+    next_path: str,
+    *,
+    status: int = 200,
+    error: str | None = None,
+) -> Response:
+    qr = qr_data_uri(answer.otpauth_uri) if answer.otpauth_uri else None
+    return render(
+        request,
+        "mfa.html",
+        status=status,
+        error=error,
+        answer=answer,
+        qr_data_uri=qr,
+        signin_token=signin_token,
+        next=next_path,
+    )
+
+
+@router.post("/signin/mfa")
+def signin_mfa(
+    request: Request,
+    db: Annotated[Session, Depends(db_session)],
+    challenge: Field,
+    code: Field,
+    signin_token: Field,
+    next: Annotated[str, Form(max_length=2048)] = "/calls",
+) -> Response:
+    if not _signin_token_ok(request, signin_token):
+        return _signin_page(request, status=403, error="The sign-in form expired. Try again.")
+    try:
+        signed_in = public_service(request, db).complete_mfa(challenge, code.strip())
+    except (NotAuthenticated, PermissionDenied):
+        # The challenge is spent or wrong: start again from the password.
+        return _signin_page(request, status=401, error="That code did not work. Sign in again.")
+    issued = signed_in.session
+    max_age = max(0, int((issued.row.expires_at - utcnow()).total_seconds()))
+    response: Response
+    if signed_in.recovery_codes:
+        response = render(
+            request,
+            "recovery_codes.html",
+            codes=signed_in.recovery_codes,
+            next=local_path(next),
+        )
+    else:
+        response = RedirectResponse(local_path(next), status_code=303)
+    response.headers.append("Set-Cookie", session_cookie(issued.secret, issued.row.expires_at))
+    response.headers.append("Set-Cookie", _cookie(CSRF_COOKIE, issued.csrf_token, max_age))
+    response.headers.append("Set-Cookie", _cookie(SIGNIN_COOKIE, "", 0))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.post("/signout")
+def signout(
+    request: Request, ctx: Annotated[RequestContext, Depends(form(Permission.SESSION_SELF))]
+) -> Response:
+    context_service(request, ctx).logout(ctx.principal)
+    response = RedirectResponse("/signin", status_code=303)
+    response.headers.append("Set-Cookie", cleared_cookie())
+    response.headers.append("Set-Cookie", _cookie(CSRF_COOKIE, "", 0))
+    return response
