@@ -22,6 +22,7 @@ from callvault.db.base import Base, utcnow
 from callvault.settings import Settings
 from tests._vault import TENANT_A, TENANT_B, TokenFactory
 from tests.audit._log import tenant_id
+from tests.audit.test_fail_closed import break_audit, repair_audit
 from tests.calls.factories import call_payload, wav_bytes
 from tests.identity import conftest as people
 from tests.identity.conftest import SessionFactory, UserFactory
@@ -192,6 +193,27 @@ def every_stored_value(vault: Settings) -> str:
         for table in Base.metadata.sorted_tables:
             rows += [tuple(row) for row in session.execute(select(table))]
     return repr(rows)
+
+
+def test_nothing_plays_and_no_link_is_made_while_the_audit_cannot_be_written(
+    client: TestClient, auth: TokenFactory, vault: Settings, call_id: str
+) -> None:
+    agent = auth("agent")
+    url = make_link(client, call_id, agent)
+    break_audit(vault)
+    try:
+        played = client.get(url, headers=agent)
+        ranged = client.get(url, headers=agent | {"Range": "bytes=0-99"})
+        made = client.post(f"/api/v1/calls/{call_id}/playback-links", headers=agent)
+    finally:
+        repair_audit(vault)
+
+    for response in (played, ranged, made):
+        assert response.status_code == 503
+        assert response.headers["content-type"] == "application/problem+json"
+    with open_keyring(vault) as (session, _):
+        assert len(session.execute(select(PlaybackLink)).all()) == 1  # the first one only
+    assert client.get(url, headers=agent).status_code == 200  # once the audit is back
 
 
 # ----------------------------------------------------------------------------- binding
