@@ -86,12 +86,14 @@ def last_seq(vault: Settings, tenant: str = TENANT_A) -> int:
         return max(session.execute(stmt).scalars(), default=-1)
 
 
-def events_after(vault: Settings, seq: int) -> list[tuple[str, str, str, str | None]]:
-    """(actor_id, action, outcome, resource_id) of clinic-a's events after ``seq``."""
+def events_after(
+    vault: Settings, seq: int, tenant: str = TENANT_A
+) -> list[tuple[str, str, str, str | None]]:
+    """(actor_id, action, outcome, resource_id) of the tenant's events after ``seq``."""
     with open_keyring(vault) as (session, _):
         stmt = (
             select(AuditEvent)
-            .where(AuditEvent.tenant_id == tenant_id(vault, TENANT_A), AuditEvent.seq > seq)
+            .where(AuditEvent.tenant_id == tenant_id(vault, tenant), AuditEvent.seq > seq)
             .order_by(AuditEvent.seq)
         )
         return [
@@ -297,7 +299,12 @@ def test_another_tenant_neither_plays_a_link_nor_makes_one(
     assert made.status_code == 404
     unknown = client.post(f"/api/v1/calls/{UNKNOWN_CALL}/playback-links", headers=theirs)
     assert (made.status_code, made.json()) == (unknown.status_code, unknown.json())
-    assert last_seq(vault, TENANT_B) == before + 3  # each refusal is in clinic-b's trail
+    # Each refusal is in clinic-b's trail; the link's call is not even known there.
+    assert [e[1:] for e in events_after(vault, before, TENANT_B)] == [
+        ("recording:play", "not_found", None),
+        ("recording:link_create", "not_found", call_id),
+        ("recording:link_create", "not_found", UNKNOWN_CALL),
+    ]
 
 
 @pytest.mark.parametrize(
