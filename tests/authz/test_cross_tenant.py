@@ -122,7 +122,11 @@ class Probe:
 
 def kind_of(path: str, param: str) -> str:
     """``call_id`` -> call; ``{id}``/``{name}`` take the kind of the segment before them;
-    a role is named by its name unless the parameter says id."""
+    a role is named by its name unless the parameter says id. ``{token}`` (a playback
+    link's) is a secret bound to the principal that made it, not an object's id: no
+    world has one that another principal could use."""
+    if param == "token":
+        return "secret"
     if param.endswith("_id"):
         kind = param.removesuffix("_id")
     elif param not in {"id", "name"}:
@@ -350,6 +354,8 @@ def test_the_walk_finds_the_object_routes() -> None:
         ("/scim/v2/Users/{id}", "id", "user"),
         ("/api/v1/elevations/{elevation_id}/approve", "elevation_id", "elevation"),
         ("/api/v1/things/{slug}", "slug", "slug"),
+        ("/api/v1/playback/{token}", "token", "secret"),
+        ("/api/v1/tokens/{token_id}", "token_id", "token"),
     ],
 )
 def test_parameters_map_to_object_kinds(path: str, param: str, kind: str) -> None:

@@ -32,7 +32,16 @@ class AuditAction(StrEnum):
         "call",
         "`PUT /api/v1/calls/{id}/recording`; the pipeline storing a scrubbed copy",
     )
-    RECORDING_PLAY = "recording:play", "call", "`GET /api/v1/calls/{id}/recording`"
+    RECORDING_PLAY = (
+        "recording:play",
+        "call",
+        "`GET /api/v1/calls/{id}/recording`; `GET /api/v1/playback/{token}` (each request)",
+    )
+    RECORDING_LINK_CREATE = (
+        "recording:link_create",
+        "call",
+        "`POST /api/v1/calls/{id}/playback-links` (a short-lived playback URL)",
+    )
     RECORDING_PLAY_UNREDACTED = (
         "recording:play_unredacted",
         "call",

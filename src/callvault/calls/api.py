@@ -14,12 +14,14 @@ from starlette.concurrency import run_in_threadpool
 from callvault.audit.actions import AuditAction
 from callvault.authz.permissions import Permission
 from callvault.calls.objects import RECORDING, RECORDING_ORIGINAL, TRANSCRIPT, TRANSCRIPT_ORIGINAL
+from callvault.calls.playback import PlaybackLinks
 from callvault.calls.ranges import parse_range
 from callvault.calls.schemas import (
     CallCreate,
     CallOut,
     CallPage,
     Created,
+    PlaybackLinkOut,
     TranscriptIn,
 )
 from callvault.calls.service import CallService, OpenedObject, SearchFilters
@@ -40,6 +42,10 @@ from callvault.web.openapi import RANGE_NOT_SATISFIABLE, binary_content, binary_
 from callvault.web.responses import model_response
 
 router = APIRouter(prefix="/api/v1/calls", tags=["calls"])
+# Where a playback link plays (``create_playback_link``): outside /calls, as the URL
+# names no call.
+PLAYBACK_PREFIX = "/api/v1/playback"
+playback_router = APIRouter(prefix=PLAYBACK_PREFIX, tags=["calls"])
 
 MAX_CALL_BODY = 64 * 1024
 
@@ -154,13 +160,13 @@ AUDIO_RESPONSES: dict[int | str, dict[str, object]] = {
     },
     **RANGE_NOT_SATISFIABLE,
 }
+NOT_SCRUBBED = declared(409, "Not scrubbed (yet), or scrubbing failed: see processing")
 
 
 @router.get(
     "/{call_id}/recording",
     response_class=StreamingResponse,
-    responses=AUDIO_RESPONSES
-    | declared(409, "Not scrubbed (yet), or scrubbing failed: see processing"),
+    responses=AUDIO_RESPONSES | NOT_SCRUBBED,
 )
 def get_recording(
     call_id: ObjectId,
@@ -187,6 +193,40 @@ def get_recording_original(
     opened = calls_of(ctx).open_object(
         call_id, RECORDING_ORIGINAL, AuditAction.RECORDING_PLAY_UNREDACTED
     )
+    return stream_audio(opened, request.headers.get("range"))
+
+
+@router.post(
+    "/{call_id}/playback-links",
+    status_code=201,
+    response_model=PlaybackLinkOut,
+    responses=NOT_SCRUBBED,
+)
+def create_playback_link(
+    call_id: ObjectId,
+    # Committed with its audit event (record_creation), like a new call.
+    ctx: Annotated[RequestContext, Depends(require(Permission.RECORDING_PLAY, writes=False))],
+) -> Response:
+    """A short-lived URL (``url``, until ``expires_at``) that plays the scrubbed
+    recording, for an ``<audio>`` element: it plays only with the credentials that made
+    it (the same signed-in session, whose cookie the browser sends, or the same API
+    token), and ends with that session. 404 if the call has no recording, 409 (as on
+    ``/recording``) while it is not scrubbed yet."""
+    link = PlaybackLinks(ctx, ctx.blobs).create(call_id)
+    out = PlaybackLinkOut(url=f"{PLAYBACK_PREFIX}/{link.token}", expires_at=link.expires_at)
+    return model_response(out, status_code=201)
+
+
+@playback_router.get("/{token}", response_class=StreamingResponse, responses=AUDIO_RESPONSES)
+def play_link(
+    token: ObjectId,
+    request: Request,
+    ctx: Annotated[RequestContext, Depends(require(Permission.RECORDING_PLAY))],
+) -> StreamingResponse:
+    """The scrubbed recording a playback link names (Range requests as on
+    ``/recording``), each request audited as a play. 404 for a link that is unknown,
+    expired, made by other credentials or a session that ended."""
+    opened = PlaybackLinks(ctx, ctx.blobs).open(token)
     return stream_audio(opened, request.headers.get("range"))
 
 

@@ -55,3 +55,27 @@ class StoredObject(Base):
     blob_key: Mapped[str] = mapped_column(String(200))
     plaintext_size: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PlaybackLink(Base):
+    """A short-lived URL to play one of a call's objects (the scrubbed recording).
+
+    Only the SHA-256 of the URL's random token is stored. The link is bound to the
+    principal that made it (``actor_type``/``actor_id``: a user, or an API token) and,
+    when a signed-in session made it, to that session (``session_id``, the session's
+    own id): it plays only for the same credentials, until ``expires_at``
+    (``callvault.calls.playback``).
+    """
+
+    __tablename__ = "playback_links"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    call_id: Mapped[str] = mapped_column(ForeignKey("calls.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    actor_type: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[str] = mapped_column(String(64))
+    session_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

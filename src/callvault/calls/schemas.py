@@ -152,3 +152,11 @@ class CallPage(BaseModel):
 
 class Created(BaseModel):
     id: str
+
+
+class PlaybackLinkOut(BaseModel):
+    """A URL that plays the call's scrubbed recording until ``expires_at``, only with
+    the credentials that asked for it (the same session, or the same API token)."""
+
+    url: str = Field(examples=["/api/v1/playback/3q2-7Vh0yJZkz9c4bT1mXoQeLr8sWnPaDfGuHiKjMlN"])
+    expires_at: datetime

@@ -231,7 +231,7 @@ class CallService:
             self._ctx.audit(action, call.id, outcome=Outcome.NOT_FOUND)
             self._session.commit()
             if kind == RECORDING and RECORDING_ORIGINAL in objects:
-                raise Conflict(_not_ready(self._session, call.id))
+                raise Conflict(not_ready(self._session, call.id))
             raise NotFound(f"the call has no {kind}")
         data_key = self._session.get_one(DataKey, stored.data_key_id)
         dek = self._keyring.unwrap_data_key(data_key)
@@ -286,7 +286,9 @@ def _surname_terms(views: Sequence[CallOut]) -> list[str]:
     return sorted(term for term in terms if term is not None)
 
 
-def _not_ready(session: Session, call_id: str) -> str:
+def not_ready(session: Session, call_id: str) -> str:
+    """Why a call with an uploaded recording has none to play yet (the pipeline's
+    state); ends the transaction."""
     state = job_state(session, call_id)
     session.rollback()
     if state is JobState.FAILED:

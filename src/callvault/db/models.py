@@ -2,7 +2,7 @@
 
 from callvault.alerts.models import Alert, AlertCursor, AlertSettings, KnownNetwork
 from callvault.audit.models import AuditEvent, AuditLog, AuditNode, AuditSigningKey, AuditTreeHead
-from callvault.calls.models import Call, StoredObject
+from callvault.calls.models import Call, PlaybackLink, StoredObject
 from callvault.crypto.models import DataKey, TenantKey
 from callvault.db.base import Base
 from callvault.identity.models import (
@@ -25,6 +25,7 @@ __all__ = [
     "Call",
     "DataKey",
     "KnownNetwork",
+    "PlaybackLink",
     "RecordingJob",
     "StoredObject",
     "Tenant",

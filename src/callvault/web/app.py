@@ -22,6 +22,7 @@ from callvault.audit.runtime import AuditRuntime
 from callvault.audit.writer import BatchWriter, ProcessWriter
 from callvault.blobs.factory import create_blob_store
 from callvault.blobs.interface import BlobStore
+from callvault.calls.api import playback_router
 from callvault.calls.api import router as calls_router
 from callvault.crypto.keyprovider import LocalKeyFileProvider, RootKeyProvider
 from callvault.dashboard import calls as calls_pages
@@ -117,6 +118,7 @@ def create_app(
     app.add_middleware(RequestLogMiddleware)
     app.include_router(health_router)
     app.include_router(calls_router)
+    app.include_router(playback_router)
     app.include_router(alerts_router)
     app.include_router(audit_router)
     for router in (
