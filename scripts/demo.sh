@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command 1: set up CallVault on the embedded default (SQLite + local files),
-# ingest the bundled synthetic demo calls, and serve the API over HTTPS.
+# ingest the bundled synthetic spoken demo calls, run the recording pipeline and the
+# alert watcher over them once, and serve the API over HTTPS.
 #
 #   ./scripts/demo.sh                    # serves on https://127.0.0.1:8443/
 #   ./scripts/demo.sh --port 9443        # extra arguments go to `callvault demo`

@@ -150,7 +150,15 @@ def test_the_demo_user_enrols_totp_signs_in_and_reads_the_demo_calls(tmp_path: P
     code, out, _ = run("demo", "--data-dir", str(data_dir), "--no-serve")
     assert code == 0, out
     assert "ingested 4 synthetic calls" in out
+    assert "recordings processed: 4 of 4 done" in out
+    assert "alert raised: same_surname by casey.testpatient@demo.callvault.example" in out
     assert re.search(r"cvt_[0-9a-f]{32}_[A-Za-z0-9_-]{43}", out)
+    printed = re.findall(
+        r"demo user \(role (\w+)\): \S+\n  password \(shown once\): \S+\n"
+        r"  authenticator enrolment URI \(shown once\): otpauth://\S+\n",
+        out,
+    )
+    assert {"supervisor", "marketing", "compliance_officer", "admin"} <= set(printed)
     email = re.search(r"demo user \(role supervisor\): (\S+)", out)
     password = re.search(r"password \(shown once\): (\S+)", out)
     uri = re.search(r"(otpauth://\S+)", out)
@@ -174,3 +182,9 @@ def test_the_demo_user_enrols_totp_signs_in_and_reads_the_demo_calls(tmp_path: P
 
     assert len(calls) == 4
     assert all(c["caller_number"].startswith("+1202555") for c in calls)  # unmasked: PHI role
+    assert all(c["processing"]["state"] == "done" and c["recording"] for c in calls)
+
+    code, again, _ = run("demo", "--data-dir", str(data_dir), "--no-serve")
+    assert code == 0, again
+    assert "the 4 demo calls are there already: nothing ingested" in again
+    assert "shown once): " not in again.replace("ingest token (role integration, shown once)", "")

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from callvault.cli.main import app
 from callvault.cli.vault import open_keyring
-from callvault.demo.seed import DEMO_USER_EMAIL, seed_demo
+from callvault.demo.seed import DEMO_ACCOUNTS, DEMO_USER_EMAIL, seed_demo
 from callvault.identity.models import User
 from callvault.identity.passwords import verify_password
 from callvault.identity.users import find_user_by_email, totp_secret, user_roles
@@ -130,20 +130,26 @@ def test_user_create_on_an_uninitialised_directory(tmp_path: Path) -> None:
     assert code == 2 and "not initialised" in err
 
 
-def test_the_demo_creates_a_supervisor_once_with_a_random_password(tmp_path: Path) -> None:
+def test_the_demo_creates_one_user_per_role_once_with_random_passwords(tmp_path: Path) -> None:
     settings = load_settings(tmp_path / "demo", None, environ={})
 
     first = seed_demo(settings)
     second = seed_demo(settings)
 
     assert first.user_email == second.user_email == DEMO_USER_EMAIL
+    assert [u.email for u in first.users] == [a.email for a in DEMO_ACCOUNTS]
+    assert [u.email for u in second.users] == [a.email for a in DEMO_ACCOUNTS]
     assert first.user_password and len(first.user_password) >= 20
     assert first.otpauth_uri and first.otpauth_uri.startswith("otpauth://totp/")
     assert first.user_password not in repr(first)
     assert second.user_password is None and second.otpauth_uri is None  # shown once only
+    assert all(u.password is None and u.otpauth_uri is None for u in second.users)
+    assert len({u.password for u in first.users}) == len(DEMO_ACCOUNTS)
     with open_keyring(settings) as (db, _):
-        user = find_user_by_email(db, DEMO_USER_EMAIL)
-        assert user is not None and user_roles(db, user.id) == ["supervisor"]
-        assert verify_password(user.password_hash, first.user_password)
+        for account, made in zip(DEMO_ACCOUNTS, first.users, strict=True):
+            user = find_user_by_email(db, account.email)
+            assert user is not None and user_roles(db, user.id) == [account.role]
+            assert made.password is not None and verify_password(user.password_hash, made.password)
+            assert user.family_name == account.family_name
     other = seed_demo(load_settings(tmp_path / "demo-2", None, environ={}))
     assert other.user_password != first.user_password

@@ -244,23 +244,41 @@ def demo(
     port: Annotated[int, typer.Option(help="Port to bind")] = 8443,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Set up only")] = False,
 ) -> None:
-    """Initialise a demo vault, ingest the bundled synthetic calls, and serve it."""
-    from callvault.demo.seed import seed_demo
+    """Initialise a demo vault, ingest the bundled synthetic calls, process their
+    recordings, and serve it."""
+    from callvault.demo.seed import process_demo, seed_demo
+    from callvault.pipeline.runner import JobResult
+
+    def report(result: JobResult) -> None:
+        reason = f" ({result.reason})" if result.reason else ""
+        typer.echo(f"  job {result.job_id} call {result.call_id}: {result.state}{reason}")
 
     settings = settings_from(data_dir, None)
     try:
         summary = seed_demo(settings)
+        typer.echo(f"demo data directory: {settings.data_dir}")
+        if summary.recordings:
+            typer.echo(
+                f"ingested {summary.calls} synthetic calls ({summary.recordings} recordings)"
+            )
+        else:
+            typer.echo(f"the {summary.calls} demo calls are there already: nothing ingested")
+        typer.echo("running the background jobs once (transcribe, redact, bleep; alerts)")
+        processed = process_demo(settings, on_result=report)
     except CallVaultError as exc:
         fail(exc.detail)
-    typer.echo(f"demo data directory: {settings.data_dir}")
-    typer.echo(f"ingested {summary.calls} synthetic calls ({summary.recordings} recordings)")
+    typer.echo(f"recordings processed: {processed.done} of {processed.total} done")
+    for alert in processed.alerts:
+        typer.echo(f"alert raised: {alert.rule} by {alert.actor}")
     typer.echo(f"ingest token (role integration, shown once): {summary.token}")
-    typer.echo(f"demo user (role supervisor): {summary.user_email}")
-    if summary.user_password and summary.otpauth_uri:
-        typer.echo(f"  password (shown once): {summary.user_password}")
-        typer.echo(f"  authenticator enrolment URI (shown once): {summary.otpauth_uri}")
-    else:
-        typer.echo("  (created on an earlier run: its password was shown then)")
+    for user in summary.users:
+        note = f"; {user.note}" if user.note else ""
+        typer.echo(f"demo user (role {user.role}): {user.email}{note}")
+        if user.password and user.otpauth_uri:
+            typer.echo(f"  password (shown once): {user.password}")
+            typer.echo(f"  authenticator enrolment URI (shown once): {user.otpauth_uri}")
+        else:
+            typer.echo("  (created on an earlier run: its password was shown then)")
     typer.echo(f"sign in: POST https://{host}:{port}/api/v1/auth/login, then /api/v1/auth/mfa")
     if not no_serve:
         serve(
