@@ -111,6 +111,15 @@ def test_query_strings_never_reach_the_access_log(proxy: Proxy) -> None:
     assert PHONE_DIGITS not in log and "caller_number" not in log
 
 
+def test_a_playback_links_token_never_reaches_the_access_log(proxy: Proxy) -> None:
+    token = "synthetic-playback-token-0123456789abcdefghijk"
+    response = httpx.get(proxy.url(f"/api/v1/playback/{token}"), verify=proxy.client_tls)
+
+    assert response.status_code == 401  # CallVault's answer: no credentials came along
+    log = logged(proxy.site.access_log, '"GET /api/v1/playback/- HTTP/1.1" 401')
+    assert token not in log
+
+
 def test_a_recording_above_nginx_default_body_limit_reaches_callvault(proxy: Proxy) -> None:
     # nginx's default client_max_body_size is 1 MiB; CallVault takes up to 1 GiB.
     body = bytes(3 * 1024 * 1024)

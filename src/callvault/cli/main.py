@@ -279,7 +279,11 @@ def demo(
             typer.echo(f"  authenticator enrolment URI (shown once): {user.otpauth_uri}")
         else:
             typer.echo("  (created on an earlier run: its password was shown then)")
-    typer.echo(f"sign in: POST https://{host}:{port}/api/v1/auth/login, then /api/v1/auth/mfa")
+    typer.echo(
+        f"sign in with a browser: https://{host}:{port}/ (the first sign-in shows a QR code "
+        "for an authenticator app; the URI above is the same secret)"
+    )
+    typer.echo(f"or the API: POST https://{host}:{port}/api/v1/auth/login, then /api/v1/auth/mfa")
     if not no_serve:
         serve(
             data_dir=data_dir,
