@@ -25,6 +25,8 @@ from callvault.blobs.interface import BlobStore
 from callvault.calls.api import playback_router
 from callvault.calls.api import router as calls_router
 from callvault.crypto.keyprovider import LocalKeyFileProvider, RootKeyProvider
+from callvault.dashboard import alerts as alerts_pages
+from callvault.dashboard import audit as audit_pages
 from callvault.dashboard import calls as calls_pages
 from callvault.dashboard import signin as signin_pages
 from callvault.dashboard.access import render_error
@@ -130,6 +132,8 @@ def create_app(
         redaction_policy_router,
         signin_pages.router,
         calls_pages.router,
+        audit_pages.router,
+        alerts_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(packages=[("callvault.dashboard", "static")]), "static")
