@@ -47,6 +47,11 @@ class AuditAction(StrEnum):
         "call",
         "`GET /api/v1/calls/{id}/recording/original`; the pipeline reading the original",
     )
+    RECORDING_RERUN = (
+        "recording:rerun",
+        "call",
+        "`POST /calls/{id}/rerun` (the dashboard: a failed recording job queued again)",
+    )
     TRANSCRIPT_UPLOAD = "transcript:upload", "call", "`PUT /api/v1/calls/{id}/transcript`"
     TRANSCRIPT_READ = "transcript:read", "call", "`GET /api/v1/calls/{id}/transcript`"
     TRANSCRIPT_READ_UNREDACTED = (

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from callvault.audit.actions import AuditAction
@@ -55,7 +55,7 @@ from callvault.crypto.blobformat import SegmentedBlob, blob_associated_data
 from callvault.crypto.models import DataKey
 from callvault.db.base import new_id, utcnow
 from callvault.errors import Conflict, NotFound
-from callvault.jobs.models import JobState
+from callvault.jobs.models import JobState, RecordingJob
 from callvault.jobs.service import job_state
 from callvault.pagination import decode_cursor, encode_cursor
 from callvault.phone import mask, to_e164
@@ -72,6 +72,11 @@ class SearchFilters:
     until: datetime | None = None
     limit: int = 50
     cursor: str | None = None
+    # Exact matches on the call's unencrypted columns, and on its recording job's state.
+    campaign: str | None = None
+    direction: str | None = None
+    disposition: str | None = None
+    processing_state: str | None = None
 
 
 @dataclass(frozen=True)
@@ -168,6 +173,20 @@ class CallService:
         if filters.tracking_number is not None:
             tracking = to_e164(filters.tracking_number, "tracking_number")
             stmt = stmt.where(Call.tracking_number == tracking)
+        for column, value in (
+            (Call.campaign, filters.campaign),
+            (Call.direction, filters.direction),
+            (Call.disposition, filters.disposition),
+        ):
+            if value is not None:
+                stmt = stmt.where(column == value)
+        if filters.processing_state is not None:
+            # A Core statement: the tenant is named here, not by the session's scoping.
+            jobs = select(RecordingJob.call_id).where(
+                RecordingJob.tenant_id == self._tenant_id,
+                RecordingJob.state == filters.processing_state,
+            )
+            stmt = stmt.where(Call.id.in_(jobs))
         if filters.since is not None:
             stmt = stmt.where(Call.started_at >= filters.since)
         if filters.until is not None:

@@ -1,23 +1,415 @@
-"""The calls pages: the table of calls and one call's page."""
+"""The calls pages: the table of calls (filters, cursor paging) and one call's page
+(metadata, processing, the scrubbed recording, the redacted transcript, and the audited
+"show original" actions).
+
+What a page shows comes from ``CallService`` for the signed-in principal, already
+masked as the API masks it; a page only leaves out what is absent or not permitted,
+and never unmasks anything.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Form, Request, Response
+from fastapi.responses import RedirectResponse
 
+from callvault.audit.actions import AuditAction
 from callvault.authz.permissions import Permission
+from callvault.calls.objects import TRANSCRIPT, TRANSCRIPT_ORIGINAL
+from callvault.calls.schemas import CallOut, Direction
 from callvault.calls.service import CallService, SearchFilters
-from callvault.dashboard.access import page, page_router
+from callvault.dashboard.access import form, page, page_router
 from callvault.dashboard.rendering import render
+from callvault.errors import InvalidInput, PermissionDenied
+from callvault.identity.elevation.service import (
+    NOT_GRANTABLE,
+    ElevationRequest,
+    ElevationService,
+)
+from callvault.inputs import ObjectId
+from callvault.jobs.service import RERUN_PERMISSION, rerun_failed
+from callvault.phone import PHONE_PATTERN, to_e164
 from callvault.web.context import RequestContext
 
 router = page_router()
 
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+TEXT_LIMIT = 100  # campaign and disposition are at most 100 characters when stored
+PHONE_LIMIT = 40
+CURSOR_LIMIT = 200
+PROCESSING_STATES = ("pending", "processing", "done", "failed")
+DIRECTIONS = tuple(d.value for d in Direction)
+AUDITED = "Opening the original is recorded in the audit trail."
+BREAK_GLASS_MINUTES = 15
+
+Ctx = RequestContext
+
+
+# -- the calls table ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Query:
+    """The calls page's query as typed, and what was wrong with it."""
+
+    values: dict[str, str]
+    filters: SearchFilters | None
+    errors: list[str]
+
+
+def _date(values: dict[str, str], name: str, label: str, errors: list[str]) -> date | None:
+    raw = values.get(name, "")
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors.append(f"{label} is not a date: use the form YYYY-MM-DD.")
+        return None
+
+
+def _phone(values: dict[str, str], name: str, label: str, errors: list[str]) -> str | None:
+    raw = values.get(name, "")
+    if not raw:
+        return None
+    if len(raw) > PHONE_LIMIT or not _matches_phone(raw):
+        errors.append(f"{label} is not a phone number.")
+        return None
+    try:
+        return to_e164(raw, name)
+    except InvalidInput:
+        errors.append(f"{label} is not a phone number.")
+        return None
+
+
+def _matches_phone(raw: str) -> bool:
+    return re.fullmatch(PHONE_PATTERN, raw) is not None
+
+
+def _choice(
+    values: dict[str, str], name: str, label: str, allowed: tuple[str, ...], errors: list[str]
+) -> str | None:
+    raw = values.get(name, "")
+    if not raw:
+        return None
+    if raw not in allowed:
+        errors.append(f"{label} must be one of: {', '.join(allowed)}.")
+        return None
+    return raw
+
+
+def _text(values: dict[str, str], name: str, label: str, errors: list[str]) -> str | None:
+    raw = values.get(name, "")
+    if not raw:
+        return None
+    if len(raw) > TEXT_LIMIT:
+        errors.append(f"{label} is longer than {TEXT_LIMIT} characters.")
+        return None
+    return raw
+
+
+def parse_query(request: Request, ctx: Ctx) -> Query:
+    """The page's GET parameters as ``SearchFilters``, or the messages saying what to
+    fix. PermissionDenied for a caller number from someone without ``call:read_phi``
+    (as the API: even a masked answer would tell whether that number called)."""
+    values = {k: v.strip() for k, v in request.query_params.items()}
+    if values.get("caller") and not ctx.may(Permission.CALL_READ_PHI):
+        raise PermissionDenied("searching by caller number needs call:read_phi")
+    errors: list[str] = []
+    since = _date(values, "from", "From", errors)
+    until = _date(values, "to", "To", errors)
+    if since and until and until < since:
+        errors.append("To is before From.")
+    tracking = _phone(values, "tracking", "Tracking number", errors)
+    caller = _phone(values, "caller", "Caller number", errors)
+    campaign = _text(values, "campaign", "Campaign", errors)
+    disposition = _text(values, "disposition", "Disposition", errors)
+    direction = _choice(values, "direction", "Direction", DIRECTIONS, errors)
+    state = _choice(values, "state", "Processing state", PROCESSING_STATES, errors)
+    cursor = values.get("cursor") or None
+    if cursor is not None and len(cursor) > CURSOR_LIMIT:
+        errors.append("The page link is not one this server made: start again.")
+        cursor = None
+    limit = PAGE_SIZE
+    if values.get("limit"):
+        raw = values["limit"]
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+            errors.append(f"The page size must be a number from 1 to {MAX_PAGE_SIZE}.")
+        else:
+            limit = int(raw)
+    if errors:
+        return Query(values, None, errors)
+    filters = SearchFilters(
+        caller_number=caller,
+        tracking_number=tracking,
+        since=_midnight(since),
+        until=_midnight(until + timedelta(days=1)) if until else None,
+        limit=limit,
+        cursor=cursor,
+        campaign=campaign,
+        direction=direction,
+        disposition=disposition,
+        processing_state=state,
+    )
+    return Query(values, filters, [])
+
+
+def _midnight(day: date | None) -> datetime | None:
+    return None if day is None else datetime.combine(day, time(0, 0), tzinfo=UTC)
+
+
+FILTER_NAMES = (
+    "from",
+    "to",
+    "tracking",
+    "caller",
+    "campaign",
+    "direction",
+    "disposition",
+    "state",
+    "limit",
+)
+
+
+def next_page_href(values: dict[str, str], cursor: str) -> str:
+    """The next page: the same filters, and the service's cursor."""
+    kept = [(name, values[name]) for name in FILTER_NAMES if values.get(name)]
+    return "/calls?" + urlencode([*kept, ("cursor", cursor)])
+
 
 @router.get("/calls")
 def calls_page(
-    request: Request, ctx: Annotated[RequestContext, Depends(page(Permission.CALL_READ))]
+    request: Request, ctx: Annotated[Ctx, Depends(page(Permission.CALL_READ))]
 ) -> Response:
-    found = CallService(ctx, ctx.blobs).search(SearchFilters(limit=50))
-    return render(request, "calls.html", principal=ctx.principal, page=found)
+    query = parse_query(request, ctx)
+    found, errors = None, list(query.errors)
+    if query.filters is not None:
+        try:
+            found = CallService(ctx, ctx.blobs).search(query.filters)
+        except InvalidInput:  # a cursor this server did not make, say
+            errors.append("The page link is not one this server made: start again.")
+    next_href = None
+    if found is not None and found.next_cursor:
+        next_href = next_page_href(query.values, found.next_cursor)
+    return render(
+        request,
+        "calls.html",
+        principal=ctx.principal,
+        status=400 if errors else 200,
+        page=found,
+        errors=errors,
+        values=query.values,
+        may_search_caller=ctx.may(Permission.CALL_READ_PHI),
+        directions=DIRECTIONS,
+        states=PROCESSING_STATES,
+        next_href=next_href,
+        first_page=bool(query.values.get("cursor")),
+        first_href=_first_page_href(query.values),
+    )
+
+
+def _first_page_href(values: dict[str, str]) -> str:
+    kept = [(name, values[name]) for name in FILTER_NAMES if values.get(name)]
+    return "/calls?" + urlencode(kept) if kept else "/calls"
+
+
+# -- one call ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of the redacted transcript: plain text, or one redaction (``label``)."""
+
+    text: str
+    label: str | None = None
+
+
+def transcript_segments(document: dict[str, Any]) -> list[Segment]:
+    """The stored (redacted) transcript's text cut at its ``spans``: each span is a
+    replacement the redaction made (``[NAME]``, ``[NAME-7f3a]``), with its label. The
+    template escapes every segment; nothing here is markup."""
+    text = document.get("text")
+    if not isinstance(text, str):
+        return []
+    segments: list[Segment] = []
+    at = 0
+    spans = document.get("spans") or []
+    for span in sorted(spans, key=lambda s: int(s["start"])):
+        start, end, label = int(span["start"]), int(span["end"]), str(span["label"])
+        if start < at or end > len(text) or end < start:
+            continue  # not a span of this text: show the text as it is
+        if start > at:
+            segments.append(Segment(text[at:start]))
+        segments.append(Segment(text[start:end], label))
+        at = end
+    if at < len(text):
+        segments.append(Segment(text[at:]))
+    return segments
+
+
+def recording_src(ctx: Ctx, call: CallOut) -> str:
+    """Where the page's player gets the scrubbed recording: the same-origin API route
+    (the session cookie goes along, Range requests work). The one place to switch to a
+    playback link (``POST /api/v1/calls/{id}/playback-links``)."""
+    return f"/api/v1/calls/{call.id}/recording"
+
+
+@dataclass(frozen=True)
+class OriginalAction:
+    """A "show original" action as this principal may take it: ``href`` if they hold
+    the permission (``through_grant`` if only by break-glass), else ``request`` if
+    they may ask for it by break-glass; neither: not shown."""
+
+    permission: Permission
+    label: str
+    href: str | None = None
+    through_grant: bool = False
+    request: bool = False
+
+
+def original_action(
+    ctx: Ctx, permission: Permission, label: str, href: str
+) -> OriginalAction | None:
+    principal = ctx.principal
+    if principal.may(permission):
+        return OriginalAction(permission, label, href, through_grant=permission in principal.grants)
+    could_ask = (
+        principal.may(Permission.ELEVATION_REQUEST)
+        and principal.actor_type == "user"
+        and permission not in principal.policy.deny
+        and permission not in NOT_GRANTABLE
+    )
+    return OriginalAction(permission, label, request=True) if could_ask else None
+
+
+def _transcript(ctx: Ctx, service: CallService, call: CallOut) -> list[Segment] | None:
+    if call.transcript is None or not ctx.may(Permission.TRANSCRIPT_READ):
+        return None
+    opened = service.open_object(call.id, TRANSCRIPT, AuditAction.TRANSCRIPT_READ)
+    document = json.loads(b"".join(opened.blob.iter_plaintext()))
+    return transcript_segments(document)
+
+
+@router.get("/calls/{call_id}")
+def call_page(
+    call_id: ObjectId, request: Request, ctx: Annotated[Ctx, Depends(page(Permission.CALL_READ))]
+) -> Response:
+    service = CallService(ctx, ctx.blobs)
+    call = service.get(call_id)  # masked for this principal, and audited
+    segments = _transcript(ctx, service, call)
+    actions = []
+    if call.transcript is not None:
+        action = original_action(
+            ctx,
+            Permission.TRANSCRIPT_READ_UNREDACTED,
+            "Show the original transcript",
+            f"/calls/{call.id}/transcript/original",
+        )
+        actions.append(action)
+    if call.recording_original is not None:
+        action = original_action(
+            ctx,
+            Permission.RECORDING_PLAY_UNREDACTED,
+            "Play the original recording",
+            f"/calls/{call.id}/recording/original",
+        )
+        actions.append(action)
+    may_play = ctx.may(Permission.RECORDING_PLAY)
+    failed = call.processing is not None and call.processing.state == "failed"
+    return render(
+        request,
+        "call.html",
+        principal=ctx.principal,
+        call=call,
+        may_play=may_play,
+        audio_src=recording_src(ctx, call) if may_play and call.recording else None,
+        may_read_transcript=ctx.may(Permission.TRANSCRIPT_READ),
+        segments=segments,
+        originals=[a for a in actions if a is not None],
+        audited=AUDITED,
+        may_rerun=failed and ctx.may(RERUN_PERMISSION),
+        message=_MESSAGES.get(request.query_params.get("done", "")),
+    )
+
+
+_MESSAGES = {
+    "rerun": "The recording job is queued again.",
+    "requested": "Your break-glass request is waiting for an approver.",
+}
+
+
+@router.post("/calls/{call_id}/rerun")
+def rerun(call_id: ObjectId, ctx: Annotated[Ctx, Depends(form(RERUN_PERMISSION))]) -> Response:
+    rerun_failed(ctx, call_id)
+    return RedirectResponse(f"/calls/{call_id}?done=rerun", status_code=303)
+
+
+_REQUESTABLE = {
+    Permission.TRANSCRIPT_READ_UNREDACTED.value: Permission.TRANSCRIPT_READ_UNREDACTED,
+    Permission.RECORDING_PLAY_UNREDACTED.value: Permission.RECORDING_PLAY_UNREDACTED,
+}
+
+
+@router.post("/calls/{call_id}/break-glass")
+def request_break_glass(
+    call_id: ObjectId,
+    ctx: Annotated[Ctx, Depends(form(Permission.ELEVATION_REQUEST))],
+    permission: Annotated[str, Form(max_length=64)],
+    reason: Annotated[str, Form(min_length=5, max_length=500)],
+) -> Response:
+    """A break-glass request for one of the call page's "show original" permissions,
+    through the elevation service (which audits it and refuses PHI in the reason)."""
+    if permission not in _REQUESTABLE:
+        raise InvalidInput("that permission is not asked for from a call page")
+    ElevationService(ctx).ask(ElevationRequest(permission, BREAK_GLASS_MINUTES, reason))
+    return RedirectResponse(f"/calls/{call_id}?done=requested", status_code=303)
+
+
+@router.get("/calls/{call_id}/transcript/original")
+def original_transcript_page(
+    call_id: ObjectId,
+    request: Request,
+    ctx: Annotated[Ctx, Depends(page(Permission.TRANSCRIPT_READ_UNREDACTED))],
+) -> Response:
+    """The transcript as uploaded (if the tenant's policy kept it), through the
+    service's audited read."""
+    service = CallService(ctx, ctx.blobs)
+    opened = service.open_object(
+        call_id, TRANSCRIPT_ORIGINAL, AuditAction.TRANSCRIPT_READ_UNREDACTED
+    )
+    document = json.loads(b"".join(opened.blob.iter_plaintext()))
+    text = document.get("text") if isinstance(document.get("text"), str) else ""
+    return render(
+        request,
+        "call_original_transcript.html",
+        principal=ctx.principal,
+        call_id=call_id,
+        text=text,
+        audited=AUDITED,
+    )
+
+
+@router.get("/calls/{call_id}/recording/original")
+def original_recording_page(
+    call_id: ObjectId,
+    request: Request,
+    ctx: Annotated[Ctx, Depends(page(Permission.RECORDING_PLAY_UNREDACTED))],
+) -> Response:
+    """A player for the recording as uploaded: each request for it is audited by the
+    API route it plays from."""
+    call = CallService(ctx, ctx.blobs).get(call_id)
+    return render(
+        request,
+        "call_original_recording.html",
+        principal=ctx.principal,
+        call=call,
+        src=f"/api/v1/calls/{call.id}/recording/original" if call.recording_original else None,
+        audited=AUDITED,
+    )

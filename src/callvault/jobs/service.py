@@ -20,7 +20,12 @@ from sqlalchemy import ColumnElement, CursorResult, and_, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Update
 
-from callvault.db.base import new_id
+from callvault.audit.actions import AuditAction
+from callvault.audit.context import ServiceContext
+from callvault.audit.service import Outcome
+from callvault.authz.permissions import Permission
+from callvault.db.base import new_id, utcnow
+from callvault.errors import Conflict, NotFound, PermissionDenied
 from callvault.jobs.models import JobState, RecordingJob
 
 WORKER_LOST = "WorkerLost"  # the reason of a job whose last lease ran out
@@ -75,6 +80,47 @@ def enqueue(
     job.lease_token = None
     job.reason = None
     job.updated_at = now
+
+
+# What re-running a failed job needs: the permission to put a recording in for
+# processing, as ``PUT /api/v1/calls/{id}/recording`` does.
+RERUN_PERMISSION = Permission.RECORDING_UPLOAD
+
+
+def rerun_failed(ctx: ServiceContext, call_id: str, now: datetime | None = None) -> None:
+    """Queue the call's failed recording job again, with its attempts reset, committed
+    with its audit event (``recording:rerun``). PermissionDenied (audited) without
+    ``recording:upload``; NotFound (audited) for a call of another tenant or without a
+    job; Conflict (audited) for a job that has not failed."""
+    action = AuditAction.RECORDING_RERUN
+    session = ctx.session
+    if not ctx.may(RERUN_PERMISSION):
+        _refuse_rerun(ctx, call_id, Outcome.DENIED, "needs recording:upload")
+        raise PermissionDenied("re-running a job needs recording:upload")
+    job = session.execute(  # the session is scoped to the principal's tenant
+        select(RecordingJob).where(RecordingJob.call_id == call_id).with_for_update()
+    ).scalar_one_or_none()
+    if job is None:
+        _refuse_rerun(ctx, call_id, Outcome.NOT_FOUND, "no recording job")
+        raise NotFound("the call has no recording job")
+    if job.state != JobState.FAILED.value:
+        _refuse_rerun(ctx, call_id, Outcome.DENIED, f"job is {job.state}")
+        raise Conflict(f"the job is {job.state}, not failed")
+    moment = now or utcnow()
+    job.state = JobState.PENDING.value
+    job.attempts = 0
+    job.next_attempt_at = moment
+    job.lease_token = None
+    job.reason = None
+    job.updated_at = moment
+    ctx.audit(action, call_id)
+    session.commit()
+
+
+def _refuse_rerun(ctx: ServiceContext, call_id: str, outcome: Outcome, reason: str) -> None:
+    ctx.session.rollback()
+    ctx.audit(AuditAction.RECORDING_RERUN, call_id, outcome=outcome, reason=reason)
+    ctx.session.commit()
 
 
 def job_state(session: Session, call_id: str) -> JobState | None:
