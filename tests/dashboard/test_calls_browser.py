@@ -131,6 +131,10 @@ def test_a_call_page_plays_the_recording_and_marks_redactions(
     sign_in(browser, live, people("supervisor"), next_path=f"/calls/{calls['played']}")
     audio = wait_for(browser, By.CSS_SELECTOR, "audio#recording")
     assert audio.get_attribute("controls") is not None  # type: ignore[attr-defined]
+    # A playback link: the path names no call, and it plays for this session only.
+    source = audio.get_attribute("src")  # type: ignore[attr-defined]
+    assert source.startswith(f"{live.url}/api/v1/playback/")
+    assert calls["played"] not in source
     state = browser.execute_async_script(
         """
         const audio = arguments[0], done = arguments[arguments.length - 1];

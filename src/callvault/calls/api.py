@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from callvault.audit.actions import AuditAction
 from callvault.authz.permissions import Permission
 from callvault.calls.objects import RECORDING, RECORDING_ORIGINAL, TRANSCRIPT, TRANSCRIPT_ORIGINAL
-from callvault.calls.playback import PlaybackLinks
+from callvault.calls.playback import PLAYBACK_PREFIX, PlaybackLinks
 from callvault.calls.ranges import parse_range
 from callvault.calls.schemas import (
     CallCreate,
@@ -42,9 +42,6 @@ from callvault.web.openapi import RANGE_NOT_SATISFIABLE, binary_content, binary_
 from callvault.web.responses import model_response
 
 router = APIRouter(prefix="/api/v1/calls", tags=["calls"])
-# Where a playback link plays (``create_playback_link``): outside /calls, as the URL
-# names no call.
-PLAYBACK_PREFIX = "/api/v1/playback"
 playback_router = APIRouter(prefix=PLAYBACK_PREFIX, tags=["calls"])
 
 MAX_CALL_BODY = 64 * 1024
@@ -213,7 +210,7 @@ def create_playback_link(
     token), and ends with that session. 404 if the call has no recording, 409 (as on
     ``/recording``) while it is not scrubbed yet."""
     link = PlaybackLinks(ctx, ctx.blobs).create(call_id)
-    out = PlaybackLinkOut(url=f"{PLAYBACK_PREFIX}/{link.token}", expires_at=link.expires_at)
+    out = PlaybackLinkOut(url=link.url, expires_at=link.expires_at)
     return model_response(out, status_code=201)
 
 

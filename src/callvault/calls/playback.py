@@ -39,6 +39,8 @@ from callvault.db.base import new_id, utcnow
 from callvault.errors import Conflict, NotFound
 
 LINK_LIFETIME = timedelta(minutes=5)
+# Where a link plays: outside /calls, so that the path names no call.
+PLAYBACK_PREFIX = "/api/v1/playback"
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
 _NO_LINK = "no such playback link"
 
@@ -47,6 +49,10 @@ _NO_LINK = "no such playback link"
 class NewLink:
     token: str
     expires_at: datetime
+
+    @property
+    def url(self) -> str:
+        return f"{PLAYBACK_PREFIX}/{self.token}"
 
 
 def _hash(token: str) -> str:

@@ -22,6 +22,7 @@ from fastapi.responses import RedirectResponse
 from callvault.audit.actions import AuditAction
 from callvault.authz.permissions import Permission
 from callvault.calls.objects import TRANSCRIPT, TRANSCRIPT_ORIGINAL
+from callvault.calls.playback import PlaybackLinks
 from callvault.calls.schemas import CallOut, Direction
 from callvault.calls.service import CallService, SearchFilters
 from callvault.dashboard.access import form, page, page_router
@@ -255,10 +256,10 @@ def transcript_segments(document: dict[str, Any]) -> list[Segment]:
 
 
 def recording_src(ctx: Ctx, call: CallOut) -> str:
-    """Where the page's player gets the scrubbed recording: the same-origin API route
-    (the session cookie goes along, Range requests work). The one place to switch to a
-    playback link (``POST /api/v1/calls/{id}/playback-links``)."""
-    return f"/api/v1/calls/{call.id}/recording"
+    """Where the page's player gets the scrubbed recording: a playback link, as
+    ``POST /api/v1/calls/{id}/playback-links`` makes them (minutes long, for this
+    session only, audited when made and on every request the player makes)."""
+    return PlaybackLinks(ctx, ctx.blobs).create(call.id).url
 
 
 @dataclass(frozen=True)
