@@ -77,10 +77,12 @@ class Live:
     app: FastAPI
     cert: Path
 
-    def client(self) -> httpx.Client:
+    def client(self, cookies: dict[str, str] | None = None) -> httpx.Client:
         """An HTTP client for the same server (API calls beside the browser)."""
         verify = ssl.create_default_context(cafile=str(self.cert))
-        return httpx.Client(base_url=self.url, verify=verify, follow_redirects=False)
+        return httpx.Client(
+            base_url=self.url, verify=verify, follow_redirects=False, cookies=cookies
+        )
 
 
 def _free_port() -> int:

@@ -76,8 +76,8 @@ def api_json(live: Live, browser: WebDriver, path: str) -> Any:
     """The API's answer for the browser's signed-in user (its own session cookie)."""
     cookie = browser.get_cookie(SESSION_COOKIE)
     assert cookie is not None
-    with live.client() as client:
-        answer = client.get(path, cookies={SESSION_COOKIE: cookie["value"]})
+    with live.client(cookies={SESSION_COOKIE: cookie["value"]}) as client:
+        answer = client.get(path)
     assert answer.status_code == 200, answer.text
     return answer.json()
 
@@ -203,8 +203,8 @@ def test_a_role_without_call_read_gets_a_403_page(
         assert heading.text == FORBIDDEN_TITLE  # type: ignore[attr-defined]
         cookie = browser.get_cookie(SESSION_COOKIE)
         assert cookie is not None
-        with live.client() as client:
-            answer: httpx.Response = client.get(path, cookies={SESSION_COOKIE: cookie["value"]})
+        with live.client(cookies={SESSION_COOKIE: cookie["value"]}) as client:
+            answer: httpx.Response = client.get(path)
         assert answer.status_code == 403
         assert "call:read" in browser.find_element(By.TAG_NAME, "main").text
         assert serious_accessibility_violations(browser) == []
