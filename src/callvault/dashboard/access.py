@@ -28,9 +28,13 @@ def page_router(**kwargs: object) -> APIRouter:
     return APIRouter(route_class=PageRoute, include_in_schema=False, **kwargs)  # type: ignore[arg-type]
 
 
-def page(permission: Permission) -> Callable[..., AsyncIterator[RequestContext]]:
+def page(
+    permission: Permission, *, writes: bool | None = None
+) -> Callable[..., AsyncIterator[RequestContext]]:
+    """``writes=True`` for a page whose read writes too (as ``require``'s)."""
+
     async def dependency(request: Request) -> AsyncIterator[RequestContext]:
-        async with authorized(request, permission) as ctx:
+        async with authorized(request, permission, writes) as ctx:
             yield ctx
 
     setattr(dependency, PERMISSION_ATTRIBUTE, permission)

@@ -10,7 +10,6 @@ the page goes out, failing closed).
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,30 +24,19 @@ from callvault.audit.query import AuditReader, EventFilters, encode_cursor, pars
 from callvault.audit.schemas import iso_ms
 from callvault.audit.service import Outcome
 from callvault.authz.permissions import Permission
-from callvault.dashboard.access import page_router
+from callvault.dashboard.access import page, page_router
 from callvault.dashboard.rendering import render
 from callvault.errors import InvalidInput
 from callvault.inputs import free_text_query
-from callvault.web.context import PERMISSION_ATTRIBUTE, RequestContext, authorized
+from callvault.web.context import RequestContext
 
 router = page_router()
 
 PAGE_SIZE = 50
 
 
-def signing_page(permission: Permission) -> Callable[..., AsyncIterator[RequestContext]]:
-    """``page(permission)`` on a write session: like the API's proof and head reads,
-    these pages may sign a fresh tree head for their answer."""
-
-    async def dependency(request: Request) -> AsyncIterator[RequestContext]:
-        async with authorized(request, permission, writes=True) as ctx:
-            yield ctx
-
-    setattr(dependency, PERMISSION_ATTRIBUTE, permission)
-    return dependency
-
-
-AuditPage = Annotated[RequestContext, Depends(signing_page(Permission.AUDIT_READ))]
+# Like the API's proof and head reads, these pages may sign a fresh tree head.
+AuditPage = Annotated[RequestContext, Depends(page(Permission.AUDIT_READ, writes=True))]
 
 
 @dataclass(frozen=True)
