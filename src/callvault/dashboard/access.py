@@ -10,13 +10,14 @@ gets a 403 page that says why, never a blank one.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from callvault.authz.permissions import Permission
 from callvault.dashboard.rendering import CSRF_FIELD, render
+from callvault.errors import StepUpRequired
 from callvault.web.context import FORM_CSRF, PERMISSION_ATTRIBUTE, RequestContext, authorized
 from callvault.web.pages import PageRoute
 
@@ -65,4 +66,20 @@ def render_error(request: Request, status: int, title: str, detail: str | None) 
     if status == 401:
         next_path = quote(request.url.path, safe="/")
         return RedirectResponse(f"/signin?next={next_path}", status_code=303)
+    # -- step-up (dashboard/account.py) ------------------------------------------------
+    # Allowed, but only after re-entering a TOTP code: ask for one, then come back to
+    # this page (for a form's POST, the page the form was on).
+    if status == 403 and title == StepUpRequired.title:
+        back = request.url.path if request.method == "GET" else _form_page(request)
+        next_path = quote(back, safe="/")
+        return RedirectResponse(f"/account/step-up?next={next_path}", status_code=303)
+    # -- end step-up -------------------------------------------------------------------
     return render(request, "error.html", status=status, title=title, detail=detail)
+
+
+def _form_page(request: Request) -> str:
+    """The page a form was posted from (the ``Referer``, when it is this site's)."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or referer.scheme != request.url.scheme:
+        return "/"
+    return local_path(referer.path, "/")

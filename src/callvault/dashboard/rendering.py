@@ -39,6 +39,9 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/audit", "Audit", Permission.AUDIT_READ),
     NavItem("/alerts", "Alerts", Permission.AUDIT_READ),
     NavItem("/admin/users", "Administration", Permission.USER_ADMIN),
+    NavItem("/admin/elevations", "Break-glass requests", Permission.ELEVATION_APPROVE),
+    NavItem("/account/break-glass", "Request access", Permission.ELEVATION_REQUEST),
+    NavItem("/account/password", "Password", Permission.SESSION_SELF),
 )
 
 

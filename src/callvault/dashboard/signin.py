@@ -88,7 +88,9 @@ def signin(
         answer = public_service(request, db).login(email, password)
     except NotAuthenticated:
         return _signin_page(request, status=401, error="The e-mail or password is not right.")
-    return _code_page(request, answer, signin_token, local_path(next))
+    # A temporary password (an admin's reset): the session may only change it.
+    after = "/account/password" if answer.password_change_required else local_path(next)
+    return _code_page(request, answer, signin_token, after)
 
 
 def _code_page(

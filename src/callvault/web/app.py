@@ -27,6 +27,11 @@ from callvault.calls.api import router as calls_router
 from callvault.crypto.keyprovider import LocalKeyFileProvider, RootKeyProvider
 from callvault.dashboard import alerts as alerts_pages
 from callvault.dashboard import audit as audit_pages
+from callvault.dashboard import account as account_pages
+from callvault.dashboard import admin_elevations as elevation_pages
+from callvault.dashboard import admin_policy as policy_pages
+from callvault.dashboard import admin_roles as role_pages
+from callvault.dashboard import admin_users as user_pages
 from callvault.dashboard import calls as calls_pages
 from callvault.dashboard import signin as signin_pages
 from callvault.dashboard.access import render_error
@@ -134,6 +139,11 @@ def create_app(
         calls_pages.router,
         audit_pages.router,
         alerts_pages.router,
+        user_pages.router,
+        role_pages.router,
+        policy_pages.router,
+        elevation_pages.router,
+        account_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(packages=[("callvault.dashboard", "static")]), "static")
