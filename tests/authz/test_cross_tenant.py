@@ -319,12 +319,16 @@ def send(
 
 
 def error_body(probe: Probe, response: Response) -> dict[str, Any]:
-    """The error body: problem+json, or SCIM's own error under ``/scim/``."""
+    """The error body: problem+json, SCIM's own error under ``/scim/``, or a page."""
     content_type = response.headers.get("content-type", "")
     if probe.path.startswith("/scim/") and content_type.startswith(SCIM_JSON):
         body: dict[str, Any] = response.json()
         assert str(body.get("status")) == str(response.status_code)
         return body
+    if not probe.path.startswith(("/api/", "/scim/")):
+        # A dashboard page (web/pages.py): its errors are pages, compared whole.
+        assert content_type.startswith("text/html"), content_type
+        return {"status": response.status_code, "page": response.text}
     assert content_type.startswith("application/problem+json"), content_type
     body = response.json()
     assert body.get("status") == response.status_code

@@ -10,10 +10,11 @@ gets a 403 page that says why, never a blank one.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
+from starlette.routing import Match
 
 from callvault.authz.permissions import Permission
 from callvault.dashboard.rendering import CSRF_FIELD, render
@@ -68,7 +69,7 @@ def render_error(request: Request, status: int, title: str, detail: str | None) 
         return RedirectResponse(f"/signin?next={next_path}", status_code=303)
     # -- step-up (dashboard/account.py) ------------------------------------------------
     # Allowed, but only after re-entering a TOTP code: ask for one, then come back to
-    # this page (for a form's POST, the page the form was on).
+    # this page (for a form's POST, the page the form is on).
     if status == 403 and title == StepUpRequired.title:
         back = request.url.path if request.method == "GET" else _form_page(request)
         next_path = quote(back, safe="/")
@@ -78,8 +79,11 @@ def render_error(request: Request, status: int, title: str, detail: str | None) 
 
 
 def _form_page(request: Request) -> str:
-    """The page a form was posted from (the ``Referer``, when it is this site's)."""
-    referer = urlsplit(request.headers.get("referer", ""))
-    if referer.netloc != request.url.netloc or referer.scheme != request.url.scheme:
-        return "/"
-    return local_path(referer.path, "/")
+    """The page a form was posted from: a form posts to its page's path, or to
+    ``<page>/<action>`` (the server sends no ``Referer``: ``no-referrer``)."""
+    path = request.url.path
+    for candidate in (path, path.rsplit("/", 1)[0]):
+        scope = {**request.scope, "method": "GET", "path": candidate}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            return candidate
+    return "/"

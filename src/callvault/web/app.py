@@ -25,13 +25,13 @@ from callvault.blobs.interface import BlobStore
 from callvault.calls.api import playback_router
 from callvault.calls.api import router as calls_router
 from callvault.crypto.keyprovider import LocalKeyFileProvider, RootKeyProvider
-from callvault.dashboard import alerts as alerts_pages
-from callvault.dashboard import audit as audit_pages
 from callvault.dashboard import account as account_pages
 from callvault.dashboard import admin_elevations as elevation_pages
 from callvault.dashboard import admin_policy as policy_pages
 from callvault.dashboard import admin_roles as role_pages
 from callvault.dashboard import admin_users as user_pages
+from callvault.dashboard import alerts as alerts_pages
+from callvault.dashboard import audit as audit_pages
 from callvault.dashboard import calls as calls_pages
 from callvault.dashboard import signin as signin_pages
 from callvault.dashboard.access import render_error
