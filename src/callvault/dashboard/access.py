@@ -62,19 +62,23 @@ def local_path(target: str | None, default: str = "/calls") -> str:
     return target
 
 
-def render_error(request: Request, status: int, title: str, detail: str | None) -> Response:
+def render_error(
+    request: Request,
+    status: int,
+    title: str,
+    detail: str | None,
+    error: Exception | None = None,
+) -> Response:
     """The app's ``page_errors``: sign-in for 401, else a page naming the problem."""
     if status == 401:
         next_path = quote(request.url.path, safe="/")
         return RedirectResponse(f"/signin?next={next_path}", status_code=303)
-    # -- step-up (dashboard/account.py) ------------------------------------------------
-    # Allowed, but only after re-entering a TOTP code: ask for one, then come back to
-    # this page (for a form's POST, the page the form is on).
-    if status == 403 and title == StepUpRequired.title:
+    # Allowed, but only after re-entering a TOTP code (dashboard/account.py): ask for
+    # one, then come back to this page (for a form's POST, the page the form is on).
+    if isinstance(error, StepUpRequired):
         back = request.url.path if request.method == "GET" else _form_page(request)
         next_path = quote(back, safe="/")
         return RedirectResponse(f"/account/step-up?next={next_path}", status_code=303)
-    # -- end step-up -------------------------------------------------------------------
     return render(request, "error.html", status=status, title=title, detail=detail)
 
 

@@ -18,8 +18,15 @@ class PageRoute(APIRoute):
 
 
 class PageErrors(Protocol):
+    """``error`` is the exception when it was one of ours (a step-up asked for, say)."""
+
     def __call__(
-        self, request: Request, status: int, title: str, detail: str | None
+        self,
+        request: Request,
+        status: int,
+        title: str,
+        detail: str | None,
+        error: Exception | None = None,
     ) -> Response: ...
 
 

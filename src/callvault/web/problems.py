@@ -85,7 +85,7 @@ async def _callvault_error(request: Request, exc: Exception) -> Response:
         log.error("request failed", extra={"error": type(exc).__name__, "path": _route(request)})
     renderer = page_errors(request)
     if renderer is not None:
-        page = renderer(request, exc.status, exc.title, exc.detail)
+        page = renderer(request, exc.status, exc.title, exc.detail, exc)
         if isinstance(exc, TooManyRequests):
             page.headers["Retry-After"] = str(exc.retry_after)
         return page
