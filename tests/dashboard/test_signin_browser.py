@@ -20,7 +20,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(browser: WebDriver, live: Live)
     browser.delete_all_cookies()
     browser.get(f"{live.url}/")
     wait_for(browser, By.NAME, "email")
-    assert browser.current_url == f"{live.url}/signin?next=/calls"
+    assert browser.current_url == f"{live.url}/signin?next=/"
     assert browser.find_element(By.NAME, "password").get_attribute("type") == "password"
     screenshot(browser, "signin")
     assert serious_accessibility_violations(browser) == []

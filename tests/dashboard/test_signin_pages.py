@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 
 from callvault.dashboard.rendering import CONTENT_SECURITY_POLICY
+from tests.dashboard._calls import api_session
 from tests.dashboard.conftest import Live, PersonFactory
 
 
@@ -47,14 +49,31 @@ def test_next_never_leaves_the_site(live: Live) -> None:
     with live.client() as client:
         for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
             page = client.get("/signin", params={"next": target})
-            assert 'name="next" value="/calls"' in page.text
+            assert 'name="next" value="/"' in page.text
 
 
 def test_an_anonymous_page_request_redirects_and_the_api_still_answers_json(live: Live) -> None:
     with live.client() as client:
+        home = client.get("/")
         page = client.get("/calls")
         api = client.get("/api/v1/calls")
+    assert home.status_code == 303
+    assert home.headers["location"] == "/signin?next=/"
     assert page.status_code == 303
     assert page.headers["location"] == "/signin?next=/calls"
     assert api.status_code == 401
     assert api.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    ("role", "first_page"),
+    [("supervisor", "/calls"), ("compliance_officer", "/audit"), ("admin", "/admin/users")],
+)
+def test_home_is_the_first_page_a_role_may_open(
+    live: Live, people: PersonFactory, role: str, first_page: str
+) -> None:
+    with api_session(live, people(role)) as signed_in:
+        home = signed_in.client.get("/")
+        assert home.status_code == 303
+        assert home.headers["location"] == first_page
+        assert signed_in.client.get(first_page).status_code == 200

@@ -55,7 +55,7 @@ def form(permission: Permission) -> Callable[..., AsyncIterator[RequestContext]]
     return dependency
 
 
-def local_path(target: str | None, default: str = "/calls") -> str:
+def local_path(target: str | None, default: str = "/") -> str:
     """``target`` when it is a path on this site, else ``default``: never an open redirect."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default

@@ -16,8 +16,8 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from callvault.authz.permissions import Permission
-from callvault.dashboard.access import form, local_path, page_router
-from callvault.dashboard.rendering import CSRF_COOKIE, render
+from callvault.dashboard.access import form, local_path, page, page_router
+from callvault.dashboard.rendering import CSRF_COOKIE, NAVIGATION, render
 from callvault.db.base import utcnow
 from callvault.errors import NotAuthenticated, PermissionDenied
 from callvault.identity.signin.api import (
@@ -60,9 +60,11 @@ def _signin_page(request: Request, *, status: int = 200, error: str | None = Non
 
 
 @router.get("/")
-def home(request: Request) -> Response:
-    """Signed in or not, the calls page: it sends a visitor without a session to sign in."""
-    return RedirectResponse("/calls", status_code=303)
+def home(ctx: Annotated[RequestContext, Depends(page(Permission.SESSION_SELF))]) -> Response:
+    """The first page of the menu this person may open (a visitor without a session is
+    sent to sign in first, and comes back here)."""
+    first = next((item.href for item in NAVIGATION if ctx.may(item.permission)), None)
+    return RedirectResponse(first or "/account/password", status_code=303)
 
 
 @router.get("/signin")
@@ -80,7 +82,7 @@ def signin(
     email: Field,
     password: Field,
     signin_token: Field,
-    next: Annotated[str, Form(max_length=2048)] = "/calls",
+    next: Annotated[str, Form(max_length=2048)] = "/",
 ) -> Response:
     if not _signin_token_ok(request, signin_token):
         return _signin_page(request, status=403, error="The sign-in form expired. Try again.")
@@ -122,7 +124,7 @@ def signin_mfa(
     challenge: Field,
     code: Field,
     signin_token: Field,
-    next: Annotated[str, Form(max_length=2048)] = "/calls",
+    next: Annotated[str, Form(max_length=2048)] = "/",
 ) -> Response:
     if not _signin_token_ok(request, signin_token):
         return _signin_page(request, status=403, error="The sign-in form expired. Try again.")

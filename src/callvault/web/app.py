@@ -62,10 +62,10 @@ log = logging.getLogger("callvault.web")
 SCHEMA_MODULE = schema.__name__
 
 # Reachable without a principal: the probes, the API description, and the two sign-in
-# steps, in the API and in the dashboard (whose ``/`` only redirects).
+# steps, in the API and in the dashboard.
 PUBLIC_PATHS = frozenset(
     {"/healthz", "/readyz", "/openapi.json", "/api/v1/auth/login", "/api/v1/auth/mfa"}
-    | {"/", "/signin", "/signin/mfa"}
+    | {"/signin", "/signin/mfa"}
 )
 
 
