@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
@@ -25,7 +24,7 @@ from starlette.datastructures import FormData
 from callvault.authz.permissions import Permission
 from callvault.authz.principal import Principal
 from callvault.dashboard.access import MAX_FORM_BYTES
-from callvault.dashboard.rendering import render
+from callvault.dashboard.rendering import NavItem, render
 from callvault.db.base import utcnow
 from callvault.errors import CallVaultError, InvalidInput
 
@@ -53,20 +52,13 @@ NOTICES = {
 }
 
 
-@dataclass(frozen=True)
-class Section:
-    href: str
-    label: str
-    permission: Permission
-
-
 # The administration pages' own menu, each entry behind the permission its page needs.
-SECTIONS: tuple[Section, ...] = (
-    Section("/admin/users", "Users", Permission.USER_ADMIN),
-    Section("/admin/roles", "Roles", Permission.USER_ADMIN),
-    Section("/admin/tokens", "API tokens", Permission.TOKEN_ADMIN),
-    Section("/admin/policy", "Policy", Permission.POLICY_ADMIN),
-    Section("/admin/elevations", "Break-glass requests", Permission.ELEVATION_APPROVE),
+SECTIONS: tuple[NavItem, ...] = (
+    NavItem("/admin/users", "Users", Permission.USER_ADMIN),
+    NavItem("/admin/roles", "Roles", Permission.USER_ADMIN),
+    NavItem("/admin/tokens", "API tokens", Permission.TOKEN_ADMIN),
+    NavItem("/admin/policy", "Policy", Permission.POLICY_ADMIN),
+    NavItem("/admin/elevations", "Break-glass requests", Permission.ELEVATION_APPROVE),
 )
 
 
