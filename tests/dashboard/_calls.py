@@ -18,7 +18,7 @@ from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
 from tests._vault import TENANT_A
 from tests.calls.factories import call_payload, wav_bytes
-from tests.dashboard.conftest import Live, Person, _fresh_code
+from tests.dashboard.conftest import Live, Person, fresh_code
 from tests.pipeline._helpers import Pipeline
 
 CALLER = "+12025550147"  # call_payload's caller, in E.164
@@ -99,7 +99,7 @@ def api_session(live: Live, person: Person) -> Iterator[SignedIn]:
         assert login.status_code == 200, login.text
         mfa = client.post(
             "/api/v1/auth/mfa",
-            json={"challenge": login.json()["challenge"], "code": _fresh_code(person)},
+            json={"challenge": login.json()["challenge"], "code": fresh_code(person)},
         )
         assert mfa.status_code == 200, mfa.text
         yield SignedIn(client, login.json()["csrf_token"])

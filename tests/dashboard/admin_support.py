@@ -12,7 +12,7 @@ import pyotp
 
 from callvault.dashboard.rendering import CSRF_COOKIE
 from callvault.db.base import utcnow
-from tests.dashboard.conftest import Live, Person, _fresh_code
+from tests.dashboard.conftest import Live, Person, fresh_code
 
 
 def next_code(person: Person) -> str:
@@ -54,7 +54,7 @@ def _sign_in(client: httpx.Client, person: Person, next_path: str) -> None:
         "/signin/mfa",
         data={
             "challenge": hidden(answer, "challenge"),
-            "code": _fresh_code(person),
+            "code": fresh_code(person),
             "signin_token": token,
             "next": hidden(answer, "next"),
         },

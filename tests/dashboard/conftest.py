@@ -230,7 +230,7 @@ def sign_in(
     wait_for(browser, By.NAME, "email").send_keys(person.email)
     browser.find_element(By.NAME, "password").send_keys(person.password)
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    wait_for(browser, By.NAME, "code").send_keys(code or _fresh_code(person))
+    wait_for(browser, By.NAME, "code").send_keys(code or fresh_code(person))
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
     WebDriverWait(browser, WAIT_SECONDS).until(
         lambda b: "/signin" not in b.current_url or b.find_elements(By.ID, "recovery-codes")
@@ -247,7 +247,7 @@ def sign_in(
 _used_codes: dict[str, set[str]] = {}
 
 
-def _fresh_code(person: Person) -> str:
+def fresh_code(person: Person) -> str:
     """A TOTP code this person has not used yet (each time step's code works once)."""
     used = _used_codes.setdefault(person.id, set())
     while (code := person.code()) in used:

@@ -16,7 +16,7 @@ from tests.dashboard.admin_support import (
     signed_in_client,
     step_up,
 )
-from tests.dashboard.conftest import Live, PersonFactory, _fresh_code
+from tests.dashboard.conftest import Live, PersonFactory, fresh_code
 
 
 def api_user(client: httpx.Client, user_id: str) -> dict[str, object]:
@@ -223,7 +223,7 @@ def test_a_password_reset_is_shown_once_and_its_sign_in_must_change_it(
             "/signin/mfa",
             data={
                 "challenge": hidden(answer, "challenge"),
-                "code": _fresh_code(target),
+                "code": fresh_code(target),
                 "signin_token": token,
                 "next": "/account/password",
             },

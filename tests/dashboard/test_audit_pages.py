@@ -13,7 +13,7 @@ import pytest
 
 from callvault.audit.query import encode_cursor
 from callvault.dashboard.rendering import CONTENT_SECURITY_POLICY
-from tests.dashboard.conftest import Live, Person, PersonFactory, _fresh_code
+from tests.dashboard.conftest import Live, Person, PersonFactory, fresh_code
 
 
 # Signing in over plain HTTP (httpx, beside the browser), for the page tests that check
@@ -37,7 +37,7 @@ def _signed_in(client: httpx.Client, person: Person) -> httpx.Client:
     challenge = _field(client.post("/signin", data=form), "challenge")
     done = client.post(
         "/signin/mfa",
-        data={"challenge": challenge, "code": _fresh_code(person), "signin_token": token},
+        data={"challenge": challenge, "code": fresh_code(person), "signin_token": token},
     )
     assert done.status_code in (200, 303), done.text
     assert "callvault_csrf" in client.cookies

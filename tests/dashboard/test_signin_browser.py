@@ -4,11 +4,13 @@ code and shows the recovery codes once; later sign-ins ask for a code only."""
 from __future__ import annotations
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.dashboard.conftest import (
     Live,
     PersonFactory,
+    fresh_code,
     screenshot,
     serious_accessibility_violations,
     sign_in,
@@ -67,3 +69,26 @@ def test_a_wrong_password_stays_on_the_sign_in_page_with_a_message(
     alert = wait_for(browser, By.CSS_SELECTOR, "[role=alert]")
     assert "not right" in alert.text  # type: ignore[attr-defined]
     assert browser.find_elements(By.NAME, "code") == []
+
+
+def test_signing_in_works_from_the_keyboard_alone_in_a_sensible_order(
+    browser: WebDriver, live: Live, people: PersonFactory
+) -> None:
+    person = people("supervisor")
+    browser.delete_all_cookies()
+    browser.get(f"{live.url}/signin")
+    wait_for(browser, By.NAME, "email")
+    active = browser.switch_to.active_element
+    assert active.get_attribute("name") == "email"  # autofocus: typing can start at once
+    active.send_keys(person.email, Keys.TAB)
+    active = browser.switch_to.active_element
+    assert active.get_attribute("name") == "password"
+    active.send_keys(person.password, Keys.TAB)
+    assert browser.switch_to.active_element.text == "Continue"
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+
+    wait_for(browser, By.NAME, "code")
+    assert browser.switch_to.active_element.get_attribute("name") == "code"
+    browser.switch_to.active_element.send_keys(fresh_code(person), Keys.ENTER)
+    wait_for(browser, By.ID, "recovery-codes")
+    assert browser.find_element(By.LINK_TEXT, "I have saved them: continue")
