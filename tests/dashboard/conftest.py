@@ -20,6 +20,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -287,3 +288,31 @@ def _known_false_positive(violation: dict[str, Any], node: dict[str, Any]) -> bo
     return violation["id"] == "autocomplete-valid" and 'autocomplete="one-time-code"' in str(
         node.get("html", "")
     )
+
+
+def _field(page: httpx.Response, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]+)"', page.text)
+    assert found is not None, f"no {name} field on the page"
+    return found.group(1)
+
+
+@contextmanager
+def signed_in_client(live: Live, person: Person) -> Iterator[httpx.Client]:
+    """A client signed in as ``person`` through the sign-in forms a browser posts
+    (httpx, for the page tests that check status codes and headers): it holds the
+    session and CSRF cookies."""
+    with live.client() as client:
+        yield _signed_in(client, person)
+
+
+def _signed_in(client: httpx.Client, person: Person) -> httpx.Client:
+    token = _field(client.get("/signin"), "signin_token")
+    form = {"email": person.email, "password": person.password, "signin_token": token}
+    challenge = _field(client.post("/signin", data=form), "challenge")
+    done = client.post(
+        "/signin/mfa",
+        data={"challenge": challenge, "code": fresh_code(person), "signin_token": token},
+    )
+    assert done.status_code in (200, 303), done.text
+    assert "callvault_csrf" in client.cookies
+    return client

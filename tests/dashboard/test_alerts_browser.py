@@ -16,9 +16,9 @@ from tests.dashboard.conftest import (
     screenshot,
     serious_accessibility_violations,
     sign_in,
+    signed_in_client,
     wait_for,
 )
-from tests.dashboard.test_audit_pages import signed_in_client
 
 
 def test_an_officer_sees_the_alert_the_watcher_raised(

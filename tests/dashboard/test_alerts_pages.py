@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from callvault.dashboard.rendering import CONTENT_SECURITY_POLICY
-from tests.dashboard.conftest import Live, PersonFactory
-from tests.dashboard.test_audit_pages import signed_in_client
+from tests.dashboard.conftest import Live, PersonFactory, signed_in_client
 
 VALID = {
     "mass_access_threshold": "100",

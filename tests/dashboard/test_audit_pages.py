@@ -4,44 +4,13 @@ roles get a 403 page, the headers of every page, and reading the trail is audite
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-import httpx
 import pytest
 
 from callvault.audit.query import encode_cursor
 from callvault.dashboard.rendering import CONTENT_SECURITY_POLICY
-from tests.dashboard.conftest import Live, Person, PersonFactory, fresh_code
-
-
-# Signing in over plain HTTP (httpx, beside the browser), for the page tests that check
-# status codes and headers: the same forms a browser posts. The alerts tests use it too.
-def _field(page: httpx.Response, name: str) -> str:
-    found = re.search(rf'name="{name}" value="([^"]+)"', page.text)
-    assert found is not None, f"no {name} field on the page"
-    return found.group(1)
-
-
-@contextmanager
-def signed_in_client(live: Live, person: Person) -> Iterator[httpx.Client]:
-    """A client holding ``person``'s session and CSRF cookies (their first sign-in)."""
-    with live.client() as client:
-        yield _signed_in(client, person)
-
-
-def _signed_in(client: httpx.Client, person: Person) -> httpx.Client:
-    token = _field(client.get("/signin"), "signin_token")
-    form = {"email": person.email, "password": person.password, "signin_token": token}
-    challenge = _field(client.post("/signin", data=form), "challenge")
-    done = client.post(
-        "/signin/mfa",
-        data={"challenge": challenge, "code": fresh_code(person), "signin_token": token},
-    )
-    assert done.status_code in (200, 303), done.text
-    assert "callvault_csrf" in client.cookies
-    return client
+from tests.dashboard.conftest import Live, PersonFactory, signed_in_client
 
 
 def test_the_audit_pages_carry_the_policy_and_no_store(live: Live, people: PersonFactory) -> None:
