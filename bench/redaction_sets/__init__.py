@@ -1,0 +1,21 @@
+"""Development sets for the transcript PHI redactor (issue 16, item 1), each written
+differently: ``conversational_b`` and ``international_written`` are seeded generators
+(spans recorded while the text is built), ``shared_dev`` is the shared dev set read as is.
+
+    .venv/bin/python -m bench.redaction_sets --set conversational_b --out /tmp/cb.jsonl
+
+Records are in the shared dev set's format (id, style, text, spans with eid, negatives,
+words). Negative kinds add ORG_NAME (a publication, "a 501(c)3") to the shared ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import conversational_b, international_written
+
+GENERATORS: dict[str, Callable[..., list[dict[str, Any]]]] = {
+    conversational_b.NAME: conversational_b.generate,
+    international_written.NAME: international_written.generate,
+}

@@ -1,0 +1,154 @@
+"""The development-set generators of ``bench/redaction_sets`` (issue 16, item 1): seeded,
+spans true by construction and in the shared dev set's format, the issue's families present."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from bench.redaction_sets import GENERATORS, conversational_b, international_written
+from bench.redaction_sets._build import public
+
+TOKEN_RE = re.compile(r"[^\W_]+")  # the scorer's token rule
+LABELS = {"NAME", "DATE", "PHONE", "EMAIL", "ADDRESS", "SSN", "MRN", "MEMBER_ID", "ACCOUNT",
+          "CARD", "AGE", "URL", "IP"}  # fmt: skip
+TAG_RE = re.compile(r"^[A-Za-z0-9_ ]+: ")
+
+
+@pytest.fixture(scope="module", params=sorted(GENERATORS))
+def generated(request: pytest.FixtureRequest) -> tuple[str, list[dict[str, Any]]]:
+    name: str = request.param
+    return name, GENERATORS[name]()
+
+
+def _alnum(c: str) -> bool:
+    return bool(TOKEN_RE.fullmatch(c))
+
+
+def test_deterministic_and_seeded() -> None:
+    for gen in GENERATORS.values():
+        assert gen(count=40) == gen(count=40)
+        assert gen(seed=7, count=40) != gen(count=40)
+
+
+def test_size_and_unique_ids(generated: tuple[str, list[dict[str, Any]]]) -> None:
+    _, records = generated
+    assert 300 <= len(records) <= 500
+    ids = [r["id"] for r in records]
+    assert len(set(ids)) == len(ids)
+
+
+def test_format_is_the_shared_one(generated: tuple[str, list[dict[str, Any]]]) -> None:
+    _, records = generated
+    for r in records:
+        pub = public(r)
+        assert set(pub) == {"id", "style", "text", "spans", "negatives", "words"}
+        assert pub["style"] in {"asr", "written"}
+        assert all(set(s) == {"start", "end", "label", "eid"} for s in pub["spans"])
+        assert all(TAG_RE.match(line) for line in r["text"].split("\n")), r["id"]
+        words = [w for line in r["text"].split("\n") for w in line.split(": ", 1)[1].split()]
+        assert [w["w"] for w in r["words"]] == words
+
+
+def test_spans_are_whole_tokens_inside_the_text(
+    generated: tuple[str, list[dict[str, Any]]],
+) -> None:
+    _, records = generated
+    for r in records:
+        text = r["text"]
+        for s in [*r["spans"], *r["negatives"]]:
+            start, end = s["start"], s["end"]
+            assert 0 <= start < end <= len(text)
+            piece = text[start:end]
+            assert piece == piece.strip() and "\n" not in piece, (r["id"], piece)
+            assert not (start > 0 and _alnum(text[start - 1]) and _alnum(text[start]))
+            assert not (end < len(text) and _alnum(text[end - 1]) and _alnum(text[end]))
+        for s in r["spans"]:
+            assert s["label"] in LABELS
+
+
+def test_gold_never_overlaps(generated: tuple[str, list[dict[str, Any]]]) -> None:
+    _, records = generated
+    for r in records:
+        marks = sorted((s["start"], s["end"]) for s in [*r["spans"], *r["negatives"]])
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(marks)), r["id"]
+
+
+SURFACE: dict[str, Callable[[str], bool]] = {
+    "NAME": lambda s: bool(re.fullmatch(r"[^\W\d_][\w'.-]*(?:,? [^\W\d_][\w'.-]*)*", s)),
+    "EMAIL": lambda s: "@" in s or " at " in s,
+    "PHONE": lambda s: sum(c.isdigit() for c in s) >= 4 or len(s.split()) >= 2,
+    "AGE": lambda s: (s.isdigit() and int(s) >= 90) or s.startswith(("ninety", "one hundred")),
+}
+
+
+def test_span_text_is_what_its_label_claims(generated: tuple[str, list[dict[str, Any]]]) -> None:
+    _, records = generated
+    for r in records:
+        for s in r["spans"]:
+            check = SURFACE.get(s["label"])
+            piece = r["text"][s["start"] : s["end"]]
+            assert check is None or check(piece), (r["id"], s["label"], piece)
+
+
+def test_eid_groups_one_label(generated: tuple[str, list[dict[str, Any]]]) -> None:
+    _, records = generated
+    for r in records:
+        by_eid: dict[int, set[str]] = {}
+        for s in r["spans"]:
+            by_eid.setdefault(s["eid"], set()).add(s["label"])
+        assert all(len(v) == 1 for v in by_eid.values())
+
+
+def _count(records: list[dict[str, Any]], family: str) -> int:
+    return sum(any(s["family"].startswith(family) for s in r["spans"]) for r in records)
+
+
+def test_conversational_b_has_the_issue_families() -> None:
+    records = conversational_b.generate()
+    for family, minimum in [
+        ("relative_date", 40), ("numeric_short_date", 40), ("age_over_89_plain", 30),
+        ("digits_filler", 30), ("digits_correction", 30), ("digits_homophone", 30),
+        ("mixed_grouping", 30), ("phonetic_spelling", 30), ("name_last_first", 30),
+        ("name_relation", 30), ("name_answer", 30), ("name_no_cue", 30), ("city_alone", 30),
+        ("email_tld", 30), ("phone_nonus", 30),
+    ]:  # fmt: skip
+        assert _count(records, family) >= minimum, family
+    assert sum(any(s["family"].endswith(":nonascii") for s in r["spans"]) for r in records) >= 30
+    texts = [r["text"] for r in records]
+    assert sum("x-ray" in t or " as in " in t for t in texts) >= 30
+    assert sum(bool(re.search(r"^(S1|SPEAKER_00): ", t, re.M)) for t in texts) >= 50
+    assert {r["style"] for r in records} == {"asr", "written"}
+    kinds = {n["kind"] for r in records for n in r["negatives"]}
+    assert {"AGENT_NAME", "CLINIC_NAME", "MEDICATION", "DOSAGE", "TIME", "AGE_UNDER_90",
+            "ORG_NAME"} <= kinds  # fmt: skip
+    negs = {r["text"][n["start"] : n["end"]] for r in records for n in r["negatives"]}
+    assert {"Entertainment Weekly", "a 501(c)3"} <= negs
+    assert any(not s.isascii() for s in negs)  # agent names with accents
+    last_first = [
+        r["text"][s["start"] : s["end"]]
+        for r in records
+        for s in r["spans"]
+        if s["family"].startswith("name_last_first")
+    ]
+    assert all(
+        re.fullmatch(r"[^\W\d_a-z][^\W\da-z]*(?: [^\W\d_a-z]+)*, \w.*", n) for n in last_first
+    )
+
+
+def test_international_written_has_its_families() -> None:
+    records = international_written.generate()
+    for family, minimum in [
+        ("street_nonus_order", 40), ("multiline_street", 40), ("multiline_postcode_city", 40),
+        ("city_alone", 30), ("phone_e164", 30), ("phone_national", 30),
+        ("phone_international", 30), ("name_template:nonascii", 30),
+    ]:  # fmt: skip
+        assert _count(records, family) >= minimum, family
+    texts = "\n".join(r["text"] for r in records)
+    assert "straße" in texts or "Straße" in texts
+    assert re.search(r"\+\d{8,}", texts)  # E.164
+    for country in ["Germany", "Hungary", "Vietnam", "Japan", "Brazil", "Poland"]:
+        assert country in texts
