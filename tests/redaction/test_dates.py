@@ -149,6 +149,7 @@ def test_ages_over_89_said_plainly(text: str, age: str) -> None:
         "agent: it takes about 90 minutes",
         "caller: she is 88",
         "caller: my mother is ninety percent better",
+        "caller: she is 95 percent sure",
         "caller: her oxygen is 92",
         "caller: my dad's 95 pounds lighter",
         "caller: it's 98 degrees",

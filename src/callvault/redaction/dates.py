@@ -79,13 +79,13 @@ _NOT_A_DAY = (
 )
 _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
 _WEEKDAY_DAY_RE = re.compile(
-    rf"(?<![\w'])(?:this[ \t]+|next[ \t]+|last[ \t]+)?{_WEEKDAY}(?:,?[ \t]+the|,)?[ \t]+"
+    rf"{_WEEKDAY}(?:,?[ \t]+the|,)?[ \t]+"
     rf"({_ORD_DAY}|(?<=the )[0-3]?\d)(?![\w'/:])(?!{_NOT_A_DAY})"
 )
 # ... or after "on/by/until the" where it ends the phrase ("come in on the twelfth.",
 # "by the 3rd or so"), not "on the first floor".
 _PHRASE_DAY_RE = re.compile(
-    r"(?<![\w'])(?:on|by|until|till|til|before|after|since|starting|from|through|thru"
+    r"(?:on|by|until|till|til|before|after|since|starting|from|through|thru"
     rf"|around)[ \t]+the[ \t]+({_ORD_DAY})"
     r"(?=[ \t]*(?:[,.?!;)]|$|at\b|or\b|and\b|then\b|works|instead|is\b|would|if\b"
     r"|in the (?:morning|afternoon|evening)|of (?:this|next|last) month))",
@@ -95,7 +95,7 @@ _PHRASE_DAY_RE = re.compile(
 # closing dot: "7.5" and "14.08 dollars" are numbers). Fractions ("1/2", "3/4 of"),
 # "24/7" and pain scores ("8/10") are not dates.
 _SHORT_DATE_RE = re.compile(
-    r"(?<![\w/.$:,-])(\d{1,2})(?:/(\d{1,2})(?![\w/]|[.,]\d)|\.(\d{1,2})\.(?![\w.]))"
+    r"(\d(?<![\w/.$:,-]\d)\d?)(?:/(\d{1,2})(?![\w/]|[.,]\d)|\.(\d{1,2})\.(?![\w.]))"
 )
 _NOT_AFTER_SHORT_RE = re.compile(
     rf"[ \t]*(?:of\b|pain|scale|{trie_regex(QUANTITY_WORDS, literal=True)}(?![\w]))"
@@ -117,6 +117,8 @@ class DateRecognizer:
             (_PHRASE_DAY_RE, "day"),
         ):
             for m in regex.finditer(lowered):
+                if regex is not _CUED_DAY_RE and _inside_word(lowered, m.start()):
+                    continue
                 if not any(s <= m.start(1) < e or m.start(1) <= s < m.end(1) for s, e in found):
                     found.append(m.span(1))
                     yield Span(m.start(1), m.end(1), Label.DATE, 0.75, why)
@@ -124,6 +126,11 @@ class DateRecognizer:
             if any(s <= m.start() < e for s, e in found) or not _short_date(lowered, m):
                 continue
             yield Span(m.start(), m.end(2) if m[2] else m.end(3), Label.DATE, 0.7, "short date")
+
+
+def _inside_word(lowered: str, pos: int) -> bool:
+    """Whether ``pos`` continues a word (the patterns leave the word start out: speed)."""
+    return pos > 0 and (lowered[pos - 1].isalnum() or lowered[pos - 1] in "_'")
 
 
 def _short_date(lowered: str, m: re.Match[str]) -> bool:
@@ -167,13 +174,17 @@ class AgeRecognizer:
             if not run.value.isdigit() or not 90 <= int(run.value) <= _OLDEST:
                 continue
             before = _AGE_BEFORE_RE.search(lowered, max(0, run.start - 16), run.start)
-            if before or _AGE_AFTER_RE.match(lowered, run.end):
+            if _AGE_AFTER_RE.match(lowered, run.end) or (
+                before and not _NOT_AGE_AFTER_RE.match(lowered, run.end)
+            ):
                 runs_said.append(run)
                 yield Span(run.start, run.end, Label.AGE, 0.85, "age over 89")
             elif _said_of_a_person(lowered, run.start, run.end):
                 runs_said.append(run)
                 yield Span(run.start, run.end, Label.AGE, 0.8, "age over 89 of a person")
         for m in _AGE_NOTE_RE.finditer(lowered):
+            if _inside_word(lowered, m.start()) or lowered[m.start() - 1 : m.start()] in "./-":
+                continue
             if _NOT_AGE_BEFORE_RE.search(lowered, max(0, m.start() - 12), m.start()):
                 continue
             if any(r.start <= m.start() < r.end for r in runs_said):
@@ -197,9 +208,7 @@ _NOT_AGE_AFTER_RE = re.compile(
 )
 # "91yo", "94 y.o.", "92F" in notes (not "room 91F").
 _NOT_AGE_BEFORE_RE = re.compile(r"(?:room|rm|suite|ste|apt|unit|bed|floor|#|no\.?)[ \t:]*$")
-_AGE_NOTE_RE = re.compile(
-    r"(?<![\w./-])(9\d|1[01]\d|12[0-5])(?:[ \t]?(?:yo|y\.o\.?|y/o)|[mf])(?![\w/])"
-)
+_AGE_NOTE_RE = re.compile(r"(9\d|1[01]\d|12[0-5])(?:[ \t]?(?:yo|y\.o\.?|y/o)|[mf])(?![\w/])")
 
 
 def _said_of_a_person(lowered: str, start: int, end: int) -> bool:

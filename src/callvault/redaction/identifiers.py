@@ -23,6 +23,7 @@ from callvault.redaction.names_cues import AGENT_TAG, speaker_tag
 from callvault.redaction.normalize import (
     Run,
     lower_same_length,
+    may_hold_spoken_items,
     number_runs,
     rewrite_items,
     spoken_id_items,
@@ -248,12 +249,13 @@ def _spoken_items(
     for run in runs:
         if run.start < done:
             continue
+        line = lowered.rfind("\n", 0, run.start) + 1
+        done = _line_end(lowered, run.start)
+        if not may_hold_spoken_items(lowered, line, done):
+            continue  # the common case: a C scan of the line, no cue lookup
         kind = index.before(lowered, run.start)
         if kind is None or kind == cues.CLINIC:
             continue
-        line = lowered.rfind("\n", 0, run.start) + 1
-        end = lowered.find("\n", run.start)
-        done = end if end >= 0 else len(lowered)
         for item in spoken_id_items(lowered, line, done):
             kind = index.before(lowered, item[0])
             if kind is not None and kind != cues.CLINIC:

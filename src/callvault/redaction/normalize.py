@@ -262,6 +262,8 @@ _CHAIN_GAP_RE = re.compile(r"[ \t]*[,-]?[ \t]*")
 _MIN_SPOKEN_DIGITS = 2
 _NUMBER_WORD_RE = trie_regex(sorted(_NUMBER_WORDS), literal=True)
 _TRIGGER = trie_regex([*HOMOPHONES, *PHONETIC], literal=True)
+_TRIGGER_WORDS = frozenset({*HOMOPHONES, *PHONETIC, "as", "like", "for"})
+_PUNCT_TO_SPACE = str.maketrans(",.;:!?", "      ")
 # Speed: a line is read word by word only when a homophone or phonetic word touches a
 # number word or digit, or a letter is glossed.
 _TRIGGER_RE = re.compile(
@@ -269,6 +271,14 @@ _TRIGGER_RE = re.compile(
     rf"|(?:{_TRIGGER})[ \t,-]+(?:{_NUMBER_WORD_RE}|\d))(?![\w'])"
     r"|[a-z][ \t]+(?:as[ \t]+in|like|for|is[ \t]+for)[ \t]+[a-z])"
 )
+
+
+def may_hold_spoken_items(lowered: str, start: int, end: int) -> bool:
+    """A cheap test before ``spoken_id_items``: False means it would find nothing."""
+    words = lowered[start:end].translate(_PUNCT_TO_SPACE).split()
+    if _TRIGGER_WORDS.isdisjoint(words):
+        return False  # the common case, decided in C
+    return _TRIGGER_RE.search(lowered, start, end) is not None
 
 
 def spoken_id_items(lowered: str, start: int, end: int) -> list[tuple[int, int, str]]:
