@@ -76,3 +76,86 @@ def test_date_starts_cover_every_date() -> None:
     """``DATE_STARTS`` (and a digit, "") is only a speed-up: every date opens with one."""
     words = first_words(dates._DATE_RE.pattern)
     assert not {w for w in words if w and not w.startswith(dates.DATE_STARTS)}
+
+
+# Dates of care (Safe Harbor: every date element but the year), not only dates of birth.
+CARE_DATES = [
+    ("caller: can i come in tuesday the twenty second", ["twenty second"]),
+    ("agent: we have you on monday the fourth at nine thirty", ["fourth"]),
+    ("caller: the scan was on wed the 11th", ["11th"]),
+    ("agent: how about this friday, the 9th?", ["9th"]),
+    ("caller: thursday the 18 at noon", ["18"]),
+    ("caller: i can come in on the twelfth.", ["twelfth"]),
+    ("agent: the results should be back by the 3rd or so", ["3rd"]),
+    ("caller: they moved it to september twelfth", ["september twelfth"]),
+    ("caller: it was the thirtieth of october", ["the thirtieth of october"]),
+    ("Note: labs drawn 9/14, follow up 10/02", ["9/14", "10/02"]),
+    ("Note: seen on 3/4 for cough", ["3/4"]),
+    ("Note: Rx filled 14.08. at pharmacy", ["14.08"]),
+    ("Note: next appt Aug 14", ["Aug 14"]),
+    ("Note: discharged 3 March, stable", ["3 March"]),
+    ("Note: seen 11/03/25", ["11/03/25"]),
+]
+NOT_CARE_DATES = [
+    "agent: we open at four fifteen",
+    "agent: we close on friday at five thirty",
+    "caller: i was on the first floor",
+    "agent: after the second dose you may feel tired",
+    "caller: i have 3/4 of a bottle left",
+    "agent: take 1/2 tablet",
+    "caller: the pain is 8/10 today",
+    "agent: pain 7/10",
+    "agent: we are open 24/7",
+    "caller: it cost $14.08.",
+    "caller: the score was 7.5 out of 10",
+    "caller: give me 12/24 hours",
+    "agent: on the first page of the form",
+    "caller: monday the first thing i do is call",
+]
+
+
+@pytest.mark.parametrize(("text", "dates_said"), CARE_DATES)
+def test_dates_of_care(text: str, dates_said: list[str]) -> None:
+    assert covered(DateRecognizer(), text) == dates_said
+
+
+@pytest.mark.parametrize("text", NOT_CARE_DATES)
+def test_not_dates_of_care(text: str) -> None:
+    assert covered(DateRecognizer(), text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("caller: my dad is 93 and can't drive", "93"),
+        ("caller: my grandmother's ninety six", "ninety six"),
+        ("caller: my aunt is now ninety two", "ninety two"),
+        ("caller: she just turned one hundred", "one hundred"),
+        ("Note: pt aged 95, lives alone", "95"),
+        ("caller: she's a 99 year old lady", "99"),
+        ("Note: 94yo F with cough", "94"),
+        ("Note: 91F, fall at home", "91"),
+        ("caller: my husband was 90 last week", "90"),
+    ],
+)
+def test_ages_over_89_said_plainly(text: str, age: str) -> None:
+    assert covered(AgeRecognizer(), text) == [age]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "caller: I'm 45",
+        "agent: it takes about 90 minutes",
+        "caller: she is 88",
+        "caller: my mother is ninety percent better",
+        "caller: she is 95 percent sure",
+        "caller: her oxygen is 92",
+        "caller: my dad's 95 pounds lighter",
+        "caller: it's 98 degrees",
+        "agent: the copay is 95",
+        "Note: room 91F",
+    ],
+)
+def test_plain_numbers_stay(text: str) -> None:
+    assert covered(AgeRecognizer(), text) == []

@@ -125,3 +125,79 @@ def test_cue_starts_cover_every_cue() -> None:
     """``cues.CUE_STARTS`` is only a speed-up: every cue must open with one of them."""
     uncovered = {w for w in first_words(cues._CUE_RE.pattern) if not w.startswith(cues.CUE_STARTS)}
     assert not uncovered
+
+
+# Digits interrupted by speech: in an identifier context the whole run goes.
+INTERRUPTED = [
+    (
+        "agent: your member id please\ncaller: six one eight you know thirty three nine one",
+        "thirty three nine one",
+    ),
+    (
+        "caller: my social is five five two, um, actually wait, five five three four one two two",
+        "five five three four one two two",
+    ),
+    (
+        "caller: account number seven seven oh one, hang on, scratch that, seven seven oh two",
+        "seven seven oh two",
+    ),
+    ("caller: the mrn is four four nine i think it's six two eight", "six two eight"),
+    (
+        "caller: phone number is two one six eighty forty seven seventy",
+        "eighty forty seven seventy",
+    ),
+    ("caller: my zip is nine oh, let me think, two one oh", "two one oh"),
+]
+# Recognizer homophones read as digits, and phonetic letters, after an identifier cue.
+SPOKEN_READINGS = [
+    (
+        "caller: my social security number is three for six to eight won nine ate two",
+        "three for six to eight won nine ate two",
+    ),
+    ("caller: member id x ate oh too four six", "x ate oh too four six"),
+    ("caller: the phone is five oh ate to too three fore one", "five oh ate to too three fore one"),
+    ("agent: and the card\ncaller: four won won won two to", "four won won won two to"),
+    ("caller: member id is x as in x-ray b h seven two two one", "x as in x-ray b h seven"),
+    ("caller: policy number alpha bravo seven three three one", "alpha bravo seven"),
+    ("caller: the id is m like mary k four four nine zero", "m like mary k four"),
+    ("caller: member number is four four one two tango echo", "four four one two tango echo"),
+    ("caller: chart number is nine nine two one b as in boy", "b as in boy"),
+]
+
+
+@pytest.mark.parametrize(("text", "secret"), INTERRUPTED + SPOKEN_READINGS)
+def test_hides_interrupted_and_homophone_identifiers(text: str, secret: str) -> None:
+    assert hides(R, text, secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "caller: take two for three days",
+        "caller: i need to go to the pharmacy for two refills",
+        "agent: give it to me in two to three days",
+        "caller: the member id is on the card, i'll give it to you",
+        "caller: my social is five five five one two one two and i need it at two thirty",
+        "agent: call us back at five five five oh one two three and ask for mike",
+        "caller: i won two tickets for four people",
+        "Note: donation to a 501(c)3 charity",
+        "caller: it's delta nine one",
+    ],
+)
+def test_homophones_and_fillers_stay_words_outside_identifiers(text: str) -> None:
+    found = covered(R, text)
+    assert not any(w in " ".join(found).split() for w in ("for", "to", "won", "mike", "a", "at"))
+    assert not any("thirty" in f or "501" in f for f in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "S1: what is your member id\nS2: it is m four four two one",
+        "SPEAKER_00: and the phone\nSPEAKER_01: five five five one two one two",
+        "agent: group number\nS12: one two three four",
+    ],
+)
+def test_speaker_tags_are_not_identifiers(text: str) -> None:
+    found = covered(R, text)
+    assert found and not any(f.lower().startswith("s") for f in found), found

@@ -5,7 +5,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callvault.redaction.lexicon import MULTIPLIERS, ORDINALS, TEENS, TENS, UNITS
-from callvault.redaction.normalize import lower_same_length, number_runs
+from callvault.redaction.normalize import (
+    lower_same_length,
+    number_runs,
+    rewrite_items,
+    spoken_id_items,
+)
 
 
 @pytest.mark.parametrize(
@@ -114,3 +119,49 @@ def test_every_run_maps_back_to_the_original_text(words: list[str], sep: str) ->
             source = text[s:e]
             if len(source) == 1 and source.lower() not in UNITS and source.isalnum():
                 assert source.upper() == char  # written characters map one to one
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("three for six to eight won nine ate two", "346281982"),
+        ("q ate oh too four six", "Q80246"),
+        ("x as in x-ray b h seven two two one", "XBH7221"),
+        ("alpha bravo seven three three one", "AB7331"),
+        ("m like mary k four four nine zero", "MK4490"),
+        ("four four one two tango echo", "4412TE"),
+        ("five five to.", "552"),
+    ],
+)
+def test_homophones_and_phonetic_letters_read_inside_an_identifier(text: str, value: str) -> None:
+    rewritten = rewrite_items(text, spoken_id_items(text, 0, len(text)))
+    assert len(rewritten) == len(text)
+    assert "".join(r.value for r in number_runs(rewritten)) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i went to the store",  # no digits: nothing to read
+        "give it to one person",  # a leading "to" is a word
+        "one for the road",  # one digit is no chain
+        "five five to the left",  # a trailing homophone needs the clause to end
+        "mike called about it",
+    ],
+)
+def test_homophones_stay_words_outside_a_chain(text: str) -> None:
+    assert all(reading.isalpha() for _, _, reading in spoken_id_items(text, 0, len(text)))
+    assert not any(r.isdigit() for _, _, r in spoken_id_items(text, 0, len(text)))
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("S1: hello\nS2: one two three", ["123"]),
+        ("caller 2: it is four four", ["44"]),
+        ("a 501(c)3 group", ["501C3"]),
+        ("caller: my zip: 90210", ["90210"]),
+    ],
+)
+def test_speaker_tags_and_articles_are_not_digits(text: str, values: list[str]) -> None:
+    assert [r.value for r in number_runs(text)] == values

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from callvault.redaction.lexicon import MONTHS, ORDINALS, TEENS, TENS, UNITS
-from callvault.redaction.normalize import lower_same_length, number_runs
+from callvault.redaction.lexicon import MONTHS, ORDINALS, QUANTITY_WORDS, TEENS, TENS, UNITS
+from callvault.redaction.normalize import Run, lower_same_length, number_runs
 from callvault.redaction.spans import Context, Label, Span
 from callvault.redaction.trie import trie_regex
 
@@ -69,6 +69,40 @@ _CUED_DAY_RE = re.compile(
 )
 
 
+# Every date element tied to a person except the year is PHI (Safe Harbor), not only
+# a date of birth. A day of the month said with its weekday ("thursday the eighteenth",
+# "friday the 7th at four fifteen": the day, never the time of day) ...
+_ORD_DAY = rf"(?:(?:twenty|thirty){_SP}(?:{_ORD_UNIT})|{_alt(ORDINALS)}|[0-3]?\d(?:st|nd|rd|th))"
+_NOT_A_DAY = (
+    r"[ \t]+(?:thing|things|time|times|floor|page|step|place|one|person|dose|shot|visit"
+    r"|week|day|try|round|half|part|item|line|option|of (?:all|the|those|these|them))"
+)
+_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
+_WEEKDAY_DAY_RE = re.compile(
+    rf"{_WEEKDAY}(?:,?[ \t]+the|,)?[ \t]+"
+    rf"({_ORD_DAY}|(?<=the )[0-3]?\d)(?![\w'/:])(?!{_NOT_A_DAY})"
+)
+# ... or after "on/by/until the" where it ends the phrase ("come in on the twelfth.",
+# "by the 3rd or so"), not "on the first floor".
+_PHRASE_DAY_RE = re.compile(
+    r"(?:on|by|until|till|til|before|after|since|starting|from|through|thru"
+    rf"|around)[ \t]+the[ \t]+({_ORD_DAY})"
+    r"(?=[ \t]*(?:[,.?!;)]|$|at\b|or\b|and\b|then\b|works|instead|is\b|would|if\b"
+    r"|in the (?:morning|afternoon|evening)|of (?:this|next|last) month))",
+    re.MULTILINE,
+)
+# Short numeric dates in notes: "7/20", "10/02", "20.07." (a dotted one needs its
+# closing dot: "7.5" and "14.08 dollars" are numbers). Fractions ("1/2", "3/4 of"),
+# "24/7" and pain scores ("8/10") are not dates.
+_SHORT_DATE_RE = re.compile(
+    r"(\d(?<![\w/.$:,-]\d)\d?)(?:/(\d{1,2})(?![\w/]|[.,]\d)|\.(\d{1,2})\.(?![\w.]))"
+)
+_NOT_AFTER_SHORT_RE = re.compile(
+    rf"[ \t]*(?:of\b|pain|scale|{trie_regex(QUANTITY_WORDS, literal=True)}(?![\w]))"
+)
+_NOT_BEFORE_SHORT_RE = re.compile(r"(?:take|takes|qty|x|ratio|score|pain|rated?|bp)[ \t:]*$")
+
+
 class DateRecognizer:
     name = "dates"
 
@@ -77,9 +111,46 @@ class DateRecognizer:
         found = [m.span() for m in _DATE_RE.finditer(lowered) if _plausible(m.group())]
         for start, end in found:
             yield Span(start, end, Label.DATE, 0.85, "date pattern")
-        for m in _CUED_DAY_RE.finditer(lowered):
-            if not any(s <= m.start(1) < e for s, e in found):
-                yield Span(m.start(1), m.end(1), Label.DATE, 0.75, "day after a date cue")
+        for regex, why in (
+            (_CUED_DAY_RE, "day after a date cue"),
+            (_WEEKDAY_DAY_RE, "day with its weekday"),
+            (_PHRASE_DAY_RE, "day"),
+        ):
+            for m in regex.finditer(lowered):
+                if regex is not _CUED_DAY_RE and _inside_word(lowered, m.start()):
+                    continue
+                if not any(s <= m.start(1) < e or m.start(1) <= s < m.end(1) for s, e in found):
+                    found.append(m.span(1))
+                    yield Span(m.start(1), m.end(1), Label.DATE, 0.75, why)
+        for m in _SHORT_DATE_RE.finditer(lowered):
+            if any(s <= m.start() < e for s, e in found) or not _short_date(lowered, m):
+                continue
+            yield Span(m.start(), m.end(2) if m[2] else m.end(3), Label.DATE, 0.7, "short date")
+
+
+def _inside_word(lowered: str, pos: int) -> bool:
+    """Whether ``pos`` continues a word (the patterns leave the word start out: speed)."""
+    return pos > 0 and (lowered[pos - 1].isalnum() or lowered[pos - 1] in "_'")
+
+
+def _short_date(lowered: str, m: re.Match[str]) -> bool:
+    first, second = m[1], m[2] or m[3]
+    a, b = int(first), int(second)
+    if not (1 <= a <= 31 and 1 <= b <= 31 and min(a, b) <= 12) or (a, b) == (24, 7):
+        return False
+    padded = len(first) == 2 or len(second) == 2
+    if m[2] and (not padded or (b == 10 and a <= 10 and len(second) == 2 and first[0] != "0")):
+        return bool(_DAY_CUE_RE.search(lowered, max(0, m.start() - 24), m.start()))
+    if _NOT_AFTER_SHORT_RE.match(lowered, m.end()):
+        return False
+    return not _NOT_BEFORE_SHORT_RE.search(lowered, max(0, m.start() - 10), m.start())
+
+
+# Before a short numeric date that could also be a fraction ("on 3/4", "seen 7/2").
+_DAY_CUE_RE = re.compile(
+    r"(?:\bon|seen|visit|appt|appointment|dated?|dos|dob|since|due|from|until|till|by"
+    r"|drawn|done|filled|admitted|discharged|scheduled|resched\w*|of)[ \t:]*$"
+)
 
 
 def _plausible(found: str) -> bool:
@@ -98,9 +169,49 @@ class AgeRecognizer:
 
     def find(self, text: str, context: Context) -> Iterator[Span]:
         lowered = lower_same_length(text)
+        runs_said: list[Run] = []
         for run in number_runs(text):
             if not run.value.isdigit() or not 90 <= int(run.value) <= _OLDEST:
                 continue
             before = _AGE_BEFORE_RE.search(lowered, max(0, run.start - 16), run.start)
-            if before or _AGE_AFTER_RE.match(lowered, run.end):
+            if _AGE_AFTER_RE.match(lowered, run.end) or (
+                before and not _NOT_AGE_AFTER_RE.match(lowered, run.end)
+            ):
+                runs_said.append(run)
                 yield Span(run.start, run.end, Label.AGE, 0.85, "age over 89")
+            elif _said_of_a_person(lowered, run.start, run.end):
+                runs_said.append(run)
+                yield Span(run.start, run.end, Label.AGE, 0.8, "age over 89 of a person")
+        for m in _AGE_NOTE_RE.finditer(lowered):
+            if _inside_word(lowered, m.start()) or lowered[m.start() - 1 : m.start()] in "./-":
+                continue
+            if _NOT_AGE_BEFORE_RE.search(lowered, max(0, m.start() - 12), m.start()):
+                continue
+            if any(r.start <= m.start() < r.end for r in runs_said):
+                continue
+            yield Span(m.start(1), m.end(1), Label.AGE, 0.8, "age over 89 in a note")
+
+
+# "my mother's ninety three", "dad is now 94", "grandpa just turned 100": a number
+# over 89 right after a person word and is/'s/was/turned.
+_AGE_OF_PERSON_RE = re.compile(
+    r"(?<![\w'])(?:mother|mom|mum|mama|father|dad|papa|grand\w*|gran|granny|nana|aunt"
+    r"|auntie|uncle|wife|husband|sister|brother|spouse|partner|patient|pt|he|she|they"
+    r"|son|daughter|parents?|neighbou?r|friend|lady|man|woman|gentleman|who|resident"
+    r"|client)(?:'s|[ \t]+(?:is|was|turned|turns|turning|will be|would be|be))"
+    r"(?:[ \t]+(?:now|just|about|almost|nearly|over|already|actually|like|uh|um))*"
+    r"[ \t:,]*$"
+)
+_NOT_AGE_AFTER_RE = re.compile(
+    rf"[ \t]*(?:%|percent|degrees?|dollars?|bucks|cents|pounds?|lbs?|kg|over\b|/|"
+    rf"{trie_regex(QUANTITY_WORDS, literal=True)}(?![\w]))"
+)
+# "91yo", "94 y.o.", "92F" in notes (not "room 91F").
+_NOT_AGE_BEFORE_RE = re.compile(r"(?:room|rm|suite|ste|apt|unit|bed|floor|#|no\.?)[ \t:]*$")
+_AGE_NOTE_RE = re.compile(r"(9\d|1[01]\d|12[0-5])(?:[ \t]?(?:yo|y\.o\.?|y/o)|[mf])(?![\w/])")
+
+
+def _said_of_a_person(lowered: str, start: int, end: int) -> bool:
+    if _NOT_AGE_AFTER_RE.match(lowered, end):
+        return False
+    return _AGE_OF_PERSON_RE.search(lowered, max(0, start - 60), start) is not None

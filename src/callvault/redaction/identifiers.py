@@ -20,7 +20,14 @@ from stdnum import luhn
 from callvault.redaction import cues
 from callvault.redaction.lexicon import BACKCHANNELS, FILLERS, QUANTITY_WORDS
 from callvault.redaction.names_cues import AGENT_TAG, speaker_tag
-from callvault.redaction.normalize import Run, lower_same_length, number_runs
+from callvault.redaction.normalize import (
+    Run,
+    lower_same_length,
+    may_hold_spoken_items,
+    number_runs,
+    rewrite_items,
+    spoken_id_items,
+)
 from callvault.redaction.spans import Context, Label, Span
 from callvault.redaction.trie import trie_regex
 
@@ -28,6 +35,9 @@ _GAP_WORDS = (
     *FILLERS, "no", "sorry", "not", "it's", "its", "it is", "that's", "that is",
     "i mean", "let me see", "let's see", "hold on", "wait", "actually", "oops",
     "correction", "and", "then", "so", "okay", "ok", "yeah", "yes", "is", "was",
+    "you know", "scratch that", "hang on", "i think", "i guess", "i believe", "my bad",
+    "make that", "rather", "i meant", "let me check", "let me start over", "start over",
+    "sorry about that", "again", "from the top", "hmm", "er", "the rest is", "then it's",
 )  # fmt: skip
 _BC = "|".join(sorted(BACKCHANNELS, key=len, reverse=True))
 _GAP = "|".join(sorted(_GAP_WORDS, key=len, reverse=True))
@@ -103,16 +113,50 @@ class IdentifierRecognizer:
         accepted: list[str] = []
         rejected: list[list[Run]] = []
         previous_end = 0
-        for group in entities(lowered, number_runs(text)):
+        runs = number_runs(text)
+        items = _spoken_items(lowered, index, runs)
+        scan = rewrite_items(lowered, items) if items else lowered
+        if items:
+            runs = number_runs(scan)
+        found: list[Span] = []
+        cued: tuple[int, Label] | None = None  # (end of line, label) of the last cued id
+        short: list[Run] = []  # a cued piece too short alone ("nine oh, let me think, ...")
+        for group in entities(scan, runs):
             value = "".join(r.value for r in group)
             decision = self._decide(lowered, index, group, value, clinic, previous_end)
+            if (
+                decision is None
+                and cued is not None
+                and _continues(lowered, index, cued[0], group, previous_end, value, clinic)
+            ):
+                decision = cued[1], "cue:continued"
+            if short and _continues(
+                lowered,
+                index,
+                _line_end(lowered, short[-1].end),
+                group,
+                previous_end,
+                value,
+                clinic,
+            ):
+                label = _cued_label(index, lowered, short[0].start, value)
+                decision = decision or (label, "cue:continued")
+                found.extend(_spans(short, decision[0], decision[1]))
+            short = []
+            if decision is None and sum(c.isalnum() for c in value) < _MIN_CUED_CHARS:
+                kind = index.before(lowered, group[0].start, previous_end)
+                if kind is not None and kind != cues.CLINIC and not _is_clinic(value, clinic):
+                    short = group
             previous_end = group[-1].end
             if decision is None:
                 rejected.append(group)
                 continue
             accepted.append(value)
-            yield from _spans(group, decision[0], decision[1])
-        yield from self._echoes(rejected, accepted)
+            if decision[1].startswith("cue:"):
+                cued = _line_end(lowered, group[-1].end), decision[0]
+            found.extend(_spans(group, decision[0], decision[1]))
+        found.extend(self._echoes(rejected, accepted))
+        yield from _over_items(found, items) if items else found
 
     def _decide(
         self,
@@ -151,6 +195,86 @@ class IdentifierRecognizer:
             value = "".join(r.value for r in group)
             if len(value) >= 4 and any(value in a or a in value for a in accepted):
                 yield from _spans(group, shape_label(value), "repeated")
+
+
+# Between a cued number and more digits on the same line, these mean a new topic
+# ("... and the appointment is at two"), not the rest of the identifier.
+_TOPIC_RE = re.compile(
+    r"(?<![\w'])(?:at|on|in|by|around|about|until|till|before|after|from|appointment"
+    r"|o'?clock|am|pm|a\.m|p\.m|times?|refills?|doctor|dr|office|our|room|floor|suite"
+    r"|since|age|aged|old|weeks?|days?|months?|years?|minutes?|hours?)(?![\w'])"
+)
+_CONTINUE_CHARS = 60
+_CONTINUE_WORDS = 8
+
+
+def _line_end(lowered: str, pos: int) -> int:
+    end = lowered.find("\n", pos)
+    return end if end >= 0 else len(lowered)
+
+
+def _cued_label(index: cues.CueIndex, lowered: str, pos: int, value: str) -> Label:
+    return _CUE_LABEL.get(index.before(lowered, pos) or cues.GENERIC) or shape_label(value)
+
+
+def _continues(
+    lowered: str,
+    index: cues.CueIndex,
+    line_end: int,
+    group: list[Run],
+    previous_end: int,
+    value: str,
+    clinic: set[str],
+) -> bool:
+    """Whether ``group`` goes on the identifier that ended at ``previous_end``: more
+    digits later in the same utterance ("four two five you know fifty four six two",
+    "... actually scratch that, zero zero one"). In doubt inside an identifier
+    context, the rest of the run is redacted too."""
+    start = group[0].start
+    if start > line_end or start - previous_end > _CONTINUE_CHARS or _is_clinic(value, clinic):
+        return False
+    gap = lowered[previous_end:start]
+    if len(gap.split()) > _CONTINUE_WORDS or _TOPIC_RE.search(gap):
+        return False
+    return index.before(lowered, start) != cues.CLINIC
+
+
+def _spoken_items(
+    lowered: str, index: cues.CueIndex, runs: tuple[Run, ...]
+) -> list[tuple[int, int, str]]:
+    """Homophones and phonetic letters to read as characters: only on lines where a
+    number follows an identifier cue, and only after that cue."""
+    items: list[tuple[int, int, str]] = []
+    done = -1
+    for run in runs:
+        if run.start < done:
+            continue
+        line = lowered.rfind("\n", 0, run.start) + 1
+        done = _line_end(lowered, run.start)
+        if not may_hold_spoken_items(lowered, line, done):
+            continue  # the common case: a C scan of the line, no cue lookup
+        kind = index.before(lowered, run.start)
+        if kind is None or kind == cues.CLINIC:
+            continue
+        for item in spoken_id_items(lowered, line, done):
+            kind = index.before(lowered, item[0])
+            if kind is not None and kind != cues.CLINIC:
+                items.append(item)
+    return items
+
+
+def _over_items(spans: list[Span], items: list[tuple[int, int, str]]) -> Iterator[Span]:
+    """Widen spans over the whole words read as one character ("x as in x-ray")."""
+    for span in spans:
+        end = span.end
+        for s, e, _ in items:
+            if span.start <= s < end < e:
+                end = e
+        yield (
+            span
+            if end == span.end
+            else Span(span.start, end, span.label, span.score, span.explanation)
+        )
 
 
 def _said_by_practice(lowered: str, pos: int) -> bool:

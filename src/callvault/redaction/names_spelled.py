@@ -3,8 +3,8 @@
 Two matchers the name recognizer combines with its cues:
 
 - ``spelled_runs`` finds runs of single letters ("o k a f o r", "K-O-W-A-L-S-K-I",
-  "r u double s e l l", "j as in juliett o n") and keeps those that spell a Census name or
-  follow a spelling cue ("spelled", "that's", "last name").
+  "r u double s e l l", "j as in juliett o n", "k like kilo", "x as in x-ray") and keeps
+  those that spell a Census name or follow a spelling cue ("spelled", "that's", "last name").
 - ``mentions`` finds every part of those names said whole (any case, possessive or not);
   said spelled out, ``spelled_runs`` finds them.
 """
@@ -17,7 +17,8 @@ from collections.abc import Iterable, Iterator
 from callvault.redaction.names_gazetteer import Gazetteer
 
 # One spelled element: a letter, maybe doubled ("double s") or glossed ("j as in juliett").
-_ELEMENT = r"(?:double[ \t]+)?[A-Za-z](?:[ \t]+as[ \t]+in[ \t]+[A-Za-z]+)?"
+_GLOSS = r"[ \t]+(?:as[ \t]+in|like)[ \t]+[A-Za-z]+(?:-[A-Za-z]+)?"
+_ELEMENT = rf"(?:double[ \t]+)?[A-Za-z](?:{_GLOSS})?"
 _SEP = r"(?:[ \t]*[-.][ \t]*|[ \t]+)"
 # Two speed-ups, the same matches (group 1, over the text with a space in front):
 # the run is led by the character before it, not a look-behind, so ``re`` skips to
@@ -37,7 +38,11 @@ _CUE_WINDOW = 24
 _ECHO_WINDOW = 40  # how far back the spelled word itself may have been said
 
 
+_GLOSS_RE = re.compile(_GLOSS)
+
+
 def _letters(run: str) -> str:
+    run = _GLOSS_RE.sub("", run)  # "x as in x-ray", "m like mary": the letter only
     return "".join(m[2] * (2 if m[1] else 1) for m in _LETTER.finditer(run)).lower()
 
 

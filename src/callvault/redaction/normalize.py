@@ -80,10 +80,21 @@ def number_runs(text: str) -> tuple[Run, ...]:
     for m in RUN_RE.finditer(lowered):
         if m.end() - m.start() == 1 and not lowered[m.start()].isdigit():
             continue  # a lone "a" or "i": the commonest non-run, skipped cheaply
+        if lowered.startswith(":", m.end()) and _speaker_tag(lowered, m.start(), m.end()):
+            continue  # "S1:", "spk 2:": who speaks, not what is said
         run = parse_run(lowered, m.start(), m.end())
         if run is not None:
             runs.append(run)
     return tuple(runs)
+
+
+_TAG_CHARS = 30
+
+
+def _speaker_tag(lowered: str, start: int, end: int) -> bool:
+    """Whether ``lowered[start:end]``, just before a colon, is (in) the line's speaker tag."""
+    line = lowered.rfind("\n", 0, start) + 1
+    return end - line <= _TAG_CHARS and ":" not in lowered[line:start]
 
 
 def lower_same_length(text: str) -> str:
@@ -97,8 +108,12 @@ def lower_same_length(text: str) -> str:
 def parse_run(lowered: str, start: int, end: int) -> Run | None:
     """Normalise ``lowered[start:end]``; None when it holds no digit at all."""
     tokens = [(m.group(), m.start(), m.end()) for m in _PART_RE.finditer(lowered, start, end)]
-    if tokens and tokens[0][0] in _WEAK_LETTERS and _digit_words(tokens[1:]) < 2:
-        tokens.pop(0)  # "a two week supply": an article, not a spelled letter
+    if (
+        tokens
+        and tokens[0][0] in _WEAK_LETTERS
+        and (_digit_words(tokens[1:]) < 2 or (len(tokens) > 1 and tokens[1][0][0].isdigit()))
+    ):
+        tokens.pop(0)  # "a two week supply", "a 501(c)3": an article, not a spelled letter
     while tokens and (tokens[-1][0] in _WEAK_LETTERS or tokens[-1][0] in _TRAILING_JUNK):
         tokens.pop()
     if not tokens:
@@ -226,3 +241,115 @@ def _after_scale(tokens: list[Token], j: int, base: int) -> tuple[int, int]:
     if word in UNITS and UNITS[word] and (k + 1 == n or base % 1000 == 0):
         return base + UNITS[word], k + 1
     return base, j
+
+
+# Read as digits and letters only inside an identifier (the caller decides where): a
+# recognizer hears "seven for three to one" for "7 4 3 2 1", and callers spell with
+# the phonetic alphabet ("alpha bravo seven") or a gloss ("x as in x-ray", "m like mary").
+HOMOPHONES = {"to": "2", "too": "2", "for": "4", "fore": "4", "won": "1", "ate": "8"}
+PHONETIC = frozenset(
+    {
+        "alpha", "alfa", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel",
+        "india", "juliet", "juliett", "kilo", "lima", "mike", "november", "oscar", "papa",
+        "quebec", "romeo", "sierra", "tango", "uniform", "victor", "whiskey", "whisky",
+        "xray", "x-ray", "yankee", "zulu",
+    }
+)  # fmt: skip
+_SPOKEN_WORD_RE = re.compile(r"[a-z0-9]+(?:-[a-z]+)?")
+_GLOSS_RE = re.compile(r"[ \t]+(?:as[ \t]+in|like|for|is[ \t]+for)[ \t]+([a-z]+(?:-[a-z]+)?)")
+_NUMBER_WORDS = frozenset({*UNITS, *TEENS, *TENS, *MULTIPLIERS, *SCALES})
+_CHAIN_GAP_RE = re.compile(r"[ \t]*[,-]?[ \t]*")
+_MIN_SPOKEN_DIGITS = 2
+_NUMBER_WORD_RE = trie_regex(sorted(_NUMBER_WORDS), literal=True)
+_TRIGGER = trie_regex([*HOMOPHONES, *PHONETIC], literal=True)
+_TRIGGER_WORDS = frozenset({*HOMOPHONES, *PHONETIC, "as", "like", "for"})
+_PUNCT_TO_SPACE = str.maketrans(",.;:!?", "      ")
+# Speed: a line is read word by word only when a homophone or phonetic word touches a
+# number word or digit, or a letter is glossed.
+_TRIGGER_RE = re.compile(
+    rf"(?<![\w'])(?:(?:(?:{_NUMBER_WORD_RE}|\d+)[ \t,-]+(?:{_TRIGGER})"
+    rf"|(?:{_TRIGGER})[ \t,-]+(?:{_NUMBER_WORD_RE}|\d))(?![\w'])"
+    r"|[a-z][ \t]+(?:as[ \t]+in|like|for|is[ \t]+for)[ \t]+[a-z])"
+)
+
+
+def may_hold_spoken_items(lowered: str, start: int, end: int) -> bool:
+    """A cheap test before ``spoken_id_items``: False means it would find nothing."""
+    words = lowered[start:end].translate(_PUNCT_TO_SPACE).split()
+    if _TRIGGER_WORDS.isdisjoint(words):
+        return False  # the common case, decided in C
+    return _TRIGGER_RE.search(lowered, start, end) is not None
+
+
+def spoken_id_items(lowered: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Homophones, phonetic-alphabet words and glossed letters in ``lowered[start:end]``
+    that sit in a chain of number words, digits and letters: ``(start, end, reading)``,
+    the reading being one digit or letter. A chain needs two digits of its own; a
+    homophone counts inside it, or at its end when the line or clause ends there."""
+    if _TRIGGER_RE.search(lowered, start, end) is None:
+        return []
+    # Classify the words: D digit, L letter, H homophone, N phonetic word, G glossed letter.
+    items: list[tuple[int, int, str, str]] = []
+    pos = start
+    while True:
+        m = _SPOKEN_WORD_RE.search(lowered, pos, end)
+        if m is None:
+            break
+        word, s, e = m.group(), m.start(), m.end()
+        pos = e
+        if word in _NUMBER_WORDS or any(c.isdigit() for c in word):
+            kind = "D"
+        elif len(word) == 1:
+            gloss = _GLOSS_RE.match(lowered, e, end)
+            if gloss and gloss[1][0] == word:
+                kind, e = "G", gloss.end()
+                pos = e
+            else:
+                kind = "L"
+        elif word in HOMOPHONES:
+            kind = "H"
+        elif word in PHONETIC:
+            kind = "N"
+        else:
+            kind = ""
+        items.append((s, e, kind, word))
+    out: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(items):
+        if not items[i][2]:
+            i += 1
+            continue
+        j = i + 1  # the chain: classified words separated by spaces, commas, dashes
+        while (
+            j < len(items)
+            and items[j][2]
+            and _CHAIN_GAP_RE.fullmatch(lowered, items[j - 1][1], items[j][0])
+        ):
+            j += 1
+        chain = items[i:j]
+        i = j
+        if sum(k == "D" for _, _, k, _ in chain) < _MIN_SPOKEN_DIGITS:
+            continue
+        while chain and chain[0][2] == "H":
+            chain = chain[1:]  # "give it to one of ...": a leading "to" is a word
+        for n, (s, e, kind, word) in enumerate(chain):
+            if kind in ("N", "G"):
+                out.append((s, e, word[0]))
+            elif kind == "H" and (n + 1 < len(chain) or _clause_ends(lowered, e, end)):
+                out.append((s, e, HOMOPHONES[word]))
+    return out
+
+
+def _clause_ends(lowered: str, pos: int, end: int) -> bool:
+    rest = lowered[pos:end].lstrip(" \t")
+    return not rest or rest[0] in ".,;!?\n"
+
+
+def rewrite_items(lowered: str, items: list[tuple[int, int, str]]) -> str:
+    """``lowered`` with each item replaced by its reading, padded to the same length."""
+    parts, pos = [], 0
+    for s, e, reading in items:
+        parts += [lowered[pos:s], reading, " " * (e - s - len(reading))]
+        pos = e
+    parts.append(lowered[pos:])
+    return "".join(parts)
