@@ -98,6 +98,43 @@ FOREIGN = [
         ["1200 Ridgeview Ave", "Apt 5", "North Brendan", "OR 97330"],
     ),
 ]
+# A postcode line under address-like lines: the whole block, in any country's layout.
+BLOCKS = [
+    (
+        "My new address is Mezi Sklady 393\n787 92 Miletín since May.",
+        ["Mezi Sklady 393", "787 92 Miletín"],
+    ),
+    (
+        "Address:\nStudio 8\nJeffrey Unions\nYatesburgh\nW4 1XB",
+        ["Studio 8", "Jeffrey Unions", "Yatesburgh", "W4 1XB"],
+    ),
+    (
+        "Stretto Faugno, 38 Piano 4\n33043, Purgessimo (UD)",
+        ["Stretto Faugno, 38 Piano 4", "33043, Purgessimo (UD)"],
+    ),
+    (
+        "Pasadizo de Rita Falcó 88 Puerta 9\nBadajoz, 30267",
+        ["Pasadizo de Rita Falcó 88 Puerta 9", "Badajoz, 30267"],
+    ),
+    (
+        "Szerbtóti utca 48.\nH-9792 Békésmártonnádasd",
+        ["Szerbtóti utca 48", "H-9792 Békésmártonnádasd"],
+    ),
+    (
+        "Quadra de Machado, 393\nVista Do Sol\n92174-218 Peixoto / MG",
+        ["Quadra de Machado, 393", "Vista Do Sol", "92174-218 Peixoto / MG"],
+    ),
+    ("Annehof 470\n9746FT\nKlazienaveen", ["Annehof 470", "9746FT", "Klazienaveen"]),
+    ("Patient resides at Olympos Allé 4\n3879 Thisted.", ["Olympos Allé 4", "3879 Thisted"]),
+]
+BLOCK_NON_PARTS = [
+    (
+        "My new address is Mezi Sklady 393\n787 92 Miletín since May.",
+        ["My", "address", "since", "May"],
+    ),
+    ("Patient resides at Olympos Allé 4\n3879 Thisted.", ["Patient", "resides"]),
+    ("Visit 3 notes\n2019 Annual review", ["Visit", "Annual"]),
+]
 PLACE_NON_MATCHES = [
     "songs for Entertainment Weekly",
     "We can book you in March.",
@@ -118,7 +155,7 @@ PLACE_NON_MATCHES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "parts"), PLACES + FOREIGN)
+@pytest.mark.parametrize(("text", "parts"), PLACES + FOREIGN + BLOCKS)
 def test_places_and_foreign_addresses(text: str, parts: list[str]) -> None:
     found = covered(R, text)
     for part in parts:
@@ -139,3 +176,9 @@ def test_place_explanations_do_not_quote_the_text() -> None:
     text = "She lives in Groningen, at Hauptstraße 12, 10115 Berlin."
     for span in R.find(text, Context()):
         assert "Groningen" not in span.explanation and "Berlin" not in span.explanation
+
+
+@pytest.mark.parametrize(("text", "words"), BLOCK_NON_PARTS)
+def test_address_blocks_leave_the_sentence_readable(text: str, words: list[str]) -> None:
+    found = " ".join(covered(R, text)).split()
+    assert not set(words) & set(found), found

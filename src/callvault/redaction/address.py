@@ -228,16 +228,22 @@ _UNIT_TAIL = (
 )
 # "Hauptstraße 12", "Keizersgracht 5", "Kungsgatan 8"
 _STREET_COMPOUND = (
-    r"straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|laan|straat"
-    r"|gracht|plein|kade|singel|dijk|steeg|vej|gade|gatan|vägen|väg|veien|vegen|gata"
-    r"|utca|útja|körút|tér|katu|tie|kuja"
+    r"(?i:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|pfad|steig"
+    r"|zeile|markt|laan|straat|gracht|plein|kade|singel|dijk|steeg|baan|boulevard|hof|vej"
+    r"|gade|allé|gatan|vägen|väg|torget|stigen|gränd|veien|vegen|gata|utca|útja|körút|tér"
+    r"|katu|tie|kuja)"
 )
 _STREET_LEADS = (
     "Rue", "Avenue", "Av.", "Boulevard", "Bd", "Bd.", "Place", "Chemin", "Allée", "Quai",
     "Impasse", "Route", "Cours", "Calle", "C/", "Avenida", "Avda", "Avda.", "Paseo", "Plaza",
     "Carrer", "Rua", "Travessa", "Largo", "Via", "Viale", "Piazza", "Piazzale", "Corso",
     "Vicolo", "Ulica", "Aleja", "Osiedle", "Strada", "Calea", "Bulevardul", "Ulitsa",
-    "Náměstí", "Ulice", "Am", "An der", "Auf der", "Im", "Zum", "Zur",
+    "Náměstí", "Ulice", "Am", "An der", "Auf der", "Im", "Zum", "Zur", "Camino", "Pasaje",
+    "Pasadizo", "Urbanización", "Cañada", "C.", "Travesía", "Ronda", "Glorieta", "Rambla",
+    "Passeig", "Camí", "Stretto", "Canale", "Incrocio", "Contrada", "Borgo", "Lungomare",
+    "Vico", "Rotonda", "Quadra", "Residencial", "Alameda", "Lagoa", "Pátio", "Praça",
+    "Rodovia", "Estrada", "Ladeira", "Beco", "Viela", "aleja", "plac", "ulica", "rue",
+    "calle", "via",
 )  # fmt: skip
 _STREET_NAME_WORD = (
     rf"(?:[{_U}0-9][\w'\u2019.-]*|de|del|de la|des|du|da|do|dos|das|di|della|dei|delle|la|le|les"
@@ -247,7 +253,8 @@ _STREET_REST = rf",?[ \t]+{_HOUSE}(?![\w]){_UNIT_TAIL}"
 # Each branch opens with a capital or a literal, so ``re`` skips to those in C.
 _STREET_FOREIGN_RE = re.compile(
     rf"(?:[{_U}](?<![\w'].)[\w'\u2019-]*(?:(?:{_STREET_COMPOUND})"
-    r"|[ \t]+(?i:straße|strasse|str\.|weg|allee|platz|gasse|laan|straat|road|street|lane|avenue))"
+    r"|[ \t]+(?i:straße|strasse|str\.|weg|allee|platz|gasse|laan|straat|road|street|lane"
+    r"|avenue|allé|vej|gade|utca|út|tér|körút|köz|sor|sétány))"
     rf"|(?:{trie_regex(_STREET_LEADS, literal=True)}|(?:ul|al|os|pl)\.)(?![\w])[ \t]*"
     rf"{_STREET_NAME_WORD}(?:[ \t]*{_STREET_NAME_WORD}){{0,4}})" + _STREET_REST
 )
@@ -276,6 +283,32 @@ _UNIT_LINE_RE = re.compile(
 _BEFORE_POSTCODE_RE = re.compile(
     rf"((?:[{_U}][\w'\u2019.-]*)(?:[ \t]+[{_U}][\w'\u2019.-]*){{0,2}}),?"
     r"(?:[ \t]+[A-Z]{2})?,?[ \t]*\Z"
+)
+_PC_ANY = r"(?:(?:[A-Z]{1,2}-)?\d{4,5}|\d{3}[ \t]\d{2}|\d{5}-\d{3}|\d{8}|\d{2}-\d{3})"
+_PC_ALONE = rf"(?:{_UK_POSTCODE}|{_CA_POSTCODE}|\d{{4}}[ \t]?[A-Z]{{2}})"
+# group 1: the line's content; group 2 set when the postcode stands alone
+_CONNECTORS = frozenset((
+    "de", "da", "do", "das", "dos", "del", "di", "della", "la", "le", "les", "du", "des",
+    "nad", "pod", "an", "der", "am", "im", "y", "e", "sur", "en", "utca", "út", "tér",
+    "köz", "sor", "rue", "ulica", "aleja", "plac", "al.", "ul.", "pl.", "os.", "calle", "via",
+    "avenue", "bis", "ter", "und",
+))  # fmt: skip
+_CITY_WORDS = (
+    rf"[{_U}][\w'\u2019.-]*(?:[ \t-]+(?:[{_U}][\w'\u2019.-]*|de|da|do|das|dos|del|di|la|le"
+    rf"|du|des|nad|pod|an|der|am|sur|en|/|\(?[A-Z]{{2}}\)?)){{0,5}}"
+)
+# group 1: the postcode and its city; group 2 set when the postcode stands alone
+_POSTCODE_LINE_RE = re.compile(
+    rf"^[ \t]*({_PC_ANY},?[ \t]+{_CITY_WORDS}"
+    rf"|(?:{_CITY_WORDS}),?[ \t]+(?:{_PC_ANY}|{_PC_ALONE})(?![\w])"
+    rf"|(?:{_PC_ANY}|({_PC_ALONE}))[ \t]*[.,;]?[ \t]*$)",
+    re.MULTILINE,
+)
+_STREET_LEAD_START_RE = re.compile(rf"(?:{trie_regex(_STREET_LEADS, literal=True)})(?![\w])")
+_STREET_TAIL_RE = re.compile(
+    r"((?:(?:ulica|aleja|plac|ul\.|al\.|pl\.|os\.|rue|calle|via)[ \t]+)?"
+    rf"[{_U}][\w'\u2019.-]*,?(?:[ \t]+(?:[{_U}][\w'\u2019.-]*,?|de|da|do|del|di|la|nad|an"
+    rf"|der|utca|út|tér|\d{{1,5}}[a-zA-Z]?,?)){{0,5}}[ \t]+{_HOUSE}\.?)[ \t]*$"
 )
 _TAG_RE = re.compile(r"[\w .'-]{1,30}:[ \t]")
 
@@ -432,6 +465,61 @@ def _foreign_addresses(text: str, us_streets: list[Span]) -> Iterator[Span]:
         yield Span(start, m.end(), Label.ADDRESS, 0.75, "uk or canadian postcode")
     yield from streets
     yield from _following_lines(text, streets + us_streets)
+    yield from _postcode_blocks(text)
+
+
+def _address_like(line: str) -> bool:
+    """A short line of Title Case words, numbers and connectors ("de", "utca", "nad")."""
+    words = [w.strip(",()/") for w in line.split()]
+    if not words or len(words) > 8 or len(line) > 60 or _TAG_RE.match(line):
+        return False
+    return not line.endswith(":") and all(
+        not w or w[0].isupper() or w[0].isdigit() or w.lower() in _CONNECTORS for w in words
+    )
+
+
+def _postcode_blocks(text: str) -> Iterator[Span]:
+    """A line holding a postcode (with or without its city) under address-like lines:
+    the whole block is the address ("Mezi Sklady 393\n787 92 Miletín", "Studio 8\nJeffrey
+    Unions\nYatesburgh\nW4 1XB")."""
+    for m in _POSTCODE_LINE_RE.finditer(text):
+        start, end = m.start(1), m.end(1)
+        block_start, has_number, pos = start, False, m.start()
+        for _ in range(4):  # lines above
+            if pos == 0:
+                break
+            prev_start = text.rfind("\n", 0, pos - 1) + 1
+            line = text[prev_start : pos - 1]
+            if _address_like(line.strip()):
+                block_start = prev_start + len(line) - len(line.lstrip())
+                has_number = has_number or any(c.isdigit() for c in line)
+                has_number = has_number or bool(_STREET_LEAD_START_RE.match(line.strip()))
+                pos = prev_start
+                continue
+            tail = _STREET_TAIL_RE.search(line)  # "I live at Mezi Sklady 393"
+            if tail:
+                block_start, has_number = prev_start + tail.start(1), True
+            break
+        if not has_number:
+            continue
+        yield Span(block_start, end, Label.ADDRESS, 0.7, "address block above a postcode")
+        if m.group(2):  # a postcode alone on its line: the city may follow on the next
+            nxt_end = text.find("\n", end + 1)
+            nxt = text[end + 1 : nxt_end if nxt_end >= 0 else len(text)]
+            words = nxt.split()
+            if (
+                0 < len(words) <= 3
+                and _address_like(nxt.strip())
+                and nxt.rstrip()[-1:] not in ".!?"
+            ):
+                lead = len(nxt) - len(nxt.lstrip())
+                yield Span(
+                    end + 1 + lead,
+                    end + 1 + len(nxt.rstrip()),
+                    Label.ADDRESS,
+                    0.7,
+                    "city line below a postcode",
+                )
 
 
 def _following_lines(text: str, streets: list[Span]) -> Iterator[Span]:
