@@ -152,6 +152,16 @@ PLACE_NON_MATCHES = [
     "caller: it hurts in my back and in my county they have no clinic",
     "In 2019 she had surgery at 10:30.",
     "The dose went from 20 to 40 mg.",
+    "Results came from Quest Diagnostics.",  # strong cue, but not one of residence
+    "Transferred to Billing for the copay question.",
+    "He moved to Medicare Advantage in January.",
+    "He's in Surgery until 4.",
+    "Flew in from Canada on Tuesday.",
+    "caller: we're in the car right now",
+    "Lives in Florida part of the year.",
+    "Vitamin C. Take 2 tablets daily.",
+    "Place 2 drops in each eye.",
+    "It is true 5 of them came back.",
 ]
 
 

@@ -184,6 +184,11 @@ _STRONG_VERBS = (
     "come", "comes", "came", "originally", "city", "town", "village", "hometown", "suburb",
     "municipality", "borough", "neighborhood", "neighbourhood",
 )  # fmt: skip
+_RESIDENCE = frozenset((
+    "live", "lives", "lived", "living", "reside", "resides", "resided", "residing", "born",
+    "raised", "grew", "settled", "hometown", "city", "town", "village", "suburb",
+    "municipality", "borough", "neighborhood", "neighbourhood",
+))  # fmt: skip
 _STRONG_BEFORE_RE = re.compile(
     rf"(?<![\w'])(?:{trie_regex(_STRONG_VERBS)})"
     r"(?:[ \t]+(?:here|there|now|currently|back|over|down|up|out|still|just|all))?[ \t]*\Z"
@@ -239,12 +244,14 @@ _STREET_LEADS = (
     "Carrer", "Rua", "Travessa", "Largo", "Via", "Viale", "Piazza", "Piazzale", "Corso",
     "Vicolo", "Ulica", "Aleja", "Osiedle", "Strada", "Calea", "Bulevardul", "Ulitsa",
     "Náměstí", "Ulice", "Am", "An der", "Auf der", "Im", "Zum", "Zur", "Camino", "Pasaje",
-    "Pasadizo", "Urbanización", "Cañada", "C.", "Travesía", "Ronda", "Glorieta", "Rambla",
+    "Pasadizo", "Urbanización", "Cañada", "Travesía", "Ronda", "Glorieta", "Rambla",
     "Passeig", "Camí", "Stretto", "Canale", "Incrocio", "Contrada", "Borgo", "Lungomare",
     "Vico", "Rotonda", "Quadra", "Residencial", "Alameda", "Lagoa", "Pátio", "Praça",
-    "Rodovia", "Estrada", "Ladeira", "Beco", "Viela", "aleja", "plac", "ulica", "rue",
-    "calle", "via",
+    "Rodovia", "Estrada", "Ladeira", "Beco", "Viela",
 )  # fmt: skip
+# Lower-case leads ("ul. Długa 3", "rue de Rivoli 45"): a separate pattern, tried only
+# when one of them is in the text (they are frequent letters to stop at).
+_LOWER_LEADS = ("ul.", "al.", "os.", "pl.", "ulica", "aleja", "plac", "rue", "calle", "via")
 _STREET_NAME_WORD = (
     rf"(?:[{_U}0-9][\w'\u2019.-]*|de|del|de la|des|du|da|do|dos|das|di|della|dei|delle|la|le|les"
     r"|l'|d'|y|e)"
@@ -255,8 +262,12 @@ _STREET_FOREIGN_RE = re.compile(
     rf"(?:[{_U}](?<![\w'].)[\w'\u2019-]*(?:(?:{_STREET_COMPOUND})"
     r"|[ \t]+(?i:straße|strasse|str\.|weg|allee|platz|gasse|laan|straat|road|street|lane"
     r"|avenue|allé|vej|gade|utca|út|tér|körút|köz|sor|sétány))"
-    rf"|(?:{trie_regex(_STREET_LEADS, literal=True)}|(?:ul|al|os|pl)\.)(?![\w])[ \t]*"
+    rf"|{trie_regex(_STREET_LEADS, literal=True)}(?![\w])[ \t]*"
     rf"{_STREET_NAME_WORD}(?:[ \t]*{_STREET_NAME_WORD}){{0,4}})" + _STREET_REST
+)
+_LOWER_LEAD_RE = re.compile(
+    rf"(?<![\w'.])(?:{trie_regex(_LOWER_LEADS, literal=True)})(?![\w])[ \t]*"
+    rf"{_STREET_NAME_WORD}(?:[ \t]*{_STREET_NAME_WORD}){{0,4}}" + _STREET_REST
 )
 # "45 rue de Rivoli", "12, avenue des Champs"
 _NUMBER_LEAD_RE = re.compile(
@@ -362,7 +373,9 @@ def _is_town_shape(names: list[str]) -> bool:
     return len(names) == 1 and len(names[0]) > 5 and bool(_TOWN_SUFFIX_RE.search(names[0]))
 
 
-def _place_at(text: str, pos: int, *, strong: bool) -> tuple[int, int, str] | None:
+def _place_at(
+    text: str, pos: int, *, strong: bool, residence: bool = False
+) -> tuple[int, int, str] | None:
     """A place named at ``pos``: (start, end, why) or None."""
     words = _place_words(text, pos)
     if not words:
@@ -381,7 +394,7 @@ def _place_at(text: str, pos: int, *, strong: bool) -> tuple[int, int, str] | No
                 return words[0][0], words[n - 1][1], "known city or town after a place cue"
             if all(cased[:n]) and _is_town_shape(names[:n]):
                 return words[0][0], words[n - 1][1], "town-shaped name after a place cue"
-    if strong and cased[0] and names[0] not in _NOT_PLACE:
+    if residence and cased[0] and names[0] not in _NOT_PLACE:
         n = 1
         while n < len(words) and cased[n] and n < 3 and names[n] not in _NOT_PLACE_AFTER:
             n += 1
@@ -400,8 +413,16 @@ def _places(text: str, lowered: str) -> Iterator[Span]:
             found = None
             if prep in _WEAK_PREPS:
                 found = _place_at(text, pos, strong=False)
-            if not found and _STRONG_BEFORE_RE.search(lowered, max(0, m.start() - 40), m.start()):
-                found = _place_at(text, pos, strong=True)
+            cue = (
+                None
+                if found
+                else _STRONG_BEFORE_RE.search(lowered, max(0, m.start() - 40), m.start())
+            )
+            if cue:
+                # unknown capitalised words count only after a verb of residence: "moved
+                # to Medicare Advantage", "transferred to Billing" are no places
+                home = cue.group().split()[0] in _RESIDENCE
+                found = _place_at(text, pos, strong=True, residence=home)
         else:  # lower case (speech): a known place after a strong cue only
             word = _PLACE_WORD_RE.match(lowered, pos)
             if (
@@ -445,8 +466,9 @@ def _prefix_phrases(lowered: str, start: int, end: int) -> Iterator[str]:
 def _foreign_addresses(text: str, us_streets: list[Span]) -> Iterator[Span]:
     """Streets named before their number, non-US postcodes, and the lines after a street."""
     streets: list[Span] = []
-    for rx in (_STREET_FOREIGN_RE, _NUMBER_LEAD_RE):
-        for m in rx.finditer(text):
+    lower_lead = any(lead in text for lead in _LOWER_LEADS)
+    for rx in (_STREET_FOREIGN_RE, _NUMBER_LEAD_RE, _LOWER_LEAD_RE if lower_lead else None):
+        for m in rx.finditer(text) if rx else ():
             streets.append(Span(m.start(), m.end(), Label.ADDRESS, 0.75, "street name and number"))
     gazetteer = places()
     for m in _POSTCODE_CITY_RE.finditer(text):
