@@ -49,6 +49,22 @@ MATCHES = [
     ("ip ten dot one dot two dot three", "ten dot one dot two dot three", Label.IP),
     ("Ph 555-010-4477.", "555-010-4477", Label.PHONE),
     ("call +44 20 7946 0958 ext 12", "+44 20 7946 0958 ext 12", Label.PHONE),
+    # any ending on the Public Suffix List, written or spoken
+    ("Email is t.nagy@szolgaltato.hu.", "t.nagy@szolgaltato.hu", Label.EMAIL),
+    ("write ilona at pelda dot hu ok", "ilona at pelda dot hu", Label.EMAIL),
+    ("it's marek dot nowak at poczta dot pl", "marek dot nowak at poczta dot pl", Label.EMAIL),
+    ("Send to r.silva@empresa.com.br please", "r.silva@empresa.com.br", Label.EMAIL),
+    (
+        "email me the results at carlos dot perez at example dot com",
+        "carlos dot perez at example dot com",
+        Label.EMAIL,
+    ),
+    # international formats, through phonenumbers' matcher
+    ("Fax: +49 30 123456 thanks", "+49 30 123456", Label.PHONE),
+    ("ring 0043 1 234 5678 pls", "0043 1 234 5678", Label.PHONE),
+    ("Tel. +44 (0)20 7946 0958.", "+44 (0)20 7946 0958", Label.PHONE),
+    ("Call her at +31 6 12345678 tomorrow.", "+31 6 12345678", Label.PHONE),
+    ("mobile +48 22 123 45 67", "+48 22 123 45 67", Label.PHONE),
 ]
 
 NON_MATCHES = [
@@ -57,6 +73,13 @@ NON_MATCHES = [
     "version 1.2.3 of the app",
     "score 300.1.2.999",
     "take 2.5 mg at 10:30",
+    "i was at work dot nothing else",  # "nothing" is no public suffix
+    "we sat at table dot five",  # "five" is no public suffix
+    "born in 2001, 00 12 is not a number",
+    "the 501(c)3 group",
+    "version 2.0",
+    "in 1999 she took 20 mg at 08:15 for 12 days",
+    "ZIP 02139 and member id W123456",
 ]
 
 

@@ -1,9 +1,11 @@
 """E-mail addresses, URLs, IP addresses and written phone numbers.
 
 Spoken e-mail reads "john dot smith at gmail dot com" (or spells it: "j o h n at ...");
-the domain must end in a known top-level domain, so "i'll be at home" is not one.
-Written phone numbers are checked with ``phonenumbers`` (possible for their region);
-spoken ones are runs of digits, found by the identifier recognizer.
+the domain must be registrable under the Public Suffix List (``publicsuffixlist`` ships
+it in its wheel: nothing is fetched at run time), so "jane at example dot hu" is one and
+"i'll be at home dot later" is not. Written phone numbers are found by ``phonenumbers``'
+matcher (valid for the tenant's region, or for the region an international prefix
+names); spoken ones are runs of digits, found by the identifier recognizer.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 from collections.abc import Iterator
 
 import phonenumbers
+from publicsuffixlist import PublicSuffixList
 
 from callvault.redaction.lexicon import TEENS, TENS, TLDS, UNITS
 from callvault.redaction.normalize import lower_same_length, number_runs
@@ -30,13 +33,17 @@ _LOCAL = (
     rf"|(?:[a-z0-9][ \t]+){{0,3}}{_ATOM}(?:{_JOIN}{_ATOM})*(?:[ \t]+(?:{_NUM})(?![\w']))*)"
 )
 # Speech recognisers split a domain's words ("proton mail dot com"): up to three
-# words before the first dot.
+# words before the first dot. The ending is any label: the Public Suffix List decides.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
 _DOMAIN = (
     rf"{_ATOM}(?:[ \t]+(?!(?:at|dot|period)\b){_ATOM}){{0,2}}?"
-    rf"(?:{_DOT}{_ATOM})*{_DOT}(?:{_TLD})(?!\.[a-z0-9])"
+    rf"(?:{_DOT}{_LABEL}(?![\w@]))+"
 )
+_DOT_SPLIT_RE = re.compile(_DOT)
+_PSL = PublicSuffixList(accept_unknown=False, only_icann=True)
 _EMAIL_RE = re.compile(rf"(?<![\w'.@]){_LOCAL}(?:[ \t]*@[ \t]*|[ \t]+at[ \t]+){_DOMAIN}(?![\w@])")
-_AT_DOMAIN_RE = re.compile(rf"(?:@|[ \t]at[ \t]+)[ \t]*{_DOMAIN}(?![\w@])")
+_EMAIL_TO_END_RE = re.compile(_EMAIL_RE.pattern + r"\Z")
+_AT_DOMAIN_RE = re.compile(rf"(?:@|[ \t]at[ \t]+)[ \t]*{_DOMAIN}")
 _LOCAL_REACH = 80
 _DIGIT_RE = re.compile(r"\d")
 _URL_RE = re.compile(
@@ -61,6 +68,17 @@ _PHONE_RE = re.compile(
 )
 
 
+# International numbers: "+44 20 7946 0958", "+44 (0)20 ...", "0043 1 234 5678". The
+# matcher is costly over whole transcripts, so it reads only these windows.
+_INTL_RE = re.compile(
+    r"(?:\+|(?<![\w+])00)[ \t]?[1-9][\d \t().\-/]{5,24}\d"
+    r"(?:[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,5})?"
+)
+_INTL_HINT_RE = re.compile(r"\+[ \t]?[1-9]|(?<![\w+])00[1-9]")
+# "00" dials abroad from these regions (and most others but the Americas).
+_IDD_REGIONS = ("DE", "GB")
+
+
 class ContactRecognizer:
     name = "contact"
 
@@ -73,7 +91,13 @@ class ContactRecognizer:
                 yield Span(m.start(), m.end(), Label.URL, 0.85, "url pattern")
         yield from _ips(lowered, text)
         if _DIGIT_RE.search(text):
-            yield from _written_phones(text, context)
+            intl: list[Span] = []
+            if _INTL_HINT_RE.search(text):
+                intl = list(_international_phones(text, context))
+                yield from intl
+            for span in _written_phones(text, context):
+                if not any(i.start <= span.start and span.end <= i.end for i in intl):
+                    yield span
 
 
 def _emails(lowered: str) -> Iterator[Span]:
@@ -81,11 +105,32 @@ def _emails(lowered: str) -> Iterator[Span]:
     full pattern is costly to try at every word."""
     last_end = 0
     for hit in _AT_DOMAIN_RE.finditer(lowered):
+        end = _registrable_end(lowered, hit.start(), hit.end())
+        if end is None:
+            continue
         lo = max(last_end, hit.start() - _LOCAL_REACH)
-        m = _EMAIL_RE.search(lowered, lo, hit.end())
-        if m and m.end() == hit.end():
+        m = _EMAIL_TO_END_RE.search(lowered, lo, end)
+        if m:
             last_end = m.end()
-            yield Span(m.start(), m.end(), Label.EMAIL, 0.9, "e-mail pattern")
+            yield Span(m.start(), m.end(), Label.EMAIL, 0.9, "e-mail at a public-suffix domain")
+
+
+def _registrable_end(lowered: str, start: int, end: int) -> int | None:
+    """Where the domain of an "@ domain" / " at domain dot ..." hit ends: after its
+    longest run of labels that is registrable under the Public Suffix List (a spoken
+    sentence may go on with "dot" and a word that is no label), or None."""
+    at = lowered.index("@", start, end) + 1 if "@" in lowered[start:end] else start + 3
+    labels: list[tuple[str, int]] = []  # (label, where it ends)
+    pos = at
+    for sep in _DOT_SPLIT_RE.finditer(lowered, at, end):
+        labels.append(("".join(lowered[pos : sep.start()].split()), sep.start()))
+        pos = sep.end()
+    labels.append((lowered[pos:end].strip(), end))
+    for n in range(len(labels), 1, -1):
+        domain = ".".join(label for label, _ in labels[:n])
+        if _PSL.privatesuffix(domain) is not None:
+            return labels[n - 1][1]
+    return None
 
 
 def _ips(lowered: str, text: str) -> Iterator[Span]:
@@ -126,3 +171,28 @@ def _phone_matches(text: str) -> Iterator[re.Match[str]]:
         if m:
             yield m
         pos = m.end() if m else start.end()
+
+
+def _international_phones(text: str, context: Context) -> Iterator[Span]:
+    """``phonenumbers``' matcher over each window that starts with "+" or "00"."""
+    clinic = {"".join(c for c in p if c.isdigit())[-9:] for p in context.clinic_phones}
+    for cand in _INTL_RE.finditer(text):
+        window = cand.group()
+        regions = ("US",) if window.startswith("+") else _IDD_REGIONS
+        for region in regions:
+            found = False
+            for m in phonenumbers.PhoneNumberMatcher(
+                window, region, leniency=phonenumbers.Leniency.VALID
+            ):
+                if str(m.number.national_number)[-9:] in clinic:
+                    continue
+                found = True
+                yield Span(
+                    cand.start() + m.start,
+                    cand.start() + m.end,
+                    Label.PHONE,
+                    0.85,
+                    "phonenumbers matcher, international format",
+                )
+            if found:
+                break
