@@ -108,6 +108,11 @@ BLOCKS = [
         "Address:\nStudio 8\nJeffrey Unions\nYatesburgh\nW4 1XB",
         ["Studio 8", "Jeffrey Unions", "Yatesburgh", "W4 1XB"],
     ),
+    (  # a transcript: every line starts with its speaker's tag
+        "note: Mailing address on file:\nnote: 595 Brady Ports\nnote: Flat 2\n"
+        "note: Jessicatown G4 5PD",
+        ["595 Brady Ports", "Flat 2", "Jessicatown G4 5PD"],
+    ),
     (
         "Stretto Faugno, 38 Piano 4\n33043, Purgessimo (UD)",
         ["Stretto Faugno, 38 Piano 4", "33043, Purgessimo (UD)"],
@@ -175,6 +180,14 @@ def test_places_and_foreign_addresses(text: str, parts: list[str]) -> None:
 @pytest.mark.parametrize("text", PLACE_NON_MATCHES)
 def test_not_places(text: str) -> None:
     assert covered(R, text) == []
+
+
+def test_a_block_in_a_transcript_leaves_the_speaker_tags_and_heading_readable() -> None:
+    text = "note: Billing\nnote: Kasprowicza 48\nnote: 73-161 Będzin\nagent: Thanks"
+    found = covered(R, text)
+    assert hides(R, text, "Kasprowicza 48") and hides(R, text, "73-161 Będzin"), found
+    for readable in ("note", "Billing", "agent", "Thanks"):
+        assert not any(readable in part for part in found), (readable, found)
 
 
 def test_multi_line_block_stops_at_the_next_turn() -> None:

@@ -80,11 +80,11 @@ def test_date_starts_cover_every_date() -> None:
 
 # Dates of care (Safe Harbor: every date element but the year), not only dates of birth.
 CARE_DATES = [
-    ("caller: can i come in tuesday the twenty second", ["twenty second"]),
-    ("agent: we have you on monday the fourth at nine thirty", ["fourth"]),
-    ("caller: the scan was on wed the 11th", ["11th"]),
-    ("agent: how about this friday, the 9th?", ["9th"]),
-    ("caller: thursday the 18 at noon", ["18"]),
+    ("caller: can i come in tuesday the twenty second", ["tuesday the twenty second"]),
+    ("agent: we have you on monday the fourth at nine thirty", ["monday the fourth"]),
+    ("caller: the scan was on wed the 11th", ["wed the 11th"]),
+    ("agent: how about this friday, the 9th?", ["friday, the 9th"]),
+    ("caller: thursday the 18 at noon", ["thursday the 18"]),
     ("caller: i can come in on the twelfth.", ["twelfth"]),
     ("agent: the results should be back by the 3rd or so", ["3rd"]),
     ("caller: they moved it to september twelfth", ["september twelfth"]),

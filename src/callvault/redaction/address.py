@@ -486,8 +486,31 @@ def _foreign_addresses(text: str, us_streets: list[Span]) -> Iterator[Span]:
             start = before.start()
         yield Span(start, m.end(), Label.ADDRESS, 0.75, "uk or canadian postcode")
     yield from streets
-    yield from _following_lines(text, streets + us_streets)
-    yield from _postcode_blocks(text)
+    # A transcript's lines start with a speaker tag: the walks from line to line read
+    # each utterance without it, and keep to one speaker's consecutive lines.
+    lines = _Lines(text)
+    yield from _following_lines(lines, streets + us_streets)
+    yield from _postcode_blocks(lines)
+
+
+_LINE_TAG_RE = re.compile(r"(?m)^[\w .'-]{1,30}:[ \t]")
+
+
+class _Lines:
+    """``text`` with each line's speaker tag blanked to spaces (offsets unchanged), and
+    whose line a position is on."""
+
+    def __init__(self, text: str) -> None:
+        self.original = text
+        self.text = _LINE_TAG_RE.sub(lambda m: " " * len(m.group(0)), text)
+
+    def speaker(self, pos: int) -> str:
+        """The tag of the line ``pos`` is on; a line without one continues the line
+        above it (a free-text block, "Post: 10 Downing Street\nLondon\n...")."""
+        start = self.original.rfind("\n", 0, pos) + 1
+        while (tag := _LINE_TAG_RE.match(self.original, start)) is None and start > 0:
+            start = self.original.rfind("\n", 0, start - 1) + 1
+        return tag.group(0) if tag else ""
 
 
 def _address_like(line: str) -> bool:
@@ -500,37 +523,55 @@ def _address_like(line: str) -> bool:
     )
 
 
-def _postcode_blocks(text: str) -> Iterator[Span]:
+def _lone_word(line: str) -> bool:
+    """A one-word line that is no known place ("Billing", "Regards"): a heading, unless
+    it is the town line."""
+    words = line.split()
+    return len(words) == 1 and words[0].strip(",.").lower() not in places()
+
+
+def _postcode_blocks(lines: _Lines) -> Iterator[Span]:
     """A line holding a postcode (with or without its city) under address-like lines:
     the whole block is the address ("Mezi Sklady 393\n787 92 Miletín", "Studio 8\nJeffrey
     Unions\nYatesburgh\nW4 1XB")."""
+    text = lines.text
     for m in _POSTCODE_LINE_RE.finditer(text):
         start, end = m.start(1), m.end(1)
-        block_start, has_number, pos = start, False, m.start()
+        block, has_number, pos = [(start, end)], False, m.start()
+        speaker = lines.speaker(start)
         for _ in range(4):  # lines above
             if pos == 0:
                 break
             prev_start = text.rfind("\n", 0, pos - 1) + 1
+            if lines.speaker(prev_start) != speaker:
+                break
             line = text[prev_start : pos - 1]
-            if _address_like(line.strip()):
-                block_start = prev_start + len(line) - len(line.lstrip())
+            # A lone word counts only as the town right above the postcode line.
+            lone = _lone_word(line) and len(block) > 1
+            if _address_like(line.strip()) and not lone:
+                lead = prev_start + len(line) - len(line.lstrip())
+                block.append((lead, lead + len(line.strip())))
                 has_number = has_number or any(c.isdigit() for c in line)
                 has_number = has_number or bool(_STREET_LEAD_START_RE.match(line.strip()))
                 pos = prev_start
                 continue
             tail = _STREET_TAIL_RE.search(line)  # "I live at Mezi Sklady 393"
             if tail:
-                block_start, has_number = prev_start + tail.start(1), True
+                block.append((prev_start + tail.start(1), prev_start + tail.end(1)))
+                has_number = True
             break
         if not has_number:
             continue
-        yield Span(block_start, end, Label.ADDRESS, 0.7, "address block above a postcode")
+        # One span a line: a transcript's next line starts with its speaker's tag.
+        for line_start, line_end in block:
+            yield Span(line_start, line_end, Label.ADDRESS, 0.7, "address block above a postcode")
         if m.group(2):  # a postcode alone on its line: the city may follow on the next
             nxt_end = text.find("\n", end + 1)
             nxt = text[end + 1 : nxt_end if nxt_end >= 0 else len(text)]
             words = nxt.split()
             if (
                 0 < len(words) <= 3
+                and lines.speaker(end + 1) == speaker
                 and _address_like(nxt.strip())
                 and nxt.rstrip()[-1:] not in ".!?"
             ):
@@ -544,20 +585,22 @@ def _postcode_blocks(text: str) -> Iterator[Span]:
                 )
 
 
-def _following_lines(text: str, streets: list[Span]) -> Iterator[Span]:
+def _following_lines(lines: _Lines, streets: list[Span]) -> Iterator[Span]:
     """A multi-line address: unit, city and postcode lines after (or a unit line before)
     a street line are part of it."""
     gazetteer = places()
+    text = lines.text
     for street in streets:
         line_end = text.find("\n", street.end)
         if line_end < 0 or text[street.end : line_end].strip(" \t,.;"):
             continue
+        speaker = lines.speaker(street.start)
         pos = line_end + 1
         for _ in range(4):
             end = text.find("\n", pos)
             end = len(text) if end < 0 else end
             line = text[pos:end].strip()
-            if not line or len(line) > 60 or _TAG_RE.match(line):
+            if not line or len(line) > 60 or lines.speaker(pos) != speaker:
                 break
             words = [w.strip(",.()") for w in line.split()]
             shaped = all(w[:1].isupper() or w[:1].isdigit() or not w for w in words)
@@ -571,6 +614,8 @@ def _following_lines(text: str, streets: list[Span]) -> Iterator[Span]:
         line_start = text.rfind("\n", 0, street.start) + 1
         if line_start > 0 and not text[line_start : street.start].strip():
             prev_start = text.rfind("\n", 0, line_start - 1) + 1
+            if lines.speaker(prev_start) != speaker:
+                continue
             prev = text[prev_start : line_start - 1].strip()
             if prev and len(prev) <= 40 and _UNIT_LINE_RE.match(prev):
                 start = prev_start + (

@@ -71,7 +71,7 @@ _CUED_DAY_RE = re.compile(
 
 # Every date element tied to a person except the year is PHI (Safe Harbor), not only
 # a date of birth. A day of the month said with its weekday ("thursday the eighteenth",
-# "friday the 7th at four fifteen": the day, never the time of day) ...
+# "friday the 7th at four fifteen": weekday and day, never the time of day) ...
 _ORD_DAY = rf"(?:(?:twenty|thirty){_SP}(?:{_ORD_UNIT})|{_alt(ORDINALS)}|[0-3]?\d(?:st|nd|rd|th))"
 _NOT_A_DAY = (
     r"[ \t]+(?:thing|things|time|times|floor|page|step|place|one|person|dose|shot|visit"
@@ -120,8 +120,10 @@ class DateRecognizer:
                 if regex is not _CUED_DAY_RE and _inside_word(lowered, m.start()):
                     continue
                 if not any(s <= m.start(1) < e or m.start(1) <= s < m.end(1) for s, e in found):
-                    found.append(m.span(1))
-                    yield Span(m.start(1), m.end(1), Label.DATE, 0.75, why)
+                    # The weekday goes with its day: "thursday the eighteenth" is one date.
+                    start = m.start() if regex is _WEEKDAY_DAY_RE else m.start(1)
+                    found.append((start, m.end(1)))
+                    yield Span(start, m.end(1), Label.DATE, 0.75, why)
         for m in _SHORT_DATE_RE.finditer(lowered):
             if any(s <= m.start() < e for s, e in found) or not _short_date(lowered, m):
                 continue
