@@ -95,8 +95,13 @@ CARE_DATES = [
     ("Note: next appt Aug 14", ["Aug 14"]),
     ("Note: discharged 3 March, stable", ["3 March"]),
     ("Note: seen 11/03/25", ["11/03/25"]),
+    ("Note: Imaging done 11-10, results discussed with pt 5-28.", ["11-10", "5-28"]),
+    ("Note: Referral faxed 4-2", ["4-2"]),
 ]
 NOT_CARE_DATES = [
+    "Note: take 1-2 tablets for 5-10 days",
+    "caller: ages 5-12 welcome",
+    "Note: BP 120-80, pain 3-4",
     "agent: we open at four fifteen",
     "agent: we close on friday at five thirty",
     "caller: i was on the first floor",

@@ -150,6 +150,10 @@ INTERRUPTED = [
 ]
 # Recognizer homophones read as digits, and phonetic letters, after an identifier cue.
 SPOKEN_READINGS = [
+    (  # an international number with its "plus": the word is part of it
+        "caller: my number over here is plus four four seventy four zero eighty five sixty four",
+        "plus four four seventy four zero eighty five sixty four",
+    ),
     (
         "caller: my social security number is three for six to eight won nine ate two",
         "three for six to eight won nine ate two",

@@ -91,11 +91,12 @@ _PHRASE_DAY_RE = re.compile(
     r"|in the (?:morning|afternoon|evening)|of (?:this|next|last) month))",
     re.MULTILINE,
 )
-# Short numeric dates in notes: "7/20", "10/02", "20.07." (a dotted one needs its
-# closing dot: "7.5" and "14.08 dollars" are numbers). Fractions ("1/2", "3/4 of"),
+# Short numeric dates in notes: "7/20", "10/02", "5-28", "20.07." (a dotted one needs
+# its closing dot: "7.5" and "14.08 dollars" are numbers). Fractions ("1/2", "3/4 of"),
 # "24/7" and pain scores ("8/10") are not dates.
 _SHORT_DATE_RE = re.compile(
-    r"(\d(?<![\w/.$:,-]\d)\d?)(?:/(\d{1,2})(?![\w/]|[.,]\d)|\.(\d{1,2})\.(?![\w.]))"
+    r"(\d(?<![\w/.$:,-]\d)\d?)(?:/(\d{1,2})(?![\w/]|[.,]\d)|\.(\d{1,2})\.(?![\w.])"
+    r"|-(\d{1,2})(?![\w/-]|[.,]\d))"
 )
 _NOT_AFTER_SHORT_RE = re.compile(
     rf"[ \t]*(?:of\b|pain|scale|{trie_regex(QUANTITY_WORDS, literal=True)}(?![\w]))"
@@ -127,7 +128,7 @@ class DateRecognizer:
         for m in _SHORT_DATE_RE.finditer(lowered):
             if any(s <= m.start() < e for s, e in found) or not _short_date(lowered, m):
                 continue
-            yield Span(m.start(), m.end(2) if m[2] else m.end(3), Label.DATE, 0.7, "short date")
+            yield Span(m.start(), m.end(m.lastindex or 0), Label.DATE, 0.7, "short date")
 
 
 def _inside_word(lowered: str, pos: int) -> bool:
@@ -136,22 +137,28 @@ def _inside_word(lowered: str, pos: int) -> bool:
 
 
 def _short_date(lowered: str, m: re.Match[str]) -> bool:
-    first, second = m[1], m[2] or m[3]
+    first, second = m[1], m[2] or m[3] or m[4]
     a, b = int(first), int(second)
     if not (1 <= a <= 31 and 1 <= b <= 31 and min(a, b) <= 12) or (a, b) == (24, 7):
         return False
     padded = len(first) == 2 or len(second) == 2
-    if m[2] and (not padded or (b == 10 and a <= 10 and len(second) == 2 and first[0] != "0")):
-        return bool(_DAY_CUE_RE.search(lowered, max(0, m.start() - 24), m.start()))
+    ambiguous = m[2] and (
+        not padded or (b == 10 and a <= 10 and len(second) == 2 and first[0] != "0")
+    )
+    if ambiguous or m[4]:  # "3/4" may be a fraction, "5-10" a range: a date needs its cue
+        if not _DAY_CUE_RE.search(lowered, max(0, m.start() - 24), m.start()):
+            return False
     if _NOT_AFTER_SHORT_RE.match(lowered, m.end()):
         return False
     return not _NOT_BEFORE_SHORT_RE.search(lowered, max(0, m.start() - 10), m.start())
 
 
-# Before a short numeric date that could also be a fraction ("on 3/4", "seen 7/2").
+# Before a short numeric date that could also be a fraction or a range ("on 3/4",
+# "seen 7/2", "faxed 4-2").
 _DAY_CUE_RE = re.compile(
     r"(?:\bon|seen|visit|appt|appointment|dated?|dos|dob|since|due|from|until|till|by"
-    r"|drawn|done|filled|admitted|discharged|scheduled|resched\w*|of)[ \t:]*$"
+    r"|drawn|done|filled|admitted|discharged|scheduled|resched\w*|of|faxed|sent|ordered"
+    r"|called|collected|received|reviewed|performed|completed|with pt|pt)[ \t:]*$"
 )
 
 

@@ -156,7 +156,8 @@ class IdentifierRecognizer:
                 cued = _line_end(lowered, group[-1].end), decision[0]
             found.extend(_spans(group, decision[0], decision[1]))
         found.extend(self._echoes(rejected, accepted))
-        yield from _over_items(found, items) if items else found
+        spans = _over_items(found, items) if items else found
+        yield from (_with_plus(lowered, span) for span in spans)
 
     def _decide(
         self,
@@ -304,3 +305,15 @@ def _is_clinic(value: str, clinic: set[str]) -> bool:
         return False
     digits = "".join(c for c in value if c.isdigit())
     return len(digits) >= 7 and any(digits.endswith(c) or c.endswith(digits) for c in clinic)
+
+
+_PLUS_BEFORE_RE = re.compile(r"(?:(?<![\w'])plus|\+)[ \t]*$")
+
+
+def _with_plus(lowered: str, span: Span) -> Span:
+    """An international number said with its "plus" ("plus four four seventy four ..."):
+    the word belongs to the number, and leaving it would show where the caller is."""
+    plus = _PLUS_BEFORE_RE.search(lowered, max(0, span.start - 8), span.start)
+    if plus is None:
+        return span
+    return Span(plus.start(), span.end, span.label, span.score, span.explanation)
