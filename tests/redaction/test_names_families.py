@@ -98,6 +98,11 @@ FAMILIES: list[tuple[str, str, list[str], list[str]]] = [
     ("relation-no", "Caller: my daughter's school nurse called", [], ["school", "nurse"]),
     ("relation-no", "caller: my mom passed away and my dad lives alone", [], ["passed", "lives"]),
     ("relation-no", "caller: my son goes to lincoln elementary", [], ["goes", "lincoln"]),
+    ("relation-no", "caller: the kid next door has the flu", [], ["next", "door"]),
+    ("relation-no", "caller: i need baby formula and child care info", [], ["formula", "care"]),
+    ("relation-no", "caller: my friend request went through", [], ["request"]),
+    ("relation-no", "caller: my daughter's name is on the card", [], ["on", "card"]),
+    ("relation", "caller: my son mateo garcía lópez", ["mateo garcía lópez"], []),
     # 3. a name answering a question
     (
         "answer",

@@ -380,8 +380,8 @@ def _cued(scan: _Scan, agent_names: set[str]) -> Iterator[_Found]:
         kind = m.lastgroup or "weak"
         if kind == "weak" and m[0].startswith("for"):
             kind = "for"  # "songs for Entertainment Weekly": wants a first name
-        elif kind == "relation" and _POSSESSIVE.search(m[0]):
-            kind = "relation's"  # "my son's ...": a thing may follow, not a name
+        elif kind == "relation":
+            kind = _relation_kind(m[0])
         toks = scan.run(m.end(), kind)
         if not toks:
             continue
@@ -423,6 +423,25 @@ def _answers(scan: _Scan) -> Iterator[_Found]:
 
 
 _POSSESSIVE = re.compile(r"'s?[ \t,:]*$")
+# "my/her ... <family word>": a word in no list after it may still be a name ("my son
+# kwabena"); after "friend", "partner", "baby" it is more often a thing ("friend request").
+_KIN = re.compile(
+    r"(?:my|his|her|our|their|your)[ \t]+(?!friend|partner|boyfriend|girlfriend|baby|kid|"
+    r"child|neighbo|roommate|caregiver|guardian)"
+)
+
+
+def _relation_kind(cue: str) -> str:
+    """How a relation cue reads the words after it: "strong" ("my partner's name"),
+    "relation" ("my uncle": an unlisted word may be a name) or "relation's" ("my son's",
+    "the kid", "friend": a listed or capitalised first name only)."""
+    if re.search(r"name(?:[ \t]+is|'s)?[ \t,:]*$", cue):
+        return "strong"
+    if _POSSESSIVE.search(cue) or not _KIN.match(cue):
+        return "relation's"
+    return "relation"
+
+
 _INLINE_TAG = re.compile(r"[ \t]*[A-Za-z][\w .-]{0,20}:(?!//)")
 
 
