@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callvault.redaction.names import NameRecognizer
-from callvault.redaction.spans import Context
+from callvault.redaction.spans import Context, Known
 
 RECOGNIZER = NameRecognizer()
 
@@ -269,3 +269,17 @@ def probe_score() -> tuple[float, float]:
 if __name__ == "__main__":
     recall, precision = probe_score()
     print(f"probe recall={recall:.3f} precision={precision:.3f}")
+
+
+def test_known_names_with_accents() -> None:
+    """The record's "José Muñoz": said with or without accents, never "oz" in "2 oz"."""
+    text = "caller: i took 2 oz, it's josé muñoz\nagent: thanks jose munoz"
+    mask = bytearray(len(text))
+    context = Context(known=Known(names=("José Muñoz",)))
+    for span in RECOGNIZER.find(text, context):
+        mask[span.start : span.end] = b"\x01" * (span.end - span.start)
+    for secret in ("josé muñoz", "jose munoz"):
+        start, end = _word(text, secret)
+        assert all(mask[start:end]), secret
+    start, end = _word(text, "oz")
+    assert not any(mask[start:end])

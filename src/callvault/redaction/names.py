@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from callvault.redaction import names_cues as cues
@@ -40,7 +40,6 @@ from callvault.redaction.names_gazetteer import Gazetteer, fold_same_length, gaz
 from callvault.redaction.names_spelled import (
     lower_same_length,
     mentions,
-    name_parts,
     spelled_runs,
 )
 from callvault.redaction.spans import Context, Label, Span
@@ -477,6 +476,23 @@ def _pairs(scan: _Scan, seen: set[int]) -> Iterator[_Found]:
                 yield toks, "first name in running text"
 
 
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+
+
+def _known_parts(names: Sequence[str]) -> frozenset[str]:
+    """Lower-case parts of the record's names, Unicode letters kept whole ("Ada-Mae O'Neil"
+    gives ada, mae, ada-mae, o'neil, oneil; "José Muñoz" gives josé, muñoz and, for speech
+    written without accents, jose, munoz)."""
+    parts: set[str] = set()
+    for name in names:
+        for word in _NAME_WORD.findall(name):
+            low = lower_same_length(word)
+            for form in {low, fold_same_length(low)}:
+                parts.update((form, form.replace("'", "")))
+                parts.update(p for p in re.split(r"['-]", form) if len(p) >= 2)
+    return frozenset(p for p in parts if len(p) >= 2)
+
+
 def _blocked(text: str, clinic_names: tuple[str, ...]) -> list[tuple[int, int]]:
     low = text.lower()
     spans: list[tuple[int, int]] = []
@@ -510,7 +526,7 @@ class NameRecognizer:
         seen = {t.start for toks, _ in found for t in toks}
         found += _pairs(scan, seen)
         blocked = _blocked(text, tuple(context.clinic_names))
-        known = name_parts(context.known.names)
+        known = _known_parts(context.known.names)
         spans: dict[tuple[int, int], str] = {}
         said: set[str] = set()
         for toks, why in found:
