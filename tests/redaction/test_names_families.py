@@ -188,6 +188,12 @@ FAMILIES: list[tuple[str, str, list[str], list[str]]] = [
     ("narrative-no", "Caller: Does Aetna cover it? Is Lipitor generic?", [], ["Aetna", "Lipitor"]),
     ("narrative-no", "Note: Will call back after Labor Day.", [], ["Will", "Labor", "Day"]),
     ("narrative-no", "Caller: I spoke with Amazon support and Apple.", [], ["Amazon", "Apple"]),
+    (
+        "unicode-agent",
+        "SPEAKER_00: Thanks for contacting Harbor Clinic, this is Raúl.\nSPEAKER_01: hi Raúl",
+        [],
+        ["Raúl"],
+    ),
     # 6. false positives to stop
     ("fp", "Caller: she writes songs for Entertainment Weekly", [], ["Entertainment", "Weekly"]),
     ("fp", "Caller: i work for Rolling Stone magazine", [], ["Rolling", "Stone"]),

@@ -85,8 +85,11 @@ AGENT_TAG = re.compile(
     r"triage|\bma\b|doctor|\bdr\b|physician|support|service"
 )
 AGENT_PHRASE = re.compile(
-    r"thank(?:s|[ \t]+you)[ \t]+for[ \t]+calling|how[ \t]+(?:can|may)[ \t]+i[ \t]+"
-    r"(?:help|assist)|you'?ve[ \t]+reached"
+    r"thank(?:s|[ \t]+you)[ \t]+for[ \t]+(?:calling|contacting|reaching|choosing|holding)|"
+    r"how[ \t]+(?:can|may)[ \t]+i[ \t]+(?:help|assist)|you'?ve[ \t]+reached|"
+    r"welcome[ \t]+to|you'?re[ \t]+(?:speaking|talking)[ \t]+(?:with|to)|"
+    r"(?:calling|speaking)[ \t]+from[ \t]+(?:the[ \t]+)?[a-z]+[ \t]+"
+    r"(?:clinic|office|practice|pharmacy|hospital|medical|health)"
 )
 
 
