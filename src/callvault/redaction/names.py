@@ -68,6 +68,8 @@ _AUX_WORDS = """
     doesn't didn't hasn't can't won't
 """
 _AUX = frozenset(_AUX_WORDS.split())
+# Verbs whose object is a person: "Tell Simonetta ...", "ask Victoire to ...".
+_ADDRESSEE_VERBS = frozenset({"tell", "ask", "remind", "let", "thank", "notify", "inform", "page"})
 # Word shapes of verbs and adverbs: an unlisted word like these is no name.
 _VERB_SHAPE = re.compile(r"(?:ed|ing|ly)$")
 _MAX_RUN = 5  # first, middle, last, second last, suffix
@@ -161,6 +163,8 @@ class _Scan:
             return True
         if kind in ("relation", "relation's"):  # "my uncle corey day", "her daughter Liisa"
             if key in self.gaz.common or key in self.meds or cues.NUMBERISH.match(key):
+                if kind == "relation" and key in self.gaz.first and self._ends_name(nxt):
+                    return True  # "my son chase usually ...": a name, then the sentence
                 return backed or (tok.cap and key in self.gaz.first)
             if tok.cap or key in _first_only():
                 return True
@@ -213,6 +217,13 @@ class _Scan:
         if kind in ("strong", "answer"):
             return True
         return kind == "intro" and self.plain_name(lead)
+
+    def _ends_name(self, nxt: _Tok | None) -> bool:
+        """Does the word after a name end it (none, a function word, a verb or adverb)?"""
+        if nxt is None:
+            return True
+        key = nxt.key
+        return key in self.gaz.stop or bool(_VERB_SHAPE.search(key)) or key in _SUBJECT_VERBS
 
     def _unlisted_word(self, tok: _Tok) -> bool:
         """Could this lower-case word in no list be a name ("tavita") rather than a verb
@@ -289,7 +300,11 @@ class _Scan:
         elif fkey in _first_only():
             ok = lkey not in self.gaz.common or lkey in self.gaz.last
         else:
-            ok = upper and lkey in self.gaz.last and fkey not in self.gaz.common
+            ok = upper and fkey not in self.gaz.common
+            # both in no list: "UUSITALO, Eemil called ...": a verb must follow
+            after = self.tok_at(first.end)
+            ok = ok and (lkey in self.gaz.last or (after is not None and self._ends_name(after)))
+            ok = ok and len(lkey) > 2 and len(fkey) > 2 and not cues.NUMBERISH.match(fkey)
         if not ok:
             return []
         taken = [last, first]
@@ -306,12 +321,17 @@ class _Scan:
 
     def narrative(self, tok: _Tok) -> bool:
         """A capitalised known first name in written running text: a subject before a
-        verb, after an auxiliary ("Why is Liisa"), or any word inside a sentence."""
-        if tok.key not in _first_only() or tok.key in self.meds:
+        verb, after an auxiliary ("Why is Liisa"), or any word inside a sentence; any
+        capitalised word after "tell", "ask", "remind" ("Tell Simonetta the ...")."""
+        if tok.key in self.meds or tok.key in self.gaz.stop or tok.key in self.gaz.common:
             return False
         before = self.fold[max(0, tok.start - 24) : tok.start].rstrip(" \t")
         prev = re.search(r"([\w']+)?([^\w\s']*)$", before)
         word, punct = (prev[1] or "", prev[2]) if prev else ("", "")
+        if word.lower() in _ADDRESSEE_VERBS and not punct and len(tok.key) > 2:
+            return not self.org_after(tok.end)
+        if tok.key not in _first_only():
+            return False
         if cues.AGENT_TAG.fullmatch(word):
             return False  # "Agent Luis.": the practice's side
         if word[:1].isupper() and not punct and word.lower() not in self.gaz.stop:
@@ -381,7 +401,10 @@ def _cued(scan: _Scan, agent_names: set[str]) -> Iterator[_Found]:
             kind = "for"  # "songs for Entertainment Weekly": wants a first name
         elif kind == "relation":
             kind = _relation_kind(m[0])
-        toks = scan.run(m.end(), kind)
+        start = m.end()
+        if kind.startswith("relation") and (skip := scan.tok_at(start)) and skip.key in _TOO:
+            start = skip.end  # "you can talk to my aunt too hanako nakajima"
+        toks = scan.run(start, kind)
         if not toks:
             continue
         if (
@@ -421,6 +444,7 @@ def _answers(scan: _Scan) -> Iterator[_Found]:
                     break
 
 
+_TOO = frozenset(("too", "also", "then", "actually"))
 _POSSESSIVE = re.compile(r"'s?[ \t,:]*$")
 # "my/her ... <family word>": a word in no list after it may still be a name ("my son
 # kwabena"); after "friend", "partner", "baby" it is more often a thing ("friend request").
