@@ -213,6 +213,14 @@ FAMILIES: list[tuple[str, str, list[str], list[str]]] = [
     ("answer", "caller: my name? it's ruairi o'dowd", ["ruairi o'dowd"], []),
     ("last-first", "note: Pt TAMMINEN, Eetu called about a refill", ["TAMMINEN, Eetu"], ["called"]),
     ("last-first-no", "note: COVID, Flu vaccines given", [], ["COVID", "Flu"]),
+    (
+        "narrative",
+        "Note: Forwarded the form to Haukur Jensen today.",
+        ["Haukur Jensen"],
+        [],
+    ),
+    ("narrative", "Chat: Regards, Wanjiru Kamau", ["Wanjiru Kamau"], ["Regards"]),
+    ("narrative-no", "Chat: We met near Ocean Beach.", [], ["Ocean", "Beach"]),
     # 6. false positives to stop
     ("fp", "Caller: she writes songs for Entertainment Weekly", [], ["Entertainment", "Weekly"]),
     ("fp", "Caller: i work for Rolling Stone magazine", [], ["Rolling", "Stone"]),

@@ -72,6 +72,12 @@ _AUX = frozenset(_AUX_WORDS.split())
 _ADDRESSEE_VERBS = frozenset({"tell", "ask", "remind", "let", "thank", "notify", "inform", "page"})
 # Word shapes of verbs and adverbs: an unlisted word like these is no name.
 _VERB_SHAPE = re.compile(r"(?:ed|ing|ly)$")
+# Endings of English nouns and adjectives, rare in names: an unlisted word like these in a
+# capitalised pair makes it a title or a place ("Entertainment Weekly").
+_WORD_SHAPE = re.compile(
+    r"(?:ment|tion|sion|ness|ity|ing|ed|ly|ance|ence|ship|ful|less|able|ible|ical|ive|"
+    r"ous|ism|ist|ary|ory|ure|logy|graphy|ware|tech|care|land|ville|town|field|port)$"
+)
 _MAX_RUN = 5  # first, middle, last, second last, suffix
 
 
@@ -280,6 +286,32 @@ class _Scan:
             return []
         return self.run(pos, "pair")
 
+    def title_pair(self, pos: int) -> list[_Tok]:
+        """Written "Nanami Kato", "Orsolya Toth": two capitalised words, one of them a
+        listed first name or surname, neither a common word, and no organisation after."""
+        first = self.tok_at(pos)
+        last = self.tok_at(first.end) if first else None
+        if first is None or last is None or last.comma or not (first.cap and last.cap):
+            return []
+        words = (first, last)
+        if any(
+            t.key in self.gaz.stop
+            or t.key in self.gaz.common
+            or t.key in self.meds
+            or t.key in cues.ORG_SUFFIX
+            or len(t.key) < 2
+            or self.text[t.start : t.end].isupper()
+            for t in words
+        ):
+            return []
+        if not (first.key in self.gaz.first or last.key in self.gaz.last):
+            return []
+        if first.key not in self.gaz.first and first.key in self.gaz.last:
+            return []  # two surnames that are words: a title ("Rolling Stone")
+        if any(_WORD_SHAPE.search(t.key) for t in words if not self.listed(t)):
+            return []  # "Entertainment Weekly", "National Geographic"
+        return [first, last]
+
     def reversed_pair(self, pos: int) -> list[_Tok]:
         """Written "Surname, First" ("Okafor, Ada", "GRAY, Andrea", "Munoz, Jose"): the
         surname may be in no list when the first name is a known one, or when it is
@@ -485,6 +517,9 @@ def _pairs(scan: _Scan, seen: set[int]) -> Iterator[_Found]:
             if toks := scan.pair(m.start()) or scan.reversed_pair(m.start()):
                 seen.update(t.start for t in toks)
                 yield toks, "first name and surname"
+            elif toks := scan.title_pair(m.start()):
+                seen.update(t.start for t in toks)
+                yield toks, "capitalised first name and surname"
         for m in _CAPITAL_WORD.finditer(scan.fold):
             if m.start() in seen or _in_tag(scan.text, m.start()):
                 continue
@@ -515,6 +550,10 @@ def _known_parts(names: Sequence[str]) -> frozenset[str]:
                 parts.update((form, form.replace("'", "")))
                 parts.update(p for p in re.split(r"['-]", form) if len(p) >= 2)
     return frozenset(p for p in parts if len(p) >= 2)
+
+
+def _alnum_at(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and text[i].isalnum()
 
 
 def _blocked(text: str, clinic_names: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -562,7 +601,8 @@ class NameRecognizer:
                     said.update((t.key, _key(lower_same_length(text[t.start : t.end]))))
         said -= agent_names
         for start, end in spelled_runs(text, scan.gaz, frozenset(said | known)):
-            spans.setdefault((start, end), "name spelled out")
+            if not (_alnum_at(text, start - 1) or _alnum_at(text, end)):  # not in "ñ a b"
+                spans.setdefault((start, end), "name spelled out")
         for start, end in mentions(text, known):
             spans.setdefault((start, end), "name from the call record")
         for start, end in mentions(text, said - known):
