@@ -221,6 +221,15 @@ FAMILIES: list[tuple[str, str, list[str], list[str]]] = [
     ),
     ("narrative", "Chat: Regards, Wanjiru Kamau", ["Wanjiru Kamau"], ["Regards"]),
     ("narrative-no", "Chat: We met near Ocean Beach.", [], ["Ocean", "Beach"]),
+    ("narrative", "Chat: Why is Oddny still waiting for the refill?", ["Oddny"], ["waiting"]),
+    (
+        "narrative-no",
+        "Chat: Why is Medicare so slow? Is Tuesday open?",
+        [],
+        ["Medicare", "Tuesday"],
+    ),
+    ("unicode", "Patient: my name is Pieter van Dijkstra-Oort.", ["Pieter van Dijkstra-Oort"], []),
+    ("answer", "agent: and the patient?\ncaller: that's imogen", ["imogen"], ["that"]),
     # 6. false positives to stop
     ("fp", "Caller: she writes songs for Entertainment Weekly", [], ["Entertainment", "Weekly"]),
     ("fp", "Caller: i work for Rolling Stone magazine", [], ["Rolling", "Stone"]),

@@ -207,8 +207,10 @@ class _Scan:
             return False
         if key in cues.MONTH_NAMES and nxt is not None and cues.NUMBERISH.match(nxt.key):
             return False  # "... may fourth": a date, not a surname
-        if lead.cap and not tok.cap:
-            return key in cues.NAME_SUFFIX
+        if lead.cap and not tok.cap:  # "Pieter van Salmen": a particle between capitals
+            return key in cues.NAME_SUFFIX or (
+                key in _PARTICLES and nxt is not None and nxt.cap and not nxt.comma
+            )
         if self.listed(tok) or tok.cap or key in cues.NAME_SUFFIX:
             return True
         if len(key) == 1:  # a middle initial
@@ -351,6 +353,18 @@ class _Scan:
             taken.append(nxt)
         return taken
 
+    def _asked_about(self, tok: _Tok, word: str, before: str) -> bool:
+        """An unlisted capitalised word right after a question's opening auxiliary ("Why
+        is Witold so upset?", "Did Oddny call?"), followed by a lower-case word."""
+        if word.lower() not in _AUX or _WORD_SHAPE.search(tok.key) or len(tok.key) < 3:
+            return False
+        opening = before[: len(before) - len(word)].rstrip(" \t")
+        last = opening.split()[-1].lower() if opening.split() else ""
+        if not (opening == "" or opening[-1] in ":.!?" or last in _WH):
+            return False
+        nxt = self.tok_at(tok.end)
+        return nxt is not None and not nxt.cap and not nxt.comma
+
     def narrative(self, tok: _Tok) -> bool:
         """A capitalised known first name in written running text: a subject before a
         verb, after an auxiliary ("Why is Liisa"), or any word inside a sentence; any
@@ -362,7 +376,7 @@ class _Scan:
         word, punct = (prev[1] or "", prev[2]) if prev else ("", "")
         if word.lower() in _ADDRESSEE_VERBS and not punct and len(tok.key) > 2:
             return not self.org_after(tok.end)
-        if tok.key not in _first_only():
+        if tok.key not in _first_only() and not self._asked_about(tok, word, before):
             return False
         if cues.AGENT_TAG.fullmatch(word):
             return False  # "Agent Luis.": the practice's side
@@ -476,6 +490,11 @@ def _answers(scan: _Scan) -> Iterator[_Found]:
                     break
 
 
+_PARTICLES = frozenset(
+    {"van", "von", "de", "da", "del", "della", "di", "du", "der", "den", "ter", "ten", "dos",
+     "das", "la", "le", "bin", "ibn", "al", "el", "y"}
+)  # fmt: skip
+_WH = frozenset({"why", "how", "when", "where", "what", "so", "and", "but"})
 _TOO = frozenset(("too", "also", "then", "actually"))
 _POSSESSIVE = re.compile(r"'s?[ \t,:]*$")
 # "my/her ... <family word>": a word in no list after it may still be a name ("my son

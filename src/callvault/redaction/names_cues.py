@@ -67,7 +67,8 @@ ASKS_NAME = re.compile(
     r"\b(?:(?:your|the|his|her|their|patient'?s?|child'?s?|caller'?s?)[ \t]+"
     r"(?:full[ \t]+|first[ \t]+|last[ \t]+|legal[ \t]+)?name"
     r"|who[ \t]+(?:am[ \t]+i|i'?m)[ \t]+(?:speaking|talking)|who(?:'s|[ \t]+is)[ \t]+"
-    r"(?:calling|this|it[ \t]+for)|name[ \t]+(?:please|on[ \t]+the)|my[ \t]+name(?=\?)|"
+    r"(?:calling|this|it[ \t]+for)|name[ \t]+(?:please|on[ \t]+the)|"
+    r"my[ \t]+name(?=\?)|the[ \t]+patient(?=\?)|"
     r"spell[ \t]+(?:that|it|your|the))\b"
 )
 
