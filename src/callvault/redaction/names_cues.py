@@ -22,7 +22,9 @@ _RELATION = (
 #   strong: a name must follow ("my name is", "mr"); an unlisted word may be a name.
 #   title:  "dr", "nurse": a listed surname (or first name) must follow.
 #   intro:  "this is", "i'm": a name follows if it is one; said by the agent, it is theirs.
-#   weak:   everything else ("for", "hi", "my daughter"): a listed first name must follow.
+#   relation: "my uncle", "her daughter's name": the next 1-3 words that are no common
+#           word (a capitalised word, a listed first name, an unlisted non-verb).
+#   weak:   everything else ("for", "hi"): a listed first name must follow.
 # A role used as a speaker tag ("caller:") is no cue: the turn that answers a request for
 # a name is read by ``ASKS_NAME``, and a full name anywhere by the first+last rule.
 # What every cue opens with (a test derives the cues' first words and checks it). As a
@@ -35,7 +37,7 @@ CUE_STARTS = (
     "guardian", "hello", "her", "hey", "hi", "his", "husband", "i", "kid", "last", "legal",
     "maiden", "member", "middle", "miss", "mom", "mother", "mr", "ms", "mum", "mx", "my",
     "name", "neighbo", "nephew", "niece", "nurse", "our", "partner", "patient", "prof",
-    "pt", "re", "roommate", "sibling", "sister", "son", "sorry", "speak", "spouse", "step",
+    "pt", "re", "roommate", "sibling", "sister", "son", "sorry", "speak", "spoke", "spouse", "step",
     "sur", "talk", "thank", "the", "this", "uncle", "wife", "your",
 )  # fmt: skip
 CUES = re.compile(
@@ -48,8 +50,10 @@ CUES = re.compile(
     r"|(?P<intro>this[ \t]+is|i'?m|i[ \t]+am|it'?s|it[ \t]+is)"
     r"|(?P<weak>for|re|regarding|(?:patient|pt|caller|member|client)(?![ \t]*:)|"
     r"hi|hello|hey|dear|thanks|thank[ \t]+you|bye|goodbye|sorry|i[ \t]+mean|named|called|"
-    r"speaking[ \t]+with|speak[ \t]+(?:to|with)|talk[ \t]+to|ask[ \t]+for|"
-    rf"(?:(?:my|his|her|our|their|your|the)[ \t]+)?(?:{_RELATION})(?:'?s)?)"
+    r"speaking[ \t]+with|speak[ \t]+(?:to|with)|spoke[ \t]+(?:to|with)|talk[ \t]+to|"
+    r"ask[ \t]+for)"
+    rf"|(?P<relation>(?:(?:my|his|her|our|their|your|the)[ \t]+)?(?:{_RELATION})"
+    r"(?:[ \t-]+in[ \t-]+law)?(?:'?s)?(?:[ \t]+name(?:[ \t]+is|'s)?)?)"
     r")\.?(?![A-Za-z'\u2019])[ \t]*[,:]?"
 )
 
@@ -63,7 +67,9 @@ ASKS_NAME = re.compile(
     r"\b(?:(?:your|the|his|her|their|patient'?s?|child'?s?|caller'?s?)[ \t]+"
     r"(?:full[ \t]+|first[ \t]+|last[ \t]+|legal[ \t]+)?name"
     r"|who[ \t]+(?:am[ \t]+i|i'?m)[ \t]+(?:speaking|talking)|who(?:'s|[ \t]+is)[ \t]+"
-    r"(?:calling|this)|name[ \t]+(?:please|on[ \t]+the)|spell[ \t]+(?:that|it|your|the))\b"
+    r"(?:calling|this|it[ \t]+for)|name[ \t]+(?:please|on[ \t]+the)|"
+    r"my[ \t]+name(?=\?)|the[ \t]+patient(?=\?)|"
+    r"spell[ \t]+(?:that|it|your|the))\b"
 )
 
 # Words an answer may open with before the name itself ("um yeah it's ...").
@@ -81,8 +87,11 @@ AGENT_TAG = re.compile(
     r"triage|\bma\b|doctor|\bdr\b|physician|support|service"
 )
 AGENT_PHRASE = re.compile(
-    r"thank(?:s|[ \t]+you)[ \t]+for[ \t]+calling|how[ \t]+(?:can|may)[ \t]+i[ \t]+"
-    r"(?:help|assist)|you'?ve[ \t]+reached"
+    r"thank(?:s|[ \t]+you)[ \t]+for[ \t]+(?:calling|contacting|reaching|choosing|holding)|"
+    r"how[ \t]+(?:can|may)[ \t]+i[ \t]+(?:help|assist)|you'?ve[ \t]+reached|"
+    r"welcome[ \t]+to|you'?re[ \t]+(?:speaking|talking)[ \t]+(?:with|to)|"
+    r"(?:calling|speaking)[ \t]+from[ \t]+(?:the[ \t]+)?[a-z]+[ \t]+"
+    r"(?:clinic|office|practice|pharmacy|hospital|medical|health)"
 )
 
 

@@ -2,7 +2,9 @@
 
 The person lists are the US Census 1990 first and last names (public domain) that the
 ``names`` package ships beside its code; our own lists (``data/name_*.txt``) say which of
-those names are also everyday words, and add first names the 1990 lists lack. Everything
+those names are also everyday words, and add first names the 1990 lists lack (US
+communities, and international given names). Keys are folded (``fold``: lower case, no
+diacritics), so "José", "JOSE" and "jose" are one entry; offsets never come from a key. Everything
 is read once, on first use, through ``importlib.resources`` (the only I/O this package
 allows) and then held in frozensets, so a lookup is one hash probe.
 """
@@ -10,6 +12,7 @@ allows) and then held in frozensets, so a lookup is one hash probe.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 
@@ -30,6 +33,35 @@ class Gazetteer:
         return word in self.first or word in self.last
 
 
+# Letters NFKD does not take apart: folded to the plain letter a reader would write.
+_PLAIN = str.maketrans("øØłŁđĐıðÐþÞæÆœŒß", "oOlLdDidDtTaAoOs")
+
+
+def fold_char(ch: str) -> str:
+    """One character without its diacritics, case kept (``"Ø"`` -> ``"O"``, ``"ễ"`` ->
+    ``"e"``); a character with no plain letter inside is returned unchanged."""
+    if ch < "\x80":
+        return ch
+    plain = ch.translate(_PLAIN)
+    if plain != ch:
+        return plain
+    base = unicodedata.normalize("NFKD", ch)[:1]
+    return base if base.isalpha() and base < "\x80" else ch
+
+
+def fold_same_length(text: str) -> str:
+    """``text`` with diacritics dropped letter by letter: same length, so every offset
+    into the result is an offset into ``text``. For lookups and scans only."""
+    if text.isascii():
+        return text
+    return "".join(map(fold_char, text))
+
+
+def fold(word: str) -> str:
+    """A lookup key: lower case, no diacritics ("Muñoz" -> "munoz", "Søren" -> "soren")."""
+    return fold_same_length(word).lower()
+
+
 def _census_words(filename: str) -> frozenset[str]:
     text = resources.files("names").joinpath(filename).read_text(encoding="ascii")
     return frozenset(line.split(" ", 1)[0].lower() for line in text.splitlines() if line)
@@ -39,7 +71,7 @@ def _our_words(filename: str) -> frozenset[str]:
     text = resources.files("callvault.redaction").joinpath("data", filename).read_text("utf-8")
     words: set[str] = set()
     for line in text.splitlines():
-        words.update(line.split("#", 1)[0].split())
+        words.update(fold(w) for w in line.split("#", 1)[0].split())
     return frozenset(words)
 
 
@@ -47,7 +79,7 @@ def _our_words(filename: str) -> frozenset[str]:
 def gazetteer() -> Gazetteer:
     """The shared, immutable gazetteer (loaded on first call, about 50 ms)."""
     census_first = frozenset().union(*(_census_words(f) for f in _CENSUS_FIRST))
-    first = census_first | _our_words("name_extra_first.txt")
+    first = census_first | _our_words("name_extra_first.txt") | _our_words("name_intl_first.txt")
     return Gazetteer(
         first=first,
         last=_census_words(_CENSUS_LAST),
