@@ -145,9 +145,9 @@ def _short_date(lowered: str, m: re.Match[str]) -> bool:
     ambiguous = m[2] and (
         not padded or (b == 10 and a <= 10 and len(second) == 2 and first[0] != "0")
     )
-    if ambiguous or m[4]:  # "3/4" may be a fraction, "5-10" a range: a date needs its cue
-        if not _DAY_CUE_RE.search(lowered, max(0, m.start() - 24), m.start()):
-            return False
+    # "3/4" may be a fraction, "5-10" a range: such a date needs its cue.
+    if (ambiguous or m[4]) and not _DAY_CUE_RE.search(lowered, max(0, m.start() - 24), m.start()):
+        return False
     if _NOT_AFTER_SHORT_RE.match(lowered, m.end()):
         return False
     return not _NOT_BEFORE_SHORT_RE.search(lowered, max(0, m.start() - 10), m.start())
