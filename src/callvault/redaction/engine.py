@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from callvault.redaction.address import AddressRecognizer
+from callvault.redaction.chains import address_chains
 from callvault.redaction.contact import ContactRecognizer
 from callvault.redaction.dates import AgeRecognizer, DateRecognizer
 from callvault.redaction.identifiers import IdentifierRecognizer
@@ -41,6 +42,8 @@ def analyze(
     found: list[Span] = []
     for recognizer in recognizers if recognizers is not None else default_recognizers():
         found.extend(recognizer.find(text, context))
+    if recognizers is None:  # the parts between the parts of an address the others found
+        found.extend(address_chains(text, found))
     return merge(text, found)
 
 
