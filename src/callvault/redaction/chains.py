@@ -16,8 +16,12 @@ from callvault.redaction.address import regions
 from callvault.redaction.spans import Label, Span
 
 _CONNECTORS = frozenset(
-    ["de", "da", "do", "dos", "das", "del", "di", "la", "le", "les", "du", "des", "van", "von", "der", "den", "ter", "am", "an", "bei", "sur", "rue", "via", "calle", "avenida", "av", "ul.", "al.", "pl.", "nad", "pod", "y", "e", "et", "und"]
-)
+    {
+        "de", "da", "do", "dos", "das", "del", "di", "la", "le", "les", "du", "des",
+        "van", "von", "der", "den", "ter", "am", "an", "bei", "sur", "rue", "via",
+        "calle", "avenida", "av", "ul.", "al.", "pl.", "nad", "pod", "y", "e", "et", "und",
+    }
+)  # fmt: skip
 _STOPS = re.compile(r"(?i)(?:tel|phone|fax|mobile|e-?mail|dob|born)\b")
 _POSTCODE_TOWN = re.compile(
     r"^(?:\d[\d -]{2,8}\d[ \t]+[^\W\d_][\w'.-]*|[^\W\d_][\w'. -]*?[ \t]+\d{5,8})$"
