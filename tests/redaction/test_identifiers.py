@@ -61,6 +61,7 @@ MATCHES = [
 ]
 
 NON_MATCHES = [
+    "member: the insurance is through my job at a 501(c)3 nonprofit",  # a tag, a tax code
     "caller: i take two tablets twice a day",
     "agent: keep taking the five milligrams",
     "agent: the next available is at ten am",

@@ -113,11 +113,17 @@ class CueIndex:
             ends, kinds = [], []
             for m in _CUE_RE.finditer(self._text, start, end if end >= 0 else len(self._text)):
                 kind = _KINDS[int(m.lastgroup[1:])] if m.lastgroup else NONE
-                if kind != NONE:
+                if kind != NONE and not _is_speaker_tag(self._text, start, m):
                     ends.append(m.end())
                     kinds.append(kind)
             self._lines[start] = ends, kinds
         return self._lines[start]
+
+
+def _is_speaker_tag(text: str, line_start: int, m: re.Match[str]) -> bool:
+    """A cue word that is the line's speaker tag ("member: ...", "patient: ...") names
+    who speaks, not what comes."""
+    return not text[line_start : m.start()].strip() and text[m.end() : m.end() + 1] == ":"
 
 
 @lru_cache(maxsize=8)

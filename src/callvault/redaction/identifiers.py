@@ -168,6 +168,8 @@ class IdentifierRecognizer:
         clinic: set[str],
         previous_end: int,
     ) -> tuple[Label, str] | None:
+        if _TAX_STATUS_RE.fullmatch(lowered, group[0].start, group[-1].end):
+            return None  # "a 501(c)3 nonprofit": a section of the tax code, no one's id
         # A cue announces the next number only: one already said after it used it up.
         kind = index.before(lowered, group[0].start, previous_end)
         alnum = sum(c.isalnum() for c in value)
@@ -307,6 +309,7 @@ def _is_clinic(value: str, clinic: set[str]) -> bool:
     return len(digits) >= 7 and any(digits.endswith(c) or c.endswith(digits) for c in clinic)
 
 
+_TAX_STATUS_RE = re.compile(r"501\(?c\)?\(?3\)?")
 _PLUS_BEFORE_RE = re.compile(r"(?:(?<![\w'])plus|\+)[ \t]*$")
 
 

@@ -71,7 +71,9 @@ def _our_words(filename: str) -> frozenset[str]:
     text = resources.files("callvault.redaction").joinpath("data", filename).read_text("utf-8")
     words: set[str] = set()
     for line in text.splitlines():
-        words.update(fold(w) for w in line.split("#", 1)[0].split())
+        for word in line.split("#", 1)[0].split():
+            # Also as a token's key reads it, apostrophes dropped ("he'll" -> "hell").
+            words.update({fold(word), fold(word).replace("'", "")})
     return frozenset(words)
 
 
