@@ -64,6 +64,9 @@ def test_in_and_commas_stay_readable() -> None:
 # Places named alone, streets in other countries' order, non-US postcodes, multi-line
 # blocks. Synthetic sentences; the place names are real towns or town-shaped inventions.
 PLACES = [
+    ("patient: Currently in Cádiz.", ["Cádiz"]),  # accents or none, the list knows it
+    ("caller: he's up in cadiz so it's a drive", ["cadiz"]),
+    ("caller: i'm staying with family in rønne now", ["rønne"]),
     ("Note: she lives in Groningen with her son.", ["Groningen"]),
     ("Chat: I'm in Springfield this week", ["Springfield"]),
     ("Chat: we moved to Kraków last year", ["Kraków"]),

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterator
 from importlib import resources
 
@@ -191,7 +192,8 @@ _RESIDENCE = frozenset((
 ))  # fmt: skip
 _STRONG_BEFORE_RE = re.compile(
     rf"(?<![\w'])(?:{trie_regex(_STRONG_VERBS)})"
-    r"(?:[ \t]+(?:here|there|now|currently|back|over|down|up|out|still|just|all))?[ \t]*\Z"
+    r"(?:[ \t]+(?:here|there|now|currently|back|over|down|up|out|still|just|all))?"
+    r"(?:[ \t]+with(?:[ \t]+[\w']+){1,2})?[ \t]*\Z"  # "staying with family in X"
 )
 _PLACE_WORD_RE = re.compile(rf"{_PWORD}")
 _PLACE_SEP_RE = re.compile(r"[ \t]+|-")
@@ -332,9 +334,20 @@ def _word_file(name: str) -> frozenset[str]:
     )
 
 
+@functools.cache
 def places() -> frozenset[str]:
-    """Cities and towns (lower case): ``data/places.txt``."""
-    return _word_file("places.txt")
+    """Cities and towns (lower case): ``data/places.txt``, each also without its accents
+    (``plain``), so "Cádiz" and "cadiz" find "cádiz" and "cadiz" alike."""
+    names = _word_file("places.txt")
+    return names | frozenset(plain(name) for name in names)
+
+
+def plain(phrase: str) -> str:
+    """``phrase`` without combining accents ("cádiz" -> "cadiz"); for look-ups only."""
+    if phrase.isascii():
+        return phrase
+    decomposed = unicodedata.normalize("NFKD", phrase)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @functools.cache
@@ -390,7 +403,7 @@ def _place_at(
                 continue
             if phrase in not_place or names[0] in _NOT_PLACE:
                 continue
-            if phrase in gazetteer or phrase.replace(" ", "-") in gazetteer:
+            if plain(phrase) in gazetteer or plain(phrase).replace(" ", "-") in gazetteer:
                 return words[0][0], words[n - 1][1], "known city or town after a place cue"
             if all(cased[:n]) and _is_town_shape(names[:n]):
                 return words[0][0], words[n - 1][1], "town-shaped name after a place cue"
@@ -427,9 +440,10 @@ def _places(text: str, lowered: str) -> Iterator[Span]:
             word = _PLACE_WORD_RE.match(lowered, pos)
             if (
                 not word
-                or word.group() not in first_words
+                or plain(word.group()) not in first_words
                 or not any(
-                    p in gazetteer for p in _prefix_phrases(lowered, word.start(), word.end())
+                    plain(p) in gazetteer
+                    for p in _prefix_phrases(lowered, word.start(), word.end())
                 )
             ):
                 continue
