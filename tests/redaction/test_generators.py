@@ -9,7 +9,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from bench.redaction_sets import GENERATORS, conversational_b, international_written
+from bench.redaction_sets import (
+    GENERATORS,
+    conversational_b,
+    conversational_c,
+    international_written,
+)
 from bench.redaction_sets._build import public
 
 TOKEN_RE = re.compile(r"[^\W_]+")  # the scorer's token rule
@@ -152,3 +157,35 @@ def test_international_written_has_its_families() -> None:
     assert re.search(r"\+\d{8,}", texts)  # E.164
     for country in ["Germany", "Hungary", "Vietnam", "Japan", "Brazil", "Poland"]:
         assert country in texts
+
+
+def test_conversational_c_is_deterministic_and_has_its_families() -> None:
+    records = conversational_c.generate()
+    assert records == conversational_c.generate()
+    assert conversational_c.generate(seed=5, count=30) != records[:30]
+    for r in records:
+        text = r["text"]
+        for s in r["spans"]:
+            piece = text[s["start"] : s["end"]]
+            assert piece and piece == piece.strip(), (r["id"], piece)
+    for family, minimum in [
+        ("name_spelled_letters", 20), ("dob_spoken", 40), ("care_spoken", 20),
+        ("dob_written", 20), ("care_written", 20), ("phone_split_turns", 20),
+        ("phone_correction", 10), ("phone_intl", 20), ("phone_us_written", 20),
+        ("ssn_last4", 15), ("ssn_full", 15), ("email_spoken", 20), ("email_written", 15),
+        ("address_us", 20), ("address_nonus", 20), ("city_alone", 20), ("age_over_89", 20),
+    ]:  # fmt: skip
+        assert _count(records, family) >= minimum, family
+    labels = {s["label"] for r in records for s in r["spans"]}
+    assert {"NAME", "DATE", "PHONE", "EMAIL", "ADDRESS", "SSN", "MRN", "MEMBER_ID", "ACCOUNT",
+            "AGE"} <= labels  # fmt: skip
+    kinds = {n["kind"] for r in records for n in r["negatives"]}
+    assert {"AGENT_NAME", "CLINIC_NAME", "MEDICATION", "DOSAGE", "TIME", "COUNT",
+            "AGE_UNDER_90"} <= kinds  # fmt: skip
+    assert {r["style"] for r in records} == {"asr", "written"}
+    multi = [
+        r
+        for r in records
+        if any(sum(s["eid"] == e for s in r["spans"]) > 1 for e in {s["eid"] for s in r["spans"]})
+    ]
+    assert len(multi) >= 50
