@@ -34,12 +34,18 @@ _MAX_WORDS = 5
 def address_chains(text: str, found: Iterable[Span]) -> Iterator[Span]:
     """Spans for the unfound parts of comma-separated addresses in ``text``."""
     spans = sorted(found, key=lambda s: s.start)
-    if not any(s.label is Label.ADDRESS for s in spans) and not _POSTCODE_HINT.search(text):
+    addresses = [s.start for s in spans if s.label is Label.ADDRESS]
+    if not addresses and not _POSTCODE_HINT.search(text):
         return
     line_start = 0
     for line in text.split("\n"):
-        yield from _line_chains(text, line_start, line_start + len(line), spans)
-        line_start += len(line) + 1
+        line_end = line_start + len(line)
+        # Only a line with commas, and an address found on it or a postcode with its town.
+        if "," in line and (
+            any(line_start <= a < line_end for a in addresses) or _POSTCODE_HINT.search(line)
+        ):
+            yield from _line_chains(text, line_start, line_end, spans)
+        line_start = line_end + 1
 
 
 _POSTCODE_HINT = re.compile(r"\d{4,}[ \t]+[^\W\d_]|[^\W\d_][ \t]+\d{5,}")
