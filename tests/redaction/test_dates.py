@@ -97,6 +97,7 @@ CARE_DATES = [
     ("Note: seen 11/03/25", ["11/03/25"]),
     ("Note: Imaging done 11-10, results discussed with pt 5-28.", ["11-10", "5-28"]),
     ("Note: Referral faxed 4-2", ["4-2"]),
+    ("Note: Appt moved to Wednesday 8/22 at 7:30.", ["Wednesday 8/22"]),
 ]
 NOT_CARE_DATES = [
     "Note: take 1-2 tablets for 5-10 days",

@@ -22,6 +22,8 @@ RECOGNIZER = NameRecognizer()
 # (family, text, must be hidden, must stay readable)
 FAMILIES: list[tuple[str, str, list[str], list[str]]] = [
     # a pronoun's contraction after a relation word is no name
+    ("last-first", "agent: it's under gray comma andrea", ["gray comma andrea"], ["under"]),
+    ("last-first", "agent: the file is large comma sorry", [], ["large", "sorry"]),
     ("relation", "caller: it's for my mom he'll be ninety seven", [], ["he'll"]),
     # 1. "LAST, First" in notes, surnames in no list too
     ("last-first", "Note: GRAY, Andrea called re: refill", ["GRAY, Andrea"], ["called", "refill"]),

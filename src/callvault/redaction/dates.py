@@ -78,6 +78,7 @@ _NOT_A_DAY = (
     r"|week|day|try|round|half|part|item|line|option|of (?:all|the|those|these|them))"
 )
 _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
+_WEEKDAY_BEFORE_RE = re.compile(rf"(?<![\w']){_WEEKDAY},?[ \t]+\Z")
 _WEEKDAY_DAY_RE = re.compile(
     rf"{_WEEKDAY}(?:,?[ \t]+the|,)?[ \t]+"
     rf"({_ORD_DAY}|(?<=the )[0-3]?\d)(?![\w'/:])(?!{_NOT_A_DAY})"
@@ -128,7 +129,9 @@ class DateRecognizer:
         for m in _SHORT_DATE_RE.finditer(lowered):
             if any(s <= m.start() < e for s, e in found) or not _short_date(lowered, m):
                 continue
-            yield Span(m.start(), m.end(m.lastindex or 0), Label.DATE, 0.7, "short date")
+            weekday = _WEEKDAY_BEFORE_RE.search(lowered, max(0, m.start() - 12), m.start())
+            start = weekday.start() if weekday else m.start()  # "Wednesday 8/22"
+            yield Span(start, m.end(m.lastindex or 0), Label.DATE, 0.7, "short date")
 
 
 def _inside_word(lowered: str, pos: int) -> bool:

@@ -596,6 +596,20 @@ def _outermost(spans: dict[tuple[int, int], str]) -> Iterator[Span]:
             yield Span(start, end, Label.NAME, 0.85, why)
 
 
+# "LAST, First" read out: "it's under gray comma andrea", "listed as okafor comma j".
+_SPOKEN_LAST_FIRST = re.compile(
+    r"(?<![\w'])(?:under|as|is|name's|file|chart)[ \t]+"
+    r"(([^\W\d_][\w'-]*)[ \t]+comma[ \t]+([^\W\d_][\w'-]*))(?![\w'])"
+)
+
+
+def _plausible_last_first(gaz: Gazetteer, last: str, first: str) -> bool:
+    """A surname that is no everyday word, then a first name or an initial."""
+    if last in gaz.stop or last in gaz.common or first in gaz.stop:
+        return False
+    return len(first) == 1 or (first in gaz.first and first not in gaz.common)
+
+
 class NameRecognizer:
     """Person names (``Label.NAME``): cued, paired, spelled, or known from the record."""
 
@@ -622,6 +636,10 @@ class NameRecognizer:
         for start, end in spelled_runs(text, scan.gaz, frozenset(said | known)):
             if not (_alnum_at(text, start - 1) or _alnum_at(text, end)):  # not in "ñ a b"
                 spans.setdefault((start, end), "name spelled out")
+        for m in _SPOKEN_LAST_FIRST.finditer(scan.low):
+            last, first = m.group(2), m.group(3)
+            if _plausible_last_first(scan.gaz, _key(last), _key(first)):
+                spans.setdefault((m.start(1), m.end(1)), "surname comma first name, spoken")
         for start, end in mentions(text, known):
             spans.setdefault((start, end), "name from the call record")
         for start, end in mentions(text, said - known):
