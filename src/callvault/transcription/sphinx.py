@@ -107,7 +107,8 @@ def decode(decoder: Any, speech: Speech) -> list[Word]:
         if token:
             start = speech.start_s + seg.start_frame / frate
             end = speech.start_s + (seg.end_frame + 1) / frate
-            words.append(Word(token, start, min(end, speech.end_s)))
+            posterior = min(max(float(seg.prob), 0.0), 1.0)  # pocketsphinx 5: linear
+            words.append(Word(token, start, min(end, speech.end_s), posterior))
     return words
 
 
