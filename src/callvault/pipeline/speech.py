@@ -255,7 +255,6 @@ def review_reason(transcript: Transcript) -> str | None:
 class SpeechOptions:
     failsafe: bool = True
     review: bool = True
-    hotwords: bool = True  # known names given to the recogniser (where it can take them)
 
 
 @dataclass(frozen=True)

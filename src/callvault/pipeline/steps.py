@@ -29,13 +29,15 @@ from callvault.authz.principal import Principal
 from callvault.authz.roles import Policy
 from callvault.blobs.interface import BlobStore
 from callvault.calls.objects import RECORDING, RECORDING_ORIGINAL, TRANSCRIPT
+from callvault.calls.schemas import TranscriptIn
 from callvault.calls.service import CallService
 from callvault.calls.uploads import ObjectTarget, store_transcript, write_object
 from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.crypto.keyring import Keyring
 from callvault.jobs.service import Claim, LeaseLost
-from callvault.pipeline.speech import SpeechPlan, plan_speech, transcript_in
-from callvault.transcription.interface import Transcriber
+from callvault.pipeline.speech import SpeechPlan, plan_speech
+from callvault.transcription.interface import Progress, Transcriber, VocabularyTranscriber
+from callvault.transcription.pronounce import name_words
 
 ACTOR_TYPE = "service"
 ACTOR_ID = "pipeline"
@@ -167,8 +169,17 @@ def stored_ranges(calls: CallService, call_id: str) -> tuple[list[TimeRange] | N
 def _plan_from_audio(
     ctx: StepContext, calls: CallService, claim: Claim, original: Path
 ) -> SpeechPlan:
-    transcript = ctx.transcriber().transcribe(original, progress=lambda _d, _t: ctx.heartbeat())
-    setup = calls.redaction_setup(claim.call_id, transcript_in(transcript))
+    """Transcribe (telling a transcriber that can take them the call record's names,
+    which its dictionary may lack) and plan the scrub. A transcriber's output asks for
+    no extra known values, so the setup read before transcribing is the one to use."""
+    setup = calls.redaction_setup(claim.call_id, TranscriptIn.model_validate({"text": ""}))
+    transcriber = ctx.transcriber()
+    progress: Progress = lambda _d, _t: ctx.heartbeat()  # noqa: E731
+    if isinstance(transcriber, VocabularyTranscriber):
+        vocabulary = name_words(list(setup.known.names))
+        transcript = transcriber.transcribe_with_vocabulary(original, vocabulary, progress)
+    else:
+        transcript = transcriber.transcribe(original, progress=progress)
     return plan_speech(transcript, setup)
 
 
