@@ -94,8 +94,14 @@ def samples(data: bytes, tmp_path: Path, name: str) -> np.ndarray[Any, np.dtype[
     return np.asarray(values)
 
 
-def timed_transcript(text_words: list[str], step: float = 0.25) -> Transcript:
-    words = tuple(Word(w, i * step, (i + 1) * step - 0.02) for i, w in enumerate(text_words))
+def timed_transcript(
+    text_words: list[str], step: float = 0.25, confidence: float | None = 0.9
+) -> Transcript:
+    """Words ``step`` apart, each heard with ``confidence`` (a sure recogniser: the
+    fail-safe and the review rule leave its common words alone)."""
+    words = tuple(
+        Word(w, i * step, (i + 1) * step - 0.02, confidence) for i, w in enumerate(text_words)
+    )
     return Transcript("agent: " + " ".join(text_words), words)
 
 

@@ -69,6 +69,9 @@ def test_mono(
     assert tr.text.startswith("speaker: ") and "\n" not in tr.text
     _check_words(tr, len(audio) / rate)
     _check_digits(tr.words, rate, region)
+    # every word carries its posterior (the pipeline's fail-safe and review rule read it)
+    assert all(w.confidence is not None and 0.0 <= w.confidence <= 1.0 for w in tr.words)
+    assert "confidence" not in tr.as_dict()["words"][0]
 
 
 @pytest.mark.parametrize("rate", [16_000, 8_000])

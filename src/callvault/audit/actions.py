@@ -52,6 +52,11 @@ class AuditAction(StrEnum):
         "call",
         "`POST /calls/{id}/rerun` (the dashboard: a failed recording job queued again)",
     )
+    RECORDING_REVIEW_APPROVE = (
+        "recording:review_approve",
+        "call",
+        "`POST /api/v1/calls/{id}/recording/review` (a call held for review made playable)",
+    )
     TRANSCRIPT_UPLOAD = "transcript:upload", "call", "`PUT /api/v1/calls/{id}/transcript`"
     TRANSCRIPT_READ = "transcript:read", "call", "`GET /api/v1/calls/{id}/transcript`"
     TRANSCRIPT_READ_UNREDACTED = (

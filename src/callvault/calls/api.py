@@ -35,6 +35,7 @@ from callvault.calls.transcripts import redact_transcript
 from callvault.calls.uploads import ObjectTarget, read_head, store_transcript, store_upload
 from callvault.errors import PayloadTooLarge, PermissionDenied, UnsupportedMediaType
 from callvault.inputs import ObjectId, free_text_query
+from callvault.jobs.service import REVIEW_PERMISSION, approve_review
 from callvault.phone import PHONE_PATTERN
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require, resources
@@ -191,6 +192,19 @@ def get_recording_original(
         call_id, RECORDING_ORIGINAL, AuditAction.RECORDING_PLAY_UNREDACTED
     )
     return stream_audio(opened, request.headers.get("range"))
+
+
+@router.post("/{call_id}/recording/review", status_code=204, responses=NOT_SCRUBBED)
+def approve_recording_review(
+    call_id: ObjectId,
+    ctx: Annotated[RequestContext, Depends(require(REVIEW_PERMISSION))],
+) -> Response:
+    """Mark a recording held for review (``processing.state`` ``review``: its speech
+    recognition too uncertain to vouch for the scrub) as checked: its scrub then plays.
+    Needs ``recording:play_unredacted`` (the reviewer listens to the original); 409
+    unless the call is held for review. Audited as ``recording:review_approve``."""
+    approve_review(ctx, call_id)
+    return Response(status_code=204)
 
 
 @router.post(

@@ -37,6 +37,8 @@ from callvault.calls.scope import CallScope
 from callvault.calls.service import CallService, OpenedObject, not_ready
 from callvault.db.base import new_id, utcnow
 from callvault.errors import Conflict, NotFound
+from callvault.jobs.models import JobState
+from callvault.jobs.service import HELD_FOR_REVIEW, job_state
 
 LINK_LIFETIME = timedelta(minutes=5)
 # Where a link plays: outside /calls, so that the path names no call.
@@ -83,6 +85,9 @@ class PlaybackLinks:
             if RECORDING_ORIGINAL in objects:  # as GET /recording answers
                 raise Conflict(not_ready(self._ctx.session, call.id))
             raise NotFound("the call has no recording")
+        if job_state(self._ctx.session, call.id) is JobState.REVIEW:
+            self._refuse(action, call.id, "held for review")
+            raise Conflict(HELD_FOR_REVIEW)
         token, now = secrets.token_urlsafe(32), utcnow()
         expires_at = now + self._lifetime
         principal = self._ctx.principal

@@ -117,9 +117,10 @@ class ObjectInfo(BaseModel):
 
 class ProcessingOut(BaseModel):
     """Where the recording pipeline is with the call's current recording. ``reason``
-    is an error class name or a fixed message, never content."""
+    is an error class name or a fixed message, never content. ``review``: scrubbed,
+    but held (not playable) until a reviewer approves it."""
 
-    state: Literal["pending", "processing", "done", "failed"]
+    state: Literal["pending", "processing", "done", "failed", "review"]
     reason: str | None
     attempts: int
     updated_at: datetime

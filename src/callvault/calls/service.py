@@ -56,7 +56,7 @@ from callvault.crypto.models import DataKey
 from callvault.db.base import new_id, utcnow
 from callvault.errors import Conflict, NotFound
 from callvault.jobs.models import JobState, RecordingJob
-from callvault.jobs.service import job_state
+from callvault.jobs.service import HELD_FOR_REVIEW, job_state
 from callvault.pagination import decode_cursor, encode_cursor
 from callvault.phone import mask, to_e164
 from callvault.redaction.policy import RedactionOperator, load_redaction_policy
@@ -252,6 +252,11 @@ class CallService:
             if kind == RECORDING and RECORDING_ORIGINAL in objects:
                 raise Conflict(not_ready(self._session, call.id))
             raise NotFound(f"the call has no {kind}")
+        if kind == RECORDING and job_state(self._session, call.id) is JobState.REVIEW:
+            self._session.rollback()  # a scrub nobody can vouch for yet: not played
+            self._ctx.audit(action, call.id, outcome=Outcome.DENIED, reason="held for review")
+            self._session.commit()
+            raise Conflict(HELD_FOR_REVIEW)
         data_key = self._session.get_one(DataKey, stored.data_key_id)
         dek = self._keyring.unwrap_data_key(data_key)
         self._ctx.audit_read(action, call.id)
@@ -312,4 +317,6 @@ def not_ready(session: Session, call_id: str) -> str:
     session.rollback()
     if state is JobState.FAILED:
         return "the recording could not be scrubbed; see processing on the call"
+    if state is JobState.REVIEW:
+        return HELD_FOR_REVIEW
     return "the recording is still being scrubbed; see processing on the call"

@@ -23,7 +23,7 @@ MAX_PAGE_SIZE = 100
 TEXT_LIMIT = 100  # campaign and disposition are at most 100 characters when stored
 PHONE_LIMIT = 40
 CURSOR_LIMIT = 200
-PROCESSING_STATES = ("pending", "processing", "done", "failed")
+PROCESSING_STATES = ("pending", "processing", "done", "failed", "review")
 DIRECTIONS = tuple(d.value for d in Direction)
 BAD_CURSOR = "The page link is not one this server made: start again."
 

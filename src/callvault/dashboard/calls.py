@@ -187,13 +187,15 @@ def call_page(
         actions.append(action)
     may_play = ctx.may(Permission.RECORDING_PLAY)
     failed = call.processing is not None and call.processing.state == "failed"
+    held = call.processing is not None and call.processing.state == "review"
     return render(
         request,
         "call.html",
         principal=ctx.principal,
         call=call,
         may_play=may_play,
-        audio_src=recording_src(ctx, call) if may_play and call.recording else None,
+        audio_src=recording_src(ctx, call) if may_play and call.recording and not held else None,
+        held=held,
         may_read_transcript=ctx.may(Permission.TRANSCRIPT_READ),
         segments=segments,
         originals=[a for a in actions if a is not None],

@@ -16,6 +16,9 @@ class JobState(StrEnum):
     PENDING = "pending"  # due at ``next_attempt_at`` (now, or after a backoff)
     PROCESSING = "processing"  # claimed; ``next_attempt_at`` is the lease's end
     DONE = "done"
+    # Scrubbed, but the recognition was too uncertain to vouch for the scrub: not
+    # played until a reviewer approves it (``reason`` says why; then DONE).
+    REVIEW = "review"
     FAILED = "failed"  # out of attempts; ``reason`` says why
 
 

@@ -117,6 +117,49 @@ def rerun_failed(ctx: ServiceContext, call_id: str, now: datetime | None = None)
     session.commit()
 
 
+# Approving a held scrub: the reviewer listens to the original to check it, so the
+# permission is the one that plays the original.
+REVIEW_PERMISSION = Permission.RECORDING_PLAY_UNREDACTED
+HELD_FOR_REVIEW = (
+    "the recording is held for review: its speech recognition was too uncertain to vouch "
+    "for the scrub; a reviewer (recording:play_unredacted) must approve it first"
+)
+
+
+def approve_review(ctx: ServiceContext, call_id: str, now: datetime | None = None) -> None:
+    """Mark a call held for review as reviewed (``done``: its scrub plays), committed
+    with its audit event (``recording:review_approve``). PermissionDenied (audited)
+    without ``recording:play_unredacted``; NotFound (audited) for a call of another
+    tenant or without a job; Conflict (audited) for a job that is not held."""
+    action = AuditAction.RECORDING_REVIEW_APPROVE
+    session = ctx.session
+    if not ctx.may(REVIEW_PERMISSION):
+        _refuse(ctx, action, call_id, Outcome.DENIED, "needs recording:play_unredacted")
+        raise PermissionDenied("approving a held recording needs recording:play_unredacted")
+    job = session.execute(  # the session is scoped to the principal's tenant
+        select(RecordingJob).where(RecordingJob.call_id == call_id).with_for_update()
+    ).scalar_one_or_none()
+    if job is None:
+        _refuse(ctx, action, call_id, Outcome.NOT_FOUND, "no recording job")
+        raise NotFound("the call has no recording job")
+    if job.state != JobState.REVIEW.value:
+        _refuse(ctx, action, call_id, Outcome.DENIED, f"job is {job.state}")
+        raise Conflict(f"the job is {job.state}, not held for review")
+    job.state = JobState.DONE.value
+    job.reason = None
+    job.updated_at = now or utcnow()
+    ctx.audit(action, call_id)
+    session.commit()
+
+
+def _refuse(
+    ctx: ServiceContext, action: AuditAction, call_id: str, outcome: Outcome, reason: str
+) -> None:
+    ctx.session.rollback()
+    ctx.audit(action, call_id, outcome=outcome, reason=reason)
+    ctx.session.commit()
+
+
 def _refuse_rerun(ctx: ServiceContext, call_id: str, outcome: Outcome, reason: str) -> None:
     ctx.session.rollback()
     ctx.audit(AuditAction.RECORDING_RERUN, call_id, outcome=outcome, reason=reason)
@@ -209,6 +252,11 @@ def renew(session: Session, claim: Claim, now: datetime, policy: RetryPolicy) ->
 
 def finish_done(session: Session, claim: Claim, now: datetime) -> None:
     _update_held(session, claim, _final(JobState.DONE, None, now))
+
+
+def finish_review(session: Session, claim: Claim, reason: str, now: datetime) -> None:
+    """Scrubbed, but held for a person to check (``JobState.REVIEW``)."""
+    _update_held(session, claim, _final(JobState.REVIEW, reason, now))
 
 
 def finish_failed(

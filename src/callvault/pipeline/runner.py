@@ -26,6 +26,7 @@ from callvault.jobs.service import (
     claim_next,
     finish_done,
     finish_failed,
+    finish_review,
     renew,
 )
 from callvault.pipeline.steps import Heartbeat, StepContext, Superseded, process
@@ -105,16 +106,21 @@ def run_claimed(
         Heartbeat(renew_lease, runtime.heartbeat_every_s),
     )
     try:
-        process(ctx, claim)
+        review = process(ctx, claim)
     except (LeaseLost, Superseded):
         return JobResult(claim.job_id, claim.call_id, "lost")
     except Exception as exc:  # every failure is the job's, recorded by class name only
         return _failed(sessions, runtime, claim, type(exc).__name__)
     try:
         with sessions() as session:
-            finish_done(session, claim, runtime.clock())
+            if review is not None:  # scrubbed, but not played until someone checks it
+                finish_review(session, claim, review, runtime.clock())
+            else:
+                finish_done(session, claim, runtime.clock())
     except LeaseLost:
         return JobResult(claim.job_id, claim.call_id, "lost")
+    if review is not None:
+        return JobResult(claim.job_id, claim.call_id, JobState.REVIEW.value, review)
     return JobResult(claim.job_id, claim.call_id, JobState.DONE.value)
 
 

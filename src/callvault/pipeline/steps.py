@@ -6,6 +6,7 @@ retried). The job itself (claim, lease) is ``callvault.jobs``'s."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -30,13 +31,13 @@ from callvault.blobs.interface import BlobStore
 from callvault.calls.objects import RECORDING, RECORDING_ORIGINAL, TRANSCRIPT
 from callvault.calls.schemas import TranscriptIn
 from callvault.calls.service import CallService
-from callvault.calls.transcripts import RedactedTranscript, redact_transcript
 from callvault.calls.uploads import ObjectTarget, store_transcript, write_object
 from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.crypto.keyring import Keyring
 from callvault.jobs.service import Claim, LeaseLost
-from callvault.transcription.interface import Transcriber
-from callvault.transcription.models import Transcript
+from callvault.pipeline.speech import SpeechPlan, plan_speech
+from callvault.transcription.interface import Progress, Transcriber, VocabularyTranscriber
+from callvault.transcription.pronounce import name_words
 
 ACTOR_TYPE = "service"
 ACTOR_ID = "pipeline"
@@ -74,8 +75,10 @@ def pipeline_principal(tenant_id: str) -> Principal:
     return Principal(tenant_id, ACTOR_TYPE, ACTOR_ID, (ACTOR_ID,), policy)
 
 
-def process(ctx: StepContext, claim: Claim) -> None:
-    """transcribe (if the call has no transcript) -> redact -> scrub -> store."""
+def process(ctx: StepContext, claim: Claim) -> str | None:
+    """transcribe (if the call has no transcript) -> redact -> scrub -> store. The
+    reason to hold the call for review (``callvault.pipeline.speech.review_reason``),
+    or None: the scrub is stored either way."""
     with ctx.sessions() as session, private_workdir(ctx.data_dir) as work:
         actor = ServiceContext(
             session,
@@ -85,11 +88,12 @@ def process(ctx: StepContext, claim: Claim) -> None:
         )
         calls = CallService(actor, ctx.blobs)
         original, media_type = decrypt_original(calls, claim, work)
-        ranges = transcript_ranges(ctx, calls, claim, original)
+        ranges, review = transcript_ranges(ctx, calls, claim, original)
         ctx.heartbeat()
         scrubbed = scrub(original, work, media_type, ranges)
         ctx.heartbeat()
         store_scrubbed(calls, ctx.blobs, claim, scrubbed)
+        return review
 
 
 @contextmanager
@@ -126,37 +130,57 @@ def write_private(path: Path, chunks: Iterable[bytes]) -> None:
 
 def transcript_ranges(
     ctx: StepContext, calls: CallService, claim: Claim, original: Path
-) -> list[TimeRange]:
-    """The stretches to bleep: from the call's transcript, or from a new one made,
-    redacted and stored here. An uploaded transcript without word timings cannot say
-    where its PHI was spoken, so the audio is transcribed for timings (and only its
-    ranges are used; the uploaded transcript stays the call's)."""
+) -> tuple[list[TimeRange], str | None]:
+    """The stretches to bleep, and why to hold the call for review (or None): from the
+    call's transcript, or from a new one made, redacted and stored here. An uploaded
+    transcript without word timings cannot say where its PHI was spoken, so the audio
+    is transcribed for timings (and only its ranges are used; the uploaded transcript
+    stays the call's). A transcript this pipeline made and stored keeps its fail-safe
+    ranges and its review reason, so a retried job decides the same."""
     if TRANSCRIPT in calls.objects.kinds(claim.call_id):
-        known = calls.redacted_time_ranges(claim.call_id)
+        known, review = stored_ranges(calls, claim.call_id)
         if known is not None:
-            return list(known)
-        return list(_redacted_from_audio(ctx, calls, claim, original).time_ranges or ())
-    redacted = _redacted_from_audio(ctx, calls, claim, original)
+            return known, review
+        plan = _plan_from_audio(ctx, calls, claim, original)
+        return list(plan.ranges), plan.review_reason
+    plan = _plan_from_audio(ctx, calls, claim, original)
     if TRANSCRIPT in calls.objects.kinds(claim.call_id):  # one was uploaded meanwhile: it wins
-        return list(calls.redacted_time_ranges(claim.call_id) or [])
+        return stored_ranges(calls, claim.call_id)[0] or [], None
     store_transcript(
-        calls.objects, ctx.blobs, claim.tenant_id, claim.call_id, redacted, rescrub=False
+        calls.objects, ctx.blobs, claim.tenant_id, claim.call_id, plan.redacted, rescrub=False
     )
-    return list(redacted.time_ranges or ())
+    return list(plan.ranges), plan.review_reason
 
 
-def _redacted_from_audio(
+def stored_ranges(calls: CallService, call_id: str) -> tuple[list[TimeRange] | None, str | None]:
+    """The stored transcript's ``redacted_time_ranges`` (None without word timings) and
+    the review reason the pipeline stored with it (``audio_review``), read (audited as
+    a transcript read) once."""
+    opened = calls.open_object(call_id, TRANSCRIPT, AuditAction.TRANSCRIPT_READ)
+    stored = json.loads(b"".join(opened.blob.iter_plaintext()))
+    review = stored.get("audio_review")
+    ranges = stored.get("redacted_time_ranges")
+    if ranges is None:
+        return None, review if isinstance(review, str) else None
+    known = [(float(start), float(end)) for start, end in ranges]
+    return known, review if isinstance(review, str) else None
+
+
+def _plan_from_audio(
     ctx: StepContext, calls: CallService, claim: Claim, original: Path
-) -> RedactedTranscript:
-    transcript = ctx.transcriber().transcribe(original, progress=lambda _d, _t: ctx.heartbeat())
-    upload = transcript_in(transcript)
-    return redact_transcript(upload, calls.redaction_setup(claim.call_id, upload))
-
-
-def transcript_in(transcript: Transcript) -> TranscriptIn:
-    """A transcriber's output in the form an uploaded transcript takes."""
-    words = [{"word": w.w, "start": w.start_s, "end": w.end_s} for w in transcript.words]
-    return TranscriptIn.model_validate({"text": transcript.text, "words": words})
+) -> SpeechPlan:
+    """Transcribe (telling a transcriber that can take them the call record's names,
+    which its dictionary may lack) and plan the scrub. A transcriber's output asks for
+    no extra known values, so the setup read before transcribing is the one to use."""
+    setup = calls.redaction_setup(claim.call_id, TranscriptIn.model_validate({"text": ""}))
+    transcriber = ctx.transcriber()
+    progress: Progress = lambda _d, _t: ctx.heartbeat()  # noqa: E731
+    if isinstance(transcriber, VocabularyTranscriber):
+        vocabulary = name_words(list(setup.known.names))
+        transcript = transcriber.transcribe_with_vocabulary(original, vocabulary, progress)
+    else:
+        transcript = transcriber.transcribe(original, progress=progress)
+    return plan_speech(transcript, setup)
 
 
 def scrub(original: Path, work: Path, media_type: str, ranges: list[TimeRange]) -> Path:

@@ -39,6 +39,9 @@ class Word:
     w: str = field(repr=False)  # PHI: kept out of reprs and logs
     start_s: float
     end_s: float
+    # The engine's posterior for the word (0..1) where it gives one (pocketsphinx);
+    # None for importers. Kept out of ``as_dict``: the stored form does not change.
+    confidence: float | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not self.w or any(c.isspace() for c in self.w):

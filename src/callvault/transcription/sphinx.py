@@ -12,8 +12,10 @@ lock serialises calls, so use one transcriber per worker process.
 
 from __future__ import annotations
 
+import os
+import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,7 @@ from callvault.transcription.models import (
     build_transcript,
     channel_tag,
 )
+from callvault.transcription.pronounce import pronounce
 from callvault.transcription.resample import TARGET_RATE
 
 # pocketsphinx 5 defaults, measured fast enough (docs/transcription.md: real-time
@@ -45,10 +48,25 @@ DECODER_OPTIONS: Mapping[str, Any] = {
 }
 
 
+KWS_SEARCH = "callvault_names"
+DEFAULT_SEARCH = "_default"
+# Keyword spotting's detection threshold. On bench/speech_phi.py's 24 name words: 1e-1
+# spots 3 (no false alarm), 1e-5 4 (1 false), 1e-10 7 (5 false), 1e-20 floods. Off by
+# default (``spot_keywords``): at 1e-10 it put 5 more PHI words in the bench's
+# transcripts but bleeped no more PHI audio, and displaced cue words the fail-safe needs.
+KWS_THRESHOLD = "1e-10"
+
+
 class PocketsphinxTranscriber:
     """Offline transcription with pocketsphinx; see the module docstring."""
 
-    def __init__(self, options: Mapping[str, Any] | None = None, max_chunk_s: float = 30.0):
+    def __init__(
+        self,
+        options: Mapping[str, Any] | None = None,
+        max_chunk_s: float = 30.0,
+        spot_keywords: bool = False,
+    ):
+        self._spot_keywords = spot_keywords
         self._options = {**DECODER_OPTIONS, **(options or {}), "samprate": TARGET_RATE}
         self._max_chunk_s = max_chunk_s
         self._decoder: Any = None
@@ -56,43 +74,113 @@ class PocketsphinxTranscriber:
 
     def transcribe(self, path: Path, progress: Progress | None = None) -> Transcript:
         """A word-timed transcript of ``path``; see ``Transcriber.transcribe``."""
+        return self.transcribe_with_vocabulary(path, (), progress)
+
+    def transcribe_with_vocabulary(
+        self, path: Path, vocabulary: Sequence[str], progress: Progress | None = None
+    ) -> Transcript:
+        """``transcribe``, with ``vocabulary`` (the call's names) known for this file
+        alone: on a decoder made for it and dropped after it (the shared decoder never
+        learns one call's names), the words its dictionary lacks are added
+        (pronunciations by ``pronounce``), and every piece of speech is searched a
+        second time for the words by keyword spotting (``KWS_THRESHOLD``; only with
+        ``spot_keywords``): a word spotted replaces what the first pass heard there."""
         check_off_event_loop("transcription")
         info = probe(path)
         with self._lock:
             decoder = self._load()
-            turns = self._decode_file(decoder, path, info, progress)
+            spot = self._sayable(decoder, vocabulary)
+            spotting = self._spot_keywords and bool(spot)
+            if any(phones is not None for _, phones in spot) or spotting:
+                decoder = self._decoder_for(spot, path, spotting)
+            turns = self._decode_file(decoder, path, info, progress, spotting=spotting)
         turns.sort(key=lambda item: item[0])  # by start time; stable keeps channel order
         return build_transcript((turn for _, turn in turns), Timing.WORD)
 
+    @staticmethod
+    def _sayable(decoder: Any, vocabulary: Sequence[str]) -> list[tuple[str, str | None]]:
+        """(word, pronunciation to add or None if the dictionary has it) per word."""
+        out: list[tuple[str, str | None]] = []
+        for word in dict.fromkeys(w.lower() for w in vocabulary):
+            if decoder.lookup_word(word) is not None:
+                out.append((word, None))
+            elif (phones := pronounce(word)) is not None:
+                out.append((word, phones))
+        return out
+
+    def _decoder_for(self, spot: list[tuple[str, str | None]], path: Path, spotting: bool) -> Any:
+        decoder = self._new_decoder()
+        added = [(w, p) for w, p in spot if p is not None]
+        for k, (word, phones) in enumerate(added):
+            decoder.add_word(word, phones, k == len(added) - 1)  # one update for all
+        if not spotting:
+            return decoder
+        # The keyword list is read from a file: a private one beside the input (the
+        # pipeline's input is in its 0700 work directory), removed at once.
+        fd, name = tempfile.mkstemp(prefix=".kws-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.writelines(f"{word} /{KWS_THRESHOLD}/\n" for word, _ in spot)
+            decoder.add_kws(KWS_SEARCH, name)
+        finally:
+            os.unlink(name)
+        return decoder
+
     def _load(self) -> Any:
         if self._decoder is None:
-            try:
-                self._decoder = Decoder(**self._options)
-            except (RuntimeError, ValueError) as exc:
-                raise TranscriberUnavailable("the pocketsphinx model could not be loaded") from exc
+            self._decoder = self._new_decoder()
         return self._decoder
 
+    def _new_decoder(self) -> Any:
+        try:
+            return Decoder(**self._options)
+        except (RuntimeError, ValueError) as exc:
+            raise TranscriberUnavailable("the pocketsphinx model could not be loaded") from exc
+
     def _decode_file(
-        self, decoder: Any, path: Path, info: AudioInfo, progress: Progress | None
+        self,
+        decoder: Any,
+        path: Path,
+        info: AudioInfo,
+        progress: Progress | None,
+        spotting: bool = False,
     ) -> list[tuple[float, Turn]]:
         chunkers = [SpeechChunker(self._max_chunk_s) for _ in range(info.channels)]
         turns: list[tuple[float, Turn]] = []
         for pcm, done_s in read_16k(path, info):
             for channel, chunker in enumerate(chunkers):
                 for speech in chunker.push(pcm[:, channel]):
-                    turns.append(self._turn(decoder, speech, channel, info.channels))
+                    turns.append(self._turn(decoder, speech, channel, info.channels, spotting))
             if progress is not None:
                 progress(min(done_s, info.duration_s), info.duration_s)
         for channel, chunker in enumerate(chunkers):
             for speech in chunker.flush():
-                turns.append(self._turn(decoder, speech, channel, info.channels))
+                turns.append(self._turn(decoder, speech, channel, info.channels, spotting))
         return turns
 
     def _turn(
-        self, decoder: Any, speech: Speech, channel: int, channels: int
+        self, decoder: Any, speech: Speech, channel: int, channels: int, spotting: bool = False
     ) -> tuple[float, Turn]:
         words = decode(decoder, speech)
+        if spotting:
+            decoder.activate_search(KWS_SEARCH)
+            try:
+                words = merge_spotted(words, decode(decoder, speech))
+            finally:
+                decoder.activate_search(DEFAULT_SEARCH)
         return speech.start_s, Turn(channel_tag(channel, channels), words)
+
+
+def merge_spotted(heard: list[Word], spotted: list[Word]) -> list[Word]:
+    """``heard`` with each spotted word in place of the words whose middle falls in it."""
+    if not spotted:
+        return heard
+    kept = [
+        w
+        for w in heard
+        if not any(s.start_s <= (w.start_s + w.end_s) / 2 <= s.end_s for s in spotted)
+    ]
+    return sorted([*kept, *spotted], key=lambda w: w.start_s)
 
 
 def decode(decoder: Any, speech: Speech) -> list[Word]:
@@ -102,12 +190,13 @@ def decode(decoder: Any, speech: Speech) -> list[Word]:
     decoder.end_utt()
     frate = float(decoder.config["frate"])
     words = []
-    for seg in decoder.seg():
-        token = _token(seg.word)
+    for seg in decoder.seg() or ():  # None when keyword spotting found nothing
+        token = _token(seg.word.strip())  # a spotted keyword may carry a space
         if token:
             start = speech.start_s + seg.start_frame / frate
             end = speech.start_s + (seg.end_frame + 1) / frate
-            words.append(Word(token, start, min(end, speech.end_s)))
+            posterior = min(max(float(seg.prob), 0.0), 1.0)  # pocketsphinx 5: linear
+            words.append(Word(token, start, min(end, speech.end_s), posterior))
     return words
 
 
