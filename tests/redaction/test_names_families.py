@@ -8,14 +8,13 @@ which substrings must be hidden (every letter covered) and which must stay reada
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callvault.redaction.names import NameRecognizer
 from callvault.redaction.spans import Context, Known
+from tests.redaction._helpers import token_scores, word_span
 
 RECOGNIZER = NameRecognizer()
 
@@ -252,12 +251,6 @@ def _mask(text: str) -> bytearray:
     return mask
 
 
-def _word(text: str, word: str) -> tuple[int, int]:
-    m = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)
-    assert m, word
-    return m.span()
-
-
 @pytest.mark.parametrize(
     ("text", "hidden", "kept"),
     [row[1:] for row in FAMILIES],
@@ -266,10 +259,10 @@ def _word(text: str, word: str) -> tuple[int, int]:
 def test_name_families(text: str, hidden: list[str], kept: list[str]) -> None:
     mask = _mask(text)
     for secret in hidden:
-        start, end = _word(text, secret)
+        start, end = word_span(text, secret)
         assert all(mask[i] for i in range(start, end) if text[i].isalnum()), secret
     for word in kept:
-        start, end = _word(text, word)
+        start, end = word_span(text, word)
         assert not any(mask[start:end]), word
 
 
@@ -294,22 +287,7 @@ def test_spans_land_on_word_boundaries_with_accents(words: list[str], sep: str) 
 
 def probe_score() -> tuple[float, float]:
     """Token recall and precision over ``FAMILIES`` (tokens are runs of letters/digits)."""
-    gold = hit = touched = good = 0
-    for _, text, hidden, _kept in FAMILIES:
-        mask = _mask(text)
-        phi = bytearray(len(text))
-        for secret in hidden:
-            start, end = _word(text, secret)
-            phi[start:end] = b"\x01" * (end - start)
-        for m in re.finditer(r"[^\W_]+", text):
-            s, e = m.span()
-            if any(phi[s:e]):
-                gold += 1
-                hit += all(mask[s:e])
-            if any(mask[s:e]):
-                touched += 1
-                good += any(phi[s:e])
-    return hit / max(gold, 1), good / max(touched, 1)
+    return token_scores(RECOGNIZER, ((text, hidden) for _, text, hidden, _kept in FAMILIES))
 
 
 if __name__ == "__main__":
@@ -325,7 +303,7 @@ def test_known_names_with_accents() -> None:
     for span in RECOGNIZER.find(text, context):
         mask[span.start : span.end] = b"\x01" * (span.end - span.start)
     for secret in ("josé muñoz", "jose munoz"):
-        start, end = _word(text, secret)
+        start, end = word_span(text, secret)
         assert all(mask[start:end]), secret
-    start, end = _word(text, "oz")
+    start, end = word_span(text, "oz")
     assert not any(mask[start:end])

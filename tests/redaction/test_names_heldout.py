@@ -5,10 +5,8 @@ the figure stays honest; see ``probe_score``.
 
 from __future__ import annotations
 
-import re
-
 from callvault.redaction.names import NameRecognizer
-from callvault.redaction.spans import Context
+from tests.redaction._helpers import token_scores
 
 RECOGNIZER = NameRecognizer()
 
@@ -48,32 +46,9 @@ HELD_OUT: list[tuple[str, list[str]]] = [
 ]
 
 
-def _word(text: str, word: str) -> tuple[int, int]:
-    m = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)
-    assert m, word
-    return m.span()
-
-
 def probe_score() -> tuple[float, float]:
     """Token recall and precision over ``HELD_OUT``."""
-    gold = hit = touched = good = 0
-    for text, hidden in HELD_OUT:
-        mask = bytearray(len(text))
-        for span in RECOGNIZER.find(text, Context()):
-            mask[span.start : span.end] = b"\x01" * (span.end - span.start)
-        phi = bytearray(len(text))
-        for secret in hidden:
-            start, end = _word(text, secret)
-            phi[start:end] = b"\x01" * (end - start)
-        for m in re.finditer(r"[^\W_]+", text):
-            s, e = m.span()
-            if any(phi[s:e]):
-                gold += 1
-                hit += all(mask[s:e])
-            if any(mask[s:e]):
-                touched += 1
-                good += any(phi[s:e])
-    return hit / max(gold, 1), good / max(touched, 1)
+    return token_scores(RECOGNIZER, HELD_OUT)
 
 
 def test_held_out_probes() -> None:
