@@ -173,7 +173,7 @@ _PWORD = rf"{_L}[\w'\u2019.-]*"
 # the preposition makes a strong one ("lives in X", "moved to X", "my hometown is X").
 _PREP_RE = re.compile(
     r"[\s:,(](?:in|to|from|near|around|outside(?:[ \t]+of)?|of|is|In|To|From|Near|Around"
-    r"|Outside(?:[ \t]+of)?)(?=[ \t]+[^\W\d_])"
+    r"|Outside(?:[ \t]+of)?)(?=[ \t]+(?![a-z])[^\W\d_])"
 )
 _BLANKS_RE = re.compile(r"[ \t]+")
 _WEAK_PREPS = frozenset(["in", "to", "from", "near", "around", "outside", "of"])
@@ -194,6 +194,13 @@ _STRONG_BEFORE_RE = re.compile(
     rf"(?<![\w'])(?:{trie_regex(_STRONG_VERBS)})"
     r"(?:[ \t]+(?:here|there|now|currently|back|over|down|up|out|still|just|all))?"
     r"(?:[ \t]+with(?:[ \t]+[\w']+){1,2})?[ \t]*\Z"  # "staying with family in X"
+)
+# The same cue and its preposition in one scan, before a lower-case word (speech).
+_STRONG_PREP_RE = re.compile(
+    rf"(?<![\w'])(?:{trie_regex(_STRONG_VERBS)})"
+    r"(?:[ \t]+(?:here|there|now|currently|back|over|down|up|out|still|just|all))?"
+    r"(?:[ \t]+with(?:[ \t]+[\w']+){1,2})?"
+    r"[ \t]+(?:in|to|from|near|around|outside(?:[ \t]+of)?|of|is)[ \t]+(?=[^\W\d_])"
 )
 _PLACE_WORD_RE = re.compile(rf"{_PWORD}")
 _PLACE_SEP_RE = re.compile(r"[ \t]+|-")
@@ -419,37 +426,37 @@ def _place_at(
 def _places(text: str, lowered: str) -> Iterator[Span]:
     """Cities and towns named alone after a place cue."""
     gazetteer, first_words = places(), _first_words()
-    for m in _PREP_RE.finditer(text):
+    for m in _PREP_RE.finditer(text):  # before a word that is not ASCII lower case
         pos = _BLANKS_RE.match(text, m.end()).end()  # type: ignore[union-attr]
-        if text[pos].isupper():
-            prep = lowered[m.start() + 1 : pos].split()[0]
-            found = None
-            if prep in _WEAK_PREPS:
-                found = _place_at(text, pos, strong=False)
-            cue = (
-                None
-                if found
-                else _STRONG_BEFORE_RE.search(lowered, max(0, m.start() - 40), m.start())
+        if not text[pos].isupper():
+            continue
+        prep = lowered[m.start() + 1 : pos].split()[0]
+        found = None
+        if prep in _WEAK_PREPS:
+            found = _place_at(text, pos, strong=False)
+        cue = (
+            None if found else _STRONG_BEFORE_RE.search(lowered, max(0, m.start() - 40), m.start())
+        )
+        if cue:
+            # unknown capitalised words count only after a verb of residence: "moved
+            # to Medicare Advantage", "transferred to Billing" are no places
+            home = cue.group().split()[0] in _RESIDENCE
+            found = _place_at(text, pos, strong=True, residence=home)
+        if found:
+            yield Span(found[0], found[1], Label.ADDRESS, 0.7, found[2])
+    # Lower case (speech): a known place after a strong cue only ("i live in springfield").
+    for m in _STRONG_PREP_RE.finditer(lowered):
+        pos = m.end()
+        word = _PLACE_WORD_RE.match(lowered, pos)
+        if (
+            not word
+            or plain(word.group()) not in first_words
+            or not any(
+                plain(p) in gazetteer for p in _prefix_phrases(lowered, word.start(), word.end())
             )
-            if cue:
-                # unknown capitalised words count only after a verb of residence: "moved
-                # to Medicare Advantage", "transferred to Billing" are no places
-                home = cue.group().split()[0] in _RESIDENCE
-                found = _place_at(text, pos, strong=True, residence=home)
-        else:  # lower case (speech): a known place after a strong cue only
-            word = _PLACE_WORD_RE.match(lowered, pos)
-            if (
-                not word
-                or plain(word.group()) not in first_words
-                or not any(
-                    plain(p) in gazetteer
-                    for p in _prefix_phrases(lowered, word.start(), word.end())
-                )
-            ):
-                continue
-            if not _STRONG_BEFORE_RE.search(lowered, max(0, m.start() - 40), m.start()):
-                continue
-            found = _place_at(text, pos, strong=True)
+        ):
+            continue
+        found = _place_at(text, pos, strong=True)
         if found:
             yield Span(found[0], found[1], Label.ADDRESS, 0.7, found[2])
     for m in _COUNTY_WORD_RE.finditer(text):
