@@ -32,9 +32,11 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -205,6 +207,23 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
         yield driver
     finally:
         driver.quit()
+
+
+def wait_until_replaced(browser: WebDriver, element: WebElement) -> None:
+    """Wait until the page that held ``element`` has been replaced (a form's answer).
+
+    Selenium's ``staleness_of`` expects a StaleElementReferenceException, but mid-load
+    chromedriver may answer "Node with given id does not belong to the document"
+    instead: either means the old page is gone."""
+
+    def gone(_: WebDriver) -> bool:
+        try:
+            element.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    WebDriverWait(browser, WAIT_SECONDS).until(gone)
 
 
 def wait_for(browser: WebDriver, by: str, value: str) -> object:

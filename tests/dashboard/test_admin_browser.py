@@ -10,7 +10,6 @@ import pyotp
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.dashboard.admin_support import next_code, signed_in_client
@@ -23,6 +22,7 @@ from tests.dashboard.conftest import (
     serious_accessibility_violations,
     sign_in,
     wait_for,
+    wait_until_replaced,
 )
 
 ADMIN_PAGES = ("/admin/users", "/admin/roles", "/admin/tokens", "/admin/policy")
@@ -38,7 +38,7 @@ def submit(browser: WebDriver, form_action: str) -> None:
     """Send the form, and wait until its answer has replaced the page."""
     button = element(browser, f"form[action='{form_action}'] button[type=submit]")
     button.click()
-    WebDriverWait(browser, WAIT_SECONDS).until(expected_conditions.staleness_of(button))
+    wait_until_replaced(browser, button)
 
 
 def wait_for_path(browser: WebDriver, path: str) -> None:
@@ -143,7 +143,7 @@ def test_a_new_token_is_shown_once_and_can_be_revoked(
     assert token not in browser.page_source
     revoke = element(browser, f"button[aria-label='Revoke {name}']")
     revoke.click()
-    WebDriverWait(browser, WAIT_SECONDS).until(expected_conditions.staleness_of(revoke))
+    wait_until_replaced(browser, revoke)
     assert "revoked" in notice(browser)
     assert browser.find_elements(By.CSS_SELECTOR, f"button[aria-label='Revoke {name}']") == []
 
