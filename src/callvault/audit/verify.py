@@ -308,14 +308,14 @@ def _has_events(session: Session, tenant_id: str) -> bool:
 # -- the checkpoint: the last head this data directory verified ------------------
 
 
-def _checkpoint_path(directory: Path, tenant_id: str) -> Path:
+def checkpoint_path(directory: Path, tenant_id: str) -> Path:
     return directory / f"{tenant_id}.json"
 
 
 def _read_checkpoint(directory: Path | None, tenant_id: str) -> tuple[int, bytes] | None:
     if directory is None:
         return None
-    path = _checkpoint_path(directory, tenant_id)
+    path = checkpoint_path(directory, tenant_id)
     if not path.exists():
         return None
     data = json.loads(path.read_text())
@@ -327,4 +327,4 @@ def _write_checkpoint(directory: Path | None, tenant_id: str, head: _Head) -> No
         return
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     body = {"tree_size": head.tree_size, "root_hash": head.root.hex(), "at_ms": head.timestamp_ms}
-    write_atomically(_checkpoint_path(directory, tenant_id), json.dumps(body).encode())
+    write_atomically(checkpoint_path(directory, tenant_id), json.dumps(body).encode())

@@ -20,12 +20,10 @@ from fastapi.responses import RedirectResponse
 from callvault.authz.permissions import Permission
 from callvault.dashboard.access import form, local_path, page, page_router
 from callvault.dashboard.admin import Fields, back, checked_model, error_fields, page_of, text
-from callvault.dashboard.rendering import CSRF_COOKIE
-from callvault.dashboard.signin import _cookie as cookie
-from callvault.db.base import utcnow
+from callvault.dashboard.signin import set_session_cookies
 from callvault.errors import InvalidInput, PermissionDenied, StepUpRequired
 from callvault.identity.models import User
-from callvault.identity.signin.api import context_service, session_cookie, signed_in
+from callvault.identity.signin.api import context_service, signed_in
 from callvault.identity.signin.password_change import PasswordChange
 from callvault.identity.signin.schemas import PasswordChangeIn, StepUpIn
 from callvault.web.context import RequestContext
@@ -75,11 +73,8 @@ def step_up(request: Request, ctx: SelfForm, fields: Fields) -> Response:
         issued = context_service(request, ctx).step_up(ctx.principal, body.code)
     except StepUpRequired:  # the code is wrong or used (counted as a failure)
         return _step_up_page(request, ctx, next_path, status=403, errors={"code": WRONG_CODE})
-    max_age = max(0, int((issued.row.expires_at - utcnow()).total_seconds()))
     response = RedirectResponse(next_path, status_code=303)
-    response.headers.append("Set-Cookie", session_cookie(issued.secret, issued.row.expires_at))
-    response.headers.append("Set-Cookie", cookie(CSRF_COOKIE, issued.csrf_token, max_age))
-    response.headers["Cache-Control"] = "no-store"
+    set_session_cookies(response, issued)
     return response
 
 

@@ -23,6 +23,7 @@ from callvault.audit.encoding import FIELDS
 from callvault.audit.query import AuditReader, EventFilters, encode_cursor, parse_term
 from callvault.audit.schemas import iso_ms
 from callvault.audit.service import Outcome
+from callvault.audit.verify import checkpoint_path
 from callvault.authz.permissions import Permission
 from callvault.dashboard.access import page, page_router
 from callvault.dashboard.rendering import render
@@ -57,7 +58,7 @@ class LastVerification:
 def last_verification(directory: Path, tenant_id: str) -> LastVerification | None:
     """The checkpoint ``audit verify`` writes (``<tenant id>.json``), or None when this
     data directory has never verified the tenant's log (or the file is unreadable)."""
-    path = directory / f"{tenant_id}.json"
+    path = checkpoint_path(directory, tenant_id)
     try:
         data = json.loads(path.read_text())
         stamp = datetime.fromtimestamp(path.stat().st_mtime, UTC)

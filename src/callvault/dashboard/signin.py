@@ -18,13 +18,15 @@ from sqlalchemy.orm import Session
 from callvault.authz.permissions import Permission
 from callvault.dashboard.access import form, local_path, page, page_router
 from callvault.dashboard.rendering import CSRF_COOKIE, NAVIGATION, render
-from callvault.db.base import utcnow
 from callvault.errors import NotAuthenticated, PermissionDenied
+from callvault.identity.sessions import IssuedSession
 from callvault.identity.signin.api import (
     cleared_cookie,
     context_service,
     public_service,
+    seconds_left,
     session_cookie,
+    strict_cookie,
 )
 from callvault.identity.signin.schemas import LoginOut
 from callvault.identity.totp import qr_data_uri
@@ -36,8 +38,13 @@ SIGNIN_COOKIE = "callvault_signin"
 FIELD_LIMIT = 256  # e-mail, password, challenge and code are all far shorter
 
 
-def _cookie(name: str, value: str, max_age: int) -> str:
-    return f"{name}={value}; Max-Age={max_age}; Path=/; Secure; HttpOnly; SameSite=Strict"
+def set_session_cookies(response: Response, issued: IssuedSession) -> None:
+    """A new (or rotated) session's cookie, and its CSRF token for the pages' forms,
+    both for the session's lifetime."""
+    lifetime = seconds_left(issued.row.expires_at)
+    response.headers.append("Set-Cookie", session_cookie(issued.secret, issued.row.expires_at))
+    response.headers.append("Set-Cookie", strict_cookie(CSRF_COOKIE, issued.csrf_token, lifetime))
+    response.headers["Cache-Control"] = "no-store"
 
 
 def _signin_token_ok(request: Request, token: str) -> bool:
@@ -55,7 +62,7 @@ def _signin_page(request: Request, *, status: int = 200, error: str | None = Non
         signin_token=token,
         next=local_path(request.query_params.get("next")),
     )
-    response.headers.append("Set-Cookie", _cookie(SIGNIN_COOKIE, token, 900))
+    response.headers.append("Set-Cookie", strict_cookie(SIGNIN_COOKIE, token, 900))
     return response
 
 
@@ -133,8 +140,6 @@ def signin_mfa(
     except (NotAuthenticated, PermissionDenied):
         # The challenge is spent or wrong: start again from the password.
         return _signin_page(request, status=401, error="That code did not work. Sign in again.")
-    issued = signed_in.session
-    max_age = max(0, int((issued.row.expires_at - utcnow()).total_seconds()))
     response: Response
     if signed_in.recovery_codes:
         response = render(
@@ -145,10 +150,8 @@ def signin_mfa(
         )
     else:
         response = RedirectResponse(local_path(next), status_code=303)
-    response.headers.append("Set-Cookie", session_cookie(issued.secret, issued.row.expires_at))
-    response.headers.append("Set-Cookie", _cookie(CSRF_COOKIE, issued.csrf_token, max_age))
-    response.headers.append("Set-Cookie", _cookie(SIGNIN_COOKIE, "", 0))
-    response.headers["Cache-Control"] = "no-store"
+    set_session_cookies(response, signed_in.session)
+    response.headers.append("Set-Cookie", strict_cookie(SIGNIN_COOKIE, "", 0))
     return response
 
 
@@ -159,5 +162,5 @@ def signout(
     context_service(request, ctx).logout(ctx.principal)
     response = RedirectResponse("/signin", status_code=303)
     response.headers.append("Set-Cookie", cleared_cookie())
-    response.headers.append("Set-Cookie", _cookie(CSRF_COOKIE, "", 0))
+    response.headers.append("Set-Cookie", strict_cookie(CSRF_COOKIE, "", 0))
     return response

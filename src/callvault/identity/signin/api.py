@@ -48,15 +48,23 @@ MAX_AUTH_BODY = 4096
 Body = TypeVar("Body", bound=BaseModel)
 
 
+def strict_cookie(name: str, value: str, max_age: int) -> str:
+    """A cookie never readable by scripts, never sent over plain HTTP, never sent on a
+    cross-site request."""
+    return f"{name}={value}; Max-Age={max_age}; Path=/; Secure; HttpOnly; SameSite=Strict"
+
+
+def seconds_left(expires_at: datetime) -> int:
+    return max(0, int((expires_at - utcnow()).total_seconds()))
+
+
 def session_cookie(secret: str, expires_at: datetime) -> str:
-    """The session cookie: never readable by scripts, never sent over plain HTTP, never
-    sent on a cross-site request; it lasts as long as the session's absolute lifetime."""
-    max_age = max(0, int((expires_at - utcnow()).total_seconds()))
-    return f"{COOKIE_NAME}={secret}; Max-Age={max_age}; Path=/; Secure; HttpOnly; SameSite=Strict"
+    """The session cookie; it lasts as long as the session's absolute lifetime."""
+    return strict_cookie(COOKIE_NAME, secret, seconds_left(expires_at))
 
 
 def cleared_cookie() -> str:
-    return f"{COOKIE_NAME}=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Strict"
+    return strict_cookie(COOKIE_NAME, "", 0)
 
 
 def auth_body(model: type[Body]) -> Any:
