@@ -330,7 +330,8 @@ _STREET_TAIL_RE = re.compile(
     rf"[{_U}][\w'\u2019.-]*,?(?:[ \t]+(?:[{_U}][\w'\u2019.-]*,?|de|da|do|del|di|la|nad|an"
     rf"|der|utca|út|tér|\d{{1,5}}[a-zA-Z]?,?)){{0,5}}[ \t]+{_HOUSE}\.?)[ \t]*$"
 )
-_TAG_RE = re.compile(r"[\w .'-]{1,30}:[ \t]")
+# A transcript line's speaker tag ("caller: ", "SPEAKER_00: ", "note: ").
+SPEAKER_TAG_RE = re.compile(r"[\w .'-]{1,30}:[ \t]")
 
 
 @functools.cache
@@ -514,7 +515,7 @@ def _foreign_addresses(text: str, us_streets: list[Span]) -> Iterator[Span]:
     yield from _postcode_blocks(lines)
 
 
-_LINE_TAG_RE = re.compile(r"(?m)^[\w .'-]{1,30}:[ \t]")
+_LINE_TAG_RE = re.compile(rf"(?m)^{SPEAKER_TAG_RE.pattern}")
 
 
 class _Lines:
@@ -529,7 +530,7 @@ class _Lines:
         """The tag of the line ``pos`` is on; a line without one continues the line
         above it (a free-text block, "Post: 10 Downing Street\nLondon\n...")."""
         start = self.original.rfind("\n", 0, pos) + 1
-        while (tag := _LINE_TAG_RE.match(self.original, start)) is None and start > 0:
+        while (tag := SPEAKER_TAG_RE.match(self.original, start)) is None and start > 0:
             start = self.original.rfind("\n", 0, start - 1) + 1
         return tag.group(0) if tag else ""
 
@@ -537,7 +538,7 @@ class _Lines:
 def _address_like(line: str) -> bool:
     """A short line of Title Case words, numbers and connectors ("de", "utca", "nad")."""
     words = [w.strip(",()/") for w in line.split()]
-    if not words or len(words) > 8 or len(line) > 60 or _TAG_RE.match(line):
+    if not words or len(words) > 8 or len(line) > 60 or SPEAKER_TAG_RE.match(line):
         return False
     return not line.endswith(":") and all(
         not w or w[0].isupper() or w[0].isdigit() or w.lower() in _CONNECTORS for w in words

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from callvault.redaction.address import regions
+from callvault.redaction.address import SPEAKER_TAG_RE, regions
 from callvault.redaction.spans import Label, Span
 
 _CONNECTORS = frozenset(
@@ -27,7 +27,6 @@ _POSTCODE_TOWN = re.compile(
     r"^(?:\d[\d -]{2,8}\d[ \t]+[^\W\d_][\w'.-]*|[^\W\d_][\w'. -]*?[ \t]+\d{5,8})$"
 )
 _SEGMENT = re.compile(r"(?:[^,;.\n]|\.(?=\S))+")  # parts end at a comma or a sentence
-_TAG = re.compile(r"[\w .'-]{1,30}:[ \t]")
 _MAX_WORDS = 5
 
 
@@ -52,7 +51,7 @@ _POSTCODE_HINT = re.compile(r"\d{4,}[ \t]+[^\W\d_]|[^\W\d_][ \t]+\d{5,}")
 
 
 def _line_chains(text: str, start: int, end: int, spans: list[Span]) -> Iterator[Span]:
-    tag = _TAG.match(text, start, end)
+    tag = SPEAKER_TAG_RE.match(text, start, end)
     body = tag.end() if tag else start
     parts = [(m.start(), m.end()) for m in _SEGMENT.finditer(text, body, end)]
     if len(parts) < 2:
