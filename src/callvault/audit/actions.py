@@ -135,6 +135,57 @@ class AuditAction(StrEnum):
     ELEVATION_DENY = "elevation:deny", "elevation", "`POST /api/v1/elevations/{id}/deny`"
     ELEVATION_USE = "elevation:use", "elevation", "a request allowed only by an elevation"
 
+    # -- lifecycle: retention, legal holds, right of access and erasure ---------------------
+    RETENTION_READ = "retention:read", "retention_policy", "`GET /api/v1/retention`"
+    RETENTION_SET = (
+        "retention:set",
+        "retention_policy",
+        "`PUT /api/v1/retention` (applied at once); `callvault retention set`",
+    )
+    RETENTION_CHANGE_REQUEST = (
+        "retention:change_request",
+        "retention_change",
+        "`PUT /api/v1/retention` that shortens a period (waits for a second person)",
+    )
+    RETENTION_CHANGE_APPROVE = (
+        "retention:change_approve",
+        "retention_change",
+        "`POST /api/v1/retention/changes/{id}/approve` (the shortened policy applies)",
+    )
+    RETENTION_SHRED = (
+        "retention:shred",
+        "call",
+        "the retention sweep: one deletion certificate (in `reason`) per object destroyed",
+    )
+    RETENTION_SWEEP = (
+        "retention:sweep",
+        "tenant",
+        "the retention sweep of one tenant, when done (counts in `reason`)",
+    )
+    MANUAL_SHRED = (
+        "call:shred",
+        "call",
+        "`POST /api/v1/calls/{id}/shred`: one deletion certificate per object destroyed",
+    )
+    HOLD_CREATE = "hold:create", "legal_hold", "`POST /api/v1/holds`"
+    HOLD_RELEASE = "hold:release", "legal_hold", "`POST /api/v1/holds/{id}/release`"
+    HOLD_LIST = "hold:list", "legal_hold", "`GET /api/v1/holds`, `GET /api/v1/holds/{id}`"
+    HOLD_EXPORT = (
+        "hold:export",
+        "legal_hold",
+        "`GET /api/v1/holds/export` (holds and held calls, for counsel)",
+    )
+    ACCESS_EXPORT = (
+        "access:export",
+        "call",
+        "a caller's records exported on request (45 CFR 164.524), one per call",
+    )
+    ERASURE_SHRED = (
+        "erasure:shred",
+        "call",
+        "a caller's records erased on request: one deletion certificate per object",
+    )
+
 
 # Recorded with the refused ``Permission`` as the action, ``outcome=denied``.
 DENIAL_RESOURCE_TYPE = "route"

@@ -21,8 +21,9 @@ class Call(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
-    caller_number_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    caller_number_index: Mapped[str] = mapped_column(String(64))
+    # None once the call's PHI is shredded (``phi_shredded_at``): retention or erasure.
+    caller_number_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    caller_number_index: Mapped[str | None] = mapped_column(String(64), nullable=True)
     caller_name_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     notes_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     called_number: Mapped[str] = mapped_column(String(20))
@@ -34,6 +35,7 @@ class Call(Base):
     campaign: Mapped[str | None] = mapped_column(String(100), nullable=True)
     disposition: Mapped[str | None] = mapped_column(String(100), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    phi_shredded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class StoredObject(Base):
@@ -54,6 +56,9 @@ class StoredObject(Base):
     data_key_id: Mapped[str] = mapped_column(ForeignKey("data_keys.id"))
     blob_key: Mapped[str] = mapped_column(String(200))
     plaintext_size: Mapped[int] = mapped_column(BigInteger)
+    # SHA-256 of the blob as stored (ciphertext): a deletion certificate names it without
+    # reading the blob back. None for objects stored before it was recorded.
+    ciphertext_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -127,6 +127,9 @@ class ProcessingOut(BaseModel):
 
 
 class CallOut(BaseModel):
+    """A call as its reader may see it. Once retention or an erasure has shredded the
+    call's PHI, ``caller_number`` is empty and ``phi_shredded_at`` says when."""
+
     id: str
     caller_number: str
     caller_name: str | None = None
@@ -144,6 +147,7 @@ class CallOut(BaseModel):
     recording_original: ObjectInfo | None = None  # as uploaded
     transcript: ObjectInfo | None
     processing: ProcessingOut | None = None
+    phi_shredded_at: datetime | None = None
 
 
 class CallPage(BaseModel):

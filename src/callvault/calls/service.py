@@ -215,7 +215,7 @@ class CallService:
         phi = self._ctx.may(Permission.CALL_READ_PHI)
         return CallOut(
             id=call.id,
-            caller_number=caller if phi else mask(caller),
+            caller_number=caller if phi or not caller else mask(caller),
             caller_name=self._decrypt(call, "caller_name") if phi else None,
             notes=self._decrypt(call, "notes") if phi else None,
             called_number=call.called_number,
@@ -227,6 +227,7 @@ class CallService:
             campaign=call.campaign,
             disposition=call.disposition,
             created_at=call.created_at,
+            phi_shredded_at=call.phi_shredded_at,
             recording=objects.get(RECORDING),
             recording_original=objects.get(RECORDING_ORIGINAL),
             transcript=objects.get(TRANSCRIPT),

@@ -7,6 +7,7 @@ cut off mid-stream, over the limit, or refused leaves no row and no blob.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, replace
 
@@ -68,15 +69,16 @@ class ObjectWriter:
         )
         self._blob = blobs.writer(self._blob_key)
         self._size = 0
+        self._stored_hash = hashlib.sha256()  # of the ciphertext: for deletion certificates
 
     def write(self, data: bytes) -> None:
         self._size += len(data)
         if self._size > self._target.max_bytes:
             raise PayloadTooLarge(f"the {self._target.kind} is over {self._target.max_bytes} bytes")
-        self._blob.write(self._encryptor.update(data))
+        self._store(self._encryptor.update(data))
 
     def commit(self) -> tuple[StoredObject, DataKey]:
-        self._blob.write(self._encryptor.finalize())
+        self._store(self._encryptor.finalize())
         self._blob.commit()
         stored = StoredObject(
             id=self._data_key.object_id,
@@ -87,11 +89,16 @@ class ObjectWriter:
             data_key_id=self._data_key.id,
             blob_key=self._blob_key,
             plaintext_size=self._size,
+            ciphertext_sha256=self._stored_hash.hexdigest(),
         )
         return stored, self._data_key
 
     def abort(self) -> None:
         self._blob.abort()
+
+    def _store(self, ciphertext: bytes) -> None:
+        self._stored_hash.update(ciphertext)
+        self._blob.write(ciphertext)
 
 
 def write_object(

@@ -25,7 +25,7 @@ class CallRecord:
     """A call's row as stored: its PHI columns still encrypted."""
 
     id: str
-    caller_number_enc: bytes
+    caller_number_enc: bytes | None  # None once the call's PHI is shredded
     caller_name_enc: bytes | None
     notes_enc: bytes | None
     called_number: str
@@ -37,6 +37,7 @@ class CallRecord:
     campaign: str | None
     disposition: str | None
     created_at: datetime
+    phi_shredded_at: datetime | None
 
 
 _CALL_COLUMNS = tuple(getattr(Call, f.name) for f in fields(CallRecord))

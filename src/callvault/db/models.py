@@ -9,6 +9,7 @@ from callvault.identity.models import (
     ApiToken,
 )
 from callvault.jobs.models import RecordingJob
+from callvault.lifecycle.models import LegalHold, RetentionChange, RetentionPolicy
 from callvault.tenants.models import Tenant
 
 __all__ = [
@@ -25,8 +26,11 @@ __all__ = [
     "Call",
     "DataKey",
     "KnownNetwork",
+    "LegalHold",
     "PlaybackLink",
     "RecordingJob",
+    "RetentionChange",
+    "RetentionPolicy",
     "StoredObject",
     "Tenant",
     "TenantKey",
