@@ -31,6 +31,11 @@ from callvault.errors import PayloadTooLarge
 WRITE_CHUNK = 1024 * 1024
 
 
+def object_blob_key(tenant_id: str, object_id: str) -> str:
+    """Where a call object's blob is stored: the key of its DEK's ``object_id``."""
+    return f"{tenant_id}/{object_id}"
+
+
 @dataclass(frozen=True)
 class ObjectTarget:
     tenant_id: str
@@ -61,7 +66,7 @@ class ObjectWriter:
     def __init__(self, objects: CallObjects, blobs: BlobStore, target: ObjectTarget) -> None:
         self._target = target
         self._data_key, dek = objects.new_object_key(target.call_id, target.kind, target.action)
-        self._blob_key = f"{target.tenant_id}/{self._data_key.object_id}"
+        self._blob_key = object_blob_key(target.tenant_id, self._data_key.object_id)
         self._encryptor = BlobEncryptor(
             dek.dek,
             key_id=dek.id,

@@ -22,6 +22,7 @@ from callvault.cli.options import (
     settings_from,
 )
 from callvault.errors import CallVaultError
+from callvault.lifecycle.cli import retention_app
 from callvault.transcription.cli import transcribe
 
 app = typer.Typer(
@@ -38,6 +39,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(keys_app, name="keys")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
+app.add_typer(retention_app, name="retention")
 app.add_typer(audio_app, name="audio")
 app.add_typer(jobs_app, name="jobs")
 app.command()(transcribe)

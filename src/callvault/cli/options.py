@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from callvault.audit.actions import AuditAction
 from callvault.audit.service import Outcome, RequestInfo, record_event
-from callvault.authz.principal import system_principal
+from callvault.authz.principal import Principal, system_principal
 from callvault.errors import CallVaultError
 from callvault.settings import Settings, load_settings
 
@@ -46,6 +46,14 @@ def require_initialised(settings: Settings) -> None:
         fail(f"{settings.data_dir} is not initialised: run `callvault init` first")
 
 
+def cli_principal(tenant_id: str) -> Principal:
+    """Who acts at the command line: the operating-system account that ran it."""
+    return system_principal(tenant_id, f"cli:{_os_user()}"[:64], [])
+
+
+CLI_REQUEST = RequestInfo(user_agent="callvault-cli")
+
+
 def audit_cli_action(
     session: Session, tenant_id: str, action: AuditAction, resource_id: str | None
 ) -> None:
@@ -53,12 +61,12 @@ def audit_cli_action(
     operating-system account that ran it: the CLI has no signed-in person."""
     record_event(
         session,
-        system_principal(tenant_id, f"cli:{_os_user()}"[:64], []),
+        cli_principal(tenant_id),
         action,
         resource_type=action.resource_type,
         resource_id=resource_id,
         outcome=Outcome.ALLOWED,
-        request=RequestInfo(user_agent="callvault-cli"),
+        request=CLI_REQUEST,
     )
 
 

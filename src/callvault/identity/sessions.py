@@ -17,7 +17,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from callvault.authz.principal import Principal
 from callvault.db.base import utcnow, write_aside
+from callvault.errors import StepUpRequired
 from callvault.identity.models import User, UserSession
 from callvault.identity.policy.access import AccessPolicy
 
@@ -189,3 +191,11 @@ def live_sessions(db: Session, user_id: str) -> list[UserSession]:
 
 def is_stepped_up(row: UserSession) -> bool:
     return row.stepped_up_at is not None and utcnow() - row.stepped_up_at <= STEP_UP_WINDOW
+
+
+def require_step_up(principal: Principal, doing: str) -> None:
+    """StepUpRequired unless ``principal`` re-entered a TOTP code within the window (an
+    API token never has: what needs step-up needs a person)."""
+    stepped_up = principal.stepped_up_at
+    if stepped_up is None or utcnow() - stepped_up > STEP_UP_WINDOW:
+        raise StepUpRequired(f"{doing} needs a fresh TOTP code (POST /api/v1/auth/step-up)")

@@ -8,6 +8,7 @@ is released; releasing lets the next sweep destroy what is overdue.
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy.orm import Session
 
 from callvault.calls.models import Call
 from callvault.lifecycle.models import LegalHold
@@ -26,3 +27,11 @@ def held_clause() -> ColumnElement[bool]:
     return exists(
         select(hold.id).where(hold.tenant_id == Call.tenant_id, hold.released_at.is_(None), covers)
     )
+
+
+def is_call_held(session: Session, tenant_id: str, call_id: str) -> bool:
+    """Whether an active hold covers the call now."""
+    found = session.scalar(
+        select(Call.id).where(Call.tenant_id == tenant_id, Call.id == call_id, held_clause())
+    )
+    return found is not None

@@ -1,5 +1,5 @@
 """The periodic background work: signing due audit tree heads, the alert watcher, alert
-delivery, and the recording pipeline.
+delivery, the daily retention sweep, and the recording pipeline.
 
 It runs in ONE jobs process (``callvault jobs run``), never in an API worker: the
 pipeline's transcriber holds the GIL for seconds at a time, and an API process that
@@ -31,6 +31,7 @@ from callvault.blobs.factory import create_blob_store
 from callvault.blobs.interface import BlobStore
 from callvault.crypto.keyprovider import LocalKeyFileProvider, RootKeyProvider
 from callvault.db.base import create_db_engine, create_session_factory
+from callvault.lifecycle.sweep import DailySweep, Sweeper
 from callvault.pipeline.runner import JobResult, PipelineRuntime, PipelineWorker
 from callvault.settings import Settings
 
@@ -79,14 +80,16 @@ class JobsLoop:
         self._engine = create_db_engine(settings.database_url)
         info = {**audit.session_info(), **delivery_session_info(root_key)}
         self.sessions = create_session_factory(self._engine, info)
+        blobs = blobs or create_blob_store(settings)
         self.pipeline = PipelineWorker(
             self.sessions,
-            blobs or create_blob_store(settings),
+            blobs,
             PipelineRuntime(root_key, settings),
             limit=pipeline_limit,
             on_result=on_result,
         )
-        self.jobs: list[Job] = [*periodic_jobs(), self.pipeline.run_pipeline]
+        retention = DailySweep(Sweeper(self.sessions, root_key, blobs))
+        self.jobs: list[Job] = [*periodic_jobs(), retention, self.pipeline.run_pipeline]
 
     def run(self, stop: threading.Event, tick_seconds: float = TICK_SECONDS) -> None:
         """Tick until ``stop`` is set, then drain: a tick in progress ends, the pipeline
