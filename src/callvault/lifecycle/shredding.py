@@ -83,8 +83,14 @@ class Shredder:
     _blob_keys: list[str] = field(default_factory=list)
 
     def shred_objects(self, objects: Iterable[StoredObject]) -> None:
+        objects = list(objects)
+        key_ids = [stored.data_key_id for stored in objects]
+        keys = {
+            k.id: k
+            for k in self.ctx.session.scalars(select(DataKey).where(DataKey.id.in_(key_ids)))
+        }
         for stored in objects:
-            data_key = self.ctx.session.get_one(DataKey, stored.data_key_id)
+            data_key = keys[stored.data_key_id]
             digest = stored.ciphertext_sha256 or self._stored_hash(stored.blob_key)
             self.ctx.keyring.shred_data_key(data_key)
             self.ctx.session.delete(stored)
