@@ -47,6 +47,7 @@ from callvault.identity.gate import authorize_request
 from callvault.identity.policy.api import router as policy_router
 from callvault.identity.scim.api import router as scim_router
 from callvault.identity.signin.api import router as auth_router
+from callvault.lifecycle.api import router as holds_router
 from callvault.redaction.api import router as redaction_policy_router
 from callvault.settings import Settings
 from callvault.web.context import AppResources
@@ -135,6 +136,7 @@ def create_app(
         scim_router,
         policy_router,
         redaction_policy_router,
+        holds_router,
         signin_pages.router,
         calls_pages.router,
         audit_pages.router,
