@@ -67,3 +67,18 @@ def audit_trail(vault: Settings, action_prefix: str) -> list[tuple[str, str, str
             .order_by(AuditEvent.tenant_id, AuditEvent.seq)
         )
         return [(a, o, r, t) for a, o, r, t in rows]
+
+
+# -- legal holds (for hold tests, and for retention tests that need a call held) ------
+
+HOLDS = "/api/v1/holds"
+MATTER = {"reason": "Synthetic litigation notice", "matter": "Doe v. Clinic (synthetic)"}
+
+
+def place_hold(client: TestClient, headers: dict[str, str], **selector: Any) -> str:
+    """A hold placed through the API with ``selector`` (``call_id=...``,
+    ``caller_number=...``, ``since=..., until=...`` or ``campaign=...``); its id."""
+    answer = client.post(HOLDS, json=MATTER | selector, headers=headers)
+    assert answer.status_code == 201, answer.text
+    hold_id: str = answer.json()["id"]
+    return hold_id

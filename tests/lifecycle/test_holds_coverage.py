@@ -3,25 +3,14 @@ each kind of hold, placed through the API on calls made through the API."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi.testclient import TestClient
 
 from callvault.cli.vault import open_keyring
 from callvault.lifecycle.holds import is_call_held
 from callvault.settings import Settings
 from tests._vault import TENANT_B, TokenFactory
-from tests.lifecycle.conftest import create_call, tenant_id_of
-
-HOLDS = "/api/v1/holds"
-MATTER = {"reason": "Synthetic litigation notice", "matter": "Doe v. Clinic (synthetic)"}
-
-
-def place(client: TestClient, headers: dict[str, str], **selector: Any) -> str:
-    answer = client.post(HOLDS, json=MATTER | selector, headers=headers)
-    assert answer.status_code == 201, answer.text
-    hold_id: str = answer.json()["id"]
-    return hold_id
+from tests.lifecycle.conftest import HOLDS, create_call, tenant_id_of
+from tests.lifecycle.conftest import place_hold as place
 
 
 def held(vault: Settings, *call_ids: str) -> list[bool]:
