@@ -167,6 +167,10 @@ BAD_BODIES: list[tuple[str, Any]] = [
         MATTER | {"since": "2026-03-02T00:00:00Z", "until": "2026-03-01T00:00:00Z"},
     ),
     ("no time zone", MATTER | {"since": "2026-03-01T00:00:00", "until": "2026-03-02T00:00:00"}),
+    (
+        "no such instant in UTC",
+        MATTER | {"since": "0001-01-01T00:00:00+05:00", "until": "2026-03-02T00:00:00Z"},
+    ),
     ("not a date", MATTER | {"since": "yesterday", "until": "2026-03-02T00:00:00Z"}),
     ("unknown field", MATTER | {"campaign": "a", "scope": "everything"}),
     ("empty reason", {"reason": "  ", "matter": "m", "campaign": "a"}),

@@ -20,7 +20,7 @@ from callvault.lifecycle.schemas import (
 from callvault.lifecycle.service import HoldService
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
-from callvault.web.openapi import CONFLICT
+from callvault.web.openapi import CONFLICT, NOT_FOUND
 from callvault.web.responses import model_response
 
 router = APIRouter(prefix="/api/v1/holds", tags=["holds"])
@@ -32,10 +32,11 @@ def _service(ctx: RequestContext) -> HoldService:
     return HoldService(ctx)
 
 
-@router.post("", status_code=201, response_model=HoldCreated)
+@router.post("", status_code=201, response_model=HoldCreated, responses=NOT_FOUND)
 def place_hold(ctx: HoldAdmin, body: Annotated[HoldIn, Depends(json_body(HoldIn))]) -> Response:
     """Hold exactly one of a call, a caller's calls (later ones too), the calls of a
-    date range (both ends included) or of a campaign, until released."""
+    date range (both ends included) or of a campaign, until released. 404: the tenant
+    has no call ``call_id``."""
     return model_response(HoldCreated(id=_service(ctx).place(body)), status_code=201)
 
 

@@ -7,11 +7,11 @@ the hold keeps its blind index, and answers say only ``"caller": true``.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from callvault.inputs import PRINTABLE, InputModel
 from callvault.phone import PHONE_DESCRIPTION, PHONE_PATTERN
@@ -53,6 +53,17 @@ class HoldIn(InputModel):
     since: AwareDatetime | None = None
     until: AwareDatetime | None = None
     campaign: Annotated[OneLine, Field(max_length=100)] | None = None
+
+    @field_validator("since", "until")
+    @classmethod
+    def _in_utc(cls, value: datetime | None) -> datetime | None:
+        # Stored in UTC: an instant that has none (year 1 east of Greenwich) is refused.
+        if value is None:
+            return None
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("the time is out of range") from None
 
     @model_validator(mode="after")
     def _exactly_one_selector(self) -> Self:
