@@ -97,7 +97,8 @@ class HoldService:
     def export(self) -> HoldExport:
         """Every hold, and for each active one the calls it covers now (ids, start and
         campaign: nothing that identifies a patient)."""
-        holds = self._session.execute(_newest_first(select(LegalHold))).scalars().all()
+        every_hold = select(LegalHold).where(LegalHold.tenant_id == self._tenant_id)
+        holds = self._session.execute(_newest_first(every_hold)).scalars().all()
         exported = [self._exported(hold) for hold in holds]
         self._ctx.audit_read(AuditAction.HOLD_EXPORT, None)
         return HoldExport(generated_at=utcnow(), holds=exported)
