@@ -47,7 +47,8 @@ from callvault.identity.gate import authorize_request
 from callvault.identity.policy.api import router as policy_router
 from callvault.identity.scim.api import router as scim_router
 from callvault.identity.signin.api import router as auth_router
-from callvault.lifecycle import api as lifecycle_api
+from callvault.lifecycle import retention_api
+from callvault.lifecycle.holds_api import router as holds_router
 from callvault.redaction.api import router as redaction_policy_router
 from callvault.settings import Settings
 from callvault.web.context import AppResources
@@ -136,8 +137,9 @@ def create_app(
         scim_router,
         policy_router,
         redaction_policy_router,
-        lifecycle_api.router,
-        lifecycle_api.shred_router,
+        retention_api.router,
+        retention_api.shred_router,
+        holds_router,
         signin_pages.router,
         calls_pages.router,
         audit_pages.router,
