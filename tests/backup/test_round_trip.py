@@ -21,7 +21,7 @@ from callvault.crypto.keyprovider import LocalKeyFileProvider
 from callvault.settings import load_settings
 from callvault.web.app import create_app
 
-from ._helpers import members, run_cli
+from ._helpers import members, run_cli, vault_args
 from .conftest import Filled, RestoreTarget
 
 
@@ -29,8 +29,7 @@ def test_a_backup_restores_verifies_and_serves_the_same_data(
     filled: Filled, backups: Path, restore_target: RestoreTarget
 ) -> None:
     backup = backups / "one.cvbak"
-    code, out, err = run_cli("backup", "create", "--data-dir", filled.settings.data_dir,
-                             "--database-url", filled.settings.database_url, "--out", backup)  # fmt: skip
+    code, out, err = run_cli("backup", "create", *vault_args(filled.settings), "--out", backup)
     assert (code, err) == (0, ""), err
     assert len(out.splitlines()) == 1 and out.startswith("backup ")
 
@@ -38,15 +37,18 @@ def test_a_backup_restores_verifies_and_serves_the_same_data(
     assert code == 0 and "intact" in out
 
     target = restore_target()
-    code, out, err = run_cli("backup", "restore", backup, "--data-dir", target.data_dir,
-                             "--database-url", target.database_url,
-                             "--root-key", filled.root_key)  # fmt: skip
+    code, out, err = run_cli(
+        "backup", "restore", backup, *vault_args(target), "--root-key", filled.root_key
+    )
     assert code == 0, err
     assert "audit log intact" in out
     assert stat.S_IMODE(target.root_key_path.stat().st_mode) == 0o600
 
-    code, out, err = run_cli("audit", "verify", "--data-dir", target.data_dir,
-                             "--database-url", target.database_url)  # fmt: skip
+    code, out, err = run_cli(
+        "audit",
+        "verify",
+        *vault_args(target),
+    )
     assert code == 0, err
     _assert_serves_the_same(filled, target.data_dir, target.database_url)
 
@@ -87,8 +89,10 @@ def test_the_backup_holds_no_root_key_and_nothing_in_clear(filled: Filled, backu
 
 def test_the_backup_holds_every_part_of_the_vault(filled: Filled, backups: Path) -> None:
     # No head is signed yet in so small a log, so no checkpoint: stand ones in.
-    for directory, name in ((filled.settings.tls_dir, "cert.pem"),
-                            (filled.settings.audit_checkpoint_dir, "tenant.json")):  # fmt: skip
+    for directory, name in (
+        (filled.settings.tls_dir, "cert.pem"),
+        (filled.settings.audit_checkpoint_dir, "tenant.json"),
+    ):
         directory.mkdir(exist_ok=True)
         (directory / name).write_text("synthetic\n")
     backup = backups / "one.cvbak"
@@ -109,8 +113,7 @@ def test_a_wrong_root_key_is_refused_by_verify_and_restore(
     target = restore_target()
 
     verify = run_cli("backup", "verify", backup, "--root-key", other)
-    restore = run_cli("backup", "restore", backup, "--data-dir", target.data_dir,
-                      "--database-url", target.database_url, "--root-key", other)  # fmt: skip
+    restore = run_cli("backup", "restore", backup, *vault_args(target), "--root-key", other)
 
     for code, out, err in (verify, restore):
         assert code == 1 and out == ""
@@ -128,9 +131,9 @@ def test_a_restore_into_a_non_empty_directory_writes_nothing(
     target.data_dir.mkdir()
     (target.data_dir / "keep.txt").write_text("mine\n")
 
-    code, _, err = run_cli("backup", "restore", backup, "--data-dir", target.data_dir,
-                           "--database-url", target.database_url,
-                           "--root-key", filled.root_key)  # fmt: skip
+    code, _, err = run_cli(
+        "backup", "restore", backup, *vault_args(target), "--root-key", filled.root_key
+    )
 
     assert code == 2 and err == "error: the target data directory is not empty\n"
     assert [p.name for p in target.data_dir.iterdir()] == ["keep.txt"]
@@ -179,8 +182,8 @@ def test_blobs_in_s3_are_refused_with_the_reason(filled: Filled, backups: Path) 
 def test_a_backup_does_not_overwrite_a_file(filled: Filled, backups: Path) -> None:
     (backups / "one.cvbak").write_text("older\n")
 
-    code, _, err = run_cli("backup", "create", "--data-dir", filled.settings.data_dir,
-                           "--database-url", filled.settings.database_url,
-                           "--out", backups / "one.cvbak")  # fmt: skip
+    code, _, err = run_cli(
+        "backup", "create", *vault_args(filled.settings), "--out", backups / "one.cvbak"
+    )
 
     assert code == 2 and err == "error: the output file exists already\n"
