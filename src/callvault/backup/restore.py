@@ -12,7 +12,7 @@ from pathlib import Path
 
 from callvault.audit.actions import AuditAction
 from callvault.backup.audit import record_for_every_tenant
-from callvault.backup.errors import BackupError, BackupRefused
+from callvault.backup.errors import BackupDamaged, BackupError, BackupRefused
 from callvault.backup.members import DATABASE, restore_path
 from callvault.backup.read import ReadSummary, open_header, read_backup
 from callvault.backup.snapshot import (
@@ -126,7 +126,8 @@ def _verify_restored(settings: Settings) -> _Verified:
     result = verify_vault(settings)
     if result.bad:
         name, verdict = result.bad[0]
-        raise BackupError("restored, but it does not verify: " + describe_tampering(name, verdict))
+        # Left in place: a backup whose audit trail does not verify is evidence.
+        raise BackupDamaged("restored audit log", describe_tampering(name, verdict))
     return _Verified(result.tenants, result.events)
 
 
