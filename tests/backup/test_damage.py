@@ -3,15 +3,19 @@ the manifest, or where a truncated file ends."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from callvault.backup.archive import MAGIC
+from callvault.backup.archive import MAGIC, ArchiveWriter, BackupHeader, seal_header
 from callvault.backup.create import create_backup
 from callvault.backup.errors import BackupDamaged
 from callvault.backup.read import read_backup
+from callvault.backup.restore import restore_backup
+from callvault.crypto import aead
 from callvault.crypto.keyprovider import LocalKeyFileProvider
+from callvault.settings import load_settings
 
 from ._helpers import flip_byte, members, run_cli
 from .conftest import Filled
@@ -105,3 +109,22 @@ def test_every_member_checks_out_against_the_manifest(filled: Filled, backup: Pa
     with pytest.raises(BackupDamaged, match=r"^header"):
         flip_byte(backup, 0)
         read_backup(backup, LocalKeyFileProvider(filled.root_key))
+
+
+def test_a_member_path_outside_its_place_is_refused_and_nothing_is_written(
+    filled: Filled, tmp_path: Path
+) -> None:
+    # A backup crafted with the root key (an insider) still cannot write outside the target.
+    root = LocalKeyFileProvider(filled.root_key)
+    key = aead.generate_key()
+    header = BackupHeader("0" * 32, root.key_id, datetime.now(UTC).replace(microsecond=0), "sqlite")
+    crafted = tmp_path / "crafted.cvbak"
+    with crafted.open("wb") as file:
+        writer = ArchiveWriter(file, seal_header(root, header, key), key)
+        writer.add("blobs/../../escaped", 4, iter([b"evil"]))
+    target = load_settings(tmp_path / "restored", environ={})
+
+    with pytest.raises(BackupDamaged, match="has a path a restore does not write"):
+        restore_backup(target, crafted, filled.root_key)
+
+    assert not (tmp_path / "escaped").exists() and not target.data_dir.exists()

@@ -34,7 +34,7 @@ from typing import Any, BinaryIO
 
 from callvault.backup.errors import BackupDamaged, WrongRootKey
 from callvault.crypto import aead
-from callvault.crypto.blobformat import BlobEncryptor, SegmentedBlob, ciphertext_size
+from callvault.crypto.blobformat import BlobEncryptor, ReadRange, SegmentedBlob, ciphertext_size
 from callvault.crypto.errors import DecryptionFailed
 from callvault.crypto.keyprovider import RootKeyProvider
 
@@ -201,8 +201,12 @@ class ArchiveReader:
         raw_length = self._file.read(_LENGTH.size)
         if not raw_length:
             return None
-        length = _LENGTH.unpack(raw_length)[0] if len(raw_length) == _LENGTH.size else -1
-        sealed = self._file.read(length) if 0 < length <= _MAX_INFO else b""
+        if len(raw_length) != _LENGTH.size:
+            raise BackupDamaged(f"record {index}", f"truncated after {self._where()}")
+        length = _LENGTH.unpack(raw_length)[0]
+        if not 0 < length <= _MAX_INFO:
+            raise BackupDamaged(f"record {index} (after {self._where()})", "damaged length")
+        sealed = self._file.read(length)
         if len(sealed) != length:
             raise BackupDamaged(f"record {index}", f"truncated after {self._where()}")
         info_key, data_key = _record_keys(self._key, index)
@@ -238,7 +242,7 @@ class ArchiveReader:
         finally:
             self._file.seek(start + stored)
 
-    def _range_reader(self, base: int) -> Any:
+    def _range_reader(self, base: int) -> ReadRange:
         def read(start: int, end: int) -> Iterator[bytes]:
             self._file.seek(base + start)
             remaining = end - start
