@@ -1,20 +1,24 @@
 """deploy/callvault-backup.sh and the restore drill of docs/deploy.md, on a vault that is
-serving: the backup is consistent although the newest rows are still only in SQLite's
-WAL, it holds no root key, and a restore with the key brought back from where it is kept
-apart passes ``callvault audit verify`` and serves the same data."""
+serving: the backup (``callvault backup create``) is consistent although the newest rows
+are still only in SQLite's WAL, holds nothing readable, and a restore with the root key
+brought back from where it is kept apart passes ``callvault audit verify`` and serves the
+same data; the script prunes the backups past the window."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from callvault.backup.create import create_backup
 from callvault.cli.vault import open_keyring
 from callvault.identity.tokens import create_token
 from callvault.instance import initialise
@@ -25,10 +29,7 @@ from tests.calls.factories import call_payload
 
 from ._stack import CALLVAULT, DEPLOY
 
-pytestmark = [
-    pytest.mark.sqlite_only,  # the script backs up SQLite; PostgreSQL has pg_dump
-    pytest.mark.skipif(shutil.which("sqlite3") is None, reason="sqlite3 CLI not installed"),
-]
+pytestmark = pytest.mark.sqlite_only  # the vault's default layout; tests/backup has both
 
 BACKUP = DEPLOY / "callvault-backup.sh"
 TENANT = "clinic-a"
@@ -81,56 +82,22 @@ def _count_calls(database: Path) -> int:
     return int(count)
 
 
-def _run_backup(data_dir: Path, dest: Path, *extra: str) -> Path:
-    result = subprocess.run(
-        [str(BACKUP), str(data_dir), str(dest), *extra],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+def _run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CALLVAULT": str(CALLVAULT)}
+    env.pop("CALLVAULT_DATABASE_URL", None)
+    return subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, timeout=120, check=False, env=env
     )
+
+
+def _run_backup(data_dir: Path, dest: Path, *extra: str) -> Path:
+    result = _run(BACKUP, data_dir, dest, *extra)
     assert result.returncode == 0, result.stderr
     return Path(result.stdout.strip().splitlines()[-1])
 
 
-def _restore(backup: Path, target: Path, key: Path | None) -> Path:
-    """The drill: unpack (decrypt) the backup, check its sums, bring the root key back."""
-    target.mkdir(mode=0o700)
-    if backup.suffix == ".age":
-        assert key is not None
-        decrypted = subprocess.run(
-            ["age", "--decrypt", "--identity", str(key), str(backup)],
-            capture_output=True,
-            check=True,
-        )
-        subprocess.run(["tar", "-C", str(target), "-xf", "-"], input=decrypted.stdout, check=True)
-    else:
-        shutil.copytree(backup, target, dirs_exist_ok=True)
-    subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=target, check=True)
-    return target
-
-
-def _age_identity(directory: Path) -> tuple[Path, Path]:
-    key, recipients = directory / "backup-identity.txt", directory / "backup-recipients.txt"
-    subprocess.run(["age-keygen", "-o", str(key)], capture_output=True, check=True)
-    public = subprocess.run(["age-keygen", "-y", str(key)], capture_output=True, check=True)
-    recipients.write_bytes(public.stdout)
-    return key, recipients
-
-
-@pytest.mark.parametrize(
-    "encrypted",
-    [
-        pytest.param(False, id="plain-directory"),
-        pytest.param(
-            True,
-            id="age-encrypted",
-            marks=pytest.mark.skipif(shutil.which("age") is None, reason="age not installed"),
-        ),
-    ],
-)
 def test_an_online_backup_restores_verifies_and_serves_the_same_data(
-    serving: Serving, tmp_path: Path, encrypted: bool
+    serving: Serving, tmp_path: Path
 ) -> None:
     data = serving.settings.data_dir
     # The newest rows live only in the WAL while the app holds its connections: a plain
@@ -139,23 +106,20 @@ def test_an_online_backup_restores_verifies_and_serves_the_same_data(
     shutil.copy(data / "callvault.db", tmp_path / "plain-copy.db")
     assert _count_calls(tmp_path / "plain-copy.db") < len(serving.call_ids)
 
-    key, recipients = _age_identity(tmp_path) if encrypted else (None, None)
-    extra = ["--age-recipients", str(recipients)] if recipients else []
-    backup = _run_backup(data, tmp_path / "backups", *extra)
+    backup = _run_backup(data, tmp_path / "backups")
+    assert backup.suffix == ".cvbak" and backup.parent == tmp_path / "backups"
 
-    restored = _restore(backup, tmp_path / "restored", key)
-    assert not (restored / "root.key").exists()  # kept apart: the drill brings it back
-    shutil.copy(data / "root.key", restored / "root.key")
-    (restored / "root.key").chmod(0o600)
+    # The drill: the root key comes back from where it is kept apart.
+    escrowed = tmp_path / "escrowed-root.key"
+    shutil.copy(data / "root.key", escrowed)
+    escrowed.chmod(0o600)
+    restored = tmp_path / "restored"
+    restore = _run(CALLVAULT, "backup", "restore", backup, "--data-dir", restored,
+                   "--root-key", escrowed)  # fmt: skip
+    assert restore.returncode == 0, restore.stderr
     assert _count_calls(restored / "callvault.db") == len(serving.call_ids)
 
-    verify = subprocess.run(
-        [str(CALLVAULT), "audit", "verify", "--data-dir", str(restored)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    verify = _run(CALLVAULT, "audit", "verify", "--data-dir", restored)
     assert verify.returncode == 0, verify.stderr
     assert verify.stdout.startswith("audit log intact")
 
@@ -167,24 +131,32 @@ def test_an_online_backup_restores_verifies_and_serves_the_same_data(
             assert after.json() == serving.client.get(url, headers=serving.headers).json()
 
 
-def test_an_encrypted_backup_holds_nothing_readable(serving: Serving, tmp_path: Path) -> None:
-    if shutil.which("age") is None:
-        pytest.skip("age not installed")
-    _, recipients = _age_identity(tmp_path)
+def test_a_backup_holds_nothing_readable(serving: Serving, tmp_path: Path) -> None:
+    tls = serving.settings.tls_dir
+    tls.mkdir(exist_ok=True)
+    (tls / "cert.pem").write_text("-----BEGIN CERTIFICATE-----\nsynthetic\n")
 
-    backup = _run_backup(
-        serving.settings.data_dir, tmp_path / "backups", "--age-recipients", str(recipients)
-    )
+    backup = _run_backup(serving.settings.data_dir, tmp_path / "backups")
 
     assert [p.name for p in backup.parent.iterdir()] == [backup.name]  # no clear copy left
     blob = backup.read_bytes()
     assert b"SQLite format 3" not in blob and b"BEGIN CERTIFICATE" not in blob
+    assert TRANSCRIPT.encode() not in blob
+
+
+def test_the_script_prunes_backups_past_the_window(serving: Serving, tmp_path: Path) -> None:
+    dest = tmp_path / "backups"
+    dest.mkdir()
+    old = dest / "callvault-old.cvbak"
+    create_backup(serving.settings, old, created_at=datetime.now(UTC) - timedelta(days=36))
+
+    backup = _run_backup(serving.settings.data_dir, dest, "--keep-days", "35")
+
+    assert sorted(dest.iterdir()) == [backup]
 
 
 def test_the_backup_refuses_what_is_not_a_data_directory(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [str(BACKUP), str(tmp_path), str(tmp_path / "backups")], capture_output=True, text=True
-    )
+    result = _run(BACKUP, tmp_path, tmp_path / "backups")
 
     assert result.returncode == 1
     assert "not a CallVault data directory" in result.stderr

@@ -111,6 +111,16 @@ class AuditAction(StrEnum):
     TOKEN_CREATE = "token:create", "token", "`POST /api/v1/tokens`; `callvault token create`"
     TOKEN_REVOKE = "token:revoke", "token", "`DELETE /api/v1/tokens/{id}`"
     KEY_ROTATE = "key:rotate", "tenant_key", "`callvault keys rotate`"
+    BACKUP_CREATE = (
+        "backup:create",
+        "backup",
+        "`callvault backup create` (in the vault backed up, before its snapshot)",
+    )
+    BACKUP_RESTORE = (
+        "backup:restore",
+        "backup",
+        "`callvault backup restore` (in the restored vault, once it verifies)",
+    )
     POLICY_UPDATE = (
         "policy:update",
         "tenant_policy",

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from sqlalchemy import select
@@ -14,6 +15,10 @@ from sqlalchemy.orm import Session
 
 from callvault.cli.options import DatabaseUrl, DataDir, fail, require_initialised, settings_from
 from callvault.errors import CallVaultError
+from callvault.settings import Settings
+
+if TYPE_CHECKING:
+    from callvault.audit.verify import Verdict
 
 audit_app = typer.Typer(
     help="The audit trail: verify, search by hash, export.", no_args_is_help=True
@@ -24,6 +29,48 @@ OptionalTenant = Annotated[
 ]
 
 
+@dataclass(frozen=True)
+class VaultVerdict:
+    """``audit verify`` of every tenant (or one): what it checked and what failed."""
+
+    tenants: int
+    events: int
+    heads: int
+    bad: list[tuple[str, Verdict]]
+
+
+def verify_vault(settings: Settings, tenant: str | None = None) -> VaultVerdict:
+    """Recompute each tenant's tree and check every signed head and checkpoint: the
+    check ``callvault audit verify`` runs (``backup restore`` runs it too)."""
+    from callvault.audit.runtime import runtime
+    from callvault.audit.verify import verify_tenant
+    from callvault.cli.vault import open_keyring
+    from callvault.tenants.models import Tenant
+    from callvault.tenants.service import get_tenant
+
+    bad = []
+    events = heads = 0
+    with open_keyring(settings) as (session, _):
+        keys = runtime(session).keys
+        if tenant is not None:
+            tenants = [(get_tenant(session, tenant).id, tenant)]
+        else:
+            tenants = [(t.id, t.name) for t in session.execute(select(Tenant)).scalars()]
+        for tenant_id, name in tenants:
+            verdict = verify_tenant(session, keys, tenant_id, settings.audit_checkpoint_dir)
+            session.rollback()
+            events += verdict.events
+            heads += verdict.heads
+            if not verdict.ok:
+                bad.append((name, verdict))
+    return VaultVerdict(len(tenants), events, heads, bad)
+
+
+def describe_tampering(name: str, verdict: Verdict) -> str:
+    seq = "?" if verdict.first_bad_seq is None else str(verdict.first_bad_seq)
+    return f"audit log of tenant {name}: TAMPERED at seq {seq}: {verdict.problem}"
+
+
 @audit_app.command("verify")
 def verify(
     tenant: OptionalTenant = None, data_dir: DataDir = None, database_url: DatabaseUrl = None
@@ -32,45 +79,22 @@ def verify(
 
     Exit 0 with a one-line summary when intact; exit 1 naming the first bad sequence
     number when anything was edited, deleted, inserted or reordered."""
-    from callvault.audit.runtime import runtime
-    from callvault.audit.verify import verify_tenant
-    from callvault.cli.vault import open_keyring
-    from callvault.tenants.models import Tenant
-    from callvault.tenants.service import get_tenant
-
     settings = settings_from(data_dir, database_url)
     require_initialised(settings)
     started = time.perf_counter()
-    bad = []
-    events = heads = 0
     try:
-        with open_keyring(settings) as (session, _):
-            keys = runtime(session).keys
-            if tenant is not None:
-                tenants = [(get_tenant(session, tenant).id, tenant)]
-            else:
-                tenants = [(t.id, t.name) for t in session.execute(select(Tenant)).scalars()]
-            for tenant_id, name in tenants:
-                verdict = verify_tenant(session, keys, tenant_id, settings.audit_checkpoint_dir)
-                session.rollback()
-                events += verdict.events
-                heads += verdict.heads
-                if not verdict.ok:
-                    bad.append((name, verdict))
+        result = verify_vault(settings, tenant)
     except CallVaultError as exc:
         fail(exc.detail)
     seconds = time.perf_counter() - started
-    for name, verdict in bad:
-        seq = "?" if verdict.first_bad_seq is None else str(verdict.first_bad_seq)
-        typer.echo(
-            f"audit log of tenant {name}: TAMPERED at seq {seq}: {verdict.problem}", err=True
-        )
-    if bad:
+    for name, verdict in result.bad:
+        typer.echo(describe_tampering(name, verdict), err=True)
+    if result.bad:
         raise typer.Exit(1)
-    rate = events / seconds if seconds > 0 else 0.0
+    rate = result.events / seconds if seconds > 0 else 0.0
     typer.echo(
-        f"audit log intact: {len(tenants)} tenant(s), {events} events, {heads} signed heads"
-        f" verified in {seconds:.2f} s ({rate:,.0f} events/s)"
+        f"audit log intact: {result.tenants} tenant(s), {result.events} events,"
+        f" {result.heads} signed heads verified in {seconds:.2f} s ({rate:,.0f} events/s)"
     )
 
 

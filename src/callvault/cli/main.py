@@ -11,6 +11,7 @@ import typer
 from callvault.audio.cli import audio_app
 from callvault.audit.actions import AuditAction
 from callvault.audit.cli import audit_app
+from callvault.backup.cli import backup_app
 from callvault.cli.jobs import jobs_app
 from callvault.cli.options import (
     DatabaseUrl,
@@ -42,6 +43,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(retention_app, name="retention")
 app.add_typer(audio_app, name="audio")
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(backup_app, name="backup")
 app.command()(transcribe)
 
 
