@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from callvault.calls.models import StoredObject
+from callvault.calls.models import Call, StoredObject
 from callvault.cli.main import app as cli
 from callvault.cli.vault import open_keyring
 from callvault.crypto.models import DataKey
@@ -39,6 +39,15 @@ def objects_of(settings: Settings, call_id: str) -> dict[str, StoredObject]:
 def data_key(settings: Settings, key_id: str) -> DataKey:
     with open_keyring(settings) as (session, _):
         return session.get_one(DataKey, key_id)
+
+
+def database_files(settings: Settings) -> list[Path]:
+    """SQLite's database file and WAL (PostgreSQL keeps old row versions until VACUUM:
+    docs/lifecycle.md)."""
+    if not settings.database_url.startswith("sqlite"):
+        return []
+    database = Path(settings.database_url.removeprefix("sqlite:///"))
+    return [p for p in (database, Path(f"{database}-wal")) if p.exists()]
 
 
 def test_nothing_expires_by_default(
@@ -100,11 +109,8 @@ def test_shredded_keys_and_blobs_are_gone_from_disk(
 
     sweep(vault)
 
-    if vault.database_url.startswith("sqlite"):
-        database = Path(vault.database_url.removeprefix("sqlite:///"))
-        for path in (database, Path(f"{database}-wal")):
-            if path.exists():
-                assert wrapped not in path.read_bytes(), path.name
+    for path in database_files(vault):
+        assert wrapped not in path.read_bytes(), path.name
     assert not any(vault.blob_dir.rglob(stored.id))
 
 
@@ -112,6 +118,9 @@ def test_call_phi_shredded_keeps_the_metadata(
     vault: Settings, client: TestClient, auth: TokenFactory
 ) -> None:
     call_id = make_call(client, auth, OLD, recording=False, transcript=False)
+    with open_keyring(vault) as (session, _):
+        call = session.get_one(Call, call_id)
+        ciphertexts = [call.caller_number_enc, call.caller_name_enc, call.notes_enc]
     set_policy(vault, call_phi=30)
 
     report = sweep(vault)
@@ -127,6 +136,9 @@ def test_call_phi_shredded_keeps_the_metadata(
     assert search.json()["items"] == []
     [certificate] = certificates(vault)
     assert certificate["type"] == "call_phi" and len(certificate["sha256"]) == 64
+    for path in database_files(vault):
+        on_disk = path.read_bytes()
+        assert not any(c and c in on_disk for c in ciphertexts), path.name
 
 
 def test_expired_metadata_removes_the_whole_call(
