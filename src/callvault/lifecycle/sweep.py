@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from callvault.audit.actions import AuditAction
@@ -132,26 +132,47 @@ class _TenantSweep:
             session.rollback()
             return
         basis = f"retention {self.data_type.value}={self.periods[self.data_type]}d"
+        after: tuple[datetime, str] | None = None
         while True:
-            shredder = Shredder(self.ctx, self.blobs, AuditAction.RETENTION_SHRED, basis)
-            if not self._shred_batch(shredder):
+            calls = self._page(after)
+            if not calls:
                 session.rollback()
                 return
+            after = (calls[-1].started_at, calls[-1].id)
+            shredder = Shredder(self.ctx, self.blobs, AuditAction.RETENTION_SHRED, basis)
+            self._shred(shredder, calls)
             # A whole call's certificates count its parts under their own types.
             report.shredded.update(c.data_type for c in shredder.commit())
 
-    def _shred_batch(self, shredder: Shredder) -> bool:
-        session = self.ctx.session
-        if self.data_type in (DataType.CALL_METADATA, DataType.CALL_PHI):
-            calls = list(session.scalars(self._calls(~held_clause()).limit(self.batch)))
-            if self.data_type is DataType.CALL_METADATA:
-                shredder.remove_calls(calls)
-            else:
-                shredder.shred_phi(calls)
-            return bool(calls)
-        objects = list(session.scalars(self._objects(~held_clause()).limit(self.batch)))
-        shredder.shred_objects(objects)
-        return bool(objects)
+    def _page(self, after: tuple[datetime, str] | None) -> list[Call]:
+        """The next expired, unheld calls in (start, id) order. Walking on from the last
+        page, never from the start: calls whose data is gone stay, and rescanning them
+        every batch would make a sweep quadratic."""
+        statement = self._calls(~held_clause())
+        if after is not None:
+            started, call_id = after
+            statement = statement.where(
+                or_(
+                    Call.started_at > started,
+                    and_(Call.started_at == started, Call.id > call_id),
+                )
+            )
+        return list(self.ctx.session.scalars(statement.limit(self.batch)))
+
+    def _shred(self, shredder: Shredder, calls: list[Call]) -> None:
+        if self.data_type is DataType.CALL_METADATA:
+            shredder.remove_calls(calls)
+        elif self.data_type is DataType.CALL_PHI:
+            shredder.shred_phi(calls)
+        else:
+            shredder.shred_objects(
+                self.ctx.session.scalars(
+                    select(StoredObject).where(
+                        StoredObject.call_id.in_([call.id for call in calls]),
+                        StoredObject.kind == OBJECT_KINDS[self.data_type],
+                    )
+                )
+            )
 
     def _count(self, holds: ColumnElement[bool]) -> int:
         statement: Select[Call] | Select[StoredObject]
