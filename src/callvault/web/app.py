@@ -47,6 +47,7 @@ from callvault.identity.gate import authorize_request
 from callvault.identity.policy.api import router as policy_router
 from callvault.identity.scim.api import router as scim_router
 from callvault.identity.signin.api import router as auth_router
+from callvault.lifecycle import access_api
 from callvault.lifecycle import api as lifecycle_api
 from callvault.redaction.api import router as redaction_policy_router
 from callvault.settings import Settings
@@ -138,6 +139,7 @@ def create_app(
         redaction_policy_router,
         lifecycle_api.router,
         lifecycle_api.shred_router,
+        access_api.router,
         signin_pages.router,
         calls_pages.router,
         audit_pages.router,
