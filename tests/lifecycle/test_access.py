@@ -8,14 +8,18 @@ import hashlib
 import io
 import json
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from callvault.cli.main import app
 from callvault.cli.vault import open_keyring
 from callvault.crypto.errors import DecryptionFailed
 from callvault.identity.models import CustomRole
+from callvault.lifecycle.access_cli import PASSPHRASE_ENV
 from callvault.lifecycle.bundle import open_bundle
 from callvault.lifecycle.models import LegalHold
 from callvault.settings import Settings
@@ -294,3 +298,24 @@ def test_erasure_needs_the_permission_and_step_up(
 
     assert answer.status_code == 403
     assert client.get(f"/api/v1/calls/{call_id}", headers=auth("supervisor")).status_code == 200
+
+
+def test_the_cli_decrypts_a_bundle_and_checks_its_manifest(
+    tmp_path: Path,
+    client: TestClient,
+    auth: TokenFactory,
+    make_user: UserFactory,
+    signed_in: SessionFactory,
+) -> None:
+    call_id = make_call(client, auth, OLD)
+    sealed = tmp_path / "access-export.cvxb"
+    sealed.write_bytes(export(client, signed_in(make_user("supervisor"), stepped_up=True)).content)
+    decrypt = ["access", "decrypt", str(sealed)]
+
+    wrong = CliRunner().invoke(app, decrypt, env={PASSPHRASE_ENV: "x" * 20})
+    right = CliRunner().invoke(app, decrypt, env={PASSPHRASE_ENV: PASSPHRASE})
+
+    assert wrong.exit_code == 2 and "wrong passphrase" in wrong.output
+    assert right.exit_code == 0, right.output
+    with zipfile.ZipFile(tmp_path / "access-export.zip") as bundle:
+        assert f"calls/{call_id}/call.json" in bundle.namelist()
