@@ -156,6 +156,7 @@ def test_permissions_shape_the_bundle(
     assert "transcript:read_unredacted" not in supervisor_permissions
     officer_files, officer_permissions, _ = shapes["records-officer"]
     assert "recording_original.wav" in officer_files  # the upload, unscrubbed
+    assert "transcript.json" in officer_files  # the tenant keeps no originals: the redacted one
     assert "recording:play_unredacted" in officer_permissions
     clerk_files, clerk_permissions, clerk_call = shapes["records-clerk"]
     assert clerk_files == ["call.json"] and clerk_permissions == []
@@ -319,3 +320,28 @@ def test_the_cli_decrypts_a_bundle_and_checks_its_manifest(
     assert right.exit_code == 0, right.output
     with zipfile.ZipFile(tmp_path / "access-export.zip") as bundle:
         assert f"calls/{call_id}/call.json" in bundle.namelist()
+
+
+def test_the_original_transcript_goes_only_to_who_may_read_it(
+    vault: Settings,
+    client: TestClient,
+    auth: TokenFactory,
+    make_user: UserFactory,
+    signed_in: SessionFactory,
+) -> None:
+    kept = client.put(
+        "/api/v1/policy/redaction", json={"keep_original_transcripts": True}, headers=auth("admin")
+    )
+    assert kept.status_code == 200, kept.text
+    call_id = make_call(client, auth, OLD)
+    add_role(vault, "records-officer", FULL_ACCESS)
+
+    officer = opened(
+        export(client, signed_in(make_user("records-officer"), stepped_up=True)).content
+    )
+    supervisor = opened(export(client, signed_in(make_user("supervisor"), stepped_up=True)).content)
+
+    assert "transcript_original.json" in files_of(officer, call_id)
+    assert "transcript.json" not in files_of(officer, call_id)
+    assert "transcript_original.json" not in files_of(supervisor, call_id)
+    assert "transcript.json" in files_of(supervisor, call_id)

@@ -94,7 +94,7 @@ def export_caller(ctx: RequestContext, caller_number: str, passphrase: str) -> E
         ctx.session.commit()
         raise NotFound(NO_CALLS)
     archive = ExportArchive(utcnow())
-    parts = {call.id: _add_call(ctx, archive, view) for call, view in _viewed(ctx, calls)}
+    parts = {view["id"]: _add_call(ctx, archive, view) for view in _views(ctx, calls)}
     sealed = seal_bundle(archive.finish(_manifest(ctx, list(parts))), passphrase)
     for call_id, names in parts.items():
         reason = "parts: " + ",".join(names)
@@ -110,9 +110,9 @@ def calls_of_caller(ctx: RequestContext, caller_e164: str) -> list[CallRecord]:
     return read_calls(ctx.session, statement.order_by(Call.started_at, Call.id))
 
 
-def _viewed(ctx: RequestContext, calls: list[CallRecord]) -> list[tuple[CallRecord, JsonDict]]:
-    views = CallService(ctx, ctx.blobs).views(calls)
-    return [(call, view.model_dump(mode="json")) for call, view in zip(calls, views, strict=True)]
+def _views(ctx: RequestContext, calls: list[CallRecord]) -> list[JsonDict]:
+    """The calls as the exporter may see them, as on ``GET /api/v1/calls/{id}``."""
+    return [view.model_dump(mode="json") for view in CallService(ctx, ctx.blobs).views(calls)]
 
 
 def _add_call(ctx: RequestContext, archive: ExportArchive, view: JsonDict) -> list[str]:
