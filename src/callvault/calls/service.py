@@ -201,6 +201,11 @@ class CallService:
             )
         return stmt.order_by(Call.started_at.desc(), Call.id.desc())
 
+    def views(self, calls: list[CallRecord]) -> list[CallOut]:
+        """The calls as this principal may see them (minimum necessary). Not audited:
+        the caller records the read it makes of them (an access export does)."""
+        return self._views(calls)
+
     def _views(self, calls: list[CallRecord]) -> list[CallOut]:
         ids = [call.id for call in calls]
         objects = object_infos(self._session, self._tenant_id, ids)

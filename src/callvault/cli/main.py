@@ -23,6 +23,7 @@ from callvault.cli.options import (
     settings_from,
 )
 from callvault.errors import CallVaultError
+from callvault.lifecycle.access_cli import access_app
 from callvault.lifecycle.cli import retention_app
 from callvault.transcription.cli import transcribe
 
@@ -41,6 +42,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(retention_app, name="retention")
+app.add_typer(access_app, name="access")
 app.add_typer(audio_app, name="audio")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(backup_app, name="backup")

@@ -16,6 +16,7 @@ from callvault.inputs import InputModel, ObjectId
 from callvault.lifecycle.datatypes import MAX_DAYS, DataType, Periods
 from callvault.lifecycle.manual import shred_now
 from callvault.lifecycle.retention import PendingChange, RetentionService, parse_periods
+from callvault.lifecycle.shredding import Certificate
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT, declared
@@ -73,6 +74,16 @@ class CertificateOut(BaseModel):
     key: str | None
     sha256: str | None
     destroyed_at: datetime
+
+    @classmethod
+    def of(cls, certificate: Certificate) -> CertificateOut:
+        return cls(
+            type=certificate.data_type,
+            object=certificate.object_id,
+            key=certificate.key_id,
+            sha256=certificate.ciphertext_sha256,
+            destroyed_at=certificate.destroyed_at,
+        )
 
 
 class ShredOut(BaseModel):
@@ -140,15 +151,4 @@ def shred_call_data(
 ) -> ShredOut:
     """Destroy the named data of one call now (step-up needed; 409 under a legal hold)."""
     certificates = shred_now(ctx, call_id, body.data_types)
-    return ShredOut(
-        certificates=[
-            CertificateOut(
-                type=c.data_type,
-                object=c.object_id,
-                key=c.key_id,
-                sha256=c.ciphertext_sha256,
-                destroyed_at=c.destroyed_at,
-            )
-            for c in certificates
-        ]
-    )
+    return ShredOut(certificates=[CertificateOut.of(c) for c in certificates])

@@ -1,0 +1,180 @@
+"""A caller's right of access (45 CFR 164.524): every call of one caller number in the
+tenant, as one bundle sealed under the requester's passphrase.
+
+The calls are found by the caller number's blind index, never by decrypting numbers.
+What goes in is what the exporting principal may see (minimum necessary): the call's
+fields as its role shows them; the original transcript with
+``transcript:read_unredacted``, else the redacted one with ``transcript:read``; the
+original recording with ``recording:play_unredacted``, else the scrubbed one with
+``recording:play`` (not while it is held for review). The manifest names the
+permissions that shaped it.
+
+Everything is read and sealed first; then one ``access:export`` event per call is
+written and committed, and only then is the bundle handed back: an export the audit
+log does not hold is never shown (fail closed). The caller number is never in a
+message or an event, only its keyed hash in the events' terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from callvault.audit.actions import AuditAction
+from callvault.audit.service import Outcome
+from callvault.authz.permissions import Permission
+from callvault.calls.models import Call, StoredObject
+from callvault.calls.objects import RECORDING, RECORDING_ORIGINAL, TRANSCRIPT, TRANSCRIPT_ORIGINAL
+from callvault.calls.service import CallService
+from callvault.calls.views import CallRecord, read_calls, select_calls
+from callvault.crypto.blobformat import SegmentedBlob, blob_associated_data
+from callvault.crypto.models import DataKey
+from callvault.db.base import utcnow
+from callvault.errors import NotFound
+from callvault.identity.sessions import require_step_up
+from callvault.jobs.models import JobState
+from callvault.jobs.service import job_state
+from callvault.lifecycle.archive import ExportArchive
+from callvault.lifecycle.bundle import seal_bundle
+from callvault.phone import to_e164
+from callvault.web.context import RequestContext
+
+NO_CALLS = "no calls from that caller number in this tenant"
+
+# The permissions that decide what a bundle holds, in the order the manifest lists them.
+SHAPING = (
+    Permission.CALL_READ_PHI,
+    Permission.TRANSCRIPT_READ,
+    Permission.TRANSCRIPT_READ_UNREDACTED,
+    Permission.RECORDING_PLAY,
+    Permission.RECORDING_PLAY_UNREDACTED,
+)
+# Per part of a call: which object kinds may fill it, most complete first, each with
+# the permission it needs.
+_TRANSCRIPT_CHOICES = (
+    (TRANSCRIPT_ORIGINAL, Permission.TRANSCRIPT_READ_UNREDACTED),
+    (TRANSCRIPT, Permission.TRANSCRIPT_READ),
+)
+_RECORDING_CHOICES = (
+    (RECORDING_ORIGINAL, Permission.RECORDING_PLAY_UNREDACTED),
+    (RECORDING, Permission.RECORDING_PLAY),
+)
+_FILE_NAMES = {
+    TRANSCRIPT_ORIGINAL: "transcript_original",
+    TRANSCRIPT: "transcript",
+    RECORDING_ORIGINAL: "recording_original",
+    RECORDING: "recording",
+}
+_SUFFIXES = {
+    "application/json": ".json",
+    "audio/wav": ".wav",
+    "audio/mpeg": ".mp3",
+    "audio/ogg": ".ogg",
+}
+JsonDict = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ExportedBundle:
+    sealed: bytes
+    call_ids: list[str]
+
+
+def export_caller(ctx: RequestContext, caller_number: str, passphrase: str) -> ExportedBundle:
+    """Every call of ``caller_number`` in the tenant, sealed; NotFound (audited) if none."""
+    require_step_up(ctx.principal, "exporting a caller's records")
+    caller = to_e164(caller_number, "caller_number")
+    calls = calls_of_caller(ctx, caller)
+    if not calls:
+        ctx.session.rollback()
+        ctx.audit(AuditAction.ACCESS_EXPORT, None, outcome=Outcome.NOT_FOUND, phi_terms=[caller])
+        ctx.session.commit()
+        raise NotFound(NO_CALLS)
+    archive = ExportArchive(utcnow())
+    parts = {view["id"]: _add_call(ctx, archive, view) for view in _views(ctx, calls)}
+    sealed = seal_bundle(archive.finish(_manifest(ctx, list(parts))), passphrase)
+    for call_id, names in parts.items():
+        reason = "parts: " + ",".join(names)
+        ctx.audit(AuditAction.ACCESS_EXPORT, call_id, reason=reason, phi_terms=[caller])
+    ctx.session.commit()
+    return ExportedBundle(sealed, list(parts))
+
+
+def calls_of_caller(ctx: RequestContext, caller_e164: str) -> list[CallRecord]:
+    """The tenant's calls from one number, oldest first, by its blind index."""
+    index = ctx.keyring.blind_index(ctx.tenant_id, caller_e164)
+    statement = select_calls(ctx.tenant_id).where(Call.caller_number_index == index)
+    return read_calls(ctx.session, statement.order_by(Call.started_at, Call.id))
+
+
+def _views(ctx: RequestContext, calls: list[CallRecord]) -> list[JsonDict]:
+    """The calls as the exporter may see them, as on ``GET /api/v1/calls/{id}``."""
+    return [view.model_dump(mode="json") for view in CallService(ctx, ctx.blobs).views(calls)]
+
+
+def _add_call(ctx: RequestContext, archive: ExportArchive, view: JsonDict) -> list[str]:
+    """The call's files into the archive; the names of the parts it got."""
+    call_id = view["id"]
+    archive.add_json(f"calls/{call_id}/call.json", view)
+    objects = _objects(ctx, call_id)
+    names = ["call"]
+    for choices in (_TRANSCRIPT_CHOICES, _RECORDING_CHOICES):
+        stored = _first_allowed(ctx, objects, choices)
+        if stored is not None:
+            name = _FILE_NAMES[stored.kind]
+            path = f"calls/{call_id}/{name}{_SUFFIXES.get(stored.media_type, '.bin')}"
+            archive.add(path, _plaintext(ctx, stored))
+            names.append(name)
+    return names
+
+
+def _objects(ctx: RequestContext, call_id: str) -> dict[str, StoredObject]:
+    rows = ctx.session.scalars(
+        select(StoredObject).where(
+            StoredObject.tenant_id == ctx.tenant_id, StoredObject.call_id == call_id
+        )
+    )
+    found = {row.kind: row for row in rows}
+    if RECORDING in found and job_state(ctx.session, call_id) is JobState.REVIEW:
+        del found[RECORDING]  # a scrub nobody has vouched for yet is not played, nor exported
+    return found
+
+
+def _first_allowed(
+    ctx: RequestContext,
+    objects: dict[str, StoredObject],
+    choices: Sequence[tuple[str, Permission]],
+) -> StoredObject | None:
+    for kind, permission in choices:
+        if kind in objects and ctx.may(permission):
+            return objects[kind]
+    return None
+
+
+def _plaintext(ctx: RequestContext, stored: StoredObject) -> bytes:
+    dek = ctx.keyring.unwrap_data_key(ctx.session.get_one(DataKey, stored.data_key_id))
+    blob = SegmentedBlob(
+        dek.dek,
+        associated_data=blob_associated_data(ctx.tenant_id, stored.id),
+        ciphertext_size=ctx.blobs.size(stored.blob_key),
+        read=lambda start, end: ctx.blobs.read(stored.blob_key, start, end),
+    )
+    return b"".join(blob.iter_plaintext())
+
+
+def _manifest(ctx: RequestContext, call_ids: list[str]) -> dict[str, object]:
+    principal = ctx.principal
+    return {
+        "calls": call_ids,
+        "exported_at": utcnow().isoformat(timespec="seconds"),
+        "exported_by": {
+            "actor_type": principal.actor_type,
+            "actor_id": principal.actor_id,
+            "roles": list(principal.roles),
+        },
+        "permissions": [str(p) for p in SHAPING if ctx.may(p)],
+        "request_id": ctx.request.request_id,
+    }
