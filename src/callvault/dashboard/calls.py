@@ -31,6 +31,7 @@ from callvault.dashboard.call_filters import (
     next_page_href,
     parse_query,
 )
+from callvault.dashboard.call_shred import lifecycle_panel
 from callvault.dashboard.rendering import render
 from callvault.errors import InvalidInput
 from callvault.identity.elevation.service import (
@@ -202,6 +203,7 @@ def call_page(
         audited=AUDITED,
         may_rerun=failed and ctx.may(RERUN_PERMISSION),
         message=_MESSAGES.get(request.query_params.get("done", "")),
+        lifecycle=lifecycle_panel(ctx, call.id),  # None: not shown (most roles)
     )
 
 

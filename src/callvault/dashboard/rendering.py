@@ -38,6 +38,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/calls", "Calls", Permission.CALL_READ),
     NavItem("/audit", "Audit", Permission.AUDIT_READ),
     NavItem("/alerts", "Alerts", Permission.AUDIT_READ),
+    NavItem("/retention", "Retention", Permission.RETENTION_ADMIN),
+    NavItem("/holds", "Legal holds", Permission.HOLD_ADMIN),
     NavItem("/admin/users", "Administration", Permission.USER_ADMIN),
     NavItem("/admin/elevations", "Break-glass requests", Permission.ELEVATION_APPROVE),
     NavItem("/account/break-glass", "Request access", Permission.ELEVATION_REQUEST),

@@ -32,7 +32,10 @@ from callvault.dashboard import admin_roles as role_pages
 from callvault.dashboard import admin_users as user_pages
 from callvault.dashboard import alerts as alerts_pages
 from callvault.dashboard import audit as audit_pages
+from callvault.dashboard import call_shred as shred_pages
 from callvault.dashboard import calls as calls_pages
+from callvault.dashboard import holds as holds_pages
+from callvault.dashboard import retention as retention_pages
 from callvault.dashboard import signin as signin_pages
 from callvault.dashboard.access import render_error
 from callvault.db import models as schema
@@ -150,6 +153,9 @@ def create_app(
         policy_pages.router,
         elevation_pages.router,
         account_pages.router,
+        retention_pages.router,
+        holds_pages.router,
+        shred_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(packages=[("callvault.dashboard", "static")]), "static")
