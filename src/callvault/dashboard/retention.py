@@ -29,7 +29,7 @@ from callvault.errors import (
     StepUpRequired,
 )
 from callvault.lifecycle.datatypes import MAX_DAYS, DataType, Periods
-from callvault.lifecycle.retention import PENDING, PendingChange, RetentionService, parse_periods
+from callvault.lifecycle.retention import PendingChange, RetentionService, parse_periods
 from callvault.web.context import RequestContext
 
 router = page_router()
@@ -100,7 +100,7 @@ def _retention_page(
 ) -> Response:
     service = RetentionService(ctx)
     current = service.get()
-    pending = [c for c in service.pending() if c.status == PENDING]
+    pending = service.pending()
     return render(
         request,
         "retention.html",

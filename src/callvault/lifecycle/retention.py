@@ -146,11 +146,14 @@ class RetentionService:
         return applied
 
     def pending(self) -> list[PendingChange]:
+        """The changes still waiting for approval, oldest first."""
         rows = self._ctx.session.scalars(
             select(RetentionChange)
-            .where(RetentionChange.tenant_id == self._ctx.tenant_id)
-            .order_by(RetentionChange.requested_at.desc(), RetentionChange.id)
-            .limit(100)
+            .where(
+                RetentionChange.tenant_id == self._ctx.tenant_id,
+                RetentionChange.status == PENDING,
+            )
+            .order_by(RetentionChange.requested_at, RetentionChange.id)
         )
         changes = [_pending(row) for row in rows]
         self._ctx.session.rollback()
