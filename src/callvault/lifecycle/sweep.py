@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from callvault.audit.actions import AuditAction
@@ -151,12 +151,8 @@ class _TenantSweep:
         statement = self._calls(~held_clause())
         if after is not None:
             started, call_id = after
-            statement = statement.where(
-                or_(
-                    Call.started_at > started,
-                    and_(Call.started_at == started, Call.id > call_id),
-                )
-            )
+            # A row-value comparison: both databases walk the (tenant, start, id) index.
+            statement = statement.where(tuple_(Call.started_at, Call.id) > (started, call_id))
         return list(self.ctx.session.scalars(statement.limit(self.batch)))
 
     def _shred(self, shredder: Shredder, calls: list[Call]) -> None:
