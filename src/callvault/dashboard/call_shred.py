@@ -19,11 +19,11 @@ from callvault.dashboard.access import form, page_router
 from callvault.dashboard.admin import Fields, choices, text
 from callvault.dashboard.rendering import render
 from callvault.dashboard.retention import LABELS
-from callvault.errors import Conflict
+from callvault.errors import Conflict, NotFound
 from callvault.inputs import ObjectId
 from callvault.lifecycle.datatypes import DataType, parse_data_type
 from callvault.lifecycle.holds import is_call_held
-from callvault.lifecycle.manual import shred_now
+from callvault.lifecycle.manual import call_exists, shred_now
 from callvault.lifecycle.shredding import Certificate
 from callvault.web.context import RequestContext
 
@@ -65,6 +65,8 @@ def shred_call(call_id: ObjectId, request: Request, ctx: ShredForm, fields: Fiel
     elif text(fields, "confirm") != "yes":
         problem = CONFIRM
     if problem is not None:
+        if not call_exists(ctx, call_id):  # another tenant's call looks like no call at all
+            raise NotFound("no such call")
         return _shred_page(request, ctx, call_id, 422, error=problem, chosen=data_types)
     try:
         certificates = shred_now(ctx, call_id, data_types)  # StepUpRequired: step-up page

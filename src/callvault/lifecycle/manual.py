@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from callvault.audit.actions import AuditAction
 from callvault.audit.service import Outcome
@@ -26,9 +26,7 @@ def shred_now(
 ) -> list[Certificate]:
     action = AuditAction.MANUAL_SHRED
     require_step_up(ctx.principal, "shredding")
-    call = ctx.session.scalar(
-        select(Call).where(Call.tenant_id == ctx.tenant_id, Call.id == call_id)
-    )
+    call = ctx.session.scalar(_of_tenant(ctx, call_id))
     if call is None:
         _refused(ctx, call_id, Outcome.NOT_FOUND, None)
         raise NotFound("no such call")
@@ -50,6 +48,14 @@ def shred_now(
         if DataType.CALL_PHI in data_types:
             shredder.shred_phi([call])
     return shredder.commit()
+
+
+def call_exists(ctx: RequestContext, call_id: str) -> bool:
+    return ctx.session.scalar(_of_tenant(ctx, call_id).with_only_columns(Call.id)) is not None
+
+
+def _of_tenant(ctx: RequestContext, call_id: str) -> Select[Call]:
+    return select(Call).where(Call.tenant_id == ctx.tenant_id, Call.id == call_id)
 
 
 def _refused(ctx: RequestContext, call_id: str, outcome: Outcome, reason: str | None) -> None:
