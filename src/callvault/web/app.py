@@ -54,6 +54,7 @@ from callvault.lifecycle import access_api, retention_api
 from callvault.lifecycle.holds_api import router as holds_router
 from callvault.redaction.api import router as redaction_policy_router
 from callvault.settings import Settings
+from callvault.tracking import api as tracking_api
 from callvault.web.context import AppResources
 from callvault.web.deferred_audit import DeferredAuditMiddleware
 from callvault.web.health import Readiness, standard_checks
@@ -144,6 +145,9 @@ def create_app(
         retention_api.shred_router,
         holds_router,
         access_api.router,
+        tracking_api.campaigns_router,
+        tracking_api.numbers_router,
+        tracking_api.reports_router,
         signin_pages.router,
         calls_pages.router,
         audit_pages.router,
