@@ -19,7 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from callvault.calls.models import Call
 from callvault.tracking.models import Campaign, TrackingNumber
@@ -101,8 +101,8 @@ def count_groups(
 def _calls_in(tenant_id: str, window: Window):  # type: ignore[no-untyped-def]  # a Select of named columns
     """The window's calls, oldest first, with their campaign and tracking number's
     labels (a number's own source and medium before its campaign's)."""
-    linked = aliased(Campaign)
-    number = aliased(TrackingNumber)
+    # The tables themselves, not aliases: the session's tenant scoping names them so.
+    linked, number = Campaign, TrackingNumber
     stmt = (
         select(
             Call.started_at,
