@@ -35,8 +35,10 @@ from callvault.dashboard import audit as audit_pages
 from callvault.dashboard import call_shred as shred_pages
 from callvault.dashboard import calls as calls_pages
 from callvault.dashboard import holds as holds_pages
+from callvault.dashboard import reports as report_pages
 from callvault.dashboard import retention as retention_pages
 from callvault.dashboard import signin as signin_pages
+from callvault.dashboard import tracking as tracking_pages
 from callvault.dashboard.access import render_error
 from callvault.db import models as schema
 from callvault.db.base import (
@@ -160,6 +162,8 @@ def create_app(
         retention_pages.router,
         holds_pages.router,
         shred_pages.router,
+        report_pages.router,
+        tracking_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(packages=[("callvault.dashboard", "static")]), "static")
