@@ -52,7 +52,9 @@ def test_free_text_campaigns_become_campaign_rows_and_calls_point_at_them(
             links = dict(
                 connection.execute(text("SELECT id, campaign_id FROM calls")).tuples().all()
             )
-            kept = connection.execute(text("SELECT campaign FROM calls WHERE id = :id"), {"id": flu})
+            kept = connection.execute(
+                text("SELECT campaign FROM calls WHERE id = :id"), {"id": flu}
+            )
             assert kept.scalar_one() == "flu-shots"  # the text stays, for reports and exports
         assert sorted(campaigns) == ["flu-shots", "spring-checkups"]
         assert [links[c] for c in spring] == [campaigns["spring-checkups"]] * 2

@@ -17,7 +17,7 @@ LABELS = ("<11", "suppressed")
 
 @pytest.mark.parametrize(("value", "hidden"), [(0, False), (1, True), (10, True), (11, False)])
 def test_primary_hides_counts_from_one_to_ten(value: int, hidden: bool) -> None:
-    assert (("cell" in primary({"cell": value})) is hidden)
+    assert ("cell" in primary({"cell": value})) is hidden
 
 
 def test_one_hidden_cell_of_a_sum_takes_the_next_smallest_with_it() -> None:
@@ -114,10 +114,7 @@ def test_zero_is_shown_and_large_counts_stay() -> None:
 def test_no_equation_ever_holds_exactly_one_hidden_cell(sizes: tuple[int, ...]) -> None:
     """Every small table of three groups: no row or column sum gives back a hidden
     count (checked on the shown report, by the same equations a reader would use)."""
-    groups = {
-        f"g{i}": _group(n + 11, n, n + 11, booked=11, missed=n)
-        for i, n in enumerate(sizes)
-    }
+    groups = {f"g{i}": _group(n + 11, n, n + 11, booked=11, missed=n) for i, n in enumerate(sizes)}
     report = _report(groups)
     table = [*report.rows, report.total]
     columns = ["calls", "first_time_callers", "repeat_callers", "answered"]
