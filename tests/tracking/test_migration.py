@@ -46,12 +46,10 @@ def test_free_text_campaigns_become_campaign_rows_and_calls_point_at_them(
 
         upgrade(engine, "0010")
         with engine.connect() as connection:
-            campaigns = dict(
-                connection.execute(text("SELECT name, id FROM campaigns")).tuples().all()
-            )
-            links = dict(
-                connection.execute(text("SELECT id, campaign_id FROM calls")).tuples().all()
-            )
+            rows = connection.execute(text("SELECT name, id FROM campaigns"))
+            campaigns = {name: campaign_id for name, campaign_id in rows}
+            rows = connection.execute(text("SELECT id, campaign_id FROM calls"))
+            links = {call_id: campaign_id for call_id, campaign_id in rows}
             kept = connection.execute(
                 text("SELECT campaign FROM calls WHERE id = :id"), {"id": flu}
             )
