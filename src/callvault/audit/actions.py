@@ -196,6 +196,38 @@ class AuditAction(StrEnum):
         "a caller's records erased on request: one deletion certificate per object",
     )
 
+    # -- call tracking: campaigns, tracking numbers, attribution ----------------------------
+    TRACKING_CAMPAIGN_CREATE = (
+        "tracking:campaign_create",
+        "campaign",
+        "`POST /api/v1/campaigns`; the Tracking page",
+    )
+    TRACKING_CAMPAIGN_UPDATE = (
+        "tracking:campaign_update",
+        "campaign",
+        "`PATCH /api/v1/campaigns/{id}` (renamed, re-sourced, archived or restored)",
+    )
+    TRACKING_LIST = (
+        "tracking:list",
+        "campaign",
+        "`GET /api/v1/campaigns`, `GET /api/v1/campaigns/{id}`, `GET /api/v1/tracking-numbers`",
+    )
+    TRACKING_NUMBER_CREATE = (
+        "tracking:number_create",
+        "tracking_number",
+        "`POST /api/v1/tracking-numbers`; the Tracking page",
+    )
+    TRACKING_NUMBER_DELETE = (
+        "tracking:number_delete",
+        "tracking_number",
+        "`DELETE /api/v1/tracking-numbers/{id}`",
+    )
+    REPORT_READ = (
+        "report:read",
+        "report",
+        "`GET /api/v1/reports/attribution` (JSON or CSV); the Reports page",
+    )
+
 
 # Recorded with the refused ``Permission`` as the action, ``outcome=denied``.
 DENIAL_RESOURCE_TYPE = "route"

@@ -28,6 +28,7 @@ class Permission(StrEnum):
     ROLE_ADMIN = "role:admin"
     SCIM_PROVISION = "scim:provision"
     SESSION_SELF = "session:self"
+    TRACKING_ADMIN = "tracking:admin"
     TOKEN_ADMIN = "token:admin"  # noqa: S105  # a permission name, not a secret
     TRANSCRIPT_READ = "transcript:read"
     TRANSCRIPT_READ_UNREDACTED = "transcript:read_unredacted"

@@ -54,7 +54,7 @@ BUILTIN_ROLES: dict[str, Role] = {
         Role("supervisor", allow=_AGENT | {P.ELEVATION_APPROVE, P.EXPORT_CREATE, P.REPORT_READ}),
         Role(
             "marketing",
-            allow=frozenset({P.CALL_READ, P.REPORT_READ, P.SESSION_SELF}),
+            allow=frozenset({P.CALL_READ, P.REPORT_READ, P.TRACKING_ADMIN, P.SESSION_SELF}),
             deny=_PHI_READ | {P.EXPORT_CREATE},
         ),
         Role(
@@ -83,6 +83,7 @@ BUILTIN_ROLES: dict[str, Role] = {
                     P.KEY_ADMIN,
                     P.TOKEN_ADMIN,
                     P.POLICY_ADMIN,
+                    P.TRACKING_ADMIN,
                     P.ELEVATION_REQUEST,
                     P.SESSION_SELF,
                 }

@@ -33,6 +33,9 @@ class Call(Base):
     direction: Mapped[str] = mapped_column(String(10))
     agent: Mapped[str | None] = mapped_column(String(100), nullable=True)
     campaign: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # The tenant campaign the call's tracking number belongs to (``callvault.tracking``),
+    # set at ingest; ``campaign`` stays the free text that reports and exports read.
+    campaign_id: Mapped[str | None] = mapped_column(ForeignKey("campaigns.id"), nullable=True)
     disposition: Mapped[str | None] = mapped_column(String(100), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     phi_shredded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

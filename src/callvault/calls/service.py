@@ -24,6 +24,7 @@ from callvault.audit.service import Outcome, record_creation
 from callvault.audit.surnames import surname_term
 from callvault.authz.permissions import Permission
 from callvault.blobs.interface import BlobStore
+from callvault.calls.campaign_link import campaign_of
 from callvault.calls.fields import decrypt_column, encrypt_column
 from callvault.calls.models import Call
 from callvault.calls.objects import (
@@ -115,6 +116,8 @@ class CallService:
         both are durable."""
         call_id = new_id()
         caller = to_e164(data.caller_number, "caller_number")
+        tracking = to_e164(data.tracking_number, "tracking_number")
+        link = campaign_of(self._session, self._tenant_id, tracking)
         row = {
             "id": call_id,
             "tenant_id": self._tenant_id,
@@ -123,12 +126,14 @@ class CallService:
             "caller_name_enc": self._encrypt(call_id, "caller_name", data.caller_name),
             "notes_enc": self._encrypt(call_id, "notes", data.notes),
             "called_number": to_e164(data.called_number, "called_number"),
-            "tracking_number": to_e164(data.tracking_number, "tracking_number"),
+            "tracking_number": tracking,
             "started_at": data.started_at,
             "ended_at": data.ended_at,
             "direction": data.direction.value,
             "agent": data.agent,
-            "campaign": data.campaign,
+            # The request's own campaign text wins; the tracking number's names it otherwise.
+            "campaign": data.campaign or (link.name if link else None),
+            "campaign_id": link.campaign_id if link else None,
             "disposition": data.disposition,
             "created_at": utcnow(),
         }

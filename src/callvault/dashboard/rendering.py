@@ -36,6 +36,8 @@ class NavItem:
 # Later capabilities add their entries here, each behind the permission its page needs.
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/calls", "Calls", Permission.CALL_READ),
+    NavItem("/reports", "Reports", Permission.REPORT_READ),
+    NavItem("/tracking", "Tracking", Permission.TRACKING_ADMIN),
     NavItem("/audit", "Audit", Permission.AUDIT_READ),
     NavItem("/alerts", "Alerts", Permission.AUDIT_READ),
     NavItem("/retention", "Retention", Permission.RETENTION_ADMIN),

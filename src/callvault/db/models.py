@@ -11,6 +11,7 @@ from callvault.identity.models import (
 from callvault.jobs.models import RecordingJob
 from callvault.lifecycle.models import LegalHold, RetentionChange, RetentionPolicy
 from callvault.tenants.models import Tenant
+from callvault.tracking.models import Campaign, TrackingNumber
 
 __all__ = [
     "Alert",
@@ -24,6 +25,7 @@ __all__ = [
     "AuditTreeHead",
     "Base",
     "Call",
+    "Campaign",
     "DataKey",
     "KnownNetwork",
     "LegalHold",
@@ -34,4 +36,5 @@ __all__ = [
     "StoredObject",
     "Tenant",
     "TenantKey",
+    "TrackingNumber",
 ]

@@ -35,8 +35,10 @@ from callvault.dashboard import audit as audit_pages
 from callvault.dashboard import call_shred as shred_pages
 from callvault.dashboard import calls as calls_pages
 from callvault.dashboard import holds as holds_pages
+from callvault.dashboard import reports as report_pages
 from callvault.dashboard import retention as retention_pages
 from callvault.dashboard import signin as signin_pages
+from callvault.dashboard import tracking as tracking_pages
 from callvault.dashboard.access import render_error
 from callvault.db import models as schema
 from callvault.db.base import (
@@ -54,6 +56,7 @@ from callvault.lifecycle import access_api, retention_api
 from callvault.lifecycle.holds_api import router as holds_router
 from callvault.redaction.api import router as redaction_policy_router
 from callvault.settings import Settings
+from callvault.tracking import api as tracking_api
 from callvault.web.context import AppResources
 from callvault.web.deferred_audit import DeferredAuditMiddleware
 from callvault.web.health import Readiness, standard_checks
@@ -144,6 +147,9 @@ def create_app(
         retention_api.shred_router,
         holds_router,
         access_api.router,
+        tracking_api.campaigns_router,
+        tracking_api.numbers_router,
+        tracking_api.reports_router,
         signin_pages.router,
         calls_pages.router,
         audit_pages.router,
@@ -156,6 +162,8 @@ def create_app(
         retention_pages.router,
         holds_pages.router,
         shred_pages.router,
+        report_pages.router,
+        tracking_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(packages=[("callvault.dashboard", "static")]), "static")

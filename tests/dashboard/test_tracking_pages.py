@@ -1,0 +1,93 @@
+"""The Reports and Tracking pages over HTTP: marketing sees both (and their menu
+entries); an agent gets the 403 page and no entries; the report's table, SVG chart and
+CSV download show no PHI and suppress small counts; the Tracking forms add a campaign
+and a number, and refuse a bad or duplicate number without changing anything."""
+
+from __future__ import annotations
+
+import httpx
+
+from callvault.dashboard.rendering import CONTENT_SECURITY_POLICY
+from tests.dashboard._calls import create_call, integration_headers
+from tests.dashboard.admin_support import csrf
+from tests.dashboard.conftest import Live, PersonFactory, signed_in_client
+
+
+def _numbers(client: httpx.Client) -> list[str]:
+    return [n["number"] for n in client.get("/api/v1/tracking-numbers").json()["items"]]
+
+
+def test_marketing_sees_both_pages_and_their_menu_entries(
+    live: Live, people: PersonFactory
+) -> None:
+    with signed_in_client(live, people("marketing")) as client:
+        for path in ("/reports", "/reports?group_by=day&since=2026-03-01", "/tracking"):
+            page = client.get(path)
+            assert page.status_code == 200, path
+            assert page.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+            assert '<a href="/reports"' in page.text
+            assert '<a href="/tracking"' in page.text
+
+
+def test_an_agent_gets_the_403_page_and_no_menu_entry(live: Live, people: PersonFactory) -> None:
+    with signed_in_client(live, people("agent")) as client:
+        for path in ("/reports", "/reports/attribution.csv", "/tracking"):
+            assert client.get(path).status_code == 403, path
+        data = {"name": "x", "csrf_token": csrf(client)}
+        assert client.post("/tracking/campaigns", data=data).status_code == 403
+        calls = client.get("/calls")
+        assert '<a href="/reports"' not in calls.text
+        assert '<a href="/tracking"' not in calls.text
+
+
+def test_the_report_page_shows_the_table_chart_and_csv_link(
+    live: Live, people: PersonFactory
+) -> None:
+    with live.client() as api:
+        ingest = integration_headers(live.settings)
+        for n in range(12):
+            create_call(api, ingest, caller_number=f"+1202555{100 + n:04d}", campaign="page-big")
+        for n in range(11):
+            create_call(api, ingest, caller_number=f"+1202555{120 + n:04d}", campaign="page-more")
+        create_call(api, ingest, caller_number="+12025550160", campaign="page-small")
+    with signed_in_client(live, people("marketing")) as client:
+        page = client.get("/reports", params={"group_by": "campaign"})
+        assert page.status_code == 200
+        # page-small is hidden, and with it the next smallest group: page-big stays.
+        assert "<svg" in page.text and "<rect" in page.text
+        assert '<th scope="row">page-big</th><td>12</td>' in page.text
+        assert '<th scope="row">page-small</th><td>&lt;11</td>' in page.text
+        assert '<th scope="row">page-more</th><td>suppressed</td>' in page.text
+        assert "0147" not in page.text and "Quinn" not in page.text
+        assert 'href="/reports/attribution.csv?group_by=campaign"' in page.text
+        download = client.get("/reports/attribution.csv", params={"group_by": "campaign"})
+        assert download.status_code == 200
+        assert download.headers["content-type"].startswith("text/csv")
+        assert "page-small,<11" in download.text
+        assert client.get("/reports", params={"group_by": "caller"}).status_code == 422
+
+
+def test_the_tracking_forms_add_a_campaign_and_a_number(live: Live, people: PersonFactory) -> None:
+    with signed_in_client(live, people("marketing")) as client:
+        added = client.post(
+            "/tracking/campaigns",
+            data={"name": "form-campaign", "source": "radio", "csrf_token": csrf(client)},
+        )
+        assert added.status_code == 303, added.text
+        campaigns = client.get("/api/v1/campaigns").json()["items"]
+        campaign_id = next(c["id"] for c in campaigns if c["name"] == "form-campaign")
+        again = client.post(
+            "/tracking/campaigns", data={"name": "form-campaign", "csrf_token": csrf(client)}
+        )
+        assert again.status_code == 409
+        form = {"campaign_id": campaign_id, "pool": "", "csrf_token": csrf(client)}
+        number = client.post("/tracking/numbers", data={**form, "number": "(202) 555-0171"})
+        assert number.status_code == 303, number.text
+        assert "+12025550171" in client.get("/tracking").text
+        for bad, status in (("12", 422), ("+1 202 555 0171", 409)):
+            refused = client.post("/tracking/numbers", data={**form, "number": bad})
+            assert refused.status_code == status, bad
+            assert 'aria-invalid="true"' in refused.text
+        assert _numbers(client).count("+12025550171") == 1
+        no_csrf = client.post("/tracking/campaigns", data={"name": "no-token"})
+        assert no_csrf.status_code == 403
