@@ -83,6 +83,7 @@ BUILTIN_ROLES: dict[str, Role] = {
                     P.KEY_ADMIN,
                     P.TOKEN_ADMIN,
                     P.POLICY_ADMIN,
+                    P.INTEGRATION_ADMIN,
                     P.ELEVATION_REQUEST,
                     P.SESSION_SELF,
                 }
