@@ -59,22 +59,25 @@ class TwilioSettingsService:
     def put(self, data: TwilioSettingsIn) -> TwilioSettingsOut:
         """Replace the settings; audited and committed together."""
         row = find_settings(self._session, self._tenant_id)
+        if row is None and data.auth_token is None:
+            raise InvalidInput("auth_token is required the first time")
+        # Encrypted before the row is touched: the key lookup would autoflush a half-set row.
+        token_enc = None if data.auth_token is None else self._encrypt(data.auth_token)
         if row is None:
-            if data.auth_token is None:
-                raise InvalidInput("auth_token is required the first time")
             row = TwilioSettings(tenant_id=self._tenant_id)
-            self._session.add(row)
-        if data.auth_token is not None:
-            row.auth_token_enc = self._ctx.keyring.encrypt_field(
-                self._tenant_id, data.auth_token, token_ad(self._tenant_id)
-            )
+        if token_enc is not None:
+            row.auth_token_enc = token_enc
         row.account_sid = data.account_sid
         row.api_base = data.api_base
         row.disclosure = data.disclosure
         row.forward_to = None if data.forward_to is None else to_e164(data.forward_to, "forward_to")
         row.updated_at = utcnow()
+        self._session.add(row)
         self._session.flush()
         self._ctx.audit(AuditAction.INTEGRATION_UPDATE, "twilio")
         out = settings_out(row)
         self._session.commit()
         return out
+
+    def _encrypt(self, token: str) -> bytes:
+        return self._ctx.keyring.encrypt_field(self._tenant_id, token, token_ad(self._tenant_id))
