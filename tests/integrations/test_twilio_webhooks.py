@@ -129,22 +129,37 @@ def test_unknown_tenant_and_unconfigured_tenant_are_404(
     client: TestClient, vault: Settings, twilio: RecordingServer
 ) -> None:
     before = _db.event_count(vault)
-    assert (
-        post_signed(client, "voice-status", voice_status(call_sid()), tenant="no-such").status_code
-        == 404
-    )
-    assert (
-        post_signed(
-            client, "voice-status", voice_status(call_sid()), tenant="Bad_Name!"
-        ).status_code
-        == 404
-    )
+    unknown = post_signed(client, "voice-status", voice_status(call_sid()), tenant="no-such")
+    assert unknown.status_code == 404
+    not_a_name = post_signed(client, "voice-status", voice_status(call_sid()), tenant="Bad_Name")
+    assert not_a_name.status_code == 422
     assert _db.event_count(vault) == before  # no tenant to audit in
     answer = post_signed(client, "voice-status", voice_status(call_sid()), tenant=TENANT_B)
-    assert answer.status_code == 404
+    assert answer.status_code == 404 and answer.json()["detail"] == unknown.json()["detail"]
     tenant_b = tenant_id_of(vault, TENANT_B)
     assert _db.events(vault, "webhook:reject") == [(tenant_b, "denied", "twilio", "not configured")]
     assert _db.calls(vault) == []
+
+
+def test_one_tenants_signature_does_not_open_anothers_webhook(
+    client: TestClient, vault: Settings, twilio: RecordingServer
+) -> None:
+    """Tenant B configured with its own token: a post signed with tenant A's token (for
+    B's URL) is refused in B and creates nothing anywhere."""
+    store_settings(vault, TENANT_B, auth_token="tenant-b-synthetic-token-5678")
+    answer = post_signed(client, "voice-status", voice_status(call_sid()), tenant=TENANT_B)
+    assert answer.status_code == 403 and _db.calls(vault) == []
+    tenant_b = tenant_id_of(vault, TENANT_B)
+    assert _db.events(vault, "webhook:reject") == [(tenant_b, "denied", "twilio", "bad signature")]
+    ok = post_signed(
+        client,
+        "voice-status",
+        voice_status(call_sid()),
+        tenant=TENANT_B,
+        token="tenant-b-synthetic-token-5678",
+    )
+    assert ok.status_code == 204
+    assert [c.tenant_id for c in _db.calls(vault)] == [tenant_b]
 
 
 def test_a_form_is_required(client: TestClient, vault: Settings, twilio: RecordingServer) -> None:

@@ -35,8 +35,19 @@ MAX_FORM_BYTES = 64 * 1024  # Twilio's status posts are a few hundred bytes
 FORM_TYPE = "application/x-www-form-urlencoded"
 
 router = APIRouter(prefix=PREFIX, tags=["webhooks"])
-TenantName = Annotated[str, Path(max_length=63)]
-REFUSALS = {**declared(403), **declared(404)}
+TenantName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]  # a tenant's name
+# Public routes: no 401. 403 a bad signature, 404 no such tenant or not configured,
+# 422 a signed form CallVault cannot use, 503 the audit trail failed (fail closed).
+REFUSALS = {code: declared(code)[code] for code in (403, 404, 422, 503)}
+# The body is read by ``signed_request`` (it must be parsed exactly as it was signed).
+FORM_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            FORM_TYPE: {"schema": {"type": "object", "additionalProperties": {"type": "string"}}}
+        },
+    }
+}
 
 
 async def signed_request(request: Request) -> SignedRequest:
@@ -74,7 +85,7 @@ async def verified(request: Request, tenant: str) -> AsyncIterator[TwilioWebhook
         await run_in_threadpool(session.close)
 
 
-@router.post("/voice", responses=REFUSALS, response_class=Response)
+@router.post("/voice", responses=REFUSALS, response_class=Response, openapi_extra=FORM_BODY)
 async def voice(request: Request, tenant: TenantName) -> Response:
     """TwiML for an incoming call: the tenant's disclosure, then a dial onward."""
     async with verified(request, tenant) as hook:
@@ -82,7 +93,7 @@ async def voice(request: Request, tenant: TenantName) -> Response:
     return Response(twiml, media_type="application/xml")
 
 
-@router.post("/voice-status", status_code=204, responses=REFUSALS)
+@router.post("/voice-status", status_code=204, responses=REFUSALS, openapi_extra=FORM_BODY)
 async def voice_status(request: Request, tenant: TenantName) -> Response:
     """A call's progress: created on its first status, updated by its final one."""
     async with verified(request, tenant) as hook:
@@ -91,7 +102,12 @@ async def voice_status(request: Request, tenant: TenantName) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/recording-status", status_code=204, responses=REFUSALS)
+@router.post(
+    "/recording-status",
+    status_code=204,
+    responses={**REFUSALS, **declared(502)},
+    openapi_extra=FORM_BODY,
+)
 async def recording_status(request: Request, tenant: TenantName) -> Response:
     """A finished recording: fetched from Twilio and stored (502 if the fetch fails)."""
     res = resources(request)
