@@ -28,7 +28,7 @@ from callvault.integrations.twiml import answer_twiml
 from callvault.integrations.voice import VoiceStatusService, parse_voice_status
 from callvault.integrations.webhook_auth import SignedRequest, TwilioWebhook, authenticate_webhook
 from callvault.web.context import request_info, resources
-from callvault.web.openapi import declared
+from callvault.web.openapi import Responses, declared
 
 PREFIX = "/webhooks/twilio/{tenant}"
 MAX_FORM_BYTES = 64 * 1024  # Twilio's status posts are a few hundred bytes
@@ -38,7 +38,7 @@ router = APIRouter(prefix=PREFIX, tags=["webhooks"])
 TenantName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]  # a tenant's name
 # Public routes: no 401. 403 a bad signature, 404 no such tenant or not configured,
 # 422 a signed form CallVault cannot use, 503 the audit trail failed (fail closed).
-REFUSALS = {code: declared(code)[code] for code in (403, 404, 422, 503)}
+REFUSALS: Responses = {code: declared(code)[code] for code in (403, 404, 422, 503)}
 # The body is read by ``signed_request`` (it must be parsed exactly as it was signed).
 FORM_BODY = {
     "requestBody": {
