@@ -11,6 +11,7 @@
     ├── UnsupportedMediaType       415: a body whose bytes are not an accepted format
     ├── RangeNotSatisfiable        416: a Range header outside the object
     ├── TooManyRequests            429: slow down (login throttling)
+    ├── UpstreamFailed             502: a provider we fetch from failed (retry later)
     ├── ServiceUnavailable         503: a dependency we need (audit, keys, storage) failed
     │   └── AuditUnavailable       503: the audit event could not be written (fail closed)
     └── callvault.crypto.DecryptionFailed  (a ServiceUnavailable: stored data did not verify)
@@ -88,6 +89,13 @@ class TooManyRequests(CallVaultError):
     def __init__(self, detail: str | None = None, *, retry_after: int = 1) -> None:
         super().__init__(detail)
         self.retry_after = max(1, retry_after)
+
+
+class UpstreamFailed(CallVaultError):
+    """A provider we fetch from (a Twilio recording URL) failed; the sender may retry."""
+
+    status = 502
+    title = "Bad gateway"
 
 
 class ServiceUnavailable(CallVaultError):

@@ -79,6 +79,9 @@ class Settings:
     audit_retention_days: int = MIN_AUDIT_RETENTION_DAYS
     transcriber: str = "pocketsphinx"
     audit_writer: str = "process"
+    # Extra CA certificates trusted when fetching recordings from Twilio
+    # (``CALLVAULT_TWILIO_CA_BUNDLE``): for a test server; None trusts the system's.
+    twilio_ca_bundle: Path | None = None
     signin_throttle: SignInThrottleSettings = SignInThrottleSettings()
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -164,6 +167,9 @@ def load_settings(
         transcriber=_transcriber(env),
         audit_writer=_audit_writer(env),
         signin_throttle=_signin_throttle(env),
+        twilio_ca_bundle=Path(env["CALLVAULT_TWILIO_CA_BUNDLE"])
+        if env.get("CALLVAULT_TWILIO_CA_BUNDLE")
+        else None,
     )
 
 

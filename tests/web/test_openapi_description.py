@@ -20,7 +20,14 @@ SCIM_ERROR = {"application/scim+json": {"schema": {"$ref": "#/components/schemas
 # Health checks take no input and need nobody signed in: no client error is possible.
 CANNOT_FAIL_THE_CLIENT = {"GET /healthz", "GET /readyz"}
 # Reachable without a principal (tests/authz/test_route_inventory.py pins the list).
-PUBLIC = {"POST /api/v1/auth/login", "POST /api/v1/auth/mfa"} | CANNOT_FAIL_THE_CLIENT
+# The Twilio webhooks take no session or token (a signature instead): public, no 401.
+TWILIO_WEBHOOKS = {
+    f"POST /webhooks/twilio/{{tenant}}/{hook}"
+    for hook in ("voice", "voice-status", "recording-status")
+}
+PUBLIC = (
+    {"POST /api/v1/auth/login", "POST /api/v1/auth/mfa"} | CANNOT_FAIL_THE_CLIENT | TWILIO_WEBHOOKS
+)
 
 Operation = tuple[str, str, dict[str, Any]]
 

@@ -57,6 +57,11 @@ class AuditAction(StrEnum):
         "call",
         "`POST /api/v1/calls/{id}/recording/review` (a call held for review made playable)",
     )
+    CALL_UPDATE = (
+        "call:update",
+        "call",
+        "a Twilio voice-status webhook that changed a call (duration, disposition)",
+    )
     TRANSCRIPT_UPLOAD = "transcript:upload", "call", "`PUT /api/v1/calls/{id}/transcript`"
     TRANSCRIPT_READ = "transcript:read", "call", "`GET /api/v1/calls/{id}/transcript`"
     TRANSCRIPT_READ_UNREDACTED = (
@@ -131,6 +136,23 @@ class AuditAction(StrEnum):
         "alert:settings_update",
         "alert_settings",
         "`PUT /api/v1/alerts/settings`",
+    )
+
+    # -- telephony integrations ------------------------------------------------------------
+    INTEGRATION_READ = (
+        "integration:read",
+        "integration_settings",
+        "`GET /api/v1/integrations/twilio`",
+    )
+    INTEGRATION_UPDATE = (
+        "integration:update",
+        "integration_settings",
+        "`PUT /api/v1/integrations/twilio`; `callvault integrations twilio set`",
+    )
+    WEBHOOK_REJECT = (
+        "webhook:reject",
+        "webhook",
+        "a `/webhooks/twilio/{tenant}/...` request refused: bad signature or not configured",
     )
 
     # -- SCIM provisioning -----------------------------------------------------------------

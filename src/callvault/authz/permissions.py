@@ -18,6 +18,7 @@ class Permission(StrEnum):
     EXPORT_CREATE = "export:create"
     HOLD_ADMIN = "hold:admin"
     INCIDENT_ADMIN = "incident:admin"
+    INTEGRATION_ADMIN = "integration:admin"
     KEY_ADMIN = "key:admin"
     POLICY_ADMIN = "policy:admin"
     RECORDING_PLAY = "recording:play"

@@ -84,6 +84,7 @@ BUILTIN_ROLES: dict[str, Role] = {
                     P.TOKEN_ADMIN,
                     P.POLICY_ADMIN,
                     P.TRACKING_ADMIN,
+                    P.INTEGRATION_ADMIN,
                     P.ELEVATION_REQUEST,
                     P.SESSION_SELF,
                 }

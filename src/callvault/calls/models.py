@@ -17,6 +17,15 @@ class Call(Base):
         Index("ix_calls_tenant_started", "tenant_id", "started_at", "id"),
         Index("ix_calls_tenant_caller", "tenant_id", "caller_number_index"),
         Index("ix_calls_tenant_tracking", "tenant_id", "tracking_number"),
+        # A call a telephony provider told us about, found again by its own id (a
+        # repeated webhook must not make a second call).
+        Index(
+            "ix_calls_tenant_external",
+            "tenant_id",
+            "external_source",
+            "external_id",
+            unique=True,
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
@@ -39,6 +48,10 @@ class Call(Base):
     disposition: Mapped[str | None] = mapped_column(String(100), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     phi_shredded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The provider and its id for the call (``twilio`` and a CallSid); None for calls
+    # created through the API.
+    external_source: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class StoredObject(Base):

@@ -8,6 +8,7 @@ from callvault.db.base import Base
 from callvault.identity.models import (
     ApiToken,
 )
+from callvault.integrations.models import TwilioRecording, TwilioSettings
 from callvault.jobs.models import RecordingJob
 from callvault.lifecycle.models import LegalHold, RetentionChange, RetentionPolicy
 from callvault.tenants.models import Tenant
@@ -37,4 +38,6 @@ __all__ = [
     "Tenant",
     "TenantKey",
     "TrackingNumber",
+    "TwilioRecording",
+    "TwilioSettings",
 ]

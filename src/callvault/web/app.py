@@ -52,6 +52,8 @@ from callvault.identity.gate import authorize_request
 from callvault.identity.policy.api import router as policy_router
 from callvault.identity.scim.api import router as scim_router
 from callvault.identity.signin.api import router as auth_router
+from callvault.integrations import api as integrations_api
+from callvault.integrations import webhooks as twilio_webhooks
 from callvault.lifecycle import access_api, retention_api
 from callvault.lifecycle.holds_api import router as holds_router
 from callvault.redaction.api import router as redaction_policy_router
@@ -71,9 +73,12 @@ SCHEMA_MODULE = schema.__name__
 
 # Reachable without a principal: the probes, the API description, and the two sign-in
 # steps, in the API and in the dashboard.
+# The Twilio webhooks are public too: Twilio holds no session or token; each request is
+# authenticated by its X-Twilio-Signature (callvault.integrations.webhook_auth) instead.
 PUBLIC_PATHS = frozenset(
     {"/healthz", "/readyz", "/openapi.json", "/api/v1/auth/login", "/api/v1/auth/mfa"}
     | {"/signin", "/signin/mfa"}
+    | {f"{twilio_webhooks.PREFIX}/{hook}" for hook in ("voice", "voice-status", "recording-status")}
 )
 
 
@@ -150,6 +155,8 @@ def create_app(
         tracking_api.campaigns_router,
         tracking_api.numbers_router,
         tracking_api.reports_router,
+        integrations_api.router,
+        twilio_webhooks.router,
         signin_pages.router,
         calls_pages.router,
         audit_pages.router,
