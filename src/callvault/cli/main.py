@@ -23,6 +23,7 @@ from callvault.cli.options import (
     settings_from,
 )
 from callvault.errors import CallVaultError
+from callvault.integrations.pbx_cli import import_app
 from callvault.lifecycle.access_cli import access_app
 from callvault.lifecycle.cli import retention_app
 from callvault.transcription.cli import transcribe
@@ -46,6 +47,7 @@ app.add_typer(access_app, name="access")
 app.add_typer(audio_app, name="audio")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(backup_app, name="backup")
+app.add_typer(import_app, name="import")
 app.command()(transcribe)
 
 

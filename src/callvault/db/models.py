@@ -8,6 +8,7 @@ from callvault.db.base import Base
 from callvault.identity.models import (
     ApiToken,
 )
+from callvault.integrations.pbx_models import PbxImport
 from callvault.jobs.models import RecordingJob
 from callvault.lifecycle.models import LegalHold, RetentionChange, RetentionPolicy
 from callvault.tenants.models import Tenant
@@ -27,6 +28,7 @@ __all__ = [
     "DataKey",
     "KnownNetwork",
     "LegalHold",
+    "PbxImport",
     "PlaybackLink",
     "RecordingJob",
     "RetentionChange",

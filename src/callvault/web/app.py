@@ -50,6 +50,7 @@ from callvault.identity.gate import authorize_request
 from callvault.identity.policy.api import router as policy_router
 from callvault.identity.scim.api import router as scim_router
 from callvault.identity.signin.api import router as auth_router
+from callvault.integrations import freeswitch_api
 from callvault.lifecycle import access_api, retention_api
 from callvault.lifecycle.holds_api import router as holds_router
 from callvault.redaction.api import router as redaction_policy_router
@@ -144,6 +145,7 @@ def create_app(
         retention_api.shred_router,
         holds_router,
         access_api.router,
+        freeswitch_api.router,
         signin_pages.router,
         calls_pages.router,
         audit_pages.router,
