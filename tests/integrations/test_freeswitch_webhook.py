@@ -15,6 +15,7 @@ from callvault.cli.vault import open_keyring
 from callvault.integrations.freeswitch import read_json_cdr
 from callvault.integrations.pbx_models import PbxImport
 from callvault.settings import Settings
+from callvault.tenants.service import get_tenant
 from tests._vault import TENANT_A, TENANT_B, TokenFactory
 
 FIXTURE = Path(__file__).parent / "fixtures" / "freeswitch_cdr.json"
@@ -96,6 +97,15 @@ def test_a_tenant_other_than_the_tokens_is_not_found(
     answer = client.post(f"/webhooks/freeswitch/{tenant}/cdr", json=cdr(), headers=ingest)
     assert answer.status_code == 404
     assert stored(vault) == (0, 0)
+
+
+def test_the_tenant_may_be_named_by_its_id(
+    client: TestClient, ingest: dict[str, str], vault: Settings
+) -> None:
+    with open_keyring(vault) as (session, _):
+        tenant_id = get_tenant(session, TENANT_A).id
+    url = f"/webhooks/freeswitch/{tenant_id}/cdr"
+    assert client.post(url, json=cdr(), headers=ingest).status_code == 201
 
 
 def test_without_a_token_it_is_401(client: TestClient, vault: Settings) -> None:

@@ -39,7 +39,8 @@ def post_cdr(
     body: Annotated[bytes, Depends(body_bytes(MAX_CDR_BODY))],
 ) -> Response:
     """Create the call the CDR describes, once per ``uuid``: a repeated delivery
-    answers 200 with the same id. 404 unless ``{tenant}`` is the token's tenant."""
+    answers 200 with the same id. 404 unless ``{tenant}`` (its name, or its id) is
+    the token's tenant."""
     _check_tenant(ctx, tenant)
     require_json(request)
     parsed = read_json_cdr(body)
@@ -51,9 +52,10 @@ def post_cdr(
     return model_response(Created(id=call_id), status_code=201)
 
 
-def _check_tenant(ctx: RequestContext, name: str) -> None:
-    """The same 404 for a tenant that does not exist and one that is not the token's."""
+def _check_tenant(ctx: RequestContext, tenant: str) -> None:
+    """``tenant`` is the token's tenant, by name or by id; the same 404 for a tenant
+    that does not exist and one that is not the token's."""
     own = ctx.session.get(Tenant, ctx.tenant_id)
     ctx.session.rollback()
-    if own is None or name != own.name:
+    if own is None or tenant not in (own.name, own.id):
         raise NotFound("no such tenant")
