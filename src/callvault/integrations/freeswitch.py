@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from callvault.calls.schemas import CallCreate, Direction
 from callvault.errors import InvalidInput
@@ -37,6 +37,21 @@ UNANSWERED = {
     "CALL_REJECTED": "failed",
 }
 MAX_UUID = 100
+
+
+class JsonCdr(BaseModel):
+    """A ``mod_json_cdr`` CDR (``encode=false``), as described in the OpenAPI document:
+    the parts read are ``variables`` and ``callflow``; everything else is ignored."""
+
+    model_config = ConfigDict(extra="allow")
+
+    variables: dict[str, Any] = Field(
+        description="uuid, caller_id_number, destination_number, start_epoch, end_epoch,"
+        " billsec, hangup_cause, direction (values may be URL-encoded)"
+    )
+    callflow: list[dict[str, Any]] | dict[str, Any] | None = Field(
+        default=None, description="caller_profile and times fill in what variables lack"
+    )
 
 
 @dataclass(frozen=True)

@@ -11,18 +11,22 @@ from callvault.authz.permissions import Permission
 from callvault.calls.schemas import Created
 from callvault.calls.service import CallService
 from callvault.errors import NotFound
-from callvault.integrations.freeswitch import read_json_cdr
+from callvault.integrations.freeswitch import JsonCdr, read_json_cdr
 from callvault.integrations.pbx_imports import PbxImports, PbxSource
 from callvault.tenants.models import Tenant
 from callvault.web.bodies import body_bytes, require_json
 from callvault.web.context import RequestContext, require
-from callvault.web.openapi import declared
+from callvault.web.openapi import declared, json_request
 from callvault.web.responses import model_response
 
 router = APIRouter(prefix="/webhooks/freeswitch", tags=["integrations"])
 
 # A JSON CDR with every channel variable is a few tens of KiB.
 MAX_CDR_BODY = 512 * 1024
+# A tenant's name (lowercase letters, digits, dashes) or id (hex).
+TENANT_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+# The body is read raw (``read_json_cdr``): described for clients and fuzzers.
+CDR_REQUEST = json_request(JsonCdr)
 
 
 @router.post(
@@ -30,9 +34,10 @@ MAX_CDR_BODY = 512 * 1024
     status_code=201,
     response_model=Created,
     responses=declared(200, "Already imported: the call this uuid became"),
+    openapi_extra=CDR_REQUEST,
 )
 def post_cdr(
-    tenant: Annotated[str, Path(max_length=100)],
+    tenant: Annotated[str, Path(pattern=TENANT_PATTERN)],
     request: Request,
     # The call is group-committed with its marker and audit event (PbxImports.create).
     ctx: Annotated[RequestContext, Depends(require(Permission.CALL_CREATE, writes=False))],
