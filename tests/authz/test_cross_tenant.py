@@ -331,7 +331,7 @@ def error_body(probe: Probe, response: Response) -> dict[str, Any]:
         body: dict[str, Any] = response.json()
         assert str(body.get("status")) == str(response.status_code)
         return body
-    if not probe.path.startswith(("/api/", "/scim/")):
+    if not probe.path.startswith(("/api/", "/scim/", "/webhooks/")):
         # A dashboard page (web/pages.py): its errors are pages, compared whole.
         assert content_type.startswith("text/html"), content_type
         return {"status": response.status_code, "page": response.text}

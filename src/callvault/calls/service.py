@@ -11,7 +11,7 @@ as ``CallService.objects``.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +22,7 @@ from callvault.audit.actions import AuditAction
 from callvault.audit.context import ServiceContext
 from callvault.audit.service import Outcome, record_creation
 from callvault.audit.surnames import surname_term
+from callvault.audit.writer import RowInsert
 from callvault.authz.permissions import Permission
 from callvault.blobs.interface import BlobStore
 from callvault.calls.campaign_link import campaign_of
@@ -110,10 +111,13 @@ class CallService:
 
     # -- calls -----------------------------------------------------------------
 
-    def create(self, data: CallCreate) -> str:
+    def create(
+        self, data: CallCreate, also: Callable[[str], Sequence[RowInsert]] | None = None
+    ) -> str:
         """A new call, committed with its audit event (``record_creation``: through the
         server's group committer, so concurrent creates share a commit); its id once
-        both are durable."""
+        both are durable. ``also``: given the new call's id, more new rows to commit
+        with it, or not at all (an importer's marker of where the call came from)."""
         call_id = new_id()
         caller = to_e164(data.caller_number, "caller_number")
         tracking = to_e164(data.tracking_number, "tracking_number")
@@ -144,7 +148,7 @@ class CallService:
             resource_type=AuditAction.CALL_CREATE.resource_type,
             resource_id=call_id,
             request=self._ctx.request,
-            rows=[(Call.__tablename__, row)],
+            rows=[(Call.__tablename__, row), *(also(call_id) if also else ())],
         )
         return call_id
 

@@ -24,6 +24,7 @@ from callvault.cli.options import (
 )
 from callvault.errors import CallVaultError
 from callvault.integrations.cli import integrations_app
+from callvault.integrations.pbx_cli import import_app
 from callvault.lifecycle.access_cli import access_app
 from callvault.lifecycle.cli import retention_app
 from callvault.transcription.cli import transcribe
@@ -48,6 +49,7 @@ app.add_typer(audio_app, name="audio")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(backup_app, name="backup")
 app.add_typer(integrations_app, name="integrations")
+app.add_typer(import_app, name="import")
 app.command()(transcribe)
 
 

@@ -9,6 +9,7 @@ from callvault.identity.models import (
     ApiToken,
 )
 from callvault.integrations.models import TwilioRecording, TwilioSettings
+from callvault.integrations.pbx_models import PbxImport
 from callvault.jobs.models import RecordingJob
 from callvault.lifecycle.models import LegalHold, RetentionChange, RetentionPolicy
 from callvault.tenants.models import Tenant
@@ -30,6 +31,7 @@ __all__ = [
     "DataKey",
     "KnownNetwork",
     "LegalHold",
+    "PbxImport",
     "PlaybackLink",
     "RecordingJob",
     "RetentionChange",

@@ -53,6 +53,7 @@ from callvault.identity.policy.api import router as policy_router
 from callvault.identity.scim.api import router as scim_router
 from callvault.identity.signin.api import router as auth_router
 from callvault.integrations import api as integrations_api
+from callvault.integrations import freeswitch_api
 from callvault.integrations import webhooks as twilio_webhooks
 from callvault.lifecycle import access_api, retention_api
 from callvault.lifecycle.holds_api import router as holds_router
@@ -157,6 +158,7 @@ def create_app(
         tracking_api.reports_router,
         integrations_api.router,
         twilio_webhooks.router,
+        freeswitch_api.router,
         signin_pages.router,
         calls_pages.router,
         audit_pages.router,
