@@ -14,6 +14,7 @@ ingest). Then, per database:
 
     .venv/bin/python bench/retention.py                 # 100,000 objects, SQLite + PostgreSQL
     .venv/bin/python bench/retention.py --objects 5000 --no-postgres
+    .venv/bin/python bench/retention.py --no-sqlite --sizes-kib 1,16
 """
 
 from __future__ import annotations
@@ -202,11 +203,13 @@ def main() -> int:
     parser.add_argument("--objects", type=int, default=100_000)
     parser.add_argument("--sizes-kib", default="1,64", help="object sizes, comma-separated")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true")
     args = parser.parse_args()
     sizes = [int(s) * 1024 for s in args.sizes_kib.split(",")]
     root = Path(tempfile.mkdtemp(prefix="callvault-retention-"))
     try:
-        run(root, "SQLite", args.objects, sizes, lambda: None)
+        if not args.no_sqlite:
+            run(root, "SQLite", args.objects, sizes, lambda: None)
         if not args.no_postgres:
             with ExitStack() as stack:
                 server = stack.enter_context(audit_bench.throwaway_postgres(root))
