@@ -37,12 +37,13 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/calls", "Calls", Permission.CALL_READ),
     NavItem("/reports", "Reports", Permission.REPORT_READ),
-    NavItem("/tracking", "Tracking", Permission.TRACKING_ADMIN),
     NavItem("/audit", "Audit", Permission.AUDIT_READ),
     NavItem("/alerts", "Alerts", Permission.AUDIT_READ),
     NavItem("/retention", "Retention", Permission.RETENTION_ADMIN),
     NavItem("/holds", "Legal holds", Permission.HOLD_ADMIN),
     NavItem("/admin/users", "Administration", Permission.USER_ADMIN),
+    # After Administration: an admin's first page (``/``) stays the user list.
+    NavItem("/tracking", "Tracking", Permission.TRACKING_ADMIN),
     NavItem("/admin/elevations", "Break-glass requests", Permission.ELEVATION_APPROVE),
     NavItem("/account/break-glass", "Request access", Permission.ELEVATION_REQUEST),
     NavItem("/account/password", "Password", Permission.SESSION_SELF),
