@@ -57,7 +57,7 @@ class SweepReport:
     def summary(self) -> str:
         verb = "would shred" if self.dry_run else "shredded"
         total, held = self.shredded.total(), self.held.total()
-        detail = ", ".join(f"{t.value} {n}" for t, n in sorted(self.shredded.items()))
+        detail = ", ".join(f"{t.value} {n}" for t, n in sorted(self.shredded.items()) if n)
         line = (
             f"retention sweep as of {self.as_of.isoformat(timespec='seconds')}: "
             f"{self.tenants} tenant(s), {verb} {total}"
