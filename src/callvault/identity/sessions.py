@@ -193,9 +193,14 @@ def is_stepped_up(row: UserSession) -> bool:
     return row.stepped_up_at is not None and utcnow() - row.stepped_up_at <= STEP_UP_WINDOW
 
 
-def require_step_up(principal: Principal, doing: str) -> None:
-    """StepUpRequired unless ``principal`` re-entered a TOTP code within the window (an
-    API token never has: what needs step-up needs a person)."""
+def stepped_up_recently(principal: Principal) -> bool:
+    """Whether ``principal`` re-entered a TOTP code within the window (an API token
+    never has: what needs step-up needs a person)."""
     stepped_up = principal.stepped_up_at
-    if stepped_up is None or utcnow() - stepped_up > STEP_UP_WINDOW:
+    return stepped_up is not None and utcnow() - stepped_up <= STEP_UP_WINDOW
+
+
+def require_step_up(principal: Principal, doing: str) -> None:
+    """StepUpRequired unless ``principal`` ``stepped_up_recently``."""
+    if not stepped_up_recently(principal):
         raise StepUpRequired(f"{doing} needs a fresh TOTP code (POST /api/v1/auth/step-up)")

@@ -30,7 +30,7 @@ from callvault.identity.admin.schemas import TemporaryPassword
 from callvault.identity.admin.service import UserAdmin
 from callvault.identity.models import LoginChallenge, RecoveryCode, User
 from callvault.identity.passwords import hash_password, temporary_password
-from callvault.identity.sessions import STEP_UP_WINDOW, revoke_user_sessions
+from callvault.identity.sessions import revoke_user_sessions, stepped_up_recently
 from callvault.identity.users import totp_ad
 
 TEMPORARY_PASSWORD_LIFETIME = timedelta(hours=24)
@@ -67,8 +67,7 @@ class CredentialReset(UserAdmin):
 
     def _allowed(self, user_id: str, action: AuditAction) -> None:
         """A fresh step-up (so never a token), and never one's own account."""
-        stepped_up = self._ctx.principal.stepped_up_at
-        if stepped_up is None or utcnow() - stepped_up > STEP_UP_WINDOW:
+        if not stepped_up_recently(self._ctx.principal):
             self._denied(user_id, action, StepUpRequired, STEP_UP_FIRST)
         if self._ctx.principal.actor_type == "user" and self._ctx.principal.actor_id == user_id:
             self._denied(

@@ -45,7 +45,7 @@ from callvault.identity.admin.schemas import (
 )
 from callvault.identity.custom_roles import resolve_roles
 from callvault.identity.models import ApiToken, CustomRole, User, UserRole
-from callvault.identity.sessions import STEP_UP_WINDOW, revoke_user_sessions
+from callvault.identity.sessions import revoke_user_sessions, stepped_up_recently
 from callvault.identity.tokens import create_token
 
 # Service accounts are non-interactive ingest and integration identities: they never
@@ -124,8 +124,7 @@ class UserAdmin(TenantService):
         fresh step-up, so user:admin alone cannot mint an admin or a PHI reader."""
         if not self._ctx.principal.may(Permission.ROLE_ADMIN):
             raise PermissionDenied("creating a user with roles needs role:admin")
-        stepped_up = self._ctx.principal.stepped_up_at
-        if stepped_up is None or utcnow() - stepped_up > STEP_UP_WINDOW:
+        if not stepped_up_recently(self._ctx.principal):
             raise StepUpRequired("re-enter a TOTP code (POST /api/v1/auth/step-up) first")
 
     def patch(self, user_id: str, data: UserPatch) -> UserOut:
