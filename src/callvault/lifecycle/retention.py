@@ -97,14 +97,19 @@ def shortens(current: Periods, proposed: Periods) -> list[DataType]:
 
 
 def current_periods(ctx: ServiceContext) -> Periods:
+    return _periods(_policy_rows(ctx))
+
+
+def _policy_rows(ctx: ServiceContext) -> dict[DataType, RetentionPolicy]:
+    """The tenant's stored periods (types without a row keep the default)."""
     rows = ctx.session.scalars(
         select(RetentionPolicy).where(RetentionPolicy.tenant_id == ctx.tenant_id)
     )
-    periods = dict(DEFAULT_PERIODS)
-    for row in rows:
-        data_type = DataType(row.data_type)
-        periods[data_type] = row.days
-    return periods
+    return {DataType(row.data_type): row for row in rows}
+
+
+def _periods(rows: dict[DataType, RetentionPolicy]) -> Periods:
+    return {**DEFAULT_PERIODS, **{data_type: row.days for data_type, row in rows.items()}}
 
 
 class RetentionService:
@@ -120,9 +125,10 @@ class RetentionService:
     def change(self, proposed: Periods) -> Outcome:
         """Apply ``proposed`` (types not named keep their period), or, if it shortens
         any, file it for a second person's approval."""
-        current = current_periods(self._ctx)
+        rows = _policy_rows(self._ctx)
+        current = _periods(rows)
         if not shortens(current, proposed):
-            applied = self._apply(current, proposed)
+            applied = self._apply(rows, proposed)
             self._ctx.audit(AuditAction.RETENTION_SET, self._ctx.tenant_id)
             self._ctx.session.commit()
             return Outcome(applied)
@@ -140,7 +146,7 @@ class RetentionService:
 
     def set_directly(self, proposed: Periods) -> Periods:
         """The host operator's change (``callvault retention set``): applied at once."""
-        applied = self._apply(current_periods(self._ctx), proposed)
+        applied = self._apply(_policy_rows(self._ctx), proposed)
         self._ctx.audit(AuditAction.RETENTION_SET, self._ctx.tenant_id)
         self._ctx.session.commit()
         return applied
@@ -166,7 +172,7 @@ class RetentionService:
         if principal.actor_id == change.requested_by:  # requests come from people only
             raise PermissionDenied("a second person must approve a retention change")
         require_step_up(self._ctx.principal, "deleting data sooner")
-        applied = self._apply(current_periods(self._ctx), _decode(change.periods))
+        applied = self._apply(_policy_rows(self._ctx), _decode(change.periods))
         change.status, change.decided_by, change.decided_at = APPROVED, principal.actor_id, utcnow()
         self._ctx.audit(AuditAction.RETENTION_CHANGE_APPROVE, change.id)
         self._ctx.audit(AuditAction.RETENTION_SET, self._ctx.tenant_id)
@@ -192,21 +198,17 @@ class RetentionService:
             raise Conflict(f"the change is {change.status}, not pending")
         return change
 
-    def _apply(self, current: Periods, proposed: Periods) -> Periods:
-        existing = {
-            row.data_type: row
-            for row in self._ctx.session.scalars(
-                select(RetentionPolicy).where(RetentionPolicy.tenant_id == self._ctx.tenant_id)
-            )
-        }
+    def _apply(self, rows: dict[DataType, RetentionPolicy], proposed: Periods) -> Periods:
+        """Write ``proposed`` over the stored ``rows``; the periods now in force."""
         actor = self._ctx.principal.actor_id
         for data_type, days in proposed.items():
-            row = existing.get(data_type.value)
+            row = rows.get(data_type)
             if row is None:
                 row = RetentionPolicy(tenant_id=self._ctx.tenant_id, data_type=data_type.value)
                 self._ctx.session.add(row)
+                rows[data_type] = row
             row.days, row.updated_at, row.updated_by = days, utcnow(), actor
-        return {**current, **proposed}
+        return _periods(rows)
 
 
 def _encode(periods: Periods) -> str:
