@@ -80,10 +80,8 @@ def retention_sweep(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Crypto-shred every tenant's expired data, legal holds obeyed; one summary line."""
-    from callvault.audit.runtime import AuditRuntime
     from callvault.blobs.factory import create_blob_store
-    from callvault.crypto.keyprovider import LocalKeyFileProvider
-    from callvault.db.base import create_db_engine, create_session_factory
+    from callvault.cli.vault import open_sessions
     from callvault.instance import migrate
     from callvault.lifecycle.sweep import Sweeper
 
@@ -92,17 +90,9 @@ def retention_sweep(
     moment = _moment(as_of)
     try:
         migrate(settings)
-        root = LocalKeyFileProvider(settings.root_key_path)
-        engine = create_db_engine(settings.database_url)
-        try:
-            sessions = create_session_factory(
-                engine, AuditRuntime.for_settings(settings, root).session_info()
-            )
-            report = Sweeper(sessions, root, create_blob_store(settings)).run(
-                moment, dry_run=dry_run
-            )
-        finally:
-            engine.dispose()
+        with open_sessions(settings) as (sessions, root):
+            sweeper = Sweeper(sessions, root, create_blob_store(settings))
+            report = sweeper.run(moment, dry_run=dry_run)
     except CallVaultError as exc:
         fail(exc.detail)
     typer.echo(report.summary())
