@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from callvault.redaction.address import SPEAKER_TAG_RE, regions
+from callvault.redaction.normalize import SPEAKER_TAG_RE
+from callvault.redaction.places import regions
 from callvault.redaction.spans import Label, Span
 
 _CONNECTORS = frozenset(

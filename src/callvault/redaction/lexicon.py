@@ -63,6 +63,13 @@ QUANTITY_WORDS = (
     "visits", "sessions", "appointments", "in the morning", "in the afternoon",
     "in the evening", "at night", "tonight", "daily", "a day", "per day",
 )  # fmt: skip
+# Words that are no part of a street, city or place name.
+ADDRESS_STOP_WORDS = frozenset(
+    (*QUANTITY_WORDS, "a", "an", "the", "to", "of", "and", "in", "on", "at", "for", "my",
+     "your", "is", "it", "it's", "i", "as", "with", "every", "per", "each", "or", "but",
+     "that", "this", "you", "me", "we", "they", "he", "she", "be", "was", "are", "not",
+     "no", "yes", "more", "times", "then", "so", "just", "about", "after", "before")
+)  # fmt: skip
 
 STATES = {
     "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR",

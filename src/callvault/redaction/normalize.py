@@ -11,6 +11,9 @@ identifier across those is the recognizers' job, because only they know the cont
 ``Run.starts[i]``/``Run.ends[i]`` give the original characters that produced
 ``value[i]``: exact per character for written tokens, the whole number word (or word
 group, "forty one") for spoken ones.
+
+``SPEAKER_TAG_RE`` matches a transcript line's speaker tag ("caller: ", "SPEAKER_00: "):
+the address rules read past it.
 """
 
 from __future__ import annotations
@@ -87,6 +90,9 @@ def number_runs(text: str) -> tuple[Run, ...]:
             runs.append(run)
     return tuple(runs)
 
+
+# A transcript line's speaker tag ("caller: ", "SPEAKER_00: ", "note: ").
+SPEAKER_TAG_RE = re.compile(r"[\w .'-]{1,30}:[ \t]")
 
 _TAG_CHARS = 30
 
