@@ -44,6 +44,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/admin/users", "Administration", Permission.USER_ADMIN),
     # After Administration: an admin's first page (``/``) stays the user list.
     NavItem("/tracking", "Tracking", Permission.TRACKING_ADMIN),
+    NavItem("/integrations", "Integrations", Permission.INTEGRATION_ADMIN),
     NavItem("/admin/elevations", "Break-glass requests", Permission.ELEVATION_APPROVE),
     NavItem("/account/break-glass", "Request access", Permission.ELEVATION_REQUEST),
     NavItem("/account/password", "Password", Permission.SESSION_SELF),

@@ -35,6 +35,7 @@ from callvault.dashboard import audit as audit_pages
 from callvault.dashboard import call_shred as shred_pages
 from callvault.dashboard import calls as calls_pages
 from callvault.dashboard import holds as holds_pages
+from callvault.dashboard import integrations as integration_pages
 from callvault.dashboard import reports as report_pages
 from callvault.dashboard import retention as retention_pages
 from callvault.dashboard import signin as signin_pages
@@ -173,6 +174,7 @@ def create_app(
         shred_pages.router,
         report_pages.router,
         tracking_pages.router,
+        integration_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(packages=[("callvault.dashboard", "static")]), "static")
