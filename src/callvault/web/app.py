@@ -52,6 +52,7 @@ from callvault.identity.gate import authorize_request
 from callvault.identity.policy.api import router as policy_router
 from callvault.identity.scim.api import router as scim_router
 from callvault.identity.signin.api import router as auth_router
+from callvault.incidents.api import router as incidents_router
 from callvault.integrations import api as integrations_api
 from callvault.integrations import freeswitch_api
 from callvault.integrations import webhooks as twilio_webhooks
@@ -153,6 +154,7 @@ def create_app(
         retention_api.shred_router,
         holds_router,
         access_api.router,
+        incidents_router,
         tracking_api.campaigns_router,
         tracking_api.numbers_router,
         tracking_api.reports_router,
