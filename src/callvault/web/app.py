@@ -35,6 +35,7 @@ from callvault.dashboard import audit as audit_pages
 from callvault.dashboard import call_shred as shred_pages
 from callvault.dashboard import calls as calls_pages
 from callvault.dashboard import holds as holds_pages
+from callvault.dashboard import incidents as incident_pages
 from callvault.dashboard import reports as report_pages
 from callvault.dashboard import retention as retention_pages
 from callvault.dashboard import signin as signin_pages
@@ -172,6 +173,7 @@ def create_app(
         account_pages.router,
         retention_pages.router,
         holds_pages.router,
+        incident_pages.router,
         shred_pages.router,
         report_pages.router,
         tracking_pages.router,
