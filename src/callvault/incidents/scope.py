@@ -28,6 +28,7 @@ from callvault.incidents.models import IncidentScopeQuery
 from callvault.incidents.states import UNKNOWN, state_of
 
 _BATCH = 500  # ids per IN (...) list
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,6 @@ def _matching(session: Session, tenant_id: str, query: IncidentScopeQuery) -> li
     ]
 
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
 def _in_network(source_ip: str | None, network: Network) -> bool:
     if source_ip is None:
         return False
@@ -133,15 +131,15 @@ def callers_of(
 
 
 def count(callers: Sequence[CallerOfCall]) -> ScopeCounts:
-    """People per State: one per distinct blind index (placed by its first known
-    number), one per call without a number (in ``unknown``)."""
+    """People per State: one per distinct blind index (its calls share one number, so
+    one State), one per call without a number (in ``unknown``)."""
     state_of_caller: dict[str, str] = {}
     without_number = 0
     for caller in callers:
         if caller.caller_index is None:
             without_number += 1
-        elif state_of_caller.get(caller.caller_index, UNKNOWN) == UNKNOWN:
-            state_of_caller[caller.caller_index] = caller.state
+        else:
+            state_of_caller.setdefault(caller.caller_index, caller.state)
     by_state = Counter(state_of_caller.values())
     if without_number:
         by_state[UNKNOWN] += without_number

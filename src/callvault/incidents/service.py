@@ -8,6 +8,7 @@ numbers) needs ``call:read_phi`` as well, and hashes the numbers into its event.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 from typing import NoReturn
@@ -287,15 +288,16 @@ def _summary(incident: Incident) -> IncidentSummary:
 def _scope_out(incident: Incident) -> ScopeOut | None:
     if incident.scope_computed_at is None:
         return None
-    identified = incident.scope_identified or 0
-    unnumbered = incident.scope_unnumbered or 0
+    counts = scope.ScopeCounts(
+        affected_calls=incident.scope_calls or 0,
+        identified_callers=incident.scope_identified or 0,
+        calls_without_number=incident.scope_unnumbered or 0,
+        by_state=json.loads(incident.scope_by_state or "{}"),
+    )
     return ScopeOut(
         computed_at=incident.scope_computed_at,
-        affected_calls=incident.scope_calls or 0,
-        identified_callers=identified,
-        calls_without_number=unnumbered,
-        affected_individuals=identified + unnumbered,
-        by_state=json.loads(incident.scope_by_state or "{}"),
+        affected_individuals=counts.affected_individuals,
+        **dataclasses.asdict(counts),
     )
 
 
