@@ -183,6 +183,8 @@ def test_a_small_breach_goes_to_the_annual_log_and_its_notices_are_recorded(
         {"kind": "notice", "duty": "secretary", "sent_on": "FUTURE"},
         {"kind": "notice", "duty": "secretary", "sent_on": "2026-03-09"},  # before discovery
         {"kind": "notice", "duty": "media", "sent_on": "2026-04-01"},  # which State?
+        {"kind": "notice", "duty": "media", "state": "Atlantis", "sent_on": "2026-04-01"},
+        {"kind": "notice", "duty": "media", "state": "TX", "sent_on": "2026-04-01"},
         {"kind": "notice", "duty": "individuals", "state": "Texas", "sent_on": "2026-04-01"},
         {"kind": "notice", "duty": "nobody", "sent_on": "2026-04-01"},
         {"kind": "notice", "duty": "individuals"},

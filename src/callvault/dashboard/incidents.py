@@ -25,7 +25,7 @@ from callvault.errors import Conflict, InvalidInput
 from callvault.incidents.clock import REGULATION, Duty
 from callvault.incidents.schemas import IncidentIn, ScopeQueryIn, TimelineIn
 from callvault.incidents.service import IncidentService
-from callvault.incidents.states import STATE_NAMES, TERRITORIES
+from callvault.incidents.states import JURISDICTIONS
 from callvault.inputs import ObjectId
 from callvault.web.context import RequestContext
 
@@ -42,7 +42,6 @@ DUTY_LABELS = {
     Duty.SECRETARY_ANNUAL_LOG: "HHS Secretary, annual log (fewer than 500)",
     Duty.MEDIA: "Media in a State (more than 500 residents)",
 }
-STATES = sorted(STATE_NAMES | set(TERRITORIES.values()))
 NOTICES = {
     "created": "The incident was opened: its 60-day clock runs from the discovery date.",
     "scoped": "The scope query was added and the scope computed again.",
@@ -94,7 +93,7 @@ def _incident_page(
         incident=IncidentService(ctx).get(incident_id),
         duty_labels=DUTY_LABELS,
         regulations=REGULATION,
-        states=STATES,
+        states=JURISDICTIONS,
         values=values or {},
         errors=errors or {},
         refusal=refusal,

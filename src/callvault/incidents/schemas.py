@@ -12,6 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from callvault.audit.schemas import ProvenEvent, TreeHeadOut
 from callvault.incidents.clock import Duty
+from callvault.incidents.states import JURISDICTIONS
 from callvault.inputs import PRINTABLE, InputModel
 
 OneLine = Annotated[str, Field(min_length=1, pattern=PRINTABLE)]
@@ -98,6 +99,8 @@ class TimelineIn(InputModel):
                 raise ValueError("a notice needs duty and sent_on")
             if (self.duty is Duty.MEDIA) != (self.state is not None):
                 raise ValueError("a state is named for a media notice, and only for one")
+            if self.state is not None and self.state not in JURISDICTIONS:
+                raise ValueError("state must be a US State, DC or a territory, by its name")
         else:
             raise ValueError("kind must be note or notice")
         return self

@@ -41,6 +41,8 @@ TERRITORIES = {
     "MP": "Northern Mariana Islands",
 }
 STATE_NAMES = frozenset(POSTAL_CODES.values())
+# Every name ``state_of`` can give but ``UNKNOWN``: what a media notice may name.
+JURISDICTIONS = sorted(STATE_NAMES | set(TERRITORIES.values()))
 # The geocoder's own spellings that are neither a state's name nor "place, XX".
 _ALIASES = {"Washington D.C.": "District of Columbia"}
 _PLACE_AND_CODE = re.compile(r",\s*([A-Z]{2})$")
