@@ -22,7 +22,7 @@ from callvault.dashboard.access import form, page, page_router
 from callvault.dashboard.admin import Fields, checked_model, text
 from callvault.dashboard.rendering import PAGE_HEADERS, render
 from callvault.errors import Conflict, InvalidInput
-from callvault.incidents.clock import REGULATION, Duty
+from callvault.incidents.clock import Duty
 from callvault.incidents.schemas import IncidentIn, ScopeQueryIn, TimelineIn
 from callvault.incidents.service import IncidentService
 from callvault.incidents.states import JURISDICTIONS
@@ -92,7 +92,6 @@ def _incident_page(
         status=status,
         incident=IncidentService(ctx).get(incident_id),
         duty_labels=DUTY_LABELS,
-        regulations=REGULATION,
         states=JURISDICTIONS,
         values=values or {},
         errors=errors or {},
