@@ -22,6 +22,7 @@ import secrets
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ from callvault.crypto.keyprovider import LocalKeyFileProvider
 from callvault.db.base import Base
 from callvault.identity.models import CustomRole, Elevation
 from callvault.identity.tokens import create_token
+from callvault.incidents.models import Incident
 from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
 from callvault.web.app import PUBLIC_PATHS, create_app
@@ -74,6 +76,11 @@ SCIM_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 BODIES: dict[tuple[str, str], tuple[str, bytes]] = {
     ("PUT", "/api/v1/calls/{call_id}/recording"): ("audio/wav", wav_bytes(0.1)),
     ("PUT", "/api/v1/calls/{call_id}/transcript"): (JSON, b'{"text": "probe words"}'),
+    ("POST", "/api/v1/incidents/{incident_id}/scope"): (JSON, b'{"network": "10.0.0.0/8"}'),
+    ("POST", "/api/v1/incidents/{incident_id}/timeline"): (
+        JSON,
+        b'{"kind": "note", "note": "probe note"}',
+    ),
     ("PATCH", "/api/v1/users/{user_id}"): (JSON, b'{"active": false}'),
     ("PUT", "/api/v1/users/{user_id}/roles"): (JSON, b'{"roles": ["agent"]}'),
     ("PUT", "/api/v1/roles/{name}"): (JSON, b'{"allow": ["call:read"]}'),
@@ -223,9 +230,16 @@ def make_world(
             reason=f"{words} reason for a synthetic break-glass request",
             status="pending",
         )
-        db.add_all([role, elevation])
+        incident = Incident(
+            tenant_id=tenant_id,
+            title=f"{words} incident",
+            discovered_on=date(2026, 3, 10),
+            created_by=user.id,
+        )
+        db.add_all([role, elevation, incident])
         db.commit()
         world.ids |= {"role": role.id, "role_name": role.name, "elevation": elevation.id}
+        world.ids["incident"] = incident.id
     return world
 
 

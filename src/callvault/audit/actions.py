@@ -218,6 +218,37 @@ class AuditAction(StrEnum):
         "a caller's records erased on request: one deletion certificate per object",
     )
 
+    # -- breach incidents (45 CFR 164.400-414) -----------------------------------------------
+    INCIDENT_CREATE = "incident:create", "incident", "`POST /api/v1/incidents`; the Incidents page"
+    INCIDENT_LIST = (
+        "incident:list",
+        "incident",
+        "`GET /api/v1/incidents`, `GET /api/v1/incidents/{id}`",
+    )
+    INCIDENT_SCOPE = (
+        "incident:scope",
+        "incident",
+        "`POST /api/v1/incidents/{id}/scope` (the audit trail searched, caller numbers"
+        " decrypted to count states; counts in `reason`)",
+    )
+    INCIDENT_AFFECTED_LIST = (
+        "incident:affected_list",
+        "incident",
+        "`GET /api/v1/incidents/{id}/affected` (the affected calls and their numbers,"
+        " hashed in `hashed_terms`)",
+    )
+    INCIDENT_EVIDENCE = (
+        "incident:evidence",
+        "incident",
+        "`GET /api/v1/incidents/{id}/evidence` (the audit slice with proofs)",
+    )
+    INCIDENT_TIMELINE = (
+        "incident:timeline",
+        "incident",
+        "`POST /api/v1/incidents/{id}/timeline` (a note, or a notice recorded as sent)",
+    )
+    INCIDENT_CLOSE = "incident:close", "incident", "`POST /api/v1/incidents/{id}/close`"
+
     # -- call tracking: campaigns, tracking numbers, attribution ----------------------------
     TRACKING_CAMPAIGN_CREATE = (
         "tracking:campaign_create",
@@ -250,6 +281,20 @@ class AuditAction(StrEnum):
         "`GET /api/v1/reports/attribution` (JSON or CSV); the Reports page",
     )
 
+
+# The actions that disclose a call's PHI to their actor: what a breach's scope is made of
+# (``callvault.incidents``). A search is not among them (its events name no call), nor
+# is making a playback link (playing it is recorded as ``recording:play``).
+PHI_ACCESS_ACTIONS = frozenset(
+    {
+        AuditAction.CALL_READ,
+        AuditAction.RECORDING_PLAY,
+        AuditAction.RECORDING_PLAY_UNREDACTED,
+        AuditAction.TRANSCRIPT_READ,
+        AuditAction.TRANSCRIPT_READ_UNREDACTED,
+        AuditAction.ACCESS_EXPORT,
+    }
+)
 
 # Recorded with the refused ``Permission`` as the action, ``outcome=denied``.
 DENIAL_RESOURCE_TYPE = "route"

@@ -30,6 +30,8 @@ from callvault.audit.schemas import (
     EventOut,
     EventPage,
     InclusionOut,
+    ProvenEvent,
+    ProvenSlice,
     SignedMessage,
     TreeHeadOut,
     iso_ms,
@@ -52,6 +54,7 @@ _SEQ_TEXT = re.compile(r"[0-9]{1,19}")
 _CURSOR_PREFIX = "cv-audit-after:"
 EventSelect = Select[*tuple[Any, ...]]
 _EVENT_COLUMNS = READABLE_COLUMNS
+_SLICE_BATCH = 500  # events per query of a proven slice: well under any bind-parameter cap
 
 
 # -- what comes in ----------------------------------------------------------------
@@ -222,6 +225,28 @@ class AuditReader:
         )
         self._record(f"consistency first={first} second={second}")
         return out
+
+    def proven_slice(self, seqs: Sequence[int]) -> ProvenSlice:
+        """The events ``seqs``, each with its inclusion proof in a freshly signed head:
+        the core of an evidence bundle. Not audited here: the caller records what it
+        hands out, under its own action."""
+        head = self._fresh_head()
+        wanted = sorted(set(seqs))
+        proven: list[ProvenEvent] = []
+        for start in range(0, len(wanted), _SLICE_BATCH):
+            batch = wanted[start : start + _SLICE_BATCH]
+            rows = self._session.execute(
+                select(*_EVENT_COLUMNS)
+                .where(AuditEvent.tenant_id == self._tenant_id, AuditEvent.seq.in_(batch))
+                .order_by(AuditEvent.seq)
+            )
+            for row in rows:
+                path = proofs.inclusion_proof(
+                    self._session, self._tenant_id, row.seq, head.tree_size
+                )
+                event = _event_out(row._mapping)
+                proven.append(ProvenEvent(event=event, audit_path=[item.hex() for item in path]))
+        return ProvenSlice(tree_head=self._head_out(head), events=proven)
 
     # -- helpers -------------------------------------------------------------------
 

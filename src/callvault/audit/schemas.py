@@ -75,3 +75,15 @@ class ConsistencyOut(BaseModel):
     first_root: str
     second_root: str
     consistency: list[str]
+
+
+class ProvenEvent(BaseModel):
+    event: EventOut
+    audit_path: list[str]  # hex, leaf upwards: RFC 6962 PATH to the slice's tree head
+
+
+class ProvenSlice(BaseModel):
+    """Some events of a log, each with its inclusion proof in one signed ``tree_head``."""
+
+    tree_head: TreeHeadOut
+    events: list[ProvenEvent]

@@ -23,6 +23,7 @@ from callvault.cli.options import (
     settings_from,
 )
 from callvault.errors import CallVaultError
+from callvault.incidents.cli import incident_app
 from callvault.integrations.cli import integrations_app
 from callvault.integrations.pbx_cli import import_app
 from callvault.lifecycle.access_cli import access_app
@@ -45,6 +46,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(retention_app, name="retention")
 app.add_typer(access_app, name="access")
+app.add_typer(incident_app, name="incident")
 app.add_typer(audio_app, name="audio")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(backup_app, name="backup")

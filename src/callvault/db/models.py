@@ -8,6 +8,7 @@ from callvault.db.base import Base
 from callvault.identity.models import (
     ApiToken,
 )
+from callvault.incidents.models import Incident, IncidentScopeQuery, IncidentTimelineEntry
 from callvault.integrations.models import TwilioRecording, TwilioSettings
 from callvault.integrations.pbx_models import PbxImport
 from callvault.jobs.models import RecordingJob
@@ -29,6 +30,9 @@ __all__ = [
     "Call",
     "Campaign",
     "DataKey",
+    "Incident",
+    "IncidentScopeQuery",
+    "IncidentTimelineEntry",
     "KnownNetwork",
     "LegalHold",
     "PbxImport",

@@ -35,6 +35,7 @@ from callvault.dashboard import audit as audit_pages
 from callvault.dashboard import call_shred as shred_pages
 from callvault.dashboard import calls as calls_pages
 from callvault.dashboard import holds as holds_pages
+from callvault.dashboard import incidents as incident_pages
 from callvault.dashboard import integrations as integration_pages
 from callvault.dashboard import reports as report_pages
 from callvault.dashboard import retention as retention_pages
@@ -53,6 +54,7 @@ from callvault.identity.gate import authorize_request
 from callvault.identity.policy.api import router as policy_router
 from callvault.identity.scim.api import router as scim_router
 from callvault.identity.signin.api import router as auth_router
+from callvault.incidents.api import router as incidents_router
 from callvault.integrations import api as integrations_api
 from callvault.integrations import freeswitch_api
 from callvault.integrations import webhooks as twilio_webhooks
@@ -154,6 +156,7 @@ def create_app(
         retention_api.shred_router,
         holds_router,
         access_api.router,
+        incidents_router,
         tracking_api.campaigns_router,
         tracking_api.numbers_router,
         tracking_api.reports_router,
@@ -171,6 +174,7 @@ def create_app(
         account_pages.router,
         retention_pages.router,
         holds_pages.router,
+        incident_pages.router,
         shred_pages.router,
         report_pages.router,
         tracking_pages.router,
