@@ -24,6 +24,7 @@ from tests.integrations.conftest import (
     voice_status,
 )
 from tests.lifecycle.conftest import tenant_id_of
+from tests.tracking.conftest import add_campaign, add_number
 
 AT = datetime(2026, 12, 6, 9, 30, tzinfo=UTC)
 
@@ -82,6 +83,18 @@ def test_first_sight_of_a_finished_call_counts_back_from_its_end(
     (call,) = _db.calls(vault)
     assert (call.started_at, call.ended_at) == (AT - timedelta(seconds=60), AT)
     assert call.direction == "outbound"
+
+
+def test_a_call_to_a_tracking_number_gets_its_campaign(
+    client: TestClient, vault: Settings, twilio: RecordingServer, auth: TokenFactory
+) -> None:
+    marketing = auth("marketing")
+    campaign_id = add_campaign(client, marketing, "twilio-linked")
+    add_number(client, marketing, TRACKING, campaign_id=campaign_id)
+    answer = post_signed(client, "voice-status", voice_status(call_sid(), "ringing"))
+    assert answer.status_code == 204, answer.text
+    (call,) = _db.calls(vault)
+    assert (call.campaign_id, call.campaign) == (campaign_id, "twilio-linked")
 
 
 @pytest.mark.parametrize(

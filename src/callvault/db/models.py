@@ -13,6 +13,7 @@ from callvault.integrations.pbx_models import PbxImport
 from callvault.jobs.models import RecordingJob
 from callvault.lifecycle.models import LegalHold, RetentionChange, RetentionPolicy
 from callvault.tenants.models import Tenant
+from callvault.tracking.dni_models import DniSession, DniSettings
 from callvault.tracking.models import Campaign, TrackingNumber
 
 __all__ = [
@@ -29,6 +30,8 @@ __all__ = [
     "Call",
     "Campaign",
     "DataKey",
+    "DniSession",
+    "DniSettings",
     "KnownNetwork",
     "LegalHold",
     "PbxImport",
