@@ -43,6 +43,9 @@ def _tracking_page(
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
 ) -> Response:
+    # Read before the listings: each audited read ends the transaction, and none may
+    # be left open after them (on SQLite a form's write session would hold the lock).
+    tenant_name = ctx.session.get_one(Tenant, ctx.tenant_id).name
     service = TrackingService(ctx)
     campaigns = service.list_campaigns().items
     numbers = service.list_numbers().items
@@ -56,7 +59,7 @@ def _tracking_page(
         numbers=numbers,
         dni=dni,
         vault_url=str(request.base_url).rstrip("/"),
-        tenant_name=ctx.session.get_one(Tenant, ctx.tenant_id).name,
+        tenant_name=tenant_name,
         values=values or {},
         errors=errors or {},
         notice=NOTICES.get(request.query_params.get("notice", "")),
