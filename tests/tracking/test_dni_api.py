@@ -21,7 +21,7 @@ from callvault.settings import DniThrottleSettings, Settings
 from callvault.tracking.dni_models import DniSession
 from callvault.web.app import create_app
 from tests._vault import TENANT_A, TENANT_B, TokenFactory
-from tests.tracking.conftest import add_campaign, add_number, audit_trail, create_call
+from tests.tracking.conftest import REPORT, add_campaign, add_number, audit_trail, create_call
 
 SETTINGS = "/api/v1/dni/settings"
 SESSIONS = f"/dni/sessions?tenant={TENANT_A}"
@@ -344,3 +344,25 @@ def test_a_flood_from_one_address_is_429_with_retry_after(
     with open_keyring(vault) as (session, _):
         keys = list(session.execute(select(ThrottleBucket.key)).scalars())
     assert keys and all(len(key) == 64 and "testclient" not in key for key in keys)
+
+
+def test_the_report_groups_an_attributed_call_by_its_session_s_source(
+    client: TestClient, ingest: dict[str, str], auth: TokenFactory, pool: str
+) -> None:
+    shown = _visit(client, utm_source="newsletter", utm_medium="email").json()
+    soon = datetime.now(UTC) + timedelta(minutes=1)
+    create_call(
+        client,
+        ingest,
+        tracking_number=shown["number"],
+        started_at=soon.isoformat(),
+        ended_at=(soon + timedelta(minutes=1)).isoformat(),
+    )
+    create_call(client, ingest, tracking_number=POOL_NUMBERS[0])  # no session: the campaign's
+    for group_by, labels in (
+        ("source", {"newsletter", "website"}),
+        ("medium", {"email", "(none)"}),
+    ):
+        report = client.get(REPORT, params={"group_by": group_by}, headers=auth("marketing"))
+        assert report.status_code == 200, report.text
+        assert {row["group"] for row in report.json()["rows"]} == labels
