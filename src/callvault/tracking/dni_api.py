@@ -35,7 +35,7 @@ from callvault.tracking.dni_schemas import (
 )
 from callvault.web.bodies import json_body, parse_json_body
 from callvault.web.context import RequestContext, request_info, require, resources
-from callvault.web.openapi import INVALID_INPUT, Responses, declared
+from callvault.web.openapi import INVALID_INPUT, Responses, declared, json_request
 from callvault.web.responses import model_response
 
 SCRIPT_PATH = "/dni.js"
@@ -49,7 +49,10 @@ public_router = APIRouter(tags=["dni"])
 settings_router = APIRouter(prefix="/api/v1/dni", tags=["dni"])
 TrackingAdmin = Annotated[RequestContext, Depends(require(Permission.TRACKING_ADMIN))]
 TenantName = Annotated[str, Query(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+# Public routes: no 401. 403 an origin the tenant does not allow, 404 no such tenant or
+# pool, 422 bad input, 429 throttled (the session request also 413 and 415 for its body).
 REFUSALS: Responses = {code: declared(code)[code] for code in (403, 404, 422, 429)}
+BODY_REFUSALS: Responses = {code: declared(code)[code] for code in (413, 415)}
 
 
 @cache
@@ -83,7 +86,12 @@ async def preflight(request: Request, tenant: TenantName) -> Response:
     return Response(status_code=204, headers=headers)
 
 
-@public_router.post(SESSIONS_PATH, response_model=DniSessionOut, responses=REFUSALS)
+@public_router.post(
+    SESSIONS_PATH,
+    response_model=DniSessionOut,
+    responses={**REFUSALS, **BODY_REFUSALS},
+    openapi_extra=json_request(DniSessionIn),
+)
 async def visit(request: Request, tenant: TenantName) -> Response:
     """A visitor session and the number it shows. The request is counted against its
     source address first (429 with ``Retry-After``), then its origin is checked, and
