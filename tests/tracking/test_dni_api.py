@@ -366,3 +366,13 @@ def test_the_report_groups_an_attributed_call_by_its_session_s_source(
         report = client.get(REPORT, params={"group_by": group_by}, headers=auth("marketing"))
         assert report.status_code == 200, report.text
         assert {row["group"] for row in report.json()["rows"]} == labels
+
+
+def test_the_dni_throttle_leaves_sign_in_from_the_same_address_alone(
+    throttled_client: TestClient, pool: str
+) -> None:
+    for _ in range(3):
+        _visit(throttled_client)
+    assert _visit(throttled_client).status_code == 429
+    login = {"email": "nobody@clinic-a.example", "password": "synthetic-wrong-password"}
+    assert throttled_client.post("/api/v1/auth/login", json=login).status_code == 401
