@@ -108,15 +108,17 @@ class VisitorSessions:
         if row is None:
             row = self._new_session(data, self._pick(numbers, now), now)
         row.expires_at = now + ttl  # a new session's, or a live one's moved on
-        self._session.commit()
-        event = "dni session resumed" if resumed else "dni session started"
-        log.info(event, extra={"tenant_id": self._tenant_id, "dni_session": row.id})
-        return DniSessionOut(
+        self._session.flush()
+        answer = DniSessionOut(
             session_id=row.id,
             number=row.number,
             display=national(row.number),
             expires_at=row.expires_at,
         )
+        self._session.commit()
+        event = "dni session resumed" if resumed else "dni session started"
+        log.info(event, extra={"tenant_id": self._tenant_id, "dni_session": answer.session_id})
+        return answer
 
     def _pool_numbers(self, pool: str) -> list[str]:
         """The pool's numbers of active campaigns, locked until the commit."""

@@ -144,6 +144,8 @@ def dni_throttle(request: Request) -> SignInThrottle:
         res = resources(request)
         limits = res.settings.dni_throttle
         per_address = Rate(limits.address_burst, timedelta(seconds=limits.address_interval_seconds))
+        # Only the address is counted (``reserve`` is given no account): the account
+        # rate is never used.
         found = SignInThrottle(
             res.root_key, per_address, per_address, namespace=b"dni|", message=THROTTLED
         )

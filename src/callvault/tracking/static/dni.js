@@ -46,17 +46,29 @@
     } catch (e) { /* storage blocked: the next page starts a new session */ }
   }
 
+  // Within the server's limits, so that an odd value is dropped, not the whole visit.
+  function printable(value, length) {
+    return value.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, length);
+  }
+
+  function referrerHost() {
+    try {
+      var host = new URL(document.referrer).hostname;
+      return /^[a-z0-9.-]{1,253}$/i.test(host) ? host : undefined;  // no IPv6 literal
+    } catch (e) {
+      return undefined;  // no referrer
+    }
+  }
+
   function pageView() {
-    var body = { pool: pool, landing_path: window.location.pathname || "/" };
+    var body = { pool: pool, landing_path: printable(window.location.pathname || "/", 2000) };
     var saved = remembered();
     if (saved && saved.session_id) { body.session_id = saved.session_id; }
-    if (document.referrer) {
-      try { body.referrer_host = new URL(document.referrer).hostname || undefined; } catch (e) {}
-    }
+    body.referrer_host = referrerHost();
     var query = new URLSearchParams(window.location.search);
     KEPT.forEach(function (name) {
-      var value = query.get(name);
-      if (value) { body[name] = value.slice(0, 200); }
+      var value = printable(query.get(name) || "", 200);
+      if (value) { body[name] = value; }
     });
     return body;
   }
