@@ -25,7 +25,7 @@ from callvault.audit.surnames import surname_term
 from callvault.audit.writer import RowInsert
 from callvault.authz.permissions import Permission
 from callvault.blobs.interface import BlobStore
-from callvault.calls.fields import decrypt_column, encrypt_column
+from callvault.calls.fields import decrypt_column
 from callvault.calls.models import Call
 from callvault.calls.new_call import NewCall, new_call_row
 from callvault.calls.objects import (
@@ -101,9 +101,6 @@ class CallService:
         self._tenant_id = ctx.tenant_id
 
     # -- helpers ---------------------------------------------------------------
-
-    def _encrypt(self, call_id: str, column: str, value: str | None) -> bytes | None:
-        return encrypt_column(self._keyring, self._tenant_id, call_id, column, value)
 
     def _decrypt(self, call: CallRecord, column: str) -> str | None:
         return decrypt_column(self._keyring, self._tenant_id, call, column)

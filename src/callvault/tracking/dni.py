@@ -206,9 +206,10 @@ class DniSettingsService:
         row.session_ttl_minutes = data.session_ttl_minutes
         row.updated_at = utcnow()
         self._session.flush()
+        out = self._out()  # read in this transaction: none is left open after the commit
         self._ctx.audit(AuditAction.TRACKING_DNI_SETTINGS_UPDATE, self._tenant_id)
         self._session.commit()
-        return self._out()
+        return out
 
     def _out(self) -> DniSettingsOut:
         config = dni_config(self._session, self._tenant_id)
