@@ -26,6 +26,8 @@ ALLOWED_FIELDS = (
     "job",  # a background job's name, or a pipeline job's id
     "attempt",  # a pipeline job's attempt number
     "alert",  # an alert's id
+    "tenant_id",  # a tenant's id
+    "dni_session",  # a website visitor session's id (callvault.tracking.dni)
 )
 
 

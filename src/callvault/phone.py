@@ -35,3 +35,14 @@ def mask(e164: str) -> str:
     country = f"+{parsed.country_code}"
     digits = e164[len(country) :]
     return country + "*" * max(len(digits) - 4, 0) + digits[-4:]
+
+
+def national(e164: str) -> str:
+    """How a number is written at home (``(202) 555-0147``), for showing a tenant's
+    own number on its website; international format outside the default region."""
+    parsed = phonenumbers.parse(e164, None)
+    region = phonenumbers.region_code_for_number(parsed)
+    style = phonenumbers.PhoneNumberFormat
+    return phonenumbers.format_number(
+        parsed, style.NATIONAL if region == DEFAULT_REGION else style.INTERNATIONAL
+    )

@@ -29,6 +29,11 @@ Environment variables (a flag given on the command line wins):
   ``CALLVAULT_SIGNIN_ACCOUNT_BURST`` (default 20) and
   ``CALLVAULT_SIGNIN_ACCOUNT_INTERVAL_SECONDS`` (default 60). Past them: 429 with
   ``Retry-After``.
+- Dynamic number insertion (``POST /dni/sessions``, public): visitor sessions started
+  per source address, a burst and then one more every interval:
+  ``CALLVAULT_DNI_ADDRESS_BURST`` (default 30) and
+  ``CALLVAULT_DNI_ADDRESS_INTERVAL_SECONDS`` (default 2). Past them: 429 with
+  ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -67,6 +72,16 @@ class SignInThrottleSettings:
 
 
 @dataclass(frozen=True)
+class DniThrottleSettings:
+    """Visitor sessions one address may start at once (``address_burst``), then one
+    more per ``address_interval_seconds``: a clinic's waiting room behind one NAT
+    address browsing its site passes, a script asking for the pool's numbers does not."""
+
+    address_burst: int = 30
+    address_interval_seconds: int = 2
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     database_url: str
@@ -83,6 +98,7 @@ class Settings:
     # (``CALLVAULT_TWILIO_CA_BUNDLE``): for a test server; None trusts the system's.
     twilio_ca_bundle: Path | None = None
     signin_throttle: SignInThrottleSettings = SignInThrottleSettings()
+    dni_throttle: DniThrottleSettings = DniThrottleSettings()
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -167,6 +183,7 @@ def load_settings(
         transcriber=_transcriber(env),
         audit_writer=_audit_writer(env),
         signin_throttle=_signin_throttle(env),
+        dni_throttle=_dni_throttle(env),
         twilio_ca_bundle=Path(env["CALLVAULT_TWILIO_CA_BUNDLE"])
         if env.get("CALLVAULT_TWILIO_CA_BUNDLE")
         else None,
@@ -183,6 +200,16 @@ def _signin_throttle(env: dict[str, str]) -> SignInThrottleSettings:
         account_burst=_int_env(env, "CALLVAULT_SIGNIN_ACCOUNT_BURST", defaults.account_burst),
         account_interval_seconds=_int_env(
             env, "CALLVAULT_SIGNIN_ACCOUNT_INTERVAL_SECONDS", defaults.account_interval_seconds
+        ),
+    )
+
+
+def _dni_throttle(env: dict[str, str]) -> DniThrottleSettings:
+    defaults = DniThrottleSettings()
+    return DniThrottleSettings(
+        address_burst=_int_env(env, "CALLVAULT_DNI_ADDRESS_BURST", defaults.address_burst),
+        address_interval_seconds=_int_env(
+            env, "CALLVAULT_DNI_ADDRESS_INTERVAL_SECONDS", defaults.address_interval_seconds
         ),
     )
 

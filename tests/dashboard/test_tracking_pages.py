@@ -91,3 +91,37 @@ def test_the_tracking_forms_add_a_campaign_and_a_number(live: Live, people: Pers
         assert _numbers(client).count("+12025550171") == 1
         no_csrf = client.post("/tracking/campaigns", data={"name": "no-token"})
         assert no_csrf.status_code == 403
+
+
+def test_the_website_section_saves_origins_and_shows_the_snippet(
+    live: Live, people: PersonFactory
+) -> None:
+    with signed_in_client(live, people("marketing")) as client:
+        page = client.get("/tracking")
+        assert 'id="dni-settings"' in page.text and 'id="no-pools"' in page.text
+        assert f"{live.url}/dni.js" in page.text
+        assert 'data-tenant="clinic-a"' in page.text and "data-callvault-number" in page.text
+        form = {"allowed_origins": "https://clinic-a.example\n\nhttps://www.clinic-a.example/"}
+        saved = client.post(
+            "/tracking/dni",
+            data={**form, "session_ttl_minutes": "45", "csrf_token": csrf(client)},
+        )
+        assert saved.status_code == 303, saved.text
+        settings = client.get("/api/v1/dni/settings").json()
+        assert settings["allowed_origins"] == [
+            "https://clinic-a.example",
+            "https://www.clinic-a.example",
+        ]
+        assert settings["session_ttl_minutes"] == 45
+        for field, value in (
+            ("allowed_origins", "https://clinic-a.example/book"),
+            ("session_ttl_minutes", "0"),
+        ):
+            data = {"allowed_origins": "https://x.example", "session_ttl_minutes": "30"}
+            refused = client.post(
+                "/tracking/dni", data={**data, field: value, "csrf_token": csrf(client)}
+            )
+            assert refused.status_code == 422, field
+            assert f'id="{field}" name="{field}"' in refused.text
+            assert 'aria-invalid="true"' in refused.text
+        assert client.get("/api/v1/dni/settings").json() == settings

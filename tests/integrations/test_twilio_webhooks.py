@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -24,6 +25,7 @@ from tests.integrations.conftest import (
     voice_status,
 )
 from tests.lifecycle.conftest import tenant_id_of
+from tests.tracking.conftest import add_campaign, add_number
 
 AT = datetime(2026, 12, 6, 9, 30, tzinfo=UTC)
 
@@ -82,6 +84,39 @@ def test_first_sight_of_a_finished_call_counts_back_from_its_end(
     (call,) = _db.calls(vault)
     assert (call.started_at, call.ended_at) == (AT - timedelta(seconds=60), AT)
     assert call.direction == "outbound"
+
+
+def test_a_call_to_a_tracking_number_gets_its_campaign(
+    client: TestClient, vault: Settings, twilio: RecordingServer, auth: TokenFactory
+) -> None:
+    marketing = auth("marketing")
+    campaign_id = add_campaign(client, marketing, "twilio-linked")
+    add_number(client, marketing, TRACKING, campaign_id=campaign_id)
+    answer = post_signed(client, "voice-status", voice_status(call_sid(), "ringing"))
+    assert answer.status_code == 204, answer.text
+    (call,) = _db.calls(vault)
+    assert (call.campaign_id, call.campaign) == (campaign_id, "twilio-linked")
+
+
+def test_a_call_to_a_pool_number_gets_the_visitor_session_that_was_shown_it(
+    client: TestClient, vault: Settings, twilio: RecordingServer, auth: TokenFactory
+) -> None:
+    marketing = auth("marketing")
+    campaign_id = add_campaign(client, marketing, "twilio-web")
+    add_number(client, marketing, TRACKING, campaign_id=campaign_id, pool="web")
+    site = {"allowed_origins": ["https://clinic-a.example"]}
+    assert client.put("/api/v1/dni/settings", json=site, headers=marketing).status_code == 200
+    shown = client.post(
+        f"/dni/sessions?tenant={TENANT_A}",
+        json={"pool": "web", "landing_path": "/"},
+        headers={"Origin": "https://clinic-a.example"},
+    ).json()
+    assert shown["number"] == TRACKING
+    soon = format_datetime(datetime.now(UTC) + timedelta(minutes=1))
+    status = voice_status(call_sid(), "ringing", Timestamp=soon)
+    assert post_signed(client, "voice-status", status).status_code == 204
+    (call,) = _db.calls(vault)
+    assert (call.dni_session_id, call.campaign_id) == (shown["session_id"], campaign_id)
 
 
 @pytest.mark.parametrize(

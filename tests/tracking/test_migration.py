@@ -64,3 +64,27 @@ def test_free_text_campaigns_become_campaign_rows_and_calls_point_at_them(
         assert "campaign_id" not in {c["name"] for c in inspect(engine).get_columns("calls")}
         upgrade(engine, "0010")
         assert "tracking_numbers" in inspect(engine).get_table_names()
+
+
+def test_0014_adds_the_dni_tables_and_the_call_column_and_goes_back(
+    tmp_path: Path, database_url: str
+) -> None:
+    """Migration 0014: the DNI tables and ``calls.dni_session_id`` (empty for the calls
+    already there); down and up again, the calls untouched."""
+    with vault_at(tmp_path, database_url, "0013") as (_, engine, tenant):
+        call_id = _insert_call(engine, tenant, "spring-checkups")
+        upgrade(engine, "0014")
+        assert {"dni_settings", "dni_sessions"} <= set(inspect(engine).get_table_names())
+        with engine.connect() as connection:
+            linked = connection.execute(
+                text("SELECT dni_session_id FROM calls WHERE id = :id"), {"id": call_id}
+            )
+            assert linked.scalar_one() is None
+
+        downgrade(engine, "0013")
+        assert "dni_sessions" not in inspect(engine).get_table_names()
+        assert "dni_session_id" not in {c["name"] for c in inspect(engine).get_columns("calls")}
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM calls")).scalar_one() == 1
+        upgrade(engine, "0014")
+        assert "dni_settings" in inspect(engine).get_table_names()

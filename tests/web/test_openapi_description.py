@@ -17,16 +17,22 @@ from callvault.web.app import create_app
 
 PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 SCIM_ERROR = {"application/scim+json": {"schema": {"$ref": "#/components/schemas/ScimError"}}}
-# Health checks take no input and need nobody signed in: no client error is possible.
-CANNOT_FAIL_THE_CLIENT = {"GET /healthz", "GET /readyz"}
+# Health checks and the DNI script take no input and need nobody signed in: no client
+# error is possible.
+CANNOT_FAIL_THE_CLIENT = {"GET /healthz", "GET /readyz", "GET /dni.js"}
 # Reachable without a principal (tests/authz/test_route_inventory.py pins the list).
 # The Twilio webhooks take no session or token (a signature instead): public, no 401.
 TWILIO_WEBHOOKS = {
     f"POST /webhooks/twilio/{{tenant}}/{hook}"
     for hook in ("voice", "voice-status", "recording-status")
 }
+# Dynamic number insertion's session endpoint: any website visitor, origin-checked.
+DNI_SESSIONS = {"POST /dni/sessions", "OPTIONS /dni/sessions"}
 PUBLIC = (
-    {"POST /api/v1/auth/login", "POST /api/v1/auth/mfa"} | CANNOT_FAIL_THE_CLIENT | TWILIO_WEBHOOKS
+    {"POST /api/v1/auth/login", "POST /api/v1/auth/mfa"}
+    | CANNOT_FAIL_THE_CLIENT
+    | TWILIO_WEBHOOKS
+    | DNI_SESSIONS
 )
 
 Operation = tuple[str, str, dict[str, Any]]

@@ -275,6 +275,16 @@ class AuditAction(StrEnum):
         "tracking_number",
         "`DELETE /api/v1/tracking-numbers/{id}`",
     )
+    TRACKING_DNI_SETTINGS_READ = (
+        "tracking:dni_settings_read",
+        "dni_settings",
+        "`GET /api/v1/dni/settings`; the Tracking page (the tenant's id as the object)",
+    )
+    TRACKING_DNI_SETTINGS_UPDATE = (
+        "tracking:dni_settings_update",
+        "dni_settings",
+        "`PUT /api/v1/dni/settings`; the Tracking page (allowed origins, session TTL)",
+    )
     REPORT_READ = (
         "report:read",
         "report",

@@ -45,6 +45,9 @@ class Call(Base):
     # The tenant campaign the call's tracking number belongs to (``callvault.tracking``),
     # set at ingest; ``campaign`` stays the free text that reports and exports read.
     campaign_id: Mapped[str | None] = mapped_column(ForeignKey("campaigns.id"), nullable=True)
+    # The website visitor session (``callvault.tracking`` dynamic number insertion) that
+    # was shown the call's tracking number shortly before the call, set at ingest.
+    dni_session_id: Mapped[str | None] = mapped_column(ForeignKey("dni_sessions.id"), nullable=True)
     disposition: Mapped[str | None] = mapped_column(String(100), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     phi_shredded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -25,9 +25,9 @@ from callvault.audit.surnames import surname_term
 from callvault.audit.writer import RowInsert
 from callvault.authz.permissions import Permission
 from callvault.blobs.interface import BlobStore
-from callvault.calls.campaign_link import campaign_of
-from callvault.calls.fields import decrypt_column, encrypt_column
+from callvault.calls.fields import decrypt_column
 from callvault.calls.models import Call
+from callvault.calls.new_call import NewCall, new_call_row
 from callvault.calls.objects import (
     RECORDING,
     RECORDING_ORIGINAL,
@@ -55,7 +55,6 @@ from callvault.calls.views import (
 from callvault.crypto.aead import derive_subkey
 from callvault.crypto.blobformat import SegmentedBlob, blob_associated_data
 from callvault.crypto.models import DataKey
-from callvault.db.base import new_id, utcnow
 from callvault.errors import Conflict, NotFound
 from callvault.jobs.models import JobState, RecordingJob
 from callvault.jobs.service import HELD_FOR_REVIEW, job_state
@@ -103,9 +102,6 @@ class CallService:
 
     # -- helpers ---------------------------------------------------------------
 
-    def _encrypt(self, call_id: str, column: str, value: str | None) -> bytes | None:
-        return encrypt_column(self._keyring, self._tenant_id, call_id, column, value)
-
     def _decrypt(self, call: CallRecord, column: str) -> str | None:
         return decrypt_column(self._keyring, self._tenant_id, call, column)
 
@@ -118,29 +114,21 @@ class CallService:
         server's group committer, so concurrent creates share a commit); its id once
         both are durable. ``also``: given the new call's id, more new rows to commit
         with it, or not at all (an importer's marker of where the call came from)."""
-        call_id = new_id()
-        caller = to_e164(data.caller_number, "caller_number")
-        tracking = to_e164(data.tracking_number, "tracking_number")
-        link = campaign_of(self._session, self._tenant_id, tracking)
-        row = {
-            "id": call_id,
-            "tenant_id": self._tenant_id,
-            "caller_number_index": self._keyring.blind_index(self._tenant_id, caller),
-            "caller_number_enc": self._encrypt(call_id, "caller_number", caller),
-            "caller_name_enc": self._encrypt(call_id, "caller_name", data.caller_name),
-            "notes_enc": self._encrypt(call_id, "notes", data.notes),
-            "called_number": to_e164(data.called_number, "called_number"),
-            "tracking_number": tracking,
-            "started_at": data.started_at,
-            "ended_at": data.ended_at,
-            "direction": data.direction.value,
-            "agent": data.agent,
-            # The request's own campaign text wins; the tracking number's names it otherwise.
-            "campaign": data.campaign or (link.name if link else None),
-            "campaign_id": link.campaign_id if link else None,
-            "disposition": data.disposition,
-            "created_at": utcnow(),
-        }
+        new_call = NewCall(
+            caller_number=to_e164(data.caller_number, "caller_number"),
+            called_number=to_e164(data.called_number, "called_number"),
+            tracking_number=to_e164(data.tracking_number, "tracking_number"),
+            started_at=data.started_at,
+            ended_at=data.ended_at,
+            direction=data.direction.value,
+            caller_name=data.caller_name,
+            notes=data.notes,
+            agent=data.agent,
+            campaign=data.campaign,
+            disposition=data.disposition,
+        )
+        row = new_call_row(self._session, self._keyring, self._tenant_id, new_call)
+        call_id: str = row["id"]
         record_creation(
             self._session,
             self._ctx.principal,

@@ -1,6 +1,8 @@
 """/tracking (``tracking:admin``): the tenant's campaigns and tracking numbers, and a
-form to add each, through ``TrackingService`` (as the API does). The forms are checked
-by the API's own body models, so what is added here obeys the same rules."""
+form to add each, through ``TrackingService`` (as the API does); and dynamic number
+insertion: the allowed origins and session TTL (``DniSettingsService``), the snippet a
+website pastes, and the pools' sizes. The forms are checked by the API's own body
+models, so what is added here obeys the same rules."""
 
 from __future__ import annotations
 
@@ -11,9 +13,12 @@ from fastapi.responses import RedirectResponse
 
 from callvault.authz.permissions import Permission
 from callvault.dashboard.access import form, page, page_router
-from callvault.dashboard.admin import Fields, checked_model, text
+from callvault.dashboard.admin import Fields, checked_model, lines, text
 from callvault.dashboard.rendering import render
 from callvault.errors import Conflict, InvalidInput
+from callvault.tenants.models import Tenant
+from callvault.tracking.dni import DniSettingsService
+from callvault.tracking.dni_schemas import DniSettingsIn
 from callvault.tracking.schemas import CampaignIn, TrackingNumberIn
 from callvault.tracking.service import TrackingService
 from callvault.web.context import RequestContext
@@ -26,6 +31,7 @@ FIELD_LIMIT = 200  # longer than any field the API takes: its model names the ru
 NOTICES = {
     "campaign": "The campaign was added.",
     "number": "The tracking number was added: calls to it are linked from now on.",
+    "dni": "The website settings were saved.",
 }
 
 
@@ -37,9 +43,13 @@ def _tracking_page(
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
 ) -> Response:
+    # Read before the listings: each audited read ends the transaction, and none may
+    # be left open after them (on SQLite a form's write session would hold the lock).
+    tenant_name = ctx.session.get_one(Tenant, ctx.tenant_id).name
     service = TrackingService(ctx)
     campaigns = service.list_campaigns().items
     numbers = service.list_numbers().items
+    dni = DniSettingsService(ctx).get()
     return render(
         request,
         "tracking.html",
@@ -47,6 +57,9 @@ def _tracking_page(
         status=status,
         campaigns=campaigns,
         numbers=numbers,
+        dni=dni,
+        vault_url=str(request.base_url).rstrip("/"),
+        tenant_name=tenant_name,
         values=values or {},
         errors=errors or {},
         notice=NOTICES.get(request.query_params.get("notice", "")),
@@ -96,6 +109,21 @@ def add_number(request: Request, ctx: TrackingForm, fields: Fields) -> Response:
         errors = {named: exc.detail or "refused"}
         return _tracking_page(request, ctx, status=exc.status, values=values, errors=errors)
     return RedirectResponse("/tracking?notice=number", status_code=303)
+
+
+@router.post("/tracking/dni")
+def save_dni_settings(request: Request, ctx: TrackingForm, fields: Fields) -> Response:
+    origins = lines(fields, "allowed_origins")
+    ttl = text(fields, "session_ttl_minutes").strip()[:FIELD_LIMIT]
+    data: dict[str, Any] = {"allowed_origins": origins}
+    if ttl:  # empty: the default
+        data["session_ttl_minutes"] = int(ttl) if ttl.isdigit() else ttl
+    values = {"allowed_origins": "\n".join(origins), "session_ttl_minutes": ttl}
+    body, errors = checked_model(DniSettingsIn, data)
+    if body is None:
+        return _tracking_page(request, ctx, status=422, values=values, errors=errors)
+    DniSettingsService(ctx).update(body)
+    return RedirectResponse("/tracking?notice=dni", status_code=303)
 
 
 def _values(fields: Any, names: tuple[str, ...]) -> dict[str, str]:

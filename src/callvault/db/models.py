@@ -14,6 +14,7 @@ from callvault.integrations.pbx_models import PbxImport
 from callvault.jobs.models import RecordingJob
 from callvault.lifecycle.models import LegalHold, RetentionChange, RetentionPolicy
 from callvault.tenants.models import Tenant
+from callvault.tracking.dni_models import DniSession, DniSettings
 from callvault.tracking.models import Campaign, TrackingNumber
 
 __all__ = [
@@ -30,6 +31,8 @@ __all__ = [
     "Call",
     "Campaign",
     "DataKey",
+    "DniSession",
+    "DniSettings",
     "Incident",
     "IncidentScopeQuery",
     "IncidentTimelineEntry",

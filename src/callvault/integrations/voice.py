@@ -19,9 +19,9 @@ from sqlalchemy.exc import IntegrityError
 
 from callvault.audit.actions import AuditAction
 from callvault.audit.context import ServiceContext
-from callvault.calls.fields import encrypt_column
 from callvault.calls.models import Call
-from callvault.db.base import new_id, utcnow
+from callvault.calls.new_call import NewCall, new_call_row
+from callvault.db.base import utcnow
 from callvault.errors import InvalidInput
 from callvault.integrations.webhook_auth import SignedRequest
 from callvault.phone import to_e164
@@ -111,11 +111,11 @@ class VoiceStatusService:
         ).scalar_one_or_none()
 
     def _create(self, status: VoiceStatus) -> str:
-        tenant_id, keyring = self._ctx.tenant_id, self._ctx.keyring
+        """The new call, linked like every other (``new_call_row``), committed here
+        with its audit event: the unique CallSid decides a race, so the commit is ours."""
         started = status.at - timedelta(seconds=status.duration or 0)
-        call = Call(
-            id=new_id(),
-            tenant_id=tenant_id,
+        new_call = NewCall(
+            caller_number=status.caller,
             called_number=status.called,
             tracking_number=status.called,
             started_at=started,
@@ -124,12 +124,8 @@ class VoiceStatusService:
             disposition=status.status if status.final else None,
             external_source=SOURCE,
             external_id=status.call_sid,
-            created_at=utcnow(),
-            caller_number_index=keyring.blind_index(tenant_id, status.caller),
         )
-        call.caller_number_enc = encrypt_column(
-            keyring, tenant_id, call.id, "caller_number", status.caller
-        )
+        call = Call(**new_call_row(self._session, self._ctx.keyring, self._ctx.tenant_id, new_call))
         self._session.add(call)
         self._session.flush()
         self._ctx.audit(AuditAction.CALL_CREATE, call.id)

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from callvault.calls.models import Call
+from callvault.tracking.dni_models import DniSession
 from callvault.tracking.models import Campaign, TrackingNumber
 
 UNANSWERED = frozenset({"missed", "no-answer", "no_answer", "voicemail", "abandoned", "busy"})
@@ -100,9 +101,10 @@ def count_groups(
 
 def _calls_in(tenant_id: str, window: Window):  # type: ignore[no-untyped-def]  # a Select of named columns
     """The window's calls, oldest first, with their campaign and tracking number's
-    labels (a number's own source and medium before its campaign's)."""
+    labels: source and medium are the DNI session's UTM fields where the call has a
+    session and they are set, else the number's own, else its campaign's."""
     # The tables themselves, not aliases: the session's tenant scoping names them so.
-    linked, number = Campaign, TrackingNumber
+    linked, number, visit = Campaign, TrackingNumber, DniSession
     stmt = (
         select(
             Call.started_at,
@@ -110,10 +112,11 @@ def _calls_in(tenant_id: str, window: Window):  # type: ignore[no-untyped-def]  
             Call.disposition,
             Call.caller_number_index,
             func.coalesce(linked.name, Call.campaign).label("campaign"),
-            func.coalesce(number.source, linked.source).label("source"),
-            func.coalesce(number.medium, linked.medium).label("medium"),
+            func.coalesce(visit.utm_source, number.source, linked.source).label("source"),
+            func.coalesce(visit.utm_medium, number.medium, linked.medium).label("medium"),
         )
         .outerjoin(linked, linked.id == Call.campaign_id)
+        .outerjoin(visit, visit.id == Call.dni_session_id)
         .outerjoin(
             number, (number.tenant_id == Call.tenant_id) & (number.number == Call.tracking_number)
         )

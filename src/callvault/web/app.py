@@ -63,6 +63,7 @@ from callvault.lifecycle.holds_api import router as holds_router
 from callvault.redaction.api import router as redaction_policy_router
 from callvault.settings import Settings
 from callvault.tracking import api as tracking_api
+from callvault.tracking import dni_api
 from callvault.web.context import AppResources
 from callvault.web.deferred_audit import DeferredAuditMiddleware
 from callvault.web.health import Readiness, standard_checks
@@ -79,10 +80,13 @@ SCHEMA_MODULE = schema.__name__
 # steps, in the API and in the dashboard.
 # The Twilio webhooks are public too: Twilio holds no session or token; each request is
 # authenticated by its X-Twilio-Signature (callvault.integrations.webhook_auth) instead.
+# So are dynamic number insertion's script and session endpoint, for any website visitor
+# (origin-checked and throttled: callvault.tracking.dni_api).
 PUBLIC_PATHS = frozenset(
     {"/healthz", "/readyz", "/openapi.json", "/api/v1/auth/login", "/api/v1/auth/mfa"}
     | {"/signin", "/signin/mfa"}
     | {f"{twilio_webhooks.PREFIX}/{hook}" for hook in ("voice", "voice-status", "recording-status")}
+    | dni_api.PUBLIC_PATHS
 )
 
 
@@ -160,6 +164,8 @@ def create_app(
         tracking_api.campaigns_router,
         tracking_api.numbers_router,
         tracking_api.reports_router,
+        dni_api.public_router,
+        dni_api.settings_router,
         integrations_api.router,
         twilio_webhooks.router,
         freeswitch_api.router,

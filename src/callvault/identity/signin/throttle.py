@@ -14,6 +14,9 @@ Keys are HMAC-SHA256 under an instance key (wrapped by the root key, one row in
 holds a whole /64) and of the normalised e-mail, whether or not an account has it:
 a 429 only for real accounts would tell which exist. The table never holds an address
 or an e-mail. Rows whose time has passed mean nothing and are purged now and then.
+
+Dynamic number insertion's public endpoint (``callvault.tracking.dni_api``) throttles
+its requests per address with the same machinery, in a namespace of its own.
 """
 
 from __future__ import annotations
@@ -86,8 +89,15 @@ class SignInThrottle:
         address: Rate,
         account: Rate,
         clock: Callable[[], datetime] = utcnow,
+        *,
+        namespace: bytes = b"",
+        message: str = THROTTLED,
     ) -> None:
+        """``namespace`` keeps another use's keys apart from sign-in's (the same
+        address is its own bucket in each); ``message`` is the 429's detail."""
         self._root = root
+        self._namespace = namespace
+        self._message = message
         self.address = address
         self.account = account
         self._clock = clock
@@ -161,7 +171,7 @@ class SignInThrottle:
             if wait is not None:
                 waits.append(wait)
         if waits:
-            raise TooManyRequests(THROTTLED, retry_after=math.ceil(max(waits)))
+            raise TooManyRequests(self._message, retry_after=math.ceil(max(waits)))
         return Reservation(tuple((key, rate.interval) for key, rate in keys))
 
     def _purge_expired(self, db: Session, now: datetime) -> None:
@@ -173,7 +183,7 @@ class SignInThrottle:
 
     def _digest(self, db: Session, value: bytes) -> str:
         key = self._key or self._load_key(db)
-        return hmac.new(key, value, hashlib.sha256).hexdigest()
+        return hmac.new(key, self._namespace + value, hashlib.sha256).hexdigest()
 
     def _load_key(self, db: Session) -> bytes:
         """The instance key: the first process to need it makes it; all share it."""
