@@ -235,3 +235,21 @@ def migrated_database_url(
         yield server.url(dbname)
     finally:
         _postgres.drop_database(server, dbname)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _argon2_at_test_cost() -> Iterator[None]:
+    """Password hashes made and checked in the test process use argon2id at a test cost
+    (1 pass over 1 MiB instead of 3 over 64 MiB): the same code path, hash format and
+    checks, at about a hundredth of the CPU. A few thousand sign-ins and new users made
+    hashing half of the suite's time. The production cost is held by
+    ``tests/identity/test_passwords.py`` and is what every server started as a separate
+    process here uses (the sign-in burst, timing and throttle tests among them)."""
+    from argon2 import PasswordHasher
+
+    from callvault.identity import passwords
+
+    real = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    passwords._hasher = real
