@@ -35,7 +35,9 @@ import sqlite3
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytest_postgresql import factories
@@ -243,13 +245,34 @@ def _argon2_at_test_cost() -> Iterator[None]:
     (1 pass over 1 MiB instead of 3 over 64 MiB): the same code path, hash format and
     checks, at about a hundredth of the CPU. A few thousand sign-ins and new users made
     hashing half of the suite's time. The production cost is held by
-    ``tests/identity/test_passwords.py`` and is what every server started as a separate
-    process here uses (the sign-in burst, timing and throttle tests among them)."""
+    ``tests/identity/test_passwords.py``, by every server started as a separate process
+    here (the sign-in burst and throttle tests among them), and by the tests that ask
+    for ``production_password_cost`` (timing)."""
     from argon2 import PasswordHasher
 
+    with _password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)):
+        yield
+
+
+@pytest.fixture
+def production_password_cost() -> Iterator[None]:
+    """argon2id at the cost a server uses, for a test that measures it: ask for it
+    before the fixtures that make users, so their hashes carry it too."""
+    from argon2 import PasswordHasher
+
+    with _password_hasher(PasswordHasher()):
+        yield
+
+
+@contextmanager
+def _password_hasher(hasher: Any) -> Iterator[None]:
     from callvault.identity import passwords
 
     real = passwords._hasher
-    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    yield
-    passwords._hasher = real
+    passwords._hasher = hasher
+    passwords._new_dummy_hash.cache_clear()  # made by the hasher in use: its cost with it
+    try:
+        yield
+    finally:
+        passwords._hasher = real
+        passwords._new_dummy_hash.cache_clear()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 import time
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.identity.conftest import AppFactory, ClientFactory, UserFactory
@@ -27,6 +28,7 @@ def timed_login(client: TestClient, email: str) -> float:
     return elapsed
 
 
+@pytest.mark.usefixtures("production_password_cost")
 def test_an_unknown_email_takes_as_long_as_a_wrong_password(
     make_app: AppFactory, make_client: ClientFactory, make_user: UserFactory
 ) -> None:
