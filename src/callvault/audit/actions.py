@@ -24,7 +24,12 @@ class AuditAction(StrEnum):
         return member
 
     # -- calls, recordings and transcripts (PHI) -------------------------------------------
-    CALL_CREATE = "call:create", "call", "`POST /api/v1/calls`; the demo seed"
+    CALL_CREATE = (
+        "call:create",
+        "call",
+        "`POST /api/v1/calls`; the Twilio and FreeSWITCH webhooks; `callvault import asterisk`;"
+        " the demo seed",
+    )
     CALL_READ = "call:read", "call", "`GET /api/v1/calls/{id}`"
     CALL_SEARCH = "call:search", "call", "`GET /api/v1/calls`"
     RECORDING_UPLOAD = (

@@ -69,6 +69,29 @@ class ServiceContext:
             phi_terms=phi_terms,
         )
 
+    def audit_refusal(
+        self,
+        action: AuditAction | Permission,
+        resource_id: str | None,
+        *,
+        outcome: Outcome,
+        resource_type: str | None = None,
+        reason: str | None = None,
+        phi_terms: Sequence[str] = (),
+    ) -> None:
+        """A refused request on record, on its own: whatever the request began is
+        rolled back first, so the refusal commits and nothing else does."""
+        self.session.rollback()
+        self.audit(
+            action,
+            resource_id,
+            outcome=outcome,
+            resource_type=resource_type,
+            reason=reason,
+            phi_terms=phi_terms,
+        )
+        self.session.commit()
+
     def audit_read(
         self, action: AuditAction, resource_id: str | None, phi_terms: Sequence[str] = ()
     ) -> None:

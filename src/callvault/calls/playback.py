@@ -157,7 +157,4 @@ class PlaybackLinks:
         return None
 
     def _refuse(self, action: AuditAction, call_id: str | None, reason: str) -> None:
-        session = self._ctx.session
-        session.rollback()
-        self._ctx.audit(action, call_id, outcome=Outcome.NOT_FOUND, reason=reason)
-        session.commit()
+        self._ctx.audit_refusal(action, call_id, outcome=Outcome.NOT_FOUND, reason=reason)

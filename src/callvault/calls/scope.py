@@ -31,9 +31,7 @@ class CallScope:
         session = self.ctx.session
         call = read_call(session, self.ctx.tenant_id, call_id)
         if call is None:
-            session.rollback()
-            self.ctx.audit(action, call_id, outcome=Outcome.NOT_FOUND)
-            session.commit()
+            self.ctx.audit_refusal(action, call_id, outcome=Outcome.NOT_FOUND)
             raise NotFound("no such call")
         return call
 

@@ -249,16 +249,15 @@ class CallService:
         objects = self._scope.objects([call.id]).get(call.id, {})
         stored = objects.get(kind)
         if stored is None:
-            self._session.rollback()
-            self._ctx.audit(action, call.id, outcome=Outcome.NOT_FOUND)
-            self._session.commit()
+            self._ctx.audit_refusal(action, call.id, outcome=Outcome.NOT_FOUND)
             if kind == RECORDING and RECORDING_ORIGINAL in objects:
                 raise Conflict(not_ready(self._session, call.id))
             raise NotFound(f"the call has no {kind}")
         if kind == RECORDING and job_state(self._session, call.id) is JobState.REVIEW:
-            self._session.rollback()  # a scrub nobody can vouch for yet: not played
-            self._ctx.audit(action, call.id, outcome=Outcome.DENIED, reason="held for review")
-            self._session.commit()
+            # A scrub nobody can vouch for yet: not played.
+            self._ctx.audit_refusal(
+                action, call.id, outcome=Outcome.DENIED, reason="held for review"
+            )
             raise Conflict(HELD_FOR_REVIEW)
         data_key = self._session.get_one(DataKey, stored.data_key_id)
         dek = self._keyring.unwrap_data_key(data_key)

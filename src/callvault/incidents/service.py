@@ -109,9 +109,7 @@ class IncidentService:
         """The affected calls with their numbers: PHI, so ``call:read_phi`` too."""
         incident = self._find(incident_id, AuditAction.INCIDENT_AFFECTED_LIST)
         if not self._ctx.may(Permission.CALL_READ_PHI):
-            self._session.rollback()
-            self._ctx.audit(Permission.CALL_READ_PHI, incident.id, outcome=Outcome.DENIED)
-            self._session.commit()
+            self._ctx.audit_refusal(Permission.CALL_READ_PHI, incident.id, outcome=Outcome.DENIED)
             raise PermissionDenied("listing the affected calls needs call:read_phi")
         callers = self._callers(incident)
         numbers = sorted({c.number for c in callers if c.number is not None})
@@ -253,9 +251,7 @@ class IncidentService:
 
     def _not_found(self, action: AuditAction, incident_id: str) -> NoReturn:
         """Audit the attempt on an incident this tenant does not have, then raise 404."""
-        self._session.rollback()
-        self._ctx.audit(action, incident_id, outcome=Outcome.NOT_FOUND)
-        self._session.commit()
+        self._ctx.audit_refusal(action, incident_id, outcome=Outcome.NOT_FOUND)
         raise NotFound("no such incident")
 
     def _out(self, incident: Incident) -> IncidentOut:

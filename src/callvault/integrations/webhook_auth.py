@@ -79,6 +79,4 @@ def authenticate_webhook(
 
 
 def _reject(ctx: ServiceContext, reason: str) -> None:
-    ctx.session.rollback()
-    ctx.audit(AuditAction.WEBHOOK_REJECT, "twilio", outcome=Outcome.DENIED, reason=reason)
-    ctx.session.commit()
+    ctx.audit_refusal(AuditAction.WEBHOOK_REJECT, "twilio", outcome=Outcome.DENIED, reason=reason)

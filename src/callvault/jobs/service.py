@@ -155,15 +155,11 @@ def approve_review(ctx: ServiceContext, call_id: str, now: datetime | None = Non
 def _refuse(
     ctx: ServiceContext, action: AuditAction, call_id: str, outcome: Outcome, reason: str
 ) -> None:
-    ctx.session.rollback()
-    ctx.audit(action, call_id, outcome=outcome, reason=reason)
-    ctx.session.commit()
+    ctx.audit_refusal(action, call_id, outcome=outcome, reason=reason)
 
 
 def _refuse_rerun(ctx: ServiceContext, call_id: str, outcome: Outcome, reason: str) -> None:
-    ctx.session.rollback()
-    ctx.audit(AuditAction.RECORDING_RERUN, call_id, outcome=outcome, reason=reason)
-    ctx.session.commit()
+    ctx.audit_refusal(AuditAction.RECORDING_RERUN, call_id, outcome=outcome, reason=reason)
 
 
 def job_state(session: Session, call_id: str) -> JobState | None:

@@ -89,9 +89,9 @@ def export_caller(ctx: RequestContext, caller_number: str, passphrase: str) -> E
     caller = to_e164(caller_number, "caller_number")
     calls = calls_of_caller(ctx, caller)
     if not calls:
-        ctx.session.rollback()
-        ctx.audit(AuditAction.ACCESS_EXPORT, None, outcome=Outcome.NOT_FOUND, phi_terms=[caller])
-        ctx.session.commit()
+        ctx.audit_refusal(
+            AuditAction.ACCESS_EXPORT, None, outcome=Outcome.NOT_FOUND, phi_terms=[caller]
+        )
         raise NotFound(NO_CALLS)
     archive = ExportArchive(utcnow())
     parts = {view["id"]: _add_call(ctx, archive, view) for view in _views(ctx, calls)}

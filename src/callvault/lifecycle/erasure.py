@@ -62,6 +62,4 @@ def erase_caller(ctx: RequestContext, caller_number: str) -> Erasure:
 
 
 def _refused(ctx: RequestContext, caller: str, outcome: Outcome, reason: str | None) -> None:
-    ctx.session.rollback()
-    ctx.audit(ACTION, None, outcome=outcome, reason=reason, phi_terms=[caller])
-    ctx.session.commit()
+    ctx.audit_refusal(ACTION, None, outcome=outcome, reason=reason, phi_terms=[caller])

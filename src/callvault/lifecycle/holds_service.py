@@ -135,9 +135,7 @@ class HoldService:
 
     def _not_found(self, action: AuditAction, object_id: str, kind: str, detail: str) -> NoReturn:
         """Audit the attempt on an object this tenant does not have, then raise 404."""
-        self._session.rollback()
-        self._ctx.audit(action, object_id, outcome=Outcome.NOT_FOUND, resource_type=kind)
-        self._session.commit()
+        self._ctx.audit_refusal(action, object_id, outcome=Outcome.NOT_FOUND, resource_type=kind)
         raise NotFound(detail)
 
     def _exported(self, hold: LegalHold) -> ExportedHold:

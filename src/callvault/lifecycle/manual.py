@@ -59,6 +59,4 @@ def _of_tenant(ctx: RequestContext, call_id: str) -> Select[Call]:
 
 
 def _refused(ctx: RequestContext, call_id: str, outcome: Outcome, reason: str | None) -> None:
-    ctx.session.rollback()
-    ctx.audit(AuditAction.MANUAL_SHRED, call_id, outcome=outcome, reason=reason)
-    ctx.session.commit()
+    ctx.audit_refusal(AuditAction.MANUAL_SHRED, call_id, outcome=outcome, reason=reason)

@@ -154,9 +154,7 @@ class TrackingService:
 
     def _not_found(self, action: AuditAction, object_id: str, detail: str) -> NoReturn:
         """Audit the attempt on an object this tenant does not have, then raise 404."""
-        self._session.rollback()
-        self._ctx.audit(action, object_id, outcome=Outcome.NOT_FOUND)
-        self._session.commit()
+        self._ctx.audit_refusal(action, object_id, outcome=Outcome.NOT_FOUND)
         raise NotFound(detail)
 
 

@@ -65,9 +65,7 @@ class TenantService:
 
     def _not_found(self, action: AuditAction, kind: str, resource_id: str) -> NotFound:
         """Audit the miss on its own (nothing else of the request is kept)."""
-        self._ctx.session.rollback()
-        self._ctx.audit(action, resource_id, outcome=Outcome.NOT_FOUND, resource_type=kind)
-        self._ctx.session.commit()
+        self._ctx.audit_refusal(action, resource_id, outcome=Outcome.NOT_FOUND, resource_type=kind)
         return NotFound(f"no such {kind}")
 
     def _commit(self, conflict: str) -> None:

@@ -170,9 +170,7 @@ class ElevationService:
 
     def _refuse(self, action: AuditAction, elevation_id: str, outcome: Outcome) -> None:
         """Audit a refused decision on its own (an attempted self-approval is a finding)."""
-        self._ctx.session.rollback()
-        self._ctx.audit(action, elevation_id, outcome=outcome)
-        self._ctx.session.commit()
+        self._ctx.audit_refusal(action, elevation_id, outcome=outcome)
 
     def get(self, elevation_id: str) -> Elevation:
         """The requester sees their own requests; approvers see all of the tenant's."""
