@@ -19,6 +19,7 @@ from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
 from callvault.web.app import create_app
 from tests import _postgres
+from tests._baa import CLINIC_BAA
 from tests.conftest import _postgresql_server, copy_sqlite
 
 TENANT_A = "clinic-a"
@@ -57,8 +58,8 @@ def _vault_template(
         database = _postgres.create_database(server, template=_schema_template, prefix="schema_")
         url = server.url(database)
     settings = load_settings(root / "data", url, environ={})
-    initialise(settings, TENANT_A)
-    add_tenant(settings, TENANT_B)
+    initialise(settings, TENANT_A, CLINIC_BAA)
+    add_tenant(settings, TENANT_B, CLINIC_BAA)
     yield _VaultTemplate(settings.data_dir, database)
     if server is not None:
         _postgres.drop_database(server, database)

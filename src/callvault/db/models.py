@@ -12,6 +12,7 @@ from callvault.integrations.models import TwilioRecording, TwilioSettings
 from callvault.integrations.pbx_models import PbxImport
 from callvault.jobs.models import RecordingJob
 from callvault.lifecycle.models import LegalHold, RetentionChange, RetentionPolicy
+from callvault.tenants.agreements import BusinessAssociateAgreement
 from callvault.tenants.models import Tenant
 from callvault.tracking.models import Campaign, TrackingNumber
 
@@ -26,6 +27,7 @@ __all__ = [
     "AuditSigningKey",
     "AuditTreeHead",
     "Base",
+    "BusinessAssociateAgreement",
     "Call",
     "Campaign",
     "DataKey",

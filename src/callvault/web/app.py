@@ -24,6 +24,7 @@ from callvault.blobs.factory import create_blob_store
 from callvault.blobs.interface import BlobStore
 from callvault.calls.api import playback_router
 from callvault.calls.api import router as calls_router
+from callvault.compliance.api import router as baas_router
 from callvault.crypto.keyprovider import LocalKeyFileProvider, RootKeyProvider
 from callvault.dashboard import account as account_pages
 from callvault.dashboard import admin_elevations as elevation_pages
@@ -152,6 +153,7 @@ def create_app(
         retention_api.router,
         retention_api.shred_router,
         holds_router,
+        baas_router,
         access_api.router,
         tracking_api.campaigns_router,
         tracking_api.numbers_router,
