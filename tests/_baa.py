@@ -5,8 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from callvault.audit.context import ServiceContext
+from callvault.cli.options import CLI_REQUEST, cli_principal
+from callvault.cli.vault import open_keyring
 from callvault.compliance.schemas import BaaIn
+from callvault.compliance.service import record_active_agreement
+from callvault.settings import Settings
 from callvault.tenants.agreements import AgreementKind
+from callvault.tenants.service import get_tenant
 
 CLINIC_BAA = BaaIn(
     kind=AgreementKind.COVERED_ENTITY,
@@ -14,3 +20,25 @@ CLINIC_BAA = BaaIn(
     effective_on=date(2020, 1, 1),
     document_sha256="ab" * 32,
 )
+
+
+def record_agreement(
+    settings: Settings,
+    tenant: str,
+    kind: AgreementKind,
+    *,
+    effective_on: date = date(2020, 1, 1),
+    ends_on: date | None = None,
+) -> str:
+    """An active agreement of ``kind`` for ``tenant``, recorded as the CLI would."""
+    with open_keyring(settings) as (session, keyring):
+        tenant_id = get_tenant(session, tenant).id
+        ctx = ServiceContext(session, cli_principal(tenant_id), CLI_REQUEST, keyring)
+        data = BaaIn(
+            kind=kind,
+            counterparty=f"Test {kind.value}",
+            effective_on=effective_on,
+            ends_on=ends_on,
+            document_sha256="cd" * 32,
+        )
+        return record_active_agreement(ctx, data)
