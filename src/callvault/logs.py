@@ -26,6 +26,9 @@ ALLOWED_FIELDS = (
     "job",  # a background job's name, or a pipeline job's id
     "attempt",  # a pipeline job's attempt number
     "alert",  # an alert's id
+    "baa",  # a business associate agreement's id (callvault.compliance.reminders)
+    "baa_kind",  # its kind: covered_entity, storage, ...
+    "days_left",  # days until it ends
 )
 
 

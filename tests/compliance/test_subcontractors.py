@@ -13,7 +13,7 @@ from callvault.settings import S3Settings, Settings
 from callvault.tenants.agreements import AgreementKind
 from callvault.web.app import create_app
 from tests._baa import record_agreement
-from tests._vault import TENANT_A, TokenFactory
+from tests._vault import TENANT_A, TENANT_B, TokenFactory
 from tests.calls.factories import call_payload
 from tests.compliance._helpers import assert_no_active_baa, call_count, events
 
@@ -56,3 +56,12 @@ def test_recordings_go_to_s3_only_under_a_storage_baa(
         assert call_count(vault) == 0
         record_agreement(vault, TENANT_A, AgreementKind.STORAGE)
         assert client.post("/api/v1/calls", json=call_payload(), headers=ingest).status_code == 201
+
+
+def test_the_audit_trail_is_forwarded_to_a_siem_only_under_siem_baas(vault: Settings) -> None:
+    record_agreement(vault, TENANT_A, AgreementKind.SIEM)
+    args = ["audit", "forward-syslog", "--host", "127.0.0.1", "--port", "9", "--once"]
+    args += ["--data-dir", str(vault.data_dir), "--database-url", vault.database_url]
+    result = CliRunner().invoke(cli, args, env={})
+    assert result.exit_code == 1
+    assert "siem" in result.stderr and TENANT_B in result.stderr and TENANT_A not in result.stderr
