@@ -41,6 +41,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/alerts", "Alerts", Permission.AUDIT_READ),
     NavItem("/retention", "Retention", Permission.RETENTION_ADMIN),
     NavItem("/holds", "Legal holds", Permission.HOLD_ADMIN),
+    NavItem("/baas", "BAAs", Permission.BAA_ADMIN),
     NavItem("/admin/users", "Administration", Permission.USER_ADMIN),
     # After Administration: an admin's first page (``/``) stays the user list.
     NavItem("/tracking", "Tracking", Permission.TRACKING_ADMIN),

@@ -33,6 +33,7 @@ from callvault.dashboard import admin_roles as role_pages
 from callvault.dashboard import admin_users as user_pages
 from callvault.dashboard import alerts as alerts_pages
 from callvault.dashboard import audit as audit_pages
+from callvault.dashboard import baas as baa_pages
 from callvault.dashboard import call_shred as shred_pages
 from callvault.dashboard import calls as calls_pages
 from callvault.dashboard import holds as holds_pages
@@ -172,6 +173,7 @@ def create_app(
         account_pages.router,
         retention_pages.router,
         holds_pages.router,
+        baa_pages.router,
         shred_pages.router,
         report_pages.router,
         tracking_pages.router,
