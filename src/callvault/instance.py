@@ -3,9 +3,9 @@
 ``initialise`` is idempotent: running ``callvault init`` again never replaces the
 root key, never drops data, and only adds what is missing.
 
-A tenant's first covered-entity agreement (from ``--baa-*``) is
-recorded active with it; without one the tenant exists, but the PHI gate refuses its
-ingest until an agreement is recorded (``docs/compliance.md``).
+A tenant's first covered-entity agreement (``--baa-*``) is recorded active with it;
+without one the tenant exists, but the PHI gate refuses its ingest until an agreement
+is recorded (``docs/compliance.md``).
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ def migrate(settings: Settings) -> None:
 
 
 def initialise(settings: Settings, tenant_name: str, agreement: BaaIn | None = None) -> InitResult:
-    """Run again with ``agreement`` for a tenant that has none in force, it records it."""
+    """Also records ``agreement`` when the tenant has no covered-entity agreement in
+    force, so running it again with one opens the gate of a tenant made without."""
     validate_tenant_name(tenant_name)
     ensure_data_dir(settings)
     created_key = LocalKeyFileProvider.create(settings.root_key_path)
