@@ -10,8 +10,13 @@ from callvault.cli.options import CLI_REQUEST, cli_principal
 from callvault.cli.vault import open_keyring
 from callvault.compliance.schemas import BaaIn
 from callvault.compliance.service import record_active_agreement
+from callvault.db.base import utcnow
 from callvault.settings import Settings
-from callvault.tenants.agreements import AgreementKind
+from callvault.tenants.agreements import (
+    AgreementKind,
+    AgreementStatus,
+    BusinessAssociateAgreement,
+)
 from callvault.tenants.service import get_tenant
 
 CLINIC_BAA = BaaIn(
@@ -42,3 +47,25 @@ def record_agreement(
             document_sha256="cd" * 32,
         )
         return record_active_agreement(ctx, data)
+
+
+def insert_clinic_agreement(settings: Settings, tenant: str) -> None:
+    """``CLINIC_BAA`` active for ``tenant``, written as a bare row: the shared vault's
+    audit trails stay as the tests that count their events expect (recording it through
+    the registry, audited, is what tests/compliance tests)."""
+    with open_keyring(settings) as (session, _):
+        now = utcnow()
+        session.add(
+            BusinessAssociateAgreement(
+                tenant_id=get_tenant(session, tenant).id,
+                kind=CLINIC_BAA.kind.value,
+                counterparty=CLINIC_BAA.counterparty,
+                status=AgreementStatus.ACTIVE.value,
+                effective_on=CLINIC_BAA.effective_on,
+                document_sha256=CLINIC_BAA.document_sha256,
+                created_by="test-fixture",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        session.commit()
