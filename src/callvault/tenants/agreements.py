@@ -1,10 +1,10 @@
 """A tenant's business associate agreements (BAAs), and the PHI gate they open.
 
 The registry itself (drafting, activating, terminating, the API, the CLI and the
-dashboard page) is ``callvault.compliance``. The table and the gate live here, in the
-core, because every path that takes PHI in or sends it out must ask the gate, and
-those paths stand at every layer: the calls API, the Twilio and FreeSWITCH webhooks,
-the Asterisk import, the integration settings, the SIEM forwarder.
+dashboard page) is ``callvault.compliance``, and so is the audited refusal the
+ingest paths call (``compliance.gate``). The table and the check itself live here, in
+the core, because the paths that take PHI in or send it out stand at every layer,
+down to the SIEM forwarder of the audit trail.
 
 An agreement covers PHI when it is active and today (UTC) falls within its dates:
 ``effective_on <= today < ends_on``. ``ends_on`` is the first day it no longer covers,
@@ -113,9 +113,7 @@ def is_in_force(baa: BusinessAssociateAgreement, today: date) -> bool:
     )
 
 
-def has_active_agreement(
-    session: Session, tenant_id: str, kind: AgreementKind, today: date | None = None
-) -> bool:
+def has_active_agreement(session: Session, tenant_id: str, kind: AgreementKind) -> bool:
     """One indexed lookup, no cache: an agreement activated a moment ago opens the next
     request, and one that ends today closes it."""
     found = session.execute(
@@ -123,22 +121,8 @@ def has_active_agreement(
         .where(
             BusinessAssociateAgreement.tenant_id == tenant_id,
             BusinessAssociateAgreement.kind == kind.value,
-            covers_on(today or today_utc()),
+            covers_on(today_utc()),
         )
         .limit(1)
     ).first()
     return found is not None
-
-
-def require_agreement(
-    session: Session, tenant_id: str, kind: AgreementKind, today: date | None = None
-) -> None:
-    """NoActiveBaa unless the tenant has an agreement of ``kind`` in force."""
-    if not has_active_agreement(session, tenant_id, kind, today):
-        raise NoActiveBaa(kind)
-
-
-def require_phi_ingest(session: Session, tenant_id: str) -> None:
-    """The PHI gate: every path that takes in a call, a recording or a transcript calls
-    this before it writes anything."""
-    require_agreement(session, tenant_id, AgreementKind.COVERED_ENTITY)
