@@ -1,5 +1,6 @@
-"""The covered-entity BAA every test tenant is made with, so its PHI ingest is open
-(the gate's own tests, tests/compliance, make tenants without one)."""
+"""Business associate agreements for tests: the covered-entity one every test tenant
+has, so its PHI ingest is open (tests/compliance closes the gate to test it), and
+subcontractors' ones for the tests of the integrations that need them."""
 
 from __future__ import annotations
 

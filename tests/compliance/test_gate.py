@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from twilio.request_validator import RequestValidator
 from typer.testing import CliRunner
 
@@ -44,7 +45,7 @@ def refusals(vault: Settings) -> list[str]:
 
 
 def test_an_api_call_is_refused_without_an_active_baa(
-    client: TestClient, ingest: dict[str, str], vault: Settings
+    client: TestClient, ingest: dict[str, str], auth: TokenFactory, vault: Settings
 ) -> None:
     close_gate(vault)
     refused = client.post("/api/v1/calls", json=call_payload(), headers=ingest)
@@ -53,19 +54,9 @@ def test_an_api_call_is_refused_without_an_active_baa(
     assert call_count(vault) == 0
     assert refusals(vault) == ["denied"]
     # The other tenant's agreement is its own: its gate is open.
-    other = client.post("/api/v1/calls", json=call_payload(), headers=_token(client, vault))
+    other_tenant = auth("integration", tenant=TENANT_B)
+    other = client.post("/api/v1/calls", json=call_payload(), headers=other_tenant)
     assert other.status_code == 201
-
-
-def _token(client: TestClient, vault: Settings) -> dict[str, str]:
-    from callvault.cli.vault import open_keyring
-    from callvault.identity.tokens import create_token
-    from callvault.tenants.service import get_tenant
-
-    with open_keyring(vault) as (session, _):
-        token = create_token(session, get_tenant(session, TENANT_B).id, "integration")
-        session.commit()
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_recording_and_transcript_uploads_are_refused_without_an_active_baa(
@@ -113,7 +104,7 @@ def _twilio_configured(vault: Settings) -> None:
     assert result.exit_code == 0, result.output
 
 
-def _post_signed(client: TestClient, hook: str, params: dict[str, str]) -> object:
+def _post_signed(client: TestClient, hook: str, params: dict[str, str]) -> Response:
     url = f"http://testserver/webhooks/twilio/{TENANT_A}/{hook}"
     signature = RequestValidator(AUTH_TOKEN).compute_signature(url, params)
     return client.post(url, data=params, headers={"X-Twilio-Signature": signature})
@@ -133,10 +124,10 @@ def test_twilio_webhooks_store_nothing_without_an_active_baa(
         "CallDuration": "30",
     }
     created = _post_signed(client, "voice-status", status)
-    assert created.status_code == 204  # type: ignore[attr-defined]
+    assert created.status_code == 204
     close_gate(vault)
     refused = _post_signed(client, "voice-status", {**status, "CallSid": "CA" + "2" * 32})
-    assert_no_active_baa(refused, COVERED)  # type: ignore[arg-type]
+    assert_no_active_baa(refused, COVERED)
     recording = {
         "AccountSid": ACCOUNT_SID,
         "CallSid": "CA" + "1" * 32,
@@ -144,12 +135,12 @@ def test_twilio_webhooks_store_nothing_without_an_active_baa(
         "RecordingStatus": "completed",
         "RecordingUrl": f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/RE1",
     }
-    assert_no_active_baa(_post_signed(client, "recording-status", recording), COVERED)  # type: ignore[arg-type]
+    assert_no_active_baa(_post_signed(client, "recording-status", recording), COVERED)
     assert call_count(vault) == 1  # the call made while the gate was open
     assert refusals(vault) == ["denied", "denied"]
     # The answering TwiML stores nothing and still answers: a patient's call goes through.
     answered = _post_signed(client, "voice", status)
-    assert answered.status_code == 200  # type: ignore[attr-defined]
+    assert answered.status_code == 200
 
 
 def _import(vault: Settings) -> tuple[int, str]:
