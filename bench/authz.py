@@ -47,6 +47,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from ingest import baa_options  # the synthetic BAA that opens the PHI gate
 
 from callvault.authz.decision import Denied, decide
 from callvault.authz.permissions import Permission
@@ -392,7 +393,7 @@ def part_b(requests: int, tmp_parent: Path | None, keep: bool) -> None:
     print(f"load average before: {load()} (other work on this machine skews the medians)")
     print(f"temp dir {root}; {requests} rounds of {len(SERIES)} requests, one keep-alive client")
     try:
-        cli(env, "init", "--tenant", TENANT, "--data-dir", str(data_dir))
+        cli(env, "init", "--tenant", TENANT, "--data-dir", str(data_dir), *baa_options(data_dir))
         secret = cli(
             env,
             "token",

@@ -216,7 +216,7 @@ def make_small_vault(root: Path) -> load.Vault:
     data_dir = root / "data"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALLVAULT_")}
     env["CALLVAULT_DATA_DIR"] = str(data_dir)
-    load.callvault(env, "init", "--tenant", load.TENANT)
+    load.callvault(env, "init", "--tenant", load.TENANT, *load.baa_options(data_dir))
     uri = load.callvault(
         env, "user", "create", "--tenant", load.TENANT, "--email", load.SUPERVISOR,
         "--role", "supervisor", "--password-stdin", stdin=load.PASSWORD + "\n",

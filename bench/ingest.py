@@ -98,6 +98,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def baa_options(data_dir: Path) -> list[str]:
+    """``init``'s covered-entity BAA (a synthetic document beside the data directory),
+    without which the vault refuses PHI (docs/compliance.md)."""
+    document = data_dir.parent / "synthetic-baa.txt"
+    document.write_text("Synthetic business associate agreement for a benchmark\n")
+    dates = ["--baa-effective", "2020-01-01", "--baa-counterparty", "Bench clinic"]
+    return [*dates, "--baa-document", str(document)]
+
+
 def clean_env() -> dict[str, str]:
     """Our environment minus CALLVAULT_* settings, so the run is SQLite + local blobs."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALLVAULT_")}
@@ -354,7 +363,7 @@ def main() -> int:
     env = clean_env()
     server: Server | None = None
     try:
-        cli(env, "init", "--tenant", TENANT, "--data-dir", str(data_dir))
+        cli(env, "init", "--tenant", TENANT, "--data-dir", str(data_dir), *baa_options(data_dir))
         token_args = ["token", "create", "--tenant", TENANT, "--role", "integration"]
         token = cli(env, *token_args, "--data-dir", str(data_dir)).strip()
         server = Server(env, data_dir, free_port(), root / "server.log")

@@ -50,6 +50,8 @@ import httpx
 import pyotp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ingest import baa_options  # the synthetic BAA that opens the PHI gate
+
 import audit as audit_bench  # its throwaway PostgreSQL
 
 TENANT = "bench-clinic"
@@ -123,7 +125,7 @@ def make_vault(root: Path, database_url: str | None) -> Vault:
     env["CALLVAULT_DATA_DIR"] = str(data_dir)
     if database_url:
         env["CALLVAULT_DATABASE_URL"] = database_url
-    callvault(env, "init", "--tenant", TENANT)
+    callvault(env, "init", "--tenant", TENANT, *baa_options(data_dir))
     uri = callvault(
         env, "user", "create", "--tenant", TENANT, "--email", SUPERVISOR,
         "--role", "supervisor", "--password-stdin", stdin=PASSWORD + "\n",

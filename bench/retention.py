@@ -62,7 +62,7 @@ def vault(root: Path, database_url: str | None) -> Iterator[Settings]:
     env["CALLVAULT_DATA_DIR"] = str(root / "data")
     if database_url:
         env["CALLVAULT_DATABASE_URL"] = database_url
-    load.callvault(env, "init", "--tenant", TENANT)
+    load.callvault(env, "init", "--tenant", TENANT, *load.baa_options(root / "data"))
     yield load_settings(root / "data", database_url, environ={})
 
 

@@ -41,6 +41,7 @@ from ingest import (  # the sibling benchmark's server driver
     TENANT,
     Server,
     Tally,
+    baa_options,
     call_body,
     clean_env,
     cli,
@@ -115,7 +116,11 @@ def start(env: dict[str, str], data_dir: Path, root: Path) -> tuple[Server, ssl.
 
 
 def configure(env: dict[str, str], data_dir: Path) -> str:
-    cli(env, "init", "--tenant", TENANT, "--data-dir", str(data_dir))
+    cli(env, "init", "--tenant", TENANT, "--data-dir", str(data_dir), *baa_options(data_dir))
+    telephony = ["baa", "add", "--tenant", TENANT, "--kind", "telephony", "--activate"]
+    telephony += ["--counterparty", "Twilio (bench)", "--effective", "2020-01-01"]
+    telephony += ["--document", baa_options(data_dir)[-1], "--data-dir", str(data_dir)]
+    cli(env, *telephony)
     cmd = [sys.executable, "-m", "callvault.cli", "integrations", "twilio", "set"]
     cmd += ["--tenant", TENANT, "--account-sid", ACCOUNT_SID, "--auth-token-stdin"]
     cmd += ["--data-dir", str(data_dir)]

@@ -21,6 +21,7 @@ from callvault.identity.tokens import create_token
 from callvault.instance import initialise
 from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
+from tests._baa import CLINIC_BAA
 from tests.audit._log import raw_database
 
 TENANT = "clinic-a"
@@ -43,7 +44,7 @@ class Vault:
 
 def make_vault(data_dir: Path, database_url: str) -> Vault:
     settings = load_settings(data_dir, database_url, environ={})
-    initialise(settings, TENANT)
+    initialise(settings, TENANT, CLINIC_BAA)
     with open_keyring(settings) as (session, _):
         tenant_id = get_tenant(session, TENANT).id
         ingest = create_token(session, tenant_id, "integration")

@@ -19,6 +19,7 @@ from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
 from callvault.web.app import create_app
 from tests import _postgres
+from tests._baa import insert_clinic_agreement
 from tests.conftest import _postgresql_server, copy_sqlite
 
 TENANT_A = "clinic-a"
@@ -59,6 +60,8 @@ def _vault_template(
     settings = load_settings(root / "data", url, environ={})
     initialise(settings, TENANT_A)
     add_tenant(settings, TENANT_B)
+    for tenant in (TENANT_A, TENANT_B):  # their PHI gates open
+        insert_clinic_agreement(settings, tenant)
     yield _VaultTemplate(settings.data_dir, database)
     if server is not None:
         _postgres.drop_database(server, database)

@@ -26,6 +26,9 @@ from __future__ import annotations
 class CallVaultError(Exception):
     status: int = 500
     title: str = "Internal error"
+    # RFC 9457 ``type``: a URI naming the problem where clients must tell it apart from
+    # others of its status (``no-active-baa`` among the 403s); otherwise about:blank.
+    problem_type: str = "about:blank"
 
     def __init__(self, detail: str | None = None) -> None:
         super().__init__(detail or self.title)

@@ -28,6 +28,9 @@ ALLOWED_FIELDS = (
     "alert",  # an alert's id
     "tenant_id",  # a tenant's id
     "dni_session",  # a website visitor session's id (callvault.tracking.dni)
+    "baa",  # a business associate agreement's id (callvault.compliance.reminders)
+    "baa_kind",  # its kind: covered_entity, storage, ...
+    "days_left",  # days until it ends
 )
 
 

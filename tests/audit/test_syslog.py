@@ -39,7 +39,9 @@ from callvault.audit.siem.syslog import Forwarder, ForwardOptions, TlsTarget, ba
 from callvault.authz.principal import system_principal
 from callvault.cli.vault import open_keyring
 from callvault.settings import Settings
+from callvault.tenants.agreements import AgreementKind
 from callvault.tenants.service import get_tenant
+from tests._baa import record_agreement
 from tests._vault import TENANT_A, TENANT_B, TokenFactory
 from tests.audit.test_export import HOSTILE_AGENT, audit_cli, make_traffic, parse_cef, stored
 
@@ -256,6 +258,16 @@ def server_context(cert: tuple[Path, Path], client_ca: Path | None = None) -> ss
         context.verify_mode = ssl.CERT_REQUIRED
         context.load_verify_locations(client_ca)
     return context
+
+
+@pytest.fixture(autouse=True)
+def _siem_baa(request: pytest.FixtureRequest) -> None:
+    """Forwarding needs an active SIEM BAA for every tenant (tests/compliance tests
+    the refusal)."""
+    if "vault" in request.fixturenames:
+        vault: Settings = request.getfixturevalue("vault")
+        for tenant in (TENANT_A, TENANT_B):
+            record_agreement(vault, tenant, AgreementKind.SIEM)
 
 
 @pytest.fixture

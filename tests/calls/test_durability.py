@@ -20,6 +20,7 @@ from callvault.identity.tokens import create_token
 from callvault.instance import initialise
 from callvault.settings import load_settings
 from callvault.tenants.service import get_tenant
+from tests._baa import CLINIC_BAA
 from tests._serve import Served
 from tests.calls.factories import call_payload, wav_bytes
 
@@ -27,7 +28,7 @@ from tests.calls.factories import call_payload, wav_bytes
 @pytest.fixture
 def served(tmp_path: Path, database_url: str) -> Iterator[tuple[Served, dict[str, str]]]:
     settings = load_settings(tmp_path / "data", database_url, environ={})
-    initialise(settings, "clinic-a")
+    initialise(settings, "clinic-a", CLINIC_BAA)
     with open_keyring(settings) as (session, _):
         tenant_id = get_tenant(session, "clinic-a").id
         allow = json.dumps(["call:read", "recording:play_unredacted"])

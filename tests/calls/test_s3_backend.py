@@ -11,13 +11,17 @@ import pytest
 from fastapi.testclient import TestClient
 
 from callvault.settings import S3Settings, Settings
+from callvault.tenants.agreements import AgreementKind
 from callvault.web.app import create_app
+from tests._baa import record_agreement
+from tests._vault import TENANT_A
 from tests.calls.conftest import Reviewer, TokenFactory
 from tests.calls.factories import call_payload, wav_bytes
 
 
 @pytest.fixture
 def s3_client_app(vault: Settings, moto_endpoint: str, bucket: str) -> Iterator[TestClient]:
+    record_agreement(vault, TENANT_A, AgreementKind.STORAGE)  # PHI may go to S3
     settings = dataclasses.replace(
         vault, blob_store="s3", s3=S3Settings(bucket=bucket, endpoint_url=moto_endpoint)
     )

@@ -52,8 +52,14 @@ def callvault_server(data_dir: Path) -> Iterator[int]:
     """``callvault init`` then ``callvault serve`` (HTTPS, self-signed) on a free port."""
     env = {**os.environ, "CALLVAULT_DATA_DIR": str(data_dir), "CALLVAULT_TRANSCRIBER": "none"}
     env.pop("CALLVAULT_DATABASE_URL", None)
+    agreement = data_dir.parent / "signed-baa.txt"  # its SHA-256 is what init keeps
+    agreement.write_text("Business associate agreement (synthetic)\n")
+    baa = ["--baa-effective", "2020-01-01", "--baa-counterparty", "Test clinic"]
     subprocess.run(
-        [str(CALLVAULT), "init", "--tenant", "clinic-a"], env=env, check=True, capture_output=True
+        [str(CALLVAULT), "init", "--tenant", "clinic-a", *baa, "--baa-document", str(agreement)],
+        env=env,
+        check=True,
+        capture_output=True,
     )
     port = free_port()
     process = subprocess.Popen(

@@ -25,6 +25,7 @@ from callvault.instance import initialise
 from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
 from callvault.web.app import create_app
+from tests._baa import CLINIC_BAA
 from tests.calls.factories import call_payload
 
 from ._stack import CALLVAULT, DEPLOY
@@ -56,7 +57,7 @@ def serving(tmp_path: Path) -> Iterator[Serving]:
     """A vault in its default layout (SQLite inside the data directory), with calls and
     transcripts written and read through the API while the app keeps its connections."""
     settings = load_settings(tmp_path / "data", environ={})
-    initialise(settings, TENANT)
+    initialise(settings, TENANT, CLINIC_BAA)
     ingest, supervisor = _token(settings, "integration"), _token(settings, "supervisor")
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         call_ids = []

@@ -20,6 +20,7 @@ from callvault.identity.passwords import hash_password
 from callvault.instance import initialise
 from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
+from tests._baa import CLINIC_BAA
 from tests._serve import Served
 
 TENANT = "clinic-a"
@@ -35,7 +36,7 @@ ServerFactory = Callable[..., Served]
 @pytest.fixture
 def vault(tmp_path: Path, database_url: str) -> Settings:
     settings = load_settings(tmp_path / "data", database_url, environ={})
-    initialise(settings, TENANT)
+    initialise(settings, TENANT, CLINIC_BAA)
     return settings
 
 

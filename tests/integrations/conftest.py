@@ -1,5 +1,6 @@
-"""Twilio tests: the shared vault of ``tests/_vault.py``, its app trusting a local CA
-(for the recording server), Twilio settings for tenant A, and signed posts.
+"""Twilio tests: the shared vault of ``tests/_vault.py`` (both tenants with an active
+telephony BAA besides their covered-entity one), its app trusting a local CA (for the
+recording server), Twilio settings for tenant A, and signed posts.
 
 Every number is a 555-01xx number and every SID is made up; signatures are made by
 Twilio's own ``RequestValidator`` (the ``twilio`` test dependency), not by our code.
@@ -25,8 +26,10 @@ from callvault.cli.vault import open_keyring
 from callvault.integrations.schemas import TwilioSettingsIn
 from callvault.integrations.settings_service import TwilioSettingsService
 from callvault.settings import Settings
+from callvault.tenants.agreements import AgreementKind
 from callvault.tenants.service import get_tenant
 from callvault.web.app import create_app
+from tests._baa import record_agreement
 from tests._vault import TENANT_A, TENANT_B
 from tests.integrations._recording_server import RecordingServer, ServerThread, make_tls_files
 
@@ -69,6 +72,16 @@ def recording_server(_server_thread: ServerThread) -> RecordingServer:
     state.requests.clear()
     state.fail_with, state.refused = None, 0
     return state
+
+
+@pytest.fixture(autouse=True)
+def _telephony_baa(request: pytest.FixtureRequest) -> None:
+    """Twilio may be configured only under a telephony BAA (tests/compliance tests
+    the refusal)."""
+    if "vault" in request.fixturenames:
+        vault: Settings = request.getfixturevalue("vault")
+        for tenant in (TENANT_A, TENANT_B):
+            record_agreement(vault, tenant, AgreementKind.TELEPHONY)
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from callvault.identity.users import create_user
 from callvault.instance import initialise
 from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
+from tests._baa import CLINIC_BAA
 from tests._serve import Served
 from tests.calls.factories import call_payload
 
@@ -40,7 +41,7 @@ GUARD_MESSAGE = "blocking call on the event loop"
 @pytest.fixture
 def served(tmp_path: Path, database_url: str) -> Iterator[Served]:
     settings = load_settings(tmp_path / "data", database_url, environ={})
-    initialise(settings, TENANT)
+    initialise(settings, TENANT, CLINIC_BAA)
     with open_keyring(settings) as (session, keyring):
         tenant_id = get_tenant(session, TENANT).id
         for email in USERS:

@@ -291,6 +291,32 @@ class AuditAction(StrEnum):
         "`GET /api/v1/reports/attribution` (JSON or CSV); the Reports page",
     )
 
+    # -- business associate agreements and the PHI gate --------------------------------------
+    BAA_CREATE = (
+        "baa:create",
+        "baa",
+        "`POST /api/v1/baas`; `callvault baa add`; `callvault init` / `tenant create` with"
+        " `--baa-*`; the BAAs page",
+    )
+    BAA_UPDATE = "baa:update", "baa", "`PATCH /api/v1/baas/{id}`"
+    BAA_ACTIVATE = (
+        "baa:activate",
+        "baa",
+        "`POST /api/v1/baas/{id}/activate`; `callvault baa activate`; the BAAs page",
+    )
+    BAA_TERMINATE = (
+        "baa:terminate",
+        "baa",
+        "`POST /api/v1/baas/{id}/terminate`; `callvault baa terminate`; the BAAs page",
+    )
+    BAA_LIST = "baa:list", "baa", "`GET /api/v1/baas`, `GET /api/v1/baas/{id}`; the BAAs page"
+    BAA_GATE_REFUSE = (
+        "baa:gate_refuse",
+        "baa",
+        "PHI refused for want of an active BAA (the kind needed is the resource id): an"
+        " ingest path, or an integration that would send PHI out",
+    )
+
 
 # The actions that disclose a call's PHI to their actor: what a breach's scope is made of
 # (``callvault.incidents``). A search is not among them (its events name no call), nor

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from callvault.cli.options import DatabaseUrl, DataDir, fail, require_initialised, settings_from
 from callvault.errors import CallVaultError
 from callvault.settings import Settings
+from callvault.tenants.agreements import AgreementKind, NoActiveBaa, has_active_agreement
+from callvault.tenants.models import Tenant
 
 if TYPE_CHECKING:
     from callvault.audit.verify import Verdict
@@ -261,7 +263,8 @@ def forward_syslog(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Forward the audit trail to a syslog receiver over TLS (RFC 5424 framed per RFC
-    5425), at least once, resuming from a cursor kept in the data directory."""
+    5425), at least once, resuming from a cursor kept in the data directory. Every
+    tenant needs an active SIEM BAA: the receiver is a subcontractor (exit 1 if not)."""
     import socket
 
     from callvault.audit.siem.cursor import cursor_path, exclusive_cursor
@@ -284,13 +287,30 @@ def forward_syslog(
             exclusive_cursor(cursor_path(settings.data_dir, host, port)) as cursor,
             open_keyring(settings) as (session, _),
         ):
+            _require_siem_agreements(session)
             forwarder = Forwarder(
                 session, target, style, cursor, _record_export, options,
                 report=lambda line: typer.echo(line, err=True),
             )  # fmt: skip
             total = forwarder.run()
-    except ServiceUnavailable as exc:
+    except (ServiceUnavailable, NoActiveBaa) as exc:
         fail(exc.detail, 1)
     except CallVaultError as exc:
         fail(exc.detail)
     typer.echo(f"forwarded {total} audit events to {target.name}")
+
+
+def _require_siem_agreements(session: Session) -> None:
+    """NoActiveBaa naming the tenants (by name) without an active SIEM agreement: the
+    forwarder sends every tenant's trail, and none may leave without one."""
+    tenants = session.execute(select(Tenant.id, Tenant.name).order_by(Tenant.name)).all()
+    missing = [
+        name
+        for tenant_id, name in tenants
+        if not has_active_agreement(session, tenant_id, AgreementKind.SIEM)
+    ]
+    session.rollback()
+    if missing:
+        refusal = NoActiveBaa(AgreementKind.SIEM)
+        refusal.detail = f"{refusal.detail}; tenants without one: {', '.join(missing)}"
+        raise refusal

@@ -34,6 +34,10 @@ class BlobWriter(Protocol):
 
 
 class BlobStore(Protocol):
+    # Whether the bytes leave this host for a storage provider: under HIPAA a
+    # subcontractor, so PHI is stored there only under an active storage BAA.
+    external: bool
+
     def writer(self, key: str) -> BlobWriter:
         """A writer that durably stores the object under ``key`` on commit
         (replacing any previous object with that key)."""

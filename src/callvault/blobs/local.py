@@ -42,6 +42,8 @@ def _unavailable() -> BlobStoreUnavailable:
 class LocalBlobStore:
     """``BlobStore`` keeping each object as one file under ``root``."""
 
+    external = False
+
     def __init__(self, root: Path) -> None:
         root.mkdir(mode=_DIR_MODE, parents=True, exist_ok=True)
         self._root = root.resolve()

@@ -67,6 +67,8 @@ class S3BlobStore:
     """``BlobStore`` keeping each object as ``<prefix>/<key>`` in one bucket.
     Credentials come from boto3's usual chain (environment, profile, instance role)."""
 
+    external = True  # a storage provider: PHI goes there only under a storage BAA
+
     def __init__(
         self,
         bucket: str,

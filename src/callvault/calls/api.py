@@ -116,8 +116,8 @@ async def put_recording(
     if length is not None and length.isdigit() and int(length) > limit:
         raise PayloadTooLarge(f"the recording is over {limit} bytes")
     service = calls_of(ctx)
-    # A 404 before reading the body.
-    await run_in_threadpool(service.check_call, call_id, AuditAction.RECORDING_UPLOAD)
+    # The PHI gate's 403, or a 404, before reading the body.
+    await run_in_threadpool(service.check_upload, call_id)
     stream = request.stream()
     head = await read_head(stream, SNIFF_BYTES)
     media_type = sniff_audio(head)
@@ -143,6 +143,7 @@ def put_transcript(
 ) -> Response:
     """Stored redacted; the original only if the tenant's policy keeps it."""
     service = calls_of(ctx)
+    service.check_ingest()
     redacted = redact_transcript(transcript, service.redaction_setup(call_id, transcript))
     store_transcript(service.objects, ctx.blobs, ctx.principal.tenant_id, call_id, redacted)
     return Response(status_code=204)

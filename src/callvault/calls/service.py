@@ -52,6 +52,7 @@ from callvault.calls.views import (
     read_calls,
     select_calls,
 )
+from callvault.compliance.gate import require_phi_ingest
 from callvault.crypto.aead import derive_subkey
 from callvault.crypto.blobformat import SegmentedBlob, blob_associated_data
 from callvault.crypto.models import DataKey
@@ -113,7 +114,9 @@ class CallService:
         """A new call, committed with its audit event (``record_creation``: through the
         server's group committer, so concurrent creates share a commit); its id once
         both are durable. ``also``: given the new call's id, more new rows to commit
-        with it, or not at all (an importer's marker of where the call came from)."""
+        with it, or not at all (an importer's marker of where the call came from).
+        NoActiveBaa (audited) before anything is written if the PHI gate is closed."""
+        self.check_ingest()
         new_call = NewCall(
             caller_number=to_e164(data.caller_number, "caller_number"),
             called_number=to_e164(data.called_number, "called_number"),
@@ -237,6 +240,16 @@ class CallService:
         )
 
     # -- recordings and transcripts -------------------------------------------
+
+    def check_ingest(self) -> None:
+        """NoActiveBaa (audited) unless the tenant may take PHI in (the PHI gate)."""
+        require_phi_ingest(self._ctx, self._blobs)
+
+    def check_upload(self, call_id: str) -> None:
+        """The PHI gate, then ``check_call``: nothing about the call is told to a
+        tenant whose gate is closed."""
+        self.check_ingest()
+        self.check_call(call_id, AuditAction.RECORDING_UPLOAD)
 
     def check_call(self, call_id: str, action: AuditAction) -> None:
         """NotFound (audited) unless the call exists in this tenant; ends the transaction."""

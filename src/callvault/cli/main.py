@@ -22,6 +22,14 @@ from callvault.cli.options import (
     require_initialised,
     settings_from,
 )
+from callvault.compliance.cli import (
+    NO_AGREEMENT_NOTE,
+    BaaCounterparty,
+    BaaDocument,
+    BaaEffective,
+    baa_app,
+    first_agreement,
+)
 from callvault.errors import CallVaultError
 from callvault.incidents.cli import incident_app
 from callvault.integrations.cli import integrations_app
@@ -52,17 +60,27 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(backup_app, name="backup")
 app.add_typer(integrations_app, name="integrations")
 app.add_typer(import_app, name="import")
+app.add_typer(baa_app, name="baa")
 app.command()(transcribe)
 
 
 @app.command()
-def init(tenant: TenantName, data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
-    """Create the data directory, root key, database schema and a first tenant."""
+def init(
+    tenant: TenantName,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    baa_effective: BaaEffective = None,
+    baa_counterparty: BaaCounterparty = None,
+    baa_document: BaaDocument = None,
+) -> None:
+    """Create the data directory, root key, database schema and a first tenant, with
+    its covered-entity BAA if the three --baa-* options name it."""
     from callvault.instance import initialise
 
+    agreement = first_agreement(baa_effective, baa_counterparty, baa_document)
     settings = settings_from(data_dir, database_url)
     try:
-        result = initialise(settings, tenant)
+        result = initialise(settings, tenant, agreement)
     except CallVaultError as exc:
         fail(exc.detail)
     key = "created" if result.created_root_key else "kept existing"
@@ -70,23 +88,34 @@ def init(tenant: TenantName, data_dir: DataDir = None, database_url: DatabaseUrl
     typer.echo(f"data directory: {settings.data_dir}")
     typer.echo(f"root key: {key} ({settings.root_key_path})")
     typer.echo(f"tenant {tenant}: {made}")
+    if not result.phi_gate_open:
+        typer.echo(NO_AGREEMENT_NOTE)
 
 
 @tenant_app.command("create")
 def tenant_create(
-    tenant: TenantName, data_dir: DataDir = None, database_url: DatabaseUrl = None
+    tenant: TenantName,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    baa_effective: BaaEffective = None,
+    baa_counterparty: BaaCounterparty = None,
+    baa_document: BaaDocument = None,
 ) -> None:
-    """Add a tenant to an initialised data directory."""
+    """Add a tenant to an initialised data directory, with its covered-entity BAA if
+    the three --baa-* options name it."""
     from callvault.instance import add_tenant, migrate
 
+    agreement = first_agreement(baa_effective, baa_counterparty, baa_document)
     settings = settings_from(data_dir, database_url)
     require_initialised(settings)
     try:
         migrate(settings)
-        add_tenant(settings, tenant)
+        add_tenant(settings, tenant, agreement)
     except CallVaultError as exc:
         fail(exc.detail)
     typer.echo(f"tenant {tenant}: created")
+    if agreement is None:
+        typer.echo(NO_AGREEMENT_NOTE)
 
 
 @token_app.command("create")

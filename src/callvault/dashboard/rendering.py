@@ -42,6 +42,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/retention", "Retention", Permission.RETENTION_ADMIN),
     NavItem("/holds", "Legal holds", Permission.HOLD_ADMIN),
     NavItem("/incidents", "Incidents", Permission.INCIDENT_ADMIN),
+    NavItem("/baas", "BAAs", Permission.BAA_ADMIN),
     NavItem("/admin/users", "Administration", Permission.USER_ADMIN),
     # After Administration: an admin's first page (``/``) stays the user list.
     NavItem("/tracking", "Tracking", Permission.TRACKING_ADMIN),

@@ -13,6 +13,7 @@ from callvault.integrations.models import TwilioRecording, TwilioSettings
 from callvault.integrations.pbx_models import PbxImport
 from callvault.jobs.models import RecordingJob
 from callvault.lifecycle.models import LegalHold, RetentionChange, RetentionPolicy
+from callvault.tenants.agreements import BusinessAssociateAgreement
 from callvault.tenants.models import Tenant
 from callvault.tracking.dni_models import DniSession, DniSettings
 from callvault.tracking.models import Campaign, TrackingNumber
@@ -28,6 +29,7 @@ __all__ = [
     "AuditSigningKey",
     "AuditTreeHead",
     "Base",
+    "BusinessAssociateAgreement",
     "Call",
     "Campaign",
     "DataKey",

@@ -16,13 +16,14 @@ transcriber; the others are redacted from their own) and the alert watcher.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import secrets
 import wave
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from typing import Any
 
@@ -44,6 +45,7 @@ from callvault.calls.service import CallService
 from callvault.calls.transcripts import redact_transcript
 from callvault.calls.uploads import ObjectTarget, store_object, store_transcript
 from callvault.cli.vault import open_keyring
+from callvault.compliance.schemas import BaaIn
 from callvault.crypto.keyring import Keyring
 from callvault.identity.models import User
 from callvault.identity.tokens import create_token
@@ -52,6 +54,7 @@ from callvault.instance import initialise
 from callvault.jobs.models import JobState, RecordingJob
 from callvault.pipeline.runner import JobResult
 from callvault.settings import Settings
+from callvault.tenants.agreements import AgreementKind
 from callvault.tenants.service import get_tenant
 from callvault.web.background import JobsLoop, periodic_jobs, run_jobs_once
 
@@ -88,6 +91,14 @@ DEMO_ACCOUNTS = (
 )
 SNOOPER_EMAIL = DEMO_ACCOUNTS[-1].email
 SNOOPED_AUDIO = "avery-reschedule"  # the call of the snooper's namesake
+# The demo clinic's covered-entity BAA, so its PHI gate is open: a synthetic agreement,
+# "signed" on a text that says so (its SHA-256 is what the registry keeps).
+DEMO_BAA = BaaIn(
+    kind=AgreementKind.COVERED_ENTITY,
+    counterparty="Demo Clinic (synthetic)",
+    effective_on=date(2026, 1, 1),
+    document_sha256=hashlib.sha256(b"CallVault demo: a synthetic BAA, never signed").hexdigest(),
+)
 
 
 @dataclass(frozen=True)
@@ -170,7 +181,7 @@ def wav_seconds(audio: bytes) -> float:
 def seed_demo(settings: Settings) -> DemoSummary:
     """Idempotent: on a data directory that has the demo calls already, only a new
     ingest token is made (and any missing demo user)."""
-    initialise(settings, DEMO_TENANT)
+    initialise(settings, DEMO_TENANT, DEMO_BAA)
     blobs = create_blob_store(settings)
     with open_keyring(settings) as (session, keyring):
         tenant_id = get_tenant(session, DEMO_TENANT).id

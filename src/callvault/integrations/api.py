@@ -32,6 +32,7 @@ def put_twilio(
     ctx: Annotated[RequestContext, Depends(require(Permission.INTEGRATION_ADMIN))],
     body: Annotated[TwilioSettingsIn, Depends(json_body(TwilioSettingsIn))],
 ) -> Response:
-    """Replace the settings (the token is stored encrypted and never shown again)."""
+    """Replace the settings (the token is stored encrypted and never shown again).
+    403 ``no-active-baa`` without an active telephony BAA."""
     settings = TwilioSettingsService(ctx).put(body)
     return model_response(settings, headers={"Cache-Control": "no-store"})

@@ -67,6 +67,8 @@ class AsteriskImport:
         self._markers = PbxImports(ctx, PbxSource.ASTERISK)
 
     def run(self, lines: Iterable[str]) -> ImportReport:
+        """NoActiveBaa (audited) before any line is read if the PHI gate is closed."""
+        self._calls.check_ingest()
         report = ImportReport()
         done = self._markers.imported()
         for item in read_cdr(lines, self._options.timezone, self._hash_line):

@@ -10,12 +10,14 @@ from sqlalchemy.orm import Session
 
 from callvault.audit.actions import AuditAction
 from callvault.audit.context import ServiceContext
+from callvault.compliance.gate import require_agreement
 from callvault.crypto.keyring import Keyring
 from callvault.db.base import utcnow
 from callvault.errors import InvalidInput, NotFound
 from callvault.integrations.models import TwilioSettings
 from callvault.integrations.schemas import TwilioSettingsIn, TwilioSettingsOut
 from callvault.phone import to_e164
+from callvault.tenants.agreements import AgreementKind
 
 
 def token_ad(tenant_id: str) -> bytes:
@@ -57,7 +59,10 @@ class TwilioSettingsService:
         return out
 
     def put(self, data: TwilioSettingsIn) -> TwilioSettingsOut:
-        """Replace the settings; audited and committed together."""
+        """Replace the settings; audited and committed together. Twilio carries the
+        calls and holds their recordings: NoActiveBaa (audited) without an active
+        telephony BAA, and nothing is stored."""
+        require_agreement(self._ctx, AgreementKind.TELEPHONY)
         row = find_settings(self._session, self._tenant_id)
         if row is None and data.auth_token is None:
             raise InvalidInput("auth_token is required the first time")

@@ -9,6 +9,10 @@ served only after ``authenticate_webhook`` verified the signature. The URL check
 the one the client saw: the scheme from the socket or, behind a proxy listed in
 ``--forwarded-allow-ips``, from ``X-Forwarded-Proto`` (uvicorn rewrites it), and the
 host from the ``Host`` header the proxy passes on.
+
+The two that take PHI in (voice-status, recording-status) pass the PHI gate first
+(``callvault.compliance.gate``). ``voice`` does not: it stores nothing, and refusing
+it would fail a patient's call rather than keep PHI out of the vault.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Path, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from callvault.compliance.gate import require_phi_ingest
 from callvault.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from callvault.integrations.recordings import RecordingFetcher, tls_context
 from callvault.integrations.signature import SIGNATURE_HEADER
@@ -36,7 +41,8 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 
 router = APIRouter(prefix=PREFIX, tags=["webhooks"])
 TenantName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]  # a tenant's name
-# Public routes: no 401. 403 a bad signature, 404 no such tenant or not configured,
+# Public routes: no 401. 403 a bad signature or no active BAA (the PHI gate: nothing is
+# stored, the refusal is audited), 404 no such tenant or not configured,
 # 422 a signed form CallVault cannot use, 503 the audit trail failed (fail closed).
 REFUSALS: Responses = {code: declared(code)[code] for code in (403, 404, 422, 503)}
 # The body is read by ``signed_request`` (it must be parsed exactly as it was signed).
@@ -98,6 +104,7 @@ async def voice_status(request: Request, tenant: TenantName) -> Response:
     """A call's progress: created on its first status, updated by its final one."""
     async with verified(request, tenant) as hook:
         status = parse_voice_status(hook.request)
+        await run_in_threadpool(require_phi_ingest, hook.ctx, resources(request).blobs)
         await run_in_threadpool(VoiceStatusService(hook.ctx).apply, status)
     return Response(status_code=204)
 
@@ -112,6 +119,7 @@ async def recording_status(request: Request, tenant: TenantName) -> Response:
     """A finished recording: fetched from Twilio and stored (502 if the fetch fails)."""
     res = resources(request)
     async with verified(request, tenant) as hook:
+        await run_in_threadpool(require_phi_ingest, hook.ctx, res.blobs)
         tls = await run_in_threadpool(tls_context, res.settings.twilio_ca_bundle)
         fetcher = RecordingFetcher(hook, res.blobs, res.settings.max_recording_bytes, tls)
         await fetcher.handle()

@@ -24,6 +24,7 @@ from callvault.blobs.factory import create_blob_store
 from callvault.blobs.interface import BlobStore
 from callvault.calls.api import playback_router
 from callvault.calls.api import router as calls_router
+from callvault.compliance.api import router as baas_router
 from callvault.crypto.keyprovider import LocalKeyFileProvider, RootKeyProvider
 from callvault.dashboard import account as account_pages
 from callvault.dashboard import admin_elevations as elevation_pages
@@ -32,6 +33,7 @@ from callvault.dashboard import admin_roles as role_pages
 from callvault.dashboard import admin_users as user_pages
 from callvault.dashboard import alerts as alerts_pages
 from callvault.dashboard import audit as audit_pages
+from callvault.dashboard import baas as baa_pages
 from callvault.dashboard import call_shred as shred_pages
 from callvault.dashboard import calls as calls_pages
 from callvault.dashboard import holds as holds_pages
@@ -159,6 +161,7 @@ def create_app(
         retention_api.router,
         retention_api.shred_router,
         holds_router,
+        baas_router,
         access_api.router,
         incidents_router,
         tracking_api.campaigns_router,
@@ -181,6 +184,7 @@ def create_app(
         retention_pages.router,
         holds_pages.router,
         incident_pages.router,
+        baa_pages.router,
         shred_pages.router,
         report_pages.router,
         tracking_pages.router,

@@ -29,6 +29,7 @@ from callvault.audit.heads import sign_due_heads
 from callvault.audit.runtime import AuditRuntime
 from callvault.blobs.factory import create_blob_store
 from callvault.blobs.interface import BlobStore
+from callvault.compliance.reminders import DailyExpiryReminder
 from callvault.crypto.keyprovider import LocalKeyFileProvider, RootKeyProvider
 from callvault.db.base import create_db_engine, create_session_factory
 from callvault.lifecycle.sweep import DailySweep, Sweeper
@@ -89,7 +90,8 @@ class JobsLoop:
             on_result=on_result,
         )
         retention = DailySweep(Sweeper(self.sessions, root_key, blobs))
-        self.jobs: list[Job] = [*periodic_jobs(), retention, self.pipeline.run_pipeline]
+        daily: list[Job] = [retention, DailyExpiryReminder()]
+        self.jobs: list[Job] = [*periodic_jobs(), *daily, self.pipeline.run_pipeline]
 
     def run(self, stop: threading.Event, tick_seconds: float = TICK_SECONDS) -> None:
         """Tick until ``stop`` is set, then drain: a tick in progress ends, the pipeline

@@ -43,9 +43,10 @@ class FieldError(BaseModel):
 
 
 class Problem(BaseModel):
-    """An RFC 9457 problem: ``type`` is always ``about:blank``, so ``title`` is the
-    HTTP status phrase's equivalent and ``detail`` says what to fix. ``errors`` (an
-    extension member) lists the invalid fields of a 422."""
+    """An RFC 9457 problem: ``type`` is ``about:blank`` (``title`` is then the HTTP
+    status phrase's equivalent) unless the problem needs telling apart from others of
+    its status (``urn:callvault:problem:no-active-baa``); ``detail`` says what to fix.
+    ``errors`` (an extension member) lists the invalid fields of a 422."""
 
     model_config = ConfigDict(json_schema_extra=_no_null_defaults)
 
@@ -57,8 +58,14 @@ class Problem(BaseModel):
     errors: list[FieldError] | SkipJsonSchema[None] = None
 
 
-def problem(status: int, title: str, detail: str | None = None, **extra: Any) -> JSONResponse:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+def problem(
+    status: int,
+    title: str,
+    detail: str | None = None,
+    problem_type: str = "about:blank",
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {"type": problem_type, "title": title, "status": status}
     if detail and detail != title:
         body["detail"] = detail
     body.update(extra)
@@ -93,7 +100,7 @@ async def _callvault_error(request: Request, exc: Exception) -> Response:
     errors = getattr(exc, "errors", None)
     if errors:
         extra["errors"] = errors
-    response = problem(exc.status, exc.title, exc.detail, **extra)
+    response = problem(exc.status, exc.title, exc.detail, exc.problem_type, **extra)
     if isinstance(exc, RangeNotSatisfiable):
         response.headers["Content-Range"] = f"bytes */{exc.size}"
     if isinstance(exc, TooManyRequests):
