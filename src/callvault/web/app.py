@@ -65,7 +65,7 @@ from callvault.lifecycle.holds_api import router as holds_router
 from callvault.redaction.api import router as redaction_policy_router
 from callvault.settings import Settings
 from callvault.tracking import api as tracking_api
-from callvault.tracking import dni_api
+from callvault.tracking import conversions_api, dni_api
 from callvault.web.context import AppResources
 from callvault.web.deferred_audit import DeferredAuditMiddleware
 from callvault.web.health import Readiness, standard_checks
@@ -167,6 +167,7 @@ def create_app(
         tracking_api.campaigns_router,
         tracking_api.numbers_router,
         tracking_api.reports_router,
+        conversions_api.router,
         dni_api.public_router,
         dni_api.settings_router,
         integrations_api.router,
