@@ -36,6 +36,7 @@ from callvault.dashboard import audit as audit_pages
 from callvault.dashboard import baas as baa_pages
 from callvault.dashboard import call_shred as shred_pages
 from callvault.dashboard import calls as calls_pages
+from callvault.dashboard import conversions as conversion_pages
 from callvault.dashboard import holds as holds_pages
 from callvault.dashboard import incidents as incident_pages
 from callvault.dashboard import integrations as integration_pages
@@ -189,6 +190,7 @@ def create_app(
         shred_pages.router,
         report_pages.router,
         tracking_pages.router,
+        conversion_pages.router,
         integration_pages.router,
     ):
         app.include_router(router)
