@@ -19,8 +19,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from callvault.calls.models import Call
+from callvault.cli.main import app as cli
 from callvault.cli.vault import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.agreements import NO_ACTIVE_BAA_TYPE, AgreementKind
@@ -478,3 +480,26 @@ def test_another_tenants_destination_is_404(
 def test_agents_may_not_configure_destinations(client: TestClient, auth: TokenFactory) -> None:
     answer = client.get(DESTINATIONS, headers=auth("agent"))
     assert answer.status_code == 403
+
+
+def test_the_cli_sends_once_and_is_refused_without_the_baa(
+    client: TestClient,
+    marketing: dict[str, str],
+    vault: Settings,
+    receiver: ReceiverState,
+    conversion_tls: tuple[Path, Path, Path],
+    attributed: list[tuple[str, dict[str, str]]],
+) -> None:
+    destination_id = webhook(client, marketing, receiver.base_url)
+    args = ["conversions", "send", "--tenant", TENANT_A, destination_id]
+    args += ["--data-dir", str(vault.data_dir), "--database-url", vault.database_url]
+    env = {"CALLVAULT_CONVERSIONS_CA_BUNDLE": str(conversion_tls[0]), ALLOW_LOOPBACK_ENV: "1"}
+    refused = CliRunner().invoke(cli, args, env=env)
+    assert refused.exit_code == 1 and "ad_platform" in refused.output
+    assert receiver.received == []
+    record_agreement(vault, TENANT_A, AgreementKind.AD_PLATFORM)
+    sent = CliRunner().invoke(cli, args, env=env)
+    assert (sent.exit_code, sent.output) == (0, "sent 3\n")
+    again = CliRunner().invoke(cli, args, env=env)
+    assert (again.exit_code, again.output) == (0, "sent 0\n")
+    assert len(receiver.received) == 3
