@@ -26,6 +26,7 @@ from callvault.cli.main import app as cli
 from callvault.cli.vault import open_keyring
 from callvault.settings import Settings
 from callvault.tenants.agreements import NO_ACTIVE_BAA_TYPE, AgreementKind
+from callvault.tracking.conversion_gate import ALLOWED_FIELDS, FieldNotAllowed, allowlisted
 from callvault.tracking.conversion_service import ALLOW_LOOPBACK_ENV
 from callvault.web.app import create_app
 from tests._baa import record_agreement
@@ -463,6 +464,16 @@ def test_listing_never_shows_the_secret_and_a_name_is_unique(
     assert duplicate.status_code == 409
 
 
+def test_google_ads_is_downloaded_and_a_webhook_sent_not_the_other_way(
+    client: TestClient, marketing: dict[str, str], receiver: ReceiverState
+) -> None:
+    hook = webhook(client, marketing, receiver.base_url)
+    ads = google_ads(client, marketing)
+    assert send(client, marketing, ads).status_code == 422
+    assert client.post(f"{DESTINATIONS}/{hook}/export.csv", headers=marketing).status_code == 422
+    assert receiver.received == []
+
+
 def test_another_tenants_destination_is_404(
     client: TestClient, marketing: dict[str, str], auth: TokenFactory, receiver: ReceiverState
 ) -> None:
@@ -503,3 +514,12 @@ def test_the_cli_sends_once_and_is_refused_without_the_baa(
     again = CliRunner().invoke(cli, args, env=env)
     assert (again.exit_code, again.output) == (0, "sent 0\n")
     assert len(receiver.received) == 3
+
+
+def test_no_payload_shape_allows_a_caller_field_and_a_builder_naming_one_fails() -> None:
+    caller_fields = {"caller_number", "caller_number_hash", "phone", "em", "ph", "user_id"}
+    caller_fields |= {"caller_name", "notes", "transcript", "agent", "call_id", "user_data"}
+    for shape, allowed in ALLOWED_FIELDS.items():
+        assert not allowed & caller_fields, shape
+        with pytest.raises(FieldNotAllowed):
+            allowlisted(shape, {"caller_number": "+12025550147"})

@@ -151,7 +151,7 @@ class ConversionService:
         destination = self._destination(destination_id, AuditAction.CONVERSION_SEND)
         if destination.kind == DestinationKind.GOOGLE_ADS.value:
             self._session.rollback()
-            raise InvalidInput("a google_ads destination is downloaded: GET its export.csv")
+            raise InvalidInput("a google_ads destination is downloaded: POST to its export.csv")
         admission = admit(self._ctx, destination)
         poster = self._poster(destination)
         payloads = self._payloads(destination, admission)
