@@ -66,10 +66,6 @@ def _json(fields: dict[str, object]) -> bytes:
     return json.dumps(fields, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
-def money(destination: ConversionDestination) -> Decimal:
-    return Decimal(destination.value)
-
-
 # -- Google Ads ----------------------------------------------------------------------
 
 
@@ -109,7 +105,7 @@ def ga4_payload(destination: ConversionDestination, conversion: Conversion) -> P
             "campaign": conversion.campaign,
             "source": conversion.source,
             "medium": conversion.medium,
-            "value": float(money(destination)),
+            "value": float(Decimal(destination.value)),  # GA4 takes a number
             "currency": destination.currency,
         },
     )
