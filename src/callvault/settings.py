@@ -97,6 +97,9 @@ class Settings:
     # Extra CA certificates trusted when fetching recordings from Twilio
     # (``CALLVAULT_TWILIO_CA_BUNDLE``): for a test server; None trusts the system's.
     twilio_ca_bundle: Path | None = None
+    # The CA certificates trusted by conversion destinations' HTTPS posts
+    # (``CALLVAULT_CONVERSIONS_CA_BUNDLE``): for a test receiver; None trusts the system's.
+    conversions_ca_bundle: Path | None = None
     signin_throttle: SignInThrottleSettings = SignInThrottleSettings()
     dni_throttle: DniThrottleSettings = DniThrottleSettings()
     extra: dict[str, str] = field(default_factory=dict)
@@ -186,6 +189,9 @@ def load_settings(
         dni_throttle=_dni_throttle(env),
         twilio_ca_bundle=Path(env["CALLVAULT_TWILIO_CA_BUNDLE"])
         if env.get("CALLVAULT_TWILIO_CA_BUNDLE")
+        else None,
+        conversions_ca_bundle=Path(env["CALLVAULT_CONVERSIONS_CA_BUNDLE"])
+        if env.get("CALLVAULT_CONVERSIONS_CA_BUNDLE")
         else None,
     )
 

@@ -1,13 +1,17 @@
 """The Reports and Tracking pages over HTTP: marketing sees both (and their menu
 entries); an agent gets the 403 page and no entries; the report's table, SVG chart and
 CSV download show no PHI and suppress small counts; the Tracking forms add a campaign
-and a number, and refuse a bad or duplicate number without changing anything."""
+and a number, and refuse a bad or duplicate number without changing anything; the Conversions page
+adds a destination and its dry run is refused without an ad_platform BAA."""
 
 from __future__ import annotations
 
 import httpx
 
 from callvault.dashboard.rendering import CONTENT_SECURITY_POLICY
+from callvault.tenants.agreements import AgreementKind
+from tests._baa import record_agreement
+from tests._vault import TENANT_A
 from tests.dashboard._calls import create_call, integration_headers
 from tests.dashboard.admin_support import csrf
 from tests.dashboard.conftest import Live, PersonFactory, signed_in_client
@@ -125,3 +129,36 @@ def test_the_website_section_saves_origins_and_shows_the_snippet(
             assert f'id="{field}" name="{field}"' in refused.text
             assert 'aria-invalid="true"' in refused.text
         assert client.get("/api/v1/dni/settings").json() == settings
+
+
+def test_the_conversions_page_adds_a_destination_and_gates_its_dry_run(
+    live: Live, people: PersonFactory
+) -> None:
+    with signed_in_client(live, people("marketing")) as client:
+        page = client.get("/tracking/conversions")
+        assert page.status_code == 200 and 'id="no-destinations"' in page.text
+        assert 'href="/tracking/conversions"' in client.get("/tracking").text
+        form = {"name": "ads", "kind": "google_ads", "conversion_name": "Phone lead"}
+        bad = client.post(
+            "/tracking/conversions",
+            data={**form, "currency": "dollars", "csrf_token": csrf(client)},
+        )
+        assert bad.status_code == 422 and 'aria-invalid="true"' in bad.text
+        added = client.post(
+            "/tracking/conversions",
+            data={**form, "value": "120", "answered_only": "on", "csrf_token": csrf(client)},
+        )
+        assert added.status_code == 303, added.text
+        destination = client.get("/api/v1/conversions/destinations").json()["items"][0]
+        assert destination["value"] == "120.00" and destination["answered_only"] is True
+        action = f"/tracking/conversions/{destination['id']}"
+        refused = client.post(f"{action}/preview", data={"csrf_token": csrf(client)})
+        assert refused.status_code == 403
+        assert "ad_platform" in refused.text and 'data-destination="' in refused.text
+        record_agreement(live.settings, TENANT_A, AgreementKind.AD_PLATFORM)
+        dry_run = client.post(f"{action}/preview", data={"csrf_token": csrf(client)})
+        assert dry_run.status_code == 200 and 'id="preview"' in dry_run.text
+        assert "Nothing was sent" in dry_run.text
+        upload = client.post(f"{action}/export.csv", data={"csrf_token": csrf(client)})
+        assert upload.status_code == 200
+        assert upload.text.startswith("Google Click ID,Conversion Name,Conversion Time")

@@ -88,3 +88,19 @@ def test_0014_adds_the_dni_tables_and_the_call_column_and_goes_back(
             assert connection.execute(text("SELECT count(*) FROM calls")).scalar_one() == 1
         upgrade(engine, "0014")
         assert "dni_settings" in inspect(engine).get_table_names()
+
+
+def test_0016_adds_the_conversion_tables_and_goes_back(tmp_path: Path, database_url: str) -> None:
+    """Migration 0016: the conversion destinations and their ledger; down and up again,
+    the calls untouched."""
+    tables = {"conversion_destinations", "conversion_sends"}
+    with vault_at(tmp_path, database_url, "0015") as (_, engine, tenant):
+        _insert_call(engine, tenant, "spring-checkups")
+        upgrade(engine, "0016")
+        assert tables <= set(inspect(engine).get_table_names())
+        downgrade(engine, "0015")
+        assert not tables & set(inspect(engine).get_table_names())
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM calls")).scalar_one() == 1
+        upgrade(engine, "0016")
+        assert tables <= set(inspect(engine).get_table_names())

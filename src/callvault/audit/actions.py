@@ -290,6 +290,33 @@ class AuditAction(StrEnum):
         "dni_settings",
         "`PUT /api/v1/dni/settings`; the Tracking page (allowed origins, session TTL)",
     )
+    CONVERSION_DESTINATION_CREATE = (
+        "conversion:destination_create",
+        "conversion_destination",
+        "`POST /api/v1/conversions/destinations`; the Conversions page (never the secret)",
+    )
+    CONVERSION_DESTINATION_DELETE = (
+        "conversion:destination_delete",
+        "conversion_destination",
+        "`DELETE /api/v1/conversions/destinations/{id}`",
+    )
+    CONVERSION_DESTINATION_LIST = (
+        "conversion:destination_list",
+        "conversion_destination",
+        "`GET /api/v1/conversions/destinations` (the tenant's id as the object)",
+    )
+    CONVERSION_PREVIEW = (
+        "conversion:preview",
+        "conversion_destination",
+        "`POST /api/v1/conversions/destinations/{id}/preview`: a dry run, nothing sent",
+    )
+    CONVERSION_SEND = (
+        "conversion:send",
+        "conversion_payload",
+        "`POST /api/v1/conversions/destinations/{id}/send`, `GET .../export.csv`: one event"
+        " per payload sent or downloaded, the payload's SHA-256 (hex) as the object, never"
+        " the payload; outcome `error` for a payload the destination did not accept",
+    )
     REPORT_READ = (
         "report:read",
         "report",

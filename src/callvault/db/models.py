@@ -15,6 +15,7 @@ from callvault.jobs.models import RecordingJob
 from callvault.lifecycle.models import LegalHold, RetentionChange, RetentionPolicy
 from callvault.tenants.agreements import BusinessAssociateAgreement
 from callvault.tenants.models import Tenant
+from callvault.tracking.conversion_models import ConversionDestination, ConversionSend
 from callvault.tracking.dni_models import DniSession, DniSettings
 from callvault.tracking.models import Campaign, TrackingNumber
 
@@ -32,6 +33,8 @@ __all__ = [
     "BusinessAssociateAgreement",
     "Call",
     "Campaign",
+    "ConversionDestination",
+    "ConversionSend",
     "DataKey",
     "DniSession",
     "DniSettings",

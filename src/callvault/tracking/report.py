@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -100,34 +101,39 @@ def count_groups(
 
 
 def _calls_in(tenant_id: str, window: Window):  # type: ignore[no-untyped-def]  # a Select of named columns
-    """The window's calls, oldest first, with their campaign and tracking number's
-    labels: source and medium are the DNI session's UTM fields where the call has a
-    session and they are set, else the number's own, else its campaign's."""
+    """The window's calls, oldest first, with their campaign, source and medium."""
+    stmt = labelled_calls(
+        tenant_id, Call.started_at, Call.ended_at, Call.disposition, Call.caller_number_index
+    ).order_by(Call.started_at, Call.id)
+    if window.since is not None:
+        stmt = stmt.where(Call.started_at >= window.since)
+    if window.until is not None:
+        stmt = stmt.where(Call.started_at < window.until)
+    return stmt
+
+
+def labelled_calls(tenant_id: str, *columns: Any):  # type: ignore[no-untyped-def]  # a Select of named columns
+    """The tenant's calls as ``columns`` plus their labels ``campaign`` (the linked
+    campaign's name, else the call's text), ``source`` and ``medium`` (the DNI
+    session's UTM fields where the call has a session and they are set, else the
+    number's own, else its campaign's)."""
     # The tables themselves, not aliases: the session's tenant scoping names them so.
     linked, number, visit = Campaign, TrackingNumber, DniSession
-    stmt = (
+    return (
         select(
-            Call.started_at,
-            Call.ended_at,
-            Call.disposition,
-            Call.caller_number_index,
+            *columns,
             func.coalesce(linked.name, Call.campaign).label("campaign"),
             func.coalesce(visit.utm_source, number.source, linked.source).label("source"),
             func.coalesce(visit.utm_medium, number.medium, linked.medium).label("medium"),
         )
+        .select_from(Call)
         .outerjoin(linked, linked.id == Call.campaign_id)
         .outerjoin(visit, visit.id == Call.dni_session_id)
         .outerjoin(
             number, (number.tenant_id == Call.tenant_id) & (number.number == Call.tracking_number)
         )
         .where(Call.tenant_id == tenant_id)
-        .order_by(Call.started_at, Call.id)
     )
-    if window.since is not None:
-        stmt = stmt.where(Call.started_at >= window.since)
-    if window.until is not None:
-        stmt = stmt.where(Call.started_at < window.until)
-    return stmt
 
 
 def _first_calls(session: Session, tenant_id: str) -> dict[str, datetime]:

@@ -36,6 +36,7 @@ from callvault.dashboard import audit as audit_pages
 from callvault.dashboard import baas as baa_pages
 from callvault.dashboard import call_shred as shred_pages
 from callvault.dashboard import calls as calls_pages
+from callvault.dashboard import conversions as conversion_pages
 from callvault.dashboard import holds as holds_pages
 from callvault.dashboard import incidents as incident_pages
 from callvault.dashboard import integrations as integration_pages
@@ -65,7 +66,7 @@ from callvault.lifecycle.holds_api import router as holds_router
 from callvault.redaction.api import router as redaction_policy_router
 from callvault.settings import Settings
 from callvault.tracking import api as tracking_api
-from callvault.tracking import dni_api
+from callvault.tracking import conversions_api, dni_api
 from callvault.web.context import AppResources
 from callvault.web.deferred_audit import DeferredAuditMiddleware
 from callvault.web.health import Readiness, standard_checks
@@ -167,6 +168,7 @@ def create_app(
         tracking_api.campaigns_router,
         tracking_api.numbers_router,
         tracking_api.reports_router,
+        conversions_api.router,
         dni_api.public_router,
         dni_api.settings_router,
         integrations_api.router,
@@ -188,6 +190,7 @@ def create_app(
         shred_pages.router,
         report_pages.router,
         tracking_pages.router,
+        conversion_pages.router,
         integration_pages.router,
     ):
         app.include_router(router)
