@@ -24,6 +24,8 @@ class Principal:
     stepped_up_at: datetime | None = None
     # Permissions held only through approved break-glass elevations (their use is audited).
     grants: frozenset[Permission] = field(default=frozenset(), repr=False)
+    # PHI permissions its roles grant but a lapse of workforce training took away.
+    training_suspended: frozenset[Permission] = field(default=frozenset(), repr=False)
 
     def may(self, permission: Permission) -> bool:
         return isinstance(decide(self.policy, permission), Allowed)
