@@ -87,6 +87,7 @@ def _principal(db: Session, row: LiveSession) -> Principal:
         stepped_up_at=row.stepped_up_at,
         grants=grants,
         training_suspended=suspended,
+        training_due=row.training_valid_until if row.training_required else None,
     )
 
 

@@ -103,12 +103,12 @@ def covered_entity_baa(facts: Facts) -> CheckResult:
     ).all()
     if not rows:
         return result(Status.FAIL, "no covered-entity BAA in force: PHI ingest is refused")
-    if any(row.ends_on is None for row in rows):
+    ends = [(row.ends_on, row.reminder_days) for row in rows if row.ends_on is not None]
+    if len(ends) < len(rows):
         return result(Status.PASS, f"{len(rows)} covered-entity BAA(s) in force, open-ended")
-    last = max(rows, key=lambda row: row.ends_on or date.max)
-    assert last.ends_on is not None  # every row has an end here
-    left = (last.ends_on - facts.today).days
-    if left <= last.reminder_days:
+    last_end, reminder_days = max(ends)  # the agreement that covers longest
+    left = (last_end - facts.today).days
+    if left <= reminder_days:
         return result(Status.WARN, f"the covered-entity BAA ends in {left} day(s): renew it")
     return result(Status.PASS, f"covered-entity BAA in force, {left} days before it ends")
 
@@ -119,7 +119,9 @@ def _phi_users(facts: Facts) -> list[User]:
         select(User).where(User.tenant_id == facts.tenant_id, User.active.is_(True))
     ).all()
     role_rows = facts.session.execute(
-        select(UserRole.user_id, UserRole.role).where(UserRole.user_id.in_([u.id for u in users]))
+        select(UserRole.user_id, UserRole.role)
+        .join(User, User.id == UserRole.user_id)
+        .where(User.tenant_id == facts.tenant_id, User.active.is_(True))
     ).all()
     names: dict[str, list[str]] = {}
     for user_id, role in role_rows:

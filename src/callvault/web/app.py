@@ -36,6 +36,7 @@ from callvault.dashboard import audit as audit_pages
 from callvault.dashboard import baas as baa_pages
 from callvault.dashboard import call_shred as shred_pages
 from callvault.dashboard import calls as calls_pages
+from callvault.dashboard import compliance as compliance_pages
 from callvault.dashboard import holds as holds_pages
 from callvault.dashboard import incidents as incident_pages
 from callvault.dashboard import integrations as integration_pages
@@ -189,6 +190,7 @@ def create_app(
         holds_pages.router,
         incident_pages.router,
         baa_pages.router,
+        compliance_pages.router,
         shred_pages.router,
         report_pages.router,
         tracking_pages.router,
