@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from callvault.audit.models import AuditEvent
 from callvault.cli.vault import open_keyring
+from callvault.identity.training.models import TrainingPolicy
 from callvault.settings import Settings
-from callvault.tenants.models import TenantPolicy
 from callvault.web.tls import ensure_self_signed_certificate
 from tests._vault import TENANT_A, TENANT_B, TokenFactory
 from tests.safeguards._state import (
@@ -68,7 +68,7 @@ def make_all_pass(vault: Settings, tmp_path: Path, tenant: str) -> None:
     tenant_key = tenant_id(vault, tenant)
     add_rows(
         vault,
-        TenantPolicy(tenant_id=tenant_key, training_required=True),
+        TrainingPolicy(tenant_id=tenant_key, required=True),
         alert_webhook(vault, tenant),
     )
     add_rows(vault, retention_period(vault))

@@ -12,6 +12,7 @@ from callvault.alerts.models import DeliveryStatus
 from callvault.crypto.models import TenantKey
 from callvault.db.base import utcnow
 from callvault.identity.models import Elevation, User
+from callvault.identity.training.models import TrainingPolicy
 from callvault.safeguards import checks
 from callvault.safeguards.checks import Status
 from callvault.settings import Settings
@@ -199,7 +200,7 @@ def test_training_fails_for_an_untrained_phi_user_and_passes_when_enforced_and_c
     enrol(vault, agent.id, training_valid_until=utcnow().date() + timedelta(days=200))
     off = check(vault, checks.training_current)
     assert off.status is Status.WARN and "not enforced" in off.evidence
-    add_rows(vault, TenantPolicy(tenant_id=tenant_id(vault), training_required=True))
+    add_rows(vault, TrainingPolicy(tenant_id=tenant_id(vault), required=True))
     assert check(vault, checks.training_current).status is Status.PASS
     soon = check(vault, checks.training_current, later=timedelta(days=180))
     assert soon.status is Status.WARN and "lapse within 30 days" in soon.evidence

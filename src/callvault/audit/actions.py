@@ -321,7 +321,8 @@ class AuditAction(StrEnum):
     COMPLIANCE_STATUS_READ = (
         "compliance:status_read",
         "compliance_status",
-        "`GET /api/v1/compliance/status`; `callvault compliance status`; the Compliance page",
+        "`GET /api/v1/compliance/status`; `callvault compliance status`; the Compliance page"
+        " (with the training records it shows)",
     )
     TRAINING_CREATE = (
         "training:create",

@@ -8,7 +8,7 @@ from callvault.db.base import Base
 from callvault.identity.models import (
     ApiToken,
 )
-from callvault.identity.training.models import TrainingRecord
+from callvault.identity.training.models import TrainingPolicy, TrainingRecord
 from callvault.incidents.models import Incident, IncidentScopeQuery, IncidentTimelineEntry
 from callvault.integrations.models import TwilioRecording, TwilioSettings
 from callvault.integrations.pbx_models import PbxImport
@@ -50,6 +50,7 @@ __all__ = [
     "Tenant",
     "TenantKey",
     "TrackingNumber",
+    "TrainingPolicy",
     "TrainingRecord",
     "TwilioRecording",
     "TwilioSettings",

@@ -22,7 +22,7 @@ from callvault.db.base import utcnow, write_aside
 from callvault.errors import StepUpRequired
 from callvault.identity.models import User, UserSession
 from callvault.identity.policy.access import AccessPolicy
-from callvault.tenants.models import TenantPolicy
+from callvault.identity.training.models import TrainingPolicy
 
 STEP_UP_WINDOW = timedelta(minutes=5)
 # How stale a session's idle clock may be: it may time out up to this much early.
@@ -91,10 +91,10 @@ _LIVE_SESSION = (
         User.active,
         User.password_change_required,
         User.training_valid_until,
-        TenantPolicy.training_required,
+        TrainingPolicy.required.label("training_required"),
     )
     .join(User, User.id == UserSession.user_id)
-    .outerjoin(TenantPolicy, TenantPolicy.tenant_id == User.tenant_id)
+    .outerjoin(TrainingPolicy, TrainingPolicy.tenant_id == User.tenant_id)
     .where(UserSession.id == bindparam("session_id"))
 )
 

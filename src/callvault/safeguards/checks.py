@@ -34,7 +34,7 @@ from callvault.identity.policy.access import (
     MAX_IDLE_MINUTES,
     load_access_policy,
 )
-from callvault.identity.training.rules import WARNING_DAYS
+from callvault.identity.training.rules import WARNING_DAYS, is_lapsed
 from callvault.identity.training.service import training_policy
 from callvault.lifecycle.models import RetentionPolicy
 from callvault.settings import Settings
@@ -297,7 +297,7 @@ def training_current(facts: Facts) -> CheckResult:
     result = _result("training", "164.308(a)(5)(i)")
     required = training_policy(facts.session, facts.tenant_id).required
     users = _phi_users(facts)
-    lapsed = [u for u in users if _lapsed(u, facts.today)]
+    lapsed = [u for u in users if is_lapsed(True, u.training_valid_until, facts.today)]
     soon = [
         u
         for u in users
@@ -318,10 +318,6 @@ def training_current(facts: Facts) -> CheckResult:
     return result(
         Status.PASS, f"all {len(users)} users with PHI permissions trained ({enforcement})"
     )
-
-
-def _lapsed(user: User, today: date) -> bool:
-    return user.training_valid_until is None or today >= user.training_valid_until
 
 
 def break_glass(facts: Facts) -> CheckResult:

@@ -21,8 +21,7 @@ def overall(statuses: list[Status]) -> Status:
 def status_report(ctx: ServiceContext, settings: Settings) -> StatusReport:
     now = utcnow()
     results = run_checks(Facts(ctx.session, settings, ctx.tenant_id, now))
-    ctx.audit(AuditAction.COMPLIANCE_STATUS_READ, None)
-    ctx.session.commit()
+    ctx.audit_read(AuditAction.COMPLIANCE_STATUS_READ, None)
     return StatusReport(
         status=overall([r.status for r in results]),
         checked_at=now,

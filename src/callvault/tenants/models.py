@@ -42,8 +42,3 @@ class TenantPolicy(Base):
     # JSON lists: the practice's own names and numbers, never redacted as PHI.
     clinic_names: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     clinic_phones: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
-    # Workforce training (callvault.identity.training): whether a user's PHI permissions
-    # are suspended while their training has lapsed, and how long a course counts.
-    # Off by default so existing tenants opt in (docs/compliance.md).
-    training_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    training_period_months: Mapped[int] = mapped_column(Integer, default=12, server_default="12")

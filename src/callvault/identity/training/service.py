@@ -14,7 +14,7 @@ from callvault.audit.context import ServiceContext
 from callvault.db.base import utcnow
 from callvault.errors import InvalidInput, NotFound
 from callvault.identity.models import User
-from callvault.identity.training.models import TrainingRecord
+from callvault.identity.training.models import TrainingPolicy, TrainingRecord
 from callvault.identity.training.rules import DEFAULT_PERIOD_MONTHS, add_months
 from callvault.identity.training.schemas import (
     TrainingCreated,
@@ -24,23 +24,29 @@ from callvault.identity.training.schemas import (
     TrainingPolicyIn,
     TrainingPolicyOut,
 )
-from callvault.tenants.models import TenantPolicy
 
 NO_SUCH_USER = "no such user"
 NO_SUCH_RECORD = "no such training record"
 
 
 def training_policy(db: Session, tenant_id: str) -> TrainingPolicyOut:
-    row = db.get(TenantPolicy, tenant_id)
+    row = db.get(TrainingPolicy, tenant_id)
     if row is None:
         return TrainingPolicyOut(required=False, period_months=DEFAULT_PERIOD_MONTHS)
-    return TrainingPolicyOut(
-        required=row.training_required, period_months=row.training_period_months
-    )
+    return TrainingPolicyOut(required=row.required, period_months=row.period_months)
 
 
 def training_required(db: Session, tenant_id: str) -> bool:
     return training_policy(db, tenant_id).required
+
+
+def training_records(db: Session, user_id: str | None = None) -> list[TrainingOut]:
+    """The (tenant-scoped) session's records, the latest first; unaudited: the caller
+    records the read."""
+    stmt = select(TrainingRecord).order_by(TrainingRecord.completed_on.desc(), TrainingRecord.id)
+    if user_id is not None:
+        stmt = stmt.where(TrainingRecord.user_id == user_id)
+    return [_out(row) for row in db.scalars(stmt)]
 
 
 class TrainingService:
@@ -81,14 +87,10 @@ class TrainingService:
         self._db.commit()
 
     def list_records(self, user_id: str | None = None) -> TrainingList:
-        stmt = select(TrainingRecord).order_by(
-            TrainingRecord.completed_on.desc(), TrainingRecord.id
-        )
         if user_id is not None:
-            stmt = stmt.where(TrainingRecord.user_id == self._user(user_id).id)
-        records = [_out(row) for row in self._db.scalars(stmt)]
-        self._ctx.audit(AuditAction.TRAINING_LIST, user_id)
-        self._db.commit()
+            self._user(user_id)  # 404 for another tenant's
+        records = training_records(self._db, user_id)
+        self._ctx.audit_read(AuditAction.TRAINING_LIST, user_id)
         return TrainingList(records=records)
 
     def policy(self) -> TrainingPolicyOut:
@@ -96,9 +98,9 @@ class TrainingService:
 
     def set_policy(self, body: TrainingPolicyIn) -> TrainingPolicyOut:
         tenant_id = self._ctx.tenant_id
-        row = self._db.get(TenantPolicy, tenant_id) or TenantPolicy(tenant_id=tenant_id)
-        row.training_required = body.required
-        row.training_period_months = body.period_months
+        row = self._db.get(TrainingPolicy, tenant_id) or TrainingPolicy(tenant_id=tenant_id)
+        row.required = body.required
+        row.period_months = body.period_months
         self._db.add(row)
         self._ctx.audit(AuditAction.TRAINING_POLICY_UPDATE, tenant_id)
         self._db.commit()

@@ -1,12 +1,13 @@
-"""training: workforce training records, each user's training expiry, and the tenant's
-training policy
+"""training: workforce training records, each user's training expiry, and the tenants'
+training policies
 
 Revision ID: 0017
 Revises: 0015
 Create Date: 2026-12-06 14:00:00
 
-Existing tenants get ``training_required`` off (their users have no records yet: turning
-it on would suspend every PHI permission at once); docs/compliance.md says how to opt in.
+Existing tenants get no policy row, which reads as not required (their users have no
+records yet: requiring it would suspend every PHI permission at once);
+docs/compliance.md says how to opt in.
 """
 
 from __future__ import annotations
@@ -46,19 +47,21 @@ def upgrade() -> None:
     op.create_index(op.f("ix_training_records_user_id"), "training_records", ["user_id"])
     with op.batch_alter_table("users") as batch:
         batch.add_column(sa.Column("training_valid_until", sa.Date(), nullable=True))
-    with op.batch_alter_table("tenant_policies") as batch:
-        batch.add_column(
-            sa.Column("training_required", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
-        batch.add_column(
-            sa.Column("training_period_months", sa.Integer(), server_default="12", nullable=False)
-        )
+    op.create_table(
+        "training_policies",
+        sa.Column("tenant_id", sa.String(length=32), nullable=False),
+        sa.Column("required", sa.Boolean(), nullable=False),
+        sa.Column("period_months", sa.Integer(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"], ["tenants.id"], name=op.f("fk_training_policies_tenant_id_tenants")
+        ),
+        sa.PrimaryKeyConstraint("tenant_id", name=op.f("pk_training_policies")),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("tenant_policies") as batch:
-        batch.drop_column("training_period_months")
-        batch.drop_column("training_required")
+    op.drop_table("training_policies")
     with op.batch_alter_table("users") as batch:
         batch.drop_column("training_valid_until")
     op.drop_index(op.f("ix_training_records_user_id"), table_name="training_records")
