@@ -103,7 +103,7 @@ def test_an_expired_record_does_not_count_and_removing_the_current_one_lapses_ag
     assert client.get("/api/v1/calls/unknown/transcript").status_code == 403
     current = record(client, officer, agent, today()).json()["id"]
     assert client.get("/api/v1/calls/unknown/transcript").status_code == 404
-    assert client.delete(f"{TRAINING}/{current}", headers=officer).status_code == 204
+    assert client.delete(f"{TRAINING}/records/{current}", headers=officer).status_code == 204
     assert client.get("/api/v1/calls/unknown/transcript").status_code == 403
     listed = client.get(f"{TRAINING}/users/{agent.id}", headers=officer).json()["records"]
     assert len(listed) == 1 and actions(vault, "training:delete") == ["allowed"]
@@ -136,7 +136,7 @@ def test_another_tenants_user_or_record_is_not_found(
     assert record(client, theirs, ours, today()).status_code == 404
     assert client.get(f"{TRAINING}/users/{ours.id}", headers=theirs).status_code == 404
     record_id = record(client, officer, ours, today()).json()["id"]
-    assert client.delete(f"{TRAINING}/{record_id}", headers=theirs).status_code == 404
+    assert client.delete(f"{TRAINING}/records/{record_id}", headers=theirs).status_code == 404
     assert client.get(TRAINING, headers=theirs).json()["records"] == []
     assert record_count(vault) == 1
 

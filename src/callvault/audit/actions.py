@@ -332,7 +332,7 @@ class AuditAction(StrEnum):
     TRAINING_DELETE = (
         "training:delete",
         "training_record",
-        "`DELETE /api/v1/training/{id}` (a record entered in error removed)",
+        "`DELETE /api/v1/training/records/{id}` (a record entered in error removed)",
     )
     TRAINING_LIST = (
         "training:list",

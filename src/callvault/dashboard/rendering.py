@@ -45,9 +45,9 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/holds", "Legal holds", Permission.HOLD_ADMIN),
     NavItem("/incidents", "Incidents", Permission.INCIDENT_ADMIN),
     NavItem("/baas", "BAAs", Permission.BAA_ADMIN),
-    NavItem("/compliance", "Compliance", Permission.COMPLIANCE_READ),
     NavItem("/admin/users", "Administration", Permission.USER_ADMIN),
     # After Administration: an admin's first page (``/``) stays the user list.
+    NavItem("/compliance", "Compliance", Permission.COMPLIANCE_READ),
     NavItem("/tracking", "Tracking", Permission.TRACKING_ADMIN),
     NavItem("/integrations", "Integrations", Permission.INTEGRATION_ADMIN),
     NavItem("/admin/elevations", "Break-glass requests", Permission.ELEVATION_APPROVE),

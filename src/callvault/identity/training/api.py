@@ -4,7 +4,7 @@ tenant's training policy. A user or record of another tenant is 404.
     GET    /api/v1/training                  every record of the tenant
     POST   /api/v1/training                  record a completed course (201)
     GET    /api/v1/training/users/{user_id}  one user's records
-    DELETE /api/v1/training/{id}             remove a record entered in error (204)
+    DELETE /api/v1/training/records/{id}     remove a record entered in error (204)
     GET    /api/v1/training/policy           required or not, and the period in months
     PUT    /api/v1/training/policy           change them
 """
@@ -68,7 +68,7 @@ def list_user_training(user_id: ObjectId, ctx: TrainingAdmin) -> Response:
     return model_response(TrainingService(ctx).list_records(user_id))
 
 
-@router.delete("/{record_id}", status_code=204, responses=NOT_FOUND)
+@router.delete("/records/{record_id}", status_code=204, responses=NOT_FOUND)
 def remove_training(record_id: ObjectId, ctx: TrainingAdmin) -> Response:
     TrainingService(ctx).remove(record_id)
     return Response(status_code=204)

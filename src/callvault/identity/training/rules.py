@@ -1,6 +1,6 @@
 """The training rules every request applies: when a user's training has lapsed, and
 what a lapse takes away. Pure functions, no I/O: authentication reads the two facts
-they need (the tenant's ``training_required``, the user's ``training_valid_until``)
+they need (the tenant policy's ``required``, the user's ``training_valid_until``)
 in the statement that already reads the session and its user."""
 
 from __future__ import annotations
