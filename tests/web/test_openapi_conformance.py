@@ -32,8 +32,12 @@ from tests.web._live import add_person_with_every_permission, add_token, served,
 SIGN_IN_STEPS = r"^/api/v1/auth/(logout|login|mfa|step-up)$"
 # Operations that may remove the signed-in person's own access if the generator picks
 # the person's own id or role: rewriting its role, shortening the session policy,
-# resetting its password or authenticator.
-SELF_HARMING = r"^/api/v1/(roles/\{name\}|policy|users/\{[^}]+\}/(password-reset|mfa-reset))$"
+# requiring workforce training (the person has none), resetting its password or
+# authenticator.
+SELF_HARMING = (
+    r"^/api/v1/(roles/\{name\}|policy|training/policy"
+    r"|users/\{[^}]+\}/(password-reset|mfa-reset))$"
+)
 SCIM = r"^/scim/"
 INGEST = r"^/api/v1/(calls|auth/(login|mfa)$)"
 # A generated webhook URL can be a public IP literal ("https://1.1"), and the server

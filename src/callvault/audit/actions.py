@@ -349,6 +349,40 @@ class AuditAction(StrEnum):
         " ingest path, or an integration that would send PHI out",
     )
 
+    # -- live compliance status and workforce training -------------------------------------
+    COMPLIANCE_STATUS_READ = (
+        "compliance:status_read",
+        "compliance_status",
+        "`GET /api/v1/compliance/status`; `callvault compliance status`; the Compliance page"
+        " (with the training records it shows)",
+    )
+    TRAINING_CREATE = (
+        "training:create",
+        "training_record",
+        "`POST /api/v1/training`; the Compliance page (a completed course recorded)",
+    )
+    TRAINING_DELETE = (
+        "training:delete",
+        "training_record",
+        "`DELETE /api/v1/training/records/{id}` (a record entered in error removed)",
+    )
+    TRAINING_LIST = (
+        "training:list",
+        "training_record",
+        "`GET /api/v1/training`, `GET /api/v1/training/users/{id}`; the Compliance page",
+    )
+    TRAINING_POLICY_UPDATE = (
+        "training:policy_update",
+        "tenant",
+        "`PUT /api/v1/training/policy` (training required or not, the period in months)",
+    )
+    TRAINING_LAPSED_DENY = (
+        "training:lapsed_deny",
+        "route",
+        "a PHI request refused because the user's workforce training has lapsed (the route"
+        " is the resource id)",
+    )
+
 
 # The actions that disclose a call's PHI to their actor: what a breach's scope is made of
 # (``callvault.incidents``). A search is not among them (its events name no call), nor

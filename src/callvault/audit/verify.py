@@ -31,6 +31,7 @@ from callvault.audit.encoding import FIELDS, encode_event
 from callvault.audit.heads import tree_head_message
 from callvault.audit.keys import AuditKeys
 from callvault.audit.models import AuditLog, AuditSigningKey, AuditTreeHead
+from callvault.db.base import utcnow
 from callvault.fsutil import write_atomically
 
 BATCH = 20_000
@@ -74,6 +75,7 @@ def verify_tenant(
             count = _verify(session, keys, tenant_id, heads, checkpoint_dir)
     except _Bad as bad:
         return Verdict(tenant_id, 0, len(heads), bad.seq, bad.problem)
+    _write_verified_stamp(checkpoint_dir, tenant_id, count)
     return Verdict(tenant_id, count, len(heads))
 
 
@@ -310,6 +312,20 @@ def _has_events(session: Session, tenant_id: str) -> bool:
 
 def checkpoint_path(directory: Path, tenant_id: str) -> Path:
     return directory / f"{tenant_id}.json"
+
+
+def verified_stamp_path(directory: Path, tenant_id: str) -> Path:
+    """When this data directory last verified the tenant's log whole, and how many
+    events it held: what the live compliance status reads (``callvault.safeguards``)."""
+    return directory / f"{tenant_id}.verified.json"
+
+
+def _write_verified_stamp(directory: Path | None, tenant_id: str, events: int) -> None:
+    if directory is None:
+        return
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    body = {"events": events, "at": utcnow().isoformat()}
+    write_atomically(verified_stamp_path(directory, tenant_id), json.dumps(body).encode())
 
 
 def _read_checkpoint(directory: Path | None, tenant_id: str) -> tuple[int, bytes] | None:

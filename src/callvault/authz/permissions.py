@@ -12,6 +12,7 @@ class Permission(StrEnum):
     CALL_CREATE = "call:create"
     CALL_READ = "call:read"
     CALL_READ_PHI = "call:read_phi"
+    COMPLIANCE_READ = "compliance:read"
     ELEVATION_APPROVE = "elevation:approve"
     ELEVATION_REQUEST = "elevation:request"
     EXPORT_APPROVE = "export:approve"
@@ -30,6 +31,7 @@ class Permission(StrEnum):
     SCIM_PROVISION = "scim:provision"
     SESSION_SELF = "session:self"
     TRACKING_ADMIN = "tracking:admin"
+    TRAINING_ADMIN = "training:admin"
     TOKEN_ADMIN = "token:admin"  # noqa: S105  # a permission name, not a secret
     TRANSCRIPT_READ = "transcript:read"
     TRANSCRIPT_READ_UNREDACTED = "transcript:read_unredacted"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from callvault.authz.decision import Allowed, decide
 from callvault.authz.permissions import Permission, parse_permission
@@ -24,6 +24,10 @@ class Principal:
     stepped_up_at: datetime | None = None
     # Permissions held only through approved break-glass elevations (their use is audited).
     grants: frozenset[Permission] = field(default=frozenset(), repr=False)
+    # PHI permissions its roles grant but a lapse of workforce training took away.
+    training_suspended: frozenset[Permission] = field(default=frozenset(), repr=False)
+    # The first day the user's training no longer counts, where the tenant requires it.
+    training_due: date | None = field(default=None, repr=False)
 
     def may(self, permission: Permission) -> bool:
         return isinstance(decide(self.policy, permission), Allowed)

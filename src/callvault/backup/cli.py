@@ -83,11 +83,25 @@ def verify(backup: BackupFile, root_key: RootKey = None, data_dir: DataDir = Non
         _fail(exc)
     except OSError as exc:
         _fail_os(exc)
+    _note_verified(data_dir, summary.header.backup_id)
     typer.echo(
         f"backup {summary.header.backup_id} intact: {summary.members} members,"
         f" {summary.bytes:,} bytes, {summary.header.database} database,"
         f" created {summary.header.created_at.isoformat()}"
     )
+
+
+def _note_verified(data_dir: Path | None, backup_id: str) -> None:
+    """Record the verification in the vault's data directory, when one is named (by
+    --data-dir or the environment) and initialised: the compliance status reads it."""
+    from callvault.backup.status import note_backup_verified
+
+    try:
+        settings = load_settings(data_dir)
+    except InvalidInput:
+        return
+    if settings.root_key_path.exists():
+        note_backup_verified(settings.data_dir, backup_id, datetime.now(UTC))
 
 
 @backup_app.command("restore")

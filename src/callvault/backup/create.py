@@ -16,6 +16,7 @@ from callvault.backup.errors import BackupRefused
 from callvault.backup.manifest import MANIFEST_PATH, Entry, HashedChunks, encode_manifest
 from callvault.backup.members import BLOBS, CHECKPOINTS, TLS, files_under, read_chunks
 from callvault.backup.snapshot import database_kind, database_member, snapshot_database
+from callvault.backup.status import note_backup_created
 from callvault.crypto import aead
 from callvault.crypto.keyprovider import LocalKeyFileProvider
 from callvault.db.base import new_id
@@ -73,6 +74,7 @@ def create_backup(
             partial.unlink(missing_ok=True)
             raise
     fsync_dir(out.parent)
+    note_backup_created(settings.data_dir, header.backup_id, header.created_at)
     return CreateSummary(header.backup_id, len(entries), sum(e.size for e in entries))
 
 

@@ -36,6 +36,7 @@ from callvault.integrations.cli import integrations_app
 from callvault.integrations.pbx_cli import import_app
 from callvault.lifecycle.access_cli import access_app
 from callvault.lifecycle.cli import retention_app
+from callvault.safeguards.cli import compliance_app
 from callvault.tracking.conversions_cli import conversions_app
 from callvault.transcription.cli import transcribe
 
@@ -63,6 +64,7 @@ app.add_typer(integrations_app, name="integrations")
 app.add_typer(import_app, name="import")
 app.add_typer(baa_app, name="baa")
 app.add_typer(conversions_app, name="conversions")
+app.add_typer(compliance_app, name="compliance")
 app.command()(transcribe)
 
 

@@ -12,6 +12,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from callvault.authz.permissions import Permission
 from callvault.authz.principal import Principal
+from callvault.db.base import utcnow
+from callvault.identity.training.rules import WARNING_DAYS, days_left
 
 # No inline script or style anywhere, and nothing from another origin. ``data:`` images
 # are the enrolment QR code; ``media-src 'self'`` the recording player.
@@ -45,6 +47,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/baas", "BAAs", Permission.BAA_ADMIN),
     NavItem("/admin/users", "Administration", Permission.USER_ADMIN),
     # After Administration: an admin's first page (``/``) stays the user list.
+    NavItem("/compliance", "Compliance", Permission.COMPLIANCE_READ),
     NavItem("/tracking", "Tracking", Permission.TRACKING_ADMIN),
     NavItem("/integrations", "Integrations", Permission.INTEGRATION_ADMIN),
     NavItem("/admin/elevations", "Break-glass requests", Permission.ELEVATION_APPROVE),
@@ -63,6 +66,21 @@ def environment() -> Environment:
     )
 
 
+def training_notice(principal: Principal | None) -> str | None:
+    """The banner of a person whose training has lapsed or lapses within the window."""
+    if principal is None or principal.actor_type != "user":
+        return None
+    if principal.training_suspended:
+        return (
+            "Your workforce training has lapsed: access to patient information is suspended"
+            " until a new completion is recorded. Ask your compliance officer."
+        )
+    left = days_left(principal.training_due, utcnow().date())
+    if left is not None and 0 <= left <= WARNING_DAYS:
+        return f"Your workforce training lapses in {left} day(s): renew it to keep access."
+    return None
+
+
 def render(
     request: Request,
     template: str,
@@ -79,6 +97,7 @@ def render(
         .render(
             principal=principal,
             nav=nav,
+            training_notice=training_notice(principal),
             path=request.url.path,
             csrf_token=request.cookies.get(CSRF_COOKIE, ""),
             status=status,

@@ -8,6 +8,7 @@ from callvault.db.base import Base
 from callvault.identity.models import (
     ApiToken,
 )
+from callvault.identity.training.models import TrainingPolicy, TrainingRecord
 from callvault.incidents.models import Incident, IncidentScopeQuery, IncidentTimelineEntry
 from callvault.integrations.models import TwilioRecording, TwilioSettings
 from callvault.integrations.pbx_models import PbxImport
@@ -52,6 +53,8 @@ __all__ = [
     "Tenant",
     "TenantKey",
     "TrackingNumber",
+    "TrainingPolicy",
+    "TrainingRecord",
     "TwilioRecording",
     "TwilioSettings",
 ]

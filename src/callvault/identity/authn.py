@@ -25,6 +25,7 @@ from callvault.identity.models import Elevation, UserRole
 from callvault.identity.policy.access import allowlist_allows
 from callvault.identity.sessions import LiveSession, csrf_matches, live_session
 from callvault.identity.tokens import authenticate_token
+from callvault.identity.training.rules import is_lapsed, suspend_phi
 
 _ROLES_AND_GRANTS = union_all(
     select(literal("role").label("kind"), UserRole.role.label("name")).where(
@@ -73,15 +74,20 @@ def _from_session(db: Session, credentials: Credentials) -> Principal:
 
 def _principal(db: Session, row: LiveSession) -> Principal:
     names, grants = roles_and_grants(db, row.user_id)
+    policy, suspended = _policy_of(db, row, names, grants), frozenset[Permission]()
+    if is_lapsed(row.training_required, row.training_valid_until, utcnow().date()):
+        policy, suspended = suspend_phi(policy)
     return Principal(
         tenant_id=row.tenant_id,
         actor_type="user",
         actor_id=row.user_id,
         roles=names,
-        policy=_policy_of(db, row, names, grants),
+        policy=policy,
         session_id=row.id,
         stepped_up_at=row.stepped_up_at,
         grants=grants,
+        training_suspended=suspended,
+        training_due=row.training_valid_until if row.training_required else None,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from callvault.audit.actions import DENIAL_RESOURCE_TYPE
+from callvault.audit.actions import DENIAL_RESOURCE_TYPE, AuditAction
 from callvault.audit.service import Outcome, RequestInfo, record_event
 from callvault.authz.credentials import Credentials
 from callvault.authz.decision import Denied, decide
@@ -22,6 +22,7 @@ from callvault.identity.authn import authenticate
 from callvault.identity.elevation.service import record_grant_use
 from callvault.identity.models import UserSession
 from callvault.identity.sessions import is_stepped_up
+from callvault.identity.training.rules import TrainingLapsed
 
 
 def authorize_request(
@@ -35,6 +36,9 @@ def authorize_request(
         principal = authenticate(session, credentials)
     scope_to_tenant(session, principal.tenant_id)
     if isinstance(decide(principal.policy, permission), Denied):
+        if permission in principal.training_suspended:
+            _deny(session, principal, AuditAction.TRAINING_LAPSED_DENY, request, route)
+            raise TrainingLapsed(permission)
         _deny(session, principal, permission, request, route)
         raise PermissionDenied(f"the role does not grant {permission}")
     if permission in STEP_UP_PERMISSIONS and not _stepped_up(session, principal):
@@ -45,13 +49,17 @@ def authorize_request(
 
 
 def _deny(
-    session: Session, principal: Principal, permission: Permission, request: RequestInfo, route: str
+    session: Session,
+    principal: Principal,
+    action: Permission | AuditAction,
+    request: RequestInfo,
+    route: str,
 ) -> None:
     session.rollback()
     record_event(
         session,
         principal,
-        permission,
+        action,
         resource_type=DENIAL_RESOURCE_TYPE,
         resource_id=route,
         outcome=Outcome.DENIED,

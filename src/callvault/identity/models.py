@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -71,6 +72,10 @@ class User(Base):
     )
     temp_password_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     temp_password_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The first day (UTC) the user's workforce training no longer covers them: the latest
+    # expiry of their training records (callvault.identity.training), kept here so the
+    # check on every request reads it with the session's user row. None: never trained.
+    training_valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class UserRole(Base):

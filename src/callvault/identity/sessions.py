@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from callvault.db.base import utcnow, write_aside
 from callvault.errors import StepUpRequired
 from callvault.identity.models import User, UserSession
 from callvault.identity.policy.access import AccessPolicy
+from callvault.identity.training.models import TrainingPolicy
 
 STEP_UP_WINDOW = timedelta(minutes=5)
 # How stale a session's idle clock may be: it may time out up to this much early.
@@ -89,8 +90,11 @@ _LIVE_SESSION = (
         User.tenant_id,
         User.active,
         User.password_change_required,
+        User.training_valid_until,
+        TrainingPolicy.required.label("training_required"),
     )
     .join(User, User.id == UserSession.user_id)
+    .outerjoin(TrainingPolicy, TrainingPolicy.tenant_id == User.tenant_id)
     .where(UserSession.id == bindparam("session_id"))
 )
 
@@ -106,6 +110,8 @@ class LiveSession:
     csrf_hash: str
     stepped_up_at: datetime | None
     password_change_required: bool
+    training_valid_until: date | None = None
+    training_required: bool = False
 
 
 def live_session(db: Session, secret: str) -> LiveSession | None:
@@ -132,6 +138,8 @@ def live_session(db: Session, secret: str) -> LiveSession | None:
         row.csrf_hash,
         row.stepped_up_at,
         row.password_change_required,
+        row.training_valid_until,
+        bool(row.training_required),
     )
 
 

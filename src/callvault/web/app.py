@@ -36,6 +36,7 @@ from callvault.dashboard import audit as audit_pages
 from callvault.dashboard import baas as baa_pages
 from callvault.dashboard import call_shred as shred_pages
 from callvault.dashboard import calls as calls_pages
+from callvault.dashboard import compliance as compliance_pages
 from callvault.dashboard import conversions as conversion_pages
 from callvault.dashboard import holds as holds_pages
 from callvault.dashboard import incidents as incident_pages
@@ -57,6 +58,7 @@ from callvault.identity.gate import authorize_request
 from callvault.identity.policy.api import router as policy_router
 from callvault.identity.scim.api import router as scim_router
 from callvault.identity.signin.api import router as auth_router
+from callvault.identity.training.api import router as training_router
 from callvault.incidents.api import router as incidents_router
 from callvault.integrations import api as integrations_api
 from callvault.integrations import freeswitch_api
@@ -64,6 +66,7 @@ from callvault.integrations import webhooks as twilio_webhooks
 from callvault.lifecycle import access_api, retention_api
 from callvault.lifecycle.holds_api import router as holds_router
 from callvault.redaction.api import router as redaction_policy_router
+from callvault.safeguards.api import router as safeguards_router
 from callvault.settings import Settings
 from callvault.tracking import api as tracking_api
 from callvault.tracking import conversions_api, dni_api
@@ -163,6 +166,8 @@ def create_app(
         retention_api.shred_router,
         holds_router,
         baas_router,
+        safeguards_router,
+        training_router,
         access_api.router,
         incidents_router,
         tracking_api.campaigns_router,
@@ -187,6 +192,7 @@ def create_app(
         holds_pages.router,
         incident_pages.router,
         baa_pages.router,
+        compliance_pages.router,
         shred_pages.router,
         report_pages.router,
         tracking_pages.router,

@@ -57,6 +57,8 @@ NOT_GRANTABLE = frozenset(
         Permission.ROLE_ADMIN,
         Permission.SCIM_PROVISION,
         Permission.TOKEN_ADMIN,
+        # A training record lifts a lapse's suspension for a year: lasting access too.
+        Permission.TRAINING_ADMIN,
         Permission.USER_ADMIN,
     }
 )

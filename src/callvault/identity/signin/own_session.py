@@ -25,6 +25,8 @@ from callvault.identity.sessions import (
 )
 from callvault.identity.signin.flow import AuthFlow, email_of, is_locked
 from callvault.identity.signin.schemas import WhoAmI
+from callvault.identity.training.rules import days_left
+from callvault.identity.training.service import training_required
 from callvault.tenants.models import Tenant
 
 MUST_CHANGE_FIRST = "change your password first (POST /api/v1/auth/password)"
@@ -81,6 +83,8 @@ class SessionService(AuthFlow):
             idle_timeout_seconds=row.idle_seconds,
             stepped_up_until=stepped_up_until(row),
             password_change_required=user.password_change_required,
+            training_required=training_required(self._db, tenant.id),
+            training_expires_in_days=days_left(user.training_valid_until, utcnow().date()),
         )
         self._db.commit()  # keeps the session's refreshed idle clock
         return answer

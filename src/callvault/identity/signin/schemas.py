@@ -74,6 +74,10 @@ class WhoAmI(BaseModel):
     idle_timeout_seconds: int
     stepped_up_until: datetime | None
     password_change_required: bool = False
+    # Workforce training: whether the tenant suspends PHI permissions on a lapse, and the
+    # days until this user's lapses (negative: lapsed; None: no training recorded).
+    training_required: bool = False
+    training_expires_in_days: int | None = None
 
 
 class PasswordChangeIn(InputModel):

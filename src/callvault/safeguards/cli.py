@@ -1,0 +1,63 @@
+"""``callvault compliance status``: the live checks at the command line, one line each;
+exit 0 only when every check of every tenant passes, 1 otherwise."""
+
+from __future__ import annotations
+
+import typer
+from sqlalchemy import select
+
+from callvault.audit.context import ServiceContext
+from callvault.cli.options import (
+    CLI_REQUEST,
+    DatabaseUrl,
+    DataDir,
+    cli_principal,
+    fail,
+    require_initialised,
+    settings_from,
+)
+from callvault.errors import CallVaultError
+from callvault.safeguards.checks import Status
+from callvault.safeguards.service import status_report
+from callvault.settings import Settings
+
+compliance_app = typer.Typer(help="The live compliance status.", no_args_is_help=True)
+
+
+@compliance_app.command("status")
+def status(
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    tenant: str | None = typer.Option(None, "--tenant", help="One tenant (default: all)"),
+) -> None:
+    """Check every safeguard now: PASS|WARN|FAIL, name, evidence, HIPAA section."""
+    from callvault.cli.vault import open_keyring
+    from callvault.tenants.models import Tenant
+
+    settings = settings_from(data_dir, database_url)
+    require_initialised(settings)
+    with open_keyring(settings) as (session, _):
+        if tenant is None:
+            names = list(session.scalars(select(Tenant.name).order_by(Tenant.name)))
+        else:
+            names = [tenant]
+    statuses = [_report_tenant(settings, name) for name in names]
+    raise typer.Exit(0 if all(s is Status.PASS for s in statuses) else 1)
+
+
+def _report_tenant(settings: Settings, name: str) -> Status:
+    """Print one tenant's checks (a session of its own: each is scoped to its tenant)."""
+    from callvault.cli.vault import open_keyring
+    from callvault.tenants.service import get_tenant
+
+    with open_keyring(settings) as (session, keyring):
+        try:
+            tenant_id = get_tenant(session, name).id
+        except CallVaultError as exc:
+            fail(exc.detail)
+        ctx = ServiceContext(session, cli_principal(tenant_id), CLI_REQUEST, keyring)
+        report = status_report(ctx, settings)
+    typer.echo(f"tenant {name}: {report.status.upper()}")
+    for check in report.checks:
+        typer.echo(f"{check.status.upper():<4}  {check.name}  {check.evidence}  ({check.section})")
+    return report.status
