@@ -13,14 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import update
+
 from callvault.audit.actions import AuditAction
-from callvault.calls.models import StoredObject
+from callvault.calls.models import Call, StoredObject
 from callvault.calls.scope import CallScope
 from callvault.crypto.keyring import UnwrappedDataKey
 from callvault.crypto.models import DataKey
-from callvault.db.base import new_id, purge_deleted_data, utcnow
+from callvault.db.base import new_id, purge_deleted_data, updated_rows, utcnow
 from callvault.errors import Conflict, NotFound
-from callvault.jobs.service import enqueue
+from callvault.jobs.service import Claim, drop_job, enqueue, move_held
 
 # The kinds of object a call may have, one of each.
 RECORDING = "recording"  # as played: scrubbed by the pipeline (callvault.pipeline)
@@ -42,8 +44,12 @@ class CallObjects:
     ) -> tuple[DataKey, UnwrappedDataKey]:
         """A fresh DEK for a new object of an existing call (NotFound, audited, if the
         call is not in this tenant). The transaction ends here, so a long upload holds
-        no lock and no snapshot; the key row is added only by ``replace_object``."""
-        self._scope.call(call_id, action)
+        no lock and no snapshot; the key row is added only by ``replace_object``.
+        ConsentRefused (audited) for an original recording of a call whose consent
+        state refuses one: nothing is stored."""
+        call = self._scope.call(call_id, action)
+        if kind == RECORDING_ORIGINAL:
+            self._scope.check_recordable(call)
         keys = self._ctx.keyring.new_data_key(self._ctx.tenant_id, new_id(), kind)
         self._session.rollback()
         return keys
@@ -63,7 +69,10 @@ class CallObjects:
         """Make an uploaded recording the call's original and queue the pipeline for it,
         in one transaction: an acknowledged upload always has its job. The older
         original and its scrubbed version are crypto-shredded (a scrub of another
-        recording must never play for this one)."""
+        recording must never play for this one). ConsentRefused (audited) if the call
+        was declined while the recording was on its way: the caller deletes the blob."""
+        call = self._scope.call(stored.call_id, AuditAction.RECORDING_UPLOAD)
+        self._scope.check_recordable(call)
         enqueue(self._session, self._ctx.tenant_id, stored.call_id, stored.id, utcnow())
         shredded = self._replace(
             stored.call_id,
@@ -85,6 +94,61 @@ class CallObjects:
         self._replace(
             stored.call_id, [(stored, data_key)], (RECORDING,), AuditAction.RECORDING_UPLOAD
         )
+
+    def replace_paused_original(
+        self, stored: StoredObject, data_key: DataKey, claim: Claim, pauses_seen: str
+    ) -> None:
+        """Make the original rewritten without its paused stretches the call's original,
+        in one transaction with the job moved to it and the call marked as cut: the
+        older original (which still holds them) is crypto-shredded. Conflict if the
+        original was replaced or the pauses changed meanwhile (their request queued the
+        job again, so this one has lost it); LeaseLost if the job is not ours."""
+        call_id = stored.call_id
+        current = self._scope.objects([call_id]).get(call_id, {}).get(RECORDING_ORIGINAL)
+        if current is None or current.id != claim.recording_id:
+            self._session.rollback()
+            raise Conflict("the recording was replaced while it was processed")
+        marked = updated_rows(
+            self._session,
+            update(Call)
+            .where(Call.id == call_id, Call.recording_pauses == pauses_seen)
+            .values(pauses_applied_to=stored.id),
+        )
+        if marked != 1:
+            self._session.rollback()
+            raise Conflict("the recording's pauses changed while it was processed")
+        move_held(self._session, claim, stored.id)
+        new = [(stored, data_key)]
+        self._replace(call_id, new, (RECORDING_ORIGINAL,), AuditAction.RECORDING_PAUSES_APPLY)
+        purge_deleted_data(self._session.get_bind().engine)
+
+    def rescrub(self, call_id: str, action: AuditAction) -> None:
+        """Queue the call's original (if it has one) to be processed again and shred its
+        scrub, committed with ``action``'s audit event (in the caller's transaction)."""
+        current = self._scope.objects([call_id]).get(call_id, {})
+        original = current.get(RECORDING_ORIGINAL)
+        if original is not None:
+            enqueue(self._session, self._ctx.tenant_id, call_id, original.id, utcnow())
+        self._shred_with(call_id, current, (RECORDING,), action)
+
+    def withdraw_recording(self, call_id: str, action: AuditAction) -> None:
+        """Crypto-shred the call's recording (original and scrub) and drop its job,
+        committed with ``action``'s audit event (in the caller's transaction)."""
+        drop_job(self._session, call_id)
+        current = self._scope.objects([call_id]).get(call_id, {})
+        self._shred_with(call_id, current, (RECORDING_ORIGINAL, RECORDING), action)
+
+    def _shred_with(
+        self,
+        call_id: str,
+        current: dict[str, StoredObject],
+        kinds: Sequence[str],
+        action: AuditAction,
+    ) -> None:
+        if any(kind in current for kind in kinds):
+            self._ctx.audit(AuditAction.OBJECT_SHRED, call_id)  # say so in the trail
+        if self._replace(call_id, [], kinds, action):
+            purge_deleted_data(self._session.get_bind().engine)
 
     def replace_transcript(
         self, call_id: str, new: Sequence[tuple[StoredObject, DataKey]], rescrub: bool = True

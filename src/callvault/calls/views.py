@@ -38,6 +38,8 @@ class CallRecord:
     disposition: str | None
     created_at: datetime
     phi_shredded_at: datetime | None
+    consent: str | None
+    recording_pauses: str | None  # canonical JSON (``callvault.calls.consent``)
 
 
 _CALL_COLUMNS = tuple(getattr(Call, f.name) for f in fields(CallRecord))

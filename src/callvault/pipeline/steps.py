@@ -13,14 +13,14 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from callvault.audio.errors import UnsupportedOutput
 from callvault.audio.ranges import TimeRange
-from callvault.audio.service import scrub_file
+from callvault.audio.service import scrub_file, silence_file
 from callvault.audit.actions import AuditAction
 from callvault.audit.context import ServiceContext
 from callvault.audit.service import RequestInfo
@@ -28,12 +28,15 @@ from callvault.authz.permissions import Permission
 from callvault.authz.principal import Principal
 from callvault.authz.roles import Policy
 from callvault.blobs.interface import BlobStore
+from callvault.calls.consent_service import RecordingConsent
+from callvault.calls.models import StoredObject
 from callvault.calls.objects import RECORDING, RECORDING_ORIGINAL, TRANSCRIPT
 from callvault.calls.schemas import TranscriptIn
 from callvault.calls.service import CallService
 from callvault.calls.uploads import ObjectTarget, store_transcript, write_object
 from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.crypto.keyring import Keyring
+from callvault.crypto.models import DataKey
 from callvault.jobs.service import Claim, LeaseLost
 from callvault.pipeline.speech import SpeechPlan, plan_speech
 from callvault.transcription.interface import Progress, Transcriber, VocabularyTranscriber
@@ -88,11 +91,14 @@ def process(ctx: StepContext, claim: Claim) -> str | None:
         )
         calls = CallService(actor, ctx.blobs)
         original, media_type = decrypt_original(calls, claim, work)
+        original, media_type, claim = cut_pauses(
+            calls, RecordingConsent(actor, ctx.blobs), claim, work, (original, media_type)
+        )
         ranges, review = transcript_ranges(ctx, calls, claim, original)
         ctx.heartbeat()
         scrubbed = scrub(original, work, media_type, ranges)
         ctx.heartbeat()
-        store_scrubbed(calls, ctx.blobs, claim, scrubbed)
+        store_scrubbed(calls, claim, scrubbed)
         return review
 
 
@@ -183,32 +189,77 @@ def _plan_from_audio(
     return plan_speech(transcript, setup)
 
 
+def cut_pauses(
+    calls: CallService,
+    consent: RecordingConsent,
+    claim: Claim,
+    work: Path,
+    original: tuple[Path, str],
+) -> tuple[Path, str, Claim]:
+    """The original with the call's recording pauses silenced, stored as the call's
+    original in place of the one that held them (crypto-shredded), before anything
+    reads it: what the caller did not consent to is neither transcribed nor kept. The
+    claim follows the new original. Unchanged if no pause is left to cut."""
+    path, media_type = original
+    pending = consent.pending_pauses(claim.call_id, claim.recording_id)
+    if pending is None:
+        return path, media_type, claim
+    silenced = in_format(
+        work, "silenced", media_type, lambda out, wav: silence_file(path, out, pending.pauses, wav)
+    )
+    action = AuditAction.RECORDING_PAUSES_APPLY
+    stored, data_key = write_file(calls, claim, RECORDING_ORIGINAL, action, silenced)
+    with deleted_on_failure(calls, stored.blob_key):
+        calls.objects.replace_paused_original(stored, data_key, claim, pending.stored)
+    return silenced, stored.media_type, replace(claim, recording_id=stored.id)
+
+
 def scrub(original: Path, work: Path, media_type: str, ranges: list[TimeRange]) -> Path:
     """Tones silenced, ``ranges`` bleeped; in the input's format, else WAV."""
-    destination = work / ("scrubbed" + SUFFIXES.get(media_type, ".wav"))
+    return in_format(
+        work, "scrubbed", media_type, lambda out, wav: scrub_file(original, out, ranges, wav)
+    )
+
+
+def in_format(
+    work: Path, stem: str, media_type: str, write: Callable[[Path, bool], object]
+) -> Path:
+    """``write(path, force_wav)`` to ``work/stem`` in ``media_type``'s format where
+    libsndfile can write it, else as WAV; the path written."""
+    destination = work / (stem + SUFFIXES.get(media_type, ".wav"))
     try:
-        scrub_file(original, destination, ranges)
+        write(destination, False)
     except UnsupportedOutput:
-        destination = work / "scrubbed.wav"
-        scrub_file(original, destination, ranges, force_wav=True)
+        destination = work / (stem + ".wav")
+        write(destination, True)
     return destination
 
 
-def store_scrubbed(calls: CallService, blobs: BlobStore, claim: Claim, path: Path) -> None:
+def store_scrubbed(calls: CallService, claim: Claim, path: Path) -> None:
+    action = AuditAction.RECORDING_UPLOAD
+    stored, data_key = write_file(calls, claim, RECORDING, action, path)
+    with deleted_on_failure(calls, stored.blob_key):
+        calls.objects.replace_scrubbed(stored, data_key, claim.recording_id)
+
+
+def write_file(
+    calls: CallService, claim: Claim, kind: str, action: AuditAction, path: Path
+) -> tuple[StoredObject, DataKey]:
+    """The file encrypted into a new blob for the call's ``kind`` (not visible yet)."""
     media_type = MEDIA_TYPES[path.suffix]
     target = ObjectTarget(
-        claim.tenant_id,
-        claim.call_id,
-        RECORDING,
-        media_type,
-        MAX_SCRUBBED_BYTES,
-        AuditAction.RECORDING_UPLOAD,
+        claim.tenant_id, claim.call_id, kind, media_type, MAX_SCRUBBED_BYTES, action
     )
-    stored, data_key = write_object(calls.objects, blobs, target, _chunks(path))
+    return write_object(calls.objects, calls.blobs, target, _chunks(path))
+
+
+@contextmanager
+def deleted_on_failure(calls: CallService, blob_key: str) -> Iterator[None]:
+    """A blob no row made visible is deleted if the block fails."""
     try:
-        calls.objects.replace_scrubbed(stored, data_key, claim.recording_id)
+        yield
     except BaseException:
-        blobs.delete(stored.blob_key)
+        calls.blobs.delete(blob_key)
         raise
 
 
