@@ -184,6 +184,7 @@ def test_declining_after_the_upload_shreds_the_recording(
     assert original.status_code == 404
     assert blob_files(vault) == []
     assert ("allowed", None) in audit_reasons(vault, "object:shred")
+    assert audit_reasons(vault, "call:consent_update") == [("allowed", "not_required -> declined")]
 
 
 def test_pauses_are_stored_and_shown(client: TestClient, auth: TokenFactory) -> None:

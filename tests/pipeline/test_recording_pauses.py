@@ -3,13 +3,17 @@ the stored recording, both the scrub and the original, and nothing else changes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import soundfile as sf  # type: ignore[import-untyped]  # publishes no type hints
 from fastapi.testclient import TestClient
 
 from callvault.settings import Settings
+from callvault.transcription.fake import FakeTranscriber
+from callvault.transcription.models import Transcript
 from tests._vault import TokenFactory
 from tests.audio._synth import write
 from tests.pipeline._helpers import (
@@ -132,3 +136,46 @@ def test_an_original_already_cut_is_not_cut_again(
     assert again.state == "done", again
     applied = [e for e in audit_events(vault, call_id) if e[1] == "recording:pauses_apply"]
     assert len(applied) == 1
+
+
+class HearsThenPauses(FakeTranscriber):
+    """Measures the audio it is given in the paused window; on its first call, has the
+    client add the pause while the job works (after its cut, before its store)."""
+
+    def __init__(self, add_pause: Callable[[], None]) -> None:
+        super().__init__(Transcript("", ()))
+        self.add_pause = add_pause
+        self.heard_in_pause: list[float] = []
+
+    def transcribe(self, path: Path, progress: object = None) -> Transcript:  # type: ignore[override]
+        values, _ = sf.read(str(path), dtype="int16")
+        self.heard_in_pause.append(rms(values[round(PAUSE[0] * RATE) : round(PAUSE[1] * RATE)]))
+        if len(self.heard_in_pause) == 1:
+            self.add_pause()
+        return super().transcribe(path)
+
+
+def test_pauses_added_while_the_job_runs_stop_its_scrub_and_the_next_job_cuts_them(
+    client: TestClient, auth: TokenFactory, vault: Settings, pipeline: Pipeline, tmp_path: Path
+) -> None:
+    ingest, agent = auth("integration"), auth("agent")
+    call_id = create_call(client, ingest)
+    uploaded = recording_with_tone_in_pause(tmp_path / "upload.wav").read_bytes()
+    upload(client, ingest, call_id, uploaded)
+
+    def add_pause() -> None:
+        pauses = {"pauses": [{"start": PAUSE[0], "end": PAUSE[1]}]}
+        url = f"/api/v1/calls/{call_id}/recording-pauses"
+        assert client.post(url, json=pauses, headers=ingest).status_code == 204
+
+    transcriber = HearsThenPauses(add_pause)
+    [first] = pipeline.run(limit=1, transcriber=transcriber)
+
+    assert first.state == "lost"  # its scrub, made without the pause, was not stored
+    assert client.get(f"/api/v1/calls/{call_id}/recording", headers=agent).status_code == 409
+    [second] = pipeline.run(transcriber=transcriber)
+    assert second.state == "done", second
+    # The first job's transcript was made from the paused speech: the second job made
+    # it again from the cut original, which has none.
+    assert transcriber.heard_in_pause[0] > 10_000 and transcriber.heard_in_pause[1] == 0.0
+    assert_silent_in_pause_only(uploaded, played(client, agent, call_id), tmp_path)

@@ -47,7 +47,7 @@ class RecordingConsent:
         self._session.execute(update(Call).where(Call.id == call.id).values(consent=consent))
         self._ctx.audit(action, call.id, reason=f"{call.consent} -> {consent.value}")
         if consent is Consent.DECLINED:
-            self._objects.withdraw_recording(call.id, action)
+            self._objects.withdraw_recording(call.id)
         else:
             self._session.commit()
 

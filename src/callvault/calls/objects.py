@@ -60,6 +60,13 @@ class CallObjects:
         self._session.rollback()
         return kinds
 
+    def object_id(self, call_id: str, kind: str) -> str | None:
+        """The id of the call's object of ``kind``, if it has one (not audited); ends
+        the transaction."""
+        stored = self._scope.objects([call_id]).get(call_id, {}).get(kind)
+        self._session.rollback()
+        return None if stored is None else stored.id
+
     def replace_object(self, stored: StoredObject, data_key: DataKey, action: AuditAction) -> None:
         """Make a durably stored blob visible as the call's ``kind``; an older object of
         the same kind is crypto-shredded in the same transaction."""
@@ -83,14 +90,18 @@ class CallObjects:
         if shredded:
             purge_deleted_data(self._session.get_bind().engine)
 
-    def replace_scrubbed(self, stored: StoredObject, data_key: DataKey, original_id: str) -> None:
-        """Make a scrubbed recording the call's playable one, if ``original_id`` (what
-        it was made from) is still the call's original; Conflict otherwise."""
+    def replace_scrubbed(self, stored: StoredObject, data_key: DataKey, claim: Claim) -> None:
+        """Make a scrubbed recording the call's playable one, if the claim's original
+        (what it was made from) is still the call's original (Conflict otherwise) and
+        the job is still the claim's, checked in this transaction (LeaseLost
+        otherwise): a job queued again meanwhile (a new transcript, new pauses) stores
+        no scrub made without them."""
         objects = self._scope.objects([stored.call_id]).get(stored.call_id, {})
         current = objects.get(RECORDING_ORIGINAL)
-        if current is None or current.id != original_id:
+        if current is None or current.id != claim.recording_id:
             self._session.rollback()
             raise Conflict("the recording was replaced while it was processed")
+        move_held(self._session, claim, claim.recording_id)
         self._replace(
             stored.call_id, [(stored, data_key)], (RECORDING,), AuditAction.RECORDING_UPLOAD
         )
@@ -129,26 +140,21 @@ class CallObjects:
         original = current.get(RECORDING_ORIGINAL)
         if original is not None:
             enqueue(self._session, self._ctx.tenant_id, call_id, original.id, utcnow())
-        self._shred_with(call_id, current, (RECORDING,), action)
+        if RECORDING in current:
+            self._ctx.audit(AuditAction.OBJECT_SHRED, call_id)  # say so in the trail
+        if self._replace(call_id, [], (RECORDING,), action):
+            purge_deleted_data(self._session.get_bind().engine)
 
-    def withdraw_recording(self, call_id: str, action: AuditAction) -> None:
-        """Crypto-shred the call's recording (original and scrub) and drop its job,
-        committed with ``action``'s audit event (in the caller's transaction)."""
+    def withdraw_recording(self, call_id: str) -> None:
+        """Crypto-shred the call's recording (original and scrub; audited
+        ``object:shred``) and drop its job, committed with the caller's transaction."""
         drop_job(self._session, call_id)
         current = self._scope.objects([call_id]).get(call_id, {})
-        self._shred_with(call_id, current, (RECORDING_ORIGINAL, RECORDING), action)
-
-    def _shred_with(
-        self,
-        call_id: str,
-        current: dict[str, StoredObject],
-        kinds: Sequence[str],
-        action: AuditAction,
-    ) -> None:
-        if any(kind in current for kind in kinds):
-            self._ctx.audit(AuditAction.OBJECT_SHRED, call_id)  # say so in the trail
-        if self._replace(call_id, [], kinds, action):
-            purge_deleted_data(self._session.get_bind().engine)
+        if RECORDING_ORIGINAL not in current and RECORDING not in current:
+            self._session.commit()
+            return
+        self._replace(call_id, [], (RECORDING_ORIGINAL, RECORDING), AuditAction.OBJECT_SHRED)
+        purge_deleted_data(self._session.get_bind().engine)
 
     def replace_transcript(
         self, call_id: str, new: Sequence[tuple[StoredObject, DataKey]], rescrub: bool = True

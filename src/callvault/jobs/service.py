@@ -307,8 +307,9 @@ def _update_held(session: Session, claim: Claim, values: dict[str, object]) -> N
 
 def move_held(session: Session, claim: Claim, recording_id: str) -> None:
     """Point the held job at ``recording_id`` (its original, rewritten by the job itself:
-    recording consent's paused stretches cut out), in the caller's transaction;
-    LeaseLost (nothing changed) if the job is no longer this worker's."""
+    recording consent's paused stretches cut out; or the same one, to check the lease in
+    the caller's transaction before it stores a result); LeaseLost (the transaction
+    rolled back) if the job is no longer this worker's."""
     matched = updated_rows(
         session,
         update(RecordingJob)

@@ -33,6 +33,7 @@ from callvault.calls.models import StoredObject
 from callvault.calls.objects import RECORDING, RECORDING_ORIGINAL, TRANSCRIPT
 from callvault.calls.schemas import TranscriptIn
 from callvault.calls.service import CallService
+from callvault.calls.transcripts import RedactedTranscript
 from callvault.calls.uploads import ObjectTarget, store_transcript, write_object
 from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.crypto.keyring import Keyring
@@ -91,10 +92,11 @@ def process(ctx: StepContext, claim: Claim) -> str | None:
         )
         calls = CallService(actor, ctx.blobs)
         original, media_type = decrypt_original(calls, claim, work)
+        queued = claim
         original, media_type, claim = cut_pauses(
             calls, RecordingConsent(actor, ctx.blobs), claim, work, (original, media_type)
         )
-        ranges, review = transcript_ranges(ctx, calls, claim, original)
+        ranges, review = transcript_ranges(ctx, calls, claim, original, claim != queued)
         ctx.heartbeat()
         scrubbed = scrub(original, work, media_type, ranges)
         ctx.heartbeat()
@@ -135,41 +137,67 @@ def write_private(path: Path, chunks: Iterable[bytes]) -> None:
 
 
 def transcript_ranges(
-    ctx: StepContext, calls: CallService, claim: Claim, original: Path
+    ctx: StepContext, calls: CallService, claim: Claim, original: Path, recut: bool = False
 ) -> tuple[list[TimeRange], str | None]:
     """The stretches to bleep, and why to hold the call for review (or None): from the
     call's transcript, or from a new one made, redacted and stored here. An uploaded
     transcript without word timings cannot say where its PHI was spoken, so the audio
     is transcribed for timings (and only its ranges are used; the uploaded transcript
     stays the call's). A transcript this pipeline made and stored keeps its fail-safe
-    ranges and its review reason, so a retried job decides the same."""
+    ranges and its review reason, so a retried job decides the same, unless ``recut``:
+    recording pauses were just cut from the original, and a transcript made from the
+    audio before may hold what was said in them, so it is made again (and replaced)."""
+    seen = None
     if TRANSCRIPT in calls.objects.kinds(claim.call_id):
-        known, review = stored_ranges(calls, claim.call_id)
-        if known is not None:
-            return known, review
-        plan = _plan_from_audio(ctx, calls, claim, original)
-        return list(plan.ranges), plan.review_reason
+        seen = stored_transcript(calls, claim.call_id)
+        if not (recut and seen.made_from_audio):
+            if seen.ranges is not None:
+                return seen.ranges, seen.review
+            plan = _plan_from_audio(ctx, calls, claim, original)
+            return list(plan.ranges), plan.review_reason
     plan = _plan_from_audio(ctx, calls, claim, original)
-    if TRANSCRIPT in calls.objects.kinds(claim.call_id):  # one was uploaded meanwhile: it wins
-        return stored_ranges(calls, claim.call_id)[0] or [], None
+    current = calls.objects.object_id(claim.call_id, TRANSCRIPT)
+    if current is not None and current != (seen.object_id if seen else None):
+        return stored_transcript(calls, claim.call_id).ranges or [], None  # uploaded: it wins
+    redacted = from_audio(plan.redacted)
     store_transcript(
-        calls.objects, ctx.blobs, claim.tenant_id, claim.call_id, plan.redacted, rescrub=False
+        calls.objects, ctx.blobs, claim.tenant_id, claim.call_id, redacted, rescrub=False
     )
     return list(plan.ranges), plan.review_reason
 
 
-def stored_ranges(calls: CallService, call_id: str) -> tuple[list[TimeRange] | None, str | None]:
-    """The stored transcript's ``redacted_time_ranges`` (None without word timings) and
-    the review reason the pipeline stored with it (``audio_review``), read (audited as
-    a transcript read) once."""
+@dataclass(frozen=True)
+class StoredTranscript:
+    object_id: str
+    ranges: list[TimeRange] | None  # None without word timings
+    review: str | None  # the review reason the pipeline stored with it (``audio_review``)
+    made_from_audio: bool  # by this pipeline (``MADE_FROM_AUDIO``)
+
+
+# The key of a transcript document the pipeline made from the recording itself.
+MADE_FROM_AUDIO = "made_from_audio"
+
+
+def stored_transcript(calls: CallService, call_id: str) -> StoredTranscript:
+    """What the pipeline needs of the call's transcript, read (audited as a transcript
+    read) once."""
     opened = calls.open_object(call_id, TRANSCRIPT, AuditAction.TRANSCRIPT_READ)
     stored = json.loads(b"".join(opened.blob.iter_plaintext()))
     review = stored.get("audio_review")
     ranges = stored.get("redacted_time_ranges")
-    if ranges is None:
-        return None, review if isinstance(review, str) else None
-    known = [(float(start), float(end)) for start, end in ranges]
-    return known, review if isinstance(review, str) else None
+    return StoredTranscript(
+        opened.object_id,
+        None if ranges is None else [(float(start), float(end)) for start, end in ranges],
+        review if isinstance(review, str) else None,
+        stored.get(MADE_FROM_AUDIO) is True,
+    )
+
+
+def from_audio(redacted: RedactedTranscript) -> RedactedTranscript:
+    """The transcript document marked as made by this pipeline from the recording."""
+    document = json.loads(redacted.redacted)
+    document[MADE_FROM_AUDIO] = True
+    return replace(redacted, redacted=json.dumps(document, ensure_ascii=False).encode())
 
 
 def _plan_from_audio(
@@ -239,7 +267,7 @@ def store_scrubbed(calls: CallService, claim: Claim, path: Path) -> None:
     action = AuditAction.RECORDING_UPLOAD
     stored, data_key = write_file(calls, claim, RECORDING, action, path)
     with deleted_on_failure(calls, stored.blob_key):
-        calls.objects.replace_scrubbed(stored, data_key, claim.recording_id)
+        calls.objects.replace_scrubbed(stored, data_key, claim)
 
 
 def write_file(
