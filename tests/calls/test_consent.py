@@ -238,3 +238,11 @@ def test_another_tenants_call_is_not_found(client: TestClient, auth: TokenFactor
     assert add_pauses(client, other, call_id, [{"start": 1, "end": 2}]) == 404
     view = call_view(client, auth("integration"), call_id)
     assert (view["consent"], view["recording_pauses"]) == ("not_required", [])
+
+
+def test_a_call_has_at_most_a_thousand_pauses(client: TestClient, auth: TokenFactory) -> None:
+    ingest = auth("integration")
+    many = [{"start": i * 0.2, "end": i * 0.2 + 0.1} for i in range(1000)]
+    call_id = create(client, ingest, recording_pauses=many)
+    assert add_pauses(client, ingest, call_id, [{"start": 250, "end": 251}]) == 422
+    assert len(call_view(client, ingest, call_id)["recording_pauses"]) == 1000

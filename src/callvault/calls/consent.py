@@ -107,6 +107,7 @@ def refusal_reason(consent: Consent) -> str:
 # -- paused stretches of the recording ------------------------------------------------
 
 Pause = tuple[float, float]  # seconds from the start of the recording
+MAX_PAUSES = 1000  # a call's, all told: the column is read by every view of the call
 
 
 def check_pauses(new: Sequence[Pause], existing: Sequence[Pause], duration_s: float) -> None:
@@ -114,6 +115,8 @@ def check_pauses(new: Sequence[Pause], existing: Sequence[Pause], duration_s: fl
     duration, and overlaps neither another new pause nor a stored one. Overlaps are
     refused rather than merged: two markers for one stretch mean the client's clock
     and ours disagree, and a guess could leave part of a pause in the recording."""
+    if len(existing) + len(new) > MAX_PAUSES:
+        raise InvalidInput(f"a call has at most {MAX_PAUSES} pauses")
     for index, (start, end) in enumerate(new):
         if not end > start:
             raise InvalidInput(f"pause {index}: end must be after start")

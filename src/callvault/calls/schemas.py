@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from callvault.calls.consent import MAX_PAUSES
 from callvault.inputs import InputModel
 from callvault.phone import PHONE_DESCRIPTION, PHONE_PATTERN
 
@@ -36,7 +37,6 @@ class _Strict(InputModel):
 
 # The consent states a client may set (``callvault.calls.consent.SETTABLE``).
 ConsentIn = Literal["announced", "consented", "declined", "not_required"]
-MAX_PAUSES = 1000
 Seconds = Annotated[float, Field(ge=0, le=7 * 24 * 3600, allow_inf_nan=False)]
 
 
