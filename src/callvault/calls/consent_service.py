@@ -43,7 +43,7 @@ class RecordingConsent:
         call's recording, if it has one, is crypto-shredded in the same transaction
         (what the caller refused to have recorded is not kept) and its job dropped."""
         action = AuditAction.CALL_CONSENT_UPDATE
-        call = self._scope.call(call_id, action)
+        call = self._scope.call(call_id, action, lock=True)  # against an upload committing
         self._session.execute(update(Call).where(Call.id == call.id).values(consent=consent))
         self._ctx.audit(action, call.id, reason=f"{call.consent} -> {consent.value}")
         if consent is Consent.DECLINED:

@@ -77,8 +77,10 @@ class CallObjects:
         in one transaction: an acknowledged upload always has its job. The older
         original and its scrubbed version are crypto-shredded (a scrub of another
         recording must never play for this one). ConsentRefused (audited) if the call
-        was declined while the recording was on its way: the caller deletes the blob."""
-        call = self._scope.call(stored.call_id, AuditAction.RECORDING_UPLOAD)
+        was declined while the recording was on its way: the caller deletes the blob.
+        The call's row stays locked until the commit, so a decline committed meanwhile
+        is seen here, or sees this recording and shreds it."""
+        call = self._scope.call(stored.call_id, AuditAction.RECORDING_UPLOAD, lock=True)
         self._scope.check_recordable(call)
         enqueue(self._session, self._ctx.tenant_id, stored.call_id, stored.id, utcnow())
         shredded = self._replace(

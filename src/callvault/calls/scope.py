@@ -27,10 +27,11 @@ class CallScope:
         self.ctx = ctx
         self.blobs = blobs
 
-    def call(self, call_id: str, action: AuditAction) -> CallRecord:
-        """The tenant's call; NotFound otherwise, audited as a NOT_FOUND ``action``."""
+    def call(self, call_id: str, action: AuditAction, *, lock: bool = False) -> CallRecord:
+        """The tenant's call; NotFound otherwise, audited as a NOT_FOUND ``action``.
+        ``lock``: its row locked until the transaction ends."""
         session = self.ctx.session
-        call = read_call(session, self.ctx.tenant_id, call_id)
+        call = read_call(session, self.ctx.tenant_id, call_id, lock=lock)
         if call is None:
             session.rollback()
             self.ctx.audit(action, call_id, outcome=Outcome.NOT_FOUND)
