@@ -3,7 +3,7 @@ refusal of a recording a call has no consent for, updates, and pause markers."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from callvault.audit.models import AuditEvent
 from callvault.calls.consent import ALL_PARTY_STATES, Consent, default_consent
+from callvault.calls.schemas import ConsentIn
 from callvault.cli.vault import open_keyring
 from callvault.settings import Settings
 from tests.calls.conftest import Reviewer, TokenFactory
@@ -87,6 +88,10 @@ def test_a_played_disclosure_is_announced_wherever_the_parties_are() -> None:
     assert default_consent([CALIFORNIA, DC], disclosure_played=True) is Consent.ANNOUNCED
     assert default_consent([DC, DC], disclosure_played=True) is Consent.ANNOUNCED
     assert default_consent([DC, DC], disclosure_played=False) is Consent.NOT_REQUIRED
+
+
+def test_a_client_may_set_every_consent_state_but_required() -> None:
+    assert set(get_args(ConsentIn)) == {c.value for c in Consent} - {"required"}
 
 
 def test_the_all_party_table_names_real_states_only() -> None:

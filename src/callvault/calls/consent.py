@@ -29,8 +29,6 @@ class Consent(StrEnum):
     REQUIRED = "required"
 
 
-# What a client may set, at create or later: ``required`` is only ever a default.
-SETTABLE = (Consent.ANNOUNCED, Consent.CONSENTED, Consent.DECLINED, Consent.NOT_REQUIRED)
 # Consent states whose calls take no recording in.
 REFUSING = frozenset({Consent.DECLINED, Consent.REQUIRED})
 

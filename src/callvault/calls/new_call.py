@@ -1,6 +1,6 @@
 """The row of a new call, as every ingest path writes it (``CallService.create`` for
 the API and the PBX imports, ``callvault.integrations.voice`` for Twilio): its PHI
-encrypted, its caller's blind index, and its campaign and DNI session linked
+encrypted, its caller's blind index, its campaign and DNI session linked
 (``campaign_link``), and its recording consent set (``consent``)."""
 
 from __future__ import annotations

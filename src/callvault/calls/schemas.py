@@ -35,7 +35,8 @@ class _Strict(InputModel):
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
 
-# The consent states a client may set (``callvault.calls.consent.SETTABLE``).
+# The consent states a client may set: every ``callvault.calls.consent.Consent`` but
+# ``required``, which is only ever a default.
 ConsentIn = Literal["announced", "consented", "declined", "not_required"]
 Seconds = Annotated[float, Field(ge=0, le=7 * 24 * 3600, allow_inf_nan=False)]
 
