@@ -83,15 +83,21 @@ def test_a_declined_twilio_call_refuses_its_recording(
     assert twilio.requests == [] and _db.objects_of(vault, call_id) == {}
 
 
-def test_the_asterisk_import_refuses_the_recording_of_a_call_without_consent(
-    vault: Settings, tmp_path: Path
-) -> None:
+def all_party_cdr(tmp_path: Path) -> tuple[Path, Path]:
+    """A Master.csv of one call from a California number, and its MixMonitor file."""
     first_line = MASTER_CSV.read_text(encoding="utf-8").splitlines()[0]
     cdr = tmp_path / "Master.csv"
     cdr.write_text(first_line.replace("2025550147", "3105550101") + "\n", encoding="utf-8")
     folder = tmp_path / "monitor"
     folder.mkdir()
     (folder / "in-2025550111-20261201-100000-1764583200.1.wav").write_bytes(wav_bytes(0.2))
+    return cdr, folder
+
+
+def test_the_asterisk_import_refuses_the_recording_of_a_call_without_consent(
+    vault: Settings, tmp_path: Path
+) -> None:
+    cdr, folder = all_party_cdr(tmp_path)
 
     code, out, err = run_import(vault, "--cdr", str(cdr), "--recordings", str(folder))
 
@@ -103,3 +109,17 @@ def test_the_asterisk_import_refuses_the_recording_of_a_call_without_consent(
     assert (got["calls"], got["recordings"], got["jobs"]) == (1, 0, 0)
     refusals = [e for e in _db.events(vault, "recording:upload") if e[1] == "denied"]
     assert [e[3] for e in refusals] == ["consent required"]
+
+
+def test_an_asterisk_import_whose_pbx_plays_a_disclosure_attaches_the_recording(
+    vault: Settings, tmp_path: Path
+) -> None:
+    cdr, folder = all_party_cdr(tmp_path)
+
+    code, out, err = run_import(
+        vault, "--cdr", str(cdr), "--recordings", str(folder), "--disclosure-played"
+    )
+
+    assert code == 0, err
+    assert out.strip().endswith("recordings attached 1")
+    assert [c.consent for c in _db.calls(vault)] == ["announced"]
