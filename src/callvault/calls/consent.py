@@ -32,13 +32,14 @@ class Consent(StrEnum):
 # Consent states whose calls take no recording in.
 REFUSING = frozenset({Consent.DECLINED, Consent.REQUIRED})
 
-# The states whose law asks every party's consent to record a *telephone* call, checked
-# on 2026-12-06 against the statutes named, as listed by Oxford University Press's
-# "States That Require Consent of All Parties for Taping" (learninglink.oup.com, Bender
-# 12e student resources) and Matthiesen, Wickert & Lehrer's "Laws on Recording
-# Conversations in All 50 States" (mwl-law.com). Not legal advice: where the law is
-# debated, the table takes the stricter reading (a recording refused can be made
-# again; one made unlawfully cannot be unmade).
+# The states whose law asks every party's consent to record a *telephone* call,
+# compiled on 2026-12-06 from Oxford University Press's "States That Require Consent of
+# All Parties for Taping" (Bender et al., 12th ed., student resources,
+# learninglink.oup.com: every state below but Delaware, with the statutes named) and,
+# for Delaware, Metaverse Law's "Two-Party Consent Requirements for Recording Calls"
+# (metaverse.law, 2022-10-11); docs/compliance.md, "Recording consent". Not legal
+# advice: where the law is debated, the table takes the stricter reading (a recording
+# refused can be let in later; one made unlawfully cannot be unmade).
 ALL_PARTY_STATES = frozenset(
     {
         "California",  # Cal. Penal Code § 632 (confidential communications)
