@@ -239,3 +239,25 @@ def test_a_failed_job_is_re_run_by_a_user_who_may_upload_recordings(
         ).scalars()
         assert (job.state, job.attempts, job.reason) == ("pending", 0, None)
         assert sorted(outcomes) == ["allowed", "denied"]
+
+
+def test_the_call_page_shows_its_consent_and_paused_stretches(
+    live: Live, people: PersonFactory
+) -> None:
+    headers = integration_headers(live.settings)
+    with live.client() as client:
+        paused = create_call(
+            client,
+            headers,
+            consent="announced",
+            recording_pauses=[{"start": 65.5, "end": 70}, {"start": 3, "end": 4.25}],
+        )
+        needs_consent = create_call(client, headers, caller_number="+13105550101")
+    with api_session(live, people("agent")) as signed_in:
+        first = signed_in.client.get(f"/calls/{paused}")
+        second = signed_in.client.get(f"/calls/{needs_consent}")
+    consent = first.text.split('id="consent"', 1)[1].split("</dl>", 1)[0]
+    assert "announced: a recording disclosure was played" in consent
+    assert re.findall(r"<li>([^<]*)</li>", consent) == ["0:03.00 to 0:04.25", "1:05.50 to 1:10.00"]
+    assert "required, none recorded" in second.text
+    assert "never" in second.text.split('id="consent"', 1)[1].split("</dl>", 1)[0]

@@ -9,7 +9,7 @@ import pytest
 
 from callvault.incidents import clock
 from callvault.incidents.clock import Duty, Obligation
-from callvault.incidents.states import state_of
+from callvault.phone_states import state_of
 
 DISCOVERED = date(2026, 3, 10)
 DEADLINE = date(2026, 5, 9)  # 60 calendar days later
@@ -80,6 +80,7 @@ def test_a_recorded_notice_discharges_only_its_own_duty_and_state() -> None:
         ("+14155550102", "California"),  # ... or "San Francisco, CA"
         ("+12125550104", "New York"),  # "New York, NY"
         ("+12025550147", "District of Columbia"),  # "Washington D.C."
+        ("+12065550100", "Washington"),  # "Washington State"
         ("+17875550100", "Puerto Rico"),  # a territory: a State under 45 CFR 160.103
         ("+18005550107", "unknown"),  # toll-free
         ("+14165550100", "unknown"),  # Canada

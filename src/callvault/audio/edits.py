@@ -61,6 +61,17 @@ def bleep_edits(ranges: Sequence[TimeRange], sample_rate: int, frames: int) -> l
     return [Edit(EditKind.BLEEP, s, e) for s, e in _merge(spans) if e > s]
 
 
+def pause_edits(ranges: Sequence[TimeRange], sample_rate: int, frames: int) -> list[Edit]:
+    """Silence over each range in every channel, its ramps *outside* the range: every
+    sample inside it is zero (what was said while recording was paused is not kept, not
+    even faded), and a few milliseconds of the audio either side fade out and back in.
+    Not clipped to the file: a ramp that falls outside it must stay outside, or a pause
+    running to the end (or from the start) would keep its last (first) few samples."""
+    fade = max(1, round(FADE_S * sample_rate))
+    spans = [(round(s * sample_rate) - fade, round(e * sample_rate) + fade) for s, e in ranges]
+    return [Edit(EditKind.SILENCE, s, e) for s, e in _merge(spans) if s < frames and e > 0]
+
+
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for s, e in sorted(spans):

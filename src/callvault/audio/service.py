@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from callvault.audio.audiofile import AudioInfo, atomic_output, output_format, probe, read_blocks
 from callvault.audio.dtmf import Tone, detect
-from callvault.audio.edits import Edit, apply_edits, bleep_edits, tone_edits
+from callvault.audio.edits import Edit, apply_edits, bleep_edits, pause_edits, tone_edits
 from callvault.audio.errors import AudioError
 from callvault.audio.ranges import TimeRange
 from callvault.blocking import check_off_event_loop
@@ -66,6 +66,21 @@ def scrub_file(
     with atomic_output(destination, info, fmt, subtype) as sink:
         rewrite(source, info, edits + bleeps, sink.write)
     return ScrubReport(len(tones), len(bleeps), info.frames, info.sample_rate, info.channels)
+
+
+def silence_file(
+    source: Path, destination: Path, ranges: Sequence[TimeRange], force_wav: bool = False
+) -> None:
+    """Write ``source`` to ``destination`` with ``ranges`` silenced (``pause_edits``) and
+    nothing else changed; AudioError and no output on failure."""
+    check_off_event_loop("audio silencing")
+    if source.resolve() == destination.resolve():
+        raise AudioError(f"{source.name}: output must not overwrite the input")
+    info = probe(source)
+    fmt, subtype = output_format(info, destination, force_wav)
+    edits = pause_edits(ranges, info.sample_rate, info.frames)
+    with atomic_output(destination, info, fmt, subtype) as sink:
+        rewrite(source, info, edits, sink.write)
 
 
 def scan(source: Path, info: AudioInfo) -> list[Tone]:

@@ -35,7 +35,8 @@ class AuditAction(StrEnum):
     RECORDING_UPLOAD = (
         "recording:upload",
         "call",
-        "`PUT /api/v1/calls/{id}/recording`; the pipeline storing a scrubbed copy",
+        "`PUT /api/v1/calls/{id}/recording`, the Twilio recording webhook, the Asterisk import"
+        " (denied: the call's recording consent refuses it); the pipeline storing a scrub",
     )
     RECORDING_PLAY = (
         "recording:play",
@@ -66,6 +67,21 @@ class AuditAction(StrEnum):
         "call:update",
         "call",
         "a Twilio voice-status webhook that changed a call (duration, disposition)",
+    )
+    CALL_CONSENT_UPDATE = (
+        "call:consent_update",
+        "call",
+        "`PUT /api/v1/calls/{id}/consent` (reason: the old and the new consent state)",
+    )
+    RECORDING_PAUSES_ADD = (
+        "recording:pauses_add",
+        "call",
+        "`POST /api/v1/calls/{id}/recording-pauses` (stretches the caller did not consent to)",
+    )
+    RECORDING_PAUSES_APPLY = (
+        "recording:pauses_apply",
+        "call",
+        "the pipeline storing the original again with its paused stretches silenced",
     )
     TRANSCRIPT_UPLOAD = "transcript:upload", "call", "`PUT /api/v1/calls/{id}/transcript`"
     TRANSCRIPT_READ = "transcript:read", "call", "`GET /api/v1/calls/{id}/transcript`"

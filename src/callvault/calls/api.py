@@ -13,6 +13,8 @@ from starlette.concurrency import run_in_threadpool
 
 from callvault.audit.actions import AuditAction
 from callvault.authz.permissions import Permission
+from callvault.calls.consent import Consent
+from callvault.calls.consent_service import RecordingConsent
 from callvault.calls.objects import RECORDING, RECORDING_ORIGINAL, TRANSCRIPT, TRANSCRIPT_ORIGINAL
 from callvault.calls.playback import PLAYBACK_PREFIX, PlaybackLinks
 from callvault.calls.ranges import parse_range
@@ -20,7 +22,9 @@ from callvault.calls.schemas import (
     CallCreate,
     CallOut,
     CallPage,
+    ConsentUpdate,
     Created,
+    PausesIn,
     PlaybackLinkOut,
     TranscriptIn,
 )
@@ -101,6 +105,7 @@ def get_call(
     "/{call_id}/recording",
     status_code=204,
     openapi_extra=binary_request(*sorted(ACCEPTED_CONTENT_TYPES)),
+    responses=declared(409, "The call's recording consent refuses a recording"),
 )
 async def put_recording(
     call_id: ObjectId,
@@ -108,7 +113,8 @@ async def put_recording(
     ctx: Annotated[RequestContext, Depends(require(Permission.RECORDING_UPLOAD))],
 ) -> Response:
     """Stored encrypted as the call's original and queued for scrubbing: it plays at
-    ``/recording`` once ``processing.state`` on the call is ``done``."""
+    ``/recording`` once ``processing.state`` on the call is ``done``. 409 (nothing
+    stored, audited) if the call's ``consent`` is ``declined`` or ``required``."""
     if not declared_type_acceptable(request.headers.get("content-type")):
         raise UnsupportedMediaType("send the recording as audio/wav, audio/mpeg or audio/ogg")
     limit = ctx.settings.max_recording_bytes
@@ -132,6 +138,34 @@ async def put_recording(
         AuditAction.RECORDING_UPLOAD,
     )
     await store_upload(service.objects, ctx.blobs, target, head, stream)
+    return Response(status_code=204)
+
+
+@router.put("/{call_id}/consent", status_code=204)
+def put_consent(
+    call_id: ObjectId,
+    ctx: Annotated[RequestContext, Depends(require(Permission.CALL_CREATE))],
+    data: Annotated[ConsentUpdate, Depends(json_body(ConsentUpdate, MAX_CALL_BODY))],
+) -> Response:
+    """Set the call's recording consent (``announced``, ``consented``, ``declined``,
+    ``not_required``); ``declined`` also crypto-shreds a recording already stored.
+    Audited as ``call:consent_update``."""
+    RecordingConsent(ctx, ctx.blobs).set(call_id, Consent(data.consent))
+    return Response(status_code=204)
+
+
+@router.post("/{call_id}/recording-pauses", status_code=204)
+def post_recording_pauses(
+    call_id: ObjectId,
+    ctx: Annotated[RequestContext, Depends(require(Permission.RECORDING_UPLOAD))],
+    data: Annotated[PausesIn, Depends(json_body(PausesIn, MAX_CALL_BODY))],
+) -> Response:
+    """Add stretches of the recording (seconds from its start) that the caller did not
+    consent to: they are silenced in the stored recording, original and scrub. 422 for
+    one that ends before it starts, after the call ended, or overlaps another. A
+    recording already stored is processed again. Audited as ``recording:pauses_add``."""
+    pauses = [(pause.start, pause.end) for pause in data.pauses]
+    RecordingConsent(ctx, ctx.blobs).add_pauses(call_id, pauses)
     return Response(status_code=204)
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callvault.db.base import Base, UTCDateTime, new_id, utcnow
@@ -55,6 +55,14 @@ class Call(Base):
     # created through the API.
     external_source: Mapped[str | None] = mapped_column(String(16), nullable=True)
     external_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Recording consent (``callvault.calls.consent``; not PHI): a ``Consent`` value, None
+    # for calls stored before it was recorded (migration 0018).
+    consent: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # The stretches of the recording the caller did not consent to (``dump_pauses``:
+    # canonical JSON ``[[start_s, end_s], ...]``), and the original recording they were
+    # last cut out of (the pipeline's; None until then, and again when pauses are added).
+    recording_pauses: Mapped[str | None] = mapped_column(Text, nullable=True)
+    pauses_applied_to: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class StoredObject(Base):

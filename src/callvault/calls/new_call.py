@@ -1,7 +1,7 @@
 """The row of a new call, as every ingest path writes it (``CallService.create`` for
 the API and the PBX imports, ``callvault.integrations.voice`` for Twilio): its PHI
-encrypted, its caller's blind index, and its campaign and DNI session linked
-(``campaign_link``)."""
+encrypted, its caller's blind index, its campaign and DNI session linked
+(``campaign_link``), and its recording consent set (``consent``)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from callvault.calls.campaign_link import links_of
+from callvault.calls.consent import Consent, Pause, default_consent, dump_pauses
 from callvault.calls.fields import encrypt_column
 from callvault.crypto.keyring import Keyring
 from callvault.db.base import new_id, utcnow
@@ -34,6 +35,16 @@ class NewCall:
     disposition: str | None = None
     external_source: str | None = None
     external_id: str | None = None
+    consent: Consent | None = None  # None: the default (``default_consent``)
+    # Whether the telephony side played a recording disclosure before recording.
+    disclosure_played: bool = False
+    recording_pauses: tuple[Pause, ...] = ()
+
+    def consent_state(self) -> Consent:
+        if self.consent is not None:
+            return self.consent
+        parties = (self.caller_number, self.called_number, self.tracking_number)
+        return default_consent(parties, self.disclosure_played)
 
 
 def new_call_row(
@@ -66,5 +77,7 @@ def new_call_row(
         "disposition": call.disposition,
         "external_source": call.external_source,
         "external_id": call.external_id,
+        "consent": call.consent_state().value,
+        "recording_pauses": dump_pauses(call.recording_pauses),
         "created_at": utcnow(),
     }

@@ -13,14 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import update
+
 from callvault.audit.actions import AuditAction
-from callvault.calls.models import StoredObject
+from callvault.calls.models import Call, StoredObject
 from callvault.calls.scope import CallScope
 from callvault.crypto.keyring import UnwrappedDataKey
 from callvault.crypto.models import DataKey
-from callvault.db.base import new_id, purge_deleted_data, utcnow
+from callvault.db.base import new_id, purge_deleted_data, updated_rows, utcnow
 from callvault.errors import Conflict, NotFound
-from callvault.jobs.service import enqueue
+from callvault.jobs.service import Claim, drop_job, enqueue, move_held
 
 # The kinds of object a call may have, one of each.
 RECORDING = "recording"  # as played: scrubbed by the pipeline (callvault.pipeline)
@@ -42,8 +44,12 @@ class CallObjects:
     ) -> tuple[DataKey, UnwrappedDataKey]:
         """A fresh DEK for a new object of an existing call (NotFound, audited, if the
         call is not in this tenant). The transaction ends here, so a long upload holds
-        no lock and no snapshot; the key row is added only by ``replace_object``."""
-        self._scope.call(call_id, action)
+        no lock and no snapshot; the key row is added only by ``replace_object``.
+        ConsentRefused (audited) for an original recording of a call whose consent
+        state refuses one: nothing is stored."""
+        call = self._scope.call(call_id, action)
+        if kind == RECORDING_ORIGINAL:
+            self._scope.check_recordable(call)
         keys = self._ctx.keyring.new_data_key(self._ctx.tenant_id, new_id(), kind)
         self._session.rollback()
         return keys
@@ -54,6 +60,13 @@ class CallObjects:
         self._session.rollback()
         return kinds
 
+    def object_id(self, call_id: str, kind: str) -> str | None:
+        """The id of the call's object of ``kind``, if it has one (not audited); ends
+        the transaction."""
+        stored = self._scope.objects([call_id]).get(call_id, {}).get(kind)
+        self._session.rollback()
+        return None if stored is None else stored.id
+
     def replace_object(self, stored: StoredObject, data_key: DataKey, action: AuditAction) -> None:
         """Make a durably stored blob visible as the call's ``kind``; an older object of
         the same kind is crypto-shredded in the same transaction."""
@@ -63,7 +76,12 @@ class CallObjects:
         """Make an uploaded recording the call's original and queue the pipeline for it,
         in one transaction: an acknowledged upload always has its job. The older
         original and its scrubbed version are crypto-shredded (a scrub of another
-        recording must never play for this one)."""
+        recording must never play for this one). ConsentRefused (audited) if the call
+        was declined while the recording was on its way: the caller deletes the blob.
+        The call's row stays locked until the commit, so a decline committed meanwhile
+        is seen here, or sees this recording and shreds it."""
+        call = self._scope.call(stored.call_id, AuditAction.RECORDING_UPLOAD, lock=True)
+        self._scope.check_recordable(call)
         enqueue(self._session, self._ctx.tenant_id, stored.call_id, stored.id, utcnow())
         shredded = self._replace(
             stored.call_id,
@@ -74,17 +92,71 @@ class CallObjects:
         if shredded:
             purge_deleted_data(self._session.get_bind().engine)
 
-    def replace_scrubbed(self, stored: StoredObject, data_key: DataKey, original_id: str) -> None:
-        """Make a scrubbed recording the call's playable one, if ``original_id`` (what
-        it was made from) is still the call's original; Conflict otherwise."""
+    def replace_scrubbed(self, stored: StoredObject, data_key: DataKey, claim: Claim) -> None:
+        """Make a scrubbed recording the call's playable one, if the claim's original
+        (what it was made from) is still the call's original (Conflict otherwise) and
+        the job is still the claim's, checked in this transaction (LeaseLost
+        otherwise): a job queued again meanwhile (a new transcript, new pauses) stores
+        no scrub made without them."""
         objects = self._scope.objects([stored.call_id]).get(stored.call_id, {})
         current = objects.get(RECORDING_ORIGINAL)
-        if current is None or current.id != original_id:
+        if current is None or current.id != claim.recording_id:
             self._session.rollback()
             raise Conflict("the recording was replaced while it was processed")
+        move_held(self._session, claim, claim.recording_id)
         self._replace(
             stored.call_id, [(stored, data_key)], (RECORDING,), AuditAction.RECORDING_UPLOAD
         )
+
+    def replace_paused_original(
+        self, stored: StoredObject, data_key: DataKey, claim: Claim, pauses_seen: str
+    ) -> None:
+        """Make the original rewritten without its paused stretches the call's original,
+        in one transaction with the job moved to it and the call marked as cut: the
+        older original (which still holds them) is crypto-shredded. Conflict if the
+        original was replaced or the pauses changed meanwhile (their request queued the
+        job again, so this one has lost it); LeaseLost if the job is not ours."""
+        call_id = stored.call_id
+        current = self._scope.objects([call_id]).get(call_id, {}).get(RECORDING_ORIGINAL)
+        if current is None or current.id != claim.recording_id:
+            self._session.rollback()
+            raise Conflict("the recording was replaced while it was processed")
+        marked = updated_rows(
+            self._session,
+            update(Call)
+            .where(Call.id == call_id, Call.recording_pauses == pauses_seen)
+            .values(pauses_applied_to=stored.id),
+        )
+        if marked != 1:
+            self._session.rollback()
+            raise Conflict("the recording's pauses changed while it was processed")
+        move_held(self._session, claim, stored.id)
+        new = [(stored, data_key)]
+        self._replace(call_id, new, (RECORDING_ORIGINAL,), AuditAction.RECORDING_PAUSES_APPLY)
+        purge_deleted_data(self._session.get_bind().engine)
+
+    def rescrub(self, call_id: str, action: AuditAction) -> None:
+        """Queue the call's original (if it has one) to be processed again and shred its
+        scrub, committed with ``action``'s audit event (in the caller's transaction)."""
+        current = self._scope.objects([call_id]).get(call_id, {})
+        original = current.get(RECORDING_ORIGINAL)
+        if original is not None:
+            enqueue(self._session, self._ctx.tenant_id, call_id, original.id, utcnow())
+        if RECORDING in current:
+            self._ctx.audit(AuditAction.OBJECT_SHRED, call_id)  # say so in the trail
+        if self._replace(call_id, [], (RECORDING,), action):
+            purge_deleted_data(self._session.get_bind().engine)
+
+    def withdraw_recording(self, call_id: str) -> None:
+        """Crypto-shred the call's recording (original and scrub; audited
+        ``object:shred``) and drop its job, committed with the caller's transaction."""
+        drop_job(self._session, call_id)
+        current = self._scope.objects([call_id]).get(call_id, {})
+        if RECORDING_ORIGINAL not in current and RECORDING not in current:
+            self._session.commit()
+            return
+        self._replace(call_id, [], (RECORDING_ORIGINAL, RECORDING), AuditAction.OBJECT_SHRED)
+        purge_deleted_data(self._session.get_bind().engine)
 
     def replace_transcript(
         self, call_id: str, new: Sequence[tuple[StoredObject, DataKey]], rescrub: bool = True

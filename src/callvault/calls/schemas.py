@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from callvault.calls.consent import MAX_PAUSES
 from callvault.inputs import InputModel
 from callvault.phone import PHONE_DESCRIPTION, PHONE_PATTERN
 
@@ -32,6 +33,28 @@ class _Strict(InputModel):
     """Parsed with ``model_validate_json``: strict types, unknown fields refused."""
 
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+
+# The consent states a client may set: every ``callvault.calls.consent.Consent`` but
+# ``required``, which is only ever a default.
+ConsentIn = Literal["announced", "consented", "declined", "not_required"]
+Seconds = Annotated[float, Field(ge=0, le=7 * 24 * 3600, allow_inf_nan=False)]
+
+
+class PauseIn(_Strict):
+    """A stretch of the recording, in seconds from its start, that the caller did not
+    consent to: recording paused (say, while a card number was read out)."""
+
+    start: Seconds
+    end: Seconds
+
+
+class PausesIn(_Strict):
+    pauses: Annotated[list[PauseIn], Field(min_length=1, max_length=MAX_PAUSES)]
+
+
+class ConsentUpdate(_Strict):
+    consent: ConsentIn
 
 
 class CallCreate(_Strict):
@@ -62,6 +85,10 @@ class CallCreate(_Strict):
     campaign: ShortText | None = None
     disposition: ShortText | None = None
     notes: Annotated[str, Field(max_length=10_000)] | None = None
+    # Recording consent; without it, the default from the parties' states
+    # (``callvault.calls.consent.default_consent``).
+    consent: ConsentIn | None = None
+    recording_pauses: Annotated[list[PauseIn], Field(max_length=MAX_PAUSES)] | None = None
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> CallCreate:
@@ -115,6 +142,11 @@ class ObjectInfo(BaseModel):
     created_at: datetime
 
 
+class PauseOut(BaseModel):
+    start: float
+    end: float
+
+
 class ProcessingOut(BaseModel):
     """Where the recording pipeline is with the call's current recording. ``reason``
     is an error class name or a fixed message, never content. ``review``: scrubbed,
@@ -148,6 +180,10 @@ class CallOut(BaseModel):
     transcript: ObjectInfo | None
     processing: ProcessingOut | None = None
     phi_shredded_at: datetime | None = None
+    # Recording consent (null for calls stored before it was kept); ``required``: consent
+    # is needed and none is recorded, so a recording is refused until it is.
+    consent: Literal["announced", "consented", "declined", "not_required", "required"] | None = None
+    recording_pauses: list[PauseOut] = Field(default_factory=list)
 
 
 class CallPage(BaseModel):

@@ -13,7 +13,8 @@ from callvault.audit.actions import AuditAction
 from callvault.audit.context import ServiceContext
 from callvault.audit.service import Outcome
 from callvault.blobs.interface import BlobStore
-from callvault.calls.models import StoredObject
+from callvault.calls.consent import REFUSING, Consent, ConsentRefused, refusal_reason
+from callvault.calls.models import Call, StoredObject
 from callvault.calls.views import CallRecord, read_call
 from callvault.errors import NotFound
 
@@ -26,14 +27,29 @@ class CallScope:
         self.ctx = ctx
         self.blobs = blobs
 
-    def call(self, call_id: str, action: AuditAction) -> CallRecord:
-        """The tenant's call; NotFound otherwise, audited as a NOT_FOUND ``action``."""
+    def call(self, call_id: str, action: AuditAction, *, lock: bool = False) -> CallRecord:
+        """The tenant's call; NotFound otherwise, audited as a NOT_FOUND ``action``.
+        ``lock``: its row locked until the transaction ends."""
         session = self.ctx.session
-        call = read_call(session, self.ctx.tenant_id, call_id)
+        call = read_call(session, self.ctx.tenant_id, call_id, lock=lock)
         if call is None:
             self.ctx.audit_refusal(action, call_id, outcome=Outcome.NOT_FOUND)
             raise NotFound("no such call")
         return call
+
+    def check_recordable(self, call: CallRecord | Call) -> None:
+        """ConsentRefused (audited as a refused upload, committed) if the call's consent
+        state refuses a recording; the caller's transaction is rolled back first."""
+        if call.consent is None or Consent(call.consent) not in REFUSING:
+            return
+        consent = Consent(call.consent)
+        self.ctx.audit_refusal(
+            AuditAction.RECORDING_UPLOAD,
+            call.id,
+            outcome=Outcome.DENIED,
+            reason=refusal_reason(consent),
+        )
+        raise ConsentRefused(consent)
 
     def objects(self, call_ids: list[str]) -> dict[str, dict[str, StoredObject]]:
         """Per call, its stored objects (ORM rows, for writes) by kind."""

@@ -25,6 +25,7 @@ from callvault.audit.surnames import surname_term
 from callvault.audit.writer import RowInsert
 from callvault.authz.permissions import Permission
 from callvault.blobs.interface import BlobStore
+from callvault.calls.consent import Consent, Pause, check_pauses, load_pauses
 from callvault.calls.fields import decrypt_column
 from callvault.calls.models import Call
 from callvault.calls.new_call import NewCall, new_call_row
@@ -39,6 +40,7 @@ from callvault.calls.schemas import (
     CallOut,
     CallPage,
     ObjectInfo,
+    PauseOut,
     ProcessingOut,
     TranscriptIn,
 )
@@ -98,7 +100,7 @@ class CallService:
         self.objects = CallObjects(self._scope)
         self._session = ctx.session
         self._keyring = ctx.keyring
-        self._blobs = blobs
+        self.blobs = blobs
         self._tenant_id = ctx.tenant_id
 
     # -- helpers ---------------------------------------------------------------
@@ -129,6 +131,8 @@ class CallService:
             agent=data.agent,
             campaign=data.campaign,
             disposition=data.disposition,
+            consent=Consent(data.consent) if data.consent else None,
+            recording_pauses=self._new_pauses(data),
         )
         row = new_call_row(self._session, self._keyring, self._tenant_id, new_call)
         call_id: str = row["id"]
@@ -142,6 +146,12 @@ class CallService:
             rows=[(Call.__tablename__, row), *(also(call_id) if also else ())],
         )
         return call_id
+
+    @staticmethod
+    def _new_pauses(data: CallCreate) -> tuple[Pause, ...]:
+        pauses = tuple((p.start, p.end) for p in data.recording_pauses or ())
+        check_pauses(pauses, (), (data.ended_at - data.started_at).total_seconds())
+        return pauses
 
     def get(self, call_id: str) -> CallOut:
         call = self._scope.call(call_id, AuditAction.CALL_READ)
@@ -237,23 +247,24 @@ class CallService:
             recording_original=objects.get(RECORDING_ORIGINAL),
             transcript=objects.get(TRANSCRIPT),
             processing=processing,
+            consent=call.consent,  # type: ignore[arg-type]  # written from Consent only
+            recording_pauses=[
+                PauseOut(start=start, end=end) for start, end in load_pauses(call.recording_pauses)
+            ],
         )
 
     # -- recordings and transcripts -------------------------------------------
 
     def check_ingest(self) -> None:
         """NoActiveBaa (audited) unless the tenant may take PHI in (the PHI gate)."""
-        require_phi_ingest(self._ctx, self._blobs)
+        require_phi_ingest(self._ctx, self.blobs)
 
     def check_upload(self, call_id: str) -> None:
-        """The PHI gate, then ``check_call``: nothing about the call is told to a
-        tenant whose gate is closed."""
+        """The PHI gate, then the call (NotFound, audited), then its recording consent
+        (ConsentRefused, audited): nothing about the call is told to a tenant whose gate
+        is closed. Ends the transaction."""
         self.check_ingest()
-        self.check_call(call_id, AuditAction.RECORDING_UPLOAD)
-
-    def check_call(self, call_id: str, action: AuditAction) -> None:
-        """NotFound (audited) unless the call exists in this tenant; ends the transaction."""
-        self._scope.call(call_id, action)
+        self._scope.check_recordable(self._scope.call(call_id, AuditAction.RECORDING_UPLOAD))
         self._session.rollback()
 
     def open_object(self, call_id: str, kind: str, action: AuditAction) -> OpenedObject:
@@ -278,8 +289,8 @@ class CallService:
         blob = SegmentedBlob(
             dek.dek,
             associated_data=blob_associated_data(self._tenant_id, stored.id),
-            ciphertext_size=self._blobs.size(stored.blob_key),
-            read=lambda start, end: self._blobs.read(stored.blob_key, start, end),
+            ciphertext_size=self.blobs.size(stored.blob_key),
+            read=lambda start, end: self.blobs.read(stored.blob_key, start, end),
         )
         return OpenedObject(media_type=stored.media_type, blob=blob, object_id=stored.id)
 

@@ -38,6 +38,8 @@ class CallRecord:
     disposition: str | None
     created_at: datetime
     phi_shredded_at: datetime | None
+    consent: str | None
+    recording_pauses: str | None  # canonical JSON (``callvault.calls.consent``)
 
 
 _CALL_COLUMNS = tuple(getattr(Call, f.name) for f in fields(CallRecord))
@@ -49,6 +51,9 @@ CallSelect: TypeAlias = "Select[*tuple[Any, ...]]"
 _CALL = select(*_CALL_COLUMNS).where(
     Call.tenant_id == bindparam("tenant_id"), Call.id == bindparam("call_id")
 )
+# The same, its row locked until the transaction ends (PostgreSQL; SQLite serializes
+# writers anyway): a decision taken on the row holds until it commits.
+_CALL_LOCKED = _CALL.with_for_update()
 _OBJECTS = select(
     StoredObject.call_id,
     StoredObject.kind,
@@ -80,8 +85,11 @@ def read_calls(session: Session, statement: CallSelect) -> list[CallRecord]:
     return [CallRecord(*row) for row in session.connection().execute(statement)]
 
 
-def read_call(session: Session, tenant_id: str, call_id: str) -> CallRecord | None:
-    found = session.connection().execute(_CALL, {"tenant_id": tenant_id, "call_id": call_id})
+def read_call(
+    session: Session, tenant_id: str, call_id: str, *, lock: bool = False
+) -> CallRecord | None:
+    statement = _CALL_LOCKED if lock else _CALL
+    found = session.connection().execute(statement, {"tenant_id": tenant_id, "call_id": call_id})
     row = found.first()
     return None if row is None else CallRecord(*row)
 

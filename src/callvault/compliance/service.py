@@ -170,9 +170,7 @@ class BaaService:
 
     def _not_found(self, action: AuditAction, baa_id: str) -> NoReturn:
         """Audit the attempt on an agreement this tenant does not have, then 404."""
-        self._session.rollback()
-        self._ctx.audit(action, baa_id, outcome=Outcome.NOT_FOUND)
-        self._session.commit()
+        self._ctx.audit_refusal(action, baa_id, outcome=Outcome.NOT_FOUND)
         raise NotFound("no such agreement")
 
 

@@ -204,7 +204,26 @@ def call_page(
         may_rerun=failed and ctx.may(RERUN_PERMISSION),
         message=_MESSAGES.get(request.query_params.get("done", "")),
         lifecycle=lifecycle_panel(ctx, call.id),  # None: not shown (most roles)
+        consent_label=CONSENT_LABELS[call.consent],
+        seconds=recording_time,
     )
+
+
+# What each consent state means, as the call's page says it (``callvault.calls.consent``).
+CONSENT_LABELS = {
+    "announced": "announced: a recording disclosure was played",
+    "consented": "consented: the caller agreed to be recorded",
+    "declined": "declined: no recording is kept",
+    "not_required": "not required: every party is in a one-party-consent state",
+    "required": "required, none recorded: a recording is refused until it is",
+    None: "not recorded (the call was stored before consent was kept)",
+}
+
+
+def recording_time(seconds: float) -> str:
+    """``m:ss.ss`` from the start of the recording."""
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes)}:{rest:05.2f}"
 
 
 _MESSAGES = {

@@ -25,8 +25,8 @@ from callvault.errors import Conflict, InvalidInput
 from callvault.incidents.clock import Duty
 from callvault.incidents.schemas import IncidentIn, ScopeQueryIn, TimelineIn
 from callvault.incidents.service import IncidentService
-from callvault.incidents.states import JURISDICTIONS
 from callvault.inputs import ObjectId
+from callvault.phone_states import JURISDICTIONS
 from callvault.web.context import RequestContext
 
 router = page_router()

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import CursorResult, DateTime, Engine, MetaData, Update, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -75,6 +75,14 @@ T = TypeVar("T")
 def new_id() -> str:
     """Random, unguessable identifiers (32 lowercase hex chars)."""
     return uuid.uuid4().hex
+
+
+def updated_rows(session: Session, statement: Update) -> int:
+    """Run an UPDATE in the session's transaction; how many rows it changed (a
+    conditional update's way of telling whether its condition held)."""
+    result = session.execute(statement)
+    assert isinstance(result, CursorResult)  # an UPDATE always gives one
+    return result.rowcount
 
 
 def utcnow() -> datetime:

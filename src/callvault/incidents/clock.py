@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
-from callvault.incidents.states import UNKNOWN
+from callvault.phone_states import UNKNOWN
 
 NOTICE_DAYS = 60
 SECRETARY_THRESHOLD = 500  # "500 or more" (164.408(b))

@@ -12,8 +12,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from callvault.audit.schemas import ProvenEvent, TreeHeadOut
 from callvault.incidents.clock import Duty
-from callvault.incidents.states import JURISDICTIONS
 from callvault.inputs import PRINTABLE, InputModel
+from callvault.phone_states import JURISDICTIONS
 
 OneLine = Annotated[str, Field(min_length=1, pattern=PRINTABLE)]
 _STRICT = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)

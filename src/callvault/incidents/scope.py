@@ -25,7 +25,7 @@ from callvault.calls.fields import field_ad
 from callvault.calls.models import Call
 from callvault.crypto.keyring import Keyring
 from callvault.incidents.models import IncidentScopeQuery
-from callvault.incidents.states import UNKNOWN, state_of
+from callvault.phone_states import UNKNOWN, state_of
 
 _BATCH = 500  # ids per IN (...) list
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from callvault.audit.context import ServiceContext
 from callvault.blobs.interface import BlobStore
+from callvault.calls.consent import Consent
+from callvault.calls.schemas import CallCreate
 from callvault.calls.service import CallService
 from callvault.errors import CallVaultError
 from callvault.integrations.asterisk_cdr import BadLine, CdrCall, read_cdr
@@ -46,6 +48,7 @@ class ImportOptions:
     timezone: tzinfo
     recordings: dict[str, Path] | None  # by uniqueid (``index_recordings``)
     max_recording_bytes: int
+    disclosure_played: bool = False  # the calls' consent: ``announced``
 
 
 class AsteriskImport:
@@ -85,7 +88,7 @@ class AsteriskImport:
 
     def _import(self, item: CdrCall, report: ImportReport) -> None:
         try:
-            call_id = self._markers.create(self._calls, item.external_id, item.call)
+            call_id = self._markers.create(self._calls, item.external_id, self._call_of(item))
         except CallVaultError as exc:
             self._ctx.session.rollback()
             report.skipped += 1
@@ -93,6 +96,11 @@ class AsteriskImport:
             return
         report.imported += 1
         self._attach(item, call_id, report)
+
+    def _call_of(self, item: CdrCall) -> CallCreate:
+        if not self._options.disclosure_played:
+            return item.call
+        return item.call.model_copy(update={"consent": Consent.ANNOUNCED.value})
 
     def _resume(self, item: CdrCall, imported: Imported, report: ImportReport) -> None:
         if not imported.recording_attached and imported.call_id:

@@ -37,6 +37,14 @@ def import_asterisk(
     timezone: Annotated[
         str, typer.Option("--timezone", help="The Asterisk server's time zone (IANA name)")
     ] = "UTC",
+    disclosure_played: Annotated[
+        bool,
+        typer.Option(
+            "--disclosure-played",
+            help="The PBX plays a recording disclosure before it records: the calls"
+            " imported are 'announced' (else their consent follows the parties' states)",
+        ),
+    ] = False,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
 ) -> None:
@@ -58,6 +66,7 @@ def import_asterisk(
         timezone=_zone(timezone),
         recordings=None if recordings is None else index_recordings(recordings),
         max_recording_bytes=settings.max_recording_bytes,
+        disclosure_played=disclosure_played,
     )
     try:
         with cdr.open(encoding="utf-8", errors="replace", newline="") as lines:

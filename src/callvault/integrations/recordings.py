@@ -55,7 +55,8 @@ class RecordingFetcher:
     ) -> None:
         self._hook = hook
         self._ctx = hook.ctx
-        self._objects = CallObjects(CallScope(hook.ctx, blobs))
+        self._scope = CallScope(hook.ctx, blobs)
+        self._objects = CallObjects(self._scope)
         self._blobs = blobs
         self._max_bytes = max_bytes
         self._tls = tls
@@ -82,7 +83,8 @@ class RecordingFetcher:
 
     def _known_call(self, call_sid: str, recording_sid: str) -> str | None:
         """The call's id; None if this recording is stored already. NotFound if the
-        call was never announced by a voice-status webhook."""
+        call was never announced by a voice-status webhook; ConsentRefused (audited) if
+        its consent refuses a recording: then nothing is fetched."""
         session = self._ctx.session
         try:
             if session.get(TwilioRecording, (self._ctx.tenant_id, recording_sid)) is not None:
@@ -90,6 +92,7 @@ class RecordingFetcher:
             call = VoiceStatusService(self._ctx).find(call_sid)
             if call is None:
                 raise NotFound("no call with that CallSid")
+            self._scope.check_recordable(call)
             return call.id
         finally:
             session.rollback()

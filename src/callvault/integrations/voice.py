@@ -83,9 +83,13 @@ def _seconds(raw: str | None) -> int | None:
 class VoiceStatusService:
     """Applies voice statuses to the webhook tenant's calls (as the webhook actor)."""
 
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, *, announced: bool = False) -> None:
+        """``announced``: the tenant configured a recording disclosure, which the voice
+        webhook's TwiML says before the recorded ``<Dial>``: its new calls' consent
+        is ``announced`` (``callvault.calls.consent.default_consent``)."""
         self._ctx = ctx
         self._session = ctx.session
+        self._announced = announced
 
     def apply(self, status: VoiceStatus) -> str:
         """The call's id, created or updated (each committed with its audit event)."""
@@ -124,6 +128,7 @@ class VoiceStatusService:
             disposition=status.status if status.final else None,
             external_source=SOURCE,
             external_id=status.call_sid,
+            disclosure_played=self._announced,
         )
         call = Call(**new_call_row(self._session, self._ctx.keyring, self._ctx.tenant_id, new_call))
         self._session.add(call)

@@ -105,7 +105,8 @@ async def voice_status(request: Request, tenant: TenantName) -> Response:
     async with verified(request, tenant) as hook:
         status = parse_voice_status(hook.request)
         await run_in_threadpool(require_phi_ingest, hook.ctx, resources(request).blobs)
-        await run_in_threadpool(VoiceStatusService(hook.ctx).apply, status)
+        service = VoiceStatusService(hook.ctx, announced=bool(hook.settings.disclosure))
+        await run_in_threadpool(service.apply, status)
     return Response(status_code=204)
 
 

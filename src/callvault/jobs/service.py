@@ -16,15 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, CursorResult, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import Update
 
 from callvault.audit.actions import AuditAction
 from callvault.audit.context import ServiceContext
 from callvault.audit.service import Outcome
 from callvault.authz.permissions import Permission
-from callvault.db.base import new_id, utcnow
+from callvault.db.base import new_id, updated_rows, utcnow
 from callvault.errors import Conflict, NotFound, PermissionDenied
 from callvault.jobs.models import JobState, RecordingJob
 
@@ -223,7 +222,7 @@ def claim_next(session: Session, now: datetime, policy: RetryPolicy) -> Claim | 
         }
         if lost_last:
             values = _final(JobState.FAILED, WORKER_LOST, now)
-        matched = _rowcount(
+        matched = updated_rows(
             session,
             update(RecordingJob)
             .where(
@@ -285,7 +284,7 @@ def _token_is(token: str | None) -> ColumnElement[bool]:
 
 
 def _update_held(session: Session, claim: Claim, values: dict[str, object]) -> None:
-    matched = _rowcount(
+    matched = updated_rows(
         session,
         update(RecordingJob)
         .where(
@@ -302,7 +301,27 @@ def _update_held(session: Session, claim: Claim, values: dict[str, object]) -> N
         raise LeaseLost("the job is no longer held by this worker")
 
 
-def _rowcount(session: Session, statement: Update) -> int:
-    result = session.execute(statement)
-    assert isinstance(result, CursorResult)  # an UPDATE always gives one
-    return result.rowcount
+def move_held(session: Session, claim: Claim, recording_id: str) -> None:
+    """Point the held job at ``recording_id`` (its original, rewritten by the job itself:
+    recording consent's paused stretches cut out; or the same one, to check the lease in
+    the caller's transaction before it stores a result); LeaseLost (the transaction
+    rolled back) if the job is no longer this worker's."""
+    matched = updated_rows(
+        session,
+        update(RecordingJob)
+        .where(
+            RecordingJob.id == claim.job_id,
+            RecordingJob.lease_token == claim.token,
+            RecordingJob.state == JobState.PROCESSING.value,
+        )
+        .values(recording_id=recording_id),
+    )
+    if matched != 1:
+        session.rollback()
+        raise LeaseLost("the job is no longer held by this worker")
+
+
+def drop_job(session: Session, call_id: str) -> None:
+    """Delete the call's job, if any, in the caller's transaction (its recording was
+    withdrawn): a worker still busy on it loses its lease and stores nothing."""
+    session.execute(delete(RecordingJob).where(RecordingJob.call_id == call_id))

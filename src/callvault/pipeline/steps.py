@@ -13,14 +13,14 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from callvault.audio.errors import UnsupportedOutput
 from callvault.audio.ranges import TimeRange
-from callvault.audio.service import scrub_file
+from callvault.audio.service import scrub_file, silence_file
 from callvault.audit.actions import AuditAction
 from callvault.audit.context import ServiceContext
 from callvault.audit.service import RequestInfo
@@ -28,12 +28,16 @@ from callvault.authz.permissions import Permission
 from callvault.authz.principal import Principal
 from callvault.authz.roles import Policy
 from callvault.blobs.interface import BlobStore
+from callvault.calls.consent_service import RecordingConsent
+from callvault.calls.models import StoredObject
 from callvault.calls.objects import RECORDING, RECORDING_ORIGINAL, TRANSCRIPT
 from callvault.calls.schemas import TranscriptIn
 from callvault.calls.service import CallService
+from callvault.calls.transcripts import RedactedTranscript
 from callvault.calls.uploads import ObjectTarget, store_transcript, write_object
 from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.crypto.keyring import Keyring
+from callvault.crypto.models import DataKey
 from callvault.jobs.service import Claim, LeaseLost
 from callvault.pipeline.speech import SpeechPlan, plan_speech
 from callvault.transcription.interface import Progress, Transcriber, VocabularyTranscriber
@@ -88,11 +92,15 @@ def process(ctx: StepContext, claim: Claim) -> str | None:
         )
         calls = CallService(actor, ctx.blobs)
         original, media_type = decrypt_original(calls, claim, work)
-        ranges, review = transcript_ranges(ctx, calls, claim, original)
+        queued = claim
+        original, media_type, claim = cut_pauses(
+            calls, RecordingConsent(actor, ctx.blobs), claim, work, (original, media_type)
+        )
+        ranges, review = transcript_ranges(ctx, calls, claim, original, claim != queued)
         ctx.heartbeat()
         scrubbed = scrub(original, work, media_type, ranges)
         ctx.heartbeat()
-        store_scrubbed(calls, ctx.blobs, claim, scrubbed)
+        store_scrubbed(calls, claim, scrubbed)
         return review
 
 
@@ -129,41 +137,67 @@ def write_private(path: Path, chunks: Iterable[bytes]) -> None:
 
 
 def transcript_ranges(
-    ctx: StepContext, calls: CallService, claim: Claim, original: Path
+    ctx: StepContext, calls: CallService, claim: Claim, original: Path, recut: bool = False
 ) -> tuple[list[TimeRange], str | None]:
     """The stretches to bleep, and why to hold the call for review (or None): from the
     call's transcript, or from a new one made, redacted and stored here. An uploaded
     transcript without word timings cannot say where its PHI was spoken, so the audio
     is transcribed for timings (and only its ranges are used; the uploaded transcript
     stays the call's). A transcript this pipeline made and stored keeps its fail-safe
-    ranges and its review reason, so a retried job decides the same."""
+    ranges and its review reason, so a retried job decides the same, unless ``recut``:
+    recording pauses were just cut from the original, and a transcript made from the
+    audio before may hold what was said in them, so it is made again (and replaced)."""
+    seen = None
     if TRANSCRIPT in calls.objects.kinds(claim.call_id):
-        known, review = stored_ranges(calls, claim.call_id)
-        if known is not None:
-            return known, review
-        plan = _plan_from_audio(ctx, calls, claim, original)
-        return list(plan.ranges), plan.review_reason
+        seen = stored_transcript(calls, claim.call_id)
+        if not (recut and seen.made_from_audio):
+            if seen.ranges is not None:
+                return seen.ranges, seen.review
+            plan = _plan_from_audio(ctx, calls, claim, original)
+            return list(plan.ranges), plan.review_reason
     plan = _plan_from_audio(ctx, calls, claim, original)
-    if TRANSCRIPT in calls.objects.kinds(claim.call_id):  # one was uploaded meanwhile: it wins
-        return stored_ranges(calls, claim.call_id)[0] or [], None
+    current = calls.objects.object_id(claim.call_id, TRANSCRIPT)
+    if current is not None and current != (seen.object_id if seen else None):
+        return stored_transcript(calls, claim.call_id).ranges or [], None  # uploaded: it wins
+    redacted = from_audio(plan.redacted)
     store_transcript(
-        calls.objects, ctx.blobs, claim.tenant_id, claim.call_id, plan.redacted, rescrub=False
+        calls.objects, ctx.blobs, claim.tenant_id, claim.call_id, redacted, rescrub=False
     )
     return list(plan.ranges), plan.review_reason
 
 
-def stored_ranges(calls: CallService, call_id: str) -> tuple[list[TimeRange] | None, str | None]:
-    """The stored transcript's ``redacted_time_ranges`` (None without word timings) and
-    the review reason the pipeline stored with it (``audio_review``), read (audited as
-    a transcript read) once."""
+@dataclass(frozen=True)
+class StoredTranscript:
+    object_id: str
+    ranges: list[TimeRange] | None  # None without word timings
+    review: str | None  # the review reason the pipeline stored with it (``audio_review``)
+    made_from_audio: bool  # by this pipeline (``MADE_FROM_AUDIO``)
+
+
+# The key of a transcript document the pipeline made from the recording itself.
+MADE_FROM_AUDIO = "made_from_audio"
+
+
+def stored_transcript(calls: CallService, call_id: str) -> StoredTranscript:
+    """What the pipeline needs of the call's transcript, read (audited as a transcript
+    read) once."""
     opened = calls.open_object(call_id, TRANSCRIPT, AuditAction.TRANSCRIPT_READ)
     stored = json.loads(b"".join(opened.blob.iter_plaintext()))
     review = stored.get("audio_review")
     ranges = stored.get("redacted_time_ranges")
-    if ranges is None:
-        return None, review if isinstance(review, str) else None
-    known = [(float(start), float(end)) for start, end in ranges]
-    return known, review if isinstance(review, str) else None
+    return StoredTranscript(
+        opened.object_id,
+        None if ranges is None else [(float(start), float(end)) for start, end in ranges],
+        review if isinstance(review, str) else None,
+        stored.get(MADE_FROM_AUDIO) is True,
+    )
+
+
+def from_audio(redacted: RedactedTranscript) -> RedactedTranscript:
+    """The transcript document marked as made by this pipeline from the recording."""
+    document = json.loads(redacted.redacted)
+    document[MADE_FROM_AUDIO] = True
+    return replace(redacted, redacted=json.dumps(document, ensure_ascii=False).encode())
 
 
 def _plan_from_audio(
@@ -183,32 +217,77 @@ def _plan_from_audio(
     return plan_speech(transcript, setup)
 
 
+def cut_pauses(
+    calls: CallService,
+    consent: RecordingConsent,
+    claim: Claim,
+    work: Path,
+    original: tuple[Path, str],
+) -> tuple[Path, str, Claim]:
+    """The original with the call's recording pauses silenced, stored as the call's
+    original in place of the one that held them (crypto-shredded), before anything
+    reads it: what the caller did not consent to is neither transcribed nor kept. The
+    claim follows the new original. Unchanged if no pause is left to cut."""
+    path, media_type = original
+    pending = consent.pending_pauses(claim.call_id, claim.recording_id)
+    if pending is None:
+        return path, media_type, claim
+    silenced = in_format(
+        work, "silenced", media_type, lambda out, wav: silence_file(path, out, pending.pauses, wav)
+    )
+    action = AuditAction.RECORDING_PAUSES_APPLY
+    stored, data_key = write_file(calls, claim, RECORDING_ORIGINAL, action, silenced)
+    with deleted_on_failure(calls, stored.blob_key):
+        calls.objects.replace_paused_original(stored, data_key, claim, pending.stored)
+    return silenced, stored.media_type, replace(claim, recording_id=stored.id)
+
+
 def scrub(original: Path, work: Path, media_type: str, ranges: list[TimeRange]) -> Path:
     """Tones silenced, ``ranges`` bleeped; in the input's format, else WAV."""
-    destination = work / ("scrubbed" + SUFFIXES.get(media_type, ".wav"))
+    return in_format(
+        work, "scrubbed", media_type, lambda out, wav: scrub_file(original, out, ranges, wav)
+    )
+
+
+def in_format(
+    work: Path, stem: str, media_type: str, write: Callable[[Path, bool], object]
+) -> Path:
+    """``write(path, force_wav)`` to ``work/stem`` in ``media_type``'s format where
+    libsndfile can write it, else as WAV; the path written."""
+    destination = work / (stem + SUFFIXES.get(media_type, ".wav"))
     try:
-        scrub_file(original, destination, ranges)
+        write(destination, False)
     except UnsupportedOutput:
-        destination = work / "scrubbed.wav"
-        scrub_file(original, destination, ranges, force_wav=True)
+        destination = work / (stem + ".wav")
+        write(destination, True)
     return destination
 
 
-def store_scrubbed(calls: CallService, blobs: BlobStore, claim: Claim, path: Path) -> None:
+def store_scrubbed(calls: CallService, claim: Claim, path: Path) -> None:
+    action = AuditAction.RECORDING_UPLOAD
+    stored, data_key = write_file(calls, claim, RECORDING, action, path)
+    with deleted_on_failure(calls, stored.blob_key):
+        calls.objects.replace_scrubbed(stored, data_key, claim)
+
+
+def write_file(
+    calls: CallService, claim: Claim, kind: str, action: AuditAction, path: Path
+) -> tuple[StoredObject, DataKey]:
+    """The file encrypted into a new blob for the call's ``kind`` (not visible yet)."""
     media_type = MEDIA_TYPES[path.suffix]
     target = ObjectTarget(
-        claim.tenant_id,
-        claim.call_id,
-        RECORDING,
-        media_type,
-        MAX_SCRUBBED_BYTES,
-        AuditAction.RECORDING_UPLOAD,
+        claim.tenant_id, claim.call_id, kind, media_type, MAX_SCRUBBED_BYTES, action
     )
-    stored, data_key = write_object(calls.objects, blobs, target, _chunks(path))
+    return write_object(calls.objects, calls.blobs, target, _chunks(path))
+
+
+@contextmanager
+def deleted_on_failure(calls: CallService, blob_key: str) -> Iterator[None]:
+    """A blob no row made visible is deleted if the block fails."""
     try:
-        calls.objects.replace_scrubbed(stored, data_key, claim.recording_id)
+        yield
     except BaseException:
-        blobs.delete(stored.blob_key)
+        calls.blobs.delete(blob_key)
         raise
 
 

@@ -1,4 +1,4 @@
-"""The US state (or territory) a caller's number belongs to, from its NANP area code.
+"""The US state (or territory) a phone number belongs to, from its NANP area code.
 
 The names come from ``phonenumbers``' offline geocoder (Google's libphonenumber data,
 shipped in the wheel), which names a US area code either by its state ("California")
@@ -44,7 +44,8 @@ STATE_NAMES = frozenset(POSTAL_CODES.values())
 # Every name ``state_of`` can give but ``UNKNOWN``: what a media notice may name.
 JURISDICTIONS = sorted(STATE_NAMES | set(TERRITORIES.values()))
 # The geocoder's own spellings that are neither a state's name nor "place, XX".
-_ALIASES = {"Washington D.C.": "District of Columbia"}
+# (The geocoder says "Washington State" for 206, 253, 360, 425 and 509.)
+_ALIASES = {"Washington D.C.": "District of Columbia", "Washington State": "Washington"}
 _PLACE_AND_CODE = re.compile(r",\s*([A-Z]{2})$")
 
 
