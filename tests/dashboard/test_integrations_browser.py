@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from selenium.webdriver.remote.webdriver import WebDriver
 
+from callvault.settings import Settings
+from callvault.tenants.agreements import AgreementKind
+from tests._baa import record_agreement
 from tests._vault import TENANT_B
 from tests.dashboard.conftest import Live, PersonFactory, serious_accessibility_violations, sign_in
 from tests.dashboard.test_admin_browser import element, notice, submit
@@ -14,8 +17,9 @@ ACCOUNT_SID = "AC" + "fedcba9876543210" * 2
 
 
 def test_an_admin_connects_twilio_from_the_page(
-    browser: WebDriver, live: Live, people: PersonFactory
+    browser: WebDriver, live: Live, people: PersonFactory, module_vault: Settings
 ) -> None:
+    record_agreement(module_vault, TENANT_B, AgreementKind.TELEPHONY)
     sign_in(browser, live, people("admin", tenant=TENANT_B), "/integrations")
     assert element(browser, "h1").text == "Integrations"
     assert "not configured yet" in element(browser, "#twilio-state").text

@@ -1,14 +1,17 @@
 """The Integrations page over HTTP: an admin saves the tenant's Twilio settings through
 the form (the token is taken once and never shown), reads the webhook addresses to
-paste into Twilio, and a bad field or a first save without a token is refused with the
-message on the field and nothing stored; a role without ``integration:admin`` gets the
-403 page and no menu entry."""
+paste into Twilio, and a save without a telephony BAA, a bad field or a first save
+without a token is refused in words and nothing stored; a role without
+``integration:admin`` gets the 403 page and no menu entry."""
 
 from __future__ import annotations
 
 import httpx
 from twilio.request_validator import RequestValidator
 
+from callvault.settings import Settings
+from callvault.tenants.agreements import AgreementKind
+from tests._baa import record_agreement
 from tests._vault import TENANT_A, TENANT_B
 from tests.dashboard.admin_support import csrf
 from tests.dashboard.conftest import Live, PersonFactory, signed_in_client
@@ -26,8 +29,9 @@ def _stored(client: httpx.Client) -> httpx.Response:
 
 
 def test_an_admin_saves_twilio_once_and_the_token_is_never_shown(
-    live: Live, people: PersonFactory
+    live: Live, people: PersonFactory, module_vault: Settings
 ) -> None:
+    record_agreement(module_vault, TENANT_A, AgreementKind.TELEPHONY)
     with signed_in_client(live, people("admin")) as client:
         page = client.get("/integrations")
         assert page.status_code == 200
@@ -62,10 +66,17 @@ def test_an_admin_saves_twilio_once_and_the_token_is_never_shown(
         assert "This call is recorded." in answer.text
 
 
-def test_bad_fields_and_a_first_save_without_a_token_store_nothing(
-    live: Live, people: PersonFactory
+def test_no_baa_bad_fields_and_a_first_save_without_a_token_store_nothing(
+    live: Live, people: PersonFactory, module_vault: Settings
 ) -> None:
     with signed_in_client(live, people("admin", tenant=TENANT_B)) as client:
+        good = _form(client, account_sid=ACCOUNT_SID, auth_token=TOKEN)
+        no_baa = client.post("/integrations/twilio", data=good)
+        assert no_baa.status_code == 403
+        assert 'id="refusal"' in no_baa.text and "telephony" in no_baa.text
+        assert _stored(client).status_code == 404
+
+        record_agreement(module_vault, TENANT_B, AgreementKind.TELEPHONY)
         bad = _form(client, account_sid="AC-not-a-sid", auth_token=TOKEN)
         refused = client.post("/integrations/twilio", data=bad)
         assert refused.status_code == 422
