@@ -136,6 +136,7 @@ def test_the_cli_writes_the_report(
         "--format", report_format,
     )  # fmt: skip
     assert code == 0, output
+    assert out.stat().st_mode & 0o077 == 0  # the vault's weak spots: for its owner only
     content = out.read_bytes()
     assert report_events(vault) == [hashlib.sha256(content).hexdigest()]
     if report_format == "pdf":
