@@ -158,3 +158,13 @@ def test_the_cli_refuses_an_unknown_tenant_and_a_missing_directory(
     )
     assert code != 0 and not (tmp_path / "r").exists()
     assert report_events(vault) == []
+
+
+def test_the_appendix_counts_the_refusals_of_the_last_30_and_90_days(
+    client: TestClient, auth: TokenFactory
+) -> None:
+    for _ in range(2):  # refusals the trail records as denied
+        assert client.get(REPORT, headers=auth("agent")).status_code == 403
+    answer = client.get(REPORT, params={"format": "html"}, headers=auth("compliance_officer"))
+    assert answer.status_code == 200, answer.text
+    assert '<th scope="row">events denied</th><td>2</td><td>2</td>' in answer.text
