@@ -7,8 +7,8 @@
 # Steps:
 #   1. system packages: PostgreSQL server binaries (Debian package `postgresql`) if no pg_ctl
 #      exists under /usr/lib/postgresql/*/bin; multimon-ng, sox and espeak-ng for the audio
-#      tests; nginx, sqlite3 and age for the deployment tests; python3.11-venv if venv
-#      can't be created.
+#      tests; nginx, sqlite3 and age for the deployment tests; poppler-utils (pdftotext) for
+#      the risk report's PDF; python3.11-venv if venv can't be created.
 #   2. .venv in the repo (Debian's /usr/bin/python3.11 when present), built from
 #      requirements.lock (`pip install --require-hashes`: every package pinned and hash-checked,
 #      pip, setuptools and wheel included), then the project itself, editable, with --no-deps
@@ -96,6 +96,8 @@ if [[ "${CALLVAULT_NEED_POSTGRES:-1}" == "1" ]]; then
   # The dashboard's browser tests: Debian's Chromium and its driver, nothing downloaded.
   [[ -x /usr/bin/chromium ]] || missing+=(chromium)
   [[ -x /usr/bin/chromedriver ]] || missing+=(chromium-driver)
+  # The risk analysis report's PDF is read back by poppler's pdftotext (tests/safeguards).
+  command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
   if [[ ${#missing[@]} -gt 0 ]]; then
     apt_install "${missing[@]}"
   fi

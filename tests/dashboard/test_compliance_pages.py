@@ -5,6 +5,7 @@ change nothing; the lapse banner of a tenant that requires training."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -108,3 +109,16 @@ def test_a_lapsed_person_sees_the_banner_and_a_renewing_one_the_warning(
         assert record(officer, agent.id, completed).status_code == 303
         banner = re.search(r'id="training-notice">([^<]*)<', client.get("/calls").text)
         assert banner is not None and "lapses in" in banner.group(1)
+
+
+def test_the_page_links_the_risk_report_which_downloads_as_pdf(
+    live: Live, people: PersonFactory
+) -> None:
+    with signed_in_client(live, people(OFFICER)) as client:
+        page = client.get("/compliance").text
+        link = re.search(r'<a href="([^"]+)" id="risk-report" download>([^<]+)</a>', page)
+        assert link is not None and link.group(2) == "Download risk report (PDF)"
+        answer = client.get(html.unescape(link.group(1)))
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"] == "application/pdf"
+        assert answer.content.startswith(b"%PDF")

@@ -372,6 +372,12 @@ class AuditAction(StrEnum):
         "`GET /api/v1/compliance/status`; `callvault compliance status`; the Compliance page"
         " (with the training records it shows)",
     )
+    COMPLIANCE_REPORT_CREATE = (
+        "compliance:report_create",
+        "compliance_report",
+        "`GET /api/v1/compliance/report`; `callvault compliance report`; the Compliance page's"
+        " download (the resource id is the SHA-256 of the document made)",
+    )
     TRAINING_CREATE = (
         "training:create",
         "training_record",

@@ -1,6 +1,7 @@
 """/compliance (``compliance:read``): the live compliance status, each check with its
 badge, evidence and HIPAA section (as ``GET /api/v1/compliance/status`` gives them),
-and, for ``training:admin``, the workforce training records with a form to record a
+a link to the risk analysis report (``GET /api/v1/compliance/report``, PDF), and, for
+``training:admin``, the workforce training records with a form to record a
 completion (through ``TrainingService``, as ``/api/v1/training`` does).
 """
 

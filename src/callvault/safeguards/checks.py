@@ -185,7 +185,7 @@ def tls_settings(facts: Facts) -> CheckResult:
     status = Status.WARN if days <= CERT_WARN_DAYS else Status.PASS
     return result(
         status,
-        f"TLS {_version_name()}+ with AEAD ciphers only; certificate valid {days} more days",
+        f"TLS {tls_version_name()}+ with AEAD ciphers only; certificate valid {days} more days",
     )
 
 
@@ -196,7 +196,7 @@ def _non_aead_ciphers() -> int:
     return sum(1 for name in names if not any(m in name for m in AEAD_CIPHER_MARKERS))
 
 
-def _version_name() -> str:
+def tls_version_name() -> str:
     return MINIMUM_VERSION.name.replace("TLSv", "").replace("_", ".")
 
 
@@ -226,7 +226,7 @@ def keys_rotated(facts: Facts) -> CheckResult:
 
 def audit_verified(facts: Facts) -> CheckResult:
     result = _result("audit_verified", "164.312(b), 164.312(c)(1)")
-    stamp = _read_stamp(verified_stamp_path(facts.settings.audit_checkpoint_dir, facts.tenant_id))
+    stamp = last_verification(facts.settings, facts.tenant_id)
     if stamp is None:
         return result(Status.FAIL, "the audit log has never been verified: callvault audit verify")
     at, events = stamp
@@ -236,7 +236,9 @@ def audit_verified(facts: Facts) -> CheckResult:
     return result(Status.PASS if facts.now - at <= AUDIT_VERIFY_MAX_AGE else Status.FAIL, evidence)
 
 
-def _read_stamp(path: Path) -> tuple[datetime, int] | None:
+def last_verification(settings: Settings, tenant_id: str) -> tuple[datetime, int] | None:
+    """When ``callvault audit verify`` last passed for the tenant, and over how many events."""
+    path = verified_stamp_path(settings.audit_checkpoint_dir, tenant_id)
     try:
         data = json.loads(path.read_text())
         return datetime.fromisoformat(data["at"]), int(data["events"])
