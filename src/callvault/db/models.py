@@ -12,6 +12,7 @@ from callvault.incidents.models import Incident, IncidentScopeQuery, IncidentTim
 from callvault.integrations.models import TwilioRecording, TwilioSettings
 from callvault.integrations.pbx_models import PbxImport
 from callvault.jobs.models import RecordingJob
+from callvault.lifecycle.exports_models import Export
 from callvault.lifecycle.models import LegalHold, RetentionChange, RetentionPolicy
 from callvault.tenants.models import Tenant
 from callvault.tracking.dni_models import DniSession, DniSettings
@@ -33,6 +34,7 @@ __all__ = [
     "DataKey",
     "DniSession",
     "DniSettings",
+    "Export",
     "Incident",
     "IncidentScopeQuery",
     "IncidentTimelineEntry",

@@ -58,7 +58,7 @@ from callvault.incidents.api import router as incidents_router
 from callvault.integrations import api as integrations_api
 from callvault.integrations import freeswitch_api
 from callvault.integrations import webhooks as twilio_webhooks
-from callvault.lifecycle import access_api, retention_api
+from callvault.lifecycle import access_api, exports_api, retention_api
 from callvault.lifecycle.holds_api import router as holds_router
 from callvault.redaction.api import router as redaction_policy_router
 from callvault.settings import Settings
@@ -160,6 +160,7 @@ def create_app(
         retention_api.shred_router,
         holds_router,
         access_api.router,
+        exports_api.router,
         incidents_router,
         tracking_api.campaigns_router,
         tracking_api.numbers_router,
