@@ -14,23 +14,19 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from callvault.audit.runtime import AuditRuntime
-from callvault.blobs.factory import create_blob_store
 from callvault.cli.vault import open_keyring
 from callvault.crypto.errors import DecryptionFailed
-from callvault.crypto.keyprovider import LocalKeyFileProvider
-from callvault.db.base import create_db_engine, create_session_factory, utcnow
+from callvault.db.base import utcnow
 from callvault.db.tenancy import all_tenants
 from callvault.lifecycle import exports
 from callvault.lifecycle.access_cli import check_manifest
 from callvault.lifecycle.bundle import open_bundle
-from callvault.lifecycle.exports_build import ExportBuilder
 from callvault.lifecycle.exports_models import Export
 from callvault.settings import Settings
 from tests._vault import TENANT_B, TokenFactory
 from tests.identity.conftest import Person, SessionFactory, UserFactory
 
-from ._lifecycle import OLD, RECENT, TRANSCRIPT_CANARY, events, make_call
+from ._lifecycle import OLD, RECENT, TRANSCRIPT_CANARY, build_exports, events, make_call
 
 EXPORTS = "/api/v1/exports"
 PASSPHRASE = "a synthetic export passphrase"
@@ -47,19 +43,6 @@ def ask(**overrides: Any) -> dict[str, Any]:
         "since": "2026-01-01T00:00:00Z",
         "until": "2026-02-01T00:00:00Z",
     } | overrides
-
-
-def builder(vault: Settings) -> ExportBuilder:
-    root = LocalKeyFileProvider(vault.root_key_path)
-    info = AuditRuntime.for_settings(vault, root).session_info()
-    sessions = create_session_factory(create_db_engine(vault.database_url), info)
-    return ExportBuilder(sessions, root, create_blob_store(vault))
-
-
-def build_all(vault: Settings) -> None:
-    job = builder(vault)
-    with job.sessions() as session:
-        job(session)
 
 
 def requested(client: TestClient, csrf: dict[str, str], **overrides: Any) -> str:
@@ -96,7 +79,7 @@ def approved_and_built(
     requester, approver = people
     export_id = requested(client, signed_in(requester, stepped_up=True), **overrides)
     assert approve(client, signed_in(approver, stepped_up=True), export_id).status_code == 200
-    build_all(vault)
+    build_exports(vault)
     return export_id
 
 
@@ -319,7 +302,7 @@ def test_an_unclaimed_export_is_shredded_after_its_time(
         session.execute(update(Export).values(built_at=utcnow() - timedelta(days=8)))
         session.commit()
 
-    build_all(vault)
+    build_exports(vault)
 
     answer = link(client, signed_in(people[0], stepped_up=True), export_id)
     assert answer.status_code == 410

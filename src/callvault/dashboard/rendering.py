@@ -41,6 +41,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/alerts", "Alerts", Permission.AUDIT_READ),
     NavItem("/retention", "Retention", Permission.RETENTION_ADMIN),
     NavItem("/holds", "Legal holds", Permission.HOLD_ADMIN),
+    NavItem("/exports", "Exports", Permission.EXPORT_CREATE),
+    NavItem("/exports/queue", "Export approvals", Permission.EXPORT_APPROVE),
     NavItem("/incidents", "Incidents", Permission.INCIDENT_ADMIN),
     NavItem("/admin/users", "Administration", Permission.USER_ADMIN),
     # After Administration: an admin's first page (``/``) stays the user list.

@@ -34,6 +34,7 @@ from callvault.dashboard import alerts as alerts_pages
 from callvault.dashboard import audit as audit_pages
 from callvault.dashboard import call_shred as shred_pages
 from callvault.dashboard import calls as calls_pages
+from callvault.dashboard import exports as exports_pages
 from callvault.dashboard import holds as holds_pages
 from callvault.dashboard import incidents as incident_pages
 from callvault.dashboard import integrations as integration_pages
@@ -181,6 +182,7 @@ def create_app(
         account_pages.router,
         retention_pages.router,
         holds_pages.router,
+        exports_pages.router,
         incident_pages.router,
         shred_pages.router,
         report_pages.router,
