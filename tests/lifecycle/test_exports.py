@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
 from datetime import timedelta
 from typing import Any
@@ -23,6 +24,7 @@ from callvault.lifecycle.access_cli import check_manifest
 from callvault.lifecycle.bundle import open_bundle
 from callvault.lifecycle.exports_models import Export
 from callvault.settings import Settings
+from callvault.web.background import jobs_running
 from tests._vault import TENANT_B, TokenFactory
 from tests.identity.conftest import Person, SessionFactory, UserFactory
 
@@ -307,3 +309,43 @@ def test_an_unclaimed_export_is_shredded_after_its_time(
     answer = link(client, signed_in(people[0], stepped_up=True), export_id)
     assert answer.status_code == 410
     assert [e.reason for e in events(vault, "export:shred")] == ["not downloaded in time"]
+
+
+def test_the_jobs_process_builds_an_approved_export_by_campaign_and_number(
+    vault: Settings,
+    client: TestClient,
+    auth: TokenFactory,
+    signed_in: SessionFactory,
+    people: tuple[Person, Person],
+) -> None:
+    wanted = make_call(client, auth, RECENT, recording=False, campaign="fall-flu-2026")
+    make_call(client, auth, RECENT, recording=False, campaign="other-campaign")
+    make_call(
+        client,
+        auth,
+        RECENT,
+        recording=False,
+        campaign="fall-flu-2026",
+        tracking_number="+12025550112",
+    )
+    requester, approver = people
+    filters = {"since": None, "until": None, "campaign": "fall-flu-2026"}
+    body = {k: v for k, v in ask(**filters, tracking_number="(202) 555-0111").items() if v}
+    answer = client.post(EXPORTS, json=body, headers=signed_in(requester, stepped_up=True))
+    assert answer.status_code == 201, answer.text
+    export_id = answer.json()["id"]
+    assert answer.json()["calls"] == 1
+    assert approve(client, signed_in(approver, stepped_up=True), export_id).status_code == 200
+
+    with jobs_running(vault, tick_seconds=0.05):
+        status = "approved"
+        for _ in range(200):
+            with open_keyring(vault) as (session, _), all_tenants(session):
+                status = session.get_one(Export, export_id).status
+            if status == "ready":
+                break
+            time.sleep(0.05)
+
+    assert status == "ready"
+    sealed = client.get(link(client, signed_in(requester, True), export_id).json()["url"])
+    assert json.loads(opened(sealed.content).read("manifest.json"))["calls"] == [wanted]
