@@ -9,18 +9,21 @@ import json
 import time
 import zipfile
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
+from typer.testing import CliRunner
 
+from callvault.cli.main import app
 from callvault.cli.vault import open_keyring
 from callvault.crypto.errors import DecryptionFailed
 from callvault.db.base import utcnow
 from callvault.db.tenancy import all_tenants
 from callvault.lifecycle import exports
-from callvault.lifecycle.access_cli import check_manifest
+from callvault.lifecycle.access_cli import PASSPHRASE_ENV, check_manifest
 from callvault.lifecycle.bundle import open_bundle
 from callvault.lifecycle.exports_models import Export
 from callvault.settings import Settings
@@ -86,6 +89,7 @@ def approved_and_built(
 
 
 def test_request_approve_build_download_once_and_decrypt(
+    tmp_path: Path,
     vault: Settings,
     client: TestClient,
     auth: TokenFactory,
@@ -115,6 +119,12 @@ def test_request_approve_build_download_once_and_decrypt(
     assert second.status_code == 410
     with pytest.raises(DecryptionFailed):
         open_bundle(first.content, "not the passphrase, though long")
+    sealed = tmp_path / f"export-{export_id}.cvxb"
+    sealed.write_bytes(first.content)
+    decrypted = CliRunner().invoke(
+        app, ["access", "decrypt", str(sealed)], env={PASSPHRASE_ENV: PASSPHRASE}
+    )
+    assert decrypted.exit_code == 0 and "every file matches" in decrypted.output
     assert [e.outcome for e in events(vault, "export:build")] == ["allowed"]
     assert [e.resource_id for e in events(vault, "export:call")] == [january]
     assert [e.reason for e in events(vault, "export:shred")] == ["downloaded"]
