@@ -8,6 +8,7 @@ import io
 import json
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -359,3 +360,21 @@ def test_the_jobs_process_builds_an_approved_export_by_campaign_and_number(
     assert status == "ready"
     sealed = client.get(link(client, signed_in(requester, True), export_id).json()["url"])
     assert json.loads(opened(sealed.content).read("manifest.json"))["calls"] == [wanted]
+
+
+def test_two_downloads_at_once_give_the_file_to_one(
+    vault: Settings,
+    client: TestClient,
+    auth: TokenFactory,
+    signed_in: SessionFactory,
+    people: tuple[Person, Person],
+) -> None:
+    make_call(client, auth, OLD, recording=False)
+    export_id = approved_and_built(vault, client, signed_in, people)
+    url = link(client, signed_in(people[0], stepped_up=True), export_id).json()["url"]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda _: client.get(url).status_code, range(2)))
+
+    assert sorted(answers) == [200, 410]
+    assert len(events(vault, "export:call")) == 1

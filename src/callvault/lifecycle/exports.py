@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 
 from callvault.audit.actions import AuditAction
 from callvault.audit.context import ServiceContext
@@ -235,10 +235,12 @@ class ExportService:
         committed first, then the file shredded. NotFound for an unknown, foreign or
         expired link; Gone once taken."""
         row = self._linked(token)
-        sealed = b"".join(self._blobs.read(row.blob_key or ""))
-        if not self._mark_downloaded(row.id):  # another request took it meanwhile
+        # Claimed first: a concurrent download waits on this row and then finds it
+        # taken, so the file is read only by the one that will have it on record.
+        if not self._mark_downloaded(row.id):
             self._refuse_download(row.id, Outcome.DENIED, DOWNLOADED)
             raise Gone(_TAKEN)
+        sealed = b"".join(self._blobs.read(row.blob_key or ""))
         ctx = self._ctx
         ctx.audit(AuditAction.EXPORT_DOWNLOAD, row.id)
         for call_id in json.loads(row.call_ids):
@@ -325,12 +327,12 @@ class ExportService:
         self._ctx.session.commit()
         return row
 
-    def _list(self, where: object) -> list[Export]:
+    def _list(self, where: ColumnElement[bool]) -> list[Export]:
         ctx = self._ctx
         rows = list(
             ctx.session.scalars(
                 select(Export)
-                .where(Export.tenant_id == ctx.tenant_id, where)  # type: ignore[arg-type]
+                .where(Export.tenant_id == ctx.tenant_id, where)
                 .order_by(Export.requested_at.desc(), Export.id)
                 .limit(200)
             )
