@@ -67,7 +67,9 @@ def test_ask_approve_and_download_once_through_the_pages(live: Live, people: Per
 
         with signed_in_client(live, officer) as approver:
             step_up(approver, officer, "/exports/queue")
-            assert export_id in export_ids(approver.get("/exports/queue"))
+            queue = approver.get("/exports/queue")
+            assert export_id in export_ids(queue)
+            assert "since: 2026-04-01T00:00:00+00:00" in queue.text  # what is approved
             token = csrf(approver)
             approved = approver.post(
                 "/exports/approve", data={"export_id": export_id, "csrf_token": token}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from fastapi import APIRouter, Depends, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -145,6 +145,9 @@ class ExportOut(BaseModel):
     parts: list[str]
     originals: bool
     calls: int = Field(description="How many calls the export holds")
+    selection: dict[str, Any] = Field(
+        description="The filter as asked (since, until, campaign, tracking_number, call_ids)"
+    )
     requested_by: str
     requested_at: datetime
     decided_by: str | None
@@ -164,6 +167,7 @@ class ExportOut(BaseModel):
             parts=["calls", *filter(None, row.parts.split(","))],
             originals=row.originals,
             calls=len(json.loads(row.call_ids)),
+            selection=json.loads(row.selection),
             requested_by=row.requested_by,
             requested_at=row.requested_at,
             decided_by=row.decided_by,
