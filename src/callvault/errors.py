@@ -7,6 +7,7 @@
     │   └── StepUpRequired         403: allowed, but only after re-entering a TOTP code
     ├── NotFound                   404: absent, or belongs to another tenant (never say which)
     ├── Conflict                   409: the state of the resource forbids the change
+    ├── Gone                       410: it existed, and is no more (a one-time download)
     ├── PayloadTooLarge            413: a body over the configured limit
     ├── UnsupportedMediaType       415: a body whose bytes are not an accepted format
     ├── RangeNotSatisfiable        416: a Range header outside the object
@@ -62,6 +63,11 @@ class NotFound(CallVaultError):
 class Conflict(CallVaultError):
     status = 409
     title = "Conflict"
+
+
+class Gone(CallVaultError):
+    status = 410
+    title = "Gone"
 
 
 class PayloadTooLarge(CallVaultError):

@@ -18,6 +18,7 @@ from callvault.cli.options import CLI_REQUEST, cli_principal
 from callvault.cli.vault import open_keyring
 from callvault.crypto.keyprovider import LocalKeyFileProvider
 from callvault.db.base import create_db_engine, create_session_factory
+from callvault.lifecycle.exports_build import ExportBuilder
 from callvault.lifecycle.retention import RetentionService, parse_periods
 from callvault.lifecycle.sweep import Sweeper, SweepReport
 from callvault.settings import Settings
@@ -88,3 +89,17 @@ def certificates(settings: Settings, action: str = "retention:shred") -> list[di
     return [
         json.loads(e.reason or "{}") | {"call": e.resource_id} for e in events(settings, action)
     ]
+
+
+def build_exports(settings: Settings) -> None:
+    """One run of the jobs process's export job: approved exports built, spent ones
+    shredded."""
+    root = LocalKeyFileProvider(settings.root_key_path)
+    info = AuditRuntime.for_settings(settings, root).session_info()
+    engine = create_db_engine(settings.database_url)
+    job = ExportBuilder(create_session_factory(engine, info), root, create_blob_store(settings))
+    try:
+        with job.sessions() as session:
+            job(session)
+    finally:
+        engine.dispose()

@@ -239,6 +239,41 @@ class AuditAction(StrEnum):
         "a caller's records erased on request: one deletion certificate per object",
     )
 
+    # -- approved bulk exports (two people, built by the jobs process, one download) ------
+    EXPORT_REQUEST = "export:request", "export", "`POST /api/v1/exports`; the Exports page"
+    EXPORT_LIST = "export:list", "export", "`GET /api/v1/exports`; the Exports page"
+    EXPORT_APPROVE = (
+        "export:approve",
+        "export",
+        "`POST /api/v1/exports/{id}/approve` (refused when the requester approves: `denied`)",
+    )
+    EXPORT_REJECT = "export:reject", "export", "`POST /api/v1/exports/{id}/reject`"
+    EXPORT_BUILD = (
+        "export:build",
+        "export",
+        "the jobs process sealing an approved export (its size and SHA-256 in `reason`)",
+    )
+    EXPORT_LINK_CREATE = (
+        "export:link_create",
+        "export",
+        "`POST /api/v1/exports/{id}/link` (a one-time download link for the requester)",
+    )
+    EXPORT_DOWNLOAD = (
+        "export:download",
+        "export",
+        "`GET /api/v1/exports/download/{token}` (refusals: unknown, expired or used link)",
+    )
+    EXPORT_CALL = (
+        "export:call",
+        "call",
+        "one per call in an export, when it is downloaded (the export's id in `reason`)",
+    )
+    EXPORT_SHRED = (
+        "export:shred",
+        "export",
+        "an export's sealed file destroyed: after its download, or when it expires unused",
+    )
+
     # -- breach incidents (45 CFR 164.400-414) -----------------------------------------------
     INCIDENT_CREATE = "incident:create", "incident", "`POST /api/v1/incidents`; the Incidents page"
     INCIDENT_LIST = (
@@ -417,6 +452,7 @@ PHI_ACCESS_ACTIONS = frozenset(
         AuditAction.TRANSCRIPT_READ,
         AuditAction.TRANSCRIPT_READ_UNREDACTED,
         AuditAction.ACCESS_EXPORT,
+        AuditAction.EXPORT_CALL,
     }
 )
 

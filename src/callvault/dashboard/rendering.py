@@ -43,6 +43,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/alerts", "Alerts", Permission.AUDIT_READ),
     NavItem("/retention", "Retention", Permission.RETENTION_ADMIN),
     NavItem("/holds", "Legal holds", Permission.HOLD_ADMIN),
+    NavItem("/exports", "Exports", Permission.EXPORT_CREATE),
+    NavItem("/exports/queue", "Export approvals", Permission.EXPORT_APPROVE),
     NavItem("/incidents", "Incidents", Permission.INCIDENT_ADMIN),
     NavItem("/baas", "BAAs", Permission.BAA_ADMIN),
     NavItem("/admin/users", "Administration", Permission.USER_ADMIN),

@@ -13,6 +13,7 @@ from callvault.incidents.models import Incident, IncidentScopeQuery, IncidentTim
 from callvault.integrations.models import TwilioRecording, TwilioSettings
 from callvault.integrations.pbx_models import PbxImport
 from callvault.jobs.models import RecordingJob
+from callvault.lifecycle.exports_models import Export
 from callvault.lifecycle.models import LegalHold, RetentionChange, RetentionPolicy
 from callvault.tenants.agreements import BusinessAssociateAgreement
 from callvault.tenants.models import Tenant
@@ -39,6 +40,7 @@ __all__ = [
     "DataKey",
     "DniSession",
     "DniSettings",
+    "Export",
     "Incident",
     "IncidentScopeQuery",
     "IncidentTimelineEntry",

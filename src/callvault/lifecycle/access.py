@@ -17,15 +17,17 @@ message or an event, only its keyed hash in the events' terms.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
 from callvault.audit.actions import AuditAction
+from callvault.audit.context import ServiceContext
 from callvault.audit.service import Outcome
 from callvault.authz.permissions import Permission
+from callvault.blobs.interface import BlobStore
 from callvault.calls.models import Call, StoredObject
 from callvault.calls.objects import RECORDING, RECORDING_ORIGINAL, TRANSCRIPT, TRANSCRIPT_ORIGINAL
 from callvault.calls.service import CallService
@@ -94,7 +96,8 @@ def export_caller(ctx: RequestContext, caller_number: str, passphrase: str) -> E
         )
         raise NotFound(NO_CALLS)
     archive = ExportArchive(utcnow())
-    parts = {view["id"]: _add_call(ctx, archive, view) for view in _views(ctx, calls)}
+    views = call_views(ctx, ctx.blobs, calls)
+    parts = {view["id"]: add_call(ctx, ctx.blobs, archive, view) for view in views}
     sealed = seal_bundle(archive.finish(_manifest(ctx, list(parts))), passphrase)
     for call_id, names in parts.items():
         reason = "parts: " + ",".join(names)
@@ -110,13 +113,20 @@ def calls_of_caller(ctx: RequestContext, caller_e164: str) -> list[CallRecord]:
     return read_calls(ctx.session, statement.order_by(Call.started_at, Call.id))
 
 
-def _views(ctx: RequestContext, calls: list[CallRecord]) -> list[JsonDict]:
+def call_views(ctx: ServiceContext, blobs: BlobStore, calls: list[CallRecord]) -> list[JsonDict]:
     """The calls as the exporter may see them, as on ``GET /api/v1/calls/{id}``."""
-    return [view.model_dump(mode="json") for view in CallService(ctx, ctx.blobs).views(calls)]
+    return [view.model_dump(mode="json") for view in CallService(ctx, blobs).views(calls)]
 
 
-def _add_call(ctx: RequestContext, archive: ExportArchive, view: JsonDict) -> list[str]:
-    """The call's files into the archive; the names of the parts it got."""
+def add_call(
+    ctx: ServiceContext,
+    blobs: BlobStore,
+    archive: ExportArchive,
+    view: JsonDict,
+    mark_transcript: Callable[[bytes], bytes] | None = None,
+) -> list[str]:
+    """The call's files into the archive (each transcript passed through
+    ``mark_transcript`` if given); the names of the parts it got."""
     call_id = view["id"]
     archive.add_json(f"calls/{call_id}/call.json", view)
     objects = _objects(ctx, call_id)
@@ -126,12 +136,15 @@ def _add_call(ctx: RequestContext, archive: ExportArchive, view: JsonDict) -> li
         if stored is not None:
             name = _FILE_NAMES[stored.kind]
             path = f"calls/{call_id}/{name}{_SUFFIXES.get(stored.media_type, '.bin')}"
-            archive.add(path, _plaintext(ctx, stored))
+            data = _plaintext(ctx, blobs, stored)
+            if mark_transcript is not None and stored.kind in (TRANSCRIPT, TRANSCRIPT_ORIGINAL):
+                data = mark_transcript(data)
+            archive.add(path, data)
             names.append(name)
     return names
 
 
-def _objects(ctx: RequestContext, call_id: str) -> dict[str, StoredObject]:
+def _objects(ctx: ServiceContext, call_id: str) -> dict[str, StoredObject]:
     rows = ctx.session.scalars(
         select(StoredObject).where(
             StoredObject.tenant_id == ctx.tenant_id, StoredObject.call_id == call_id
@@ -144,7 +157,7 @@ def _objects(ctx: RequestContext, call_id: str) -> dict[str, StoredObject]:
 
 
 def _first_allowed(
-    ctx: RequestContext,
+    ctx: ServiceContext,
     objects: dict[str, StoredObject],
     choices: Sequence[tuple[str, Permission]],
 ) -> StoredObject | None:
@@ -154,13 +167,13 @@ def _first_allowed(
     return None
 
 
-def _plaintext(ctx: RequestContext, stored: StoredObject) -> bytes:
+def _plaintext(ctx: ServiceContext, blobs: BlobStore, stored: StoredObject) -> bytes:
     dek = ctx.keyring.unwrap_data_key(ctx.session.get_one(DataKey, stored.data_key_id))
     blob = SegmentedBlob(
         dek.dek,
         associated_data=blob_associated_data(ctx.tenant_id, stored.id),
-        ciphertext_size=ctx.blobs.size(stored.blob_key),
-        read=lambda start, end: ctx.blobs.read(stored.blob_key, start, end),
+        ciphertext_size=blobs.size(stored.blob_key),
+        read=lambda start, end: blobs.read(stored.blob_key, start, end),
     )
     return b"".join(blob.iter_plaintext())
 

@@ -20,7 +20,8 @@ _STORED_SUFFIXES = (".wav", ".mp3", ".ogg", ".bin")
 class ExportArchive:
     """Files added one by one; ``finish`` writes the manifest and returns the ZIP."""
 
-    def __init__(self, created_at: datetime) -> None:
+    def __init__(self, created_at: datetime, manifest_format: str = MANIFEST_FORMAT) -> None:
+        self._format = manifest_format
         self._buffer = io.BytesIO()
         self._zip = zipfile.ZipFile(self._buffer, "w")
         self._stamp = created_at.timetuple()[:6]
@@ -36,7 +37,7 @@ class ExportArchive:
 
     def finish(self, manifest: dict[str, Any]) -> bytes:
         """The ZIP, ``manifest`` (with ``format`` and ``files`` added) written last."""
-        body = {"format": MANIFEST_FORMAT, **manifest, "files": self.files}
+        body = {"format": self._format, **manifest, "files": self.files}
         self._write(MANIFEST, json.dumps(body, indent=2, sort_keys=True).encode("utf-8"))
         self._zip.close()
         return self._buffer.getvalue()

@@ -39,10 +39,23 @@ _KEY_ID = "passphrase"  # the blob names no stored key: the passphrase is the ke
 
 def seal_bundle(plaintext: bytes, passphrase: str, *, log2_n: int = LOG2_N) -> bytes:
     """``plaintext`` sealed under ``passphrase`` (at least ``MIN_PASSPHRASE`` chars)."""
+    header = new_header(log2_n)
+    return seal_with_key(plaintext, header, derive_key(passphrase, header))
+
+
+def new_header(log2_n: int = LOG2_N) -> bytes:
+    """A fresh header (random salt): with ``derive_key``, the key a bundle is sealed
+    under, which an approved export derives when it is requested and uses when built."""
+    return _HEADER.pack(MAGIC, VERSION, KDF_SCRYPT, log2_n, R, P, os.urandom(SALT_SIZE))
+
+
+def derive_key(passphrase: str, header: bytes) -> bytes:
     if len(passphrase) < MIN_PASSPHRASE:
         raise ValueError(f"the passphrase must be at least {MIN_PASSPHRASE} characters")
-    header = _HEADER.pack(MAGIC, VERSION, KDF_SCRYPT, log2_n, R, P, os.urandom(SALT_SIZE))
-    key = _derive(passphrase, header)
+    return _derive(passphrase, header)
+
+
+def seal_with_key(plaintext: bytes, header: bytes, key: bytes) -> bytes:
     encryptor = BlobEncryptor(key, key_id=_KEY_ID, associated_data=header)
     return header + encryptor.update(plaintext) + encryptor.finalize()
 

@@ -38,6 +38,7 @@ from callvault.dashboard import call_shred as shred_pages
 from callvault.dashboard import calls as calls_pages
 from callvault.dashboard import compliance as compliance_pages
 from callvault.dashboard import conversions as conversion_pages
+from callvault.dashboard import exports as exports_pages
 from callvault.dashboard import holds as holds_pages
 from callvault.dashboard import incidents as incident_pages
 from callvault.dashboard import integrations as integration_pages
@@ -63,7 +64,7 @@ from callvault.incidents.api import router as incidents_router
 from callvault.integrations import api as integrations_api
 from callvault.integrations import freeswitch_api
 from callvault.integrations import webhooks as twilio_webhooks
-from callvault.lifecycle import access_api, retention_api
+from callvault.lifecycle import access_api, exports_api, retention_api
 from callvault.lifecycle.holds_api import router as holds_router
 from callvault.redaction.api import router as redaction_policy_router
 from callvault.safeguards.api import router as safeguards_router
@@ -169,6 +170,7 @@ def create_app(
         safeguards_router,
         training_router,
         access_api.router,
+        exports_api.router,
         incidents_router,
         tracking_api.campaigns_router,
         tracking_api.numbers_router,
@@ -190,6 +192,7 @@ def create_app(
         account_pages.router,
         retention_pages.router,
         holds_pages.router,
+        exports_pages.router,
         incident_pages.router,
         baa_pages.router,
         compliance_pages.router,

@@ -1,5 +1,6 @@
 """The periodic background work: signing due audit tree heads, the alert watcher, alert
-delivery, the daily retention sweep, and the recording pipeline.
+delivery, the daily retention sweep, approved exports (built, and shredded once spent),
+and the recording pipeline.
 
 It runs in ONE jobs process (``callvault jobs run``), never in an API worker: the
 pipeline's transcriber holds the GIL for seconds at a time, and an API process that
@@ -32,6 +33,7 @@ from callvault.blobs.interface import BlobStore
 from callvault.compliance.reminders import DailyExpiryReminder
 from callvault.crypto.keyprovider import LocalKeyFileProvider, RootKeyProvider
 from callvault.db.base import create_db_engine, create_session_factory
+from callvault.lifecycle.exports_build import ExportBuilder
 from callvault.lifecycle.sweep import DailySweep, Sweeper
 from callvault.pipeline.runner import JobResult, PipelineRuntime, PipelineWorker
 from callvault.settings import Settings
@@ -91,7 +93,8 @@ class JobsLoop:
         )
         retention = DailySweep(Sweeper(self.sessions, root_key, blobs))
         daily: list[Job] = [retention, DailyExpiryReminder()]
-        self.jobs: list[Job] = [*periodic_jobs(), *daily, self.pipeline.run_pipeline]
+        exports = ExportBuilder(self.sessions, root_key, blobs)
+        self.jobs: list[Job] = [*periodic_jobs(), *daily, exports, self.pipeline.run_pipeline]
 
     def run(self, stop: threading.Event, tick_seconds: float = TICK_SECONDS) -> None:
         """Tick until ``stop`` is set, then drain: a tick in progress ends, the pipeline

@@ -71,6 +71,7 @@ REASONS: dict[int, str] = {
     403: "Not allowed: the role, the network policy, the CSRF token or a step-up is missing",
     404: "No such object (an object of another tenant is not found either)",
     409: "The object's current state does not allow it",
+    410: "It existed and is no more (a one-time download already taken)",
     413: "The body is over the size limit",
     415: "The body is not of an accepted media type",
     416: "The range is outside the object",
@@ -116,6 +117,7 @@ NOT_AUTHENTICATED = declared(401)
 FORBIDDEN = declared(403)
 NOT_FOUND = declared(404)
 CONFLICT = declared(409)
+GONE = declared(410)
 RANGE_NOT_SATISFIABLE = declared(416)
 INVALID_INPUT = declared(422)
 TOO_MANY_REQUESTS = declared(429)
