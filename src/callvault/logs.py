@@ -31,6 +31,7 @@ ALLOWED_FIELDS = (
     "baa",  # a business associate agreement's id (callvault.compliance.reminders)
     "baa_kind",  # its kind: covered_entity, storage, ...
     "days_left",  # days until it ends
+    "export",  # an approved export's id (callvault.lifecycle.exports_build)
 )
 
 

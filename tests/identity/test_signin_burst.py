@@ -31,6 +31,8 @@ DEADLINE_SECONDS = 10.0
 
 
 ServerFactory = Callable[..., Served]
+# The accounts are hashed here and verified by the server: at a server's own cost.
+pytestmark = pytest.mark.usefixtures("production_password_cost")
 
 
 @pytest.fixture
