@@ -12,10 +12,11 @@ the edge makes it the 4xx it is, on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any, Self
 
 from fastapi import Path, Query
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 # No C0 control character and no DEL.
@@ -24,6 +25,18 @@ PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
 # An object's id in a path: any text names an object or is a 404, control characters
 # excepted (a 422).
 ObjectId = Annotated[str, Path(pattern=PRINTABLE)]
+
+
+def _in_utc(value: datetime) -> datetime:
+    # Stored in UTC: an instant that has none (year 1 east of Greenwich) is refused.
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the time is out of range") from None
+
+
+# A body's instant: with its offset, kept in UTC.
+UtcInstant = Annotated[AwareDatetime, AfterValidator(_in_utc)]
 
 
 def free_text_query(max_length: int, description: str | None = None) -> Any:

@@ -4,15 +4,15 @@
 from __future__ import annotations
 
 import ipaddress
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from callvault.audit.schemas import ProvenEvent, TreeHeadOut
 from callvault.incidents.clock import Duty
-from callvault.inputs import PRINTABLE, InputModel
+from callvault.inputs import PRINTABLE, InputModel, UtcInstant
 from callvault.phone_states import JURISDICTIONS
 
 OneLine = Annotated[str, Field(min_length=1, pattern=PRINTABLE)]
@@ -36,8 +36,8 @@ class ScopeQueryIn(InputModel):
 
     actor_id: Annotated[OneLine, Field(max_length=64)] | None = None
     network: Annotated[OneLine, Field(max_length=64)] | None = None
-    since: AwareDatetime | None = None
-    until: AwareDatetime | None = None
+    since: UtcInstant | None = None
+    until: UtcInstant | None = None
 
     @field_validator("network")
     @classmethod
@@ -48,16 +48,6 @@ class ScopeQueryIn(InputModel):
             return str(ipaddress.ip_network(value, strict=False))
         except ValueError:
             raise ValueError("network must be an IP address or a CIDR block") from None
-
-    @field_validator("since", "until")
-    @classmethod
-    def _in_utc(cls, value: datetime | None) -> datetime | None:
-        if value is None:
-            return None
-        try:
-            return value.astimezone(UTC)
-        except OverflowError:
-            raise ValueError("the time is out of range") from None
 
     @model_validator(mode="after")
     def _criteria(self) -> Self:

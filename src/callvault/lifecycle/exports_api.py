@@ -9,15 +9,15 @@ answers the sealed file once."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
 from fastapi import APIRouter, Depends, Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from callvault.authz.permissions import Permission
 from callvault.calls.schemas import PhoneText
-from callvault.inputs import PRINTABLE, InputModel, ObjectId
+from callvault.inputs import PRINTABLE, InputModel, ObjectId, UtcInstant
 from callvault.lifecycle.bundle import MIN_PASSPHRASE
 from callvault.lifecycle.exports import (
     MAX_CALLS,
@@ -82,24 +82,14 @@ class ExportIn(InputModel):
         description="Original recordings and transcripts instead of the redacted ones: "
         "only with the matching unredacted permission.",
     )
-    since: AwareDatetime | None = None
-    until: AwareDatetime | None = None
+    since: UtcInstant | None = None
+    until: UtcInstant | None = None
     campaign: Annotated[OneLine, Field(max_length=100)] | None = None
     tracking_number: PhoneText | None = None
     call_ids: Annotated[
         list[Annotated[OneLine, Field(max_length=64)]],
         Field(default_factory=list, max_length=MAX_CALLS),
     ]
-
-    @field_validator("since", "until")
-    @classmethod
-    def _in_utc(cls, value: datetime | None) -> datetime | None:
-        if value is None:
-            return None
-        try:
-            return value.astimezone(UTC)
-        except OverflowError:
-            raise ValueError("the time is out of range") from None
 
     @model_validator(mode="after")
     def _some_filter(self) -> Self:

@@ -7,13 +7,13 @@ the hold keeps its blind index, and answers say only ``"caller": true``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from callvault.inputs import PRINTABLE, InputModel
+from callvault.inputs import PRINTABLE, InputModel, UtcInstant
 from callvault.phone import PHONE_DESCRIPTION, PHONE_PATTERN
 
 
@@ -50,20 +50,9 @@ class HoldIn(InputModel):
         Annotated[str, Field(max_length=40, pattern=PHONE_PATTERN, description=PHONE_DESCRIPTION)]
         | None
     ) = None
-    since: AwareDatetime | None = None
-    until: AwareDatetime | None = None
+    since: UtcInstant | None = None
+    until: UtcInstant | None = None
     campaign: Annotated[OneLine, Field(max_length=100)] | None = None
-
-    @field_validator("since", "until")
-    @classmethod
-    def _in_utc(cls, value: datetime | None) -> datetime | None:
-        # Stored in UTC: an instant that has none (year 1 east of Greenwich) is refused.
-        if value is None:
-            return None
-        try:
-            return value.astimezone(UTC)
-        except OverflowError:
-            raise ValueError("the time is out of range") from None
 
     @model_validator(mode="after")
     def _exactly_one_selector(self) -> Self:
