@@ -118,19 +118,29 @@ def _handler(state: RecordingServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class ServerThread:
-    """``RecordingServer`` on 127.0.0.1 over TLS, in a thread, until ``stop``."""
+class TlsServerThread:
+    """``handler`` on 127.0.0.1 over TLS (its certificate names ``localhost``), in a
+    thread, until ``stop``: the local stand-in for a provider's HTTPS endpoint."""
 
-    def __init__(self, cert: Path, key: Path) -> None:
-        self.state = RecordingServer()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.state))
+    def __init__(self, handler: type[BaseHTTPRequestHandler], cert: Path, key: Path) -> None:
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(cert, key)
         self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
-        self.state.base_url = f"https://localhost:{self._httpd.server_address[1]}"
+        self.base_url = f"https://localhost:{self._httpd.server_address[1]}"
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+        self._thread.join()
+
+
+class ServerThread(TlsServerThread):
+    """``RecordingServer`` served over TLS until ``stop``."""
+
+    def __init__(self, cert: Path, key: Path) -> None:
+        self.state = RecordingServer()
+        super().__init__(_handler(self.state), cert, key)
+        self.state.base_url = self.base_url

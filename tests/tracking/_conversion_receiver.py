@@ -6,11 +6,11 @@ script is used up). Its certificate comes from the throwaway CA of
 
 from __future__ import annotations
 
-import ssl
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+
+from tests.integrations._recording_server import TlsServerThread
 
 
 @dataclass
@@ -47,20 +47,10 @@ def _handler(state: ReceiverState) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class ReceiverThread:
-    """``ReceiverState`` on 127.0.0.1 over TLS (as ``localhost``), until ``stop``."""
+class ReceiverThread(TlsServerThread):
+    """``ReceiverState`` served over TLS until ``stop``."""
 
     def __init__(self, cert: Path, key: Path) -> None:
         self.state = ReceiverState()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.state))
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(cert, key)
-        self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
-        self.state.base_url = f"https://localhost:{self._httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join()
+        super().__init__(_handler(self.state), cert, key)
+        self.state.base_url = self.base_url
