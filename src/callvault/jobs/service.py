@@ -94,16 +94,31 @@ def rerun_failed(ctx: ServiceContext, call_id: str, now: datetime | None = None)
     action = AuditAction.RECORDING_RERUN
     session = ctx.session
     if not ctx.may(RERUN_PERMISSION):
-        _refuse_rerun(ctx, call_id, Outcome.DENIED, "needs recording:upload")
+        ctx.audit_refusal(
+            AuditAction.RECORDING_RERUN,
+            call_id,
+            outcome=Outcome.DENIED,
+            reason="needs recording:upload",
+        )
         raise PermissionDenied("re-running a job needs recording:upload")
     job = session.execute(  # the session is scoped to the principal's tenant
         select(RecordingJob).where(RecordingJob.call_id == call_id).with_for_update()
     ).scalar_one_or_none()
     if job is None:
-        _refuse_rerun(ctx, call_id, Outcome.NOT_FOUND, "no recording job")
+        ctx.audit_refusal(
+            AuditAction.RECORDING_RERUN,
+            call_id,
+            outcome=Outcome.NOT_FOUND,
+            reason="no recording job",
+        )
         raise NotFound("the call has no recording job")
     if job.state != JobState.FAILED.value:
-        _refuse_rerun(ctx, call_id, Outcome.DENIED, f"job is {job.state}")
+        ctx.audit_refusal(
+            AuditAction.RECORDING_RERUN,
+            call_id,
+            outcome=Outcome.DENIED,
+            reason=f"job is {job.state}",
+        )
         raise Conflict(f"the job is {job.state}, not failed")
     moment = now or utcnow()
     job.state = JobState.PENDING.value
@@ -133,32 +148,24 @@ def approve_review(ctx: ServiceContext, call_id: str, now: datetime | None = Non
     action = AuditAction.RECORDING_REVIEW_APPROVE
     session = ctx.session
     if not ctx.may(REVIEW_PERMISSION):
-        _refuse(ctx, action, call_id, Outcome.DENIED, "needs recording:play_unredacted")
+        ctx.audit_refusal(
+            action, call_id, outcome=Outcome.DENIED, reason="needs recording:play_unredacted"
+        )
         raise PermissionDenied("approving a held recording needs recording:play_unredacted")
     job = session.execute(  # the session is scoped to the principal's tenant
         select(RecordingJob).where(RecordingJob.call_id == call_id).with_for_update()
     ).scalar_one_or_none()
     if job is None:
-        _refuse(ctx, action, call_id, Outcome.NOT_FOUND, "no recording job")
+        ctx.audit_refusal(action, call_id, outcome=Outcome.NOT_FOUND, reason="no recording job")
         raise NotFound("the call has no recording job")
     if job.state != JobState.REVIEW.value:
-        _refuse(ctx, action, call_id, Outcome.DENIED, f"job is {job.state}")
+        ctx.audit_refusal(action, call_id, outcome=Outcome.DENIED, reason=f"job is {job.state}")
         raise Conflict(f"the job is {job.state}, not held for review")
     job.state = JobState.DONE.value
     job.reason = None
     job.updated_at = now or utcnow()
     ctx.audit(action, call_id)
     session.commit()
-
-
-def _refuse(
-    ctx: ServiceContext, action: AuditAction, call_id: str, outcome: Outcome, reason: str
-) -> None:
-    ctx.audit_refusal(action, call_id, outcome=outcome, reason=reason)
-
-
-def _refuse_rerun(ctx: ServiceContext, call_id: str, outcome: Outcome, reason: str) -> None:
-    ctx.audit_refusal(AuditAction.RECORDING_RERUN, call_id, outcome=outcome, reason=reason)
 
 
 def job_state(session: Session, call_id: str) -> JobState | None:

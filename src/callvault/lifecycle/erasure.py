@@ -50,7 +50,8 @@ def erase_caller(ctx: RequestContext, caller_number: str) -> Erasure:
     free = [call for call in calls if call.id not in held]
     if not free:
         outcome = Outcome.DENIED if calls else Outcome.NOT_FOUND
-        _refused(ctx, caller, outcome, "legal hold" if calls else None)
+        reason = "legal hold" if calls else None
+        ctx.audit_refusal(ACTION, None, outcome=outcome, reason=reason, phi_terms=[caller])
         raise Conflict(ALL_HELD) if calls else NotFound(NO_CALLS)
     held_ids = [call.id for call in calls if call.id in held]
     erased_ids = [call.id for call in free]  # read now: the rows are gone after the commit
@@ -59,7 +60,3 @@ def erase_caller(ctx: RequestContext, caller_number: str) -> Erasure:
     shredder = Shredder(ctx, ctx.blobs, ACTION, "erasure")
     shredder.remove_calls(free)
     return Erasure(erased_ids, held_ids, shredder.commit())
-
-
-def _refused(ctx: RequestContext, caller: str, outcome: Outcome, reason: str | None) -> None:
-    ctx.audit_refusal(ACTION, None, outcome=outcome, reason=reason, phi_terms=[caller])

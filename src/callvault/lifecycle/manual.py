@@ -28,10 +28,12 @@ def shred_now(
     require_step_up(ctx.principal, "shredding")
     call = ctx.session.scalar(_of_tenant(ctx, call_id))
     if call is None:
-        _refused(ctx, call_id, Outcome.NOT_FOUND, None)
+        ctx.audit_refusal(AuditAction.MANUAL_SHRED, call_id, outcome=Outcome.NOT_FOUND)
         raise NotFound("no such call")
     if is_call_held(ctx.session, ctx.tenant_id, call_id):
-        _refused(ctx, call_id, Outcome.DENIED, "legal hold")
+        ctx.audit_refusal(
+            AuditAction.MANUAL_SHRED, call_id, outcome=Outcome.DENIED, reason="legal hold"
+        )
         raise Conflict(HELD)
     shredder = Shredder(ctx, ctx.blobs, action, "manual")
     if DataType.CALL_METADATA in data_types:
@@ -56,7 +58,3 @@ def call_exists(ctx: RequestContext, call_id: str) -> bool:
 
 def _of_tenant(ctx: RequestContext, call_id: str) -> Select[Call]:
     return select(Call).where(Call.tenant_id == ctx.tenant_id, Call.id == call_id)
-
-
-def _refused(ctx: RequestContext, call_id: str, outcome: Outcome, reason: str | None) -> None:
-    ctx.audit_refusal(AuditAction.MANUAL_SHRED, call_id, outcome=outcome, reason=reason)
