@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
+import random
 import time
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -216,6 +216,13 @@ def _audit_writer(res: AppResources, audit: AuditRuntime) -> BatchWriter | sessi
     )
 
 
+def new_request_id() -> str:
+    """A request's correlation id: unique, not a secret. Not ``uuid4``: ``os.urandom``
+    lets go of the GIL, and on the event loop that hands the interpreter to a worker
+    thread once per request. (The ``random`` module reseeds itself in a forked child.)"""
+    return f"{random.getrandbits(128):032x}"
+
+
 class RequestLogMiddleware:
     """Gives each request an id and logs one JSON-friendly line per request.
 
@@ -229,7 +236,7 @@ class RequestLogMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = uuid.uuid4().hex
+        request_id = new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500

@@ -35,6 +35,7 @@ from callvault.audit.groupcommit import GroupCommitter
 from callvault.audit.runtime import AuditRuntime
 from callvault.blobs.interface import BlobStore
 from callvault.errors import AuditUnavailable
+from callvault.web.pools import PooledRoute
 from callvault.web.problems import PROBLEM_JSON, problem
 
 log = logging.getLogger("callvault.web")
@@ -71,7 +72,7 @@ def _problem_response(model: type[BaseModel], description: str) -> dict[str, obj
     }
 
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=PooledRoute)
 
 
 @router.get("/healthz", response_model=Health, summary="Liveness: the process is up")
