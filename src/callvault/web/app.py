@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -66,6 +67,7 @@ from callvault.integrations import freeswitch_api
 from callvault.integrations import webhooks as twilio_webhooks
 from callvault.lifecycle import access_api, exports_api, retention_api
 from callvault.lifecycle.holds_api import router as holds_router
+from callvault.metrics import process_exited
 from callvault.redaction.api import router as redaction_policy_router
 from callvault.safeguards.api import router as safeguards_router
 from callvault.settings import Settings
@@ -75,6 +77,8 @@ from callvault.web.context import AppResources
 from callvault.web.deferred_audit import DeferredAuditMiddleware
 from callvault.web.health import Readiness, standard_checks
 from callvault.web.health import router as health_router
+from callvault.web.metrics import MetricsMiddleware
+from callvault.web.metrics import router as metrics_router
 from callvault.web.openapi import install_openapi
 from callvault.web.problems import install_problem_handlers
 
@@ -133,6 +137,7 @@ def create_app(
             audit.committer = None  # in-flight requests are done: drain and stop the writer
         engine.dispose()
         read_engine.dispose()
+        process_exited(os.getpid())  # its live gauges leave the multiprocess sums
 
     app = FastAPI(
         title="CallVault",
@@ -151,11 +156,13 @@ def create_app(
     install_openapi(app)
     app.add_middleware(DeferredAuditMiddleware)  # inside the log line, so it sees a 503
     app.add_middleware(RequestLogMiddleware)
+    app.add_middleware(MetricsMiddleware)  # outermost: counts the status the client got
     app.include_router(health_router)
     app.include_router(calls_router)
     app.include_router(playback_router)
     app.include_router(alerts_router)
     app.include_router(audit_router)
+    app.include_router(metrics_router)
     for router in (
         auth_router,
         admin_router,
