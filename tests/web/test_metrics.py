@@ -11,9 +11,13 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import insert, select
 
 from callvault.calls.models import Call
+from callvault.cli.vault import open_keyring
 from callvault.db.base import new_id, utcnow
+from callvault.identity.models import CustomRole
+from callvault.identity.tokens import create_token
 from callvault.jobs.models import JobState, RecordingJob
 from callvault.settings import Settings
+from callvault.tenants.service import get_tenant
 from tests._vault import TENANT_A, TENANT_B, TokenFactory
 from tests.audit._log import raw_database
 from tests.calls.factories import call_payload
@@ -163,3 +167,20 @@ def test_the_queue_depth_counts_the_jobs_in_each_state(
         assert value(found, "callvault_recording_jobs", state=state.value) == expected
     assert value(found, "callvault_recording_jobs_due") == 3
     assert value(found, "callvault_recording_jobs_oldest_due_seconds") >= 59
+
+
+def test_a_token_of_a_role_holding_only_metrics_read_scrapes_and_nothing_more(
+    client: TestClient, auth: TokenFactory, vault: Settings
+) -> None:
+    """The scrape token docs/metrics.md describes: a custom role with ``metrics:read``."""
+    with open_keyring(vault) as (session, _):
+        tenant_id = get_tenant(session, TENANT_A).id
+        session.add(CustomRole(tenant_id=tenant_id, name="metrics", allow='["metrics:read"]'))
+        session.flush()
+        token = create_token(session, tenant_id, "metrics", name="prometheus")
+        session.commit()
+    scraper = {"Authorization": f"Bearer {token}"}
+    assert "callvault_http_requests_total" in scrape(client, scraper)
+    call_id = new_call(client, auth)
+    assert client.get(f"/api/v1/calls/{call_id}", headers=scraper).status_code == 403
+    assert client.get("/api/v1/calls", headers=scraper).status_code == 403
