@@ -25,6 +25,7 @@ from typing import BinaryIO, Self
 from callvault.blobs.errors import BlobNotFound, BlobStoreUnavailable, InvalidBlobKey
 from callvault.blobs.keys import validate_key, validate_range
 from callvault.fsutil import fsync_dir
+from callvault.metrics import BLOB_STORE_ERRORS
 
 CHUNK_SIZE = 1024 * 1024
 _DIR_MODE = 0o700
@@ -35,6 +36,7 @@ _CHECK_PREFIX = "check-"  # not _TEMP_PREFIX: sweep_temp leaves a live probe alo
 
 
 def _unavailable() -> BlobStoreUnavailable:
+    BLOB_STORE_ERRORS.labels("local").inc()  # every failure of the disk passes here
     # Generic message: the OSError, chained as __cause__, names the path for the logs.
     return BlobStoreUnavailable("local blob storage failed")
 

@@ -23,6 +23,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from callvault.blobs.errors import BlobNotFound, BlobStoreUnavailable
 from callvault.blobs.keys import validate_key, validate_range
+from callvault.metrics import BLOB_STORE_ERRORS
 
 PART_SIZE = 8 * 1024 * 1024
 CHUNK_SIZE = 1024 * 1024
@@ -37,6 +38,11 @@ def _translate(exc: ClientError | BotoCoreError) -> BlobNotFound | BlobStoreUnav
     the boto error as ``__cause__``."""
     if isinstance(exc, ClientError) and _error_code(exc) in _NOT_FOUND_CODES:
         return BlobNotFound("blob not found")
+    return _unavailable()
+
+
+def _unavailable() -> BlobStoreUnavailable:
+    BLOB_STORE_ERRORS.labels("s3").inc()  # every failure of the endpoint passes here
     return BlobStoreUnavailable("S3 blob storage failed")
 
 
@@ -107,7 +113,7 @@ class S3BlobStore:
         try:
             self._client.head_bucket(Bucket=self._bucket)
         except (ClientError, BotoCoreError) as exc:
-            raise BlobStoreUnavailable("S3 blob storage failed") from exc
+            raise _unavailable() from exc
 
     def writer(self, key: str) -> S3BlobWriter:
         """A writer that uploads the object on ``commit()``; see the module docstring."""

@@ -27,6 +27,7 @@ from starlette.types import ASGIApp
 
 from callvault.errors import InvalidInput
 from callvault.logs import configure_logging
+from callvault.metrics import use_multiprocess_dir
 from callvault.settings import Settings
 from callvault.web.security_headers import SecurityHeadersMiddleware
 from callvault.web.supervisor import JobsProcess, run_until_stopped
@@ -172,6 +173,8 @@ def serve(
     )
     if on_ready is not None:
         on_ready(info)
+    # Before any worker or the jobs process starts: each writes its metrics there.
+    use_multiprocess_dir(factory.settings.data_dir / "run" / "metrics")
     run_until_stopped(config, JobsProcess(factory.settings))
 
 
