@@ -31,6 +31,8 @@ from .conftest import (
     wrapped_dek,
 )
 
+# The number called is call metadata, stored as it is: proof the byte search sees the rows.
+CLEAR_METADATA = b"+12025550100"
 SHRED_ALL = [
     "recording_original",
     "recording_scrubbed",
@@ -86,6 +88,7 @@ def test_a_shredded_canary_stays_unreadable_after_restoring_an_older_backup(
     assert all(wrapped_dek(vault, key_id) is None for key_id in deks)
     assert _reads(vault, canary, reader_a) == {"transcript": 404, "recording": 404, "notes": None}
     assert found_in(raw_bytes(vault), needles) == []
+    assert found_in(raw_bytes(vault), [CLEAR_METADATA]) != []  # the search reaches the rows
 
     restored = restore_target()  # type: ignore[operator]
     restore_backup(restored, old, vault.root_key_path)

@@ -115,3 +115,5 @@ def test_connections_killed_mid_request_never_answer_2xx_without_a_commit(
     assert set(statuses) <= {201, 503}
     stored = _call_ids(client, reader)
     assert set(answered) <= stored  # every 2xx was committed
+    again = client.post("/api/v1/calls", json=call_payload(), headers=writer)
+    assert again.status_code == 201, again.text  # reconnected by itself
