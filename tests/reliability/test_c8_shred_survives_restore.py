@@ -108,6 +108,8 @@ def test_a_shredded_canary_stays_unreadable_after_restoring_an_older_backup(
     }
     assert found_in(raw_bytes(restored), needles) == []
     assert not verify_vault(restored).bad  # the re-shred certificates chain on
+    again = run_cli("retention", "reapply-shreds", *source, *vault_args(restored))
+    assert again[:2] == (0, f"reapplied shreds: 0 piece(s) destroyed in {restored.data_dir}\n")
 
     assert _reads(restored, other, reader_b) == {
         "transcript": 200,
