@@ -158,10 +158,12 @@ def cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def sweeper(settings: Settings, blobs: BlobStore, *, grace: timedelta = GRACE) -> Sweeper:
+def sweeper(
+    settings: Settings, blobs: BlobStore, *, grace: timedelta = GRACE, batch: int = 200
+) -> Sweeper:
     """The retention sweep the jobs process runs, on ``blobs``, with an orphan grace."""
     root = LocalKeyFileProvider(settings.root_key_path)
     engine = create_db_engine(settings.database_url)
     info = AuditRuntime.for_settings(settings, root).session_info()
     sessions = create_session_factory(engine, info)
-    return Sweeper(sessions, root, blobs, orphan_grace=grace)
+    return Sweeper(sessions, root, blobs, batch=batch, orphan_grace=grace)
