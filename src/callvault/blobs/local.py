@@ -113,7 +113,7 @@ class LocalBlobStore:
         top = self._root / validate_key(prefix.strip("/"))
         if not top.is_dir():
             return
-        for path in sorted(top.rglob("*")):
+        for path in top.rglob("*"):
             with contextlib.suppress(FileNotFoundError):  # deleted meanwhile
                 if path.is_file() and path.stat().st_mtime < cutoff:
                     yield path.relative_to(self._root).as_posix()

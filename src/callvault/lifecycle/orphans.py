@@ -25,38 +25,38 @@ from callvault.db.base import utcnow
 from callvault.lifecycle.exports_models import Export
 
 GRACE = timedelta(hours=6)
+_BATCH = 500  # keys per lookup: a bounded IN list
 
 
 def delete_unreferenced_blobs(
     ctx: ServiceContext, blobs: BlobStore, grace: timedelta = GRACE
 ) -> int:
-    """Delete the tenant's blobs older than ``grace`` that no row names; how many."""
-    stale = list(blobs.stale_keys(f"{ctx.tenant_id}/", utcnow() - grace))
-    if not stale:
-        return 0
-    named = _named_keys(ctx, stale)
-    ctx.session.rollback()
-    orphans = [key for key in stale if key not in named]
+    """Delete the tenant's blobs older than ``grace`` that no row names; how many.
+    Keys are listed and checked a batch at a time: memory stays flat on a big bucket."""
+    deleted = 0
+    batch: list[str] = []
+    for key in blobs.stale_keys(f"{ctx.tenant_id}/", utcnow() - grace):
+        batch.append(key)
+        if len(batch) == _BATCH:
+            deleted += _delete_unnamed(ctx, blobs, batch)
+            batch = []
+    return deleted + (_delete_unnamed(ctx, blobs, batch) if batch else 0)
+
+
+def _delete_unnamed(ctx: ServiceContext, blobs: BlobStore, keys: list[str]) -> int:
+    named = set(
+        ctx.session.scalars(
+            select(StoredObject.blob_key).where(
+                StoredObject.tenant_id == ctx.tenant_id, StoredObject.blob_key.in_(keys)
+            )
+        )
+    )
+    exports = ctx.session.scalars(
+        select(Export.blob_key).where(Export.tenant_id == ctx.tenant_id, Export.blob_key.in_(keys))
+    )
+    named.update(key for key in exports if key is not None)
+    ctx.session.rollback()  # no transaction held while S3 deletes
+    orphans = [key for key in keys if key not in named]
     for key in orphans:
         blobs.delete(key)
     return len(orphans)
-
-
-def _named_keys(ctx: ServiceContext, keys: list[str]) -> set[str]:
-    named: set[str] = set()
-    for start in range(0, len(keys), 500):  # bounded IN lists
-        batch = keys[start : start + 500]
-        named.update(
-            ctx.session.scalars(
-                select(StoredObject.blob_key).where(
-                    StoredObject.tenant_id == ctx.tenant_id, StoredObject.blob_key.in_(batch)
-                )
-            )
-        )
-        exports = ctx.session.scalars(
-            select(Export.blob_key).where(
-                Export.tenant_id == ctx.tenant_id, Export.blob_key.in_(batch)
-            )
-        )
-        named.update(key for key in exports if key is not None)
-    return named
