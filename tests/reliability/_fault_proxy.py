@@ -14,8 +14,9 @@ to ``host:port``, applying the fault set with ``set()`` to the next connections:
 
 ``times=N`` applies the fault to the next N connections, then passes again (``None``:
 until changed). ``set()`` drops live connections, so a client's pooled keep-alive
-connection cannot dodge the new fault. ``injected`` counts faulted connections, so a
-test can show its fault really happened. Runs its own event loop on a daemon thread.
+connection cannot dodge the new fault. ``injected`` counts faulted connections and
+``resets`` the connections a reset really cut, so a test can show its fault happened.
+Runs its own event loop on a daemon thread.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import contextlib
 import socket
 import struct
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 _CHUNK = 64 * 1024
@@ -60,6 +61,7 @@ class FaultProxy:
         self._lock = threading.Lock()
         self._live: set[asyncio.StreamWriter] = set()
         self.injected = 0
+        self.resets = 0  # connections a reset fault actually cut
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.Server | None = None
@@ -108,14 +110,28 @@ class FaultProxy:
         self._live.clear()
 
     def _claim(self) -> Fault:
+        """The fault a new connection carries. A reset's budget is spent when it cuts
+        (``_may_cut``), not here: a connection may end before its byte count is reached."""
         with self._lock:
             fault = self._fault
             if fault.mode == "pass" or fault.times == 0:
                 return Fault()
+            if fault.mode != "reset":
+                if fault.times is not None:
+                    self._fault = replace(fault, times=fault.times - 1)
+                self.injected += 1
+            return fault
+
+    def _may_cut(self) -> bool:
+        """Whether a reset may fire now (the fault still set, its budget not spent)."""
+        with self._lock:
+            fault = self._fault
+            if fault.mode != "reset" or fault.times == 0:
+                return False
             if fault.times is not None:
                 self._fault = replace(fault, times=fault.times - 1)
             self.injected += 1
-            return fault
+            return True
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         fault = self._claim()
@@ -128,7 +144,10 @@ class FaultProxy:
                 await _answer_500(reader, writer)
             else:
                 await self._forward(reader, writer, fault)
-        except (_Reset, ConnectionError, asyncio.IncompleteReadError):
+        except _Reset:
+            self.resets += 1
+            _rst(writer)
+        except (ConnectionError, asyncio.IncompleteReadError):
             _rst(writer)
         finally:
             self._live.discard(writer)
@@ -142,7 +161,8 @@ class FaultProxy:
         self._live.add(up_writer)
         try:
             await asyncio.gather(
-                _pipe(reader, up_writer, fault, "up"), _pipe(up_reader, writer, fault, "down")
+                _pipe(reader, up_writer, fault, "up", self._may_cut),
+                _pipe(up_reader, writer, fault, "down", self._may_cut),
             )
         except _Reset:
             _rst(up_writer)
@@ -154,7 +174,11 @@ class FaultProxy:
 
 
 async def _pipe(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, fault: Fault, direction: str
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    fault: Fault,
+    direction: str,
+    may_cut: Callable[[], bool],
 ) -> None:
     sent = 0
     cuts_here = fault.mode == "reset" and fault.direction == direction
@@ -164,6 +188,8 @@ async def _pipe(
             with contextlib.suppress(Exception):
                 writer.write_eof()
             return
+        if cuts_here and sent + len(data) > fault.after:
+            cuts_here = may_cut()  # once; a spent budget lets the connection pass
         if cuts_here and sent + len(data) > fault.after:
             # Cut once bytes past the budget arrive: with after=0 going down, the server
             # has done the work and answered, and the client hears nothing.

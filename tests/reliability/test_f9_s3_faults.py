@@ -29,6 +29,7 @@ from tests.calls.factories import call_payload, wav_bytes
 from tests.reliability._fault_proxy import FaultProxy
 from tests.reliability._faults2 import (
     Tokens,
+    noise_wav,
     rows_pointing_at_bad_blobs,
     sha256,
     stored_objects,
@@ -37,6 +38,7 @@ from tests.reliability._faults2 import (
 )
 
 AUDIO = wav_bytes(seconds=3, frequency=430)  # 48 kB: one PutObject
+BIG = noise_wav(9 * 1024 * 1024)  # over one 8 MiB part: a multipart upload
 
 
 @dataclasses.dataclass
@@ -49,13 +51,13 @@ class Rig:
     s3: Any
     bucket: str
 
-    def upload(self) -> tuple[str, Any]:
+    def upload(self, audio: bytes = AUDIO) -> tuple[str, Any]:
         call = self.client.post("/api/v1/calls", json=call_payload(), headers=self.tokens.ingest)
         assert call.status_code == 201, call.text
         call_id = call.json()["id"]
         answer = self.client.put(
             f"/api/v1/calls/{call_id}/recording",
-            content=AUDIO,
+            content=audio,
             headers=self.tokens.ingest | {"Content-Type": "audio/wav"},
         )
         return call_id, answer
@@ -106,9 +108,22 @@ def test_transient_s3_faults_are_retried_and_the_upload_is_whole(
         call_id, answer = rig.upload()
 
     assert rig.proxy.injected >= 1  # the fault really happened
+    assert rig.proxy.resets == (1 if mode == "reset" else 0)
     assert answer.status_code == 204, answer.text
     played = rig.played(call_id)
     assert played.status_code == 200 and sha256(played.content) == sha256(AUDIO)
+    assert rig_rows_ok(rig)
+
+
+def test_a_multipart_upload_survives_a_part_cut_midway(rig: Rig) -> None:
+    with rig.proxy.fault("reset", after=3 * 1024 * 1024, direction="up", times=1):
+        call_id, answer = rig.upload(BIG)
+
+    assert rig.proxy.resets == 1  # a part really was cut
+    assert answer.status_code == 204, answer.text
+    played = rig.played(call_id)
+    assert played.status_code == 200 and sha256(played.content) == sha256(BIG)
+    assert rig.s3.list_multipart_uploads(Bucket=rig.bucket).get("Uploads", []) == []
     assert rig_rows_ok(rig)
 
 
@@ -140,6 +155,7 @@ def test_objects_left_by_lost_answers_are_swept_and_named_ones_kept(rig: Rig) ->
     with rig.proxy.fault("reset", after=0, direction="down"):
         lost_id, lost = rig.upload()
     assert_clean_503(lost)
+    assert rig.proxy.resets >= 2  # every attempt's answer was cut
     call = rig.client.get(f"/api/v1/calls/{lost_id}", headers=rig.tokens.reviewer).json()
     assert call["recording"] is None
     assert len(rig.bucket_keys()) == 2  # the kept one, and one no row names
