@@ -102,7 +102,7 @@ def server(tmp_path: Path, database_url: str) -> Iterator[tuple[Served, Tokens]]
         served.close()
 
 
-@pytest.mark.slow  # 6 server starts: 90-160 s measured on the shared, loaded 2-core box
+@pytest.mark.slow  # 6 server starts: 100-160 s measured on the shared, loaded 2-core box
 def test_kill_9_during_uploads_loses_no_acknowledged_recording(
     server: tuple[Served, Tokens], tmp_path: Path, db_backend: str
 ) -> None:

@@ -99,7 +99,7 @@ def shred_all(
                 return  # the server is gone
 
 
-@pytest.mark.slow  # two server starts: 70-80 s measured on the shared, loaded 2-core box
+@pytest.mark.slow  # two server starts: 30-80 s measured on the shared, loaded 2-core box
 def test_a_manual_shred_killed_at_a_random_moment_leaves_nothing_half_shredded(
     served: tuple[Served, Tokens],
 ) -> None:
