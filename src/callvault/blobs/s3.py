@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
@@ -158,6 +159,17 @@ class S3BlobStore:
         name = self._name(key)
         with _mapped_errors():
             self._client.delete_object(Bucket=self._bucket, Key=name)
+
+    def stale_keys(self, prefix: str, older_than: datetime) -> Iterator[str]:
+        """Keys under ``prefix`` whose object was last written before ``older_than``,
+        listed a page (1000 keys) at a time."""
+        start = self._prefix + validate_key(prefix.strip("/")) + "/"
+        pages = self._client.get_paginator("list_objects_v2")
+        with _mapped_errors():
+            for page in pages.paginate(Bucket=self._bucket, Prefix=start):
+                for item in page.get("Contents", []):
+                    if item["LastModified"] < older_than:
+                        yield item["Key"][len(self._prefix) :]
 
     def _name(self, key: str) -> str:
         return self._prefix + validate_key(key)
