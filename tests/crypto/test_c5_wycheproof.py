@@ -10,8 +10,8 @@ and associated data on the same ``AESGCM`` primitive). It fixes AES-256 keys and
   with ``DecryptionFailed``.
 - 128- and 192-bit key groups: our wrapper must refuse every one of them, valid or not
   (a short key is a misconfiguration, never a weaker cipher).
-- 256-bit key groups with other IV sizes (0 to 2056 bits, 39 vectors): skipped, since the sealed format
-  has no way to carry them (the first 12 bytes are always the nonce); counted below.
+- 256-bit key groups with other IV sizes (0 to 2056 bits, 39 vectors): skipped, since
+  the sealed format has no way to carry them (the first 12 bytes are always the nonce).
 
 Vectors: tests/crypto/data/README.md (source commit and licence).
 """
@@ -38,9 +38,7 @@ def _load() -> list[tuple[dict[str, Any], dict[str, Any]]]:
 
 
 ALL = _load()
-FITS = [
-    (g, t) for g, t in ALL if (g["keySize"], g["ivSize"], g["tagSize"]) == (256, 96, 128)
-]
+FITS = [(g, t) for g, t in ALL if (g["keySize"], g["ivSize"], g["tagSize"]) == (256, 96, 128)]
 SHORT_KEYS = [(g, t) for g, t in ALL if g["keySize"] != 256]
 OTHER_IV = [(g, t) for g, t in ALL if g["keySize"] == 256 and g["ivSize"] != 96]
 
