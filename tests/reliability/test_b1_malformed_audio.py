@@ -203,3 +203,26 @@ def test_mutated_recordings_never_break_upload_or_worker(
         return
     [result] = pipeline.run()
     assert (result.state, result.reason) in KNOWN_OUTCOMES
+
+
+def _wav_with_html_chunk() -> bytes:
+    """A valid WAV that is also an HTML page: markup in an unknown chunk before the data."""
+    html = b"<html><script>alert(document.cookie)</script></html>"
+    chunk = b"html" + struct.pack("<I", len(html)) + html
+    body = GOOD[12:36] + chunk + GOOD[36:]
+    return b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WAVE" + body
+
+
+def test_a_wav_html_polyglot_is_only_ever_served_as_audio(
+    client: TestClient, auth: TokenFactory, pipeline: Pipeline
+) -> None:
+    ingest, agent = auth("integration"), auth("agent")
+    call_id = create_call(client, ingest)
+    assert put_recording(client, ingest, call_id, _wav_with_html_chunk()).status_code == 204
+    [result] = pipeline.run()
+    assert result.state == "done"
+    played = client.get(f"/api/v1/calls/{call_id}/recording", headers=agent)
+    assert played.status_code == 200
+    assert played.headers["content-type"] == "audio/wav"
+    # (`serve` adds nosniff to every response: tests/web/test_security_headers.py)
+    assert b"<script>" not in played.content  # the scrubbed copy is written anew
