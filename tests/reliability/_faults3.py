@@ -3,15 +3,18 @@ vault, raw HTTP/1.1 over sockets, the server's memory from /proc, and what is st
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from sqlalchemy import func, select, text
+from sqlalchemy import func, make_url, select, text
 
 from callvault.calls.models import StoredObject
 from callvault.cli.vault import open_keyring
@@ -170,3 +173,129 @@ def blob_files(settings: Settings) -> list[Path]:
 def scalar(settings: Settings, sql: str, **params: object) -> int:
     with raw_database(settings) as connection:
         return int(connection.execute(text(sql), params).scalar_one())
+
+
+# -- sustained load (L1, L3) -----------------------------------------------------------
+
+SOAK_MINUTES_ENV = "CALLVAULT_SOAK_MINUTES"
+SOAK_USERS_ENV = "CALLVAULT_SOAK_USERS"
+
+
+def soak_seconds(default_minutes: float = 10) -> float:
+    return 60 * float(os.environ.get(SOAK_MINUTES_ENV, default_minutes))
+
+
+def soak_users(default: int) -> int:
+    return int(os.environ.get(SOAK_USERS_ENV, default))
+
+
+def db_connections(settings: Settings, server_pid: int) -> int:
+    """Open database connections of the server: PostgreSQL sessions on its database
+    (ours excluded), or the server processes' file handles on the SQLite file."""
+    if settings.database_url.startswith("postgresql"):
+        return scalar(
+            settings,
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+    database = str(Path(make_url(settings.database_url).database or "").resolve())
+    count = 0
+    for pid in (server_pid, *descendants(server_pid)):
+        try:
+            handles = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for handle in handles:
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{handle}")
+            except OSError:
+                continue
+            count += target == database
+    return count
+
+
+@dataclass
+class Sample:
+    at: float  # seconds since the run started
+    rss: int
+    connections: int
+
+
+@dataclass
+class LoadRun:
+    """Outcomes by label and HTTP status, latencies, and the server's RSS and database
+    connections sampled every ``every`` seconds while ``run`` drives the load."""
+
+    served: Served
+    every: float = 5.0
+    outcomes: Counter[tuple[str, int]] = field(default_factory=Counter)
+    latencies: list[float] = field(default_factory=list)
+    samples: list[Sample] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, label: str, status: int, seconds: float) -> None:
+        with self._lock:
+            self.outcomes[(label, status)] += 1
+            self.latencies.append(seconds)
+
+    def count(self, label: str, statuses: Callable[[int], bool] = lambda s: True) -> int:
+        return sum(n for (lab, st), n in self.outcomes.items() if lab == label and statuses(st))
+
+    def server_errors(self) -> dict[tuple[str, int], int]:
+        return {key: n for key, n in self.outcomes.items() if key[1] >= 500}
+
+    def run(
+        self, seconds: float, users: int, user: Callable[[int, Callable[[], bool]], None]
+    ) -> None:
+        """``users`` threads each call ``user(n, over)`` (which loops until ``over()``)."""
+        start = time.monotonic()
+        stop = threading.Event()
+
+        def over() -> bool:
+            return stop.is_set() or time.monotonic() - start >= seconds
+
+        threads = [threading.Thread(target=user, args=(n, over)) for n in range(users)]
+        for thread in threads:
+            thread.start()
+        while not over():
+            self._sample(time.monotonic() - start)
+            stop.wait(self.every)
+        stop.set()
+        for thread in threads:
+            thread.join(120)
+        assert not any(t.is_alive() for t in threads), "a load thread is stuck"
+
+    def _sample(self, at: float) -> None:
+        pid = self.served.pid
+        self.samples.append(Sample(at, rss_bytes(pid), db_connections(self.served.settings, pid)))
+
+    def window(self, index: int, width: float) -> list[Sample]:
+        """Samples of the ``index``-th window of ``width`` seconds (-1: the last one)."""
+        if index < 0:
+            end = self.samples[-1].at
+            return [s for s in self.samples if s.at > end - width]
+        return [s for s in self.samples if index * width <= s.at < (index + 1) * width]
+
+    def p95(self) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[int(0.95 * (len(ordered) - 1))] if ordered else 0.0
+
+    def summary(self) -> str:
+        rss = [s.rss // MIB for s in self.samples]
+        connections = [s.connections for s in self.samples]
+        return (
+            f"outcomes={dict(self.outcomes)} p95={self.p95():.2f}s "
+            f"rss_mib={rss} db_connections={connections}"
+        )
+
+
+def assert_stable(run: LoadRun, width: float, tolerance: float = 0.2) -> None:
+    """The last window's RSS within ``tolerance`` of the second window's, and no more
+    database connections at the end than in the second window (the pools are full by
+    then; a leak keeps adding)."""
+    second, last = run.window(1, width), run.window(-1, width)
+    assert second and last, run.summary()
+    second_rss = max(s.rss for s in second)
+    assert max(s.rss for s in last) <= second_rss * (1 + tolerance), run.summary()
+    most = max(s.connections for s in second)
+    assert max(s.connections for s in last) <= most + 2, run.summary()
