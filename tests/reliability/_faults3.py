@@ -231,12 +231,15 @@ class LoadRun:
     outcomes: Counter[tuple[str, int]] = field(default_factory=Counter)
     latencies: list[float] = field(default_factory=list)
     samples: list[Sample] = field(default_factory=list)
+    server_error_bodies: list[str] = field(default_factory=list)  # the first few 5xx
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, label: str, status: int, seconds: float) -> None:
+    def record(self, label: str, status: int, seconds: float, body: str = "") -> None:
         with self._lock:
             self.outcomes[(label, status)] += 1
             self.latencies.append(seconds)
+            if status >= 500 and len(self.server_error_bodies) < 5:
+                self.server_error_bodies.append(body[:300])
 
     def count(self, label: str, statuses: Callable[[int], bool] = lambda s: True) -> int:
         return sum(n for (lab, st), n in self.outcomes.items() if lab == label and statuses(st))
@@ -285,7 +288,7 @@ class LoadRun:
         connections = [s.connections for s in self.samples]
         return (
             f"outcomes={dict(self.outcomes)} p95={self.p95():.2f}s "
-            f"rss_mib={rss} db_connections={connections}"
+            f"rss_mib={rss} db_connections={connections} 5xx={self.server_error_bodies}"
         )
 
 

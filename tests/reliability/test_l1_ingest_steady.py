@@ -47,7 +47,7 @@ def ingest_user(
         except httpx.TransportError:
             run.record(label, 0, time.monotonic() - started)  # counted, never a pass
             return None
-        run.record(label, response.status_code, time.monotonic() - started)
+        run.record(label, response.status_code, time.monotonic() - started, response.text)
         return response
 
     def one_round(client: httpx.Client) -> None:

@@ -75,10 +75,11 @@ class Flood:
         label = "forged" if forged else "valid"
         started = time.monotonic()
         try:
-            status = client.post(self.url, data=params, headers=headers).status_code
+            response = client.post(self.url, data=params, headers=headers)
+            status, body = response.status_code, response.text
         except httpx.TransportError:
-            status = 0  # counted: never a pass
-        self.run.record(label, status, time.monotonic() - started)
+            status, body = 0, ""  # counted: never a pass
+        self.run.record(label, status, time.monotonic() - started, body)
         with self._lock:
             if forged:
                 self.forged.add(sid)
