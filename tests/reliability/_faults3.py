@@ -293,12 +293,12 @@ class LoadRun:
 
 
 def assert_stable(run: LoadRun, width: float, tolerance: float = 0.2) -> None:
-    """The last window's RSS within ``tolerance`` of the second window's, and no more
-    database connections at the end than in the second window (the pools are full by
-    then; a leak keeps adding)."""
+    """The last window's peak RSS and peak database connections within ``tolerance`` of
+    the second window's (the pools are warm by then; a leak keeps adding). Connections get
+    two more of slack: a pool's overflow connections come and go under load."""
     second, last = run.window(1, width), run.window(-1, width)
     assert second and last, run.summary()
     second_rss = max(s.rss for s in second)
     assert max(s.rss for s in last) <= second_rss * (1 + tolerance), run.summary()
     most = max(s.connections for s in second)
-    assert max(s.connections for s in last) <= most + 2, run.summary()
+    assert max(s.connections for s in last) <= most * (1 + tolerance) + 2, run.summary()
