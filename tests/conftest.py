@@ -20,6 +20,8 @@ Fixtures:
 
 Markers:
     @pytest.mark.sqlite_only / @pytest.mark.postgresql_only   skip the test in the other pass.
+    @pytest.mark.soak   minutes of load (tests/reliability L1, L3): skipped unless
+                        ``--run-soak`` or ``CALLVAULT_SOAK=1``; ``make soak`` runs them.
 
 The PostgreSQL pass deselects the tests that use neither database fixture: they do not
 depend on the database, and the SQLite pass has run them.
