@@ -30,6 +30,7 @@ from callvault.logs import configure_logging
 from callvault.metrics import use_multiprocess_dir
 from callvault.settings import Settings
 from callvault.web.security_headers import SecurityHeadersMiddleware
+from callvault.web.slow_clients import GUARDED_HTTP
 from callvault.web.supervisor import JobsProcess, run_until_stopped
 from callvault.web.tls import (
     certificate_fingerprint,
@@ -228,7 +229,7 @@ def _uvicorn_config(
         host=host,
         port=port,
         workers=workers,
-        http="httptools",
+        http=GUARDED_HTTP,  # httptools, with header and body timeouts (slow_clients)
         loop="uvloop",
         # Without trusted proxies, client addresses come from the socket only.
         proxy_headers=bool(forwarded_allow_ips),
