@@ -156,7 +156,7 @@ def care_date(k: Call) -> None:
     if kk in (1, 3) and r.random() < 0.5:
         b.say("um ")
     said = forms[kk]
-    if said.startswith("the "):  # the article is not PHI
+    if kk == 1:  # a bare "the twelfth": the article is not PHI ("the twelfth of may" keeps it)
         b.say("the ")
         said = said[4:]
     b.phi(said, "DATE", f"care_{kk}")
@@ -175,9 +175,8 @@ def phone(k: Call) -> None:
     else:
         cc, lead, n = k.c(INTL)
         ds = lead + k.rand(n - len(lead), "0123456789")
-        b.say(k.c(["i'm in europe right now so it's plus ", "international it's plus ",
-                   "my mobile's plus "]))  # fmt: skip
-        eid = b.phi(k.spoken(cc), "PHONE", "phone_intl")
+        b.say(k.c(["i'm in europe right now so it's ", "international it's ", "my mobile's "]))
+        eid = b.phi("plus " + k.spoken(cc), "PHONE", "phone_intl")  # "+44" said aloud
         b.say(" ")
         b.phi(k.spoken(ds[:4]), "PHONE", "phone_intl", eid)
         b.say(k.c([" ", " uh ", " then "]))
@@ -242,8 +241,8 @@ def address(k: Call) -> None:
 def email(k: Call) -> None:
     b, r = k.b, k.rng
     first, last = fold(k.first).lower() or "ana", fold(k.last).lower() or "lee"
-    local = k.c([f"{first} dot {last}", f"{first[0]} {last}", f"{last} {number_words(r.randint(1, 99))}",
-                 f"{first} underscore {last[0]}"])  # fmt: skip
+    local = k.c([f"{first} dot {last}", f"{first[0]} {last}",
+                 f"{last} {number_words(r.randint(1, 99))}", f"{first} underscore {last[0]}"])  # fmt: skip
     b.line(k.ag).say("and an email for the portal")
     b.line(k.cl).say(k.c(["yeah it's ", "sure ", ""]))
     b.phi(f"{local} at {k.c(DOMAINS)}", "EMAIL", "email_spoken")

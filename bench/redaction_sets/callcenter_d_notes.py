@@ -11,12 +11,18 @@ from faker import Faker
 from ._build import MONTHS, WEEKDAYS, Builder
 from ._people import People, has_non_ascii
 
-TAGS = ["NOTE", "Agent note", "CSR", "[14:02] agent", "Summary", "tier2"]
+TAGS = ["NOTE", "Agent note", "CSR", "agent_1402", "Summary", "tier2"]
 AGENTS = ["Bongani", "Ingrid", "Mateus", "Farah", "Olu", "Chen", "Renée", "Siobhan"]
 CLINICS = ["Bayview Family Practice", "Northgate Cardiology", "Lakeside Ortho",
            "St. Agnes Imaging", "Hillcrest Pediatrics"]  # fmt: skip
-MEDS = [("metoprolol", "25mg"), ("warfarin", "2.5 mg"), ("levothyroxine", "50 mcg"),
-        ("sertraline", "100mg"), ("amoxicillin", "500 mg"), ("atorvastatin", "40mg")]
+MEDS = [
+    ("metoprolol", "25mg"),
+    ("warfarin", "2.5 mg"),
+    ("levothyroxine", "50 mcg"),
+    ("sertraline", "100mg"),
+    ("amoxicillin", "500 mg"),
+    ("atorvastatin", "40mg"),
+]
 RELATIONS = ["daughter", "son", "wife", "husband", "POA", "caregiver", "niece", "sister"]
 ID_CUES = [("MEMBER_ID", "Sub ID"), ("MEMBER_ID", "Policy #"), ("MEMBER_ID", "MBI"),
            ("MEMBER_ID", "Ins ID:"), ("ACCOUNT", "Acct no."), ("ACCOUNT", "Ref no."),
@@ -25,8 +31,8 @@ ID_CUES = [("MEMBER_ID", "Sub ID"), ("MEMBER_ID", "Policy #"), ("MEMBER_ID", "MB
 EMAIL_DOMAINS = ["gmx.at", "freemail.hu", "seznam.cz", "wp.pl", "web.de", "orange.fr",
                  "libero.it", "telia.se", "xs4all.nl", "bigpond.com.au", "xtra.co.nz",
                  "eircom.net", "sapo.pt", "gmail.com", "outlook.com", "proton.me"]  # fmt: skip
-PHONE_LOCALES = ["en_GB", "de_DE", "fr_FR", "nl_NL", "it_IT", "es_ES", "pl_PL", "pt_PT",
-                 "sv_SE", "en_AU", "cs_CZ", "fi_FI", "de_AT", "de_CH", "hu_HU", "en_NZ"]  # fmt: skip
+PHONE_LOCALES = ["en_GB", "de_DE", "fr_FR", "nl_NL", "it_IT", "es_ES", "pl_PL", "pt_PT", "sv_SE",
+                 "en_AU", "cs_CZ", "fi_FI", "de_AT", "de_CH", "hu_HU", "en_NZ"]  # fmt: skip
 SFX = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}
 
 
@@ -109,9 +115,10 @@ def header(n: Note) -> None:
         n.name_phi(n.last, "narrative_first", eid)
         b.say(n.c([" called re: billing", " phoned in upset about a denied claim",
                    " left a VM asking for records"]))  # fmt: skip
-    b.say(n.c([" (DOB ", ", DOB: ", ", d.o.b. ", " - born "]))
+    opener = n.c([" (DOB ", ", DOB: ", ", d.o.b. ", " - born "])
+    b.say(opener)
     n.date("dob", True)
-    b.say(n.c([")", "", "."]))
+    b.say(")" if "(" in opener else n.c(["", "."]))
 
 
 def verify(n: Note) -> None:
@@ -177,14 +184,16 @@ def care(n: Note) -> None:
     n.date("care", False)
     b.say(" @ ").keep(n.c(["2:30pm", "10am", "8:45", "1515"]), "TIME").say(" w/ ")
     b.keep(n.c(CLINICS), "CLINIC_NAME").say(". Refill ").keep(med, "MEDICATION").say(" ")
-    b.keep(dose, "DOSAGE").say(" x").keep(str(n.rng.randint(2, 6)), "COUNT").say(".")
+    b.keep(dose, "DOSAGE").say(" ").keep(f"x{n.rng.randint(2, 6)}", "COUNT").say(".")
 
 
 def age(n: Note) -> None:
     a = str(n.rng.randint(90, 104))
-    b = n.line().say(n.c(["Pt is ", "Elderly pt, ", "Pt's mother ("]))
-    b.phi(n.c([f"{a}yo", f"{a} y/o", f"{a}", f"{a} yrs"]), "AGE", "age_over_89")
-    b.say(n.c([", hard of hearing.", ") on speaker.", " - lives alone.", ", uses walker."]))
+    b = n.line().say(n.c(["Pt is ", "Elderly pt, ", "Pt's mother, "]))
+    unit = n.c(["yo", " y/o", "", " yrs"])
+    b.phi(a + unit if unit == "yo" else a, "AGE", "age_over_89")  # "94yo" is one token
+    b.say(unit if unit != "yo" else "")
+    b.say(n.c([", hard of hearing.", ", on speaker.", " - lives alone.", ", uses walker."]))
     n.line().say("Agent ").keep(n.c(AGENTS), "AGENT_NAME").say(" escalated; caller is ")
     b.keep(str(n.rng.randint(40, 85)), "AGE_UNDER_90").say(".")
 

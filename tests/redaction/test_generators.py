@@ -86,7 +86,10 @@ SURFACE: dict[str, Callable[[str], bool]] = {
     "NAME": lambda s: bool(re.fullmatch(r"[^\W\d_][\w'.-]*(?:,? [^\W\d_][\w'.-]*)*", s)),
     "EMAIL": lambda s: "@" in s or " at " in s,
     "PHONE": lambda s: sum(c.isdigit() for c in s) >= 4 or len(s.split()) >= 2,
-    "AGE": lambda s: (s.isdigit() and int(s) >= 90) or s.startswith(("ninety", "one hundred")),
+    "AGE": lambda s: (
+        (s.removesuffix("yo").isdigit() and int(s.removesuffix("yo")) >= 90)
+        or s.startswith(("ninety", "one hundred", "a hundred"))
+    ),
 }
 
 

@@ -206,3 +206,36 @@ def test_homophones_and_fillers_stay_words_outside_identifiers(text: str) -> Non
 def test_speaker_tags_are_not_identifiers(text: str) -> None:
     found = covered(R, text)
     assert found and not any(f.lower().startswith("s") for f in found), found
+
+
+# Letters said before an identifier's digits, set apart by "then" / "and then the numbers"
+# (issue 16, fourth dev set): the letters are redacted, the connector words stay.
+@pytest.mark.parametrize(
+    ("text", "secret_letters"),
+    [
+        ("agent: can i get the account number\ncaller: z as in zebra and then the numbers "
+         "two oh eight zero nine seven double six", "z as in zebra"),
+        ("caller: the chart number starts with k and then six four eighteen eight three two",
+         "k"),
+        ("agent: member id please\ncaller: a as in alpha m then triple five eight four three",
+         "a as in alpha m"),
+        ("agent: the policy number\ncaller: x y then four four one nine two two", "x y"),
+    ],
+)  # fmt: skip
+def test_letters_before_an_identifier(text: str, secret_letters: str) -> None:
+    got = covered(IdentifierRecognizer(), text)
+    assert secret_letters in got
+    assert not any("then" in g for g in got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "caller: so i then called five five five one two three four",
+        "caller: it's a one two three",
+        "caller: plan b then two tablets twice a day",
+    ],
+)
+def test_words_before_numbers_are_not_letters(text: str) -> None:
+    got = covered(IdentifierRecognizer(), text)
+    assert not any(g in ("a", "i", "b", "plan b") for g in got)

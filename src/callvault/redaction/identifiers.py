@@ -21,6 +21,7 @@ from callvault.redaction import cues
 from callvault.redaction.lexicon import BACKCHANNELS, FILLERS, QUANTITY_WORDS
 from callvault.redaction.names_cues import AGENT_TAG, speaker_tag
 from callvault.redaction.normalize import (
+    PHONETIC,
     Run,
     lower_same_length,
     may_hold_spoken_items,
@@ -157,7 +158,10 @@ class IdentifierRecognizer:
             found.extend(_spans(group, decision[0], decision[1]))
         found.extend(self._echoes(rejected, accepted))
         spans = _over_items(found, items) if items else found
-        yield from (_with_plus(lowered, span) for span in spans)
+        for span in spans:
+            yield _with_plus(lowered, span)
+            if letters := _letters_before(lowered, span):
+                yield letters
 
     def _decide(
         self,
@@ -320,3 +324,33 @@ def _with_plus(lowered: str, span: Span) -> Span:
     if plus is None:
         return span
     return Span(plus.start(), span.end, span.label, span.score, span.explanation)
+
+
+# Letters said before the digits of an identifier and set apart from them by "then",
+# "and then the numbers" ...: "x m as in mike and then the numbers eight nine four ...",
+# "starts with r h then six oh ...". Looked for only before a number already taken as
+# an identifier, so the letters' meaning comes from the digits' cue.
+_LETTER_ITEM = (
+    rf"(?:[a-z](?:[ \t]+(?:as[ \t]+in|like|for|is[ \t]+for)[ \t]+[a-z]+(?:-[a-z]+)?)?"
+    rf"|{trie_regex(sorted(PHONETIC), literal=True)})(?![\w'])"
+)
+_LETTER_CONNECTOR = (
+    r"(?:(?:and[ \t]+)?then(?:[ \t]+(?:the|it's)[ \t]+(?:numbers?|digits?))?(?:[ \t]+is)?"
+    r"|and|followed[ \t]+by|dash|hyphen|um|uh|er|space)"
+)
+_LETTERS_BEFORE_RE = re.compile(
+    rf"(?<![\w'])((?:{_LETTER_ITEM}[ \t,-]+)+)((?:{_LETTER_CONNECTOR}[ \t,-]+)*)\Z"
+)
+_LETTERS_WINDOW = 90
+
+
+def _letters_before(lowered: str, span: Span) -> Span | None:
+    """The letters said before ``span``'s digits (the connector words stay readable)."""
+    letters = _LETTERS_BEFORE_RE.search(lowered, max(0, span.start - _LETTERS_WINDOW), span.start)
+    if letters is None:
+        return None
+    said = letters[1].split()
+    if not letters[2] and (said[-1] in ("a", "i") or set(said) <= {"a", "i"}):
+        return None  # "it's a one two three": "a" is more likely the article
+    end = letters.start(1) + len(letters[1].rstrip(" \t,-"))
+    return Span(letters.start(1), end, span.label, span.score, f"{span.explanation}:letters")
