@@ -32,7 +32,7 @@ from ._people import People
 NAME = "callcenter_d"
 DEFAULT_SEED = 3163
 DEFAULT_COUNT = 400
-ADDRESS_LOCALES = ["en_US", "en_GB", "de_DE", "fr_FR", "nl_NL", "it_IT", "es_ES", "pl_PL",
+ADDRESS_LOCALES = ["en_US", "en_GB", "de_DE", "fr_FR", "nl_NL", "es_ES", "pl_PL",
                    "pt_PT", "sv_SE", "en_AU", "en_CA", "cs_CZ", "fi_FI", "de_AT", "de_CH",
                    "hu_HU", "en_NZ", "da_DK", "en_IN"]  # fmt: skip
 

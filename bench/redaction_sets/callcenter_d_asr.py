@@ -227,7 +227,7 @@ def address(k: Call) -> None:
         b.say(k.c([" and the zip is ", " ", " zip code "]))
         b.phi(k.spoken(f.zipcode()), "ADDRESS", "addr_us_zip", eid)
     else:
-        loc = k.c(["en_GB", "de_DE", "nl_NL", "fr_FR", "en_AU", "pl_PL", "it_IT"])
+        loc = k.c(["en_GB", "de_DE", "nl_NL", "fr_FR", "en_AU", "pl_PL", "es_ES"])
         lines = k.fk[loc].address().split("\n")
         b.say(k.c(["it's ", "i'm at ", "we live at "]))
         eid = 0
@@ -241,8 +241,9 @@ def address(k: Call) -> None:
 def email(k: Call) -> None:
     b, r = k.b, k.rng
     first, last = fold(k.first).lower() or "ana", fold(k.last).lower() or "lee"
-    local = k.c([f"{first} dot {last}", f"{first[0]} {last}",
-                 f"{last} {number_words(r.randint(1, 99))}", f"{first} underscore {last[0]}"])  # fmt: skip
+    numbered = f"{last} {number_words(r.randint(1, 99))}"
+    local = k.c([f"{first} dot {last}", f"{first[0]} {last}", numbered,
+                 f"{first} underscore {last[0]}"])  # fmt: skip
     b.line(k.ag).say("and an email for the portal")
     b.line(k.cl).say(k.c(["yeah it's ", "sure ", ""]))
     b.phi(f"{local} at {k.c(DOMAINS)}", "EMAIL", "email_spoken")
@@ -271,7 +272,7 @@ def negatives(k: Call) -> None:
 
 def city_alone(k: Call) -> None:
     b = k.b
-    loc = k.c(["en_US", "en_US", "en_GB", "de_DE", "fr_FR", "it_IT", "es_ES", "pl_PL"])
+    loc = k.c(["en_US", "en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "pl_PL"])
     city = unicodedata.normalize("NFC", k.fk[loc].city().lower())
     b.line(k.cl).say(k.c(["i'm actually up in ", "we just moved to ", "i'm staying in ",
                           "my daughter drives me from "]))  # fmt: skip

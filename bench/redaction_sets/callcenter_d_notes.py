@@ -214,7 +214,7 @@ def narrative(n: Note) -> None:
 
 
 def city(n: Note) -> None:
-    loc = n.c(["en_US", "en_GB", "de_DE", "fr_FR", "it_IT", "pl_PL", "en_AU", "nl_NL"])
+    loc = n.c(["en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "pl_PL", "en_AU", "nl_NL"])
     c = unicodedata.normalize("NFC", n.fk[loc].city()) if loc in n.fk else "Springfield"
     b = n.line().say(n.c(["Pt relocated to ", "Currently in ", "Travelling, staying in "]))
     n.b.phi(c, "ADDRESS", n.fam("city_alone", c))
