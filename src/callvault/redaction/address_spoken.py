@@ -33,8 +33,9 @@ _SAID_CUE_RE = re.compile(
 )
 # An agent asking for one: the caller's next line is the answer.
 _ASKS_RE = re.compile(
-    r"(?<![\w'])(?<!mail )(?<!web )(?<!ip )(?:address|where[ \t]+(?:should|do|can|shall)[ \t]+(?:we|i)[ \t]+"
-    r"(?:send|mail|ship)|where[ \t]+do[ \t]+you[ \t]+live)"
+    r"(?<![\w'])(?<!mail )(?<!web )(?<!ip )(?:address"
+    r"|where[ \t]+(?:should|do|can|shall)[ \t]+(?:we|i)[ \t]+(?:send|mail|ship)"
+    r"|where[ \t]+do[ \t]+you[ \t]+live)"
 )
 _PREFACE_RE = re.compile(
     r"(?:(?:yeah|yes|sure|okay|ok|so|oh|well|it's|its|it is|that's|that would be|um|uh|er"
