@@ -57,3 +57,8 @@ def test_a_sentence_after_a_comma_address_stays_readable() -> None:
     got = [text[s.start : s.end] for s in analyze(text)]
     assert "Thanks" not in " ".join(got)
     assert "Jasna 81" in got and "08-003 Nysa" in got
+
+
+def test_a_place_named_then_its_address() -> None:
+    text = "caller: the letters should go to my daughter's place it's julieweg 505 in aarhus"
+    assert said(text) == ["julieweg 505", "aarhus"]

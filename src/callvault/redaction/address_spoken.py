@@ -29,7 +29,8 @@ _SAID_CUE_RE = re.compile(
     r"|(?:we|i|they|she|he)[ \t]+(?:live|lives|living|stay|stays|moved)[ \t]+(?:at|to)"
     r"|(?:i'm|i am|we're|we are|she's|he's|they're)[ \t]+(?:at|living[ \t]+at|staying[ \t]+at"
     r"|over[ \t]+at|now[ \t]+at)"
-    r"|(?:send|mail|ship)[ \t]+(?:it|them|everything|the[ \t]+\w+)[ \t]+to)[ \t:,]+"
+    r"|(?:send|mail|ship)[ \t]+(?:it|them|everything|the[ \t]+\w+)[ \t]+to"
+    r"|(?:place|house|home|apartment|flat|condo)[ \t]+(?:it's|is[ \t]+at|which[ \t]+is))[ \t:,]+"
 )
 # An agent asking for one: the caller's next line is the answer.
 _ASKS_RE = re.compile(
