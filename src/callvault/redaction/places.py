@@ -264,7 +264,7 @@ _UNKNOWN_CUE_RE = re.compile(
     r"|(?:i'm|i[ \t]+am|we're|she's|he's|they're)[ \t]+from)[ \t]+"
 )
 _UNKNOWN_WORDS_RE = re.compile(
-    rf"({_L}[\w'’.-]*(?:[ \t-]+{_L}[\w'’.-]*){{0,2}}?)"
+    rf"({_L}[\w'\u2019.-]*(?:[ \t-]+{_L}[\w'\u2019.-]*){{0,2}}?)"
     r"(?=[ \t]*(?:$|[,.;!?)]|(?:so|for|since|and|but|now|if|because|with|near|right|is|was"
     r"|which|where|to|at|on|until|till|this|last|next|anymore|though|too|as|area|okay|yeah"
     r"|sorry|um|uh|these|every|when|i|we|my|she|he|they|originally|anyway|actually|myself"
@@ -288,7 +288,7 @@ def _unknown_places(text: str, lowered: str) -> Iterator[Span]:
         if not words or (not text[m.end()].isupper() and not _spoken_line(text, m.start())):
             continue  # written text: a town has its capital
         end = words.end(1)
-        while text[end - 1] in ".'’-":
+        while text[end - 1] in ".'\u2019-":
             end -= 1
         phrase = lowered[words.start(1) : end]
         first = phrase.split()[0].split("-")[0]
