@@ -239,3 +239,29 @@ def test_letters_before_an_identifier(text: str, secret_letters: str) -> None:
 def test_words_before_numbers_are_not_letters(text: str) -> None:
     got = covered(IdentifierRecognizer(), text)
     assert not any(g in ("a", "i", "b", "plan b") for g in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("Acct no. PQX 201911 (secondary)", ["PQX", "201911"]),
+        ("Sub ID XVY 240054 on file.", ["XVY", "240054"]),
+        ("CSR: MBI 5DD0-CF1-KJ76 (secondary)", ["5DD0-CF1-KJ76"]),
+        ("Medicare number 1EG4TE5MK73 verified", ["1EG4TE5MK73"]),
+    ],
+)
+def test_written_prefixes_and_medicare_ids(text: str, pieces: list[str]) -> None:
+    assert sorted(covered(IdentifierRecognizer(), text)) == sorted(pieces)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Member ID 12345678 on file", "ID"),
+        ("Call CB 5551234567 now", "CB"),
+        ("take x 3 tablets", "x"),
+        ("part number 1EG4-TE5 only", "1EG4-TE5"),
+    ],
+)
+def test_capitalised_cue_words_stay(text: str, kept: str) -> None:
+    assert kept not in covered(IdentifierRecognizer(), text)

@@ -52,7 +52,9 @@ _MAX_GAP = 90
 _QUANTITY_RE = re.compile(  # a trie: tried after every number
     rf"[ \t]*-?[ \t]*(?:{trie_regex(QUANTITY_WORDS, literal=True)})(?![\w])"
 )
-_QUANTITY_BEFORE_RE = re.compile(r"(?:qty|quantity|x|take|takes|taking|\$)[ \t:#.]*$")
+_QUANTITY_BEFORE_RE = re.compile(
+    r"(?:(?<![\w'])(?:qty|quantity|x|take|takes|taking)|\$)[ \t:#.]*$"  # not "PQX 2019"
+)
 # Without a cue, a number this long identifies someone on its own.
 _STANDALONE_DIGITS = 7
 _MIN_CUED_CHARS = 3
@@ -160,8 +162,10 @@ class IdentifierRecognizer:
         spans = _over_items(found, items) if items else found
         for span in spans:
             yield _with_plus(lowered, span)
-            if letters := _letters_before(lowered, span):
+            if letters := _letters_before(lowered, span) or _prefix_before(text, span):
                 yield letters
+        for m in _MBI_RE.finditer(text):
+            yield Span(m.start(), m.end(), Label.MEMBER_ID, 0.9, "medicare beneficiary id shape")
 
     def _decide(
         self,
@@ -354,3 +358,22 @@ def _letters_before(lowered: str, span: Span) -> Span | None:
         return None  # "it's a one two three": "a" is more likely the article
     end = letters.start(1) + len(letters[1].rstrip(" \t,-"))
     return Span(letters.start(1), end, span.label, span.score, f"{span.explanation}:letters")
+
+
+# A written id's letter prefix set apart by a space: "Sub ID XVY 240054", "Claim# JRN
+# 46295193". Taken only before digits already taken as an identifier; the cue words
+# themselves, written in capitals, stay.
+_PREFIX_RE = re.compile(r"(?<![\w'#-])([A-Z]{1,4})[ \t-]\Z")
+_NOT_PREFIX = frozenset(
+    "ID NO NR NUM MRN SSN DOB ACCT MBI REF PIN ZIP TEL FAX PH CB EXT APT STE UNIT A I US PO "
+    "BOX RX DX MD DR PT CC HMO PPO EPO POS FL".split()
+)
+# The Medicare Beneficiary Identifier's fixed shape: "1EG4-TE5-MK73", "1EG4TE5MK73".
+_MBI_RE = re.compile(r"(?<![\w-])[1-9][A-Z][A-Z\d]\d-?[A-Z][A-Z\d]\d-?[A-Z]{2}\d{2}(?![\w-])")
+
+
+def _prefix_before(text: str, span: Span) -> Span | None:
+    m = _PREFIX_RE.search(text, max(0, span.start - 6), span.start)
+    if m is None or m[1] in _NOT_PREFIX:
+        return None
+    return Span(m.start(1), m.end(1), span.label, span.score, f"{span.explanation}:prefix")
