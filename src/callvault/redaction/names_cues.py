@@ -31,14 +31,14 @@ _RELATION = (
 # look-ahead it lets ``re`` drop most words with a few character tests before trying
 # the branches below one by one: the scan runs over every transcript, 2x faster.
 CUE_STARTS = (
-    "ask", "aunt", "baby", "boyfriend", "brother", "bye", "called", "caller", "caregiver",
+    "addressed", "advised", "ask", "aunt", "baby", "boyfriend", "brother", "bye", "called", "caller", "caregiver",
     "child", "client", "cousin", "dad", "daughter", "dear", "doctor", "dr", "father",
     "fianc", "first", "for", "friend", "full", "girlfriend", "goes", "goodbye", "grand",
     "guardian", "hello", "her", "hey", "hi", "his", "husband", "i", "kid", "last", "legal",
     "maiden", "member", "middle", "miss", "mom", "mother", "mr", "ms", "mum", "mx", "my",
-    "name", "neighbo", "nephew", "niece", "nurse", "our", "partner", "patient", "prof",
-    "pt", "re", "roommate", "sibling", "sister", "son", "sorry", "speak", "spoke", "spouse", "step",
-    "sur", "talk", "thank", "the", "this", "uncle", "wife", "your",
+    "informed", "instructed", "made", "name", "neighbo", "nephew", "niece", "notified",
+    "nurse", "our", "partner", "patient", "per", "prof", "pt", "re", "reminded", "roommate", "sibling", "sister", "son", "sorry", "speak", "spoke", "spouse", "step",
+    "sur", "talk", "thank", "the", "this", "told", "uncle", "wife", "your",
 )  # fmt: skip
 CUES = re.compile(
     rf"(?<![A-Za-z'\u2019])(?={trie_regex(CUE_STARTS, literal=True)})(?:"
@@ -51,7 +51,8 @@ CUES = re.compile(
     r"|(?P<weak>for|re|regarding|(?:patient|pt|caller|member|client)(?![ \t]*:)|"
     r"hi|hello|hey|dear|thanks|thank[ \t]+you|bye|goodbye|sorry|i[ \t]+mean|named|called|"
     r"speaking[ \t]+with|speak[ \t]+(?:to|with)|spoke[ \t]+(?:to|with)|talk[ \t]+to|"
-    r"ask[ \t]+for)"
+    r"ask[ \t]+for|advised|told|informed|notified|reminded|instructed|per|addressed[ \t]+to"
+    r"|made[ \t]+out[ \t]+to)"
     rf"|(?P<relation>(?:(?:my|his|her|our|their|your|the)[ \t]+)?(?:{_RELATION})"
     r"(?:[ \t-]+in[ \t-]+law)?(?:'?s)?(?:[ \t]+name(?:[ \t]+is|'s)?)?)"
     r")\.?(?![A-Za-z'\u2019])[ \t]*[,:]?"

@@ -1,0 +1,39 @@
+"""Agents' note verbs before a first name ("Advised Keith ...", "Told Maria ..."), and a
+letter "addressed to" someone (issue 16, fourth dev set): weak cues, so a listed first
+name must follow; other words after the same verbs stay readable."""
+
+from __future__ import annotations
+
+import pytest
+
+from callvault.redaction.names import NameRecognizer
+
+from ._helpers import covered
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("tier2: Advised Keith that the claim was reprocessed.", "Keith"),
+        ("NOTE: Told Barbara to call back Mon.", "Barbara"),
+        ("CSR: Per Maria re: copay.", "Maria"),
+        ("Summary: Reminded David of the copay.", "David"),
+        ("caller: the letter's addressed to annabel and i don't know why", "annabel"),
+    ],
+)
+def test_note_verbs_before_a_first_name(text: str, name: str) -> None:
+    assert name in covered(NameRecognizer(), text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NOTE: Advised pt that the claim was reprocessed.",
+        "take one tablet per day",
+        "Told the caller to call back Monday.",
+        "caller: i told everyone already",
+        "NOTE: Informed Billing of the error.",
+    ],
+)
+def test_the_same_verbs_before_other_words(text: str) -> None:
+    assert covered(NameRecognizer(), text) == []
