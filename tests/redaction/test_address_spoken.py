@@ -62,3 +62,9 @@ def test_a_sentence_after_a_comma_address_stays_readable() -> None:
 def test_a_place_named_then_its_address() -> None:
     text = "caller: the letters should go to my daughter's place it's julieweg 505 in aarhus"
     assert said(text) == ["julieweg 505", "aarhus"]
+
+
+def test_a_sentence_after_a_postcode_stays_readable() -> None:
+    text = "Pt: My address is 41 Olivia Run, North Holly, AZ 11269. Thanks, Pt"
+    got = " ".join(text[s.start : s.end] for s in analyze(text))
+    assert "Thanks" not in got and "11269" in got and "Olivia Run" in got

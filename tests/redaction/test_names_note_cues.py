@@ -37,3 +37,17 @@ def test_note_verbs_before_a_first_name(text: str, name: str) -> None:
 )
 def test_the_same_verbs_before_other_words(text: str) -> None:
     assert covered(NameRecognizer(), text) == []
+
+
+def test_an_agent_greeting_with_the_practice_name_marks_the_agent() -> None:
+    text = (
+        "S1: good afternoon lakeside ortho this is renée speaking\n"
+        "S2: hi yes my name is renée kowalski"
+    )
+    got = covered(NameRecognizer(), text)
+    assert got == ["renée kowalski"]
+
+
+def test_a_caller_saying_this_is_is_still_a_caller() -> None:
+    text = "S1: thanks for calling\nS2: hi this is maria lopez speaking"
+    assert covered(NameRecognizer(), text) == ["maria lopez"]

@@ -75,7 +75,7 @@ def _line_chains(text: str, start: int, end: int, spans: list[Span]) -> Iterator
         chain = []
 
 
-_LAST_WORD = re.compile(r"([^\W\d_]+)[.;]\Z")
+_LAST_WORD = re.compile(r"([^\W_]+)[.;]\Z")
 
 
 def _sentence_ends(text: str, body: int, a: int) -> bool:
@@ -86,7 +86,10 @@ def _sentence_ends(text: str, body: int, a: int) -> bool:
     if text[a - 1] == ";":
         return True
     word = _LAST_WORD.search(text, max(body, a - 30), a)
-    return bool(word) and len(word[1]) >= 4 and any(c in "aeiouy" for c in word[1].lower())
+    if not word:
+        return False
+    said = word[1]  # a number or a word of four letters with a vowel; not "ul", "Blvd"
+    return said.isdigit() or (len(said) >= 4 and any(c in "aeiouy" for c in said.lower()))
 
 
 def _trimmed(text: str, a: int, b: int) -> tuple[int, int] | None:

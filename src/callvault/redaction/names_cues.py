@@ -94,6 +94,10 @@ AGENT_PHRASE = re.compile(
     r"welcome[ \t]+to|you'?re[ \t]+(?:speaking|talking)[ \t]+(?:with|to)|"
     r"(?:calling|speaking)[ \t]+from[ \t]+(?:the[ \t]+)?[a-z]+[ \t]+"
     r"(?:clinic|office|practice|pharmacy|hospital|medical|health)"
+    r"|you'?ve[ \t]+got[ \t]+[a-z]+|(?:ortho|orthopedics|cardiology|pediatrics|imaging|care"
+    r"|practice|clinic|medicine|health|dental|center|centre|associates|pharmacy|oncology"
+    r"|neurology|dermatology|urology|radiology)[ \t,]+(?:this[ \t]+is|my[ \t]+name[ \t]+is)"
+    r"[ \t]+[^\W\d_]+[ \t]+(?:speaking|here)"
 )
 
 
