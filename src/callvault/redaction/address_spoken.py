@@ -20,10 +20,19 @@ from callvault.redaction.names_cues import speaker_tag
 from callvault.redaction.normalize import number_runs
 from callvault.redaction.places import regions
 from callvault.redaction.spans import Label, Span
+from callvault.redaction.trie import trie_regex
 
 # Cues that put an address right after them.
+# Speed: a word boundary and a trie of the opening words in front (3x faster than a
+# look-behind alone); an apostrophe before is checked in Python.
+_SAID_STARTS = (
+    "my", "our", "the", "her", "his", "their", "we", "i", "they", "she", "he", "i'm", "we're",
+    "she's", "he's", "they're", "send", "mail", "ship", "place", "house", "home", "apartment",
+    "flat", "condo",
+)  # fmt: skip
 _SAID_CUE_RE = re.compile(
-    r"(?<![\w'])(?:(?:my|our|the|her|his|their)[ \t]+(?:(?:new|home|mailing|street|billing"
+    rf"\b(?={trie_regex(_SAID_STARTS, literal=True)})"
+    r"(?:(?:my|our|the|her|his|their)[ \t]+(?:(?:new|home|mailing|street|billing"
     r"|current|old|postal)[ \t]+)?address(?:[ \t]*:|[ \t]+(?:is|was|'s|on[ \t]+file[ \t]+is"
     r"|should[ \t]+be|to|as))"
     r"|(?:we|i|they|she|he)[ \t]+(?:live|lives|living|stay|stays|moved)[ \t]+(?:at|to)"
@@ -34,7 +43,7 @@ _SAID_CUE_RE = re.compile(
 )
 # An agent asking for one: the caller's next line is the answer.
 _ASKS_RE = re.compile(
-    r"(?<![\w'])(?<!mail )(?<!web )(?<!ip )(?:address"
+    r"(?:address(?<!mail address)(?<!web address)(?<!ip address)"
     r"|where[ \t]+(?:should|do|can|shall)[ \t]+(?:we|i)[ \t]+(?:send|mail|ship)"
     r"|where[ \t]+do[ \t]+you[ \t]+live)"
 )
@@ -68,10 +77,13 @@ def spoken_addresses(text: str, lowered: str) -> Iterator[Span]:
 
 def _starts(lowered: str, spoken: bool) -> Iterator[tuple[int, str]]:
     for m in _SAID_CUE_RE.finditer(lowered):
-        yield m.end(), "address after an address cue"
+        if not _inside_word(lowered, m.start()):
+            yield m.end(), "address after an address cue"
     if not spoken:
         return  # written text: the answer rule is for speech (notes have their own forms)
     for m in _ASKS_RE.finditer(lowered):
+        if _inside_word(lowered, m.start()):
+            continue
         line_end = lowered.find("\n", m.end())
         if line_end < 0 or speaker_tag(lowered, m.start()) == speaker_tag(lowered, line_end + 1):
             continue
@@ -99,6 +111,10 @@ _NOT_FIRST = ADDRESS_STOP_WORDS | {
 }  # fmt: skip
 
 
+def _inside_word(lowered: str, pos: int) -> bool:
+    return pos > 0 and (lowered[pos - 1].isalnum() or lowered[pos - 1] in "_'")
+
+
 def _clause(text: str, lowered: str, start: int, why: str) -> Iterator[Span]:
     line_end = lowered.find("\n", start)
     line_end = len(lowered) if line_end < 0 else line_end
@@ -108,7 +124,7 @@ def _clause(text: str, lowered: str, start: int, why: str) -> Iterator[Span]:
         end = stop.start()
     said = lowered[start:end].strip()
     words = said.split()
-    if len(words) < _MIN_WORDS or not _has_number(text[start:end]):
+    if len(words) < _MIN_WORDS or not _has_number(text, start, end):
         return
     if any(w in _NOT_AN_ADDRESS for w in words) or said in _NOT_AN_ADDRESS:
         return
@@ -130,5 +146,7 @@ def _piece(lowered: str, start: int, end: int, why: str) -> Iterator[Span]:
         yield Span(start, end, Label.ADDRESS, 0.7, why)
 
 
-def _has_number(said: str) -> bool:
-    return any(run.digits for run in number_runs(said))
+def _has_number(text: str, start: int, end: int) -> bool:
+    """A number said in ``text[start:end]``: the whole text's runs (cached, read once for
+    every recognizer), not a new read of the clause."""
+    return any(start <= run.start < end and run.digits for run in number_runs(text))

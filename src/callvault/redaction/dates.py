@@ -118,7 +118,11 @@ class DateRecognizer:
     def find(self, text: str, context: Context) -> Iterator[Span]:
         lowered = lower_same_length(text)
         found = [m.span() for m in _DATE_RE.finditer(lowered) if _plausible(m.group())]
-        found += [m.span() for m in _COMPACT_DATE_RE.finditer(lowered)]
+        found += [
+            m.span()
+            for m in _COMPACT_DATE_RE.finditer(lowered)
+            if not m.start() or lowered[m.start() - 1] not in _NOT_BEFORE_COMPACT
+        ]
         for i, (start, end) in enumerate(found):
             # The weekday goes with its date: "tuesday march four", "Fri, Jun 7".
             weekday = _WEEKDAY_BEFORE_RE.search(lowered, max(0, start - 12), start)
@@ -144,6 +148,9 @@ class DateRecognizer:
             weekday = _WEEKDAY_BEFORE_RE.search(lowered, max(0, m.start() - 12), m.start())
             start = weekday.start() if weekday else m.start()  # "Wednesday 8/22"
             yield Span(start, m.end(m.lastindex or 0), Label.DATE, 0.7, "short date")
+
+
+_NOT_BEFORE_COMPACT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_/.-")
 
 
 def _inside_word(lowered: str, pos: int) -> bool:
@@ -177,8 +184,8 @@ _DAY_CUE_RE = re.compile(
     rf"|cancel\w*|r/s|moved|(?<![\w']){_WEEKDAY})[ \t:,]*$"
 )
 # Notes write a date as one word: "03NOV2024", "3nov24".
-_COMPACT_DATE_RE = re.compile(
-    r"(?<![\w/.-])[0-3]?\d(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
+_COMPACT_DATE_RE = re.compile(  # opens with a digit (fast); what is before it: in Python
+    r"\d\d?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
     r"(?:\d{4}|\d{2})(?![\w/])"
 )
 

@@ -348,8 +348,17 @@ _LETTERS_BEFORE_RE = re.compile(
 _LETTERS_WINDOW = 90
 
 
+_LETTERS_GATE = frozenset(
+    ("then", "and", "numbers", "number", "digits", "by", "dash", "hyphen", "um", "uh", "er",
+     "space", "is", *PHONETIC)
+)  # fmt: skip
+
+
 def _letters_before(lowered: str, span: Span) -> Span | None:
     """The letters said before ``span``'s digits (the connector words stay readable)."""
+    before = lowered[max(0, span.start - 16) : span.start].split()
+    if not before or (len(before[-1].strip(",-")) > 1 and before[-1] not in _LETTERS_GATE):
+        return None  # the usual case, decided without the pattern
     letters = _LETTERS_BEFORE_RE.search(lowered, max(0, span.start - _LETTERS_WINDOW), span.start)
     if letters is None:
         return None

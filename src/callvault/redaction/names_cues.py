@@ -94,10 +94,16 @@ AGENT_PHRASE = re.compile(
     r"welcome[ \t]+to|you'?re[ \t]+(?:speaking|talking)[ \t]+(?:with|to)|"
     r"(?:calling|speaking)[ \t]+from[ \t]+(?:the[ \t]+)?[a-z]+[ \t]+"
     r"(?:clinic|office|practice|pharmacy|hospital|medical|health)"
-    r"|you'?ve[ \t]+got[ \t]+[a-z]+|(?:ortho|orthopedics|cardiology|pediatrics|imaging|care"
-    r"|practice|clinic|medicine|health|dental|center|centre|associates|pharmacy|oncology"
-    r"|neurology|dermatology|urology|radiology)[ \t,]+(?:this[ \t]+is|my[ \t]+name[ \t]+is)"
-    r"[ \t]+[^\W\d_]+[ \t]+(?:speaking|here)"
+    r"|you'?ve[ \t]+got[ \t]+[a-z]+"
+)
+# "lakeside ortho this is renée speaking": a practice's name, then the speaker's own. A
+# pattern of its own that opens with a literal (fast); the practice word before it is
+# checked in Python (``AGENT_INTRO_AFTER``).
+AGENT_INTRO = re.compile(r"this[ \t]+is[ \t]+[^\W\d_]+[ \t]+(?:speaking|here)(?![\w'])")
+AGENT_INTRO_AFTER = re.compile(
+    r"(?:ortho|orthopedics|cardiology|pediatrics|imaging|care|practice|clinic|medicine"
+    r"|health|dental|center|centre|associates|pharmacy|oncology|neurology|dermatology"
+    r"|urology|radiology|office|hospital)[ \t,]+\Z"
 )
 
 

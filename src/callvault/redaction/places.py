@@ -254,8 +254,17 @@ def _prefix_phrases(lowered: str, start: int, end: int) -> Iterator[str]:
 # salmondan so it's far", "my daughter drives me from oschatz", "he's up in new
 # jayfurt"): one to three words that end the clause. Any unit smaller than a state is
 # PHI (issue 16), and Faker-style or foreign towns are in no gazetteer.
+# Speed: a word boundary and a trie of the opening words in front (measured 3x faster
+# than a look-behind alone); an apostrophe before is checked in Python.
+_UNKNOWN_CUE_STARTS = (
+    "live", "lives", "lived", "living", "reside", "resides", "residing", "staying", "stays",
+    "stayed", "moved", "relocated", "relocating", "settled", "based", "raised", "grew", "drive",
+    "drives", "driving", "commute", "commutes", "calling", "visiting", "up", "down", "over",
+    "out", "originally", "i'm", "i", "we're", "she's", "he's", "they're",
+)  # fmt: skip
 _UNKNOWN_CUE_RE = re.compile(
-    r"(?<![\w'])(?:(?:live|lives|lived|living|reside|resides|residing|staying|stays|stayed"
+    rf"\b(?={trie_regex(_UNKNOWN_CUE_STARTS, literal=True)})"
+    r"(?:(?:live|lives|lived|living|reside|resides|residing|staying|stays|stayed"
     r"|moved|relocated|relocating|settled|based|raised|grew[ \t]+up|drives?[ \t]+me"
     r"|driving[ \t]+me|commutes?|calling|visiting)"
     r"(?:[ \t]+(?:here|there|now|currently|back|over|down|up|out|still|just|all|actually))?"
@@ -284,6 +293,8 @@ _NOT_UNKNOWN_PLACE = frozenset((
 
 def _unknown_places(text: str, lowered: str) -> Iterator[Span]:
     for m in _UNKNOWN_CUE_RE.finditer(lowered):
+        if m.start() and (lowered[m.start() - 1].isalnum() or lowered[m.start() - 1] in "_'"):
+            continue
         words = _UNKNOWN_WORDS_RE.match(text, m.end())
         if not words or (not text[m.end()].isupper() and not _spoken_line(text, m.start())):
             continue  # written text: a town has its capital
