@@ -51,3 +51,30 @@ def test_an_agent_greeting_with_the_practice_name_marks_the_agent() -> None:
 def test_a_caller_saying_this_is_is_still_a_caller() -> None:
     text = "S1: thanks for calling\nS2: hi this is maria lopez speaking"
     assert covered(NameRecognizer(), text) == ["maria lopez"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Summary: Caller: ÖCALAN, Nazlihan (DOB 6.10.1946)", ["ÖCALAN", "Nazlihan"]),
+        ("NOTE: Caller: DARA, Ekani - born 27.9.2003", ["DARA", "Ekani"]),
+        ("spk_1: it'd be under williams and then brian the appointment was", ["williams", "brian"]),
+        ("caller: it'd be under christian um first name brittany the appointment",
+         ["christian", "brittany"]),
+    ],
+)  # fmt: skip
+def test_surname_first_forms(text: str, names: list[str]) -> None:
+    assert covered(NameRecognizer(), text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NOTE: ID, Please verify the caller",
+        "Note: COVID, Flu vaccines given.",
+        "HIPAA, Privacy notice sent",
+        "caller: it's under review and then some",
+    ],
+)
+def test_capitals_and_commas_that_are_no_names(text: str) -> None:
+    assert covered(NameRecognizer(), text) == []
