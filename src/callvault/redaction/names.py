@@ -174,8 +174,47 @@ _SPOKEN_SURNAME_THEN_FIRST = re.compile(
 # Notes: "Caller: ÖCALAN, Nazlihan", "DARA, Ekani" (a surname in capitals, a first name).
 _CAPS_LAST_FIRST = re.compile(r"([^\W\d_][^\W\d_'-]+),[ \t]+([^\W\d_][\w'-]*)(?![\w'])")
 _NOT_CAPS_SURNAME = frozenset(
-    "ID DOB SSN MRN USA UK US PT CSR NOTE RE FYI ASAP HIPAA PHI OK ER ICU MD RN NP PA DR MR "
-    "MRS MS INC LLC LTD CB VM TBD NA FAX TEL EMAIL URGENT NB PS".split()
+    [
+        "ID",
+        "DOB",
+        "SSN",
+        "MRN",
+        "USA",
+        "UK",
+        "US",
+        "PT",
+        "CSR",
+        "NOTE",
+        "RE",
+        "FYI",
+        "ASAP",
+        "HIPAA",
+        "PHI",
+        "OK",
+        "ER",
+        "ICU",
+        "MD",
+        "RN",
+        "NP",
+        "PA",
+        "DR",
+        "MR",
+        "MRS",
+        "MS",
+        "INC",
+        "LLC",
+        "LTD",
+        "CB",
+        "VM",
+        "TBD",
+        "NA",
+        "FAX",
+        "TEL",
+        "EMAIL",
+        "URGENT",
+        "NB",
+        "PS",
+    ]
 )
 _PERSON_BEFORE = re.compile(r"(?i)(?:caller|pt|patient|member|name|client|re)[ \t]*:?[ \t]*\Z")
 # "pt Lewicz, L.": a name found, then its initial.
@@ -269,7 +308,7 @@ def _more_surname_forms(scan: Scan, text: str, spans: dict[tuple[int, int], str]
             ):
                 spans.setdefault(m.span(1), "surname in capitals, first name")
                 spans.setdefault(m.span(2), "first name after a surname in capitals")
-    for start, end in list(spans):
+    for _start, end in list(spans):
         initial = _INITIAL_AFTER.match(text, end)
         if initial:
             spans.setdefault(initial.span(1), "initial after a name")
