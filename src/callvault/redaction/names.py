@@ -172,7 +172,9 @@ _SPOKEN_SURNAME_THEN_FIRST = re.compile(
     r"([^\W\d_][\w'-]*)(?![\w'])"
 )
 # Notes: "Caller: ÖCALAN, Nazlihan", "DARA, Ekani" (a surname in capitals, a first name).
-_CAPS_LAST_FIRST = re.compile(r"([^\W\d_][^\W\d_'-]+),[ \t]+([^\W\d_][\w'-]*)(?![\w'])")
+# Speed: found from the comma (a literal, which ``re`` skips to), the surname read back.
+_COMMA_FIRST = re.compile(r",[ \t]+([^\W\d_][\w'-]*)(?![\w'])")
+_SURNAME_BEFORE = re.compile(r"(?<![\w'-])([^\W\d_][^\W\d_'-]+)\Z")
 _NOT_CAPS_SURNAME = frozenset(
     [
         "ID",
@@ -281,7 +283,9 @@ def _more_surname_forms(scan: Scan, text: str, spans: dict[tuple[int, int], str]
     """Surname-first forms the cues above miss: spoken "under X first name Y", written
     "LASTNAME, First", and the initial after a found name ("Lewicz, L.")."""
     gaz = scan.gaz
-    for m in _SPOKEN_SURNAME_THEN_FIRST.finditer(scan.low):
+    low = scan.low
+    forms = ("first name" in low or "and then" in low) and _SPOKEN_SURNAME_THEN_FIRST.finditer(low)
+    for m in forms or ():
         last, first = word_key(m[1]), word_key(m[3])
         if "first" in m[2]:
             ok = last not in gaz.stop and last not in gaz.common and first not in gaz.stop
@@ -290,24 +294,26 @@ def _more_surname_forms(scan: Scan, text: str, spans: dict[tuple[int, int], str]
         if ok:
             spans.setdefault(m.span(1), "surname then first name, spoken")
             spans.setdefault(m.span(3), "first name after a surname, spoken")
-    if "," in text:
-        for m in _CAPS_LAST_FIRST.finditer(text):
-            last, first = m[1], m[2]
+    if text != low:  # written: a surname in capitals
+        for comma in _COMMA_FIRST.finditer(text):
+            before = _SURNAME_BEFORE.search(text, max(0, comma.start() - 40), comma.start())
+            if before is None:
+                continue
+            last, first = before[1], comma[1]
             if (
                 last.isupper()
                 and last not in _NOT_CAPS_SURNAME
                 and first[0].isupper()
                 and (len(first) == 1 or first[1:].islower())
-                and not _alnum_at(text, m.start() - 1)
                 and not {word_key(last), word_key(first)} & (gaz.common | gaz.stop)
                 and (
                     word_key(first) in gaz.first
                     or fold(word_key(last)) in gaz.last
-                    or _PERSON_BEFORE.search(text, max(0, m.start() - 12), m.start())
+                    or _PERSON_BEFORE.search(text, max(0, before.start() - 12), before.start())
                 )
             ):
-                spans.setdefault(m.span(1), "surname in capitals, first name")
-                spans.setdefault(m.span(2), "first name after a surname in capitals")
+                spans.setdefault(before.span(1), "surname in capitals, first name")
+                spans.setdefault(comma.span(1), "first name after a surname in capitals")
     for _start, end in list(spans):
         initial = _INITIAL_AFTER.match(text, end)
         if initial:
