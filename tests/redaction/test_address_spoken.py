@@ -68,3 +68,9 @@ def test_a_sentence_after_a_postcode_stays_readable() -> None:
     text = "Pt: My address is 41 Olivia Run, North Holly, AZ 11269. Thanks, Pt"
     got = " ".join(text[s.start : s.end] for s in analyze(text))
     assert "Thanks" not in got and "11269" in got and "Olivia Run" in got
+
+
+def test_english_via_before_an_acronym_is_no_street() -> None:
+    text = "agent: Verified via SSN 143 63 1537 and DOB."
+    got = [text[s.start : s.end] for s in analyze(text)]
+    assert got == ["143 63 1537"]
