@@ -265,3 +265,32 @@ def test_written_prefixes_and_medicare_ids(text: str, pieces: list[str]) -> None
 )
 def test_capitalised_cue_words_stay(text: str, kept: str) -> None:
     assert kept not in covered(IdentifierRecognizer(), text)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        (
+            "agent: what's the best callback number\ncaller: sure it's eight ate ate",
+            "eight ate ate",
+        ),
+        (
+            "agent: the member id please\ncaller: it's six fore too nine one",
+            "six fore too nine one",
+        ),
+    ],
+)
+def test_rare_homophones_count_as_digits_after_a_cue(text: str, number: str) -> None:
+    assert hides(IdentifierRecognizer(), text, number)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "agent: what is the member id\ncaller: i ate one too many",
+        "agent: and your phone number\ncaller: i won one prize too",
+        "agent: the member id\ncaller: give it to one of the nurses",
+    ],
+)
+def test_homophones_that_are_words_stay(text: str) -> None:
+    assert covered(IdentifierRecognizer(), text) == []
