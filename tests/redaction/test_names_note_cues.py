@@ -17,6 +17,8 @@ from ._helpers import covered
         ("tier2: Advised Keith that the claim was reprocessed.", "Keith"),
         ("NOTE: Told Barbara to call back Mon.", "Barbara"),
         ("CSR: Per Maria re: copay.", "Maria"),
+        ("CSR: Per Âdem re: copay.", "Âdem"),
+        ("tier2: Advised Endre to call back Mon.", "Endre"),
         ("Summary: Reminded David of the copay.", "David"),
         ("caller: the letter's addressed to annabel and i don't know why", "annabel"),
     ],
@@ -33,6 +35,10 @@ def test_note_verbs_before_a_first_name(text: str, name: str) -> None:
         "Told the caller to call back Monday.",
         "caller: i told everyone already",
         "NOTE: Informed Billing of the error.",
+        "NOTE: Per Policy, no refunds.",
+        "Per Diem staff on call.",
+        "NOTE: Asked Cardiology to fax it.",
+        "We were told Monday that it was fine.",
     ],
 )
 def test_the_same_verbs_before_other_words(text: str) -> None:

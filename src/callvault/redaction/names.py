@@ -219,6 +219,19 @@ _NOT_CAPS_SURNAME = frozenset(
     ]
 )
 _PERSON_BEFORE = re.compile(r"(?i)(?:caller|pt|patient|member|name|client|re)[ \t]*:?[ \t]*\Z")
+# Agents' notes: a note verb opening a sentence, then someone ("Per Âdem re: copay.",
+# "Advised Endre to call back"): any capitalised word that is no common word.
+_NOTE_VERB_NAME = re.compile(
+    r"(?:Advised|Told|Per|Informed|Reminded|Notified|Instructed|Asked|Emailed|Texted)[ \t]+"
+    r"([^\W\d_][\w'-]*)(?=[ \t]+(?:to|that|re:?|about|of|regarding|on)\b|[ \t]*[,.;])"
+)
+_SENTENCE_START = re.compile(r"(?:^|[.;!?][ \t]+|:[ \t]+)\Z", re.MULTILINE)
+_NOT_NOTE_NAME = frozenset(
+    ("pt", "patient", "caller", "member", "billing", "pharmacy", "provider", "office", "staff",
+     "nurse", "doctor", "dr", "mom", "dad", "family", "daughter", "son", "wife", "husband",
+     "spouse", "insurance", "clinic", "team", "them", "him", "her", "agent", "supervisor",
+     "policy", "diem")
+)  # fmt: skip
 # "pt Lewicz, L.": a name found, then its initial.
 _INITIAL_AFTER = re.compile(r",[ \t]+([A-Z])\.?(?![\w'])")
 
@@ -314,6 +327,18 @@ def _more_surname_forms(scan: Scan, text: str, spans: dict[tuple[int, int], str]
             ):
                 spans.setdefault(before.span(1), "surname in capitals, first name")
                 spans.setdefault(comma.span(1), "first name after a surname in capitals")
+    for m in _NOTE_VERB_NAME.finditer(text) if text != low else ():
+        word = m[1]
+        if (
+            _SENTENCE_START.search(text, max(0, m.start() - 30), m.start())
+            and word[0].isupper()
+            and word[1:].islower()
+            and word_key(word) not in _NOT_NOTE_NAME
+            and word_key(word) not in gaz.common
+            and word_key(word) not in gaz.stop
+            and word_key(word) not in cues.ORG_SUFFIX
+        ):
+            spans.setdefault(m.span(1), "name after an agent's note verb")
     for _start, end in list(spans):
         initial = _INITIAL_AFTER.match(text, end)
         if initial:

@@ -37,7 +37,7 @@ CUE_STARTS = (
     "goodbye", "grand", "guardian", "hello", "her", "hey", "hi", "his", "husband", "i",
     "kid", "last", "legal", "maiden", "member", "middle", "miss", "mom", "mother", "mr",
     "ms", "mum", "mx", "my", "informed", "instructed", "made", "name", "neighbo", "nephew",
-    "niece", "notified", "nurse", "our", "partner", "patient", "per", "prof", "pt", "re",
+    "niece", "notified", "nurse", "our", "partner", "patient", "prof", "pt", "re",
     "reminded", "roommate", "sibling", "sister", "son", "sorry", "speak", "spoke", "spouse",
     "step", "sur", "talk", "thank", "the", "this", "told", "uncle", "wife", "your",
 )  # fmt: skip
@@ -52,7 +52,7 @@ CUES = re.compile(
     r"|(?P<weak>for|re|regarding|(?:patient|pt|caller|member|client)(?![ \t]*:)|"
     r"hi|hello|hey|dear|thanks|thank[ \t]+you|bye|goodbye|sorry|i[ \t]+mean|named|called|"
     r"speaking[ \t]+with|speak[ \t]+(?:to|with)|spoke[ \t]+(?:to|with)|talk[ \t]+to|"
-    r"ask[ \t]+for|advised|told|informed|notified|reminded|instructed|per|addressed[ \t]+to"
+    r"ask[ \t]+for|advised|told|informed|notified|reminded|instructed|addressed[ \t]+to"
     r"|made[ \t]+out[ \t]+to)"
     rf"|(?P<relation>(?:(?:my|his|her|our|their|your|the)[ \t]+)?(?:{_RELATION})"
     r"(?:[ \t-]+in[ \t-]+law)?(?:'?s)?(?:[ \t]+name(?:[ \t]+is|'s)?)?)"
