@@ -67,7 +67,6 @@ class QueuedPipeline:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
-        self._worker: Worker | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     # -- what JobsLoop calls ---------------------------------------------------------
@@ -100,10 +99,8 @@ class QueuedPipeline:
         True if none is left running (else they are recovered once this process's
         heartbeats stop)."""
         with self._lock:
-            self._stopping.set()
-            thread, worker = self._thread, self._worker
-        if worker is not None:
-            worker.stop()  # type: ignore[no-untyped-call]  # thread-safe: wakes its loop
+            self._stopping.set()  # the worker's loop sees it (``_stop_when_asked``)
+            thread = self._thread
         if thread is None:
             return True
         thread.join(timeout)
@@ -146,15 +143,24 @@ class QueuedPipeline:
                 additional_context={"pipeline": self},
                 shutdown_graceful_timeout=None,
             )
-            with self._lock:
-                if self._stopping.is_set():
-                    return
-                self._worker = worker
-            upkeep = asyncio.create_task(self._upkeep(self.app), name="callvault-upkeep")
+            if self._stopping.is_set():
+                return
+            side = [
+                asyncio.create_task(self._upkeep(self.app), name="callvault-upkeep"),
+                asyncio.create_task(self._stop_when_asked(worker), name="callvault-stop"),
+            ]
             try:
                 await worker.run()  # type: ignore[no-untyped-call]  # unannotated upstream
             finally:
-                upkeep.cancel()
+                for task in side:
+                    task.cancel()
+
+    async def _stop_when_asked(self, worker: Worker) -> None:
+        """Stop the worker once ``drain`` asks, from its own loop: a stop asked for
+        before ``Worker.run`` got going would be reset by it."""
+        while not self._stopping.is_set():
+            await asyncio.sleep(0.2)
+        worker.stop()  # type: ignore[no-untyped-call]  # unannotated upstream
 
     async def _upkeep(self, app: App) -> None:
         ticks = 0
