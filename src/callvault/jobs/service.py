@@ -8,6 +8,10 @@ lease_token IS :seen AND recording_id = :seen``. Exactly one worker's update mat
 serializes writers), so two workers never run the same job. A claimed job carries a
 lease (``next_attempt_at``); a worker renews it while it works, and a job whose lease
 ran out (its worker crashed) is due again and counts as a used attempt.
+
+On PostgreSQL the queue (``callvault.jobs.queue``) hands a worker one job by id
+(``claim_job``, the same conditional update) and, when procrastinate finds the worker
+that held it dead, ends that claim's lease early (``expire_lease``).
 """
 
 from __future__ import annotations
