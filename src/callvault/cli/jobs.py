@@ -10,11 +10,12 @@ same loop with the queue's options, for the scaled-out deployment."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import sys
 import threading
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -75,6 +76,8 @@ def run_loop(
 
     try:
         migrate(settings)
+        if stop.is_set():  # asked to stop (or serve died) while starting: nothing to do
+            return
         loop = JobsLoop(settings, pipeline_limit=limit, on_result=report, queue=queue)
     except CallVaultError as exc:
         fail(exc.detail)
@@ -85,12 +88,21 @@ def run_loop(
         drained = loop.run(stop, poll)
     finally:
         loop.close()
-    if not drained and loop.queued:
-        # A job's thread is still busy: exit now rather than wait for it at interpreter
-        # exit. The queue hands the job on once this process's heartbeats stop.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
+    if loop.queued:
+        _exit_now(drained)
+
+
+def _exit_now(drained: bool) -> NoReturn:
+    """End a queue worker's process now: everything it did is in the database, and the
+    interpreter's own teardown (seconds, on a busy host) would only delay a restart.
+    Exit handlers (the log writer's flush) run if no job is left running; with one still
+    running they would wait for its thread, so then they are skipped too: the queue hands
+    the job on once this process's heartbeats stop."""
+    if drained:
+        atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def report(result: JobResult) -> None:
