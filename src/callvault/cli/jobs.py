@@ -60,6 +60,34 @@ def run(
     run_loop(settings, None, stop, once=once, limit=limit, poll=poll)
 
 
+def run_worker(
+    settings: Settings,
+    concurrency: int,
+    stalled_after: float,
+    max_attempts: int,
+    retry_delay: float,
+    poll: float,
+) -> None:
+    """``callvault worker``: the jobs loop with the queue's options; refuses SQLite."""
+    from datetime import timedelta
+
+    from callvault.jobs.queue import is_queue_database
+    from callvault.jobs.service import RetryPolicy
+    from callvault.logs import configure_logging
+    from callvault.web.background import QueueOptions
+
+    if not is_queue_database(settings.database_url):
+        fail(
+            "callvault worker needs PostgreSQL (--database-url postgresql://...); on SQLite "
+            "use `callvault jobs run` (the embedded runner)"
+        )
+    require_initialised(settings)
+    configure_logging()
+    retry = RetryPolicy(max_attempts=max_attempts, base_delay=timedelta(seconds=retry_delay))
+    options = QueueOptions(concurrency=concurrency, stalled_after=stalled_after, retry=retry)
+    run_loop(settings, options, _stop_event(None), poll=poll)
+
+
 def run_loop(
     settings: Settings,
     queue: QueueOptions | None,

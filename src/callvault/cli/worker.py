@@ -14,17 +14,17 @@ flight finish (20 s), exit; a job cut off, or a worker killed with -9, is run ag
 another worker once this one's heartbeats have been missing ``--stalled-after`` seconds.
 
 On SQLite (the embedded default, one host) it refuses (exit 2): the embedded runner is
-``callvault jobs run`` (or the jobs process ``callvault serve`` starts).
+``callvault jobs run`` (or the jobs process ``callvault serve`` starts). The work itself
+is ``callvault.cli.jobs.run_worker`` (a composition root: it wires the capabilities).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 import typer
 
-from callvault.cli.options import DatabaseUrl, DataDir, fail, require_initialised, settings_from
+from callvault.cli.options import DatabaseUrl, DataDir, settings_from
 
 CONCURRENCY_HELP = (
     "Recording jobs this worker runs at once (threads). A transcription holds the "
@@ -64,20 +64,7 @@ def worker(
 ) -> None:
     """Run a queue worker (PostgreSQL): recording jobs and its turn at the schedules.
     Prints one line per recording job (ids, states and error classes only)."""
-    from callvault.cli.jobs import _stop_event, run_loop
-    from callvault.jobs.queue import is_queue_database
-    from callvault.jobs.service import RetryPolicy
-    from callvault.logs import configure_logging
-    from callvault.web.background import QueueOptions
+    from callvault.cli.jobs import run_worker
 
     settings = settings_from(data_dir, database_url)
-    if not is_queue_database(settings.database_url):
-        fail(
-            "callvault worker needs PostgreSQL (--database-url postgresql://...); on SQLite "
-            "use `callvault jobs run` (the embedded runner)"
-        )
-    require_initialised(settings)
-    configure_logging()
-    retry = RetryPolicy(max_attempts=max_attempts, base_delay=timedelta(seconds=retry_delay))
-    options = QueueOptions(concurrency=concurrency, stalled_after=stalled_after, retry=retry)
-    run_loop(settings, options, _stop_event(None), poll=poll)
+    run_worker(settings, concurrency, stalled_after, max_attempts, retry_delay, poll)
