@@ -11,6 +11,7 @@ same loop with the queue's options, for the scaled-out deployment."""
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import signal
 import sys
@@ -54,6 +55,7 @@ def run(
     stop = threading.Event()
     if not once:  # a long-running process: its own JSON log lines and signal handling
         configure_logging()
+        route_queue_logs()
         stop = _stop_event(parent_pid)
     settings = settings_from(data_dir, database_url)
     require_initialised(settings)
@@ -83,9 +85,20 @@ def run_worker(
         )
     require_initialised(settings)
     configure_logging()
+    route_queue_logs()
     retry = RetryPolicy(max_attempts=max_attempts, base_delay=timedelta(seconds=retry_delay))
     options = QueueOptions(concurrency=concurrency, stalled_after=stalled_after, retry=retry)
     run_loop(settings, options, _stop_event(None), poll=poll)
+
+
+def route_queue_logs() -> None:
+    """procrastinate's log lines (PostgreSQL) through our JSON log writer, warnings and
+    up: its message names the task and job ids; its extra fields and tracebacks are not
+    on our allowlist and are never written (``callvault.logs``)."""
+    ours, theirs = logging.getLogger("callvault"), logging.getLogger("procrastinate")
+    theirs.handlers[:] = list(ours.handlers)
+    theirs.setLevel(logging.WARNING)
+    theirs.propagate = False
 
 
 def run_loop(
