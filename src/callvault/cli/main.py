@@ -22,6 +22,7 @@ from callvault.cli.options import (
     require_initialised,
     settings_from,
 )
+from callvault.cli.worker import worker
 from callvault.compliance.cli import (
     NO_AGREEMENT_NOTE,
     BaaCounterparty,
@@ -65,6 +66,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(baa_app, name="baa")
 app.add_typer(conversions_app, name="conversions")
 app.add_typer(compliance_app, name="compliance")
+app.command("worker")(worker)
 app.command()(transcribe)
 
 

@@ -46,3 +46,20 @@ class RecordingJob(Base):
     reason: Mapped[str | None] = mapped_column(String(100), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class JobSchedule(Base):
+    """When a cluster-wide background schedule (the daily retention sweep, say) last
+    ran and is next due: shared by every jobs process and worker on one PostgreSQL
+    database, so the schedule runs once for all of them (``callvault.jobs.schedules``).
+    Names and times only."""
+
+    __tablename__ = "job_schedules"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    runs: Mapped[int] = mapped_column(Integer, default=0)
+    # An error class name, never an exception's text (PHI).
+    last_error: Mapped[str | None] = mapped_column(String(100), nullable=True)

@@ -8,6 +8,10 @@ lease_token IS :seen AND recording_id = :seen``. Exactly one worker's update mat
 serializes writers), so two workers never run the same job. A claimed job carries a
 lease (``next_attempt_at``); a worker renews it while it works, and a job whose lease
 ran out (its worker crashed) is due again and counts as a used attempt.
+
+On PostgreSQL the queue (``callvault.jobs.queue``) hands a worker one job by id
+(``claim_job``, the same conditional update) and, when procrastinate finds the worker
+that held it dead, ends that claim's lease early (``expire_lease``).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, select, update
 from sqlalchemy.orm import Session
 
 from callvault.audit.actions import AuditAction
@@ -178,15 +182,7 @@ def job_state(session: Session, call_id: str) -> JobState | None:
 
 def any_due(session: Session, now: datetime) -> bool:
     """Whether some job is due now (pending, or processing with its lease run out)."""
-    found = session.execute(
-        select(RecordingJob.id)
-        .where(
-            RecordingJob.state.in_([JobState.PENDING.value, JobState.PROCESSING.value]),
-            RecordingJob.next_attempt_at <= now,
-        )
-        .limit(1)
-    ).first()
-    return found is not None
+    return session.execute(select(RecordingJob.id).where(_due(now)).limit(1)).first() is not None
 
 
 def jobs_for(session: Session, tenant_id: str, call_ids: Sequence[str]) -> dict[str, RecordingJob]:
@@ -202,49 +198,112 @@ def jobs_for(session: Session, tenant_id: str, call_ids: Sequence[str]) -> dict[
 
 def claim_next(session: Session, now: datetime, policy: RetryPolicy) -> Claim | None:
     """Take the most overdue job, or None; commits."""
-    due = or_(
-        RecordingJob.state == JobState.PENDING.value,
-        RecordingJob.state == JobState.PROCESSING.value,  # its lease ran out
-    )
     rows = session.execute(
-        select(RecordingJob)
-        .where(due, RecordingJob.next_attempt_at <= now)
-        .order_by(RecordingJob.next_attempt_at)
-        .limit(8)
+        select(RecordingJob).where(_due(now)).order_by(RecordingJob.next_attempt_at).limit(8)
     ).scalars()
-    seen = [
-        (r.id, r.tenant_id, r.call_id, r.recording_id, r.state, r.lease_token, r.attempts)
-        for r in rows
-    ]
+    seen = [_Seen.of(row) for row in rows]
     session.rollback()  # nothing holds the rows: the conditional update decides
-    for job_id, tenant_id, call_id, recording_id, state, token, attempts in seen:
-        lost_last = state == JobState.PROCESSING.value and attempts >= policy.max_attempts
-        new_token = new_id()
-        values = {
-            "state": JobState.PROCESSING.value,
-            "lease_token": new_token,
-            "attempts": attempts + 1,
-            "next_attempt_at": now + policy.lease,
-            "updated_at": now,
-        }
-        if lost_last:
-            values = _final(JobState.FAILED, WORKER_LOST, now)
-        matched = updated_rows(
-            session,
-            update(RecordingJob)
-            .where(
-                RecordingJob.id == job_id,
-                RecordingJob.state == state,
-                RecordingJob.recording_id == recording_id,
-                _token_is(token),
-                RecordingJob.attempts == attempts,
-            )
-            .values(**values),
-        )
-        session.commit()
-        if matched == 1 and not lost_last:
-            return Claim(job_id, tenant_id, call_id, recording_id, new_token, attempts + 1)
+    for row in seen:
+        claim = _claim_seen(session, row, now, policy, new_id())
+        if claim is not None:
+            return claim
     return None
+
+
+def claim_job(
+    session: Session, job_id: str, now: datetime, policy: RetryPolicy, token: str
+) -> Claim | None:
+    """Take the job ``job_id`` if it is due (the queue's worker, ``callvault.jobs.queue``,
+    names the job it was handed), with ``token`` as its lease token; None if it is not
+    due (done, leased by another worker, reset, gone) or was out of attempts; commits."""
+    row = session.execute(
+        select(RecordingJob).where(RecordingJob.id == job_id, _due(now))
+    ).scalar_one_or_none()
+    seen = None if row is None else _Seen.of(row)
+    session.rollback()
+    return None if seen is None else _claim_seen(session, seen, now, policy, token)
+
+
+def due_job_ids(session: Session, now: datetime, limit: int = 100) -> list[str]:
+    """The ids of the due jobs, most overdue first (what the queue's dispatcher defers)."""
+    stmt = select(RecordingJob.id).where(_due(now)).order_by(RecordingJob.next_attempt_at)
+    return list(session.execute(stmt.limit(limit)).scalars())
+
+
+def expire_lease(session: Session, job_id: str, token_prefix: str, now: datetime) -> bool:
+    """Make a processing job due now if its lease token starts with ``token_prefix``
+    (the queue knows the worker that held it died); True if it did. Commits. The claim
+    that follows counts the lost attempt, like a lease that ran out."""
+    matched = updated_rows(
+        session,
+        update(RecordingJob)
+        .where(
+            RecordingJob.id == job_id,
+            RecordingJob.state == JobState.PROCESSING.value,
+            RecordingJob.lease_token.startswith(token_prefix, autoescape=True),
+        )
+        .values(next_attempt_at=now, updated_at=now),
+    )
+    session.commit()
+    return matched == 1
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    """Pending and due, or processing with its lease run out."""
+    return and_(
+        RecordingJob.state.in_([JobState.PENDING.value, JobState.PROCESSING.value]),
+        RecordingJob.next_attempt_at <= now,
+    )
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """A due row as read, before the conditional update that claims it."""
+
+    id: str
+    tenant_id: str
+    call_id: str
+    recording_id: str
+    state: str
+    token: str | None
+    attempts: int
+
+    @classmethod
+    def of(cls, r: RecordingJob) -> _Seen:
+        return cls(r.id, r.tenant_id, r.call_id, r.recording_id, r.state, r.lease_token, r.attempts)
+
+
+def _claim_seen(
+    session: Session, seen: _Seen, now: datetime, policy: RetryPolicy, token: str
+) -> Claim | None:
+    """The conditional update: exactly one worker's matches. A job whose last lease ran
+    out is failed (``WorkerLost``) instead of claimed."""
+    lost_last = seen.state == JobState.PROCESSING.value and seen.attempts >= policy.max_attempts
+    values = {
+        "state": JobState.PROCESSING.value,
+        "lease_token": token,
+        "attempts": seen.attempts + 1,
+        "next_attempt_at": now + policy.lease,
+        "updated_at": now,
+    }
+    if lost_last:
+        values = _final(JobState.FAILED, WORKER_LOST, now)
+    matched = updated_rows(
+        session,
+        update(RecordingJob)
+        .where(
+            RecordingJob.id == seen.id,
+            RecordingJob.state == seen.state,
+            RecordingJob.recording_id == seen.recording_id,
+            _token_is(seen.token),
+            RecordingJob.attempts == seen.attempts,
+        )
+        .values(**values),
+    )
+    session.commit()
+    if matched != 1 or lost_last:
+        return None
+    return Claim(seen.id, seen.tenant_id, seen.call_id, seen.recording_id, token, seen.attempts + 1)
 
 
 def renew(session: Session, claim: Claim, now: datetime, policy: RetryPolicy) -> None:

@@ -1,9 +1,10 @@
 """The recording pipeline: what happens to a recording after it is uploaded.
 
 An upload stores the original encrypted (kind ``recording_orig``) and enqueues one job
-for the call in the queue (``callvault.jobs``), in the same transaction. A runner
-(``runner.run_due_jobs``: the server's background loop or ``callvault jobs run``) claims
-due jobs and runs the steps (``steps``), in order:
+for the call in the queue (``callvault.jobs``), in the same transaction. A runner claims
+due jobs and runs the steps (``steps``): on SQLite ``runner.PipelineWorker`` (the jobs
+process's thread; ``runner.run_due_jobs`` for ``--once`` and tests), on PostgreSQL
+``queued.QueuedPipeline`` (a procrastinate worker: ``callvault worker``). In order:
 
     transcribe (only if the call has no transcript) -> redact text -> scrub audio -> done
 

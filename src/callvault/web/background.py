@@ -2,13 +2,23 @@
 delivery, the daily retention sweep, approved exports (built, and shredded once spent),
 and the recording pipeline.
 
-It runs in ONE jobs process (``callvault jobs run``), never in an API worker: the
-pipeline's transcriber holds the GIL for seconds at a time, and an API process that
-shared its interpreter would keep requests waiting for it. ``callvault serve`` starts
-that process with itself, restarts it if it dies and drains it at shutdown
-(``callvault.web.supervisor``); ``callvault jobs run`` runs the same loop on its own, on
-another host say. Every job is safe to run in several processes at once (claims and
-leases keep them apart), so an extra jobs process is waste, never harm.
+It runs in jobs processes (``callvault jobs run``, ``callvault worker``), never in an API
+worker: the pipeline's transcriber holds the GIL for seconds at a time, and an API
+process that shared its interpreter would keep requests waiting for it. ``callvault
+serve`` starts one with itself, restarts it if it dies and drains it at shutdown
+(``callvault.web.supervisor``); ``callvault jobs run`` and ``callvault worker`` run the
+same loop on their own, on other hosts say.
+
+The two databases differ in two ways:
+
+- **SQLite** (one host): the recording pipeline is ``PipelineWorker``, one thread
+  claiming due jobs; the periodic jobs run in the process as they come.
+- **PostgreSQL** (scaled out): the recording pipeline is ``QueuedPipeline``, a
+  procrastinate worker running ``concurrency`` jobs at once (``callvault.jobs.queue``),
+  and every periodic job is kept to one run cluster-wide (``callvault.jobs.schedules``):
+  the per-tick ones under an advisory lock each, the daily ones (retention sweep, BAA
+  expiry reminders) by their ``job_schedules`` row as well. Any number of these
+  processes may run; one more is capacity, never a second run of a schedule.
 
 Each periodic job gets a fresh database session and is isolated: one that fails is
 logged (its type only: errors may carry anything) and retried next tick. Tests that need
@@ -21,6 +31,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -33,8 +44,12 @@ from callvault.blobs.interface import BlobStore
 from callvault.compliance.reminders import DailyExpiryReminder
 from callvault.crypto.keyprovider import LocalKeyFileProvider, RootKeyProvider
 from callvault.db.base import create_db_engine, create_session_factory
+from callvault.jobs.queue import STALLED_AFTER_SECONDS, is_queue_database
+from callvault.jobs.schedules import ClusterLocks, daily, exclusive, next_utc_midnight, scheduled
+from callvault.jobs.service import RetryPolicy
 from callvault.lifecycle.exports_build import ExportBuilder
 from callvault.lifecycle.sweep import DailySweep, Sweeper
+from callvault.pipeline.queued import QueuedPipeline
 from callvault.pipeline.runner import JobResult, PipelineRuntime, PipelineWorker
 from callvault.settings import Settings
 
@@ -66,6 +81,17 @@ def run_jobs_once(sessions: sessionmaker[Session], jobs: Sequence[Job]) -> None:
                 )
 
 
+@dataclass(frozen=True)
+class QueueOptions:
+    """How the recording pipeline runs on PostgreSQL (``callvault worker``'s options):
+    jobs at once, seconds of silence after which a worker counts as dead, and the retry
+    policy. Ignored on SQLite."""
+
+    concurrency: int = 1
+    stalled_after: float = STALLED_AFTER_SECONDS
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+
 class JobsLoop:
     """The jobs process's loop on ``settings``' database, blobs and root key."""
 
@@ -77,6 +103,7 @@ class JobsLoop:
         blobs: BlobStore | None = None,
         pipeline_limit: int = 100,
         on_result: Callable[[JobResult], None] | None = None,
+        queue: QueueOptions | None = None,
     ) -> None:
         root_key = root_key or LocalKeyFileProvider(settings.root_key_path)
         audit = AuditRuntime.for_settings(settings, root_key)
@@ -84,31 +111,70 @@ class JobsLoop:
         info = {**audit.session_info(), **delivery_session_info(root_key)}
         self.sessions = create_session_factory(self._engine, info)
         blobs = blobs or create_blob_store(settings)
-        self.pipeline = PipelineWorker(
-            self.sessions,
-            blobs,
-            PipelineRuntime(root_key, settings),
-            limit=pipeline_limit,
-            on_result=on_result,
-        )
-        retention = DailySweep(Sweeper(self.sessions, root_key, blobs))
-        daily: list[Job] = [retention, DailyExpiryReminder()]
+        self.queued = is_queue_database(settings.database_url)
+        self.every_tick: list[Job] = []
+        options = queue or QueueOptions()
+        runtime = PipelineRuntime(root_key, settings, retry=options.retry)
+        self.pipeline: PipelineWorker | QueuedPipeline
+        if self.queued:
+            self.pipeline = QueuedPipeline(
+                self.sessions,
+                blobs,
+                runtime,
+                settings.database_url,
+                concurrency=options.concurrency,
+                stalled_after=options.stalled_after,
+                limit=pipeline_limit,
+                on_result=on_result,
+            )
+        else:
+            self.pipeline = PipelineWorker(
+                self.sessions, blobs, runtime, limit=pipeline_limit, on_result=on_result
+            )
+        sweeper = Sweeper(self.sessions, root_key, blobs)
         exports = ExportBuilder(self.sessions, root_key, blobs)
-        self.jobs: list[Job] = [*periodic_jobs(), *daily, exports, self.pipeline.run_pipeline]
+        self.jobs: list[Job] = [*self._periodic(sweeper, exports), self.pipeline.run_pipeline]
 
-    def run(self, stop: threading.Event, tick_seconds: float = TICK_SECONDS) -> None:
+    def _periodic(self, sweeper: Sweeper, exports: ExportBuilder) -> list[Job]:
+        """Every job but the pipeline: as they are on SQLite, each kept to one run
+        cluster-wide on PostgreSQL."""
+        if not self.queued:
+            self.every_tick = periodic_jobs()
+            daily_jobs: list[Job] = [DailySweep(sweeper), DailyExpiryReminder()]
+            return [*self.every_tick, *daily_jobs, exports]
+        locks = ClusterLocks(self._engine)
+        self.every_tick = [exclusive(locks, job) for job in periodic_jobs()]
+
+        def retention_sweep(_: Session) -> object:
+            return sweeper.run()
+
+        def baa_expiry_reminder(session: Session) -> object:
+            return DailyExpiryReminder()(session)  # its own once-a-day is per process
+
+        return [
+            *self.every_tick,
+            exclusive(locks, exports),
+            scheduled(locks, retention_sweep, daily),
+            scheduled(locks, baa_expiry_reminder, next_utc_midnight),
+        ]
+
+    def run(self, stop: threading.Event, tick_seconds: float = TICK_SECONDS) -> bool:
         """Tick until ``stop`` is set, then drain: a tick in progress ends, the pipeline
-        claims nothing new and its job in flight gets ``DRAIN_SECONDS`` to finish."""
+        claims nothing new and its jobs in flight get ``DRAIN_SECONDS`` to finish. True
+        if none is left running (one that is is retried: after its lease on SQLite,
+        once this process's heartbeats stop on PostgreSQL)."""
         while not stop.is_set():
             run_jobs_once(self.sessions, self.jobs)
             stop.wait(tick_seconds)
-        if not self.pipeline.drain(DRAIN_SECONDS):
-            log.warning("pipeline job still running at exit: left to its lease")
+        if self.pipeline.drain(DRAIN_SECONDS):
+            return True
+        log.warning("pipeline job still running at exit: left to its lease")
+        return False
 
     def run_once(self) -> list[JobResult]:
         """One round in this thread: the periodic jobs, then the recording jobs due now
         (at most ``pipeline_limit``)."""
-        run_jobs_once(self.sessions, periodic_jobs())
+        run_jobs_once(self.sessions, self.every_tick)
         return self.pipeline.run_now()
 
     def close(self) -> None:
