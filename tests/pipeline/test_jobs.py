@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
 from typer.testing import CliRunner
 
 from callvault.cli.main import app as cli
@@ -144,3 +145,31 @@ def test_the_cli_runs_due_jobs_once(
     assert result.exit_code == 0, result.output
     assert f"call {call_id}: done" in result.output
     assert processing(client, agent, call_id)["state"] == "done"
+
+
+def attempts_counted(outcome: str) -> float:
+    return (
+        REGISTRY.get_sample_value(
+            "callvault_recording_job_duration_seconds_count", {"outcome": outcome}
+        )
+        or 0.0
+    )
+
+
+def test_each_attempt_is_counted_for_the_metrics_by_how_it_ended(
+    client: TestClient, auth: TokenFactory, pipeline: Pipeline
+) -> None:
+    ingest = auth("integration")
+    call_id = create_call(client, ingest)
+    upload(client, ingest, call_id, BROKEN_WAV)
+    pipeline.runtime.retry = RetryPolicy(max_attempts=2, base_delay=timedelta(seconds=1))
+    pipeline.clock.freeze()
+    retries, failures = attempts_counted("retry"), attempts_counted("failed")
+
+    [first] = pipeline.run()
+    pipeline.clock.advance(seconds=1)
+    [second] = pipeline.run()
+
+    assert (first.state, second.state) == ("pending", "failed")
+    assert attempts_counted("retry") == retries + 1
+    assert attempts_counted("failed") == failures + 1

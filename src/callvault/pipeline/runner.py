@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,6 +30,7 @@ from callvault.jobs.service import (
     finish_review,
     renew,
 )
+from callvault.metrics import observe_recording_job
 from callvault.pipeline.steps import Heartbeat, StepContext, Superseded, process
 from callvault.settings import Settings
 from callvault.transcription.factory import create_transcriber
@@ -91,6 +93,18 @@ def run_due_jobs(
 
 
 def run_claimed(
+    sessions: sessionmaker[Session], blobs: BlobStore, runtime: PipelineRuntime, claim: Claim
+) -> JobResult:
+    """Run one claimed attempt; counted for the metrics by how it ended (a failure with
+    attempts left is a ``retry``)."""
+    started = time.monotonic()
+    result = _run_claimed(sessions, blobs, runtime, claim)
+    outcome = "retry" if result.state == JobState.PENDING.value else result.state
+    observe_recording_job(outcome, time.monotonic() - started)
+    return result
+
+
+def _run_claimed(
     sessions: sessionmaker[Session], blobs: BlobStore, runtime: PipelineRuntime, claim: Claim
 ) -> JobResult:
     def renew_lease() -> None:

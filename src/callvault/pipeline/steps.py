@@ -6,6 +6,7 @@ retried). The job itself (claim, lease) is ``callvault.jobs``'s."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -104,17 +105,61 @@ def process(ctx: StepContext, claim: Claim) -> str | None:
         return review
 
 
+WORKDIR_PREFIX = "pipeline-"
+IN_USE = ".in-use"  # flock-ed by the process working in the directory
+MARKERLESS_GRACE_SECONDS = 60.0  # a directory made this recently may be getting its marker
+
+
 @contextmanager
 def private_workdir(data_dir: Path) -> Iterator[Path]:
     """A fresh 0700 directory under ``<data dir>/tmp`` (never the shared /tmp), removed
-    with everything in it when the block ends, however it ends."""
-    base = data_dir / "tmp"
-    base.mkdir(mode=0o700, parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="pipeline-", dir=base))  # mkdtemp: mode 0700
+    with everything in it when the block ends, however it ends; and if the process
+    dies first (kill -9, power loss), by the next job or jobs process on this host."""
+    base = workdir_base(data_dir)
+    remove_abandoned_workdirs(base)
+    work = Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX, dir=base))  # mkdtemp: mode 0700
+    marker = os.open(work / IN_USE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
+        fcntl.flock(marker, fcntl.LOCK_EX)
         yield work
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        os.close(marker)
+
+
+def workdir_base(data_dir: Path) -> Path:
+    base = data_dir / "tmp"
+    base.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return base
+
+
+def remove_abandoned_workdirs(base: Path) -> int:
+    """Remove the work directories whose process died: they still hold a decrypted
+    original. A live one holds the lock on its marker (told apart that way, not by
+    pid, which the system reuses); the lock goes with its process, however it ends."""
+    removed = 0
+    for work in base.glob(WORKDIR_PREFIX + "*"):
+        if _abandoned(work):
+            shutil.rmtree(work, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def _abandoned(work: Path) -> bool:
+    try:
+        marker = os.open(work / IN_USE, os.O_RDONLY)
+    except FileNotFoundError:  # not marked yet, or a crash before the marker
+        try:
+            return time.time() - work.stat().st_mtime > MARKERLESS_GRACE_SECONDS
+        except FileNotFoundError:
+            return False
+    try:
+        fcntl.flock(marker, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False  # its process is working in it
+    finally:
+        os.close(marker)  # closing drops a lock taken through this descriptor
+    return True
 
 
 def decrypt_original(calls: CallService, claim: Claim, work: Path) -> tuple[Path, str]:

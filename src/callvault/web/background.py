@@ -51,6 +51,7 @@ from callvault.lifecycle.exports_build import ExportBuilder
 from callvault.lifecycle.sweep import DailySweep, Sweeper
 from callvault.pipeline.queued import QueuedPipeline
 from callvault.pipeline.runner import JobResult, PipelineRuntime, PipelineWorker
+from callvault.pipeline.steps import remove_abandoned_workdirs, workdir_base
 from callvault.settings import Settings
 
 log = logging.getLogger("callvault.background")
@@ -115,6 +116,8 @@ class JobsLoop:
         self.every_tick: list[Job] = []
         options = queue or QueueOptions()
         runtime = PipelineRuntime(root_key, settings, retry=options.retry)
+        # A pipeline process killed mid-job left its decrypted original behind.
+        remove_abandoned_workdirs(workdir_base(settings.data_dir))
         self.pipeline: PipelineWorker | QueuedPipeline
         if self.queued:
             self.pipeline = QueuedPipeline(
