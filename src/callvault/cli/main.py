@@ -216,7 +216,12 @@ WORKERS_HELP = (
     "allowed and safe, but every write takes the one database-wide lock in turn (a "
     "write that waits over 5 s fails with 503), so more workers add no write "
     "throughput; keep the data directory on a local disk of this host. Background "
-    "jobs run in one extra process either way."
+    "jobs run in one extra process either way (none with --no-jobs)."
+)
+NO_JOBS_HELP = (
+    "Start no jobs process: an API-only node of a cluster. The background jobs (audit "
+    "signing, alerts, the recording pipeline) must then run somewhere else, in "
+    "'callvault jobs run' processes on the same database (see docs/deploy.md)."
 )
 FORWARDED_HELP = (
     "Reverse proxies (IP addresses or networks, comma-separated) whose X-Forwarded-For "
@@ -239,11 +244,12 @@ def serve(
     forwarded_allow_ips: Annotated[
         str | None, typer.Option("--forwarded-allow-ips", help=FORWARDED_HELP)
     ] = None,
+    no_jobs: Annotated[bool, typer.Option("--no-jobs", help=NO_JOBS_HELP)] = False,
 ) -> None:
     """Serve the API over HTTPS (a self-signed certificate is made if none is given).
 
     Runs the API in --workers processes and the background jobs (audit signing, alerts,
-    the recording pipeline) in one more, restarted if it dies. SIGTERM or Ctrl-C stops
+    the recording pipeline) in one more, restarted if it dies (none with --no-jobs). SIGTERM or Ctrl-C stops
     it gracefully: requests in flight finish (up to 30 s), the audit writer drains, and
     a job in flight finishes or is left to its lease."""
     from callvault.instance import migrate
@@ -274,6 +280,7 @@ def serve(
             insecure_http=insecure_http,
             workers=workers,
             forwarded_allow_ips=proxies,
+            jobs=not no_jobs,
             on_ready=announce,
         )
     except ServeFailed as exc:

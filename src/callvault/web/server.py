@@ -155,10 +155,13 @@ def serve(
     insecure_http: bool = False,
     workers: int = 1,
     forwarded_allow_ips: Sequence[str] = (),
+    jobs: bool = True,
     on_ready: Callable[[ServeInfo], None] | None = None,
 ) -> None:
     """Serve until SIGTERM/SIGINT, with the jobs process beside the API processes
-    (``callvault.web.supervisor``); ``on_ready`` hears the URL and fingerprint first."""
+    (``callvault.web.supervisor``) unless ``jobs`` is false (an API-only node: the
+    background work runs in ``callvault jobs run`` processes of its own); ``on_ready``
+    hears the URL and fingerprint first."""
     config, info = build_server_config(
         factory,
         host=host,
@@ -172,7 +175,7 @@ def serve(
     )
     if on_ready is not None:
         on_ready(info)
-    run_until_stopped(config, JobsProcess(factory.settings))
+    run_until_stopped(config, JobsProcess(factory.settings) if jobs else None)
 
 
 def _refuse_insecure_off_loopback(host: str) -> None:
