@@ -249,9 +249,9 @@ def serve(
     """Serve the API over HTTPS (a self-signed certificate is made if none is given).
 
     Runs the API in --workers processes and the background jobs (audit signing, alerts,
-    the recording pipeline) in one more, restarted if it dies (none with --no-jobs). SIGTERM or Ctrl-C stops
-    it gracefully: requests in flight finish (up to 30 s), the audit writer drains, and
-    a job in flight finishes or is left to its lease."""
+    the recording pipeline) in one more, restarted if it dies (none with --no-jobs).
+    SIGTERM or Ctrl-C stops it gracefully: requests in flight finish (up to 30 s), the
+    audit writer drains, and a job in flight finishes or is left to its lease."""
     from callvault.instance import migrate
     from callvault.logs import configure_logging
     from callvault.web.server import AppFactory, ServeInfo, parse_forwarded_allow_ips

@@ -1,0 +1,114 @@
+"""A CallVault cluster on loopback, as ``docs/deploy.md``'s three-node layout runs it:
+N ``callvault serve --no-jobs`` API nodes and M ``callvault jobs run`` workers, all on
+one PostgreSQL database, one S3 bucket (a moto server) and one root key (the shared
+data directory stands in for the key file every node is given).
+
+The nodes trust 127.0.0.1 as their proxy (``--forwarded-allow-ips``), as they would
+trust the load balancer, so a test can speak from several client addresses through
+``X-Forwarded-For``."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from callvault.settings import Settings
+from tests._serve import Served
+
+STOP_SECONDS = 45
+
+
+class Worker:
+    """``callvault jobs run``: the background jobs, in a process of its own."""
+
+    def __init__(self, settings: Settings, env: dict[str, str], number: int) -> None:
+        self.settings = settings
+        self.env = {**os.environ, **env}
+        self.log = settings.data_dir / f"worker-{number}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def command(self) -> list[str]:
+        where = ["--data-dir", str(self.settings.data_dir)]
+        where += ["--database-url", self.settings.database_url]
+        return [sys.executable, "-m", "callvault.cli", "jobs", "run", "--poll", "0.5", *where]
+
+    def start(self) -> Worker:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                self.command(), stdout=log, stderr=log, stdin=subprocess.DEVNULL, env=self.env
+            )
+        return self
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def terminate(self) -> None:
+        """Ask it to drain (SIGTERM), without waiting."""
+        if self.process is not None and self.running():
+            os.kill(self.process.pid, signal.SIGTERM)
+
+    def close(self) -> None:
+        if not self.running():
+            return
+        assert self.process is not None
+        self.terminate()
+        try:
+            self.process.wait(STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@dataclass
+class Cluster:
+    nodes: list[Served] = field(default_factory=list)
+    workers: list[Worker] = field(default_factory=list)
+
+    def start(self) -> Cluster:
+        """Every process at once (each imports the app: seconds of CPU), then wait until
+        every node answers ``/readyz``."""
+        for worker in self.workers:
+            worker.start()
+        with ThreadPoolExecutor(len(self.nodes)) as pool:
+            list(pool.map(Served.start, self.nodes))
+        return self
+
+    def urls(self) -> list[str]:
+        return [node.url for node in self.nodes]
+
+    def close(self) -> None:
+        """Every process asked to stop at once, then each waited for."""
+        for node in self.nodes:
+            if node.process is not None and node.process.poll() is None:
+                node.terminate()
+        for worker in self.workers:
+            worker.terminate()
+        for worker in self.workers:
+            worker.close()
+        for node in self.nodes:
+            node.close()
+
+    def logs(self) -> str:
+        """The tail of every process's log, for a failure message."""
+        paths: list[Path] = [n.log for n in self.nodes] + [w.log for w in self.workers]
+        return "\n".join(f"--- {p.name}\n{p.read_text()[-1500:]}" for p in paths if p.exists())
+
+
+def start_cluster(settings: Settings, env: dict[str, str], *, nodes: int, workers: int) -> Cluster:
+    cluster = Cluster(
+        nodes=[
+            Served(settings, "--no-jobs", "--forwarded-allow-ips", "127.0.0.1", env=env)
+            for _ in range(nodes)
+        ],
+        workers=[Worker(settings, env, n) for n in range(workers)],
+    )
+    try:
+        return cluster.start()
+    except BaseException:
+        cluster.close()
+        raise
