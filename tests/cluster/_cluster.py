@@ -70,12 +70,13 @@ class Cluster:
     workers: list[Worker] = field(default_factory=list)
 
     def start(self) -> Cluster:
-        """Every process at once (each imports the app: seconds of CPU), then wait until
-        every node answers ``/readyz``."""
-        for worker in self.workers:
-            worker.start()
+        """The nodes at once (each imports the app: seconds of CPU), ready when each
+        answers ``/readyz``; then the workers, which need no one waiting for them (on a
+        busy machine the nodes would otherwise share the cores with them while starting)."""
         with ThreadPoolExecutor(len(self.nodes)) as pool:
             list(pool.map(Served.start, self.nodes))
+        for worker in self.workers:
+            worker.start()
         return self
 
     def urls(self) -> list[str]:
