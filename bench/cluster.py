@@ -13,7 +13,7 @@ Afterwards the audit log must hold one ``call:read`` per 200 answered, and verif
 Run from the repository root:
 
     .venv/bin/python bench/cluster.py                   # 3 nodes, 1 worker, 20 s per step
-    .venv/bin/python bench/cluster.py --seconds 8 --nodes 3 --jobs 2 --concurrency 48
+    .venv/bin/python bench/cluster.py --seconds 8 --rounds 3 --jobs 2 --concurrency 48
 
 Plain HTTP between client and nodes, as behind a balancer that ends TLS; the client
 runs on the same cores as the nodes, the workers and PostgreSQL (its CPU share is
@@ -61,14 +61,10 @@ READY_TIMEOUT = 180.0  # several processes importing the app at once on two core
 
 
 @contextmanager
-def moto_server(root: Path) -> Iterator[str]:
+def moto_server() -> Iterator[str]:
     port = load.free_port()
-    log = (root / "moto.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -84,7 +80,6 @@ def moto_server(root: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(10)
-        log.close()
 
 
 @dataclass
@@ -100,7 +95,7 @@ class Node:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def tls(self) -> bool:
+    def tls(self) -> bool:  # plain HTTP: bench/load.py's helpers then verify nothing
         return False
 
     def start(self) -> None:
@@ -273,14 +268,9 @@ async def drive(
 
 
 def call_body(n: int) -> dict[str, str]:
-    return {
-        "caller_number": f"+1202555{n % 10000:04d}",
-        "called_number": "+12025550100",
-        "tracking_number": "+12025550111",
-        "started_at": "2026-11-02T09:00:00+00:00",
-        "ended_at": "2026-11-02T09:04:00+00:00",
-        "direction": "inbound",
-    }
+    numbers = {"called_number": "+12025550100", "tracking_number": "+12025550111"}
+    times = {"started_at": "2026-11-02T09:00:00+00:00", "ended_at": "2026-11-02T09:04:00+00:00"}
+    return {"caller_number": f"+1202555{n % 10000:04d}", **numbers, **times, "direction": "inbound"}
 
 
 # -- main --------------------------------------------------------------------------------------
@@ -293,6 +283,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="per step")
     parser.add_argument("--concurrency", type=int, default=32, help="requests in flight")
     parser.add_argument("--read-share", type=float, default=0.5, help="reads of all requests")
+    parser.add_argument("--rounds", type=int, default=1, help="1..N node steps, interleaved")
     parser.add_argument("--keep", action="store_true", help="keep the vault and the logs")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="callvault-cluster-"))
@@ -302,7 +293,7 @@ def main() -> int:
             if server_url is None:
                 return 1
             database_url = stack.enter_context(audit_bench.fresh_database(server_url))
-            s3 = stack.enter_context(moto_server(root))
+            s3 = stack.enter_context(moto_server())
             run(root, args, database_url, s3)
     finally:
         if args.keep:
@@ -347,23 +338,39 @@ def run(root: Path, args: argparse.Namespace, database_url: str, s3: str) -> Non
             f"in flight, {args.read_share:.0%} signed-in reads, the rest token creates; "
             f"{args.seconds:g} s per step; load average {os.getloadavg()[0]:.1f} at start"
         )
-        steps = []
-        for k in range(1, args.nodes + 1):
-            before = running.cpu(postgres)
-            urls = [node.url for node in nodes[:k]]
-            step = asyncio.run(
-                drive(urls, ids, vault.token, cookie, args.seconds, args.concurrency,
-                      args.read_share)
-            )  # fmt: skip
-            after = running.cpu(postgres)
-            cores = {name: (after[name] - before[name]) / step.seconds for name in after}
-            steps.append(step)
-            report(step, steps[0], cores)
-        reads_ok = sum(s.reads_ok for s in steps)
+        reads_ok = 0
+        for round_ in range(1, args.rounds + 1):
+            # Rounds interleave the steps, so a busy moment of the machine hits them alike.
+            print(f"round {round_}, load average {os.getloadavg()[0]:.1f}")
+            first: Step | None = None
+            for k in range(1, args.nodes + 1):
+                step, cores = measure(running, postgres, nodes[:k], ids, vault, cookie, args)
+                first = first or step
+                reads_ok += step.reads_ok
+                report(step, first, cores)
     events = audited_reads(database_url)
     print(f"audit: {events} call:read events for {reads_ok} reads answered 200")
     print(f"audit verify: {load.callvault(vault.env, 'audit', 'verify')}")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+
+
+def measure(
+    running: Cluster,
+    postgres: int | None,
+    nodes: list[Node],
+    ids: list[str],
+    vault: load.Vault,
+    cookie: str,
+    args: argparse.Namespace,
+) -> tuple[Step, dict[str, float]]:
+    """One step against ``nodes``, and the cores each part used meanwhile."""
+    before = running.cpu(postgres)
+    urls = [node.url for node in nodes]
+    step = asyncio.run(
+        drive(urls, ids, vault.token, cookie, args.seconds, args.concurrency, args.read_share)
+    )
+    after = running.cpu(postgres)
+    return step, {name: (after[name] - before[name]) / step.seconds for name in after}
 
 
 def report(step: Step, one: Step, cores: dict[str, float]) -> None:
