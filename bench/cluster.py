@@ -42,6 +42,7 @@ from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import load  # the vault, users, tokens, sign-in and seeding
+from proctree import postmaster_pid, tree_cpu_seconds
 
 import audit as audit_bench  # its throwaway PostgreSQL
 
@@ -166,43 +167,6 @@ def cluster(env: dict[str, str], root: Path, nodes: int, jobs: int) -> Iterator[
         stop([n.proc for n in started if n.proc is not None] + workers)
 
 
-# -- where the CPU went ------------------------------------------------------------------------
-
-
-def _stat(pid: int) -> list[str] | None:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-
-
-def tree_cpu_seconds(roots: list[int]) -> float:
-    """CPU seconds used so far by ``roots`` and every live descendant (children that
-    exited are counted in their parent's cutime/cstime once reaped)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and (fields := _stat(int(entry.name))) is not None:
-            parents[int(entry.name)] = int(fields[1])
-    tree, todo = set(roots), list(roots)
-    while todo:
-        parent = todo.pop()
-        children = [pid for pid, ppid in parents.items() if ppid == parent]
-        tree.update(children)
-        todo.extend(children)
-    ticks = 0
-    for pid in tree:
-        fields = _stat(pid)
-        if fields is not None:
-            ticks += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def postmaster_pid(root: Path) -> int | None:
-    for pidfile in root.glob("*/pgdata/postmaster.pid"):
-        return int(pidfile.read_text().split()[0])
-    return None
-
-
 # -- the load ----------------------------------------------------------------------------------
 
 
@@ -293,6 +257,7 @@ def main() -> int:
             if server_url is None:
                 return 1
             database_url = stack.enter_context(audit_bench.fresh_database(server_url))
+            args.database_url = database_url
             s3 = stack.enter_context(moto_server())
             run(root, args, database_url, s3)
     finally:
@@ -348,7 +313,7 @@ def run(root: Path, args: argparse.Namespace, database_url: str, s3: str) -> Non
                 first = first or step
                 reads_ok += step.reads_ok
                 report(step, first, cores)
-    events = audited_reads(database_url)
+    events = database_counts(database_url)["reads"]
     print(f"audit: {events} call:read events for {reads_ok} reads answered 200")
     print(f"audit verify: {load.callvault(vault.env, 'audit', 'verify')}")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
@@ -363,18 +328,24 @@ def measure(
     cookie: str,
     args: argparse.Namespace,
 ) -> tuple[Step, dict[str, float]]:
-    """One step against ``nodes``, and the cores each part used meanwhile."""
-    before = running.cpu(postgres)
+    """One step against ``nodes``, and what it cost meanwhile: the cores each part used,
+    WAL flushes per second and audit events per flush."""
+    before, counts = running.cpu(postgres), database_counts(args.database_url)
     urls = [node.url for node in nodes]
     step = asyncio.run(
         drive(urls, ids, vault.token, cookie, args.seconds, args.concurrency, args.read_share)
     )
-    after = running.cpu(postgres)
-    return step, {name: (after[name] - before[name]) / step.seconds for name in after}
+    after, later = running.cpu(postgres), database_counts(args.database_url)
+    used = {name: (after[name] - before[name]) / step.seconds for name in after}
+    flushes = max(later["wal_syncs"] - counts["wal_syncs"], 1)
+    used["WAL flushes/s"] = flushes / step.seconds
+    used["events per flush"] = (later["events"] - counts["events"]) / flushes
+    return step, used
 
 
 def report(step: Step, one: Step, cores: dict[str, float]) -> None:
     codes = ", ".join(f"{code} x {n}" for code, n in sorted(step.statuses.items()))
+    flushes, per_flush = cores.pop("WAL flushes/s"), cores.pop("events per flush")
     used = ", ".join(f"{name} {value:.2f}" for name, value in cores.items())
     print(
         f"{step.nodes} node(s): {step.per_second:.0f} req/s "
@@ -382,16 +353,27 @@ def report(step: Step, one: Step, cores: dict[str, float]) -> None:
         f"p50 {step.p(50):.0f} ms, p99 {step.p(99):.0f} ms "
         f"({step.p(99) / one.p(99):.2f} of one node); answers {codes}; "
         f"cores used: {used} (total {sum(cores.values()):.2f}: "
-        f"{step.per_second / max(sum(cores.values()), 0.01):.0f} requests per CPU second)"
+        f"{step.per_second / max(sum(cores.values()), 0.01):.0f} requests per CPU second); "
+        f"{flushes:.0f} WAL flushes/s, {per_flush:.1f} audit events per flush"
     )
 
 
-def audited_reads(database_url: str) -> int:
+def database_counts(database_url: str) -> dict[str, int]:
+    """The audit log's size and reads, and PostgreSQL's WAL flushes (durable commits)."""
     engine = create_engine(database_url)
     try:
         with engine.connect() as db:
-            sql = "SELECT count(*) FROM audit_log_events WHERE action = 'call:read'"
-            return int(db.execute(text(sql)).scalar_one())
+            return dict(
+                db.execute(
+                    text(
+                        "SELECT (SELECT coalesce(sum(size), 0) FROM audit_logs) AS events,"
+                        " (SELECT count(*) FROM audit_log_events WHERE action = 'call:read')"
+                        " AS reads, (SELECT wal_sync FROM pg_stat_wal) AS wal_syncs"
+                    )
+                )
+                .mappings()
+                .one()
+            )
     finally:
         engine.dispose()
 
