@@ -214,13 +214,18 @@ async def drive(
             n = counter = counter + 1
             client = clients[n % len(clients)]
             started = time.perf_counter()
-            if n % 10 < reads_per_ten:
-                answer = await client.get(f"/api/v1/calls/{ids[n % len(ids)]}", headers=session)
-                reads_ok += answer.status_code == 200
-            else:
-                answer = await client.post("/api/v1/calls", json=call_body(n), headers=ingest)
+            try:
+                if n % 10 < reads_per_ten:
+                    path = f"/api/v1/calls/{ids[n % len(ids)]}"
+                    answer = await client.get(path, headers=session)
+                    reads_ok += answer.status_code == 200
+                else:
+                    answer = await client.post("/api/v1/calls", json=call_body(n), headers=ingest)
+                status = answer.status_code
+            except httpx.TransportError:  # counted (as 0) and shown, not fatal
+                status = 0
             latencies.append((time.perf_counter() - started) * 1000)
-            statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
+            statuses[status] = statuses.get(status, 0) + 1
 
     began = time.perf_counter()
     try:
