@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import httpx
@@ -105,7 +106,7 @@ def login(url: str, email: str, password: str, ip: str) -> httpx.Response:
 
 
 def test_three_api_nodes_and_two_workers_behave_as_one_server(
-    cluster: Cluster, vault: Vault
+    cluster: Cluster, vault: Vault, s3_client: Any, bucket: str
 ) -> None:
     assert all(node.jobs_pid() is None for node in cluster.nodes)
     first, second, third = cluster.urls()
@@ -116,6 +117,7 @@ def test_three_api_nodes_and_two_workers_behave_as_one_server(
     reads = check_concurrent_writes_and_reads_through_every_node(vault, cluster.urls())
     assert all(worker.running() for worker in cluster.workers), cluster.logs()
     reads += check_a_recording_is_processed_once_by_a_worker(vault, second, third, cluster.logs)
+    check_the_recordings_are_in_the_bucket_only(vault, s3_client, bucket)
     check_the_log_is_one_sequence_with_signed_heads(vault, cluster)
     assert audited_reads(vault) == reads  # nothing read twice, nothing unrecorded
     check_audit_verify_passes(vault)
@@ -278,6 +280,15 @@ def check_a_recording_is_processed_once_by_a_worker(
         ).scalar_one()
     assert scrubs == 1
     return reads
+
+
+def check_the_recordings_are_in_the_bucket_only(vault: Vault, s3_client: Any, bucket: str) -> None:
+    """The original (stored by a node) and the scrubbed copy (by a worker) are objects in
+    the one bucket, and nothing went to the data directory the processes share here."""
+    listing = s3_client.list_objects_v2(Bucket=bucket).get("Contents", [])
+    assert len(listing) >= 2
+    local = vault.settings.data_dir / "blobs"
+    assert not local.exists() or not any(p.is_file() for p in local.rglob("*"))
 
 
 def processing_state(url: str, vault: Vault, call_id: str, *, until: str) -> tuple[str, int]:
