@@ -184,6 +184,31 @@ class Server:
         self._log_file.close()
 
 
+def tree_cpu(root: int) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by ``root`` and each process below it,
+    by role: the API process(es), the audit writer, the jobs process. Per request, CPU is
+    the figure a busy machine disturbs least (throughput drifts with whatever else runs)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    roles: dict[str, float] = {}
+    pending = [root]
+    while pending:
+        pid = pending.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:  # gone meanwhile
+            continue
+        role = "jobs" if " jobs " in argv else "audit writer" if "multiprocessing" in argv else "api"
+        roles[role] = roles.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+        pending.extend(int(child) for child in children)
+    return roles
+
+
+def cpu_since(root: int, before: dict[str, float]) -> dict[str, float]:
+    return {role: used - before.get(role, 0.0) for role, used in tree_cpu(root).items()}
+
+
 @contextmanager
 def served(vault: Vault, log: Path, workers: int) -> Iterator[Server]:
     server = Server(vault, log, workers)
@@ -428,26 +453,33 @@ def report(
         cookie, _ = sign_in(server, SUPERVISOR, vault.supervisor_uri)
         before = audited_reads(vault, args.database_url)
         script = READ_LUA % {"ids": ", ".join(f'"{i}"' for i in ids)}
+        cpu = tree_cpu(server.proc.pid)
         reads = wrk(
             f"{server.url}/", conns, seconds, {"Cookie": f"callvault_session={cookie}"}, script
         )
+        cpu = cpu_since(server.proc.pid, cpu)
         after = audited_reads(vault, args.database_url)
-        line(f"GET /calls/{{id}} (session), {conns} conns", reads, base)
+        line(f"GET /calls/{{id}} (session), {conns} conns", reads, base, cpu)
         ok = reads.requests - reads.non_2xx
         if before >= 0:
             print(f"  audit: {after - before} call:read events for {ok} answers with 2xx")
     if "ingest" in cases:
+        cpu = tree_cpu(server.proc.pid)
         ingest = wrk(
             f"{server.url}/api/v1/calls", conns, seconds, {}, POST_LUA % {"token": vault.token}
         )
-        line(f"POST /calls (token), {conns} conns", ingest, base)
+        cpu = cpu_since(server.proc.pid, cpu)
+        line(f"POST /calls (token), {conns} conns", ingest, base, cpu)
 
 
-def line(name: str, result: WrkResult, base: WrkResult) -> None:
+def line(name: str, result: WrkResult, base: WrkResult, cpu: dict[str, float]) -> None:
+    per_request = {role: 1000 * used / max(result.requests, 1) for role, used in cpu.items()}
+    shares = ", ".join(f"{role} {ms:.2f}" for role, ms in sorted(per_request.items()))
     print(
         f"{name}: {result.per_second:.0f}/s ({result.per_second / base.per_second:.3f} of "
         f"/healthz), p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
-        f"non-2xx {result.non_2xx}, socket errors {result.errors}"
+        f"non-2xx {result.non_2xx}, socket errors {result.errors}; server CPU "
+        f"{sum(per_request.values()):.2f} ms per request ({shares})"
     )
 
 

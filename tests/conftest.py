@@ -20,6 +20,8 @@ Fixtures:
 
 Markers:
     @pytest.mark.sqlite_only / @pytest.mark.postgresql_only   skip the test in the other pass.
+    @pytest.mark.soak   minutes of load (tests/reliability L1, L3): skipped unless
+                        ``--run-soak`` or ``CALLVAULT_SOAK=1``; ``make soak`` runs them.
 
 The PostgreSQL pass deselects the tests that use neither database fixture: they do not
 depend on the database, and the SQLite pass has run them.
@@ -96,8 +98,29 @@ def pytest_report_header(config: pytest.Config) -> str:
 DATABASE_FIXTURES = frozenset({"database_url", "migrated_database_url"})
 
 
+SOAK_ENV = "CALLVAULT_SOAK"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--run-soak", action="store_true", help="run the soak tests (minutes of load each)"
+    )
+
+
+def _skip_soak_unless_asked(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--run-soak") or os.environ.get(SOAK_ENV) == "1":
+        return
+    skip = pytest.mark.skip(
+        reason=f"soak test: run with --run-soak or {SOAK_ENV}=1 (`make soak` runs them all)"
+    )
+    for item in items:
+        if item.get_closest_marker("soak") is not None:
+            item.add_marker(skip)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     backend = _selected_backend()
+    _skip_soak_unless_asked(config, items)
     for item in items:
         for other in BACKENDS:
             if other != backend and item.get_closest_marker(f"{other}_only") is not None:

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 import ast
+import io
 import json
 import logging
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
 import callvault
-from callvault.logs import ALLOWED_FIELDS, JsonFormatter
+from callvault.logs import ALLOWED_FIELDS, BatchedLogWriter, JsonFormatter
 from callvault.web.background import run_jobs_once
 
 
@@ -24,6 +27,43 @@ def test_only_allowlisted_fields_reach_the_log_line() -> None:
     assert line["event"] == "request" and line["route"] == "/api/v1/calls/{call_id}"
     assert line["status"] == 500 and line["level"] == "error"
     assert "caller_number" not in line and "5550147" not in json.dumps(line)
+
+
+def test_the_batched_writer_writes_every_line_from_every_thread() -> None:
+    stream = io.StringIO()
+    writer = BatchedLogWriter(stream, interval=0.01)
+    writer.setFormatter(JsonFormatter())
+    logger = logging.getLogger("callvault.tests.batched")
+    logger.handlers[:] = [writer]
+    logger.propagate = False
+
+    def log_some(thread: int) -> None:
+        for n in range(250):
+            logger.warning("request", extra={"request_id": f"{thread}-{n}", "status": 200})
+
+    threads = [threading.Thread(target=log_some, args=(t,)) for t in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    deadline = time.monotonic() + 5
+    while stream.getvalue().count("\n") < 1000 and time.monotonic() < deadline:
+        time.sleep(0.01)  # written by its own thread, without waiting for close()
+    writer.close()
+
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert sorted(line["request_id"] for line in lines) == sorted(
+        f"{t}-{n}" for t in range(4) for n in range(250)
+    )
+
+
+def test_the_batched_writer_writes_what_is_left_when_closed() -> None:
+    stream = io.StringIO()
+    writer = BatchedLogWriter(stream, interval=60)  # it would not wake again in this test
+    writer.setFormatter(JsonFormatter())
+    writer.emit(logging.LogRecord("callvault.x", logging.INFO, __file__, 1, "shutdown", None, None))
+    writer.close()
+    assert json.loads(stream.getvalue())["event"] == "shutdown"
 
 
 # -- every field a log call passes reaches the line, or the test refuses it ----------

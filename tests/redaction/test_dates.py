@@ -165,3 +165,65 @@ def test_ages_over_89_said_plainly(text: str, age: str) -> None:
 )
 def test_plain_numbers_stay(text: str) -> None:
     assert covered(AgeRecognizer(), text) == []
+
+
+# Issue 16, fourth dev set (callcenter_d): ages said with "will be", "a hundred", in
+# note shorthand; days of care after a filler; weekdays with their dates; compact dates.
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("she'll be ninety three and very hard of hearing", "ninety three"),
+        ("my mother's a hundred and one", "a hundred and one"),
+        ("he just turned a hundred so", "a hundred"),
+        ("Pt's mother (104 yrs) on speaker.", "104"),
+        ("Elderly pt, 99 - lives alone.", "99"),
+        ("he will be 95 next week", "95"),
+    ],
+)
+def test_ages_over_89_in_other_phrasings(text: str, age: str) -> None:
+    assert covered(AgeRecognizer(), text) == [age]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "about 90 yrs ago the clinic opened",
+        "patient, 95 tablets left in the bottle",
+        "she'll be 9 tomorrow",
+        "he takes 100 mg twice a day",
+        "a hundred dollars is the copay",
+    ],
+)
+def test_other_hundreds_and_nineties_stay(text: str) -> None:
+    assert covered(AgeRecognizer(), text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "dates_said"),
+    [
+        ("they moved my procedure to um the fourteenth around nine thirty", ["fourteenth"]),
+        ("the lab work was done the twenty sixth at nine thirty", ["twenty sixth"]),
+        ("can i reschedule from uh the third around eleven", ["third"]),
+        ("i was supposed to come in on tuesday march four around two", ["tuesday march four"]),
+        ("Seen 03NOV2024 @ 1515 w/ clinic", ["03NOV2024"]),
+        ("Pt no-show Thu 9/5 @ 10am", ["Thu 9/5"]),
+        ("Fri, Jun 7 works", ["Fri, Jun 7"]),
+    ],
+)
+def test_dates_of_care_in_other_phrasings(text: str, dates_said: list[str]) -> None:
+    assert covered(DateRecognizer(), text) == dates_said
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it was the second time i called",
+        "he was the first to call back",
+        "i need to talk to the second one",
+        "for the first week take one tablet",
+        "take 3/4 of a tablet",
+        "the code is 12AB2024",
+    ],
+)
+def test_ordinals_and_fractions_that_are_no_dates(text: str) -> None:
+    assert covered(DateRecognizer(), text) == []

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from bench.redaction_sets import (
     GENERATORS,
+    callcenter_d,
     conversational_b,
     conversational_c,
     international_written,
@@ -86,7 +87,10 @@ SURFACE: dict[str, Callable[[str], bool]] = {
     "NAME": lambda s: bool(re.fullmatch(r"[^\W\d_][\w'.-]*(?:,? [^\W\d_][\w'.-]*)*", s)),
     "EMAIL": lambda s: "@" in s or " at " in s,
     "PHONE": lambda s: sum(c.isdigit() for c in s) >= 4 or len(s.split()) >= 2,
-    "AGE": lambda s: (s.isdigit() and int(s) >= 90) or s.startswith(("ninety", "one hundred")),
+    "AGE": lambda s: (
+        (s.removesuffix("yo").isdigit() and int(s.removesuffix("yo")) >= 90)
+        or s.startswith(("ninety", "one hundred", "a hundred"))
+    ),
 }
 
 
@@ -189,3 +193,15 @@ def test_conversational_c_is_deterministic_and_has_its_families() -> None:
         if any(sum(s["eid"] == e for s in r["spans"]) > 1 for e in {s["eid"] for s in r["spans"]})
     ]
     assert len(multi) >= 50
+
+
+def test_callcenter_d_has_its_families() -> None:
+    records = callcenter_d.generate()
+    for family, minimum in [
+        ("spelled_letters", 30), ("dob_", 100), ("care_", 60), ("phone_intl", 20),
+        ("phone_locale_format", 40), ("addr_intl_spoken", 20), ("addr_multi", 20),
+        ("age_over_89", 40), ("last_first_caps", 20), ("city_alone", 30), ("id_", 40),
+        ("email_locale", 30), ("narrative_object", 20),
+    ]:  # fmt: skip
+        assert _count(records, family) >= minimum, family
+    assert sum(r["style"] == "written" for r in records) >= 120

@@ -206,3 +206,91 @@ def test_homophones_and_fillers_stay_words_outside_identifiers(text: str) -> Non
 def test_speaker_tags_are_not_identifiers(text: str) -> None:
     found = covered(R, text)
     assert found and not any(f.lower().startswith("s") for f in found), found
+
+
+# Letters said before an identifier's digits, set apart by "then" / "and then the numbers"
+# (issue 16, fourth dev set): the letters are redacted, the connector words stay.
+@pytest.mark.parametrize(
+    ("text", "secret_letters"),
+    [
+        ("agent: can i get the account number\ncaller: z as in zebra and then the numbers "
+         "two oh eight zero nine seven double six", "z as in zebra"),
+        ("caller: the chart number starts with k and then six four eighteen eight three two",
+         "k"),
+        ("agent: member id please\ncaller: a as in alpha m then triple five eight four three",
+         "a as in alpha m"),
+        ("agent: the policy number\ncaller: x y then four four one nine two two", "x y"),
+    ],
+)  # fmt: skip
+def test_letters_before_an_identifier(text: str, secret_letters: str) -> None:
+    got = covered(IdentifierRecognizer(), text)
+    assert secret_letters in got
+    assert not any("then" in g for g in got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "caller: so i then called five five five one two three four",
+        "caller: it's a one two three",
+        "caller: plan b then two tablets twice a day",
+    ],
+)
+def test_words_before_numbers_are_not_letters(text: str) -> None:
+    got = covered(IdentifierRecognizer(), text)
+    assert not any(g in ("a", "i", "b", "plan b") for g in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("Acct no. PQX 201911 (secondary)", ["PQX", "201911"]),
+        ("Sub ID XVY 240054 on file.", ["XVY", "240054"]),
+        ("CSR: MBI 5DD0-CF1-KJ76 (secondary)", ["5DD0-CF1-KJ76"]),
+        ("Medicare number 1EG4TE5MK73 verified", ["1EG4TE5MK73", "1EG4TE5MK73"]),
+    ],
+)
+def test_written_prefixes_and_medicare_ids(text: str, pieces: list[str]) -> None:
+    assert sorted(covered(IdentifierRecognizer(), text)) == sorted(pieces)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Member ID 12345678 on file", "ID"),
+        ("Call CB 5551234567 now", "CB"),
+        ("take x 3 tablets", "x"),
+        ("part number 1EG4-TE5 only", "1EG4-TE5"),
+    ],
+)
+def test_capitalised_cue_words_stay(text: str, kept: str) -> None:
+    assert kept not in covered(IdentifierRecognizer(), text)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        (
+            "agent: what's the best callback number\ncaller: sure it's eight ate ate",
+            "eight ate ate",
+        ),
+        (
+            "agent: the member id please\ncaller: it's six fore too nine one",
+            "six fore too nine one",
+        ),
+    ],
+)
+def test_rare_homophones_count_as_digits_after_a_cue(text: str, number: str) -> None:
+    assert hides(IdentifierRecognizer(), text, number)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "agent: what is the member id\ncaller: i ate one too many",
+        "agent: and your phone number\ncaller: i won one prize too",
+        "agent: the member id\ncaller: give it to one of the nurses",
+    ],
+)
+def test_homophones_that_are_words_stay(text: str) -> None:
+    assert covered(IdentifierRecognizer(), text) == []

@@ -25,7 +25,7 @@ from callvault.web.app import create_app
 from callvault.web.health import CHECK_TIMEOUT
 from tests.audit._log import raw_database
 
-PARTS = ("database", "audit_writer", "blob_store")
+PARTS = ("database", "audit_writer", "blob_store", "queue")
 SLACK = 1.5  # seconds a bounded probe may take beyond its bound on a busy machine
 
 
@@ -72,7 +72,7 @@ def test_a_sqlite_database_moved_away_is_not_ready(client: TestClient, vault: Se
     assert client.get("/readyz").status_code == 200
     database.rename(database.with_name("elsewhere.db"))
     try:
-        body = not_ready(client.get("/readyz"), "database")
+        body = not_ready(client.get("/readyz"), "database", "queue")
         assert str(database.parent) not in str(body)
     finally:
         database.with_name("elsewhere.db").rename(database)
@@ -96,7 +96,7 @@ def test_a_postgresql_server_nobody_listens_for_is_not_ready(vault: Settings) ->
     url = f"postgresql+psycopg://postgres:secret-pw@127.0.0.1:{closed_port()}/callvault"
     with TestClient(app_on(vault, url)) as client:
         response = client.get("/readyz")
-    body = not_ready(response, "database")
+    body = not_ready(response, "database", "queue")
     assert "secret-pw" not in response.text and "127.0.0.1" not in response.text
     assert set(body) == {"type", "title", "status", "detail", "checks"}
 
@@ -137,13 +137,14 @@ def test_a_hung_database_gives_503_in_bounded_time_and_holds_one_thread(
     with TestClient(app_on(vault, url)) as client:
         for _ in range(3):
             started = time.monotonic()
-            not_ready(client.get("/readyz"), "database")
+            not_ready(client.get("/readyz"), "database", "queue")
             assert time.monotonic() - started < CHECK_TIMEOUT + SLACK
             started = time.monotonic()
             assert client.get("/healthz").status_code == 200  # the loop is not held
             assert time.monotonic() - started < 0.5
             # The hung check is waited on again, not started once more per probe.
             assert check_threads("database") == 1
+            assert check_threads("queue") == 1
 
 
 def process_writer(app: FastAPI) -> ProcessWriter:

@@ -38,6 +38,7 @@ from callvault.web.server import (
     build_server_config,
     is_loopback,
 )
+from callvault.web.slow_clients import GUARDED_HTTP
 from callvault.web.tls import (
     CertificatePaths,
     build_ssl_context,
@@ -403,7 +404,8 @@ def test_given_pair_is_used(tmp_path: Path, pair: CertificatePaths) -> None:
 def test_config_is_hardened(tmp_path: Path) -> None:
     config, _ = build_server_config(make_app(), host="127.0.0.1", port=8443, tls_dir=tmp_path)
     assert config.server_header is False
-    assert (config.http, config.loop) == ("httptools", "uvloop")
+    # httptools with slow-client timeouts (callvault.web.slow_clients)
+    assert (config.http, config.loop) == (GUARDED_HTTP, "uvloop")
     assert config.proxy_headers is False
     assert config.access_log is False
     assert config.timeout_keep_alive == 5

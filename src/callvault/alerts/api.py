@@ -15,8 +15,9 @@ from callvault.authz.permissions import Permission
 from callvault.inputs import free_text_query
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
+from callvault.web.pools import PooledRoute
 
-router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
+router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"], route_class=PooledRoute)
 
 AuditReader = Annotated[RequestContext, Depends(require(Permission.AUDIT_READ))]
 AlertAdmin = Annotated[RequestContext, Depends(require(Permission.ALERT_ADMIN))]

@@ -9,6 +9,7 @@ temporary file next to the destination and is renamed over it only when complete
 from __future__ import annotations
 
 import struct
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,6 +35,12 @@ BY_EXTENSION = {
     ".opus": ("OGG", "OPUS"),
     ".flac": ("FLAC", None),
 }
+# One pass over a file (decoding plus what the caller does with each block) is given up
+# with BadAudio past this: a crafted file that decodes slowly must not hold the pipeline's
+# one worker for hours. Checked between blocks, so it bounds slow decoding, not a decoder
+# stuck inside one call. Set far above a real call's scan (decoding alone runs at
+# hundreds of MB a second).
+DECODE_TIME_LIMIT_SECONDS = 1800.0
 
 
 @dataclass(frozen=True)
@@ -85,11 +92,16 @@ def read_blocks(
     path: Path, info: AudioInfo, blocksize: int, dtype: str, overlap: int = 0
 ) -> Iterator[tuple[int, NDArray[Any]]]:
     """``(first_frame, block)`` pairs of shape ``(n, channels)``; raises :class:`BadAudio`
-    when the file yields fewer frames than its header promised."""
+    when the file yields fewer frames than its header promised, or when the pass takes
+    longer than ``DECODE_TIME_LIMIT_SECONDS``."""
     seen, start = 0, 0
+    limit = DECODE_TIME_LIMIT_SECONDS
+    deadline = time.monotonic() + limit
     try:
         with sf.SoundFile(str(path)) as handle:
             for block in handle.blocks(blocksize, overlap=overlap, dtype=dtype, always_2d=True):
+                if time.monotonic() > deadline:
+                    raise BadAudio(f"{path.name}: decoding took over {limit:.0f} s")
                 yield start, np.asarray(block)
                 seen = start + len(block)
                 start += blocksize - overlap

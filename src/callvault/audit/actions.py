@@ -443,6 +443,12 @@ class AuditAction(StrEnum):
         "a PHI request refused because the user's workforce training has lapsed (the route"
         " is the resource id)",
     )
+    BACKUP_RESHRED = (
+        "backup:reshred",
+        "call",
+        "`callvault retention reapply-shreds`: in a vault restored from a backup, one deletion"
+        " certificate per object the source vault shredded after the backup was made",
+    )
 
 
 # The actions that disclose a call's PHI to their actor: what a breach's scope is made of

@@ -22,8 +22,9 @@ from callvault.authz.permissions import Permission
 from callvault.inputs import ObjectId, free_text_query
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import NOT_FOUND
+from callvault.web.pools import PooledRoute
 
-router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+router = APIRouter(prefix="/api/v1/audit", tags=["audit"], route_class=PooledRoute)
 
 AuditContext = Annotated[RequestContext, Depends(require(Permission.AUDIT_READ))]
 # These may sign a fresh tree head for the answer: a write, rolled back with the answer

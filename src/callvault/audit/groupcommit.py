@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
@@ -41,6 +42,12 @@ from callvault.audit.models import AuditEvent
 from callvault.audit.writer import FAILED, BatchWriter, RowInsert, SessionWriter
 from callvault.db.base import LOCK_TIMEOUT_MS
 from callvault.errors import AuditUnavailable
+from callvault.metrics import (
+    AUDIT_BATCH_COMMIT_SECONDS,
+    AUDIT_BATCH_EVENTS,
+    AUDIT_BATCH_WAIT_SECONDS,
+    AUDIT_BATCHES_FAILED,
+)
 
 log = logging.getLogger("callvault.audit")
 
@@ -66,6 +73,7 @@ class Receipt:
         "error",
         "event",
         "finished",
+        "queued_at",
         "rows",
         "seq",
         "taken",
@@ -85,6 +93,7 @@ class Receipt:
         self.tenant_id = tenant_id
         self.event = event
         self.rows = rows
+        self.queued_at = time.monotonic()  # for the batch wait metric
         self.seq = -1
         self.error: AuditUnavailable | None = None
         # Guarded by the committer's lock: set by the writer (taken, finished), by an
@@ -269,10 +278,12 @@ class GroupCommitter:
             return taken
 
     def _commit(self, batch: list[Receipt]) -> None:
+        started = time.monotonic()
         try:
             self._write(batch)
         except Exception as exc:  # any failure at all fails the batch closed
             self.failed_batches += 1
+            AUDIT_BATCHES_FAILED.inc()
             log.warning("audit group commit failed", extra={"error": type(exc).__name__})
             for receipt in batch:
                 receipt.error = AuditUnavailable("the audit event could not be written")
@@ -280,6 +291,7 @@ class GroupCommitter:
         else:
             self.committed_batches += 1
             self.committed_events += sum(receipt.error is None for receipt in batch)
+        _observe(batch, started)
         self._finish(batch)
 
     def _finish(self, batch: list[Receipt]) -> None:
@@ -303,6 +315,14 @@ class GroupCommitter:
             receipt.seq = seq
             if seq == FAILED:
                 receipt.error = AuditUnavailable("the record could not be written")
+
+
+def _observe(batch: list[Receipt], started: float) -> None:
+    """The batch's size, its write time, and how long its oldest event waited."""
+    now = time.monotonic()
+    AUDIT_BATCH_EVENTS.observe(len(batch))
+    AUDIT_BATCH_COMMIT_SECONDS.observe(now - started)
+    AUDIT_BATCH_WAIT_SECONDS.observe(now - min(receipt.queued_at for receipt in batch))
 
 
 def _resolve(futures: list[asyncio.Future[None]]) -> None:

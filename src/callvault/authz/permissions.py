@@ -21,6 +21,7 @@ class Permission(StrEnum):
     INCIDENT_ADMIN = "incident:admin"
     INTEGRATION_ADMIN = "integration:admin"
     KEY_ADMIN = "key:admin"
+    METRICS_READ = "metrics:read"  # operational counters: no PHI, no tenant data
     POLICY_ADMIN = "policy:admin"
     RECORDING_PLAY = "recording:play"
     RECORDING_PLAY_UNREDACTED = "recording:play_unredacted"

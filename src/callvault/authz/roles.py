@@ -91,6 +91,7 @@ BUILTIN_ROLES: dict[str, Role] = {
                     P.INTEGRATION_ADMIN,
                     P.ELEVATION_REQUEST,
                     P.SESSION_SELF,
+                    P.METRICS_READ,
                 }
             ),
         ),

@@ -8,6 +8,7 @@ Every implementation streams: nothing holds a whole object in memory.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 
@@ -56,6 +57,11 @@ class BlobStore(Protocol):
 
     def delete(self, key: str) -> None:
         """Remove the object; deleting an absent key is not an error."""
+        ...
+
+    def stale_keys(self, prefix: str, older_than: datetime) -> Iterator[str]:
+        """Keys under ``prefix`` (``<tenant_id>/``) of committed objects last written
+        before ``older_than``: what an orphan sweep compares with the rows naming them."""
         ...
 
     def check(self) -> None:

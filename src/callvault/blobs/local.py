@@ -18,6 +18,7 @@ import stat
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, Self
@@ -25,6 +26,7 @@ from typing import BinaryIO, Self
 from callvault.blobs.errors import BlobNotFound, BlobStoreUnavailable, InvalidBlobKey
 from callvault.blobs.keys import validate_key, validate_range
 from callvault.fsutil import fsync_dir
+from callvault.metrics import BLOB_STORE_ERRORS
 
 CHUNK_SIZE = 1024 * 1024
 _DIR_MODE = 0o700
@@ -35,6 +37,7 @@ _CHECK_PREFIX = "check-"  # not _TEMP_PREFIX: sweep_temp leaves a live probe alo
 
 
 def _unavailable() -> BlobStoreUnavailable:
+    BLOB_STORE_ERRORS.labels("local").inc()  # every failure of the disk passes here
     # Generic message: the OSError, chained as __cause__, names the path for the logs.
     return BlobStoreUnavailable("local blob storage failed")
 
@@ -104,6 +107,18 @@ class LocalBlobStore:
         except OSError as exc:
             raise _unavailable() from exc
         fsync_dir(path.parent)
+
+    def stale_keys(self, prefix: str, older_than: datetime) -> Iterator[str]:
+        """Keys under ``prefix`` whose file was last modified before ``older_than``
+        (temp files are not objects: ``sweep_temp`` removes those)."""
+        cutoff = older_than.timestamp()
+        top = self._root / validate_key(prefix.strip("/"))
+        if not top.is_dir():
+            return
+        for path in top.rglob("*"):
+            with contextlib.suppress(FileNotFoundError):  # deleted meanwhile
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    yield path.relative_to(self._root).as_posix()
 
     def check(self) -> None:
         """Create and remove a file where writers put theirs: proves the directory is
@@ -214,7 +229,10 @@ class LocalBlobWriter:
         if self._state == "committed":
             return
         self._state = "aborted"
-        self._file.close()
+        # On a full disk, closing flushes buffered bytes and fails again (ENOSPC); they
+        # are being discarded anyway, and the file is closed all the same.
+        with contextlib.suppress(OSError):
+            self._file.close()
         with contextlib.suppress(FileNotFoundError):
             self._temp.unlink()
 

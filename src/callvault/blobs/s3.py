@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
@@ -23,6 +24,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from callvault.blobs.errors import BlobNotFound, BlobStoreUnavailable
 from callvault.blobs.keys import validate_key, validate_range
+from callvault.metrics import BLOB_STORE_ERRORS
 
 PART_SIZE = 8 * 1024 * 1024
 CHUNK_SIZE = 1024 * 1024
@@ -37,6 +39,11 @@ def _translate(exc: ClientError | BotoCoreError) -> BlobNotFound | BlobStoreUnav
     the boto error as ``__cause__``."""
     if isinstance(exc, ClientError) and _error_code(exc) in _NOT_FOUND_CODES:
         return BlobNotFound("blob not found")
+    return _unavailable()
+
+
+def _unavailable() -> BlobStoreUnavailable:
+    BLOB_STORE_ERRORS.labels("s3").inc()  # every failure of the endpoint passes here
     return BlobStoreUnavailable("S3 blob storage failed")
 
 
@@ -107,7 +114,7 @@ class S3BlobStore:
         try:
             self._client.head_bucket(Bucket=self._bucket)
         except (ClientError, BotoCoreError) as exc:
-            raise BlobStoreUnavailable("S3 blob storage failed") from exc
+            raise _unavailable() from exc
 
     def writer(self, key: str) -> S3BlobWriter:
         """A writer that uploads the object on ``commit()``; see the module docstring."""
@@ -152,6 +159,17 @@ class S3BlobStore:
         name = self._name(key)
         with _mapped_errors():
             self._client.delete_object(Bucket=self._bucket, Key=name)
+
+    def stale_keys(self, prefix: str, older_than: datetime) -> Iterator[str]:
+        """Keys under ``prefix`` whose object was last written before ``older_than``,
+        listed a page (1000 keys) at a time."""
+        start = self._prefix + validate_key(prefix.strip("/")) + "/"
+        pages = self._client.get_paginator("list_objects_v2")
+        with _mapped_errors():
+            for page in pages.paginate(Bucket=self._bucket, Prefix=start):
+                for item in page.get("Contents", []):
+                    if item["LastModified"] < older_than:
+                        yield item["Key"][len(self._prefix) :]
 
     def _name(self, key: str) -> str:
         return self._prefix + validate_key(key)

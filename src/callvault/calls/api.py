@@ -44,10 +44,11 @@ from callvault.phone import PHONE_PATTERN
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require, resources
 from callvault.web.openapi import RANGE_NOT_SATISFIABLE, binary_content, binary_request, declared
+from callvault.web.pools import PooledRoute
 from callvault.web.responses import model_response
 
-router = APIRouter(prefix="/api/v1/calls", tags=["calls"])
-playback_router = APIRouter(prefix=PLAYBACK_PREFIX, tags=["calls"])
+router = APIRouter(prefix="/api/v1/calls", tags=["calls"], route_class=PooledRoute)
+playback_router = APIRouter(prefix=PLAYBACK_PREFIX, tags=["calls"], route_class=PooledRoute)
 
 MAX_CALL_BODY = 64 * 1024
 

@@ -32,9 +32,10 @@ from callvault.tenants.agreements import AgreementKind
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT, NOT_FOUND
+from callvault.web.pools import PooledRoute
 from callvault.web.responses import model_response
 
-router = APIRouter(prefix="/api/v1/baas", tags=["compliance"])
+router = APIRouter(prefix="/api/v1/baas", tags=["compliance"], route_class=PooledRoute)
 
 BaaAdmin = Annotated[RequestContext, Depends(require(Permission.BAA_ADMIN))]
 

@@ -39,7 +39,10 @@ def seal(key: bytes, plaintext: bytes, associated_data: bytes) -> bytes:
 
     Random 96-bit nonces keep each key within NIST's bound of 2^32 messages: a key
     here seals DEKs or PHI fields of one tenant, and rotation starts a new key.
+    ``ValueError`` for a key that is not 256 bits: ``open_sealed`` would refuse it.
     """
+    if len(key) != KEY_SIZE:
+        raise ValueError("the key must be 256 bits")
     nonce = os.urandom(NONCE_SIZE)
     return nonce + AESGCM(key).encrypt(nonce, plaintext, associated_data)
 

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from callvault.crypto import aead
 from callvault.crypto.errors import DecryptionFailed, KeyUnavailable
 from callvault.fsutil import fsync_dir
+from callvault.metrics import KEY_PROVIDER_ERRORS
 
 _FORMAT = "callvault-root-key"
 _FILE_VERSION = 1
@@ -65,7 +66,11 @@ class LocalKeyFileProvider:
     def __init__(self, path: Path) -> None:
         """Load the key; ``KeyUnavailable`` if the file is missing, unreadable,
         malformed, or readable by group or others (refused, never fixed)."""
-        self._key = _parse(_read_private(path))
+        try:
+            self._key = _parse(_read_private(path))
+        except KeyUnavailable:
+            KEY_PROVIDER_ERRORS.labels("local", "load").inc()
+            raise
         self._key_id = _key_id(self._key)
         self._wrap_prefix = _WRAP_FORMAT + self._key_id.encode("ascii")
 
@@ -114,9 +119,13 @@ class LocalKeyFileProvider:
         """Open a wrapped key; ``DecryptionFailed`` if it is from another root key,
         was changed, or ``associated_data`` differs."""
         prefix_size = len(self._wrap_prefix)
-        if wrapped[:prefix_size] != self._wrap_prefix:
-            raise DecryptionFailed()
-        return aead.open_sealed(self._key, wrapped[prefix_size:], self._ad(associated_data))
+        try:
+            if wrapped[:prefix_size] != self._wrap_prefix:
+                raise DecryptionFailed()
+            return aead.open_sealed(self._key, wrapped[prefix_size:], self._ad(associated_data))
+        except DecryptionFailed:
+            KEY_PROVIDER_ERRORS.labels("local", "unwrap").inc()
+            raise
 
 
 def _encode(key: bytes) -> bytes:

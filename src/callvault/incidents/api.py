@@ -23,9 +23,10 @@ from callvault.inputs import ObjectId
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT, NOT_FOUND
+from callvault.web.pools import PooledRoute
 from callvault.web.responses import model_response
 
-router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
+router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"], route_class=PooledRoute)
 
 IncidentAdmin = Annotated[RequestContext, Depends(require(Permission.INCIDENT_ADMIN))]
 # GETs that write: evidence signs a fresh tree head and appends to the timeline; the

@@ -13,9 +13,10 @@ from callvault.integrations.settings_service import TwilioSettingsService
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import NOT_FOUND
+from callvault.web.pools import PooledRoute
 from callvault.web.responses import model_response
 
-router = APIRouter(prefix="/api/v1/integrations", tags=["integrations"])
+router = APIRouter(prefix="/api/v1/integrations", tags=["integrations"], route_class=PooledRoute)
 
 
 @router.get("/twilio", response_model=TwilioSettingsOut, responses=NOT_FOUND)

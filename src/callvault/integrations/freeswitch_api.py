@@ -17,9 +17,10 @@ from callvault.tenants.models import Tenant
 from callvault.web.bodies import body_bytes, require_json
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import declared, json_request
+from callvault.web.pools import PooledRoute
 from callvault.web.responses import model_response
 
-router = APIRouter(prefix="/webhooks/freeswitch", tags=["integrations"])
+router = APIRouter(prefix="/webhooks/freeswitch", tags=["integrations"], route_class=PooledRoute)
 
 # A JSON CDR with every channel variable is a few tens of KiB.
 MAX_CDR_BODY = 512 * 1024

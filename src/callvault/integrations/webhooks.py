@@ -34,12 +34,13 @@ from callvault.integrations.voice import VoiceStatusService, parse_voice_status
 from callvault.integrations.webhook_auth import SignedRequest, TwilioWebhook, authenticate_webhook
 from callvault.web.context import request_info, resources
 from callvault.web.openapi import Responses, declared
+from callvault.web.pools import PooledRoute
 
 PREFIX = "/webhooks/twilio/{tenant}"
 MAX_FORM_BYTES = 64 * 1024  # Twilio's status posts are a few hundred bytes
 FORM_TYPE = "application/x-www-form-urlencoded"
 
-router = APIRouter(prefix=PREFIX, tags=["webhooks"])
+router = APIRouter(prefix=PREFIX, tags=["webhooks"], route_class=PooledRoute)
 TenantName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]  # a tenant's name
 # Public routes: no 401. 403 a bad signature or no active BAA (the PHI gate: nothing is
 # stored, the refusal is audited), 404 no such tenant or not configured,

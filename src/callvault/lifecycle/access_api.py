@@ -21,8 +21,9 @@ from callvault.lifecycle.retention_api import CertificateOut
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT, NOT_FOUND, Responses, binary_content
+from callvault.web.pools import PooledRoute
 
-router = APIRouter(prefix="/api/v1/access", tags=["lifecycle"])
+router = APIRouter(prefix="/api/v1/access", tags=["lifecycle"], route_class=PooledRoute)
 
 BUNDLE_MEDIA_TYPE = "application/octet-stream"
 

@@ -6,6 +6,7 @@ the retention sweep over every tenant and prints one summary line."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -96,6 +97,32 @@ def retention_sweep(
     except CallVaultError as exc:
         fail(exc.detail)
     typer.echo(report.summary())
+
+
+@retention_app.command("reapply-shreds")
+def retention_reapply_shreds(
+    from_data_dir: Annotated[
+        Path, typer.Option("--from-data-dir", help="The vault whose shreds to apply (the live one)")
+    ],
+    from_database_url: Annotated[
+        str | None, typer.Option("--from-database-url", help="That vault's database URL")
+    ] = None,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """After `backup restore`: shred in the restored vault what the source vault shredded
+    since the backup was made (its destroyed data keys and shredded PHI fields)."""
+    from callvault.lifecycle.reapply import read_ledger, reapply_shreds
+
+    source = settings_from(from_data_dir, from_database_url)
+    target = settings_from(data_dir, database_url)
+    require_initialised(source)
+    require_initialised(target)
+    try:
+        done = reapply_shreds(target, read_ledger(source))
+    except CallVaultError as exc:
+        fail(exc.detail)
+    typer.echo(f"reapplied shreds: {done} piece(s) destroyed in {target.data_dir}")
 
 
 def _moment(text: str | None) -> datetime | None:

@@ -37,8 +37,9 @@ from callvault.web.openapi import (
     Responses,
     binary_content,
 )
+from callvault.web.pools import PooledRoute
 
-router = APIRouter(prefix="/api/v1/exports", tags=["lifecycle"])
+router = APIRouter(prefix="/api/v1/exports", tags=["lifecycle"], route_class=PooledRoute)
 
 SEALED_MEDIA_TYPE = "application/octet-stream"
 OneLine = Annotated[str, Field(min_length=1, pattern=PRINTABLE)]

@@ -21,9 +21,10 @@ from callvault.lifecycle.holds_service import HoldService
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT, NOT_FOUND
+from callvault.web.pools import PooledRoute
 from callvault.web.responses import model_response
 
-router = APIRouter(prefix="/api/v1/holds", tags=["holds"])
+router = APIRouter(prefix="/api/v1/holds", tags=["holds"], route_class=PooledRoute)
 
 HoldAdmin = Annotated[RequestContext, Depends(require(Permission.HOLD_ADMIN))]
 

@@ -20,9 +20,10 @@ from callvault.lifecycle.shredding import Certificate
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT, declared
+from callvault.web.pools import PooledRoute
 
-router = APIRouter(prefix="/api/v1/retention", tags=["lifecycle"])
-shred_router = APIRouter(prefix="/api/v1/calls", tags=["lifecycle"])
+router = APIRouter(prefix="/api/v1/retention", tags=["lifecycle"], route_class=PooledRoute)
+shred_router = APIRouter(prefix="/api/v1/calls", tags=["lifecycle"], route_class=PooledRoute)
 
 Days = Annotated[int, Field(ge=1, le=MAX_DAYS)]
 

@@ -9,7 +9,8 @@ hold keeps are counted, so the summary says what is being kept and why.
 
 Run by ``callvault retention sweep`` and, daily, by the jobs process. Safe to re-run at
 any time, and after a ``kill -9``: each batch committed or not, and the next run first
-deletes any blob a crash left behind its destroyed key.
+deletes any blob a crash left behind its destroyed key, and any blob that no row names
+(an upload that never got its row: ``lifecycle.orphans``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from callvault.db.base import utcnow
 from callvault.db.tenancy import all_tenants
 from callvault.lifecycle.datatypes import OBJECT_KINDS, DataType, Periods
 from callvault.lifecycle.holds import held_clause
+from callvault.lifecycle.orphans import GRACE, delete_unreferenced_blobs
 from callvault.lifecycle.retention import current_periods
 from callvault.lifecycle.shredding import Shredder, delete_orphan_blobs
 from callvault.tenants.models import Tenant
@@ -53,6 +55,7 @@ class SweepReport:
     shredded: Counter[DataType] = field(default_factory=Counter)
     held: Counter[DataType] = field(default_factory=Counter)
     orphan_blobs: int = 0
+    unreferenced_blobs: int = 0  # blobs no row names (``lifecycle.orphans``)
 
     def summary(self) -> str:
         verb = "would shred" if self.dry_run else "shredded"
@@ -66,6 +69,8 @@ class SweepReport:
         )
         if self.orphan_blobs:
             line += f"; {self.orphan_blobs} blob(s) left by an interrupted sweep deleted"
+        if self.unreferenced_blobs:
+            line += f"; {self.unreferenced_blobs} blob(s) no row names deleted"
         return line
 
 
@@ -75,6 +80,7 @@ class Sweeper:
     root_key: RootKeyProvider
     blobs: BlobStore
     batch: int = BATCH
+    orphan_grace: timedelta = GRACE  # how old a blob no row names must be to go
 
     def run(self, as_of: datetime | None = None, *, dry_run: bool = False) -> SweepReport:
         report = SweepReport(as_of=as_of or utcnow(), dry_run=dry_run)
@@ -97,6 +103,9 @@ class Sweeper:
             )
             if not report.dry_run:
                 report.orphan_blobs += delete_orphan_blobs(ctx, self.blobs)
+                report.unreferenced_blobs += delete_unreferenced_blobs(
+                    ctx, self.blobs, self.orphan_grace
+                )
             periods = current_periods(ctx)
             session.rollback()
             mine = SweepReport(as_of=report.as_of, dry_run=report.dry_run, tenants=1)

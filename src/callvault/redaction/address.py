@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from callvault.redaction.address_spoken import spoken_addresses
 from callvault.redaction.address_written import foreign_addresses
 from callvault.redaction.lexicon import ADDRESS_STOP_WORDS, STATES, STREET_SUFFIXES
 from callvault.redaction.normalize import Run, lower_same_length, number_runs
@@ -84,6 +85,7 @@ class AddressRecognizer:
             ):
                 yield Span(box.start(), run.end, Label.ADDRESS, 0.85, "post office box")
         yield from place_spans(text, lowered)
+        yield from spoken_addresses(text, lowered)
         if text != lowered:  # written text: Title Case streets, postcodes
             yield from foreign_addresses(text, us_streets)
         for run in runs:

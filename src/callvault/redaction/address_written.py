@@ -124,6 +124,8 @@ def foreign_addresses(text: str, us_streets: list[Span]) -> Iterator[Span]:
     lower_lead = any(lead in text for lead in _LOWER_LEADS)
     for rx in (_STREET_FOREIGN_RE, _NUMBER_LEAD_RE, _LOWER_LEAD_RE if lower_lead else None):
         for m in rx.finditer(text) if rx else ():
+            if rx is _LOWER_LEAD_RE and _acronym_after_lead(m.group()):
+                continue  # "verified via SSN 143 63 1537": English "via", not a street
             streets.append(Span(m.start(), m.end(), Label.ADDRESS, 0.75, "street name and number"))
     gazetteer = places()
     for m in _POSTCODE_CITY_RE.finditer(text):
@@ -146,6 +148,11 @@ def foreign_addresses(text: str, us_streets: list[Span]) -> Iterator[Span]:
     lines = _Lines(text)
     yield from _following_lines(lines, streets + us_streets)
     yield from _postcode_blocks(lines)
+
+
+def _acronym_after_lead(found: str) -> bool:
+    words = found.split()
+    return len(words) > 1 and len(words[1]) >= 2 and words[1].isalpha() and words[1].isupper()
 
 
 _LINE_TAG_RE = re.compile(rf"(?m)^{SPEAKER_TAG_RE.pattern}")

@@ -17,8 +17,9 @@ from callvault.phone import PHONE_DESCRIPTION, PHONE_PATTERN
 from callvault.redaction.policy import RedactionOperator, RedactionPolicy, RedactionPolicyService
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
+from callvault.web.pools import PooledRoute
 
-router = APIRouter(prefix="/api/v1/policy", tags=["policy"])
+router = APIRouter(prefix="/api/v1/policy", tags=["policy"], route_class=PooledRoute)
 
 # No control characters: whitespace is collapsed before a name is stored, and a name
 # must still be one afterwards.

@@ -59,6 +59,9 @@ def _line_chains(text: str, start: int, end: int, spans: list[Span]) -> Iterator
         return
     chain: list[tuple[int, int]] = []
     for a, b in [*parts, (end, end)]:
+        if chain and _sentence_ends(text, body, a):  # "... 08-003 Nysa. Thanks!"
+            yield from _covered(text, chain, spans)
+            chain = []
         part = _trimmed(text, a, b)
         if part is not None and _address_part(text, *part):
             chain.append(part)
@@ -70,6 +73,23 @@ def _line_chains(text: str, start: int, end: int, spans: list[Span]) -> Iterator
                 continue
         yield from _covered(text, chain, spans)
         chain = []
+
+
+_LAST_WORD = re.compile(r"([^\W_]+)[.;]\Z")
+
+
+def _sentence_ends(text: str, body: int, a: int) -> bool:
+    """Whether the part at ``a`` opens a new sentence: after ";" or after a dot that ends
+    a word, not an abbreviation ("ul. Lipowa", "Blvd. 5", "Apt. 4")."""
+    if a <= body or text[a - 1] not in ".;":
+        return False
+    if text[a - 1] == ";":
+        return True
+    word = _LAST_WORD.search(text, max(body, a - 30), a)
+    if not word:
+        return False
+    said = word[1]  # a number or a word of four letters with a vowel; not "ul", "Blvd"
+    return said.isdigit() or (len(said) >= 4 and any(c in "aeiouy" for c in said.lower()))
 
 
 def _trimmed(text: str, a: int, b: int) -> tuple[int, int] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from callvault.redaction.lexicon import MONTHS, ORDINALS, QUANTITY_WORDS, TEENS, TENS, UNITS
 from callvault.redaction.normalize import Run, lower_same_length, number_runs
@@ -51,9 +52,13 @@ _DATE_RE = re.compile(
 )
 # "may" and "march" are also verbs: as a month they need a day or year right after.
 _AGE_BEFORE_RE = re.compile(
-    r"(?:he's|she's|he is|she is|i'm|i am|age|aged|turned|turning|turns|patient is)[ \t:]*$"
+    r"(?:he's|she's|he is|she is|i'm|i am|age|aged|turned|turning|turns|patient is"
+    r"|(?:he|she|i|they|you|who)(?:'ll| will)[ \t]+be|will be|gonna be|going to be)[ \t:]*$"
 )
-_AGE_AFTER_RE = re.compile(r"[ \t-]*(?:years?[ \t-]old|y/?o\b|yrs?[ \t-]old|yo\b)")
+# "94 years old", "94yo", "94 y/o", "104 yrs" (not "yrs ago").
+_AGE_AFTER_RE = re.compile(
+    r"[ \t-]*(?:years?[ \t-]old|y/?o\b|yrs?(?:[ \t-]old)?(?![\w])(?![ \t]+ago)|yo\b)"
+)
 _OLDEST = 125
 
 
@@ -86,9 +91,11 @@ _WEEKDAY_DAY_RE = re.compile(
 # ... or after "on/by/until the" where it ends the phrase ("come in on the twelfth.",
 # "by the 3rd or so"), not "on the first floor".
 _PHRASE_DAY_RE = re.compile(
-    r"(?:on|by|until|till|til|before|after|since|starting|from|through|thru"
-    rf"|around)[ \t]+the[ \t]+({_ORD_DAY})"
+    r"(?:on|by|until|till|til|before|after|since|starting|from|through|thru|around|to|for"
+    r"|done|was|were)(?:[ \t]+(?:um|uh|er|erm|like|maybe|probably))*[ \t]+the[ \t]+"
+    rf"({_ORD_DAY})"
     r"(?=[ \t]*(?:[,.?!;)]|$|at\b|or\b|and\b|then\b|works|instead|is\b|would|if\b"
+    r"|around\b|about\b|so\b|but\b|because\b|please\b|right\b|okay\b|yeah\b|i\b"
     r"|in the (?:morning|afternoon|evening)|of (?:this|next|last) month))",
     re.MULTILINE,
 )
@@ -111,8 +118,17 @@ class DateRecognizer:
     def find(self, text: str, context: Context) -> Iterator[Span]:
         lowered = lower_same_length(text)
         found = [m.span() for m in _DATE_RE.finditer(lowered) if _plausible(m.group())]
-        for start, end in found:
-            yield Span(start, end, Label.DATE, 0.85, "date pattern")
+        found += [
+            m.span()
+            for m in _COMPACT_DATE_RE.finditer(lowered)
+            if not m.start() or lowered[m.start() - 1] not in _NOT_BEFORE_COMPACT
+        ]
+        for i, (start, end) in enumerate(found):
+            # The weekday goes with its date: "tuesday march four", "Fri, Jun 7".
+            weekday = _WEEKDAY_BEFORE_RE.search(lowered, max(0, start - 12), start)
+            if weekday:
+                found[i] = (weekday.start(), end)
+            yield Span(found[i][0], end, Label.DATE, 0.85, "date pattern")
         for regex, why in (
             (_CUED_DAY_RE, "day after a date cue"),
             (_WEEKDAY_DAY_RE, "day with its weekday"),
@@ -132,6 +148,9 @@ class DateRecognizer:
             weekday = _WEEKDAY_BEFORE_RE.search(lowered, max(0, m.start() - 12), m.start())
             start = weekday.start() if weekday else m.start()  # "Wednesday 8/22"
             yield Span(start, m.end(m.lastindex or 0), Label.DATE, 0.7, "short date")
+
+
+_NOT_BEFORE_COMPACT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_/.-")
 
 
 def _inside_word(lowered: str, pos: int) -> bool:
@@ -161,7 +180,13 @@ def _short_date(lowered: str, m: re.Match[str]) -> bool:
 _DAY_CUE_RE = re.compile(
     r"(?:\bon|seen|visit|appt|appointment|dated?|dos|dob|since|due|from|until|till|by"
     r"|drawn|done|filled|admitted|discharged|scheduled|resched\w*|of|faxed|sent|ordered"
-    r"|called|collected|received|reviewed|performed|completed|with pt|pt)[ \t:]*$"
+    r"|called|collected|received|reviewed|performed|completed|with pt|pt|no-?show|missed"
+    rf"|cancel\w*|r/s|moved|(?<![\w']){_WEEKDAY})[ \t:,]*$"
+)
+# Notes write a date as one word: "03NOV2024", "3nov24".
+_COMPACT_DATE_RE = re.compile(  # opens with a digit (fast); what is before it: in Python
+    r"\d\d?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
+    r"(?:\d{4}|\d{2})(?![\w/])"
 )
 
 
@@ -182,7 +207,7 @@ class AgeRecognizer:
     def find(self, text: str, context: Context) -> Iterator[Span]:
         lowered = lower_same_length(text)
         runs_said: list[Run] = []
-        for run in number_runs(text):
+        for run in (_a_hundred(r, lowered) for r in number_runs(text)):
             if not run.value.isdigit() or not 90 <= int(run.value) <= _OLDEST:
                 continue
             before = _AGE_BEFORE_RE.search(lowered, max(0, run.start - 16), run.start)
@@ -210,7 +235,8 @@ _AGE_OF_PERSON_RE = re.compile(
     r"(?<![\w'])(?:mother|mom|mum|mama|father|dad|papa|grand\w*|gran|granny|nana|aunt"
     r"|auntie|uncle|wife|husband|sister|brother|spouse|partner|patient|pt|he|she|they"
     r"|son|daughter|parents?|neighbou?r|friend|lady|man|woman|gentleman|who|resident"
-    r"|client)(?:'s|[ \t]+(?:is|was|turned|turns|turning|will be|would be|be))"
+    r"|client|elderly)(?:'s|'ll be|[ \t]+(?:is|was|turned|turns|turning|will be|would be|be)"
+    r"|[ \t]*[,(])"  # notes: "Elderly pt, 99", "Pt's mother (92)"
     r"(?:[ \t]+(?:now|just|about|almost|nearly|over|already|actually|like|uh|um))*"
     r"[ \t:,]*$"
 )
@@ -221,6 +247,17 @@ _NOT_AGE_AFTER_RE = re.compile(
 # "91yo", "94 y.o.", "92F" in notes (not "room 91F").
 _NOT_AGE_BEFORE_RE = re.compile(r"(?:room|rm|suite|ste|apt|unit|bed|floor|#|no\.?)[ \t:]*$")
 _AGE_NOTE_RE = re.compile(r"(9\d|1[01]\d|12[0-5])(?:[ \t]?(?:yo|y\.o\.?|y/o)|[mf])(?![\w/])")
+
+
+def _a_hundred(run: Run, lowered: str) -> Run:
+    """ "a hundred and one" is 101, not the letter A and 101 (the reader's spelled-id view);
+    "turned a hundred": the "a" belongs to the number."""
+    said = lowered[run.start : run.end]
+    if run.value[:1] == "A" and run.value[1:].isdigit() and said.startswith("a hundred"):
+        return replace(run, value=run.value[1:])
+    if said.startswith("hundred") and lowered[max(0, run.start - 2) : run.start] == "a ":
+        return replace(run, start=run.start - 2)
+    return run
 
 
 def _said_of_a_person(lowered: str, start: int, end: int) -> bool:

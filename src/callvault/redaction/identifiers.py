@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from stdnum import luhn
 
 from callvault.redaction import cues
+from callvault.redaction.identifiers_letters import MBI_RE, letters_before, prefix_before
 from callvault.redaction.lexicon import BACKCHANNELS, FILLERS, QUANTITY_WORDS
 from callvault.redaction.names_cues import AGENT_TAG, speaker_tag
 from callvault.redaction.normalize import (
@@ -51,7 +52,9 @@ _MAX_GAP = 90
 _QUANTITY_RE = re.compile(  # a trie: tried after every number
     rf"[ \t]*-?[ \t]*(?:{trie_regex(QUANTITY_WORDS, literal=True)})(?![\w])"
 )
-_QUANTITY_BEFORE_RE = re.compile(r"(?:qty|quantity|x|take|takes|taking|\$)[ \t:#.]*$")
+_QUANTITY_BEFORE_RE = re.compile(
+    r"(?:(?<![\w'])(?:qty|quantity|x|take|takes|taking)|\$)[ \t:#.]*$"  # not "PQX 2019"
+)
 # Without a cue, a number this long identifies someone on its own.
 _STANDALONE_DIGITS = 7
 _MIN_CUED_CHARS = 3
@@ -157,7 +160,12 @@ class IdentifierRecognizer:
             found.extend(_spans(group, decision[0], decision[1]))
         found.extend(self._echoes(rejected, accepted))
         spans = _over_items(found, items) if items else found
-        yield from (_with_plus(lowered, span) for span in spans)
+        for span in spans:
+            yield _with_plus(lowered, span)
+            if letters := letters_before(lowered, span) or prefix_before(text, span):
+                yield letters
+        for m in MBI_RE.finditer(text):
+            yield Span(m.start(), m.end(), Label.MEMBER_ID, 0.9, "medicare beneficiary id shape")
 
     def _decide(
         self,

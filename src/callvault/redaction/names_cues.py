@@ -31,14 +31,15 @@ _RELATION = (
 # look-ahead it lets ``re`` drop most words with a few character tests before trying
 # the branches below one by one: the scan runs over every transcript, 2x faster.
 CUE_STARTS = (
-    "ask", "aunt", "baby", "boyfriend", "brother", "bye", "called", "caller", "caregiver",
-    "child", "client", "cousin", "dad", "daughter", "dear", "doctor", "dr", "father",
-    "fianc", "first", "for", "friend", "full", "girlfriend", "goes", "goodbye", "grand",
-    "guardian", "hello", "her", "hey", "hi", "his", "husband", "i", "kid", "last", "legal",
-    "maiden", "member", "middle", "miss", "mom", "mother", "mr", "ms", "mum", "mx", "my",
-    "name", "neighbo", "nephew", "niece", "nurse", "our", "partner", "patient", "prof",
-    "pt", "re", "roommate", "sibling", "sister", "son", "sorry", "speak", "spoke", "spouse", "step",
-    "sur", "talk", "thank", "the", "this", "uncle", "wife", "your",
+    "addressed", "advised", "ask", "aunt", "baby", "boyfriend", "brother", "bye", "called",
+    "caller", "caregiver", "child", "client", "cousin", "dad", "daughter", "dear", "doctor",
+    "dr", "father", "fianc", "first", "for", "friend", "full", "girlfriend", "goes",
+    "goodbye", "grand", "guardian", "hello", "her", "hey", "hi", "his", "husband", "i",
+    "kid", "last", "legal", "maiden", "member", "middle", "miss", "mom", "mother", "mr",
+    "ms", "mum", "mx", "my", "informed", "instructed", "made", "name", "neighbo", "nephew",
+    "niece", "notified", "nurse", "our", "partner", "patient", "prof", "pt", "re",
+    "reminded", "roommate", "sibling", "sister", "son", "sorry", "speak", "spoke", "spouse",
+    "step", "sur", "talk", "thank", "the", "this", "told", "uncle", "wife", "your",
 )  # fmt: skip
 CUES = re.compile(
     rf"(?<![A-Za-z'\u2019])(?={trie_regex(CUE_STARTS, literal=True)})(?:"
@@ -51,7 +52,8 @@ CUES = re.compile(
     r"|(?P<weak>for|re|regarding|(?:patient|pt|caller|member|client)(?![ \t]*:)|"
     r"hi|hello|hey|dear|thanks|thank[ \t]+you|bye|goodbye|sorry|i[ \t]+mean|named|called|"
     r"speaking[ \t]+with|speak[ \t]+(?:to|with)|spoke[ \t]+(?:to|with)|talk[ \t]+to|"
-    r"ask[ \t]+for)"
+    r"ask[ \t]+for|advised|told|informed|notified|reminded|instructed|addressed[ \t]+to"
+    r"|made[ \t]+out[ \t]+to)"
     rf"|(?P<relation>(?:(?:my|his|her|our|their|your|the)[ \t]+)?(?:{_RELATION})"
     r"(?:[ \t-]+in[ \t-]+law)?(?:'?s)?(?:[ \t]+name(?:[ \t]+is|'s)?)?)"
     r")\.?(?![A-Za-z'\u2019])[ \t]*[,:]?"
@@ -92,6 +94,16 @@ AGENT_PHRASE = re.compile(
     r"welcome[ \t]+to|you'?re[ \t]+(?:speaking|talking)[ \t]+(?:with|to)|"
     r"(?:calling|speaking)[ \t]+from[ \t]+(?:the[ \t]+)?[a-z]+[ \t]+"
     r"(?:clinic|office|practice|pharmacy|hospital|medical|health)"
+    r"|you'?ve[ \t]+got[ \t]+[a-z]+"
+)
+# "lakeside ortho this is renée speaking": a practice's name, then the speaker's own. A
+# pattern of its own that opens with a literal (fast); the practice word before it is
+# checked in Python (``AGENT_INTRO_AFTER``).
+AGENT_INTRO = re.compile(r"this[ \t]+is[ \t]+[^\W\d_]+[ \t]+(?:speaking|here)(?![\w'])")
+AGENT_INTRO_AFTER = re.compile(
+    r"(?:ortho|orthopedics|cardiology|pediatrics|imaging|care|practice|clinic|medicine"
+    r"|health|dental|center|centre|associates|pharmacy|oncology|neurology|dermatology"
+    r"|urology|radiology|office|hospital)[ \t,]+\Z"
 )
 
 

@@ -221,6 +221,9 @@ class Scan:
             self._agent_tags = {
                 self.speaker(m.start()) for m in cues.AGENT_PHRASE.finditer(self.low)
             }
+            for m in cues.AGENT_INTRO.finditer(self.low):
+                if cues.AGENT_INTRO_AFTER.search(self.low, max(0, m.start() - 16), m.start()):
+                    self._agent_tags.add(self.speaker(m.start()))
         return bool(tag) and (tag in self._agent_tags or bool(cues.AGENT_TAG.search(tag)))
 
     def org_after(self, end: int) -> bool:

@@ -266,6 +266,9 @@ _GLOSS_RE = re.compile(r"[ \t]+(?:as[ \t]+in|like|for|is[ \t]+for)[ \t]+([a-z]+(
 _NUMBER_WORDS = frozenset({*UNITS, *TEENS, *TENS, *MULTIPLIERS, *SCALES})
 _CHAIN_GAP_RE = re.compile(r"[ \t]*[,-]?[ \t]*")
 _MIN_SPOKEN_DIGITS = 2
+# Homophones that are seldom the English word next to a number ("eight ate ate", "seven
+# fore too"): they count as digits of their own; "to" and "for" do not ("for one day").
+_RARE_HOMOPHONES = frozenset({"ate", "fore", "too", "won"})
 _NUMBER_WORD_RE = trie_regex(sorted(_NUMBER_WORDS), literal=True)
 _TRIGGER = trie_regex([*HOMOPHONES, *PHONETIC], literal=True)
 _TRIGGER_WORDS = frozenset({*HOMOPHONES, *PHONETIC, "as", "like", "for"})
@@ -334,9 +337,9 @@ def spoken_id_items(lowered: str, start: int, end: int) -> list[tuple[int, int, 
             j += 1
         chain = items[i:j]
         i = j
-        if sum(k == "D" for _, _, k, _ in chain) < _MIN_SPOKEN_DIGITS:
+        if sum(k == "D" or w in _RARE_HOMOPHONES for _, _, k, w in chain) < _MIN_SPOKEN_DIGITS:
             continue
-        while chain and chain[0][2] == "H":
+        while chain and chain[0][2] == "H" and chain[0][3] not in _RARE_HOMOPHONES:
             chain = chain[1:]  # "give it to one of ...": a leading "to" is a word
         for n, (s, e, kind, word) in enumerate(chain):
             if kind in ("N", "G"):

@@ -12,9 +12,10 @@ from callvault.safeguards.documents import ReportFormat, risk_report_document
 from callvault.safeguards.schemas import StatusReport
 from callvault.safeguards.service import status_report
 from callvault.web.context import RequestContext, require
+from callvault.web.pools import PooledRoute
 from callvault.web.responses import model_response
 
-router = APIRouter(prefix="/api/v1/compliance", tags=["compliance"])
+router = APIRouter(prefix="/api/v1/compliance", tags=["compliance"], route_class=PooledRoute)
 
 ComplianceReader = Annotated[RequestContext, Depends(require(Permission.COMPLIANCE_READ))]
 

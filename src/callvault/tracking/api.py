@@ -29,11 +29,14 @@ from callvault.tracking.service import TrackingService
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT, INVALID_INPUT, NOT_FOUND
+from callvault.web.pools import PooledRoute
 from callvault.web.responses import model_response
 
-campaigns_router = APIRouter(prefix="/api/v1/campaigns", tags=["tracking"])
-numbers_router = APIRouter(prefix="/api/v1/tracking-numbers", tags=["tracking"])
-reports_router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+campaigns_router = APIRouter(prefix="/api/v1/campaigns", tags=["tracking"], route_class=PooledRoute)
+numbers_router = APIRouter(
+    prefix="/api/v1/tracking-numbers", tags=["tracking"], route_class=PooledRoute
+)
+reports_router = APIRouter(prefix="/api/v1/reports", tags=["reports"], route_class=PooledRoute)
 
 TrackingAdmin = Annotated[RequestContext, Depends(require(Permission.TRACKING_ADMIN))]
 ReportReader = Annotated[RequestContext, Depends(require(Permission.REPORT_READ))]

@@ -26,9 +26,12 @@ from callvault.tracking.schemas import Created
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT, FORBIDDEN, INVALID_INPUT, NOT_FOUND
+from callvault.web.pools import PooledRoute
 from callvault.web.responses import model_response
 
-router = APIRouter(prefix="/api/v1/conversions/destinations", tags=["conversions"])
+router = APIRouter(
+    prefix="/api/v1/conversions/destinations", tags=["conversions"], route_class=PooledRoute
+)
 TrackingAdmin = Annotated[RequestContext, Depends(require(Permission.TRACKING_ADMIN))]
 GATED = {**FORBIDDEN, **NOT_FOUND}
 

@@ -36,6 +36,7 @@ from callvault.tracking.dni_schemas import (
 from callvault.web.bodies import json_body, parse_json_body
 from callvault.web.context import RequestContext, request_info, require, resources
 from callvault.web.openapi import INVALID_INPUT, Responses, declared, json_request
+from callvault.web.pools import PooledRoute
 from callvault.web.responses import model_response
 
 SCRIPT_PATH = "/dni.js"
@@ -45,8 +46,8 @@ MAX_SESSION_BODY = 8 * 1024  # a page view's fields: well under 3 KiB
 PREFLIGHT_MAX_AGE = "600"
 THROTTLED = "too many visitor sessions from this address: wait before trying again"
 
-public_router = APIRouter(tags=["dni"])
-settings_router = APIRouter(prefix="/api/v1/dni", tags=["dni"])
+public_router = APIRouter(tags=["dni"], route_class=PooledRoute)
+settings_router = APIRouter(prefix="/api/v1/dni", tags=["dni"], route_class=PooledRoute)
 TrackingAdmin = Annotated[RequestContext, Depends(require(Permission.TRACKING_ADMIN))]
 TenantName = Annotated[str, Query(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 # Public routes: no 401. 403 an origin the tenant does not allow, 404 no such tenant or

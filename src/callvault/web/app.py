@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import random
 import time
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -66,6 +67,7 @@ from callvault.integrations import freeswitch_api
 from callvault.integrations import webhooks as twilio_webhooks
 from callvault.lifecycle import access_api, exports_api, retention_api
 from callvault.lifecycle.holds_api import router as holds_router
+from callvault.metrics import process_exited
 from callvault.redaction.api import router as redaction_policy_router
 from callvault.safeguards.api import router as safeguards_router
 from callvault.settings import Settings
@@ -75,6 +77,8 @@ from callvault.web.context import AppResources
 from callvault.web.deferred_audit import DeferredAuditMiddleware
 from callvault.web.health import Readiness, standard_checks
 from callvault.web.health import router as health_router
+from callvault.web.metrics import count_request, route_label
+from callvault.web.metrics import router as metrics_router
 from callvault.web.openapi import install_openapi
 from callvault.web.problems import install_problem_handlers
 
@@ -133,6 +137,7 @@ def create_app(
             audit.committer = None  # in-flight requests are done: drain and stop the writer
         engine.dispose()
         read_engine.dispose()
+        process_exited(os.getpid())  # its live gauges leave the multiprocess sums
 
     app = FastAPI(
         title="CallVault",
@@ -156,6 +161,7 @@ def create_app(
     app.include_router(playback_router)
     app.include_router(alerts_router)
     app.include_router(audit_router)
+    app.include_router(metrics_router)
     for router in (
         auth_router,
         admin_router,
@@ -216,8 +222,16 @@ def _audit_writer(res: AppResources, audit: AuditRuntime) -> BatchWriter | sessi
     )
 
 
+def new_request_id() -> str:
+    """A request's correlation id: unique, not a secret. Not ``uuid4``: ``os.urandom``
+    lets go of the GIL, and on the event loop that hands the interpreter to a worker
+    thread once per request. (The ``random`` module reseeds itself in a forked child.)"""
+    return f"{random.getrandbits(128):032x}"
+
+
 class RequestLogMiddleware:
-    """Gives each request an id and logs one JSON-friendly line per request.
+    """Gives each request an id, logs one JSON-friendly line per request and counts it
+    for the metrics (``web.metrics``). Outermost: it sees the status the client got.
 
     Logs the route template, never the raw URL: query strings may carry phone numbers.
     Pure ASGI so that streaming uploads and downloads pass through untouched."""
@@ -229,7 +243,7 @@ class RequestLogMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = uuid.uuid4().hex
+        request_id = new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500
@@ -245,14 +259,16 @@ class RequestLogMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            route = scope.get("route")
+            elapsed = time.perf_counter() - started
+            route = route_label(scope)
+            count_request(scope.get("method", ""), route, status, elapsed)
             log.info(
                 "request",
                 extra={
                     "request_id": request_id,
                     "method": scope.get("method"),
-                    "route": getattr(route, "path", "?"),
+                    "route": route,
                     "status": status,
-                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                    "ms": round(elapsed * 1000, 1),
                 },
             )

@@ -22,7 +22,6 @@ from typing import Any, Protocol
 from fastapi import Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
 from callvault.audit.context import ServiceContext
 from callvault.audit.service import RequestInfo
@@ -33,6 +32,7 @@ from callvault.blobs.interface import BlobStore
 from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.crypto.keyring import KeyCache, Keyring
 from callvault.settings import Settings
+from callvault.web.pools import mark_read_only, run_blocking, run_read_only
 
 PERMISSION_ATTRIBUTE = "__callvault_permission__"
 FORM_CSRF = "form_csrf_token"
@@ -154,18 +154,19 @@ async def _context(
 ) -> RequestContext:
     session = res.read_sessions()
     try:
-        ctx = await run_in_threadpool(_authorize, request, res, session, permission)
+        ctx = await run_read_only(_authorize, request, res, session, permission)
     except BaseException:
         await _close(session)
         raise
     if writes is None:
         writes = request.method not in SAFE_METHODS
+    mark_read_only(not writes)  # the handler's work runs in the pool this picks
     return _for_writing(ctx, res) if writes else ctx
 
 
 async def _close(session: Session) -> None:
     if session.in_transaction():  # a rollback is I/O: keep it off the event loop
-        await run_in_threadpool(session.close)
+        await run_blocking(session.close)
     else:
         session.close()
 

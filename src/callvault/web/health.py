@@ -3,8 +3,9 @@
 - ``GET /healthz``: the process is up and its event loop answers. Nothing else is asked,
   so a restart is never triggered by a database that is down.
 - ``GET /readyz``: the parts a request needs answer: the database (a trivial query), the
-  audit writer (the group committer's writer answers a ping) and the blob store (its
-  ``check()``). ``200`` when all do, else ``503`` problem+json whose ``checks`` member
+  audit writer (the group committer's writer answers a ping), the blob store (its
+  ``check()``) and the recording job queue (readable and not stalled: the rule is in
+  ``callvault.web.queue``). ``200`` when all do, else ``503`` problem+json whose ``checks`` member
   names each part ``ok`` or ``failing``, and nothing more: no exception text, paths or
   URLs (the logs get the error's type).
 
@@ -29,13 +30,16 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.pool import NullPool
 
 from callvault.audit.groupcommit import GroupCommitter
 from callvault.audit.runtime import AuditRuntime
 from callvault.blobs.interface import BlobStore
 from callvault.errors import AuditUnavailable
+from callvault.web.pools import PooledRoute
 from callvault.web.problems import PROBLEM_JSON, problem
+from callvault.web.queue import check_queue
 
 log = logging.getLogger("callvault.web")
 
@@ -71,7 +75,7 @@ def _problem_response(model: type[BaseModel], description: str) -> dict[str, obj
     }
 
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=PooledRoute)
 
 
 @router.get("/healthz", response_model=Health, summary="Liveness: the process is up")
@@ -83,7 +87,7 @@ async def healthz(response: Response) -> dict[str, str]:
 @router.get(
     "/readyz",
     response_model=Ready,
-    summary="Readiness: the database, the audit writer and the blob store answer",
+    summary="Readiness: the database, the audit writer, the blob store and the job queue answer",
     responses={503: _problem_response(NotReady, "A part named in checks is failing")},
 )
 async def readyz(request: Request) -> JSONResponse:
@@ -147,12 +151,34 @@ def _run(check: Check, future: Future[None]) -> None:
 
 
 def standard_checks(engine: Engine, audit: AuditRuntime, blobs: BlobStore) -> dict[str, Check]:
-    """The server's readiness checks: ``database``, ``audit_writer``, ``blob_store``."""
+    """The server's readiness checks: ``database``, ``audit_writer``, ``blob_store``,
+    ``queue``."""
+    queue_engine = _never_creating(engine)
     return {
         "database": lambda: check_database(engine),
         "audit_writer": lambda: check_audit_writer(audit),
         "blob_store": blobs.check,
+        "queue": lambda: check_job_queue(queue_engine),
     }
+
+
+def check_job_queue(engine: Engine) -> None:
+    """The recording job queue can be read and is not stalled (``callvault.web.queue``)."""
+    with engine.connect() as connection:
+        check_queue(connection)
+
+
+def _never_creating(engine: Engine) -> Engine:
+    """On SQLite, an engine whose every connection is fresh and may not create the
+    file (as ``check_database``); elsewhere ``engine`` itself."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    uri = f"file:{quote(engine.url.database or '')}?mode=rw"
+    return create_engine(
+        "sqlite://",
+        creator=lambda: sqlite3.connect(uri, uri=True, timeout=CHECK_TIMEOUT),
+        poolclass=NullPool,
+    )
 
 
 def check_database(engine: Engine) -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Protocol
 
 from fastapi import Request, Response
-from fastapi.routing import APIRoute
+
+from callvault.web.pools import PooledRoute
 
 
-class PageRoute(APIRoute):
+class PageRoute(PooledRoute):
     """A route whose answers, errors included, are HTML pages."""
 
 

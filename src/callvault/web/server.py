@@ -27,8 +27,10 @@ from starlette.types import ASGIApp
 
 from callvault.errors import InvalidInput
 from callvault.logs import configure_logging
+from callvault.metrics import use_multiprocess_dir
 from callvault.settings import Settings
 from callvault.web.security_headers import SecurityHeadersMiddleware
+from callvault.web.slow_clients import GUARDED_HTTP
 from callvault.web.supervisor import JobsProcess, run_until_stopped
 from callvault.web.tls import (
     certificate_fingerprint,
@@ -175,6 +177,8 @@ def serve(
     )
     if on_ready is not None:
         on_ready(info)
+    # Before any worker or the jobs process starts: each writes its metrics there.
+    use_multiprocess_dir(factory.settings.data_dir / "run" / "metrics")
     run_until_stopped(config, JobsProcess(factory.settings) if jobs else None)
 
 
@@ -228,7 +232,7 @@ def _uvicorn_config(
         host=host,
         port=port,
         workers=workers,
-        http="httptools",
+        http=GUARDED_HTTP,  # httptools, with header and body timeouts (slow_clients)
         loop="uvloop",
         # Without trusted proxies, client addresses come from the socket only.
         proxy_headers=bool(forwarded_allow_ips),

@@ -39,8 +39,9 @@ from callvault.inputs import ObjectId, free_text_query
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT, TOO_MANY_REQUESTS
+from callvault.web.pools import PooledRoute
 
-router = APIRouter(prefix="/api/v1", tags=["identity"])
+router = APIRouter(prefix="/api/v1", tags=["identity"], route_class=PooledRoute)
 
 MAX_BODY = 16 * 1024
 _Body = TypeVar("_Body", bound=BaseModel)

@@ -22,8 +22,9 @@ from callvault.inputs import PRINTABLE, InputModel
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT
+from callvault.web.pools import PooledRoute
 
-router = APIRouter(prefix="/api/v1/elevations", tags=["elevations"])
+router = APIRouter(prefix="/api/v1/elevations", tags=["elevations"], route_class=PooledRoute)
 
 ElevationId = Annotated[str, Path(min_length=1, max_length=64, pattern=PRINTABLE)]
 GRANTABLE = sorted(str(p) for p in set(Permission) - NOT_GRANTABLE)

@@ -18,8 +18,9 @@ from callvault.identity.policy.service import AccessPolicyService
 from callvault.inputs import InputModel
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
+from callvault.web.pools import PooledRoute
 
-router = APIRouter(prefix="/api/v1/policy", tags=["policy"])
+router = APIRouter(prefix="/api/v1/policy", tags=["policy"], route_class=PooledRoute)
 
 
 # An IPv4 or IPv6 address or CIDR network ("203.0.113.0/24", "2001:db8::/32").

@@ -13,7 +13,6 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.json_schema import SkipJsonSchema
 
@@ -37,6 +36,7 @@ from callvault.inputs import PRINTABLE, InputModel
 from callvault.web.bodies import body_bytes
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT, ErrorFormat, json_request
+from callvault.web.pools import PooledRoute
 
 SCIM_JSON = "application/scim+json"
 M = TypeVar("M", bound=BaseModel)
@@ -84,7 +84,7 @@ def _error_response(exc: CallVaultError) -> ScimResponse:
     return scim_error(exc.status, exc.detail)
 
 
-class ScimRoute(APIRoute):
+class ScimRoute(PooledRoute):
     """Errors raised while authenticating, validating or handling become SCIM errors."""
 
     error_format = SCIM_ERRORS  # what the OpenAPI description says they look like

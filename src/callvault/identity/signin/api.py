@@ -41,8 +41,9 @@ from callvault.identity.signin.throttle import SignInThrottle
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, db_session, request_info, require, resources
 from callvault.web.openapi import NOT_AUTHENTICATED, TOO_MANY_REQUESTS
+from callvault.web.pools import PooledRoute
 
-router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"], route_class=PooledRoute)
 
 MAX_AUTH_BODY = 4096
 Body = TypeVar("Body", bound=BaseModel)

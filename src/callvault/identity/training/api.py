@@ -28,9 +28,10 @@ from callvault.inputs import ObjectId
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import NOT_FOUND
+from callvault.web.pools import PooledRoute
 from callvault.web.responses import model_response
 
-router = APIRouter(prefix="/api/v1/training", tags=["compliance"])
+router = APIRouter(prefix="/api/v1/training", tags=["compliance"], route_class=PooledRoute)
 
 TrainingAdmin = Annotated[RequestContext, Depends(require(Permission.TRAINING_ADMIN))]
 
