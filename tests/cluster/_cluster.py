@@ -1,7 +1,7 @@
 """A CallVault cluster on loopback, as ``docs/deploy.md``'s three-node layout runs it:
 N ``callvault serve --no-jobs`` API nodes and M ``callvault jobs run`` workers, all on
-one PostgreSQL database, one S3 bucket (a moto server) and one root key (the shared
-data directory stands in for the key file every node is given).
+one PostgreSQL database, one S3 bucket (a moto server) and one root key, copied into a
+data directory of each process's own as it would be onto each host.
 
 The nodes trust 127.0.0.1 as their proxy (``--forwarded-allow-ips``), as they would
 trust the load balancer, so a test can speak from several client addresses through
@@ -9,7 +9,9 @@ trust the load balancer, so a test can speak from several client addresses throu
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -126,13 +128,29 @@ class Cluster:
         return "\n".join(f"--- {p.name}\n{p.read_text()[-1500:]}" for p in paths if p.exists())
 
 
+def host_settings(settings: Settings, name: str) -> Settings:
+    """A data directory of its own for one process, as each host of the layout has: a
+    copy of the shared root key (0600) and nothing else (TLS material, metrics and the
+    like stay per host; recordings are in the bucket)."""
+    directory = settings.data_dir.parent / name
+    directory.mkdir(mode=0o700)
+    shutil.copy2(settings.root_key_path, directory / settings.root_key_path.name)
+    return dataclasses.replace(settings, data_dir=directory)
+
+
 def start_cluster(settings: Settings, env: dict[str, str], *, nodes: int, workers: int) -> Cluster:
+    """``nodes`` API nodes and ``workers`` workers on ``settings``' database and root key,
+    each process with a data directory of its own beside ``settings.data_dir``."""
     cluster = Cluster(
         nodes=[
-            Node(settings, "--no-jobs", "--forwarded-allow-ips", "127.0.0.1", env=env)
-            for _ in range(nodes)
+            Node(
+                host_settings(settings, f"node-{n}"),
+                *("--no-jobs", "--forwarded-allow-ips", "127.0.0.1"),
+                env=env,
+            )
+            for n in range(nodes)
         ],
-        workers=[Worker(settings, env, n) for n in range(workers)],
+        workers=[Worker(host_settings(settings, f"worker-{n}"), env, n) for n in range(workers)],
     )
     try:
         return cluster.start()

@@ -117,7 +117,7 @@ def test_three_api_nodes_and_two_workers_behave_as_one_server(
     reads = check_concurrent_writes_and_reads_through_every_node(vault, cluster.urls())
     assert all(worker.running() for worker in cluster.workers), cluster.logs()
     reads += check_a_recording_is_processed_once_by_a_worker(vault, second, third, cluster.logs)
-    check_the_recordings_are_in_the_bucket_only(vault, s3_client, bucket)
+    check_the_recordings_are_in_the_bucket_only(cluster, s3_client, bucket)
     check_the_log_is_one_sequence_with_signed_heads(vault, cluster)
     assert audited_reads(vault) == reads  # nothing read twice, nothing unrecorded
     check_audit_verify_passes(vault)
@@ -282,13 +282,15 @@ def check_a_recording_is_processed_once_by_a_worker(
     return reads
 
 
-def check_the_recordings_are_in_the_bucket_only(vault: Vault, s3_client: Any, bucket: str) -> None:
+def check_the_recordings_are_in_the_bucket_only(
+    cluster: Cluster, s3_client: Any, bucket: str
+) -> None:
     """The original (stored by a node) and the scrubbed copy (by a worker) are objects in
-    the one bucket, and nothing went to the data directory the processes share here."""
+    the one bucket, and no process kept a blob in its own data directory."""
     listing = s3_client.list_objects_v2(Bucket=bucket).get("Contents", [])
     assert len(listing) >= 2
-    local = vault.settings.data_dir / "blobs"
-    assert not local.exists() or not any(p.is_file() for p in local.rglob("*"))
+    hosts = [n.settings for n in cluster.nodes] + [w.settings for w in cluster.workers]
+    assert hosts and all(not any(p.is_file() for p in host.blob_dir.rglob("*")) for host in hosts)
 
 
 def processing_state(url: str, vault: Vault, call_id: str, *, until: str) -> tuple[str, int]:
