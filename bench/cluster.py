@@ -149,9 +149,18 @@ class Cluster:
         }
 
 
+def host_env(env: dict[str, str], root: Path, name: str) -> dict[str, str]:
+    """A data directory of the process's own with a copy of the root key, as on a host of
+    its own (two serve processes must not share one: each empties its run/metrics)."""
+    directory = root / name
+    directory.mkdir(mode=0o700)
+    shutil.copy2(Path(env["CALLVAULT_DATA_DIR"]) / "root.key", directory / "root.key")
+    return env | {"CALLVAULT_DATA_DIR": str(directory)}
+
+
 @contextmanager
 def cluster(env: dict[str, str], root: Path, nodes: int, jobs: int) -> Iterator[Cluster]:
-    started = [Node(env, root / f"node-{n}.log") for n in range(nodes)]
+    started = [Node(host_env(env, root, f"node-{n}"), root / f"node-{n}.log") for n in range(nodes)]
     workers: list[subprocess.Popen[bytes]] = []
     try:
         for node in started:
@@ -161,7 +170,10 @@ def cluster(env: dict[str, str], root: Path, nodes: int, jobs: int) -> Iterator[
         for n in range(jobs):
             with (root / f"worker-{n}.log").open("wb") as out:
                 cmd = [sys.executable, "-m", "callvault.cli", "jobs", "run"]
-                workers.append(subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT))
+                job_env = host_env(env, root, f"worker-{n}")
+                workers.append(
+                    subprocess.Popen(cmd, env=job_env, stdout=out, stderr=subprocess.STDOUT)
+                )
         yield Cluster(started, workers)
     finally:
         stop([n.proc for n in started if n.proc is not None] + workers)
@@ -308,7 +320,9 @@ def run(root: Path, args: argparse.Namespace, database_url: str, s3: str) -> Non
             f"in flight, {args.read_share:.0%} signed-in reads, the rest token creates; "
             f"{args.seconds:g} s per step; load average {os.getloadavg()[0]:.1f} at start"
         )
-        reads_ok = 0
+        # A warm-up through every node (caches, pools, the workers' start), not reported.
+        warm = argparse.Namespace(**{**vars(args), "seconds": 3.0})
+        reads_ok = measure(running, postgres, nodes, ids, vault, cookie, warm)[0].reads_ok
         for round_ in range(1, args.rounds + 1):
             # Rounds interleave the steps, so a busy moment of the machine hits them alike.
             print(f"round {round_}, load average {os.getloadavg()[0]:.1f}")
