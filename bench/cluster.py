@@ -320,8 +320,7 @@ def run(root: Path, args: argparse.Namespace, database_url: str, s3: str) -> Non
             f"in flight, {args.read_share:.0%} signed-in reads, the rest token creates; "
             f"{args.seconds:g} s per step; load average {os.getloadavg()[0]:.1f} at start"
         )
-        # A warm-up through every node (caches, pools, the workers' start), not reported.
-        warm = argparse.Namespace(**{**vars(args), "seconds": 3.0})
+        warm = argparse.Namespace(**{**vars(args), "seconds": 3.0})  # through every node
         reads_ok = measure(running, postgres, nodes, ids, vault, cookie, warm)[0].reads_ok
         for round_ in range(1, args.rounds + 1):
             # Rounds interleave the steps, so a busy moment of the machine hits them alike.
