@@ -200,3 +200,19 @@ def test_bad_serve_flags_exit_2_with_one_line(vault: Vault, flags: list[str], me
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("served", [("--no-jobs", "--workers", "2")], indirect=True, ids=["api"])
+def test_no_jobs_serves_the_api_with_no_jobs_process_beside_it(
+    served: Served, vault: Vault
+) -> None:
+    # An API-only node of a cluster: its workers answer, and nothing among its
+    # descendants runs the background jobs (they run in `callvault jobs run` elsewhere).
+    with httpx.Client(base_url=served.url, timeout=30) as client:
+        call_id = create_call(client, vault)
+        assert client.get(f"/api/v1/calls/{call_id}", headers=vault.reader).status_code == 200
+    assert len(served.worker_pids()) == 2
+    assert served.descendants()  # the workers (and their audit writers) are there ...
+    assert served.jobs_pid() is None  # ... but no jobs process
+    served.terminate()
+    assert served.wait(TIMEOUT_GRACEFUL_SHUTDOWN + 15) == 0

@@ -218,7 +218,12 @@ WORKERS_HELP = (
     "allowed and safe, but every write takes the one database-wide lock in turn (a "
     "write that waits over 5 s fails with 503), so more workers add no write "
     "throughput; keep the data directory on a local disk of this host. Background "
-    "jobs run in one extra process either way."
+    "jobs run in one extra process either way (none with --no-jobs)."
+)
+NO_JOBS_HELP = (
+    "Start no jobs process: an API-only node of a cluster. The background jobs (audit "
+    "signing, alerts, the recording pipeline) must then run somewhere else, in "
+    "'callvault jobs run' processes on the same database (see docs/deploy.md)."
 )
 FORWARDED_HELP = (
     "Reverse proxies (IP addresses or networks, comma-separated) whose X-Forwarded-For "
@@ -241,13 +246,14 @@ def serve(
     forwarded_allow_ips: Annotated[
         str | None, typer.Option("--forwarded-allow-ips", help=FORWARDED_HELP)
     ] = None,
+    no_jobs: Annotated[bool, typer.Option("--no-jobs", help=NO_JOBS_HELP)] = False,
 ) -> None:
     """Serve the API over HTTPS (a self-signed certificate is made if none is given).
 
     Runs the API in --workers processes and the background jobs (audit signing, alerts,
-    the recording pipeline) in one more, restarted if it dies. SIGTERM or Ctrl-C stops
-    it gracefully: requests in flight finish (up to 30 s), the audit writer drains, and
-    a job in flight finishes or is left to its lease."""
+    the recording pipeline) in one more, restarted if it dies (none with --no-jobs).
+    SIGTERM or Ctrl-C stops it gracefully: requests in flight finish (up to 30 s), the
+    audit writer drains, and a job in flight finishes or is left to its lease."""
     from callvault.instance import migrate
     from callvault.logs import configure_logging
     from callvault.web.server import AppFactory, ServeInfo, parse_forwarded_allow_ips
@@ -276,6 +282,7 @@ def serve(
             insecure_http=insecure_http,
             workers=workers,
             forwarded_allow_ips=proxies,
+            jobs=not no_jobs,
             on_ready=announce,
         )
     except ServeFailed as exc:

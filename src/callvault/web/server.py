@@ -157,10 +157,13 @@ def serve(
     insecure_http: bool = False,
     workers: int = 1,
     forwarded_allow_ips: Sequence[str] = (),
+    jobs: bool = True,
     on_ready: Callable[[ServeInfo], None] | None = None,
 ) -> None:
     """Serve until SIGTERM/SIGINT, with the jobs process beside the API processes
-    (``callvault.web.supervisor``); ``on_ready`` hears the URL and fingerprint first."""
+    (``callvault.web.supervisor``) unless ``jobs`` is false (an API-only node: the
+    background work runs in ``callvault jobs run`` processes of its own); ``on_ready``
+    hears the URL and fingerprint first."""
     config, info = build_server_config(
         factory,
         host=host,
@@ -176,7 +179,7 @@ def serve(
         on_ready(info)
     # Before any worker or the jobs process starts: each writes its metrics there.
     use_multiprocess_dir(factory.settings.data_dir / "run" / "metrics")
-    run_until_stopped(config, JobsProcess(factory.settings))
+    run_until_stopped(config, JobsProcess(factory.settings) if jobs else None)
 
 
 def _refuse_insecure_off_loopback(host: str) -> None:

@@ -1,5 +1,6 @@
 """What ``callvault serve`` runs: the API in one or N worker processes on one port, and
-one jobs process beside them.
+one jobs process beside them (none with ``--no-jobs``: an API-only node of a cluster,
+whose background work runs in separate ``callvault jobs run`` processes).
 
 - ``workers == 1``: uvicorn serves in this process. ``workers > 1``: uvicorn's
   multiprocess supervisor binds the port here and hands it to N spawned workers (it
@@ -158,27 +159,30 @@ class _Workers(Multiprocess):
         super().handle_term()
 
 
-def run_until_stopped(config: uvicorn.Config, jobs: JobsProcess) -> None:
-    """Serve ``config`` (``config.workers`` processes) with ``jobs`` beside it until
-    SIGTERM or SIGINT; ``ServeFailed`` if it stopped without being asked to."""
+def run_until_stopped(config: uvicorn.Config, jobs: JobsProcess | None) -> None:
+    """Serve ``config`` (``config.workers`` processes) with ``jobs`` beside it (if any)
+    until SIGTERM or SIGINT; ``ServeFailed`` if it stopped without being asked to."""
     asked = threading.Event()
 
     def on_exit() -> None:
         asked.set()
-        jobs.begin_stop()
+        if jobs is not None:
+            jobs.begin_stop()
 
     # uvicorn puts back the handlers it found and raises the signal again once it has
     # shut down: these make that an orderly return (exit 0), not death by SIGTERM.
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, _call(on_exit))
-    jobs.start()
+    if jobs is not None:
+        jobs.start()
     try:
         if config.workers > 1:
             _Workers(config, on_exit).run()
         else:
             _Server(config, on_exit).run()
     finally:
-        jobs.stop()
+        if jobs is not None:
+            jobs.stop()
     if not asked.is_set():
         raise ServeFailed("the server stopped on its own: see the log above")
 
