@@ -51,6 +51,7 @@ import pyotp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest import baa_options  # the synthetic BAA that opens the PHI gate
+from proctree import cpu_by_role, cpu_since
 
 import audit as audit_bench  # its throwaway PostgreSQL
 
@@ -182,31 +183,6 @@ class Server:
             self.proc.kill()
             self.proc.wait()
         self._log_file.close()
-
-
-def tree_cpu(root: int) -> dict[str, float]:
-    """CPU seconds (user + system) used so far by ``root`` and each process below it,
-    by role: the API process(es), the audit writer, the jobs process. Per request, CPU is
-    the figure a busy machine disturbs least (throughput drifts with whatever else runs)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    roles: dict[str, float] = {}
-    pending = [root]
-    while pending:
-        pid = pending.pop()
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:  # gone meanwhile
-            continue
-        role = "jobs" if " jobs " in argv else "audit writer" if "multiprocessing" in argv else "api"
-        roles[role] = roles.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
-        pending.extend(int(child) for child in children)
-    return roles
-
-
-def cpu_since(root: int, before: dict[str, float]) -> dict[str, float]:
-    return {role: used - before.get(role, 0.0) for role, used in tree_cpu(root).items()}
 
 
 @contextmanager
@@ -453,7 +429,7 @@ def report(
         cookie, _ = sign_in(server, SUPERVISOR, vault.supervisor_uri)
         before = audited_reads(vault, args.database_url)
         script = READ_LUA % {"ids": ", ".join(f'"{i}"' for i in ids)}
-        cpu = tree_cpu(server.proc.pid)
+        cpu = cpu_by_role(server.proc.pid)
         reads = wrk(
             f"{server.url}/", conns, seconds, {"Cookie": f"callvault_session={cookie}"}, script
         )
@@ -464,7 +440,7 @@ def report(
         if before >= 0:
             print(f"  audit: {after - before} call:read events for {ok} answers with 2xx")
     if "ingest" in cases:
-        cpu = tree_cpu(server.proc.pid)
+        cpu = cpu_by_role(server.proc.pid)
         ingest = wrk(
             f"{server.url}/api/v1/calls", conns, seconds, {}, POST_LUA % {"token": vault.token}
         )

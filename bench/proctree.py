@@ -38,3 +38,34 @@ def postmaster_pid(root: Path) -> int | None:
     for pidfile in root.glob("*/pgdata/postmaster.pid"):
         return int(pidfile.read_text().split()[0])
     return None
+
+
+def cpu_by_role(root: int) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by ``root`` and each process below it,
+    by role: the API process(es), the audit writer, the jobs process. Per request, CPU is
+    the figure a busy machine disturbs least (throughput drifts with whatever else runs)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    roles: dict[str, float] = {}
+    pending = [root]
+    while pending:
+        pid = pending.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:  # gone meanwhile
+            continue
+        role = _role(argv)
+        roles[role] = roles.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+        pending.extend(int(child) for child in children)
+    return roles
+
+
+def cpu_since(root: int, before: dict[str, float]) -> dict[str, float]:
+    return {role: used - before.get(role, 0.0) for role, used in cpu_by_role(root).items()}
+
+
+def _role(argv: str) -> str:
+    if " jobs " in argv:
+        return "jobs"
+    return "audit writer" if "multiprocessing" in argv else "api"
