@@ -23,7 +23,7 @@ from tests._serve import TENANT, Served, Vault, make_vault
 
 BATCH = 20  # requests per round, each on a connection of its own
 ROUNDS = 10  # at most, until both workers have answered some
-SETTLE_SECONDS = 10.0
+SETTLE_SECONDS = 30.0  # a busy CI host: the counts come a moment after each answer
 
 
 @pytest.fixture

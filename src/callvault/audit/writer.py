@@ -129,6 +129,9 @@ def _rows_inserted(session: Session, rows: Sequence[RowInsert]) -> bool:
     return True
 
 
+FIRST_START_SECONDS = 60.0  # at server start; a restart for a batch waits reply_timeout
+
+
 class ProcessWriter:
     """Writes batches in a child process that has its own database engine and audit
     keys (unwrapped there through ``root``), sent one at a time over a pipe.
@@ -164,7 +167,10 @@ class ProcessWriter:
         self._pipe: Connection | None = None
         # One exchange on the pipe at a time: the committer's batches, a health check's ping.
         self._lock = threading.Lock()
-        self._start()  # a child that cannot start shows now, not on the first read
+        # A child that cannot start shows now, not on the first read. Its first start
+        # may take long: it imports the whole schema, and a server starting on a busy
+        # host starts it along with everything else.
+        self._start(max(self._reply_timeout, FIRST_START_SECONDS))
 
     def write(self, batch: Batch) -> list[int]:
         with self._lock:
@@ -193,7 +199,7 @@ class ProcessWriter:
     def _exchange(self, message: object, timeout: float) -> object:
         """Send one message and return the child's answer; the caller holds the lock."""
         if self._pipe is None:
-            self._start()
+            self._start(self._reply_timeout)
         assert self._pipe is not None
         try:
             self._pipe.send(message)
@@ -207,7 +213,7 @@ class ProcessWriter:
         """The child's process id (for operators and tests); None between children."""
         return self._process.pid if self._process is not None else None
 
-    def _start(self) -> None:
+    def _start(self, timeout: float) -> None:
         """Start a child and wait until it has opened the database: one that cannot
         (or that dies or stays silent first) raises ``AuditUnavailable`` here."""
         context = _context(self._schema_module)
@@ -219,7 +225,7 @@ class ProcessWriter:
         try:
             process.start()
             theirs.close()
-            greeting = self._receive(self._reply_timeout)
+            greeting = self._receive(timeout)
         except (OSError, EOFError, TimeoutError) as exc:
             self._stop(kill=True)
             raise AuditUnavailable("the audit writer process did not start") from exc
