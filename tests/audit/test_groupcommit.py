@@ -13,6 +13,8 @@ import asyncio
 import dataclasses
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Coroutine, Iterator
@@ -642,3 +644,40 @@ def test_a_submission_with_rows_commits_them_with_its_event_or_fails_alone(
     assert committer.append(tenant, event("req-next")) == seq + 1
     assert policy_rows(sessions, tenant) == 1
     assert stored_request_ids(sessions, tenant)[seq] == "req-creates"
+
+
+START_AND_WRITE = """
+import sys
+from callvault.audit.runtime import SigningPolicy
+from callvault.audit.writer import ProcessWriter
+from callvault.crypto.keyprovider import LocalKeyFileProvider
+from tests.audit.test_groupcommit import event
+writer = ProcessWriter(sys.argv[1], LocalKeyFileProvider(sys.argv[2]), SigningPolicy(),
+                       schema_module="callvault.db.models")
+writer.write([(sys.argv[3], event("req-long-tmpdir"), ())])
+writer.close()
+"""
+
+
+def test_the_writer_starts_under_a_temp_dir_too_long_for_a_socket(
+    vault: Settings, tenant: str, tmp_path: Path
+) -> None:
+    # The fork server listens on a Unix socket under TMPDIR; past about 70 characters its
+    # path no longer fits (107 bytes), and a server started there could not audit at all.
+    long_tmp = tmp_path / ("t" * 40) / ("m" * 40)
+    long_tmp.mkdir(parents=True)
+    started = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            START_AND_WRITE,
+            vault.database_url,
+            str(vault.root_key_path),
+            tenant,
+        ],
+        env={**os.environ, "TMPDIR": str(long_tmp)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert started.returncode == 0, started.stderr[-2000:]

@@ -22,6 +22,8 @@ from __future__ import annotations
 import importlib
 import logging
 import multiprocessing
+import os
+import tempfile
 import threading
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
@@ -258,11 +260,24 @@ def _context(schema_module: str) -> ForkServerContext | SpawnContext:
     """Fork server where there is one: forking the threaded server process itself is
     unsafe, and a fork server that has imported this module starts a child in
     milliseconds, where a spawned one imports SQLAlchemy and callvault again."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
+    if "forkserver" not in multiprocessing.get_all_start_methods() or _long_temp_dir():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__, schema_module])  # no effect once it runs
     return context
+
+
+# The fork server listens on a Unix socket under TMPDIR (``pymp-*/listener-*``, about 32
+# characters more); a socket path holds at most 107 bytes on Linux.
+_UNIX_SOCKET_PATH_MAX = 107
+_FORKSERVER_SOCKET_SUFFIX = 40
+
+
+def _long_temp_dir() -> bool:
+    """TMPDIR too long for the fork server's socket: it could not start (spawn then)."""
+    return len(os.fsencode(tempfile.gettempdir())) + _FORKSERVER_SOCKET_SUFFIX > (
+        _UNIX_SOCKET_PATH_MAX
+    )
 
 
 def serve(
