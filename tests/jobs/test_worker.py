@@ -115,7 +115,7 @@ def test_a_worker_killed_mid_job_loses_nothing_and_one_result_is_stored(
     fast = ("--stalled-after", "3")  # heartbeats every second; silent 3 s means dead
     with TestClient(create_app(vault.settings)) as client:
         # Long enough that the transcription is still running when the worker dies.
-        call_id = upload(client, vault, recording(tmp_path / "call.wav", seconds=30.0))
+        call_id = upload(client, vault, recording(tmp_path / "call.wav", seconds=10.0))
         first = WorkerProcess(vault, *fast)
         try:
             wait_for(
