@@ -100,6 +100,7 @@ def test_values_another_process_wrote_are_added_to_this_ones(
     """What serving with one worker does: its own values in memory, the jobs process's
     in files; a scrape shows their sum, once per series."""
     directory = tmp_path / "run" / "metrics"
+    monkeypatch.setenv(metrics.MULTIPROC_ENV, "")  # so the variable is gone after the test
     metrics.use_multiprocess_dir(directory)  # sets the variable for the child only here
     child_env = {**os.environ}
     monkeypatch.delenv(metrics.MULTIPROC_ENV)
@@ -137,7 +138,9 @@ def test_a_stale_directory_is_emptied_at_start(
     directory = tmp_path / "metrics"
     directory.mkdir()
     (directory / "counter_1.db").write_bytes(b"left by an earlier run")
-    monkeypatch.delenv(metrics.MULTIPROC_ENV, raising=False)
+    # Set through monkeypatch first, so that it is gone after the test: a variable left
+    # here would put every server a later test starts in another test's directory.
+    monkeypatch.setenv(metrics.MULTIPROC_ENV, "")
     metrics.use_multiprocess_dir(directory)
     assert os.environ[metrics.MULTIPROC_ENV] == str(directory)
     assert list(directory.iterdir()) == []
