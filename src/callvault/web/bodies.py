@@ -2,7 +2,8 @@
 and parsed so that validation errors name fields and never echo values (PHI).
 
 The rule for blocking work in the web layer: **a route handler is a plain ``def``**
-(FastAPI runs it in its worker pool), and its JSON body comes from the one async
+(its ``PooledRoute`` runs it in a worker pool: the narrow read-only one when the request
+only reads, ``web/pools.py``), and its JSON body comes from the one async
 dependency ``json_body(Model, limit)``, which reads the body on the event loop (that
 is waiting on the network, not work) and validates it off the loop when it is large.
 Only routes that stream a body (recording uploads) are ``async``; everything blocking
