@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import random
 import unicodedata
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 TEENS = [
@@ -184,3 +186,15 @@ def public(record: dict[str, Any]) -> dict[str, Any]:
     out = dict(record)
     out["spans"] = [{k: v for k, v in s.items() if k != "family"} for s in record["spans"]]
     return out
+
+
+def pick_distinct(rng: random.Random, table: list[tuple[T, int]], n: int) -> list[T]:
+    """``n`` different entries of ``table`` (entry, weight), drawn by weight."""
+    entries = [entry for entry, _ in table]
+    weights = [weight for _, weight in table]
+    chosen: list[T] = []
+    while len(chosen) < n:
+        entry = rng.choices(entries, weights)[0]
+        if entry not in chosen:
+            chosen.append(entry)
+    return chosen

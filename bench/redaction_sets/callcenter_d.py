@@ -19,14 +19,13 @@ Identities come from Faker (``_people``); spans are recorded while the text is b
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from typing import Any
 
 from faker import Faker
 
 from . import callcenter_d_asr as asr
 from . import callcenter_d_notes as notes
-from ._build import Builder
+from ._build import Builder, pick_distinct
 from ._people import People
 
 NAME = "callcenter_d"
@@ -35,19 +34,6 @@ DEFAULT_COUNT = 400
 ADDRESS_LOCALES = ["en_US", "en_GB", "de_DE", "fr_FR", "nl_NL", "es_ES", "pl_PL",
                    "pt_PT", "sv_SE", "en_AU", "en_CA", "cs_CZ", "fi_FI", "de_AT", "de_CH",
                    "hu_HU", "en_NZ", "da_DK", "en_IN"]  # fmt: skip
-
-
-def _pick(
-    rng: random.Random, table: list[tuple[Callable[[Any], None], int]], n: int
-) -> list[Callable[[Any], None]]:
-    fns = [f for f, _ in table]
-    weights = [w for _, w in table]
-    chosen: list[Callable[[Any], None]] = []
-    while len(chosen) < n:
-        f = rng.choices(fns, weights)[0]
-        if f not in chosen:
-            chosen.append(f)
-    return chosen
 
 
 def generate(seed: int = DEFAULT_SEED, count: int = DEFAULT_COUNT) -> list[dict[str, Any]]:
@@ -65,13 +51,13 @@ def generate(seed: int = DEFAULT_SEED, count: int = DEFAULT_COUNT) -> list[dict[
         if style == "asr":
             call = asr.Call(b, rng, people, fakers)
             asr.opening(call)
-            for t in _pick(rng, asr.TEMPLATES, rng.randint(3, 5)):
+            for t in pick_distinct(rng, asr.TEMPLATES, rng.randint(3, 5)):
                 t(call)
             asr.closing(call)
         else:
             note = notes.Note(b, rng, people, fakers)
             notes.header(note)
-            for t in _pick(rng, notes.TEMPLATES, rng.randint(2, 4)):
+            for t in pick_distinct(rng, notes.TEMPLATES, rng.randint(2, 4)):
                 t(note)
         out.append(b.record())
     return out

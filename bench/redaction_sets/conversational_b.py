@@ -25,6 +25,7 @@ from ._build import (
     clock,
     digits_spoken,
     number_words,
+    pick_distinct,
     rand_digits,
     year_words,
 )
@@ -584,19 +585,6 @@ def _nonus_number(rng: random.Random) -> phonenumbers.PhoneNumber:
     return ex
 
 
-def _pick(
-    rng: random.Random, table: list[tuple[Callable[[Call], None], int]], n: int
-) -> list[Callable[[Call], None]]:
-    fns = [f for f, _ in table]
-    weights = [w for _, w in table]
-    chosen: list[Callable[[Call], None]] = []
-    while len(chosen) < n:
-        f = rng.choices(fns, weights)[0]
-        if f not in chosen:
-            chosen.append(f)
-    return chosen
-
-
 def generate(seed: int = DEFAULT_SEED, count: int = DEFAULT_COUNT) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     people = People(seed)
@@ -610,13 +598,13 @@ def generate(seed: int = DEFAULT_SEED, count: int = DEFAULT_COUNT) -> list[dict[
             b.line(a).say("thanks for calling ").keep(rng.choice(CLINICS), "CLINIC_NAME")
             b.say(" this is ").keep(rng.choice(AGENTS), "AGENT_NAME")
             b.say(rng.choice([" how can i help", " what can i do for you"]))
-            for ep in _pick(rng, ASR_EPISODES, rng.randint(3, 6)):
+            for ep in pick_distinct(rng, ASR_EPISODES, rng.randint(3, 6)):
                 ep(k)
             b.line(a).say(rng.choice(["anything else today", "okay you're all set"]))
         else:
             a, c = rng.choice(WRITTEN_TAGS)
             k = Call(b, rng, people, a, c)
-            for ep in _pick(rng, W_EPISODES, rng.randint(3, 5)):
+            for ep in pick_distinct(rng, W_EPISODES, rng.randint(3, 5)):
                 ep(k)
             if rng.random() < 0.6:
                 w_signoff(k)
