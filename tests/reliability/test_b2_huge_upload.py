@@ -87,7 +87,7 @@ def assert_problem_413(status: int, headers: dict[str, str], body: bytes) -> Non
 @pytest.mark.usefixtures("nothing_new_stored")
 def test_a_2gb_content_length_is_refused_before_the_body(served: Served, vault: Vault) -> None:
     call_id = new_call(served, vault)
-    with RssPeak(served.pid) as rss, connect(served.port) as sock:
+    with RssPeak(served) as rss, connect(served.port) as sock:
         sock.sendall(upload_head(served, vault, call_id, **{"Content-Length": str(2 * 1024**3)}))
         sock.sendall(WAV_START)
         assert_problem_413(*read_response(sock))  # answered with 16 bytes of 2 GB sent
@@ -100,7 +100,7 @@ def test_a_2gb_content_length_is_refused_before_the_body(served: Served, vault: 
 def test_an_endless_chunked_body_is_cut_off_at_the_limit(served: Served, vault: Vault) -> None:
     call_id = new_call(served, vault)
     chunk = b"10000\r\n" + b"\0" * 0x10000 + b"\r\n"  # 64 KiB chunks, never a last one
-    with RssPeak(served.pid) as rss, connect(served.port) as sock:
+    with RssPeak(served) as rss, connect(served.port) as sock:
         sock.sendall(upload_head(served, vault, call_id, **{"Transfer-Encoding": "chunked"}))
         sock.sendall(b"10\r\n" + WAV_START + b"\r\n")
         refused: list[bool] = []
