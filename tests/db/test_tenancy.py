@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import String, delete, func, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column, registry, sessionmaker
 
 from callvault.db.base import create_db_engine, create_session_factory
-from callvault.db.tenancy import TenantScopeMissing, all_tenants, scope_to_tenant
+from callvault.db.tenancy import TenantScopeMissing, all_tenants, scope_to_tenant, tenant_owned
 from callvault.identity.models import CustomRole
 from callvault.settings import Settings
 from callvault.tenants.models import Tenant
@@ -113,3 +113,29 @@ def test_a_scoped_session_cannot_be_rescoped_nor_widened(factories, tenants) -> 
             scope_to_tenant(session, tenants[TENANT_B])
         with pytest.raises(TenantScopeMissing), all_tenants(session):
             pass
+
+
+def test_a_model_mapped_after_the_first_query_is_scoped_too() -> None:
+    # The tenant-owned tables are remembered per registry; mapping a model forgets them.
+    models = registry()
+
+    class EarlyNote:
+        __tablename__ = "early_notes"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        tenant_id: Mapped[str] = mapped_column(String(36))
+
+    models.mapped(EarlyNote)
+    assert set(tenant_owned(models).values()) == {EarlyNote}
+
+    class LateNote:
+        __tablename__ = "late_notes"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        tenant_id: Mapped[str] = mapped_column(String(36))
+
+    class Unowned:
+        __tablename__ = "unowned"
+        id: Mapped[int] = mapped_column(primary_key=True)
+
+    models.mapped(LateNote)
+    models.mapped(Unowned)
+    assert set(tenant_owned(models).values()) == {EarlyNote, LateNote}

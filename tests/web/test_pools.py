@@ -7,6 +7,7 @@ from __future__ import annotations
 import inspect
 import threading
 import time
+from contextvars import ContextVar
 
 import anyio
 from fastapi import FastAPI
@@ -78,3 +79,46 @@ def test_every_route_of_the_app_runs_its_handler_through_the_pools(app: FastAPI)
     assert not_pooled == []
     # A plain-def handler left as it was would run in anyio's default pool.
     assert all(inspect.iscoroutinefunction(route.endpoint) for route in api_routes)
+
+
+def test_a_cancelled_request_waits_for_its_read_only_work_to_end() -> None:
+    # Its session is closed as it unwinds: never under a statement still running.
+    events: list[str] = []
+
+    def work() -> str:
+        time.sleep(0.3)
+        events.append("work ended")
+        return "result"
+
+    async def request() -> None:
+        try:
+            await run_read_only(work)
+        finally:
+            events.append("request unwound")
+
+    async def cancel_soon() -> None:
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(request)
+            await anyio.sleep(0.05)
+            tasks.cancel_scope.cancel()
+
+    anyio.run(cancel_soon)
+    assert events == ["work ended", "request unwound"]
+
+
+REQUEST_FACT: ContextVar[str] = ContextVar("request_fact", default="unset")
+
+
+def test_read_only_work_sees_its_request_context_and_hands_back_its_error() -> None:
+    def work() -> None:
+        raise LookupError(f"not there for {REQUEST_FACT.get()}")
+
+    async def request() -> str:
+        REQUEST_FACT.set("request 7")
+        try:
+            await run_read_only(work)
+        except LookupError as error:
+            return str(error)
+        return "no error"
+
+    assert anyio.run(request) == "not there for request 7"

@@ -65,16 +65,22 @@ def links_of(
 def campaign_of(session: Session, tenant_id: str, tracking_number: str) -> CampaignLink | None:
     """The campaign of ``tracking_number`` (E.164) in the tenant, or None. A Core
     statement: the tenant is named here, not by the session's scoping."""
-    row = session.execute(
-        select(_campaigns.c.id, _campaigns.c.name)
-        .select_from(
-            _tracking_numbers.join(_campaigns, _campaigns.c.id == _tracking_numbers.c.campaign_id)
+    row = (
+        session.connection()
+        .execute(
+            select(_campaigns.c.id, _campaigns.c.name)
+            .select_from(
+                _tracking_numbers.join(
+                    _campaigns, _campaigns.c.id == _tracking_numbers.c.campaign_id
+                )
+            )
+            .where(
+                _tracking_numbers.c.tenant_id == tenant_id,
+                _tracking_numbers.c.number == tracking_number,
+            )
         )
-        .where(
-            _tracking_numbers.c.tenant_id == tenant_id,
-            _tracking_numbers.c.number == tracking_number,
-        )
-    ).first()
+        .first()
+    )
     return None if row is None else CampaignLink(campaign_id=row[0], name=row[1])
 
 
@@ -84,16 +90,20 @@ def dni_session_of(
     """The DNI session a call to ``tracking_number`` that started at ``started_at`` is
     attributed to: the session most recently given that number before the call, if the
     call started within that session's time to live; else None."""
-    latest = session.execute(
-        select(_dni_sessions.c.id, _dni_sessions.c.expires_at)
-        .where(
-            _dni_sessions.c.tenant_id == tenant_id,
-            _dni_sessions.c.number == tracking_number,
-            _dni_sessions.c.created_at <= started_at,
+    latest = (
+        session.connection()
+        .execute(
+            select(_dni_sessions.c.id, _dni_sessions.c.expires_at)
+            .where(
+                _dni_sessions.c.tenant_id == tenant_id,
+                _dni_sessions.c.number == tracking_number,
+                _dni_sessions.c.created_at <= started_at,
+            )
+            .order_by(_dni_sessions.c.created_at.desc())
+            .limit(1)
         )
-        .order_by(_dni_sessions.c.created_at.desc())
-        .limit(1)
-    ).first()
+        .first()
+    )
     if latest is None or started_at >= latest.expires_at:
         return None
     session_id: str = latest.id

@@ -124,7 +124,8 @@ class Keyring:
 
     def _max_version(self, tenant_id: str) -> int:
         stmt = select(func.max(TenantKey.version)).where(TenantKey.tenant_id == tenant_id)
-        return self._session.execute(stmt).scalar() or 0
+        # Once per request that encrypts: on the connection, past the ORM's hooks.
+        return self._session.connection().execute(stmt).scalar() or 0
 
     def tenant_key(self, tenant_id: str, version: int) -> bytes:
         cached = self._cache.get(("tenant", tenant_id, str(version)))

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from typing import Any, cast
 
 from sqlalchemy import event
-from sqlalchemy.orm import ORMExecuteState, Session, registry, with_loader_criteria
+from sqlalchemy.orm import Mapper, ORMExecuteState, Session, registry, with_loader_criteria
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.util import find_tables
 
@@ -102,10 +102,24 @@ def _touched(state: ORMExecuteState, models: registry) -> list[type[Any]]:
     tables the statement reads or writes anywhere: in its entities, joins, subqueries or
     ``select_from`` (``state.all_mappers`` names only the entities)."""
     statement = cast(ClauseElement, state.statement)
-    tables = set(
-        find_tables(statement, include_joins=True, include_aliases=True, include_crud=True)
-    )
-    # The registry is read each time: models are mapped as their modules are imported.
-    return [
-        m.class_ for m in models.mappers if m.local_table in tables and "tenant_id" in m.columns
-    ]
+    owned = tenant_owned(models)
+    tables = find_tables(statement, include_joins=True, include_aliases=True, include_crud=True)
+    return list({owned[table]: None for table in tables if table in owned})
+
+
+# The tenant-owned models by table, per registry: made again when a model is mapped
+# after it was made (models are mapped as their modules are imported).
+_owned_by_table: dict[int, dict[Any, type[Any]]] = {}
+
+
+def tenant_owned(models: registry) -> dict[Any, type[Any]]:
+    owned = _owned_by_table.get(id(models))
+    if owned is None:
+        owned = {m.local_table: m.class_ for m in models.mappers if "tenant_id" in m.columns}
+        _owned_by_table[id(models)] = owned
+    return owned
+
+
+@event.listens_for(Mapper, "after_mapper_constructed")
+def _forgettenant_owned(mapper: Mapper[Any], class_: type[Any]) -> None:
+    _owned_by_table.clear()

@@ -115,14 +115,20 @@ def is_in_force(baa: BusinessAssociateAgreement, today: date) -> bool:
 
 def has_active_agreement(session: Session, tenant_id: str, kind: AgreementKind) -> bool:
     """One indexed lookup, no cache: an agreement activated a moment ago opens the next
-    request, and one that ends today closes it."""
-    found = session.execute(
-        select(BusinessAssociateAgreement.id)
-        .where(
-            BusinessAssociateAgreement.tenant_id == tenant_id,
-            BusinessAssociateAgreement.kind == kind.value,
-            covers_on(today_utc()),
+    request, and one that ends today closes it. It runs on every PHI ingest, so it is a
+    Core statement on the session's connection (the tenant named here, not added by the
+    session's scoping, whose hook cost more than the lookup)."""
+    found = (
+        session.connection()
+        .execute(
+            select(BusinessAssociateAgreement.id)
+            .where(
+                BusinessAssociateAgreement.tenant_id == tenant_id,
+                BusinessAssociateAgreement.kind == kind.value,
+                covers_on(today_utc()),
+            )
+            .limit(1)
         )
-        .limit(1)
-    ).first()
+        .first()
+    )
     return found is not None

@@ -17,19 +17,33 @@ Which is which is decided per request by ``web.context`` when it builds the requ
 context: a read-only session (safe methods, and routes declared ``writes=False``) marks
 the request's work read-only. Every route class is a ``PooledRoute``, whose plain-``def``
 handlers run in the pool the request was marked for.
+
+Why the narrow pool is not anyio's ``to_thread`` with a limiter: a read makes two trips
+(authorization, then the handler), and anyio's trip (a cancel scope, a limiter, a
+``queue.Queue`` per worker) costs about 65 us of CPU against about 6 for this pool's (a
+``SimpleQueue`` and ``call_soon_threadsafe``; ``bench/hops.py``). Like anyio's, a trip
+cannot be abandoned: a request cancelled meanwhile (its client went away) waits for its
+work to finish before it unwinds, so its session is never closed under a running
+statement.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import contextvars
 import functools
 import inspect
+import os
+import queue
+import threading
 from collections.abc import Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
+import anyio
 import anyio.to_thread
-from anyio import CapacityLimiter
-from anyio.lowlevel import RunVar
 from fastapi.routing import APIRoute
 
 READ_THREADS = 2
@@ -37,18 +51,83 @@ READ_THREADS = 2
 P = ParamSpec("P")
 T = TypeVar("T")
 
-_read_limiter: RunVar[CapacityLimiter] = RunVar("callvault_read_limiter")
 _read_only: ContextVar[bool] = ContextVar("callvault_read_only", default=False)
 
 
-def read_limiter() -> CapacityLimiter:
-    """The narrow pool's limiter, one per event loop (as anyio's own default)."""
-    try:
-        return _read_limiter.get()
-    except LookupError:
-        limiter = CapacityLimiter(READ_THREADS)
-        _read_limiter.set(limiter)
-        return limiter
+class ReadPool:
+    """``READ_THREADS`` threads taking work from one queue, each handing its result back
+    to the event loop that asked for it."""
+
+    def __init__(self, threads: int) -> None:
+        self._work: queue.SimpleQueue[_Trip] = queue.SimpleQueue()
+        for number in range(threads):
+            name = f"callvault-read-{number}"
+            threading.Thread(target=self._serve, name=name, daemon=True).start()
+
+    async def run(self, call: Callable[[], T]) -> T:
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[T] = loop.create_future()
+        self._work.put(_Trip(loop, done, contextvars.copy_context(), call))
+        try:
+            return await asyncio.shield(done)
+        except asyncio.CancelledError:
+            if not done.cancelled():  # (cancelled: the loop is going away)
+                with anyio.CancelScope(shield=True):
+                    await _finished(done)
+            raise
+
+    def _serve(self) -> None:
+        while True:
+            self._work.get().run()
+
+
+@dataclass(slots=True)
+class _Trip:
+    loop: asyncio.AbstractEventLoop
+    done: asyncio.Future[Any]
+    context: contextvars.Context
+    call: Callable[[], Any]
+
+    def run(self) -> None:
+        try:
+            outcome: tuple[Any, BaseException | None] = (self.context.run(self.call), None)
+        except BaseException as error:  # handed to the awaiting request, as anyio does
+            outcome = (None, error)
+        with contextlib.suppress(RuntimeError):  # that loop closed: nobody waits any more
+            self.loop.call_soon_threadsafe(_settle, self.done, *outcome)
+
+
+async def _finished(done: asyncio.Future[Any]) -> None:
+    """Wait until the work behind ``done`` has ended, whatever cancels the waiter."""
+    while not done.done():
+        try:
+            await asyncio.shield(done)
+        except asyncio.CancelledError:
+            continue
+        except BaseException:  # the work's own error: it has ended
+            return
+
+
+def _settle(done: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if done.done():
+        return
+    if error is None:
+        done.set_result(result)
+    else:
+        done.set_exception(error)
+
+
+_pool: tuple[int, ReadPool] | None = None
+_pool_lock = threading.Lock()
+
+
+def read_pool() -> ReadPool:
+    """This process's narrow pool (made on first use; a forked child makes its own)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool[0] != os.getpid():
+            _pool = (os.getpid(), ReadPool(READ_THREADS))
+        return _pool[1]
 
 
 def mark_read_only(read_only: bool) -> None:
@@ -58,16 +137,16 @@ def mark_read_only(read_only: bool) -> None:
 
 async def run_read_only(func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """``func`` in the narrow pool: for work that reads and never waits for a lock."""
-    call = functools.partial(func, *args, **kwargs)
-    return await anyio.to_thread.run_sync(call, limiter=read_limiter())
+    return await read_pool().run(functools.partial(func, *args, **kwargs))
 
 
 async def run_blocking(func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """``func`` in the pool the current request was marked for (the default pool unless
-    it was marked read-only)."""
-    limiter = read_limiter() if _read_only.get() else None
+    """``func`` in the pool the current request was marked for (anyio's default pool
+    unless it was marked read-only)."""
     call = functools.partial(func, *args, **kwargs)
-    return await anyio.to_thread.run_sync(call, limiter=limiter)
+    if _read_only.get():
+        return await read_pool().run(call)
+    return await anyio.to_thread.run_sync(call)
 
 
 def pooled(endpoint: Callable[..., Any]) -> Callable[..., Any]:

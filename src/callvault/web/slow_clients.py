@@ -1,4 +1,5 @@
-"""Slow clients are cut off: uvicorn's HTTP protocol with a header and a body timeout.
+"""Slow clients are cut off: uvicorn's HTTP protocol with a header and a body timeout
+(and its writes coalesced, ``callvault.web.coalesced``).
 
 uvicorn times out only an idle keep-alive connection. A client that connects and sends
 nothing, dribbles its request head a byte at a time, or stops sending a body it
@@ -33,6 +34,8 @@ from collections.abc import Callable
 from uvicorn.config import Config
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
+
+from callvault.web.coalesced import CoalescedWrites
 
 # What uvicorn.Config(http=...) is given: a string, so that worker processes import it.
 GUARDED_HTTP = "callvault.web.slow_clients:GuardedHttpToolsProtocol"
@@ -77,7 +80,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._answered = False  # the response went out while the body was still coming
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+        # Head and body in one TLS record and one send (``callvault.web.coalesced``).
+        super().connection_made(CoalescedWrites(transport, self.loop))  # type: ignore[arg-type]
         self._arm(self._header_timeout, self._head_too_slow)
 
     def connection_lost(self, exc: Exception | None) -> None:
