@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, column, select, table
+from sqlalchemy import String, bindparam, column, select, table
 from sqlalchemy.orm import Session
 
 from callvault.db.base import UTCDateTime
@@ -62,25 +62,35 @@ def links_of(
     return CallLinks(campaign, dni_session_of(session, tenant_id, tracking_number, started_at))
 
 
+# Built once, run with bind parameters: a call's links are looked up on every ingest,
+# and building a statement cost more than running it.
+_CAMPAIGN_OF_NUMBER = (
+    select(_campaigns.c.id, _campaigns.c.name)
+    .select_from(
+        _tracking_numbers.join(_campaigns, _campaigns.c.id == _tracking_numbers.c.campaign_id)
+    )
+    .where(
+        _tracking_numbers.c.tenant_id == bindparam("tenant_id"),
+        _tracking_numbers.c.number == bindparam("number"),
+    )
+)
+_LATEST_DNI_SESSION = (
+    select(_dni_sessions.c.id, _dni_sessions.c.expires_at)
+    .where(
+        _dni_sessions.c.tenant_id == bindparam("tenant_id"),
+        _dni_sessions.c.number == bindparam("number"),
+        _dni_sessions.c.created_at <= bindparam("started_at", type_=UTCDateTime),
+    )
+    .order_by(_dni_sessions.c.created_at.desc())
+    .limit(1)
+)
+
+
 def campaign_of(session: Session, tenant_id: str, tracking_number: str) -> CampaignLink | None:
     """The campaign of ``tracking_number`` (E.164) in the tenant, or None. A Core
     statement: the tenant is named here, not by the session's scoping."""
-    row = (
-        session.connection()
-        .execute(
-            select(_campaigns.c.id, _campaigns.c.name)
-            .select_from(
-                _tracking_numbers.join(
-                    _campaigns, _campaigns.c.id == _tracking_numbers.c.campaign_id
-                )
-            )
-            .where(
-                _tracking_numbers.c.tenant_id == tenant_id,
-                _tracking_numbers.c.number == tracking_number,
-            )
-        )
-        .first()
-    )
+    values = {"tenant_id": tenant_id, "number": tracking_number}
+    row = session.connection().execute(_CAMPAIGN_OF_NUMBER, values).first()
     return None if row is None else CampaignLink(campaign_id=row[0], name=row[1])
 
 
@@ -90,20 +100,8 @@ def dni_session_of(
     """The DNI session a call to ``tracking_number`` that started at ``started_at`` is
     attributed to: the session most recently given that number before the call, if the
     call started within that session's time to live; else None."""
-    latest = (
-        session.connection()
-        .execute(
-            select(_dni_sessions.c.id, _dni_sessions.c.expires_at)
-            .where(
-                _dni_sessions.c.tenant_id == tenant_id,
-                _dni_sessions.c.number == tracking_number,
-                _dni_sessions.c.created_at <= started_at,
-            )
-            .order_by(_dni_sessions.c.created_at.desc())
-            .limit(1)
-        )
-        .first()
-    )
+    values = {"tenant_id": tenant_id, "number": tracking_number, "started_at": started_at}
+    latest = session.connection().execute(_LATEST_DNI_SESSION, values).first()
     if latest is None or started_at >= latest.expires_at:
         return None
     session_id: str = latest.id

@@ -32,6 +32,10 @@ _TENANTS = table("tenants", column("id", String), column("wrapped_index_key", La
 _WRAPPED_INDEX_KEY = select(_TENANTS.c.wrapped_index_key).where(
     _TENANTS.c.id == bindparam("tenant_id")
 )
+# The tenant's newest key version, looked up once per request that encrypts.
+_NEWEST_VERSION = select(func.max(TenantKey.version)).where(
+    TenantKey.tenant_id == bindparam("tenant_id")
+)
 
 
 def _tenant_key_ad(tenant_id: str, version: int) -> bytes:
@@ -123,9 +127,9 @@ class Keyring:
         return self._current[tenant_id]
 
     def _max_version(self, tenant_id: str) -> int:
-        stmt = select(func.max(TenantKey.version)).where(TenantKey.tenant_id == tenant_id)
-        # Once per request that encrypts: on the connection, past the ORM's hooks.
-        return self._session.connection().execute(stmt).scalar() or 0
+        # Once per request that encrypts: built once, on the connection (no ORM hooks).
+        values = {"tenant_id": tenant_id}
+        return self._session.connection().execute(_NEWEST_VERSION, values).scalar() or 0
 
     def tenant_key(self, tenant_id: str, version: int) -> bytes:
         cached = self._cache.get(("tenant", tenant_id, str(version)))

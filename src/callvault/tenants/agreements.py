@@ -17,9 +17,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, or_, select
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, bindparam, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from callvault.db.base import Base, UTCDateTime, new_id, utcnow
 from callvault.errors import PermissionDenied
@@ -94,7 +94,7 @@ def today_utc() -> date:
     return utcnow().date()
 
 
-def covers_on(today: date) -> ColumnElement[bool]:
+def covers_on(today: date | BindParameter[date]) -> ColumnElement[bool]:
     """The agreements in force on ``today``."""
     baa = BusinessAssociateAgreement
     return (
@@ -115,20 +115,20 @@ def is_in_force(baa: BusinessAssociateAgreement, today: date) -> bool:
 
 def has_active_agreement(session: Session, tenant_id: str, kind: AgreementKind) -> bool:
     """One indexed lookup, no cache: an agreement activated a moment ago opens the next
-    request, and one that ends today closes it. It runs on every PHI ingest, so it is a
-    Core statement on the session's connection (the tenant named here, not added by the
+    request, and one that ends today closes it. It runs on every PHI ingest: a statement
+    built once, on the session's connection (the tenant named here, not added by the
     session's scoping, whose hook cost more than the lookup)."""
-    found = (
-        session.connection()
-        .execute(
-            select(BusinessAssociateAgreement.id)
-            .where(
-                BusinessAssociateAgreement.tenant_id == tenant_id,
-                BusinessAssociateAgreement.kind == kind.value,
-                covers_on(today_utc()),
-            )
-            .limit(1)
-        )
-        .first()
-    )
+    values = {"tenant_id": tenant_id, "kind": kind.value, "today": today_utc()}
+    found = session.connection().execute(_IN_FORCE_OF_KIND, values).first()
     return found is not None
+
+
+_IN_FORCE_OF_KIND = (
+    select(BusinessAssociateAgreement.id)
+    .where(
+        BusinessAssociateAgreement.tenant_id == bindparam("tenant_id"),
+        BusinessAssociateAgreement.kind == bindparam("kind"),
+        covers_on(bindparam("today", type_=Date)),
+    )
+    .limit(1)
+)
