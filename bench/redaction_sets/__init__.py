@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import callcenter_d, conversational_b, conversational_c, international_written
+from . import callcenter_d, conversational_b, conversational_c, heldout_e, international_written
 
 GENERATORS: dict[str, Callable[..., list[dict[str, Any]]]] = {
     conversational_b.NAME: conversational_b.generate,
     conversational_c.NAME: conversational_c.generate,
     international_written.NAME: international_written.generate,
     callcenter_d.NAME: callcenter_d.generate,
+    heldout_e.NAME: heldout_e.generate,
 }
