@@ -127,6 +127,8 @@ _ORG_WORDS = """
     institute university college hospice women's womens children's childrens pediatric
     behavioral vision eye eyecare ent allergy chiropractic counseling services systems
     network insurance bank street avenue road drive lane boulevard court
+    ortho cardio neuro derm peds pediatric obgyn gyn uro onc rheum psych pulm physio
+    physiotherapy dialysis renal kidney cancer heart spine sleep
 """
 ORG_SUFFIX = frozenset(_ORG_WORDS.split())
 
