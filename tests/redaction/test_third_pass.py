@@ -30,6 +30,21 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     ("foreign-run-no", "note: Entertainment Weekly called for a quote.", [],
      ["Entertainment", "Weekly"]),
     ("foreign-run-no", "note: Dr Visit Summary Attached.", [], ["Visit", "Summary", "Attached"]),
+    # spoken: an unlisted word in no English list after a self-introduction, a weak cue
+    # or a relation word, and unlisted surnames and particles after it
+    ("asr-foreign", "caller: hi yes this is radomiła szczęsna about a bill",
+     ["radomiła szczęsna"], ["about", "bill"]),
+    ("asr-foreign", "caller: i'm wouterina van der gragt calling back", ["wouterina van der gragt"],
+     ["calling"]),
+    ("asr-foreign", "caller: the letter is addressed to ksawery pniewski", ["ksawery pniewski"],
+     ["letter"]),
+    ("asr-foreign", "caller: my partner ingeborga picks them up", ["ingeborga"], ["picks"]),
+    ("asr-foreign", "caller: you can call my niece too oriane lefébure", ["oriane lefébure"],
+     ["call"]),
+    ("asr-foreign-no", "caller: i'm diabetic so it's ozempic now", [], ["diabetic", "ozempic"]),
+    ("asr-foreign-no", "caller: it's fine i'm good thanks", [], ["fine", "good"]),
+    ("asr-foreign-no", "caller: my son's school called about it", [], ["school"]),
+    ("asr-foreign-no", "caller: this is regarding the refill", [], ["regarding", "refill"]),
 ]  # fmt: skip
 
 

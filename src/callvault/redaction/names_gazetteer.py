@@ -42,6 +42,7 @@ class Gazetteer:
             and key not in self.stop
             and key not in self.common
             and key.isalpha()
+            and not (key.endswith("s") and key[:-1] in self.english)  # "picks", "drives"
         )
 
 

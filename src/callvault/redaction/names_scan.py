@@ -13,7 +13,7 @@ import re
 from typing import NamedTuple
 
 from callvault.redaction import names_cues as cues
-from callvault.redaction.medical import medication_words
+from callvault.redaction.medical import medical_terms, medication_words
 from callvault.redaction.names_gazetteer import Gazetteer, fold_same_length, gazetteer
 from callvault.redaction.names_spelled import lower_same_length
 
@@ -113,6 +113,8 @@ class Scan:
                 return True
             if self.listed(tok) and backed:
                 return True
+            if self.foreign_word(tok):  # "my partner brunhilde", "my aunt niklas"
+                return True
             # "my son's school": after a possessive, an unlisted word is a thing
             return kind == "relation" and self._unlisted_word(tok)
         if kind == "answer":  # the turn before asked for a name: an unlisted word is one
@@ -133,7 +135,23 @@ class Scan:
             return key in self.gaz.first or nxt.key in self.gaz.first
         if key in self.gaz.first and key not in self.gaz.common:
             return True
+        if kind in ("intro", "weak") and self.foreign_word(tok):
+            # "this is malwina hołubowicz", "addressed to kornel wojtunik": a word in no
+            # everyday-English list after a self-introduction or a weak cue
+            return nxt is None or not nxt.comma
         return self.listed(tok) and backed
+
+    def foreign_word(self, tok: Tok) -> bool:
+        """A lower-case word that is in no everyday-English list, no medical term, no
+        verb or adverb shape and no number: after a cue, most likely a name."""
+        key = tok.key
+        return (
+            self.gaz.foreign(key)
+            and key not in self.meds
+            and key not in medical_words()
+            and not VERB_SHAPE.search(key)
+            and not cues.NUMBERISH.match(key)
+        )
 
     def follows(self, tok: Tok, nxt: Tok | None, lead: Tok, kind: str, depth: int = 1) -> bool:
         """May ``tok`` continue a name opened by ``lead`` (``depth`` words taken)?"""
@@ -148,6 +166,13 @@ class Scan:
             return key in cues.NAME_SUFFIX or (
                 key in _PARTICLES and nxt is not None and nxt.cap and not nxt.comma
             )
+        if not lead.cap and kind in ("intro", "weak", "relation", "relation's", "answer"):
+            if key in _PARTICLES and nxt is not None and not nxt.comma:
+                return self.listed(nxt) or self.foreign_word(nxt)  # "nadeschda van der ..."
+            if self.foreign_word(tok) and (self.foreign_word(lead) or self.listed(lead)):
+                return True  # "freia röhrdanz", "niklas salz": an unlisted surname
+            if key in self.gaz.english and not self.listed(tok):
+                return False  # "my partner ingeborga picks ...": the sentence goes on
         if self.listed(tok) or tok.cap or key in cues.NAME_SUFFIX:
             return True
         if len(key) == 1:  # a middle initial
@@ -238,6 +263,12 @@ class Scan:
                 return False
             end = tok.end
         return False
+
+
+@functools.cache
+def medical_words() -> frozenset[str]:
+    """Every one-word medical term (conditions and procedures too): no name."""
+    return frozenset(t for t in medical_terms() if " " not in t)
 
 
 # What a rule yields: the words of a name and why it was taken.
