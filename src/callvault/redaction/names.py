@@ -105,10 +105,13 @@ _KIN = re.compile(
 
 def _relation_kind(cue: str) -> str:
     """How a relation cue reads the words after it: "strong" ("my partner's name"),
-    "relation" ("my uncle": an unlisted word may be a name) or "relation's" ("my son's",
-    "the kid", "friend": a listed or capitalised first name only)."""
+    "relation" ("my uncle": an unlisted word may be a name), "relation's" ("my son's",
+    "friend": a listed or capitalised first name, or a word in no English list) or
+    "child" ("baby", "the kid": a listed first name only)."""
     if re.search(r"name(?:[ \t]+is|'s)?[ \t,:]*$", cue):
         return "strong"
+    if re.search(r"(?:baby|kid|child)(?:'?s)?[ \t,:]*$", cue):
+        return "child"  # "baby formula", "child care": a listed first name only
     if _POSSESSIVE.search(cue) or not _KIN.match(cue):
         return "relation's"
     return "relation"
