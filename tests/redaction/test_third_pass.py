@@ -45,6 +45,15 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     ("asr-foreign-no", "caller: it's fine i'm good thanks", [], ["fine", "good"]),
     ("asr-foreign-no", "caller: my son's school called about it", [], ["school"]),
     ("asr-foreign-no", "caller: this is regarding the refill", [], ["regarding", "refill"]),
+    # spoken e-mail: any registrable domain or a mail host that is itself a public suffix,
+    # local parts with accented letters
+    ("email-spoken", "caller: it's teodor77 at mail dot pl", ["teodor77 at mail dot pl"],
+     ["it's"]),
+    ("email-spoken", "caller: jörgen underscore b at web dot app", ["jörgen underscore b at web dot app"],
+     []),
+    ("email-spoken", "caller: it's ilić dot mira at gmx dot at", ["ilić dot mira at gmx dot at"], []),
+    ("email-spoken-no", "caller: i'm at home dot com is down for me", [], ["home", "com"]),
+    ("email-spoken-no", "caller: meet me at the mall dot", [], ["mall"]),
 ]  # fmt: skip
 
 
