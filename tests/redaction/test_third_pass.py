@@ -54,6 +54,17 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     ("email-spoken", "caller: it's ilić dot mira at gmx dot at", ["ilić dot mira at gmx dot at"], []),
     ("email-spoken-no", "caller: i'm at home dot com is down for me", [], ["home", "com"]),
     ("email-spoken-no", "caller: meet me at the mall dot", [], ["mall"]),
+    # spelled letters with accents, and a word spelled right after it was said
+    ("spelled", "caller: it's jiráňová that's j i r á ň o v á", ["jiráňová", "j i r á ň o v á"],
+     ["that's"]),
+    ("spelled", "caller: sørbø um s ø r b ø", ["sørbø", "s ø r b ø"], []),
+    ("spelled-no", "caller: the portal p o r t a l is down", [], ["portal", "p o r t a l"]),
+    ("spelled-no", "caller: is that a m or p m", [], ["a m", "p m"]),
+    # a leading "to"/"for" read as a digit before a whole number read digit by digit
+    ("homophone", "caller: my social security number is for zero oh oh one oh eight five nine",
+     ["for zero oh oh one oh eight five nine"], ["social"]),
+    ("homophone-no", "caller: i waited for two hours", [], ["for", "two"]),
+    ("homophone-no", "caller: give it to one of the nurses", [], ["to", "one"]),
 ]  # fmt: skip
 
 

@@ -269,7 +269,7 @@ class NameRecognizer:
                 if t.key not in scan.gaz.common and len(t.key) > 2:  # as said, and folded
                     said.update((t.key, word_key(lower_same_length(text[t.start : t.end]))))
         said -= agent_names
-        for start, end in spelled_runs(text, scan.gaz, frozenset(said | known)):
+        for start, end in spelled_runs(scan.fold, scan.gaz, frozenset(said | known)):  # "m ø l l e r"
             if not (_alnum_at(text, start - 1) or _alnum_at(text, end)):  # not in "ñ a b"
                 spans.setdefault((start, end), "name spelled out")
         for m in _SPOKEN_LAST_FIRST.finditer(scan.low):
