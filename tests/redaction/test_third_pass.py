@@ -65,6 +65,19 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
      ["for zero oh oh one oh eight five nine"], ["social"]),
     ("homophone-no", "caller: i waited for two hours", [], ["for", "two"]),
     ("homophone-no", "caller: give it to one of the nurses", [], ["to", "one"]),
+    # postcode shapes per country, the street before one, streets in lower-case speech
+    ("postcode", "Pt: please use Ogrodowa 17, 64-920 Piła. Thanks!", ["Ogrodowa 17", "64-920 Piła"],
+     ["Thanks", "please"]),
+    ("postcode", "note: Rua Augusta 12, 1100-053 Lisboa", ["Rua Augusta 12", "1100-053 Lisboa"], []),
+    ("postcode", "caller: it's ulica polna 4 85-001 bydgoszcz", ["ulica polna 4", "85-001 bydgoszcz"],
+     ["it's"]),
+    ("postcode", "caller: lindenweg 12 uh 45127 essen", ["lindenweg 12", "45127 essen"], []),
+    ("postcode", "caller: it's keizersgracht 7 in 1015cj amsterdam", ["keizersgracht 7", "1015cj amsterdam"],
+     []),
+    ("postcode-no", "caller: take 10-120 mg a day", [], ["10-120"]),
+    ("postcode-no", "caller: during 5 days i could not sleep", [], ["during", "5"]),
+    ("postcode-no", "caller: i bring 2 bottles", [], ["bring", "2"]),
+    ("postcode-no", "note: Score 12-100 in the end.", [], ["Score"]),
 ]  # fmt: skip
 
 

@@ -131,8 +131,13 @@ def foreign_addresses(text: str, us_streets: list[Span]) -> Iterator[Span]:
     for m in _POSTCODE_CITY_RE.finditer(text):
         city = m.group(1).lower()
         near_street = any(0 <= m.start() - s.end <= 40 for s in streets)
-        if near_street or city in gazetteer or city.split()[0] in gazetteer:
-            yield Span(m.start(), m.end(), Label.ADDRESS, 0.75, "postcode and city")
+        strong = _STRONG_POSTCODE_RE.match(text, m.start()) is not None
+        if near_street or strong or city in gazetteer or city.split()[0] in gazetteer:
+            cut = m.group(0).find(". ")  # "42-308 Jaworzno. Thanks!": the town ends there
+            end = m.start() + cut if cut > m.end(1) - m.start() - len(m.group(1)) else m.end()
+            yield Span(m.start(), end, Label.ADDRESS, 0.75, "postcode and city")
+            if not near_street and (street := _street_before(text, m.start())):
+                yield street
     for m in _POSTCODE_ALONE_RE.finditer(text):
         start = m.start()
         before = _BEFORE_POSTCODE_RE.search(text, max(0, start - 40), start)
@@ -148,6 +153,107 @@ def foreign_addresses(text: str, us_streets: list[Span]) -> Iterator[Span]:
     lines = _Lines(text)
     yield from _following_lines(lines, streets + us_streets)
     yield from _postcode_blocks(lines)
+
+
+# Postcode shapes no date, amount or phone has, so a capitalised word after one is its
+# town whatever the gazetteer says: Polish "00-950", Portuguese "1000-205", Dutch
+# "1015 CJ", Czech/Slovak/Swedish "111 25", Brazilian "01310-100".
+_STRONG_POSTCODE_RE = re.compile(
+    r"\d{2}-\d{3}(?!\d)|\d{4}-\d{3}(?!\d)|\d{5}-\d{3}(?!\d)|\d{4}[ \t]?[A-Z]{2}(?![\w])"
+    r"|\d{3}[ \t]\d{2}(?!\d)"
+)
+_DIGIT_DASH_RE = re.compile(r"\d-\d")
+_NL_COMPACT_RE = re.compile(r"\d{4}[a-z]{2}(?![\w])")
+# The same shapes in lower-case speech-to-text, then one to three words of the town:
+# "79-451 lębork", "3487uk oudeschans", "1000-205 lisboa".
+_SPOKEN_POSTCODE_RE = re.compile(
+    r"(?<![\w./-])(?:\d{2}-\d{3}|\d{4}-\d{3}|\d{5}-\d{3}|\d{4}[a-z]{2})(?![\w-])"
+    r"(?:[ \t]+(?:in[ \t]+)?([^\W\d_][\w'-]*(?:[ \t]+[^\W\d_][\w'-]*){0,2}))?"
+)
+_STREET_BEFORE_RE = re.compile(
+    rf"((?:(?:ulica|aleja|plac|ul\.|al\.|pl\.|os\.|rue|calle|via)[ \t]+)?"
+    rf"[{UPPER}][\w'\u2019.-]*(?:[ \t]+(?:[{UPPER}][\w'\u2019.-]*|de|da|do|del|di|la))"
+    rf"{{0,3}}[ \t]+{_HOUSE})[ \t]*,[ \t]*\Z"
+)
+
+
+def _street_before(text: str, start: int) -> Span | None:
+    """"Kaszubska 279, 42-308 Jaworzno": the words and house number just before a
+    postcode and its town, on the same line, are the street."""
+    line = text.rfind("\n", 0, start) + 1
+    m = _STREET_BEFORE_RE.search(text, max(line, start - 60), start)
+    if m is None:
+        return None
+    return Span(m.start(1), m.end(1), Label.ADDRESS, 0.7, "street before a postcode")
+
+
+def spoken_foreign_addresses(text: str) -> Iterator[Span]:
+    """Other countries' streets and postcodes as a speech recogniser writes them, in lower
+    case ("ulica polna 4 85-001 bydgoszcz", "lindenweg 12 uh 45127 essen"); any text."""
+    if _DIGIT_DASH_RE.search(text) or _NL_COMPACT_RE.search(text):
+        yield from _spoken_postcodes(text)
+    yield from _spoken_streets(text)
+
+
+def _spoken_postcodes(text: str) -> Iterator[Span]:
+    """A strong postcode shape in lower-case text, with the town words after it that are
+    no everyday words ("79-451 lębork" but not "10-120 mg")."""
+    from callvault.redaction.lexicon import ADDRESS_STOP_WORDS
+
+    for m in _SPOKEN_POSTCODE_RE.finditer(text):
+        end = m.end(0) if m.group(1) is None else m.start(1)
+        words = (m.group(1) or "").split()
+        town: list[str] = []
+        for w in words:
+            if w.lower() in ADDRESS_STOP_WORDS or w.lower() in _FILLER_WORDS:
+                break
+            town.append(w)
+        if words and not town and not words[0].lower() in ("in",):
+            if words[0].lower() in ADDRESS_STOP_WORDS and words[0].lower() not in _FILLER_WORDS:
+                continue  # "10-120 mg", "12-100 tablets": a range of a quantity
+        if town:
+            end = text.index(town[-1], m.start(1)) + len(town[-1])
+        elif "-" in m.group(0) and not words:
+            continue  # a lone "12-345": too little to tell
+        yield Span(m.start(), end, Label.ADDRESS, 0.7, "postcode shape and town")
+
+
+_FILLER_WORDS = frozenset(("uh", "um", "er", "erm", "like", "so"))
+# Lower-case speech-to-text streets: "michaelstraat 20", "dörschnerweg 6-4", "ulica
+# lelewela 28", "al. brzechwy 59/32", "rue henry 12". The word before the number must be
+# no everyday English word ("during 5" ends in "ring").
+_SPOKEN_STREET_RE = re.compile(
+    rf"(?<![\w'.-])(?:(?:ulica|aleja|plac|ul\.|al\.|pl\.|os\.|rue|calle|rua|avenida)[ \t]+"
+    rf"(?:[^\W\d_][\w'-]*[ \t]+){{0,2}}[^\W\d_][\w'-]*"
+    rf"|[^\W\d_][\w'-]*{_STREET_COMPOUND})[ \t]+({_HOUSE})(?![\w])"
+)
+_STREET_HINT_RE = re.compile(
+    rf"{_STREET_COMPOUND}[ \t]+\d"
+    r"|(?<![\w'.-])(?:ulica|aleja|plac|ul\.|al\.|pl\.|os\.|rue|calle|rua|avenida)[ \t]"
+)
+# After a spoken street: a postcode (any European shape) and one or two town words,
+# maybe after a filler or "in" ("dörschnerweg 6-4 uh 31300 dieburg").
+_AFTER_STREET_RE = re.compile(
+    r"(?:[ \t,]+(?:uh|um|er|in|and))*[ \t,]+"
+    r"((?:\d{4,5}|\d{2}-\d{3}|\d{4}-\d{3}|\d{4}[ \t]?[a-z]{2}|\d{3}[ \t]\d{2})(?![\w-])"
+    r"(?:[ \t]+(?!(?:and|so|but|the|is|it|i|that|thanks|please)\b)[^\W\d_][\w'-]*){1,2})"
+)
+
+
+def _spoken_streets(text: str) -> Iterator[Span]:
+    from callvault.redaction.names_gazetteer import fold, gazetteer
+
+    if _STREET_HINT_RE.search(text) is None:
+        return
+    english = gazetteer().english
+    for m in _SPOKEN_STREET_RE.finditer(text):
+        words = m.group(0)[: m.start(1) - m.start()].split()
+        last = fold(words[-1]).strip(".")
+        if m.group(0)[:1].isupper() or (len(words) == 1 and last in english):
+            continue  # capitalised: the written patterns' business; "during 5": a word
+        yield Span(m.start(), m.end(), Label.ADDRESS, 0.7, "street and number, lower case")
+        if after := _AFTER_STREET_RE.match(text, m.end()):
+            yield Span(after.start(1), after.end(1), Label.ADDRESS, 0.7, "postcode and town")
 
 
 def _acronym_after_lead(found: str) -> bool:
