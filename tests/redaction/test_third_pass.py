@@ -78,6 +78,13 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     ("postcode-no", "caller: during 5 days i could not sleep", [], ["during", "5"]),
     ("postcode-no", "caller: i bring 2 bottles", [], ["bring", "2"]),
     ("postcode-no", "note: Score 12-100 in the end.", [], ["Score"]),
+    # a cue after the number, closing the clause: its pieces and homophones are the id
+    ("cue-after", "caller: five ate two um forty one oh six that's my cell",
+     ["five ate two", "forty one oh six"], ["cell"]),
+    ("cue-after", "caller: six too won er seventy two is my home number", ["six too won", "seventy two"],
+     []),
+    ("cue-after-no", "caller: i have two kids that's my life", [], ["two"]),
+    ("cue-after-no", "caller: i ate two and that's my limit", [], ["ate", "two"]),
 ]  # fmt: skip
 
 
