@@ -162,12 +162,10 @@ _STRONG_POSTCODE_RE = re.compile(
     r"\d{2}-\d{3}(?!\d)|\d{4}-\d{3}(?!\d)|\d{5}-\d{3}(?!\d)|\d{4}[ \t]?[A-Z]{2}(?![\w])"
     r"|\d{3}[ \t]\d{2}(?!\d)"
 )
-_DIGIT_DASH_RE = re.compile(r"\d-\d")
-_NL_COMPACT_RE = re.compile(r"\d{4}[a-z]{2}(?![\w])")
 # The same shapes in lower-case speech-to-text, then one to three words of the town:
 # "79-451 lębork", "3487uk oudeschans", "1000-205 lisboa".
 _SPOKEN_POSTCODE_RE = re.compile(
-    r"(?<![\w./-])(?:\d{2}-\d{3}|\d{4}-\d{3}|\d{5}-\d{3}|\d{4}[a-z]{2})(?![\w-])"
+    r"\d(?<![\w./-]\d)(?:\d-\d{3}|\d{3}-\d{3}|\d{4}-\d{3}|\d{3}[a-z]{2})(?![\w-])"
     r"(?:[ \t]+(?:in[ \t]+)?([^\W\d_][\w'-]*(?:[ \t]+[^\W\d_][\w'-]*){0,2}))?"
 )
 _STREET_BEFORE_RE = re.compile(
@@ -190,8 +188,7 @@ def _street_before(text: str, start: int) -> Span | None:
 def spoken_foreign_addresses(text: str) -> Iterator[Span]:
     """Other countries' streets and postcodes as a speech recogniser writes them, in lower
     case ("ulica polna 4 85-001 bydgoszcz", "lindenweg 12 uh 45127 essen"); any text."""
-    if _DIGIT_DASH_RE.search(text) or _NL_COMPACT_RE.search(text):
-        yield from _spoken_postcodes(text)
+    yield from _spoken_postcodes(text)
     yield from _spoken_streets(text)
 
 
@@ -221,16 +218,20 @@ def _spoken_postcodes(text: str) -> Iterator[Span]:
 _FILLER_WORDS = frozenset(("uh", "um", "er", "erm", "like", "so"))
 # Lower-case speech-to-text streets: "michaelstraat 20", "dörschnerweg 6-4", "ulica
 # lelewela 28", "al. brzechwy 59/32", "rue henry 12". The word before the number must be
-# no everyday English word ("during 5" ends in "ring").
-_SPOKEN_STREET_RE = re.compile(
-    rf"(?<![\w'.-])(?:(?:ulica|aleja|plac|ul\.|al\.|pl\.|os\.|rue|calle|rua|avenida)[ \t]+"
-    rf"(?:[^\W\d_][\w'-]*[ \t]+){{0,2}}[^\W\d_][\w'-]*"
-    rf"|[^\W\d_][\w'-]*{_STREET_COMPOUND})[ \t]+({_HOUSE})(?![\w])"
+# no everyday English word ("during 5" ends in "ring"). Speed: found from the digits
+# (``re`` skips to them in C), the words before each read back in Python.
+_COMPOUND_ENDS = (
+    "straße", "strasse", "str.", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer",
+    "chaussee", "pfad", "steig", "zeile", "markt", "laan", "straat", "gracht", "plein",
+    "kade", "singel", "dijk", "steeg", "baan", "boulevard", "hof", "vej", "gade", "allé",
+    "gatan", "vägen", "väg", "torget", "stigen", "gränd", "veien", "vegen", "gata", "utca",
+    "útja", "körút", "tér", "katu", "tie", "kuja",
+)  # fmt: skip
+_LOWER_STREET_LEADS = frozenset(
+    ("ulica", "aleja", "plac", "ul.", "al.", "pl.", "os.", "rue", "calle", "rua", "avenida")
 )
-_STREET_HINT_RE = re.compile(
-    rf"{_STREET_COMPOUND}[ \t]+\d"
-    r"|(?<![\w'.-])(?:ulica|aleja|plac|ul\.|al\.|pl\.|os\.|rue|calle|rua|avenida)[ \t]"
-)
+_NUMBER_AFTER_SPACE_RE = re.compile(r" \d")  # a literal first: ``re`` skips to it in C
+_HOUSE_RE = re.compile(rf"{_HOUSE}(?![\w])")
 # After a spoken street: a postcode (any European shape) and one or two town words,
 # maybe after a filler or "in" ("dörschnerweg 6-4 uh 31300 dieburg").
 _AFTER_STREET_RE = re.compile(
@@ -238,22 +239,51 @@ _AFTER_STREET_RE = re.compile(
     r"((?:\d{4,5}|\d{2}-\d{3}|\d{4}-\d{3}|\d{4}[ \t]?[a-z]{2}|\d{3}[ \t]\d{2})(?![\w-])"
     r"(?:[ \t]+(?!(?:and|so|but|the|is|it|i|that|thanks|please)\b)[^\W\d_][\w'-]*){1,2})"
 )
+_FILLER_WORDS = frozenset(("uh", "um", "er", "erm", "like", "so"))
 
 
 def _spoken_streets(text: str) -> Iterator[Span]:
     from callvault.redaction.names_gazetteer import fold, gazetteer
 
-    if _STREET_HINT_RE.search(text) is None:
-        return
-    english = gazetteer().english
-    for m in _SPOKEN_STREET_RE.finditer(text):
-        words = m.group(0)[: m.start(1) - m.start()].split()
-        last = fold(words[-1]).strip(".")
-        if m.group(0)[:1].isupper() or (len(words) == 1 and last in english):
-            continue  # capitalised: the written patterns' business; "during 5": a word
-        yield Span(m.start(), m.end(), Label.ADDRESS, 0.7, "street and number, lower case")
-        if after := _AFTER_STREET_RE.match(text, m.end()):
+    has_lead: bool | None = None
+    for m in _NUMBER_AFTER_SPACE_RE.finditer(text):
+        pos = m.start() + 1
+        if not (text[pos - 2].isalpha() or text[pos - 2] == "."):
+            continue  # after a digit or punctuation: no street word before it
+        word_start = text.rfind(" ", 0, pos - 1) + 1
+        word = text[word_start : pos - 1]
+        if not word or word[0].isupper() or "\n" in word:
+            continue
+        low = word.lower()
+        start = -1
+        if low.endswith(_COMPOUND_ENDS) and low not in _COMPOUND_ENDS:
+            if fold(low) not in gazetteer().english:  # "during 5" ends in "ring"
+                start = word_start
+        else:
+            if has_lead is None:
+                low_text = text.lower()
+                has_lead = any(lead + " " in low_text for lead in _LOWER_STREET_LEADS)
+            if has_lead:
+                start = _lead_before(text, word_start)
+        house = _HOUSE_RE.match(text, pos) if start >= 0 else None
+        if house is None:
+            continue
+        yield Span(start, house.end(), Label.ADDRESS, 0.7, "street and number, lower case")
+        if after := _AFTER_STREET_RE.match(text, house.end()):
             yield Span(after.start(1), after.end(1), Label.ADDRESS, 0.7, "postcode and town")
+
+
+def _lead_before(text: str, word_start: int) -> int:
+    """Where "ulica", "al.", "rue" ... stands one to three words before ``word_start``
+    (the street's name words between, on the same line), or -1."""
+    line = text.rfind("\n", 0, word_start) + 1
+    words = text[max(line, word_start - 40) : word_start].split()
+    for n in range(1, min(3, len(words)) + 1):
+        if words[-n].lower() in _LOWER_STREET_LEADS:
+            if any(w[:1].isupper() or not w[:1].isalpha() for w in words[len(words) - n :]):
+                return -1
+            return text.rfind(words[-n], line, word_start)
+    return -1
 
 
 def _acronym_after_lead(found: str) -> bool:

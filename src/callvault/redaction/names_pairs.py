@@ -172,9 +172,13 @@ def _foreign_run(scan: Scan, pos: int) -> list[Tok]:
     first = scan.tok_at(pos)
     if first is None or not first.cap or not _name_shaped(scan, first):
         return []
-    prev = _PREV_CAPITAL.search(scan.fold, max(0, pos - 40), pos)
-    if prev and prev[2].lower() not in scan.gaz.stop and not _SENTENCE_OPENS.search(prev[1]):
-        return []  # the tail of a capitalised phrase inside a sentence ("at Lakeside Ortho")
+    before = scan.fold[max(0, pos - 40) : pos].rstrip(" \t")
+    parts = before.rsplit(None, 1)
+    word = parts[-1] if parts else ""
+    if word[:1].isupper() and word.isalpha() and word.lower() not in scan.gaz.stop:
+        opening = parts[0].rstrip(" \t\"'(") if len(parts) > 1 else ""
+        if opening and opening[-1] not in ".!?:;" and not in_tag(scan.text, pos - len(word) - 1):
+            return []  # the tail of a capitalised phrase inside a sentence ("at Lakeside Ortho")
     taken = [first]
     tok = scan.tok_at(first.end)
     while tok is not None and len(taken) < 4 and not tok.comma:
@@ -193,9 +197,7 @@ def _foreign_run(scan: Scan, pos: int) -> list[Tok]:
 
 
 _PARTICLE_KEYS = frozenset(_NAME_PARTICLES.split("|"))
-# The capitalised word just before a run, and what stands before that word.
-_PREV_CAPITAL = re.compile(r"(.{0,3})\b([A-Z][A-Za-z'-]*)[ \t]+\Z")
-_SENTENCE_OPENS = re.compile(r"(?:^|[.!?:;\n]|[.!?:;][ \t\"'(]*)[ \t]*\Z")
+
 
 
 def _asked_about(scan: Scan, tok: Tok, word: str, before: str) -> bool:
