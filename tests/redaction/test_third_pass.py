@@ -85,6 +85,15 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
      []),
     ("cue-after-no", "caller: i have two kids that's my life", [], ["two"]),
     ("cue-after-no", "caller: i ate two and that's my limit", [], ["ate", "two"]),
+    # the lines under an address heading, whatever their shape, up to the country line
+    ("heading-block", "note: Ship to:\nnote: Rua das Flores 12\nnote: Apto 3\nnote: Porto, 4050-262\nnote: Portugal",
+     ["Rua das Flores 12", "Apto 3", "Porto, 4050-262"], ["Ship"]),
+    ("heading-block", "customer: Billing address\ncustomer: 14/2 Sadashiv Peth\ncustomer: Pune 411030",
+     ["14/2 Sadashiv Peth", "Pune 411030"], ["Billing"]),
+    ("heading-block-no", "note: Address:\nnote: I will send it tomorrow, thanks", [],
+     ["send", "tomorrow"]),
+    ("heading-block-no", "note: New address\nnote: Can you confirm the new one please?", [],
+     ["confirm"]),
 ]  # fmt: skip
 
 

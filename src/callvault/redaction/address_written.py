@@ -152,6 +152,8 @@ def foreign_addresses(text: str, us_streets: list[Span]) -> Iterator[Span]:
     # each utterance without it, and keep to one speaker's consecutive lines.
     lines = _Lines(text)
     yield from _following_lines(lines, streets + us_streets)
+    if _ADDRESS_HEADING_RE.search(lines.text):
+        yield from _heading_blocks(lines)
     yield from _postcode_blocks(lines)
 
 
@@ -422,3 +424,55 @@ def _following_lines(lines: _Lines, streets: list[Span]) -> Iterator[Span]:
                 yield Span(
                     start, start + len(prev), Label.ADDRESS, 0.7, "unit line before a street"
                 )
+
+
+# A line that announces an address block: the next lines, up to the country or a line
+# of running text, are the address whatever their shape ("Ship to:\nJohn Vu\n40 Tran
+# Binh Trong\nPhong 9\n61202, Thanh pho Hue\nVietnam").
+_ADDRESS_HEADING_RE = re.compile(
+    r"(?im)^[ \t]*(?:ship(?:ping)?[ \t]+to|mail(?:ing)?[ \t]+(?:to|address)(?:[ \t]+on[ \t]+file)?"
+    r"|(?:billing|home|postal|street|correspondence|delivery|new|old|permanent|current)"
+    r"[ \t]+address(?:[ \t]+on[ \t]+file)?|address(?:[ \t]+on[ \t]+file)?|send[ \t]+to"
+    r"|deliver[ \t]+to)[ \t]*:?[ \t]*$"
+)
+_BLOCK_LINES = 6
+# Words of running text: a line holding one is no address line.
+_PROSE_WORDS = frozenset(
+    "i you we he she they is are was were will would please thanks thank can could my your "
+    "our the this that have has had need want call called".split()
+)
+
+
+def _heading_blocks(lines: _Lines) -> Iterator[Span]:
+    text = lines.text
+    for m in _ADDRESS_HEADING_RE.finditer(text):
+        speaker = lines.speaker(m.start())
+        pos = text.find("\n", m.end())
+        for _ in range(_BLOCK_LINES):
+            if pos < 0:
+                break
+            start = pos + 1
+            end = text.find("\n", start)
+            end = len(text) if end < 0 else end
+            line = text[start:end].strip()
+            if not line or len(line) > 60 or lines.speaker(start) != speaker:
+                break
+            words = [w.strip(",.:;()").lower() for w in line.split()]
+            if len(words) > 8 or line.endswith(("?", ":")) or _PROSE_WORDS.intersection(words):
+                break
+            if len(words) == 1 and not any(c.isdigit() for c in line) and _last_line(text, end):
+                break  # the country, alone on the block's last line
+            lead = start + (len(text[start:end]) - len(text[start:end].lstrip()))
+            yield Span(lead, lead + len(line), Label.ADDRESS, 0.65, "line under an address heading")
+            pos = end if end < len(text) else -1
+
+
+def _last_line(text: str, end: int) -> bool:
+    """Is the line ending at ``end`` the last of its block (the text ends, or the next
+    line is a new topic: empty or a sentence)?"""
+    if end >= len(text):
+        return True
+    nxt_end = text.find("\n", end + 1)
+    nxt = text[end + 1 : nxt_end if nxt_end >= 0 else len(text)].strip()
+    words = {w.strip(",.:;()").lower() for w in nxt.split()}
+    return not nxt or len(words) > 8 or bool(_PROSE_WORDS & words)
