@@ -94,6 +94,19 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
      ["send", "tomorrow"]),
     ("heading-block-no", "note: New address\nnote: Can you confirm the new one please?", [],
      ["confirm"]),
+    # "SURNAME, First" with both words in no English list; a capitals particle before it
+    ("last-first", "note: Chart - OKONKWO-BELLO, Adaeze wants a callback", ["OKONKWO-BELLO, Adaeze"],
+     ["Chart", "wants"]),
+    ("last-first", "note: DE OLIVEIRA, Thaynara requests refill", ["DE OLIVEIRA, Thaynara"],
+     ["requests"]),
+    ("last-first-no", "note: COVID, Flu vaccines given.", [], ["COVID", "Flu"]),
+    ("last-first-no", "note: NOTE, Pending review", [], ["NOTE", "Pending"]),
+    # a capitalised word in no English list opening a sentence before a subject's verb
+    ("subject", "patient: Tuula called about the bill.", ["Tuula"], ["called"]),
+    ("subject", "note: Hello. Oyelaran was seen today.", ["Oyelaran"], ["seen"]),
+    ("subject-no", "note: Covid was ruled out.", [], ["Covid"]),
+    ("subject-no", "note: Metformin was refilled.", [], ["Metformin"]),
+    ("subject-no", "note: Telehealth is fine for her.", [], ["Telehealth"]),
 ]  # fmt: skip
 
 

@@ -32,7 +32,7 @@ from collections.abc import Iterator, Sequence
 from callvault.redaction import names_cues as cues
 from callvault.redaction.names_gazetteer import Gazetteer, fold, fold_same_length, gazetteer
 from callvault.redaction.names_pairs import pairs
-from callvault.redaction.names_scan import Found, Scan, Tok, in_tag, word_key
+from callvault.redaction.names_scan import Found, Scan, Tok, in_tag, medical_words, word_key
 from callvault.redaction.names_spelled import (
     lower_same_length,
     mentions,
@@ -221,6 +221,9 @@ _NOT_CAPS_SURNAME = frozenset(
         "PS",
     ]
 )
+_CAPS_PARTICLE_BEFORE = re.compile(
+    r"(?<![\w'-])(?:(?:VAN|VON|DE|DA|DOS|DAS|DO|DI|DEL|DELLA|DU|LE|LA|DER|DEN|TER|TEN|AL|EL)[ \t]+)+\Z"
+)
 _PERSON_BEFORE = re.compile(r"(?i)(?:caller|pt|patient|member|name|client|re)[ \t]*:?[ \t]*\Z")
 # Agents' notes: a note verb opening a sentence, then someone ("Per Âdem re: copay.",
 # "Advised Endre to call back"): any capitalised word that is no common word.
@@ -295,6 +298,14 @@ class NameRecognizer:
         return toks[0].key not in scan.meds
 
 
+def _both_foreign(scan: Scan, last: str, first: str) -> bool:
+    """Two words in no everyday-English list, no medical term, long enough to be names."""
+    return all(
+        len(w) >= 4 and scan.gaz.foreign(w) and w not in scan.meds and w not in medical_words()
+        for w in (last, first)
+    )
+
+
 def _more_surname_forms(scan: Scan, text: str, spans: dict[tuple[int, int], str]) -> None:
     """Surname-first forms the cues above miss: spoken "under X first name Y", written
     "LASTNAME, First", and the initial after a found name ("Lewicz, L.")."""
@@ -326,9 +337,15 @@ def _more_surname_forms(scan: Scan, text: str, spans: dict[tuple[int, int], str]
                     word_key(first) in gaz.first
                     or fold(word_key(last)) in gaz.last
                     or _PERSON_BEFORE.search(text, max(0, before.start() - 12), before.start())
+                    # "KAMDAR, Amaira": both words in no everyday-English list
+                    or _both_foreign(scan, fold(word_key(last)), fold(word_key(first)))
                 )
             ):
-                spans.setdefault(before.span(1), "surname in capitals, first name")
+                start = before.start(1)
+                particle = _CAPS_PARTICLE_BEFORE.search(text, max(0, start - 12), start)
+                if particle:  # "DA ROSA, Ravy", "VAN DER BERG, Anouk"
+                    start = particle.start()
+                spans.setdefault((start, before.end(1)), "surname in capitals, first name")
                 spans.setdefault(comma.span(1), "first name after a surname in capitals")
     for m in _NOTE_VERB_NAME.finditer(text) if text != low else ():
         word = m[1]

@@ -213,6 +213,19 @@ def _asked_about(scan: Scan, tok: Tok, word: str, before: str) -> bool:
     return nxt is not None and not nxt.cap and not nxt.comma
 
 
+def _foreign_subject(scan: Scan, tok: Tok, word: str, punct: str, before: str) -> bool:
+    """A capitalised word in no everyday-English list opening a sentence, then a verb of
+    a subject ("Kauko called about ...", "Esna was seen ..."): a name, listed or not."""
+    if not (scan.gaz.foreign(tok.key) and not _WORD_SHAPE.search(tok.key)):
+        return False
+    if tok.key in scan.meds or tok.key in cues.ORG_SUFFIX:
+        return False
+    if word and not punct and not before.endswith(":"):
+        return False  # inside a sentence
+    nxt = scan.tok_at(tok.end)
+    return nxt is not None and not nxt.cap and not nxt.comma and nxt.key in SUBJECT_VERBS
+
+
 def _narrative(scan: Scan, tok: Tok) -> bool:
     """A capitalised known first name in written running text: a subject before a
     verb, after an auxiliary ("Why is Liisa"), or any word inside a sentence; any
@@ -224,7 +237,11 @@ def _narrative(scan: Scan, tok: Tok) -> bool:
     word, punct = (prev[1] or "", prev[2]) if prev else ("", "")
     if word.lower() in _ADDRESSEE_VERBS and not punct and len(tok.key) > 2:
         return not scan.org_after(tok.end)
-    if tok.key not in first_only() and not _asked_about(scan, tok, word, before):
+    if (
+        tok.key not in first_only()
+        and not _asked_about(scan, tok, word, before)
+        and not _foreign_subject(scan, tok, word, punct, before)
+    ):
         return False
     if cues.AGENT_TAG.fullmatch(word):
         return False  # "Agent Luis.": the practice's side
