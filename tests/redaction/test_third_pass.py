@@ -107,6 +107,13 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     ("subject-no", "note: Covid was ruled out.", [], ["Covid"]),
     ("subject-no", "note: Metformin was refilled.", [], ["Metformin"]),
     ("subject-no", "note: Telehealth is fine for her.", [], ["Telehealth"]),
+    # a capitalised word in no list after a weak cue; Australian and Indian town lines
+    ("weak-cue", "note: Son called on behalf of pt Wiśniewska, K.", ["Wiśniewska, K"], ["behalf"]),
+    ("town-postcode", "note: Mail to 4 Gum Tree Rd, Wagga Wagga, NSW, 2650", ["Wagga Wagga, NSW, 2650"],
+     ["Mail"]),
+    ("town-postcode", "note: Kozhikode-673001", ["Kozhikode-673001"], []),
+    ("town-postcode-no", "note: Called Tuesday, WA 2019 plan", [], ["Called", "Tuesday"]),
+    ("town-postcode-no", "note: Order Batch 123456 shipped", [], ["Order"]),
 ]  # fmt: skip
 
 

@@ -151,6 +151,7 @@ def foreign_addresses(text: str, us_streets: list[Span]) -> Iterator[Span]:
     # A transcript's lines start with a speaker tag: the walks from line to line read
     # each utterance without it, and keep to one speaker's consecutive lines.
     lines = _Lines(text)
+    yield from written_town_postcodes(text)
     yield from _following_lines(lines, streets + us_streets)
     if _ADDRESS_HEADING_RE.search(lines.text):
         yield from _heading_blocks(lines)
@@ -185,6 +186,33 @@ def _street_before(text: str, start: int) -> Span | None:
     if m is None:
         return None
     return Span(m.start(1), m.end(1), Label.ADDRESS, 0.7, "street before a postcode")
+
+
+# Australian "South Mark, QLD, 2603" / "Loriland WA 7266" and Indian "Agartala-347225",
+# "Kavali, 638245": a town, then a state and postcode, or a six-digit PIN.
+_AU_TOWN_STATE_RE = re.compile(
+    rf"[{UPPER}](?<![\w'-].)[\w'-]*(?:[ \t]+[{UPPER}][\w'-]*){{0,2}},?[ \t]+"
+    r"(?:NSW|QLD|VIC|TAS|ACT|SA|WA|NT),?[ \t]+\d{4}(?![\w-])"
+)
+_IN_PIN_RE = re.compile(rf"[{UPPER}](?<![\w'-].)[a-z]+(?:-|,?[ \t]+)[1-8]\d{{5}}(?![\w-])")
+
+
+def written_town_postcodes(text: str) -> Iterator[Span]:
+    """Town and postcode pairs in Australian and Indian form (written text)."""
+    for rx, why in ((_AU_TOWN_STATE_RE, "town, state and postcode"), (_IN_PIN_RE, "town and PIN")):
+        for m in rx.finditer(text):
+            words = re.findall(r"[^\W\d_]+", m.group())
+            if any(w.lower() in _NOT_TOWN or w.lower().endswith(("ed", "ing")) for w in words):
+                continue  # "Called Tuesday, WA 2019": a date and a year, no town
+            yield Span(m.start(), m.end(), Label.ADDRESS, 0.7, why)
+
+
+_NOT_TOWN = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "june july august september october november december mon tue wed thu fri sat sun jan "
+    "feb mar apr jun jul aug sep sept oct nov dec ref batch order invoice claim case id no "
+    "tel fax ph mob call".split()
+)
 
 
 def spoken_foreign_addresses(text: str) -> Iterator[Span]:
