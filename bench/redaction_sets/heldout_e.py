@@ -97,9 +97,10 @@ class Ctx:
         m, d = r.randint(1, 12), r.randint(1, 28)
         mon = MONTHS[m - 1]
         if self.asr:
+            spoken_dmy = f"{digits_spoken(f'{d:02d}', r)} {digits_spoken(f'{m:02d}', r)}"
             forms = [f"{ORDINALS[d]} {mon} {year_words(y)}", f"{mon} the {ORDINALS[d]}",
-                     f"{digits_spoken(f'{d:02d}', r)} {digits_spoken(f'{m:02d}', r)} "
-                     f"{year_words(y)}", f"{WEEKDAYS[r.randint(0, 6)]} {mon} {ORDINALS[d]}"]  # fmt: skip
+                     f"{spoken_dmy} {year_words(y)}",
+                     f"{WEEKDAYS[r.randint(0, 6)]} {mon} {ORDINALS[d]}"]  # fmt: skip
             if not birth:
                 forms += [f"next {WEEKDAYS[r.randint(0, 4)]} the {ORDINALS[d]}",
                           f"the {ORDINALS[d]}"]  # fmt: skip

@@ -179,7 +179,7 @@ _STREET_BEFORE_RE = re.compile(
 
 
 def _street_before(text: str, start: int) -> Span | None:
-    """"Kaszubska 279, 42-308 Jaworzno": the words and house number just before a
+    """ "Kaszubska 279, 42-308 Jaworzno": the words and house number just before a
     postcode and its town, on the same line, are the street."""
     line = text.rfind("\n", 0, start) + 1
     m = _STREET_BEFORE_RE.search(text, max(line, start - 60), start)
@@ -208,10 +208,58 @@ def written_town_postcodes(text: str) -> Iterator[Span]:
 
 
 _NOT_TOWN = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april "
-    "june july august september october november december mon tue wed thu fri sat sun jan "
-    "feb mar apr jun jul aug sep sept oct nov dec ref batch order invoice claim case id no "
-    "tel fax ph mob call".split()
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "ref",
+        "batch",
+        "order",
+        "invoice",
+        "claim",
+        "case",
+        "id",
+        "no",
+        "tel",
+        "fax",
+        "ph",
+        "mob",
+        "call",
+    ]
 )
 
 
@@ -235,9 +283,9 @@ def _spoken_postcodes(text: str) -> Iterator[Span]:
             if w.lower() in ADDRESS_STOP_WORDS or w.lower() in _FILLER_WORDS:
                 break
             town.append(w)
-        if words and not town and not words[0].lower() in ("in",):
-            if words[0].lower() in ADDRESS_STOP_WORDS and words[0].lower() not in _FILLER_WORDS:
-                continue  # "10-120 mg", "12-100 tablets": a range of a quantity
+        first = words[0].lower() if words else ""
+        if not town and first in ADDRESS_STOP_WORDS and first not in _FILLER_WORDS | {"in"}:
+            continue  # "10-120 mg", "12-100 tablets": a range of a quantity
         if town:
             end = text.index(town[-1], m.start(1)) + len(town[-1])
         elif "-" in m.group(0) and not words:
@@ -466,8 +514,38 @@ _ADDRESS_HEADING_RE = re.compile(
 _BLOCK_LINES = 6
 # Words of running text: a line holding one is no address line.
 _PROSE_WORDS = frozenset(
-    "i you we he she they is are was were will would please thanks thank can could my your "
-    "our the this that have has had need want call called".split()
+    [
+        "i",
+        "you",
+        "we",
+        "he",
+        "she",
+        "they",
+        "is",
+        "are",
+        "was",
+        "were",
+        "will",
+        "would",
+        "please",
+        "thanks",
+        "thank",
+        "can",
+        "could",
+        "my",
+        "your",
+        "our",
+        "the",
+        "this",
+        "that",
+        "have",
+        "has",
+        "had",
+        "need",
+        "want",
+        "call",
+        "called",
+    ]
 )
 
 

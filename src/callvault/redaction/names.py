@@ -222,7 +222,8 @@ _NOT_CAPS_SURNAME = frozenset(
     ]
 )
 _CAPS_PARTICLE_BEFORE = re.compile(
-    r"(?<![\w'-])(?:(?:VAN|VON|DE|DA|DOS|DAS|DO|DI|DEL|DELLA|DU|LE|LA|DER|DEN|TER|TEN|AL|EL)[ \t]+)+\Z"
+    r"(?<![\w'-])(?:(?:VAN|VON|DE|DA|DOS|DAS|DO|DI|DEL|DELLA|DU|LE|LA|DER|DEN|TER|TEN|AL|EL)"
+    r"[ \t]+)+\Z"
 )
 _PERSON_BEFORE = re.compile(r"(?i)(?:caller|pt|patient|member|name|client|re)[ \t]*:?[ \t]*\Z")
 # Agents' notes: a note verb opening a sentence, then someone ("Per Âdem re: copay.",
@@ -272,7 +273,9 @@ class NameRecognizer:
                 if t.key not in scan.gaz.common and len(t.key) > 2:  # as said, and folded
                     said.update((t.key, word_key(lower_same_length(text[t.start : t.end]))))
         said -= agent_names
-        for start, end in spelled_runs(scan.fold, scan.gaz, frozenset(said | known)):  # "m ø l l e r"
+        for start, end in spelled_runs(
+            scan.fold, scan.gaz, frozenset(said | known)
+        ):  # "m ø l l e r"
             if not (_alnum_at(text, start - 1) or _alnum_at(text, end)):  # not in "ñ a b"
                 spans.setdefault((start, end), "name spelled out")
         for m in _SPOKEN_LAST_FIRST.finditer(scan.low):

@@ -199,7 +199,6 @@ def _foreign_run(scan: Scan, pos: int) -> list[Tok]:
 _PARTICLE_KEYS = frozenset(_NAME_PARTICLES.split("|"))
 
 
-
 def _asked_about(scan: Scan, tok: Tok, word: str, before: str) -> bool:
     """An unlisted capitalised word right after a question's opening auxiliary ("Why
     is Witold so upset?", "Did Oddny call?"), followed by a lower-case word."""

@@ -126,11 +126,15 @@ class Scan:
         if tok.cap:  # not "for" + any capitalised phrase ("for Entertainment Weekly")
             if key in first_only():
                 return True
-            if kind in ("intro", "weak") and self.foreign_word(tok) and len(key) >= 4:
-                # "on behalf of pt Lewicz, L.", "I'm Oyelaran and ...": in no list, and the
-                # name ends there ("spoke with Amazon support": a noun goes on)
-                if nxt is None or nxt.comma or nxt.cap or self.ends_name(nxt):
-                    return True
+            # "on behalf of pt Lewicz, L.", "I'm Oyelaran and ...": in no list, and the
+            # name ends there ("spoke with Amazon support": a noun goes on)
+            if (
+                kind in ("intro", "weak")
+                and self.foreign_word(tok)
+                and len(key) >= 4
+                and (nxt is None or nxt.comma or nxt.cap or self.ends_name(nxt))
+            ):
+                return True
             if kind == "for" and key in self.gaz.common:  # "for Christmas"
                 return nxt is not None and nxt.cap and self.plain_name(nxt)
             if kind != "for" or not self.listed(tok) or nxt is None or not nxt.cap:
