@@ -220,6 +220,16 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     ("town-postcode", "note: Kozhikode-673001", ["Kozhikode-673001"], []),
     ("town-postcode-no", "note: Called Tuesday, WA 2019 plan", [], ["Called", "Tuesday"]),
     ("town-postcode-no", "note: Order Batch 123456 shipped", [], ["Order"]),
+    # ages over 89 with more verbs and a name between ("my mum Ilse is 97")
+    ("age", "caller: she's coming up ninety four now", ["ninety four"], ["coming"]),
+    ("age", "note: My gran Ilse is 97 and lives alone.", ["97"], ["lives"]),
+    ("age-no", "caller: my mum's list is 95 items long", [], ["95"]),
+    ("age-no", "caller: she's coming up ninety minutes late", [], ["ninety"]),
+    # a message's sign-off, then the sender alone on the line
+    ("sign-off", "email: Kind regards, T. Kowalczyk", ["T. Kowalczyk"], ["Kind", "regards"]),
+    ("sign-off", "portal: Cheers, Oona", ["Oona"], ["Cheers"]),
+    ("sign-off-no", "note: Thanks, Billing Office", [], ["Billing", "Office"]),
+    ("sign-off-no", "note: Regards, The Front Desk", [], ["Front", "Desk"]),
 ]
 
 

@@ -225,6 +225,15 @@ _CAPS_PARTICLE_BEFORE = re.compile(
     r"(?<![\w'-])(?:(?:VAN|VON|DE|DA|DOS|DAS|DO|DI|DEL|DELLA|DU|LE|LA|DER|DEN|TER|TEN|AL|EL)"
     r"[ \t]+)+\Z"
 )
+# A written message's sign-off, then the sender alone on the rest of the line: "Kind
+# regards, M. Balogh", "Cheers, Nathan", "Best wishes - R. Miura".
+_SIGN_OFF_RE = re.compile(
+    r"(?im)(?:^|:[ \t]+)(?:(?:kind|best|warm|warmest)[ \t]+regards|regards|cheers|many[ \t]+thanks"
+    r"|thanks|thank[ \t]+you|best[ \t]+wishes|best|sincerely|yours[ \t]+(?:sincerely|truly)"
+    r"|all[ \t]+the[ \t]+best|take[ \t]+care)[ \t]*[,\u2013\u2014-][ \t]*"
+    r"((?-i:[A-Z]\.?[ \t]+)?(?-i:[A-Z][^\W\d_'-]*(?:['-][^\W\d_]+)*)"
+    r"(?:[ \t]+(?-i:[A-Z][^\W\d_'-]*(?:['-][^\W\d_]+)*)){0,2})[ \t]*[.!]?[ \t]*$"
+)
 _PERSON_BEFORE = re.compile(r"(?i)(?:caller|pt|patient|member|name|client|re)[ \t]*:?[ \t]*\Z")
 # Agents' notes: a note verb opening a sentence, then someone ("Per Âdem re: copay.",
 # "Advised Endre to call back"): any capitalised word that is no common word.
@@ -362,6 +371,15 @@ def _more_surname_forms(scan: Scan, text: str, spans: dict[tuple[int, int], str]
             and word_key(word) not in cues.ORG_SUFFIX
         ):
             spans.setdefault(m.span(1), "name after an agent's note verb")
+    for m in _SIGN_OFF_RE.finditer(text) if text != low else ():
+        words = re.findall(r"[^\W\d_][\w'-]*", m[1])
+        if all(
+            len(w) == 1
+            or word_key(w) in gaz.first
+            or (gaz.foreign(fold(word_key(w))) and word_key(w) not in scan.meds)
+            for w in words
+        ) and not any(word_key(w) in cues.ORG_SUFFIX for w in words):
+            spans.setdefault(m.span(1), "name signing off a message")
     for _start, end in list(spans):
         initial = _INITIAL_AFTER.match(text, end)
         if initial:
