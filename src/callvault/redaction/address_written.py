@@ -189,22 +189,32 @@ def _street_before(text: str, start: int) -> Span | None:
 
 
 # Australian "South Mark, QLD, 2603" / "Loriland WA 7266" and Indian "Agartala-347225",
-# "Kavali, 638245": a town, then a state and postcode, or a six-digit PIN.
-_AU_TOWN_STATE_RE = re.compile(
-    rf"[{UPPER}](?<![\w'-].)[\w'-]*(?:[ \t]+[{UPPER}][\w'-]*){{0,2}},?[ \t]+"
-    r"(?:NSW|QLD|VIC|TAS|ACT|SA|WA|NT),?[ \t]+\d{4}(?![\w-])"
+# "Kavali, 638245": a town, then a state and postcode, or a six-digit PIN. Speed: found
+# from the state or the PIN (few places to start), the town read back before it.
+_AU_STATE_POSTCODE_RE = re.compile(r"(?:NSW|QLD|VIC|TAS|ACT|SA|WA|NT),?[ \t]+\d{4}(?![\w-])")
+_AU_TOWN_BEFORE_RE = re.compile(
+    rf"(?<![\w'-])[{UPPER}][\w'-]*(?:[ \t]+[{UPPER}][\w'-]*){{0,2}},?[ \t]+\Z"
 )
-_IN_PIN_RE = re.compile(rf"[{UPPER}](?<![\w'-].)[a-z]+(?:-|,?[ \t]+)[1-8]\d{{5}}(?![\w-])")
+_IN_PIN_RE = re.compile(r"[1-8]\d{5}(?![\w-])")
+_IN_TOWN_BEFORE_RE = re.compile(rf"(?<![\w'-])[{UPPER}][a-z]+(?:-|,?[ \t]+)\Z")
 
 
 def written_town_postcodes(text: str) -> Iterator[Span]:
     """Town and postcode pairs in Australian and Indian form (written text)."""
-    for rx, why in ((_AU_TOWN_STATE_RE, "town, state and postcode"), (_IN_PIN_RE, "town and PIN")):
+    for rx, before_rx, why in (
+        (_AU_STATE_POSTCODE_RE, _AU_TOWN_BEFORE_RE, "town, state and postcode"),
+        (_IN_PIN_RE, _IN_TOWN_BEFORE_RE, "town and PIN"),
+    ):
         for m in rx.finditer(text):
-            words = re.findall(r"[^\W\d_]+", m.group())
+            if m.start() > 0 and text[m.start() - 1].isalnum():
+                continue
+            town = before_rx.search(text, max(0, m.start() - 50), m.start())
+            if town is None:
+                continue
+            words = re.findall(r"[^\W\d_]+", text[town.start() : m.end()])
             if any(w.lower() in _NOT_TOWN or w.lower().endswith(("ed", "ing")) for w in words):
                 continue  # "Called Tuesday, WA 2019": a date and a year, no town
-            yield Span(m.start(), m.end(), Label.ADDRESS, 0.7, why)
+            yield Span(town.start(), m.end(), Label.ADDRESS, 0.7, why)
 
 
 _NOT_TOWN = frozenset(

@@ -175,15 +175,15 @@ class Scan:
             return key in cues.NAME_SUFFIX or (
                 key in _PARTICLES and nxt is not None and nxt.cap and not nxt.comma
             )
-        if not lead.cap and kind in ("intro", "weak", "relation", "relation's", "answer"):
-            if key in _PARTICLES and nxt is not None and not nxt.comma:
-                return self.listed(nxt) or self.foreign_word(nxt)  # "nadeschda van der ..."
-            if self.foreign_word(tok) and (self.foreign_word(lead) or self.listed(lead)):
-                return True  # "freia röhrdanz", "niklas salz": an unlisted surname
-            if key in self.gaz.english and not self.listed(tok):
-                return False  # "my partner ingeborga picks ...": the sentence goes on
         if self.listed(tok) or tok.cap or key in cues.NAME_SUFFIX:
             return True
+        if not lead.cap and kind in _LOWER_FOLLOW_KINDS:
+            if key in _PARTICLES and nxt is not None and not nxt.comma:
+                return self.listed(nxt) or self.foreign_word(nxt)  # "nadeschda van der ..."
+            if key in self.gaz.english:
+                return False  # "my partner ingeborga picks ...": the sentence goes on
+            if self.foreign_word(tok) and (self.listed(lead) or self.foreign_word(lead)):
+                return True  # "freia röhrdanz", "niklas salz": an unlisted surname
         if len(key) == 1:  # a middle initial
             return nxt is not None and self.listed(nxt)
         if key in cues.FILLERS or len(key) < 3 or key in self.gaz.common:
@@ -299,6 +299,7 @@ def in_tag(text: str, pos: int) -> bool:
     return colon >= pos and "\n" not in text[pos:colon]
 
 
+_LOWER_FOLLOW_KINDS = frozenset(("intro", "weak", "relation", "relation's", "answer"))
 _PARTICLES = frozenset(
     {"van", "von", "de", "da", "del", "della", "di", "du", "der", "den", "ter", "ten", "dos",
      "das", "la", "le", "bin", "ibn", "al", "el", "y"}
