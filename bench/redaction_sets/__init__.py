@@ -1,6 +1,8 @@
 """Development sets for the transcript PHI redactor (issue 16, item 1), each written
-differently: ``conversational_b`` and ``international_written`` are seeded generators
-(spans recorded while the text is built), ``shared_dev`` is the shared dev set read as is.
+differently: ``conversational_b``, ``conversational_c``, ``callcenter_d`` and
+``international_written`` are seeded generators (spans recorded while the text is built),
+``heldout_e`` is the third pass's held-out generator (score it; read its misses last),
+``shared_dev`` is the shared dev set read as is.
 
     .venv/bin/python -m bench.redaction_sets --set conversational_b --out /tmp/cb.jsonl
 
