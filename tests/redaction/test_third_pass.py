@@ -230,6 +230,21 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     ("sign-off", "portal: Cheers, Oona", ["Oona"], ["Cheers"]),
     ("sign-off-no", "note: Thanks, Billing Office", [], ["Billing", "Office"]),
     ("sign-off-no", "note: Regards, The Front Desk", [], ["Front", "Desk"]),
+    # any "... number" asked for before an id read with homophones
+    (
+        "number-cue",
+        "agent: and your nhs number\ncaller: six four too one zero ate three",
+        ["six four too one zero ate three"],
+        [],
+    ),
+    (
+        "number-cue",
+        "agent: the case number please\ncaller: yeah nine won five five two oh",
+        ["nine won five five two oh"],
+        [],
+    ),
+    ("number-cue-no", "caller: the number of pills is twenty", [], ["twenty"]),
+    ("number-cue-no", "caller: i called that number two times", [], ["two"]),
 ]
 
 
