@@ -245,6 +245,18 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     ),
     ("number-cue-no", "caller: the number of pills is twenty", [], ["twenty"]),
     ("number-cue-no", "caller: i called that number two times", [], ["two"]),
+    # towns after weaker place cues ("i'm at", "stuck out at", "place in"): words in no
+    # English list, a known place, or a compass word and a name
+    ("town-weak-cue", "caller: i'm stuck out at kowalewo this week", ["kowalewo"], ["week"]),
+    (
+        "town-weak-cue",
+        "caller: my son's place in south tobyburgh so it's far",
+        ["south tobyburgh"],
+        ["far"],
+    ),
+    ("town-weak-cue-no", "caller: i'm in agony", [], ["agony"]),
+    ("town-weak-cue-no", "caller: i'm stuck at work so call later", [], ["work"]),
+    ("town-weak-cue-no", "caller: i'm at home now", [], ["home"]),
 ]
 
 
