@@ -257,6 +257,11 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     ("town-weak-cue-no", "caller: i'm in agony", [], ["agony"]),
     ("town-weak-cue-no", "caller: i'm stuck at work so call later", [], ["work"]),
     ("town-weak-cue-no", "caller: i'm at home now", [], ["home"]),
+    # more relation and carer words before a name
+    ("relation-more", "caller: my goddaughter wiebke drives me", ["wiebke"], ["drives"]),
+    ("relation-more", "caller: my home help tendai has the key", ["tendai"], ["key"]),
+    ("relation-more-no", "caller: my carer is late again", [], ["late"]),
+    ("relation-more-no", "caller: my landlord said no", [], ["said"]),
 ]
 
 
