@@ -262,6 +262,11 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     ("relation-more", "caller: my home help tendai has the key", ["tendai"], ["key"]),
     ("relation-more-no", "caller: my carer is late again", [], ["late"]),
     ("relation-more-no", "caller: my landlord said no", [], ["said"]),
+    # a bare day after booking words ("booked for the eighth", "come in on the second")
+    ("day-cue", "caller: the transport is booked for the ninth at ten", ["the ninth"], ["ten"]),
+    ("day-cue", "caller: my pickup is for the fourth i think", ["the fourth"], ["think"]),
+    ("day-cue-no", "caller: the scan is on the second floor", [], ["second"]),
+    ("day-cue-no", "caller: i was booked for the first time", [], ["first"]),
 ]
 
 

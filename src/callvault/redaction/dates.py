@@ -68,7 +68,9 @@ _BARE_DAY = (
 )
 _CUED_DAY_RE = re.compile(
     r"(?<![\w'])(?:date of (?:service|visit|birth|admission|discharge|surgery|injury)"
-    r"|appointment|admitted|discharged|seen|visit|surgery|born|birthday)\b[^\n]{0,30}?"
+    r"|appointment|admitted|discharged|seen|visit|surgery|born|birthday|booked|scheduled"
+    r"|pick[ \t-]?up|collection|delivery|procedure|scan)\b"
+    r"[^\n]{0,30}?"
     rf"(?<![\w'])(?:on|was|is|for)[ \t]+({_BARE_DAY})(?![\w'])"
     r"(?![ \t]+(?:floor|time|one|thing|place|step|page|option))"
 )
