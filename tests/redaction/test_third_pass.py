@@ -267,6 +267,27 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     ("day-cue", "caller: my pickup is for the fourth i think", ["the fourth"], ["think"]),
     ("day-cue-no", "caller: the scan is on the second floor", [], ["second"]),
     ("day-cue-no", "caller: i was booked for the first time", [], ["first"]),
+    # an address asked for: the answer in a transcript with capitalised speaker tags,
+    # split at "over in", "that's", "zip code"; a state at the end stays readable
+    (
+        "address-answer",
+        "A: and the address\nB: forty two wattle crescent over in kalbarri",
+        ["forty two wattle crescent", "kalbarri"],
+        ["over"],
+    ),
+    (
+        "address-answer",
+        "SPEAKER_00: what's the address\nSPEAKER_01: twelve elm row in ballarat",
+        ["twelve elm row", "ballarat"],
+        [],
+    ),
+    ("address-answer-no", "A: and the address\nB: same as before i think", [], ["same"]),
+    (
+        "address-answer-no",
+        "Agent: What is the email address?\nCaller: Jo at home, 2 kids",
+        [],
+        ["kids"],
+    ),
 ]
 
 
