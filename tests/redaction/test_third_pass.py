@@ -288,6 +288,13 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
         [],
         ["kids"],
     ),
+    # log lines: a surname in capitals then a first name, no comma; "Currently in" a town
+    ("caps-then-first", "log: 10:02 cb req from OKONJO Chiamaka", ["OKONJO Chiamaka"], ["req"]),
+    ("caps-then-first-no", "note: POA Carlos signed", [], ["POA"]),
+    ("caps-then-first-no", "note: COVID Vaccine given", [], ["COVID", "Vaccine"]),
+    ("caps-then-first-no", "note: MRI Scan booked", [], ["MRI", "Scan"]),
+    ("currently-in", "CSR: Currently in Vrchlabí; needs auth.", ["Vrchlabí"], ["needs"]),
+    ("currently-in-no", "note: Currently in Hospital", [], ["Hospital"]),
 ]
 
 

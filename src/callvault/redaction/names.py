@@ -32,7 +32,15 @@ from collections.abc import Iterator, Sequence
 from callvault.redaction import names_cues as cues
 from callvault.redaction.names_gazetteer import Gazetteer, fold, fold_same_length, gazetteer
 from callvault.redaction.names_pairs import pairs
-from callvault.redaction.names_scan import Found, Scan, Tok, in_tag, medical_words, word_key
+from callvault.redaction.names_scan import (
+    Found,
+    Scan,
+    Tok,
+    first_only,
+    in_tag,
+    medical_words,
+    word_key,
+)
 from callvault.redaction.names_spelled import (
     lower_same_length,
     mentions,
@@ -225,6 +233,11 @@ _CAPS_PARTICLE_BEFORE = re.compile(
     r"(?<![\w'-])(?:(?:VAN|VON|DE|DA|DOS|DAS|DO|DI|DEL|DELLA|DU|LE|LA|DER|DEN|TER|TEN|AL|EL)"
     r"[ \t]+)+\Z"
 )
+# Log lines: "cb req from VALDEZ Omar", "FU w BERGSTRÖM Hassan" (a surname in capitals,
+# then a first name, no comma).
+_CAPS_THEN_FIRST_RE = re.compile(
+    r"([^\W\d_a-z](?<![\w'-].)(?:[^\W\d_a-z]|['-])+)[ \t]+([^\W\d_a-z][^\W\d_A-Z]+)(?![\w'-])"
+)
 # A written message's sign-off, then the sender alone on the rest of the line: "Kind
 # regards, M. Balogh", "Cheers, Nathan", "Best wishes - R. Miura".
 _SIGN_OFF_RE = re.compile(
@@ -371,6 +384,19 @@ def _more_surname_forms(scan: Scan, text: str, spans: dict[tuple[int, int], str]
             and word_key(word) not in cues.ORG_SUFFIX
         ):
             spans.setdefault(m.span(1), "name after an agent's note verb")
+    for m in _CAPS_THEN_FIRST_RE.finditer(text) if text != low else ():
+        last, first = m[1], m[2]
+        if (
+            last not in _NOT_CAPS_SURNAME
+            and len(last) >= 4  # "POA Carlos", "PCP Maria": a role's acronym, then a name
+            and word_key(last) not in gaz.stop
+            and word_key(last) not in gaz.english
+            and (word_key(first) in first_only() or _both_foreign(scan, fold(word_key(first)),
+                                                                   fold(word_key(first))))
+            and not in_tag(text, m.start())
+        ):  # fmt: skip
+            spans.setdefault(m.span(1), "surname in capitals before a first name")
+            spans.setdefault(m.span(2), "first name after a surname in capitals")
     for m in _SIGN_OFF_RE.finditer(text) if text != low else ():
         words = re.findall(r"[^\W\d_][\w'-]*", m[1])
         if all(

@@ -261,6 +261,7 @@ _UNKNOWN_CUE_STARTS = (
     "stayed", "moved", "relocated", "relocating", "settled", "based", "raised", "grew", "drive",
     "drives", "driving", "commute", "commutes", "calling", "visiting", "up", "down", "over",
     "out", "originally", "i'm", "i", "we're", "she's", "he's", "they're", "stuck", "place",
+    "currently",
 )  # fmt: skip
 _UNKNOWN_CUE_RE = re.compile(
     rf"\b(?={trie_regex(_UNKNOWN_CUE_STARTS, literal=True)})"
@@ -272,7 +273,8 @@ _UNKNOWN_CUE_RE = re.compile(
     r"|(?:up|down|over|out)[ \t]+in|originally[ \t]+from"
     r"|(?:i'm|i[ \t]+am|we're|she's|he's|they're)[ \t]+from"
     # weaker cues: the words after them must be in no English list or a known place
-    r"|(?P<weak>(?:i'm|i[ \t]+am|we're|she's|he's|they're|stuck|based|staying|living|place)"
+    r"|(?P<weak>(?:i'm|i[ \t]+am|we're|she's|he's|they're|stuck|based|staying|living|place"
+    r"|currently)"
     r"(?:[ \t]+(?:out|up|down|over|still|currently|now))?[ \t]+(?:in|at|round|around|near)))"
     r"[ \t]+"
 )
