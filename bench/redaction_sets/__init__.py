@@ -1,6 +1,8 @@
 """Development sets for the transcript PHI redactor (issue 16, item 1), each written
-differently: ``conversational_b`` and ``international_written`` are seeded generators
-(spans recorded while the text is built), ``shared_dev`` is the shared dev set read as is.
+differently: ``conversational_b``, ``conversational_c``, ``callcenter_d`` and
+``international_written`` are seeded generators (spans recorded while the text is built),
+``heldout_e`` is the third pass's held-out generator (score it; read its misses last),
+``shared_dev`` is the shared dev set read as is.
 
     .venv/bin/python -m bench.redaction_sets --set conversational_b --out /tmp/cb.jsonl
 
@@ -13,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import callcenter_d, conversational_b, conversational_c, international_written
+from . import callcenter_d, conversational_b, conversational_c, heldout_e, international_written
 
 GENERATORS: dict[str, Callable[..., list[dict[str, Any]]]] = {
     conversational_b.NAME: conversational_b.generate,
     conversational_c.NAME: conversational_c.generate,
     international_written.NAME: international_written.generate,
     callcenter_d.NAME: callcenter_d.generate,
+    heldout_e.NAME: heldout_e.generate,
 }

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 
 from callvault.redaction.address_spoken import spoken_addresses
-from callvault.redaction.address_written import foreign_addresses
+from callvault.redaction.address_written import foreign_addresses, spoken_foreign_addresses
 from callvault.redaction.lexicon import ADDRESS_STOP_WORDS, STATES, STREET_SUFFIXES
 from callvault.redaction.normalize import Run, lower_same_length, number_runs
 from callvault.redaction.places import place_spans
@@ -88,6 +88,7 @@ class AddressRecognizer:
         yield from spoken_addresses(text, lowered)
         if text != lowered:  # written text: Title Case streets, postcodes
             yield from foreign_addresses(text, us_streets)
+        yield from spoken_foreign_addresses(text)
         for run in runs:
             # five or nine digits (plus one when the run starts with the state "oh")
             if run.value.isdigit() and len(run.value) in (5, 6, 9, 10):

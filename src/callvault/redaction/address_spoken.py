@@ -60,7 +60,9 @@ _END_RE = re.compile(
 )
 # Readable between the pieces: "in", commas, fillers.
 _SPLIT_RE = re.compile(
-    rf"[ \t]*,[ \t]*|[ \t]+(?:in|{'|'.join(FILLERS)}|then)(?=[ \t])|[ \t]+(?:in|then)$"
+    rf"[ \t]*,[ \t]*|[ \t]+(?:over[ \t]+in|in|that's|zip[ \t]+code|zip|postcode"
+    rf"|{'|'.join(FILLERS)}|then)(?=[ \t])"
+    r"|[ \t]+(?:in|then)$"
 )
 _NOT_AN_ADDRESS = frozenset(
     (*QUANTITY_WORDS, "o'clock", "am", "pm", "a.m", "p.m", "percent", "minutes", "noon",
@@ -71,16 +73,16 @@ _MIN_WORDS = 2
 
 
 def spoken_addresses(text: str, lowered: str) -> Iterator[Span]:
-    for start, why in _starts(lowered, spoken=text == lowered):
+    for start, why in _starts(text, lowered, spoken=text == lowered):
         yield from _clause(text, lowered, start, why)
 
 
-def _starts(lowered: str, spoken: bool) -> Iterator[tuple[int, str]]:
+def _starts(text: str, lowered: str, spoken: bool) -> Iterator[tuple[int, str]]:
     for m in _SAID_CUE_RE.finditer(lowered):
         if not _inside_word(lowered, m.start()):
             yield m.end(), "address after an address cue"
-    if not spoken:
-        return  # written text: the answer rule is for speech (notes have their own forms)
+    if not spoken and "address" not in lowered and "where" not in lowered:
+        return
     for m in _ASKS_RE.finditer(lowered):
         if _inside_word(lowered, m.start()):
             continue
@@ -88,9 +90,17 @@ def _starts(lowered: str, spoken: bool) -> Iterator[tuple[int, str]]:
         if line_end < 0 or speaker_tag(lowered, m.start()) == speaker_tag(lowered, line_end + 1):
             continue
         asked = lowered[lowered.rfind("\n", 0, m.start()) + 1 : line_end]
+        asked = asked.split(":", 1)[-1]  # the tag aside ("speaker_00: ...")
         if "my address" in asked or any(c.isdigit() for c in asked):
             continue  # a statement with its own address, not a question
         tag_end = lowered.find(":", line_end + 1, line_end + 40)
+        if tag_end >= 0 and not spoken:
+            # written text: the answer rule is for speech (notes have their own forms);
+            # a transcript with capitalised speaker tags ("SPEAKER_01:") is speech too
+            answer_end = text.find("\n", tag_end)
+            body = text[tag_end + 1 : answer_end if answer_end >= 0 else len(text)]
+            if body != body.lower():
+                continue
         if tag_end >= 0:
             pos = tag_end + 1
             pos += len(lowered[pos:]) - len(lowered[pos:].lstrip(" \t"))
@@ -138,6 +148,13 @@ def _clause(text: str, lowered: str, start: int, why: str) -> Iterator[Span]:
 def _piece(lowered: str, start: int, end: int, why: str) -> Iterator[Span]:
     said = lowered[start:end]
     name = said.strip()
+    words = name.removeprefix("the ").split()
+    for k in (3, 2, 1):  # "... harrison divide jenkinsburgh california": the state stays
+        if len(words) > k and " ".join(words[-k:]) in regions():
+            tail = lowered.rfind(words[-k], start, end)
+            if lowered[start:tail].strip() not in ("", "the"):
+                yield from _piece(lowered, start, tail, why)
+            return
     if (
         name and name not in regions() and name.removeprefix("the ") not in regions()
     ):  # "..., 75002 paris, france": the country stays

@@ -131,8 +131,13 @@ def foreign_addresses(text: str, us_streets: list[Span]) -> Iterator[Span]:
     for m in _POSTCODE_CITY_RE.finditer(text):
         city = m.group(1).lower()
         near_street = any(0 <= m.start() - s.end <= 40 for s in streets)
-        if near_street or city in gazetteer or city.split()[0] in gazetteer:
-            yield Span(m.start(), m.end(), Label.ADDRESS, 0.75, "postcode and city")
+        strong = _STRONG_POSTCODE_RE.match(text, m.start()) is not None
+        if near_street or strong or city in gazetteer or city.split()[0] in gazetteer:
+            cut = m.group(0).find(". ")  # "42-308 Jaworzno. Thanks!": the town ends there
+            end = m.start() + cut if cut > m.end(1) - m.start() - len(m.group(1)) else m.end()
+            yield Span(m.start(), end, Label.ADDRESS, 0.75, "postcode and city")
+            if not near_street and (street := _street_before(text, m.start())):
+                yield street
     for m in _POSTCODE_ALONE_RE.finditer(text):
         start = m.start()
         before = _BEFORE_POSTCODE_RE.search(text, max(0, start - 40), start)
@@ -146,8 +151,227 @@ def foreign_addresses(text: str, us_streets: list[Span]) -> Iterator[Span]:
     # A transcript's lines start with a speaker tag: the walks from line to line read
     # each utterance without it, and keep to one speaker's consecutive lines.
     lines = _Lines(text)
+    yield from written_town_postcodes(text)
     yield from _following_lines(lines, streets + us_streets)
+    if _ADDRESS_HEADING_RE.search(lines.text):
+        yield from _heading_blocks(lines)
     yield from _postcode_blocks(lines)
+
+
+# Postcode shapes no date, amount or phone has, so a capitalised word after one is its
+# town whatever the gazetteer says: Polish "00-950", Portuguese "1000-205", Dutch
+# "1015 CJ", Czech/Slovak/Swedish "111 25", Brazilian "01310-100".
+_STRONG_POSTCODE_RE = re.compile(
+    r"\d{2}-\d{3}(?!\d)|\d{4}-\d{3}(?!\d)|\d{5}-\d{3}(?!\d)|\d{4}[ \t]?[A-Z]{2}(?![\w])"
+    r"|\d{3}[ \t]\d{2}(?!\d)"
+)
+# The same shapes in lower-case speech-to-text, then one to three words of the town:
+# "79-451 lębork", "3487uk oudeschans", "1000-205 lisboa".
+_SPOKEN_POSTCODE_RE = re.compile(
+    r"\d(?<![\w./-]\d)(?:\d-\d{3}|\d{3}-\d{3}|\d{4}-\d{3}|\d{3}[a-z]{2})(?![\w-])"
+    r"(?:[ \t]+(?:in[ \t]+)?([^\W\d_][\w'-]*(?:[ \t]+[^\W\d_][\w'-]*){0,2}))?"
+)
+_STREET_BEFORE_RE = re.compile(
+    rf"((?:(?:ulica|aleja|plac|ul\.|al\.|pl\.|os\.|rue|calle|via)[ \t]+)?"
+    rf"[{UPPER}][\w'\u2019.-]*(?:[ \t]+(?:[{UPPER}][\w'\u2019.-]*|de|da|do|del|di|la))"
+    rf"{{0,3}}[ \t]+{_HOUSE})[ \t]*,[ \t]*\Z"
+)
+
+
+def _street_before(text: str, start: int) -> Span | None:
+    """ "Kaszubska 279, 42-308 Jaworzno": the words and house number just before a
+    postcode and its town, on the same line, are the street."""
+    line = text.rfind("\n", 0, start) + 1
+    m = _STREET_BEFORE_RE.search(text, max(line, start - 60), start)
+    if m is None:
+        return None
+    return Span(m.start(1), m.end(1), Label.ADDRESS, 0.7, "street before a postcode")
+
+
+# Australian "South Mark, QLD, 2603" / "Loriland WA 7266" and Indian "Agartala-347225",
+# "Kavali, 638245": a town, then a state and postcode, or a six-digit PIN. Speed: found
+# from the state or the PIN (few places to start), the town read back before it.
+_AU_STATE_POSTCODE_RE = re.compile(r"(?:NSW|QLD|VIC|TAS|ACT|SA|WA|NT),?[ \t]+\d{4}(?![\w-])")
+_AU_TOWN_BEFORE_RE = re.compile(
+    rf"(?<![\w'-])[{UPPER}][\w'-]*(?:[ \t]+[{UPPER}][\w'-]*){{0,2}},?[ \t]+\Z"
+)
+_IN_PIN_RE = re.compile(r"[1-8]\d{5}(?![\w-])")
+_IN_TOWN_BEFORE_RE = re.compile(rf"(?<![\w'-])[{UPPER}][a-z]+(?:-|,?[ \t]+)\Z")
+
+
+def written_town_postcodes(text: str) -> Iterator[Span]:
+    """Town and postcode pairs in Australian and Indian form (written text)."""
+    for rx, before_rx, why in (
+        (_AU_STATE_POSTCODE_RE, _AU_TOWN_BEFORE_RE, "town, state and postcode"),
+        (_IN_PIN_RE, _IN_TOWN_BEFORE_RE, "town and PIN"),
+    ):
+        for m in rx.finditer(text):
+            if m.start() > 0 and text[m.start() - 1].isalnum():
+                continue
+            town = before_rx.search(text, max(0, m.start() - 50), m.start())
+            if town is None:
+                continue
+            words = re.findall(r"[^\W\d_]+", text[town.start() : m.end()])
+            if any(w.lower() in _NOT_TOWN or w.lower().endswith(("ed", "ing")) for w in words):
+                continue  # "Called Tuesday, WA 2019": a date and a year, no town
+            yield Span(town.start(), m.end(), Label.ADDRESS, 0.7, why)
+
+
+_NOT_TOWN = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "ref",
+        "batch",
+        "order",
+        "invoice",
+        "claim",
+        "case",
+        "id",
+        "no",
+        "tel",
+        "fax",
+        "ph",
+        "mob",
+        "call",
+    ]
+)
+
+
+def spoken_foreign_addresses(text: str) -> Iterator[Span]:
+    """Other countries' streets and postcodes as a speech recogniser writes them, in lower
+    case ("ulica polna 4 85-001 bydgoszcz", "lindenweg 12 uh 45127 essen"); any text."""
+    yield from _spoken_postcodes(text)
+    yield from _spoken_streets(text)
+
+
+def _spoken_postcodes(text: str) -> Iterator[Span]:
+    """A strong postcode shape in lower-case text, with the town words after it that are
+    no everyday words ("79-451 lębork" but not "10-120 mg")."""
+    from callvault.redaction.lexicon import ADDRESS_STOP_WORDS
+
+    for m in _SPOKEN_POSTCODE_RE.finditer(text):
+        end = m.end(0) if m.group(1) is None else m.start(1)
+        words = (m.group(1) or "").split()
+        town: list[str] = []
+        for w in words:
+            if w.lower() in ADDRESS_STOP_WORDS or w.lower() in _FILLER_WORDS:
+                break
+            town.append(w)
+        first = words[0].lower() if words else ""
+        if not town and first in ADDRESS_STOP_WORDS and first not in _FILLER_WORDS | {"in"}:
+            continue  # "10-120 mg", "12-100 tablets": a range of a quantity
+        if town:
+            end = text.index(town[-1], m.start(1)) + len(town[-1])
+        elif "-" in m.group(0) and not words:
+            continue  # a lone "12-345": too little to tell
+        yield Span(m.start(), end, Label.ADDRESS, 0.7, "postcode shape and town")
+
+
+_FILLER_WORDS = frozenset(("uh", "um", "er", "erm", "like", "so"))
+# Lower-case speech-to-text streets: "michaelstraat 20", "dörschnerweg 6-4", "ulica
+# lelewela 28", "al. brzechwy 59/32", "rue henry 12". The word before the number must be
+# no everyday English word ("during 5" ends in "ring"). Speed: found from the digits
+# (``re`` skips to them in C), the words before each read back in Python.
+_COMPOUND_ENDS = (
+    "straße", "strasse", "str.", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer",
+    "chaussee", "pfad", "steig", "zeile", "markt", "laan", "straat", "gracht", "plein",
+    "kade", "singel", "dijk", "steeg", "baan", "boulevard", "hof", "vej", "gade", "allé",
+    "gatan", "vägen", "väg", "torget", "stigen", "gränd", "veien", "vegen", "gata", "utca",
+    "útja", "körút", "tér", "katu", "tie", "kuja",
+)  # fmt: skip
+_LOWER_STREET_LEADS = frozenset(
+    ("ulica", "aleja", "plac", "ul.", "al.", "pl.", "os.", "rue", "calle", "rua", "avenida")
+)
+_NUMBER_AFTER_SPACE_RE = re.compile(r" \d")  # a literal first: ``re`` skips to it in C
+_HOUSE_RE = re.compile(rf"{_HOUSE}(?![\w])")
+# After a spoken street: a postcode (any European shape) and one or two town words,
+# maybe after a filler or "in" ("dörschnerweg 6-4 uh 31300 dieburg").
+_AFTER_STREET_RE = re.compile(
+    r"(?:[ \t,]+(?:uh|um|er|in|and))*[ \t,]+"
+    r"((?:\d{4,5}|\d{2}-\d{3}|\d{4}-\d{3}|\d{4}[ \t]?[a-z]{2}|\d{3}[ \t]\d{2})(?![\w-])"
+    r"(?:[ \t]+(?!(?:and|so|but|the|is|it|i|that|thanks|please)\b)[^\W\d_][\w'-]*){1,2})"
+)
+_FILLER_WORDS = frozenset(("uh", "um", "er", "erm", "like", "so"))
+
+
+def _spoken_streets(text: str) -> Iterator[Span]:
+    from callvault.redaction.names_gazetteer import fold, gazetteer
+
+    has_lead: bool | None = None
+    for m in _NUMBER_AFTER_SPACE_RE.finditer(text):
+        pos = m.start() + 1
+        if not (text[pos - 2].isalpha() or text[pos - 2] == "."):
+            continue  # after a digit or punctuation: no street word before it
+        word_start = text.rfind(" ", 0, pos - 1) + 1
+        word = text[word_start : pos - 1]
+        if not word or word[0].isupper() or "\n" in word:
+            continue
+        low = word.lower()
+        start = -1
+        if low.endswith(_COMPOUND_ENDS) and low not in _COMPOUND_ENDS:
+            if fold(low) not in gazetteer().english:  # "during 5" ends in "ring"
+                start = word_start
+        else:
+            if has_lead is None:
+                low_text = text.lower()
+                has_lead = any(lead + " " in low_text for lead in _LOWER_STREET_LEADS)
+            if has_lead:
+                start = _lead_before(text, word_start)
+        house = _HOUSE_RE.match(text, pos) if start >= 0 else None
+        if house is None:
+            continue
+        yield Span(start, house.end(), Label.ADDRESS, 0.7, "street and number, lower case")
+        if after := _AFTER_STREET_RE.match(text, house.end()):
+            yield Span(after.start(1), after.end(1), Label.ADDRESS, 0.7, "postcode and town")
+
+
+def _lead_before(text: str, word_start: int) -> int:
+    """Where "ulica", "al.", "rue" ... stands one to three words before ``word_start``
+    (the street's name words between, on the same line), or -1."""
+    line = text.rfind("\n", 0, word_start) + 1
+    words = text[max(line, word_start - 40) : word_start].split()
+    for n in range(1, min(3, len(words)) + 1):
+        if words[-n].lower() in _LOWER_STREET_LEADS:
+            if any(w[:1].isupper() or not w[:1].isalpha() for w in words[len(words) - n :]):
+                return -1
+            return text.rfind(words[-n], line, word_start)
+    return -1
 
 
 def _acronym_after_lead(found: str) -> bool:
@@ -286,3 +510,85 @@ def _following_lines(lines: _Lines, streets: list[Span]) -> Iterator[Span]:
                 yield Span(
                     start, start + len(prev), Label.ADDRESS, 0.7, "unit line before a street"
                 )
+
+
+# A line that announces an address block: the next lines, up to the country or a line
+# of running text, are the address whatever their shape ("Ship to:\nJohn Vu\n40 Tran
+# Binh Trong\nPhong 9\n61202, Thanh pho Hue\nVietnam").
+_ADDRESS_HEADING_RE = re.compile(
+    r"(?im)^[ \t]*(?:ship(?:ping)?[ \t]+to|mail(?:ing)?[ \t]+(?:to|address)(?:[ \t]+on[ \t]+file)?"
+    r"|(?:billing|home|postal|street|correspondence|delivery|new|old|permanent|current)"
+    r"[ \t]+address(?:[ \t]+on[ \t]+file)?|address(?:[ \t]+on[ \t]+file)?|send[ \t]+to"
+    r"|deliver[ \t]+to)[ \t]*:?[ \t]*$"
+)
+_BLOCK_LINES = 6
+# Words of running text: a line holding one is no address line.
+_PROSE_WORDS = frozenset(
+    [
+        "i",
+        "you",
+        "we",
+        "he",
+        "she",
+        "they",
+        "is",
+        "are",
+        "was",
+        "were",
+        "will",
+        "would",
+        "please",
+        "thanks",
+        "thank",
+        "can",
+        "could",
+        "my",
+        "your",
+        "our",
+        "the",
+        "this",
+        "that",
+        "have",
+        "has",
+        "had",
+        "need",
+        "want",
+        "call",
+        "called",
+    ]
+)
+
+
+def _heading_blocks(lines: _Lines) -> Iterator[Span]:
+    text = lines.text
+    for m in _ADDRESS_HEADING_RE.finditer(text):
+        speaker = lines.speaker(m.start())
+        pos = text.find("\n", m.end())
+        for _ in range(_BLOCK_LINES):
+            if pos < 0:
+                break
+            start = pos + 1
+            end = text.find("\n", start)
+            end = len(text) if end < 0 else end
+            line = text[start:end].strip()
+            if not line or len(line) > 60 or lines.speaker(start) != speaker:
+                break
+            words = [w.strip(",.:;()").lower() for w in line.split()]
+            if len(words) > 8 or line.endswith(("?", ":")) or _PROSE_WORDS.intersection(words):
+                break
+            if len(words) == 1 and not any(c.isdigit() for c in line) and _last_line(text, end):
+                break  # the country, alone on the block's last line
+            lead = start + (len(text[start:end]) - len(text[start:end].lstrip()))
+            yield Span(lead, lead + len(line), Label.ADDRESS, 0.65, "line under an address heading")
+            pos = end if end < len(text) else -1
+
+
+def _last_line(text: str, end: int) -> bool:
+    """Is the line ending at ``end`` the last of its block (the text ends, or the next
+    line is a new topic: empty or a sentence)?"""
+    if end >= len(text):
+        return True
+    nxt_end = text.find("\n", end + 1)
+    nxt = text[end + 1 : nxt_end if nxt_end >= 0 else len(text)].strip()
+    words = {w.strip(",.:;()").lower() for w in nxt.split()}
+    return not nxt or len(words) > 8 or bool(_PROSE_WORDS & words)

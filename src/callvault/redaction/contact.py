@@ -18,6 +18,7 @@ import phonenumbers
 from publicsuffixlist import PublicSuffixList
 
 from callvault.redaction.lexicon import TEENS, TENS, TLDS, UNITS
+from callvault.redaction.names_gazetteer import fold_same_length
 from callvault.redaction.normalize import lower_same_length, number_runs
 from callvault.redaction.spans import Context, Label, Span
 
@@ -84,7 +85,8 @@ class ContactRecognizer:
 
     def find(self, text: str, context: Context) -> Iterator[Span]:
         lowered = lower_same_length(text)
-        yield from _emails(lowered)
+        # local parts with accents ("seppänen underscore k at ..."): read folded, same length
+        yield from _emails(fold_same_length(lowered) if "@" in text or " at " in lowered else "")
         # Every URL form has a slash or "www" (spelled or not): skip the costly scan.
         if "/" in lowered or "www" in lowered or "w w w" in lowered:
             for m in _URL_RE.finditer(lowered):
@@ -128,8 +130,8 @@ def _registrable_end(lowered: str, start: int, end: int) -> int | None:
     labels.append((lowered[pos:end].strip(), end))
     for n in range(len(labels), 1, -1):
         domain = ".".join(label for label, _ in labels[:n])
-        if _PSL.privatesuffix(domain) is not None:
-            return labels[n - 1][1]
+        if _PSL.privatesuffix(domain) is not None or _PSL.publicsuffix(domain) == domain:
+            return labels[n - 1][1]  # a mail host may itself be a suffix ("mail.pl")
     return None
 
 

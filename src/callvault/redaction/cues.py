@@ -60,18 +60,26 @@ CUES: tuple[tuple[str, str], ...] = (
         r"|callback|cell|mobile|telephone|tel|ph|contact number|best number|fax|text (?:me|her|him)"
         r"|home number|work number|number on file|calling from",
     ),
-    (GENERIC, r"last (?:four|4|five|5|six|6)|digits|ending in"),
+    (
+        GENERIC,
+        r"last (?:four|4|five|5|six|6)|digits|ending in"
+        # any "... number" asked or said before an id ("the nhs number", "your prescription
+        # number", "case number"), not a count ("number of", "number two")
+        r"|number(?! of| one| two| three| four| five| six| seven| eight| nine| ten| 1| 2)"
+        r"|(?:nhs|rx|case|booking|confirmation|order|tracking|hospital|customer) (?:no|#)",
+    ),
 )
 # What every cue opens with (a test derives the cues' first words and checks it; the
 # single letters are for spelled cues, "d o b"). As a look-ahead it lets ``re`` drop
 # most words with a few character tests before trying the cues one by one.
 CUE_STARTS = (
-    "a", "beneficiary", "best", "billing", "birth", "born", "call", "card", "cell",
-    "chart", "claim", "clinic", "code", "contact", "credit", "csc", "cvc", "cvv", "d",
-    "ending", "exp", "fax", "four", "front", "group", "grp", "home", "id", "ins",
-    "invoice", "last", "m", "number", "office", "on", "our", "patient", "ph", "plan",
-    "polic", "postal", "practice", "reach", "record", "ref", "s", "tel", "text", "three",
-    "visa", "work", "z",
+    "a", "beneficiary", "best", "billing", "birth", "booking", "born", "call", "card",
+    "case", "cell", "chart", "claim", "clinic", "code", "confirmation", "contact",
+    "credit", "csc", "customer", "cvc", "cvv", "d", "ending", "exp", "fax", "four",
+    "front", "group", "grp", "home", "hospital", "id", "ins", "invoice", "last", "m",
+    "nhs", "number", "office", "on", "order", "our", "patient", "ph", "plan", "polic",
+    "postal", "practice", "reach", "record", "ref", "rx", "s", "tel", "text", "three",
+    "tracking", "visa", "work", "z",
 )  # fmt: skip
 _CUE_RE = re.compile(
     "|".join(rf"(?P<c{i}>{pattern})" for i, (_, pattern) in enumerate(CUES)).join(

@@ -68,7 +68,9 @@ _BARE_DAY = (
 )
 _CUED_DAY_RE = re.compile(
     r"(?<![\w'])(?:date of (?:service|visit|birth|admission|discharge|surgery|injury)"
-    r"|appointment|admitted|discharged|seen|visit|surgery|born|birthday)\b[^\n]{0,30}?"
+    r"|appointment|admitted|discharged|seen|visit|surgery|born|birthday|booked|scheduled"
+    r"|pick[ \t-]?up|collection|delivery|procedure|scan)\b"
+    r"[^\n]{0,30}?"
     rf"(?<![\w'])(?:on|was|is|for)[ \t]+({_BARE_DAY})(?![\w'])"
     r"(?![ \t]+(?:floor|time|one|thing|place|step|page|option))"
 )
@@ -232,12 +234,15 @@ class AgeRecognizer:
 # "my mother's ninety three", "dad is now 94", "grandpa just turned 100": a number
 # over 89 right after a person word and is/'s/was/turned.
 _AGE_OF_PERSON_RE = re.compile(
-    r"(?<![\w'])(?:mother|mom|mum|mama|father|dad|papa|grand\w*|gran|granny|nana|aunt"
-    r"|auntie|uncle|wife|husband|sister|brother|spouse|partner|patient|pt|he|she|they"
+    r"(?<![\w'])(?:mother|mom|mum|mama|father|dad|papa|grand\w*|gran|granny|nana|nan|nanna"
+    r"|aunt|auntie|uncle|wife|husband|sister|brother|spouse|partner|patient|pt|he|she|they"
     r"|son|daughter|parents?|neighbou?r|friend|lady|man|woman|gentleman|who|resident"
-    r"|client|elderly)(?:'s|'ll be|[ \t]+(?:is|was|turned|turns|turning|will be|would be|be)"
+    r"|client|elderly)"
+    r"(?:[ \t]+[^\W\d_][\w'-]*(?=[ \t]+(?:is|was|turned|turns)\b))?"  # "my mum Emanuel is 99"
+    r"(?:'s|'ll be|[ \t]+(?:is|was|turned|turns|turning|will be|would be|be)"
     r"|[ \t]*[,(])"  # notes: "Elderly pt, 99", "Pt's mother (92)"
-    r"(?:[ \t]+(?:now|just|about|almost|nearly|over|already|actually|like|uh|um))*"
+    r"(?:[ \t]+(?:now|just|about|almost|nearly|over|already|actually|like|uh|um|coming[ \t]+up"
+    r"|going[ \t]+on|getting[ \t]+on[ \t]+for|pushing))*"
     r"[ \t:,]*$"
 )
 _NOT_AGE_AFTER_RE = re.compile(

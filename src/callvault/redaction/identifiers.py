@@ -193,6 +193,8 @@ class IdentifierRecognizer:
             return label, "cue:card"
         if digits >= _STANDALONE_DIGITS:
             return shape_label(value), "length"
+        if digits >= 3 and (after := _AFTER_CUE_RE.match(lowered, group[-1].end)):
+            return _AFTER_LABEL.get(after[1], Label.PHONE), "cue after the number"
         if digits >= 4 and alnum > digits and value[:1].isalpha():
             return Label.MEMBER_ID, "alphanumeric"
         return None
@@ -215,6 +217,15 @@ _TOPIC_RE = re.compile(
     r"|o'?clock|am|pm|a\.m|p\.m|times?|refills?|doctor|dr|office|our|room|floor|suite"
     r"|since|age|aged|old|weeks?|days?|months?|years?|minutes?|hours?)(?![\w'])"
 )
+# A cue said after the number, at the end of the same clause ("... two seven one one
+# that's my cell not the house"): the pieces before it, on that line, are the id.
+_AFTER_CUE_RE = re.compile(
+    r"[ \t,.]*(?:(?:um|uh|er|okay|so|and)[ \t,]+)*(?:that'?s|that[ \t]+is|is|it'?s|which[ \t]+is)"
+    r"[ \t]+(?:my|his|her|their|our|the)[ \t]+(?:(?:own|home|work|old|new)[ \t]+)?"
+    r"(cell|cellphone|mobile|phone|number|landline|social|ssn|member[ \t]+id|policy[ \t]+number)"
+    r"(?![\w'])"
+)
+_AFTER_LABEL = {"social": Label.SSN, "ssn": Label.SSN}
 _CONTINUE_CHARS = 60
 _CONTINUE_WORDS = 8
 
@@ -265,11 +276,12 @@ def _spoken_items(
         if not may_hold_spoken_items(lowered, line, done):
             continue  # the common case: a C scan of the line, no cue lookup
         kind = index.before(lowered, run.start)
-        if kind is None or kind == cues.CLINIC:
+        after = kind is None and _AFTER_CUE_RE.search(lowered, run.start, done) is not None
+        if (kind is None and not after) or kind == cues.CLINIC:
             continue
         for item in spoken_id_items(lowered, line, done):
             kind = index.before(lowered, item[0])
-            if kind is not None and kind != cues.CLINIC:
+            if (kind is not None or after) and kind != cues.CLINIC:
                 items.append(item)
     return items
 

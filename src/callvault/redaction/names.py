@@ -32,7 +32,15 @@ from collections.abc import Iterator, Sequence
 from callvault.redaction import names_cues as cues
 from callvault.redaction.names_gazetteer import Gazetteer, fold, fold_same_length, gazetteer
 from callvault.redaction.names_pairs import pairs
-from callvault.redaction.names_scan import Found, Scan, Tok, in_tag, word_key
+from callvault.redaction.names_scan import (
+    Found,
+    Scan,
+    Tok,
+    first_only,
+    in_tag,
+    medical_words,
+    word_key,
+)
 from callvault.redaction.names_spelled import (
     lower_same_length,
     mentions,
@@ -105,10 +113,13 @@ _KIN = re.compile(
 
 def _relation_kind(cue: str) -> str:
     """How a relation cue reads the words after it: "strong" ("my partner's name"),
-    "relation" ("my uncle": an unlisted word may be a name) or "relation's" ("my son's",
-    "the kid", "friend": a listed or capitalised first name only)."""
+    "relation" ("my uncle": an unlisted word may be a name), "relation's" ("my son's",
+    "friend": a listed or capitalised first name, or a word in no English list) or
+    "child" ("baby", "the kid": a listed first name only)."""
     if re.search(r"name(?:[ \t]+is|'s)?[ \t,:]*$", cue):
         return "strong"
+    if re.search(r"(?:baby|kid|child)(?:'?s)?[ \t,:]*$", cue):
+        return "child"  # "baby formula", "child care": a listed first name only
     if _POSSESSIVE.search(cue) or not _KIN.match(cue):
         return "relation's"
     return "relation"
@@ -218,6 +229,24 @@ _NOT_CAPS_SURNAME = frozenset(
         "PS",
     ]
 )
+_CAPS_PARTICLE_BEFORE = re.compile(
+    r"(?<![\w'-])(?:(?:VAN|VON|DE|DA|DOS|DAS|DO|DI|DEL|DELLA|DU|LE|LA|DER|DEN|TER|TEN|AL|EL)"
+    r"[ \t]+)+\Z"
+)
+# Log lines: "cb req from VALDEZ Omar", "FU w BERGSTRÖM Hassan" (a surname in capitals,
+# then a first name, no comma).
+_CAPS_THEN_FIRST_RE = re.compile(
+    r"([^\W\d_a-z](?<![\w'-].)(?:[^\W\d_a-z]|['-])+)[ \t]+([^\W\d_a-z][^\W\d_A-Z]+)(?![\w'-])"
+)
+# A written message's sign-off, then the sender alone on the rest of the line: "Kind
+# regards, M. Balogh", "Cheers, Nathan", "Best wishes - R. Miura".
+_SIGN_OFF_RE = re.compile(
+    r"(?im)(?:^|:[ \t]+)(?:(?:kind|best|warm|warmest)[ \t]+regards|regards|cheers|many[ \t]+thanks"
+    r"|thanks|thank[ \t]+you|best[ \t]+wishes|best|sincerely|yours[ \t]+(?:sincerely|truly)"
+    r"|all[ \t]+the[ \t]+best|take[ \t]+care)[ \t]*[,\u2013\u2014-][ \t]*"
+    r"((?-i:[A-Z]\.?[ \t]+)?(?-i:[A-Z][^\W\d_'-]*(?:['-][^\W\d_]+)*)"
+    r"(?:[ \t]+(?-i:[A-Z][^\W\d_'-]*(?:['-][^\W\d_]+)*)){0,2})[ \t]*[.!]?[ \t]*$"
+)
 _PERSON_BEFORE = re.compile(r"(?i)(?:caller|pt|patient|member|name|client|re)[ \t]*:?[ \t]*\Z")
 # Agents' notes: a note verb opening a sentence, then someone ("Per Âdem re: copay.",
 # "Advised Endre to call back"): any capitalised word that is no common word.
@@ -266,7 +295,9 @@ class NameRecognizer:
                 if t.key not in scan.gaz.common and len(t.key) > 2:  # as said, and folded
                     said.update((t.key, word_key(lower_same_length(text[t.start : t.end]))))
         said -= agent_names
-        for start, end in spelled_runs(text, scan.gaz, frozenset(said | known)):
+        for start, end in spelled_runs(
+            scan.fold, scan.gaz, frozenset(said | known)
+        ):  # "m ø l l e r"
             if not (_alnum_at(text, start - 1) or _alnum_at(text, end)):  # not in "ñ a b"
                 spans.setdefault((start, end), "name spelled out")
         for m in _SPOKEN_LAST_FIRST.finditer(scan.low):
@@ -290,6 +321,14 @@ class NameRecognizer:
         if len(toks) == 1 and toks[0].key in agent:
             return False
         return toks[0].key not in scan.meds
+
+
+def _both_foreign(scan: Scan, last: str, first: str) -> bool:
+    """Two words in no everyday-English list, no medical term, long enough to be names."""
+    return all(
+        len(w) >= 4 and scan.gaz.foreign(w) and w not in scan.meds and w not in medical_words()
+        for w in (last, first)
+    )
 
 
 def _more_surname_forms(scan: Scan, text: str, spans: dict[tuple[int, int], str]) -> None:
@@ -323,9 +362,15 @@ def _more_surname_forms(scan: Scan, text: str, spans: dict[tuple[int, int], str]
                     word_key(first) in gaz.first
                     or fold(word_key(last)) in gaz.last
                     or _PERSON_BEFORE.search(text, max(0, before.start() - 12), before.start())
+                    # "KAMDAR, Amaira": both words in no everyday-English list
+                    or _both_foreign(scan, fold(word_key(last)), fold(word_key(first)))
                 )
             ):
-                spans.setdefault(before.span(1), "surname in capitals, first name")
+                start = before.start(1)
+                particle = _CAPS_PARTICLE_BEFORE.search(text, max(0, start - 12), start)
+                if particle:  # "DA ROSA, Ravy", "VAN DER BERG, Anouk"
+                    start = particle.start()
+                spans.setdefault((start, before.end(1)), "surname in capitals, first name")
                 spans.setdefault(comma.span(1), "first name after a surname in capitals")
     for m in _NOTE_VERB_NAME.finditer(text) if text != low else ():
         word = m[1]
@@ -339,6 +384,28 @@ def _more_surname_forms(scan: Scan, text: str, spans: dict[tuple[int, int], str]
             and word_key(word) not in cues.ORG_SUFFIX
         ):
             spans.setdefault(m.span(1), "name after an agent's note verb")
+    for m in _CAPS_THEN_FIRST_RE.finditer(text) if text != low else ():
+        last, first = m[1], m[2]
+        if (
+            last not in _NOT_CAPS_SURNAME
+            and len(last) >= 4  # "POA Carlos", "PCP Maria": a role's acronym, then a name
+            and word_key(last) not in gaz.stop
+            and word_key(last) not in gaz.english
+            and (word_key(first) in first_only() or _both_foreign(scan, fold(word_key(first)),
+                                                                   fold(word_key(first))))
+            and not in_tag(text, m.start())
+        ):  # fmt: skip
+            spans.setdefault(m.span(1), "surname in capitals before a first name")
+            spans.setdefault(m.span(2), "first name after a surname in capitals")
+    for m in _SIGN_OFF_RE.finditer(text) if text != low else ():
+        words = re.findall(r"[^\W\d_][\w'-]*", m[1])
+        if all(
+            len(w) == 1
+            or word_key(w) in gaz.first
+            or (gaz.foreign(fold(word_key(w))) and word_key(w) not in scan.meds)
+            for w in words
+        ) and not any(word_key(w) in cues.ORG_SUFFIX for w in words):
+            spans.setdefault(m.span(1), "name signing off a message")
     for _start, end in list(spans):
         initial = _INITIAL_AFTER.match(text, end)
         if initial:

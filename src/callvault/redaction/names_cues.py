@@ -15,7 +15,9 @@ _RELATION = (
     r"mother|mom|mommy|mum|father|dad|daddy|son|daughter|wife|husband|brother|sister|"
     r"grand(?:mother|father|ma|pa|son|daughter|child)|aunt|uncle|niece|nephew|cousin|partner|"
     r"boyfriend|girlfriend|fianc[eé]e?|child|kid|baby|friend|neighbou?r|caregiver|guardian|"
-    r"spouse|step(?:son|daughter|mother|father|mom|dad)|roommate|sibling"
+    r"spouse|step(?:son|daughter|mother|father|mom|dad)|roommate|sibling|"
+    r"god(?:mother|father|son|daughter|parent)|flatmate|housemate|carer|home[ \t]+help|"
+    r"support[ \t]+worker|landlady|landlord"
 )
 
 # A cue immediately before a name. Groups say how sure the cue is:
@@ -32,14 +34,15 @@ _RELATION = (
 # the branches below one by one: the scan runs over every transcript, 2x faster.
 CUE_STARTS = (
     "addressed", "advised", "ask", "aunt", "baby", "boyfriend", "brother", "bye", "called",
-    "caller", "caregiver", "child", "client", "cousin", "dad", "daughter", "dear", "doctor",
-    "dr", "father", "fianc", "first", "for", "friend", "full", "girlfriend", "goes",
-    "goodbye", "grand", "guardian", "hello", "her", "hey", "hi", "his", "husband", "i",
-    "kid", "last", "legal", "maiden", "member", "middle", "miss", "mom", "mother", "mr",
-    "ms", "mum", "mx", "my", "informed", "instructed", "made", "name", "neighbo", "nephew",
-    "niece", "notified", "nurse", "our", "partner", "patient", "prof", "pt", "re",
-    "reminded", "roommate", "sibling", "sister", "son", "sorry", "speak", "spoke", "spouse",
-    "step", "sur", "talk", "thank", "the", "this", "told", "uncle", "wife", "your",
+    "caller", "caregiver", "carer", "child", "client", "cousin", "dad", "daughter", "dear",
+    "doctor", "dr", "father", "fianc", "first", "flatmate", "for", "friend", "full",
+    "girlfriend", "god", "goes", "goodbye", "grand", "guardian", "hello", "her", "hey",
+    "hi", "his", "home", "housemate", "husband", "i", "informed", "instructed", "kid",
+    "landlady", "landlord", "last", "legal", "made", "maiden", "member", "middle", "miss",
+    "mom", "mother", "mr", "ms", "mum", "mx", "my", "name", "neighbo", "nephew", "niece",
+    "notified", "nurse", "our", "partner", "patient", "prof", "pt", "re", "reminded",
+    "roommate", "sibling", "sister", "son", "sorry", "speak", "spoke", "spouse", "step",
+    "support", "sur", "talk", "thank", "the", "this", "told", "uncle", "wife", "your",
 )  # fmt: skip
 CUES = re.compile(
     rf"(?<![A-Za-z'\u2019])(?={trie_regex(CUE_STARTS, literal=True)})(?:"
@@ -127,6 +130,8 @@ _ORG_WORDS = """
     institute university college hospice women's womens children's childrens pediatric
     behavioral vision eye eyecare ent allergy chiropractic counseling services systems
     network insurance bank street avenue road drive lane boulevard court
+    ortho cardio neuro derm peds pediatric obgyn gyn uro onc rheum psych pulm physio
+    physiotherapy dialysis renal kidney cancer heart spine sleep
 """
 ORG_SUFFIX = frozenset(_ORG_WORDS.split())
 

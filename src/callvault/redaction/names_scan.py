@@ -13,7 +13,7 @@ import re
 from typing import NamedTuple
 
 from callvault.redaction import names_cues as cues
-from callvault.redaction.medical import medication_words
+from callvault.redaction.medical import medical_terms, medication_words
 from callvault.redaction.names_gazetteer import Gazetteer, fold_same_length, gazetteer
 from callvault.redaction.names_spelled import lower_same_length
 
@@ -113,6 +113,8 @@ class Scan:
                 return True
             if self.listed(tok) and backed:
                 return True
+            if self.foreign_word(tok):  # "my partner brunhilde", "my aunt niklas"
+                return True
             # "my son's school": after a possessive, an unlisted word is a thing
             return kind == "relation" and self._unlisted_word(tok)
         if kind == "answer":  # the turn before asked for a name: an unlisted word is one
@@ -124,6 +126,15 @@ class Scan:
         if tok.cap:  # not "for" + any capitalised phrase ("for Entertainment Weekly")
             if key in first_only():
                 return True
+            # "on behalf of pt Lewicz, L.", "I'm Oyelaran and ...": in no list, and the
+            # name ends there ("spoke with Amazon support": a noun goes on)
+            if (
+                kind in ("intro", "weak")
+                and self.foreign_word(tok)
+                and len(key) >= 4
+                and (nxt is None or nxt.comma or nxt.cap or self.ends_name(nxt))
+            ):
+                return True
             if kind == "for" and key in self.gaz.common:  # "for Christmas"
                 return nxt is not None and nxt.cap and self.plain_name(nxt)
             if kind != "for" or not self.listed(tok) or nxt is None or not nxt.cap:
@@ -133,7 +144,23 @@ class Scan:
             return key in self.gaz.first or nxt.key in self.gaz.first
         if key in self.gaz.first and key not in self.gaz.common:
             return True
+        if kind in ("intro", "weak") and self.foreign_word(tok):
+            # "this is malwina hołubowicz", "addressed to kornel wojtunik": a word in no
+            # everyday-English list after a self-introduction or a weak cue
+            return nxt is None or not nxt.comma
         return self.listed(tok) and backed
+
+    def foreign_word(self, tok: Tok) -> bool:
+        """A lower-case word that is in no everyday-English list, no medical term, no
+        verb or adverb shape and no number: after a cue, most likely a name."""
+        key = tok.key
+        return (
+            self.gaz.foreign(key)
+            and key not in self.meds
+            and key not in medical_words()
+            and not VERB_SHAPE.search(key)
+            and not cues.NUMBERISH.match(key)
+        )
 
     def follows(self, tok: Tok, nxt: Tok | None, lead: Tok, kind: str, depth: int = 1) -> bool:
         """May ``tok`` continue a name opened by ``lead`` (``depth`` words taken)?"""
@@ -150,6 +177,13 @@ class Scan:
             )
         if self.listed(tok) or tok.cap or key in cues.NAME_SUFFIX:
             return True
+        if not lead.cap and kind in _LOWER_FOLLOW_KINDS:
+            if key in _PARTICLES and nxt is not None and not nxt.comma:
+                return self.listed(nxt) or self.foreign_word(nxt)  # "nadeschda van der ..."
+            if key in self.gaz.english:
+                return False  # "my partner ingeborga picks ...": the sentence goes on
+            if self.foreign_word(tok) and (self.listed(lead) or self.foreign_word(lead)):
+                return True  # "freia röhrdanz", "niklas salz": an unlisted surname
         if len(key) == 1:  # a middle initial
             return nxt is not None and self.listed(nxt)
         if key in cues.FILLERS or len(key) < 3 or key in self.gaz.common:
@@ -240,6 +274,12 @@ class Scan:
         return False
 
 
+@functools.cache
+def medical_words() -> frozenset[str]:
+    """Every one-word medical term (conditions and procedures too): no name."""
+    return frozenset(t for t in medical_terms() if " " not in t)
+
+
 # What a rule yields: the words of a name and why it was taken.
 Found = tuple[list[Tok], str]
 
@@ -259,6 +299,7 @@ def in_tag(text: str, pos: int) -> bool:
     return colon >= pos and "\n" not in text[pos:colon]
 
 
+_LOWER_FOLLOW_KINDS = frozenset(("intro", "weak", "relation", "relation's", "answer"))
 _PARTICLES = frozenset(
     {"van", "von", "de", "da", "del", "della", "di", "du", "der", "den", "ter", "ten", "dos",
      "das", "la", "le", "bin", "ibn", "al", "el", "y"}

@@ -57,11 +57,19 @@ def spelled_runs(text: str, gaz: Gazetteer, extra: frozenset[str]) -> Iterator[t
         word = _letters(m[1])
         cued = _SPELL_CUE.search(text, max(0, run_start - _CUE_WINDOW), run_start) is not None
         named = len(word) >= 3 and word not in gaz.stop and (gaz.is_name(word) or word in extra)
-        if not (named or (cued and len(word) >= 2)):
-            continue  # "a m", "d o b": spoken abbreviations, not names
-        yield run_start, run_end
         base = max(0, run_start - _ECHO_WINDOW)
-        for start, end in mentions(text[base:run_start], (word,)):
+        echoes = None
+        if not (named or (cued and len(word) >= 2)):
+            # a word said, then spelled letter by letter ("kovářová uh k o v á ř o v á")
+            if len(word) < 3 or word in gaz.stop or word in gaz.english:
+                continue  # "a m", "d o b": spoken abbreviations, not names
+            echoes = list(mentions(text[base:run_start], (word,)))
+            if not echoes:
+                continue
+        yield run_start, run_end
+        if echoes is None:
+            echoes = list(mentions(text[base:run_start], (word,)))
+        for start, end in echoes:
             yield base + start, base + end
 
 

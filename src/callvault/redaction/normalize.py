@@ -339,14 +339,34 @@ def spoken_id_items(lowered: str, start: int, end: int) -> list[tuple[int, int, 
         i = j
         if sum(k == "D" or w in _RARE_HOMOPHONES for _, _, k, w in chain) < _MIN_SPOKEN_DIGITS:
             continue
+        # "give it to one of ...": a leading "to" is a word, unless a whole number read
+        # digit by digit follows ("my social is for zero oh oh one ...")
+        long_run = sum(k == "D" for _, _, k, _ in chain[1:]) >= _LONG_RUN
         while chain and chain[0][2] == "H" and chain[0][3] not in _RARE_HOMOPHONES:
-            chain = chain[1:]  # "give it to one of ...": a leading "to" is a word
+            if long_run and _digit_by_digit(chain[1:]):
+                break
+            chain = chain[1:]
         for n, (s, e, kind, word) in enumerate(chain):
             if kind in ("N", "G"):
                 out.append((s, e, word[0]))
-            elif kind == "H" and (n + 1 < len(chain) or _clause_ends(lowered, e, end)):
+            elif kind == "H" and (
+                n + 1 < len(chain)
+                or _clause_ends(lowered, e, end)
+                or _FILLER_NEXT_RE.match(lowered, e, end) is not None
+            ):
                 out.append((s, e, HOMOPHONES[word]))
     return out
+
+
+_LONG_RUN = 6  # digits after a leading "to"/"for" that make it part of the number
+# A filler or a pause word after a homophone that ends a piece of a number ("nine nine
+# ate okay so ...", "eight three to um five ...").
+_FILLER_NEXT_RE = re.compile(r"[ \t]+(?:um|uh|er|erm|okay|ok|so|like|you[ \t]+know)(?![\w'])")
+
+
+def _digit_by_digit(chain: list[tuple[int, int, str, str]]) -> bool:
+    """Are the words read one digit at a time ("zero oh oh one"), not as a quantity?"""
+    return all(w in UNITS or w in HOMOPHONES or k != "D" for _, _, k, w in chain)
 
 
 def _clause_ends(lowered: str, pos: int, end: int) -> bool:

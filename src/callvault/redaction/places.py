@@ -260,7 +260,8 @@ _UNKNOWN_CUE_STARTS = (
     "live", "lives", "lived", "living", "reside", "resides", "residing", "staying", "stays",
     "stayed", "moved", "relocated", "relocating", "settled", "based", "raised", "grew", "drive",
     "drives", "driving", "commute", "commutes", "calling", "visiting", "up", "down", "over",
-    "out", "originally", "i'm", "i", "we're", "she's", "he's", "they're",
+    "out", "originally", "i'm", "i", "we're", "she's", "he's", "they're", "stuck", "place",
+    "currently",
 )  # fmt: skip
 _UNKNOWN_CUE_RE = re.compile(
     rf"\b(?={trie_regex(_UNKNOWN_CUE_STARTS, literal=True)})"
@@ -270,7 +271,36 @@ _UNKNOWN_CUE_RE = re.compile(
     r"(?:[ \t]+(?:here|there|now|currently|back|over|down|up|out|still|just|all|actually))?"
     r"[ \t]+(?:in|to|from|near|outside(?:[ \t]+of)?)"
     r"|(?:up|down|over|out)[ \t]+in|originally[ \t]+from"
-    r"|(?:i'm|i[ \t]+am|we're|she's|he's|they're)[ \t]+from)[ \t]+"
+    r"|(?:i'm|i[ \t]+am|we're|she's|he's|they're)[ \t]+from"
+    # weaker cues: the words after them must be in no English list or a known place
+    r"|(?P<weak>(?:i'm|i[ \t]+am|we're|she's|he's|they're|stuck|based|staying|living|place"
+    r"|currently)"
+    r"(?:[ \t]+(?:out|up|down|over|still|currently|now))?[ \t]+(?:in|at|round|around|near)))"
+    r"[ \t]+"
+)
+_STRONG_TAIL_RE = re.compile(r"(?:up|down|over|out)[ \t]+in\Z")  # "he's up in la coruña"
+# A compass or settlement word that opens a town's name ("north david", "port elizabeth").
+_TOWN_OPENERS = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "new",
+        "port",
+        "saint",
+        "st",
+        "san",
+        "santa",
+        "lake",
+        "mount",
+        "fort",
+        "upper",
+        "lower",
+        "great",
+        "little",
+        "old",
+    ]
 )
 _UNKNOWN_WORDS_RE = re.compile(
     rf"({_L}[\w'\u2019.-]*(?:[ \t-]+{_L}[\w'\u2019.-]*){{0,2}}?)"
@@ -307,7 +337,26 @@ def _unknown_places(text: str, lowered: str) -> Iterator[Span]:
             continue
         if phrase.removeprefix("the ") in regions():
             continue
+        weak = m.group("weak")
+        if weak and not _STRONG_TAIL_RE.search(weak) and not _town_words(phrase):
+            continue  # "i'm in agony", "stuck at home"
         yield Span(words.start(1), end, Label.ADDRESS, 0.6, "town after a place cue")
+
+
+def _town_words(phrase: str) -> bool:
+    """Words after a weak place cue that read as a town: a known place, or words in no
+    everyday-English list (a compass word may open them: "north david", "east rachelside")."""
+    from callvault.redaction.names_gazetteer import fold, gazetteer
+
+    if phrase in places() or plain(phrase) in places():
+        return True
+    words = [fold(w) for w in phrase.replace("-", " ").split()]
+    if words and words[0] in _TOWN_OPENERS and len(words) > 1:
+        words = words[1:]
+        gaz = gazetteer()
+        return all(gaz.foreign(w) or w in gaz.first or w in gaz.last for w in words)
+    gaz = gazetteer()
+    return bool(words) and all(gaz.foreign(w) for w in words)
 
 
 def _spoken_line(text: str, pos: int) -> bool:
