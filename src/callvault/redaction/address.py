@@ -11,7 +11,8 @@ identifier recognizer.
 
 Any geographic unit smaller than a state is PHI, so the recognizer also yields the
 places named alone (``places``) and, in written text, the addresses in other countries'
-order, non-US postcodes and multi-line addresses (``address_written``).
+order and non-US postcodes (``address_written``) and multi-line addresses
+(``address_lines``).
 """
 
 from __future__ import annotations
