@@ -268,7 +268,6 @@ _AFTER_STREET_RE = re.compile(
     r"((?:\d{4,5}|\d{2}-\d{3}|\d{4}-\d{3}|\d{4}[ \t]?[a-z]{2}|\d{3}[ \t]\d{2})(?![\w-])"
     r"(?:[ \t]+(?!(?:and|so|but|the|is|it|i|that|thanks|please)\b)[^\W\d_][\w'-]*){1,2})"
 )
-_FILLER_WORDS = frozenset(("uh", "um", "er", "erm", "like", "so"))
 
 
 def _spoken_streets(text: str) -> Iterator[Span]:
