@@ -5,6 +5,8 @@ app goes through them."""
 from __future__ import annotations
 
 import inspect
+import multiprocessing
+import multiprocessing.queues
 import threading
 import time
 from contextvars import ContextVar
@@ -122,3 +124,19 @@ def test_read_only_work_sees_its_request_context_and_hands_back_its_error() -> N
         return "no error"
 
     assert anyio.run(request) == "not there for request 7"
+
+
+def _trip_in_child(results: multiprocessing.queues.Queue[str]) -> None:
+    results.put(anyio.run(run_read_only, lambda: "answered in the child"))
+
+
+def test_a_forked_child_makes_its_own_read_pool() -> None:
+    anyio.run(run_read_only, lambda: None)  # the parent's pool and threads exist
+    fork = multiprocessing.get_context("fork")
+    results: multiprocessing.queues.Queue[str] = fork.Queue()
+    child = fork.Process(target=_trip_in_child, args=(results,))
+    child.start()
+    try:
+        assert results.get(timeout=20) == "answered in the child"
+    finally:
+        child.join(20)

@@ -117,17 +117,27 @@ def _settle(done: asyncio.Future[Any], result: Any, error: BaseException | None)
         done.set_exception(error)
 
 
-_pool: tuple[int, ReadPool] | None = None
+_pool: ReadPool | None = None
 _pool_lock = threading.Lock()
 
 
 def read_pool() -> ReadPool:
     """This process's narrow pool (made on first use; a forked child makes its own)."""
     global _pool
-    with _pool_lock:
-        if _pool is None or _pool[0] != os.getpid():
-            _pool = (os.getpid(), ReadPool(READ_THREADS))
-        return _pool[1]
+    if _pool is None:  # the lock only while it is made, not on every trip
+        with _pool_lock:
+            if _pool is None:
+                _pool = ReadPool(READ_THREADS)
+    return _pool
+
+
+def _forget_pool_in_child() -> None:
+    """A forked child has none of its parent's threads: its first trip makes a pool."""
+    global _pool, _pool_lock
+    _pool, _pool_lock = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_pool_in_child)
 
 
 def mark_read_only(read_only: bool) -> None:
