@@ -89,9 +89,10 @@ def serving(vault: Vault, env: dict[str, str] | None = None) -> Iterator[Served]
         server.close()
 
 
-def new_call(served: Served, vault: Vault) -> str:
+def new_call(served: Served, ingest: dict[str, str]) -> str:
+    """A synthetic call made with the ``ingest`` token's headers; its id."""
     response = httpx.post(
-        f"{served.url}/api/v1/calls", json=call_payload(), headers=vault.ingest, timeout=30
+        f"{served.url}/api/v1/calls", json=call_payload(), headers=ingest, timeout=30
     )
     assert response.status_code == 201, response.text
     call_id: str = response.json()["id"]

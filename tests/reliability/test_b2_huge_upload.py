@@ -86,7 +86,7 @@ def assert_problem_413(status: int, headers: dict[str, str], body: bytes) -> Non
 
 @pytest.mark.usefixtures("nothing_new_stored")
 def test_a_2gb_content_length_is_refused_before_the_body(served: Served, vault: Vault) -> None:
-    call_id = new_call(served, vault)
+    call_id = new_call(served, vault.ingest)
     with RssPeak(served) as rss, connect(served.port) as sock:
         sock.sendall(upload_head(served, vault, call_id, **{"Content-Length": str(2 * 1024**3)}))
         sock.sendall(WAV_START)
@@ -98,7 +98,7 @@ def test_a_2gb_content_length_is_refused_before_the_body(served: Served, vault: 
 
 @pytest.mark.usefixtures("nothing_new_stored")
 def test_an_endless_chunked_body_is_cut_off_at_the_limit(served: Served, vault: Vault) -> None:
-    call_id = new_call(served, vault)
+    call_id = new_call(served, vault.ingest)
     chunk = b"10000\r\n" + b"\0" * 0x10000 + b"\r\n"  # 64 KiB chunks, never a last one
     with RssPeak(served) as rss, connect(served.port) as sock:
         sock.sendall(upload_head(served, vault, call_id, **{"Transfer-Encoding": "chunked"}))
@@ -116,7 +116,7 @@ def test_an_endless_chunked_body_is_cut_off_at_the_limit(served: Served, vault: 
 
 @pytest.mark.usefixtures("nothing_new_stored")
 def test_a_body_shorter_than_its_content_length_is_cut_off(served: Served, vault: Vault) -> None:
-    call_id = new_call(served, vault)
+    call_id = new_call(served, vault.ingest)
     with connect(served.port) as sock:
         sock.sendall(upload_head(served, vault, call_id, **{"Content-Length": str(LIMIT // 2)}))
         sock.sendall(WAV_START + b"\0" * 4096)  # ...and then nothing more
@@ -129,7 +129,7 @@ def test_a_body_shorter_than_its_content_length_is_cut_off(served: Served, vault
 def test_a_body_longer_than_its_content_length_is_not_taken_as_more_body(
     served: Served, vault: Vault
 ) -> None:
-    call_id = new_call(served, vault)
+    call_id = new_call(served, vault.ingest)
     with connect(served.port) as sock:
         sock.sendall(upload_head(served, vault, call_id, **{"Content-Length": "1016"}))
         sock.sendall(WAV_START + b"\0" * 1000 + b"\xff" * (2 * MIB))  # past the limit

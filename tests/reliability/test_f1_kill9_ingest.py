@@ -26,7 +26,7 @@ import httpx
 import pytest
 
 from tests._serve import Served
-from tests.calls.factories import call_payload, wav_bytes
+from tests.calls.factories import wav_bytes
 from tests.reliability._faults2 import (
     Tokens,
     audit_verify,
@@ -37,6 +37,7 @@ from tests.reliability._faults2 import (
     sha256,
     sqlite_state,
 )
+from tests.reliability._faults3 import new_call
 
 ROUNDS = int(os.environ.get("CALLVAULT_F1_ROUNDS", "5"))
 SEED = int(os.environ.get("CALLVAULT_F1_SEED", str(random.SystemRandom().randrange(10**6))))
@@ -107,7 +108,7 @@ def test_kill_9_during_uploads_loses_no_acknowledged_recording(
     served, tokens = server
     rng = random.Random(SEED)
     print(f"F1 seed {SEED}, {ROUNDS} rounds")
-    calls = [new_call(served, tokens) for _ in range(4)]
+    calls = [new_call(served, tokens.ingest) for _ in range(4)]
     traffic = Traffic(served, tokens, calls)
 
     for _ in range(ROUNDS):
@@ -159,12 +160,3 @@ def test_kill_9_during_uploads_loses_no_acknowledged_recording(
 
 def is_pipeline_workfile(data_dir: Path, path: Path) -> bool:
     return path.is_relative_to(data_dir / "tmp") and path.parent.name.startswith("pipeline-")
-
-
-def new_call(served: Served, tokens: Tokens) -> str:
-    answer = httpx.post(
-        f"{served.url}/api/v1/calls", json=call_payload(), headers=tokens.ingest, timeout=30
-    )
-    assert answer.status_code == 201, answer.text
-    call_id: str = answer.json()["id"]
-    return call_id
