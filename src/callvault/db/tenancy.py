@@ -113,6 +113,7 @@ _owned_by_table: dict[int, dict[Any, type[Any]]] = {}
 
 
 def tenant_owned(models: registry) -> dict[Any, type[Any]]:
+    """The registry's tenant-owned models (a ``tenant_id`` column) by their table."""
     owned = _owned_by_table.get(id(models))
     if owned is None:
         owned = {m.local_table: m.class_ for m in models.mappers if "tenant_id" in m.columns}
@@ -121,5 +122,5 @@ def tenant_owned(models: registry) -> dict[Any, type[Any]]:
 
 
 @event.listens_for(Mapper, "after_mapper_constructed")
-def _forgettenant_owned(mapper: Mapper[Any], class_: type[Any]) -> None:
+def _forget_tenant_owned(mapper: Mapper[Any], class_: type[Any]) -> None:
     _owned_by_table.clear()
