@@ -46,6 +46,7 @@ from callvault.db.base import (
     create_session_factory,
 )
 from callvault.errors import AuditUnavailable
+from callvault.gcpauses import freeze_startup_heap
 
 log = logging.getLogger("callvault.audit")
 
@@ -300,6 +301,7 @@ def serve(
         writer = SessionWriter(sessions, batch_timeout)
         with engine.connect():  # opens the database, without taking its write lock
             pass
+        freeze_startup_heap()
         pipe.send(READY)
         while (batch := pipe.recv()) is not None:
             if batch == PING:

@@ -54,6 +54,7 @@ from callvault.db.base import (
     create_read_session_factory,
     create_session_factory,
 )
+from callvault.gcpauses import freeze_startup_heap
 from callvault.identity.admin.api import router as admin_router
 from callvault.identity.elevation.api import router as elevation_router
 from callvault.identity.gate import authorize_request
@@ -133,6 +134,7 @@ def create_app(
         writer = _audit_writer(resources, audit)  # a writer that cannot start stops it here
         with GroupCommitter(writer) as committer:
             audit.committer = committer  # PHI reads share durable commits from here on
+            freeze_startup_heap()
             yield
             audit.committer = None  # in-flight requests are done: drain and stop the writer
         engine.dispose()
