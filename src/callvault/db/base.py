@@ -12,12 +12,14 @@ instead of silently queueing behind every writer.
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import CursorResult, DateTime, Engine, MetaData, Update, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -111,12 +113,23 @@ def _sqlite_begin_immediate(connection: Any) -> None:
     # A deferred transaction that reads first and writes later fails at once with
     # "database is locked" when another writer committed in between; taking the
     # write lock up front makes concurrent writers queue on busy_timeout instead.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    _sqlite_begin(connection, "BEGIN IMMEDIATE")
 
 
 def _sqlite_begin_deferred(connection: Any) -> None:
     # A reader in WAL mode sees a snapshot and never waits for the write lock.
-    connection.exec_driver_sql("BEGIN")
+    _sqlite_begin(connection, "BEGIN")
+
+
+def _sqlite_begin(connection: Any, statement: str) -> None:
+    """``statement`` on the driver's own connection: through ``exec_driver_sql`` it cost
+    half of a session's begin-and-commit (an execution context and its events for one
+    keyword), and every request begins one or two. A driver error is raised as
+    SQLAlchemy's, as ``exec_driver_sql`` would (a lock timeout is then a 503)."""
+    try:
+        connection.connection.driver_connection.execute(statement)
+    except sqlite3.Error as error:
+        raise DBAPIError.instance(statement, (), error, sqlite3.Error) from error
 
 
 def create_db_engine(url: str, *, read_only: bool = False) -> Engine:
