@@ -49,8 +49,7 @@ from callvault.calls.transcripts import TOKEN_KEY_PURPOSE, RedactionSetup, known
 from callvault.calls.views import (
     CallRecord,
     CallSelect,
-    object_infos,
-    processing_for,
+    call_extras,
     read_calls,
     select_calls,
 )
@@ -218,9 +217,10 @@ class CallService:
 
     def _views(self, calls: list[CallRecord]) -> list[CallOut]:
         ids = [call.id for call in calls]
-        objects = object_infos(self._session, self._tenant_id, ids)
-        processing = processing_for(self._session, self._tenant_id, ids)
-        return [self._view(c, objects.get(c.id, {}), processing.get(c.id)) for c in calls]
+        extras = call_extras(self._session, self._tenant_id, ids)
+        return [
+            self._view(c, extras.objects.get(c.id, {}), extras.processing.get(c.id)) for c in calls
+        ]
 
     def _view(
         self, call: CallRecord, objects: dict[str, ObjectInfo], processing: ProcessingOut | None

@@ -4,9 +4,9 @@ Tokens are for service accounts, sessions for people; both are checked against t
 tenant's IP allowlist. A session carries a CSRF secret that must come back in
 ``X-CSRF-Token`` on every state-changing request.
 
-Every request passes through here, so it reads with a few Core statements (a session
-and its user in one, the user's roles and live grants in another, the allowlist in a
-third) rather than ORM objects: on SQLite each ORM load costs about five times as much.
+Every request passes through here, so it reads with a few Core statements (a session,
+its user and the tenant's allowlist in one, the user's roles and live grants in
+another) rather than ORM objects: on SQLite each ORM load costs about five times as much.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from callvault.db.base import utcnow
 from callvault.errors import NotAuthenticated, PermissionDenied
 from callvault.identity.custom_roles import resolve_roles
 from callvault.identity.models import Elevation, UserRole
-from callvault.identity.policy.access import allowlist_allows
+from callvault.identity.policy.access import stored_allowlist_allows
 from callvault.identity.sessions import LiveSession, csrf_matches, live_session
 from callvault.identity.tokens import authenticate_token
 from callvault.identity.training.rules import is_lapsed, suspend_phi
@@ -41,27 +41,27 @@ _ROLES_AND_GRANTS = union_all(
 
 def authenticate(db: Session, credentials: Credentials) -> Principal:
     if credentials.authorization is not None:
-        principal = _from_token(db, credentials.authorization)
+        principal, allowlist = _from_token(db, credentials.authorization)
     elif credentials.session_cookie:
-        principal = _from_session(db, credentials)
+        principal, allowlist = _from_session(db, credentials)
     else:
         raise NotAuthenticated("sign in, or send a bearer token")
-    if not allowlist_allows(db, principal.tenant_id, credentials.source_ip):
+    if not stored_allowlist_allows(allowlist, credentials.source_ip):
         raise PermissionDenied("access from this network is not allowed for the tenant")
     return principal
 
 
-def _from_token(db: Session, header: str) -> Principal:
+def _from_token(db: Session, header: str) -> tuple[Principal, str | None]:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise NotAuthenticated("a bearer token is required")
-    principal = authenticate_token(db, token.strip())
-    if principal is None:
+    found = authenticate_token(db, token.strip())
+    if found is None:
         raise NotAuthenticated("the token is not valid")
-    return principal
+    return found
 
 
-def _from_session(db: Session, credentials: Credentials) -> Principal:
+def _from_session(db: Session, credentials: Credentials) -> tuple[Principal, str | None]:
     row = live_session(db, credentials.session_cookie or "")
     if row is None or not row.active:
         raise NotAuthenticated("the session has ended: sign in again")
@@ -69,7 +69,7 @@ def _from_session(db: Session, credentials: Credentials) -> Principal:
         row.csrf_hash, credentials.csrf_token
     ):
         raise PermissionDenied("a valid X-CSRF-Token header is required")
-    return _principal(db, row)
+    return _principal(db, row), row.ip_allowlist
 
 
 def _principal(db: Session, row: LiveSession) -> Principal:

@@ -23,6 +23,7 @@ from callvault.errors import StepUpRequired
 from callvault.identity.models import User, UserSession
 from callvault.identity.policy.access import AccessPolicy
 from callvault.identity.training.models import TrainingPolicy
+from callvault.tenants.models import TenantPolicy
 
 STEP_UP_WINDOW = timedelta(minutes=5)
 # How stale a session's idle clock may be: it may time out up to this much early.
@@ -92,9 +93,11 @@ _LIVE_SESSION = (
         User.password_change_required,
         User.training_valid_until,
         TrainingPolicy.required.label("training_required"),
+        TenantPolicy.ip_allowlist,
     )
     .join(User, User.id == UserSession.user_id)
     .outerjoin(TrainingPolicy, TrainingPolicy.tenant_id == User.tenant_id)
+    .outerjoin(TenantPolicy, TenantPolicy.tenant_id == User.tenant_id)
     .where(UserSession.id == bindparam("session_id"))
 )
 
@@ -112,6 +115,7 @@ class LiveSession:
     password_change_required: bool
     training_valid_until: date | None = None
     training_required: bool = False
+    ip_allowlist: str | None = None  # the tenant's, as stored
 
 
 def live_session(db: Session, secret: str) -> LiveSession | None:
@@ -140,6 +144,7 @@ def live_session(db: Session, secret: str) -> LiveSession | None:
         row.password_change_required,
         row.training_valid_until,
         bool(row.training_required),
+        row.ip_allowlist,
     )
 
 

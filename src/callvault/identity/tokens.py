@@ -12,6 +12,7 @@ import json
 import re
 import secrets
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ from callvault.db.base import new_id, utcnow, write_aside
 from callvault.errors import InvalidInput
 from callvault.identity.custom_roles import resolve_roles
 from callvault.identity.models import ApiToken
+from callvault.tenants.models import TenantPolicy
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 _TOKEN = re.compile(r"^cvt_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$")
@@ -61,25 +63,36 @@ def create_token(
     return f"cvt_{token_id}_{secret}"
 
 
-_TOKEN_ROW = select(
-    ApiToken.id,
-    ApiToken.tenant_id,
-    ApiToken.role,
-    ApiToken.secret_hash,
-    ApiToken.expires_at,
-    ApiToken.revoked_at,
-    ApiToken.last_used_at,
-    ApiToken.scopes,
-).where(ApiToken.id == bindparam("token_id"))
+_TOKEN_ROW = (
+    select(
+        ApiToken.id,
+        ApiToken.tenant_id,
+        ApiToken.role,
+        ApiToken.secret_hash,
+        ApiToken.expires_at,
+        ApiToken.revoked_at,
+        ApiToken.last_used_at,
+        ApiToken.scopes,
+        TenantPolicy.ip_allowlist,
+    )
+    .outerjoin(TenantPolicy, TenantPolicy.tenant_id == ApiToken.tenant_id)
+    .where(ApiToken.id == bindparam("token_id"))
+)
 
 
 def _mark_used(session: Session, token_id: str, now: datetime) -> None:
     session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
 
 
-def authenticate_token(session: Session, presented: str) -> Principal | None:
+class AuthenticatedToken(NamedTuple):
+    principal: Principal
+    ip_allowlist: str | None  # the tenant's, as stored: ``callvault.identity.authn`` checks it
+
+
+def authenticate_token(session: Session, presented: str) -> AuthenticatedToken | None:
     """The principal for a valid, unexpired, unrevoked token, else None (read with one
-    Core statement: this runs on every request a service account makes)."""
+    Core statement, with its tenant's IP allowlist: this runs on every request a
+    service account makes)."""
     match = _TOKEN.fullmatch(presented)
     if match is None:
         return None
@@ -95,10 +108,11 @@ def authenticate_token(session: Session, presented: str) -> Principal | None:
         write_aside(session, lambda writer: _mark_used(writer, row.id, now))
     roles = resolve_roles(session, row.tenant_id, [row.role])
     scopes = parse_permissions(row.scopes) if row.scopes is not None else None
-    return Principal(
+    principal = Principal(
         tenant_id=row.tenant_id,
         actor_type="token",
         actor_id=row.id,
         roles=(row.role,),
         policy=narrowed(policy_for(roles), scopes),
     )
+    return AuthenticatedToken(principal, row.ip_allowlist)

@@ -8,7 +8,6 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from callvault.errors import InvalidInput
@@ -44,15 +43,10 @@ def parse_networks(cidrs: list[str]) -> tuple[ipaddress.IPv4Network | ipaddress.
         raise InvalidInput("ip_allowlist entries must be CIDR networks") from None
 
 
-_ALLOWLIST = select(TenantPolicy.ip_allowlist).where(
-    TenantPolicy.tenant_id == bindparam("tenant_id")
-)
-
-
-def allowlist_allows(session: Session, tenant_id: str, address: str | None) -> bool:
-    """Whether the tenant's IP allowlist lets ``address`` in: the check every request
-    makes, so one Core statement and the parsed list cached by its stored text."""
-    stored = session.connection().execute(_ALLOWLIST, {"tenant_id": tenant_id}).scalar()
+def stored_allowlist_allows(stored: str | None, address: str | None) -> bool:
+    """Whether a tenant's IP allowlist, as stored (``TenantPolicy.ip_allowlist``, read
+    by every request with its session or token), lets ``address`` in; the parsed list
+    is cached by its stored text."""
     return AccessPolicy(networks=_networks(stored or "[]")).allows_ip(address)
 
 
