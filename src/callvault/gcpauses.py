@@ -19,10 +19,16 @@ from __future__ import annotations
 
 import gc
 
+_frozen = False
 
-def freeze_startup_heap() -> int:
+
+def freeze_startup_heap() -> None:
     """Collect what startup left behind, then exempt every survivor from later
-    collections; return how many objects were frozen."""
+    collections. Once per process: a process that builds apps one after another (the
+    test suite) would otherwise keep every earlier app for good."""
+    global _frozen
+    if _frozen:
+        return
     gc.collect()
     gc.freeze()
-    return gc.get_freeze_count()
+    _frozen = True
