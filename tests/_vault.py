@@ -28,9 +28,16 @@ TENANT_B = "clinic-b"
 TokenFactory = Callable[..., dict[str, str]]
 
 
+# The apps tests make write PHI reads' audit events from a thread: the production
+# default, a child process per app, cost each test 80-280 ms to start and stop. The
+# process writer is tested where it is the subject (tests/audit/test_groupcommit.py,
+# tests/web/test_health.py) and runs in every server a test starts as its own process.
+TEST_ENVIRON = {"CALLVAULT_AUDIT_WRITER": "thread"}
+
+
 @pytest.fixture
 def settings(tmp_path: Path, migrated_database_url: str) -> Settings:
-    return load_settings(tmp_path / "data", migrated_database_url, environ={})
+    return load_settings(tmp_path / "data", migrated_database_url, environ=TEST_ENVIRON)
 
 
 @dataclass(frozen=True)
