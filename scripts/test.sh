@@ -213,9 +213,11 @@ for backend in ${CALLVAULT_BACKENDS:-sqlite postgresql}; do
   # A private basetemp: pytest prunes old pytest-N dirs under the shared one, and a
   # concurrent run would delete the throwaway PostgreSQL's data directory under us.
   basetemp="$(mktemp -d "${TMPDIR:-/tmp}/callvault-pytest-$backend.XXXXXX")"
-  # pytest-xdist: one worker per core (each starts its own throwaway PostgreSQL).
+  # pytest-xdist: one worker per core (each starts its own throwaway PostgreSQL); an idle
+  # worker takes tests queued for the other, so a long test near the end (schemathesis,
+  # the kill -9 runs) does not leave one core waiting.
   CALLVAULT_TEST_DATABASE="$backend" python -m pytest -p no:cacheprovider \
-    -n "${CALLVAULT_TEST_WORKERS:-auto}" --basetemp="$basetemp" "$@" || rc=$?
+    -n "${CALLVAULT_TEST_WORKERS:-auto}" --dist worksteal --basetemp="$basetemp" "$@" || rc=$?
   rm -rf "$basetemp"
   case $rc in
     0) status=PASS ;;
