@@ -32,7 +32,13 @@ from callvault.blobs.interface import BlobStore
 from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.crypto.keyring import KeyCache, Keyring
 from callvault.settings import Settings
-from callvault.web.pools import mark_read_only, run_blocking, run_read_only
+from callvault.web.pools import (
+    IN_HANDLER_TRIP,
+    ResolvedInTrip,
+    mark_read_only,
+    run_blocking,
+    run_read_only,
+)
 
 PERMISSION_ATTRIBUTE = "__callvault_permission__"
 FORM_CSRF = "form_csrf_token"
@@ -127,14 +133,76 @@ def require(
     work does: never while a body is still arriving.
 
     It is async on purpose: the blocking database work runs in one threadpool hop,
-    instead of one per sync dependency and two more for a session generator."""
+    instead of one per sync dependency and two more for a session generator. A read
+    whose plain-``def`` handler takes the context saves that hop too: it is authorized
+    at the start of the handler's own (``_authorizes_in_handler_trip``)."""
 
     async def dependency(request: Request) -> AsyncIterator[RequestContext]:
+        if _authorizes_in_handler_trip(request, writes):
+            async with _deferred(request, permission) as deferred:
+                yield deferred  # type: ignore[misc]  # resolved by the handler's trip
+            return
         async with authorized(request, permission, writes) as ctx:
             yield ctx
 
     setattr(dependency, PERMISSION_ATTRIBUTE, permission)
+    setattr(dependency, IN_HANDLER_TRIP, True)
     return dependency
+
+
+def _authorizes_in_handler_trip(request: Request, writes: bool | None) -> bool:
+    """A read with no body, on a route whose plain-``def`` handler takes the context
+    itself (``PooledRoute.resolves_in_trip``): authorized at the start of the
+    handler's trip, in the handler's transaction (one trip, one transaction). Never a
+    request with a body: that is authorized before the body is read."""
+    route = request.scope.get("route")
+    return (
+        request.method in SAFE_METHODS and not writes and getattr(route, "resolves_in_trip", False)
+    )
+
+
+class _DeferredAuthorization(ResolvedInTrip):
+    """``require``'s work for a read, done by the handler's trip (``web.pools``) or, if
+    the request's parameters are invalid, by the 422 handler first, so that a client
+    who may not ask learns that before anything about the route's parameters."""
+
+    def __init__(self, request: Request, permission: Permission) -> None:
+        self._request = request
+        self._permission = permission
+        self._resources = resources(request)
+        self.session = self._resources.read_sessions()
+        self._context: RequestContext | None = None
+
+    def resolve(self) -> RequestContext:
+        if self._context is None:  # once: the 422 handler may have done it already
+            self._context = _authorize(
+                self._request, self._resources, self.session, self._permission, end_read=False
+            )
+        return self._context
+
+
+PENDING_AUTHORIZATION = "callvault_pending_authorization"
+
+
+@asynccontextmanager
+async def _deferred(
+    request: Request, permission: Permission
+) -> AsyncIterator[_DeferredAuthorization]:
+    deferred = _DeferredAuthorization(request, permission)
+    setattr(request.state, PENDING_AUTHORIZATION, deferred)
+    mark_read_only(True)
+    try:
+        yield deferred
+    finally:
+        await _close(deferred.session)
+
+
+async def authorize_pending(request: Request) -> None:
+    """Do a deferred authorization now, if the request has one (the 422 handler's
+    first step); raises what authorization raises."""
+    deferred = getattr(request.state, PENDING_AUTHORIZATION, None)
+    if deferred is not None:
+        await run_read_only(deferred.resolve)
 
 
 @asynccontextmanager
@@ -180,13 +248,19 @@ def _for_writing(ctx: RequestContext, res: AppResources) -> RequestContext:
 
 
 def _authorize(
-    request: Request, res: AppResources, session: Session, permission: Permission
+    request: Request,
+    res: AppResources,
+    session: Session,
+    permission: Permission,
+    *,
+    end_read: bool = True,
 ) -> RequestContext:
     info = request_info(request)
     principal = res.gate(session, credentials(request), permission, info, _route_name(request))
-    # End the read: the connection goes back to the pool while the request waits for
-    # its next trip through the worker pool (the work begins a transaction of its own).
-    session.commit()
+    if end_read:
+        # The connection goes back to the pool while the request waits for its next
+        # trip through the worker pool (the work begins a transaction of its own).
+        session.commit()
     return RequestContext(
         session=session,
         principal=principal,

@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from callvault.errors import CallVaultError, InvalidInput, RangeNotSatisfiable, TooManyRequests
+from callvault.web.context import authorize_pending
 from callvault.web.pages import page_errors
 
 log = logging.getLogger("callvault.web")
@@ -112,6 +113,12 @@ async def _callvault_error(request: Request, exc: Exception) -> Response:
 
 async def _request_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    try:  # who may not ask learns that first, as when authorization comes first
+        await authorize_pending(request)
+    except CallVaultError as refused:
+        return await _callvault_error(request, refused)
+    except SQLAlchemyError as failed:
+        return await _database_error(request, failed)
     renderer = page_errors(request)
     if renderer is not None:
         return renderer(request, 422, "Invalid input", "the form or address is not valid")
