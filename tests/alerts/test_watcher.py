@@ -9,9 +9,11 @@ from datetime import datetime
 from sqlalchemy import select
 
 from callvault.alerts.models import AlertCursor, AlertSettings, KnownNetwork
+from callvault.alerts.watcher import evaluate_batch, run_watcher
 from callvault.audit.proofs import current_size
 from callvault.cli.vault import open_keyring
 from callvault.settings import Settings
+from callvault.web.background import JobsLoop
 from tests._vault import TENANT_B
 from tests.alerts.conftest import alerts, emit, tenant_id, watch
 
@@ -228,3 +230,50 @@ def test_a_disabled_rule_stays_quiet(vault: Settings, tenant: str) -> None:
     assert alerts(vault) == []
     with open_keyring(vault) as (session, _):
         assert session.get(AlertSettings, tenant) is not None
+
+
+def test_watchers_reading_first_evaluate_each_event_once(vault: Settings, tenant: str) -> None:
+    """As the jobs process runs them: read-only sessions, the batch stored aside."""
+    emit(vault, tenant, "reader-1", "recording:play", count=400)
+    loop = JobsLoop(vault)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with loop.read_sessions() as session:
+                run_watcher(session, batch_size=25)
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    try:
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        loop.close()
+    assert errors == []
+    [alert] = alerts(vault, "mass_access")
+    assert (alert.first_seq, alert.last_seq, alert.count) == (0, 399, 400)
+    assert cursor(vault, tenant) == 400
+
+
+def test_a_batch_read_before_another_watcher_moved_the_cursor_is_dropped(
+    vault: Settings, tenant: str
+) -> None:
+    emit(vault, tenant, "reader-1", "recording:play", count=120)
+    loop = JobsLoop(vault)
+    try:
+        with loop.read_sessions() as late:
+            if not vault.is_sqlite:  # one snapshot for the whole transaction, as SQLite's
+                late.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            assert late.scalar(select(AlertCursor.next_seq)) is None  # its snapshot begins
+            watch(vault)  # another watcher evaluates the events and moves the cursor
+            [before] = alerts(vault, "mass_access")
+            assert evaluate_batch(late, tenant) == 0
+    finally:
+        loop.close()
+    [after] = alerts(vault, "mass_access")
+    assert (after.id, after.count, after.last_seq) == (before.id, before.count, before.last_seq)
+    assert cursor(vault, tenant) == 120

@@ -1,11 +1,18 @@
 """The watcher: evaluates each tenant's new audit events against the rules.
 
 For each tenant whose log has grown past its cursor, batches of events are read in
-``seq`` order. One transaction per batch locks the cursor row (``SELECT ... FOR
-UPDATE``; SQLite's ``BEGIN IMMEDIATE`` serializes writers anyway), evaluates the
-batch, stores the alerts it raised and the networks it saw, and moves the cursor: with
-several server processes each event is still evaluated exactly once, and a crash
-in between leaves the batch to be evaluated again, whole.
+``seq`` order and evaluated without a lock; then one short transaction locks the cursor
+row (``SELECT ... FOR UPDATE``; SQLite's ``BEGIN IMMEDIATE`` serializes writers
+anyway) and, if the cursor is still where the batch began, stores the alerts it raised
+and the networks it saw and moves the cursor. Another watcher that got there first
+moved it: the batch is dropped, so with several server processes each event is still
+evaluated exactly once, and a crash in between leaves the batch to be evaluated again,
+whole.
+
+Given a read-only session (the jobs process's), the evaluation takes no write lock:
+on SQLite a batch evaluated inside the write transaction held the lock for tens of
+milliseconds, and every audited read waited behind it (bench/RESULTS.md, "the jobs
+process's share").
 
 Sequence numbers are handed out under the log head's lock and committed in order, so
 once ``seq`` n is visible no smaller one can appear later: the cursor never skips.
@@ -41,7 +48,7 @@ from callvault.alerts.service import config_from, load_settings_row
 from callvault.audit.models import AuditEvent, AuditLog
 from callvault.audit.runtime import runtime
 from callvault.audit.surnames import surname_term
-from callvault.db.base import utcnow
+from callvault.db.base import utcnow, write_aside
 from callvault.identity.models import User
 
 BATCH_SIZE = 500
@@ -96,20 +103,46 @@ def _tenants_behind(session: Session) -> list[str]:
 
 
 def evaluate_batch(session: Session, tenant_id: str, batch_size: int = BATCH_SIZE) -> int:
-    """Evaluate the next batch of one tenant's events in the caller's transaction
-    (which must commit it); return how many events it held."""
-    cursor = _lock_cursor(session, tenant_id)
-    events = _events(session, tenant_id, cursor.next_seq, batch_size)
+    """Evaluate the next batch of one tenant's events and store what it found (aside,
+    from a read-only session; else in the caller's transaction, which must commit it);
+    return how many events it held, or 0 if another watcher took the batch."""
+    start = _cursor_position(session, tenant_id)
+    events = _events(session, tenant_id, start, batch_size)
     if not events:
         return 0
     settings = load_settings_row(session, tenant_id)
-    findings = _evaluate(session, tenant_id, events, config_from(settings))
-    pending = settings.webhook_url is not None
-    _store_alerts(session, tenant_id, findings, pending)
-    cursor.next_seq = events[-1].seq + 1
-    cursor.updated_at = utcnow()
-    session.flush()
-    return len(events)
+    evaluated = _evaluate(session, tenant_id, events, config_from(settings))
+    batch = _Batch(
+        tenant_id, start, events[-1].seq + 1, evaluated, settings.webhook_url is not None
+    )
+    return len(events) if write_aside(session, batch.store) else 0
+
+
+@dataclass(frozen=True)
+class _Batch:
+    tenant_id: str
+    start: int  # where the cursor was when the batch was read
+    end: int
+    evaluated: _Evaluated
+    pending: bool  # a webhook waits for the alerts
+
+    def store(self, session: Session) -> bool:
+        """Store the batch's alerts and networks and move the cursor, unless another
+        watcher moved it since the batch was read."""
+        cursor = _lock_cursor(session, self.tenant_id)
+        if cursor.next_seq != self.start:
+            return False
+        session.add_all(self.evaluated.networks)
+        _store_alerts(session, self.tenant_id, self.evaluated.findings, self.pending)
+        cursor.next_seq = self.end
+        cursor.updated_at = utcnow()
+        session.flush()
+        return True
+
+
+def _cursor_position(session: Session, tenant_id: str) -> int:
+    stmt = select(AlertCursor.next_seq).where(AlertCursor.tenant_id == tenant_id)
+    return session.execute(stmt).scalar_one_or_none() or 0
 
 
 def _lock_cursor(session: Session, tenant_id: str) -> AlertCursor:
@@ -141,10 +174,17 @@ def _events(session: Session, tenant_id: str, from_seq: int, limit: int) -> list
 # -- evaluation ----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Evaluated:
+    findings: list[Finding]
+    networks: list[KnownNetwork]  # first seen in the batch: stored with its alerts
+
+
 def _evaluate(
     session: Session, tenant_id: str, events: list[Event], config: AlertConfig
-) -> list[Finding]:
+) -> _Evaluated:
     findings: list[Finding] = []
+    networks: list[KnownNetwork] = []
     bursts = [
         (Rule.MASS_ACCESS, is_phi_read, config.mass_access_threshold),
         (Rule.DENIED_BURST, is_denied, config.denied_burst_threshold),
@@ -157,10 +197,11 @@ def _evaluate(
     if config.enabled(Rule.OFF_HOURS):
         findings += off_hours_findings(events, config.hours)
     if config.enabled(Rule.NEW_NETWORK):
-        findings += _new_networks(session, tenant_id, events)
+        found, networks = _new_networks(session, tenant_id, events)
+        findings += found
     if config.enabled(Rule.SAME_SURNAME):
         findings += same_surname_findings(events, _surname_hashes(session, tenant_id, events))
-    return sorted(findings, key=lambda f: (f.last_seq, f.rule))
+    return _Evaluated(sorted(findings, key=lambda f: (f.last_seq, f.rule)), networks)
 
 
 Burst = tuple[Rule, Callable[[Event], bool], int]
@@ -220,10 +261,12 @@ def _actor_history(
         before_seq = page[-1].seq
 
 
-def _new_networks(session: Session, tenant_id: str, events: list[Event]) -> list[Finding]:
+def _new_networks(
+    session: Session, tenant_id: str, events: list[Event]
+) -> tuple[list[Finding], list[KnownNetwork]]:
     users = {e.actor_id for e in events if is_sign_in(e)}
     if not users:
-        return []
+        return [], []
     known: dict[str, set[str]] = {}
     rows = session.execute(
         select(KnownNetwork.actor_id, KnownNetwork.network).where(
@@ -233,7 +276,7 @@ def _new_networks(session: Session, tenant_id: str, events: list[Event]) -> list
     for actor_id, network in rows:
         known.setdefault(actor_id, set()).add(network)
     findings, first_seen = new_network_findings(events, known)
-    session.add_all(
+    networks = [
         KnownNetwork(
             tenant_id=tenant_id,
             actor_id=event.actor_id,
@@ -242,8 +285,8 @@ def _new_networks(session: Session, tenant_id: str, events: list[Event]) -> list
             first_at_ms=event.at_ms,
         )
         for event, network in first_seen
-    )
-    return findings
+    ]
+    return findings, networks
 
 
 def _surname_hashes(session: Session, tenant_id: str, events: list[Event]) -> dict[str, str]:

@@ -43,7 +43,11 @@ from callvault.blobs.factory import create_blob_store
 from callvault.blobs.interface import BlobStore
 from callvault.compliance.reminders import DailyExpiryReminder
 from callvault.crypto.keyprovider import LocalKeyFileProvider, RootKeyProvider
-from callvault.db.base import create_db_engine, create_session_factory
+from callvault.db.base import (
+    create_db_engine,
+    create_read_session_factory,
+    create_session_factory,
+)
 from callvault.jobs.queue import STALLED_AFTER_SECONDS, is_queue_database
 from callvault.jobs.schedules import ClusterLocks, daily, exclusive, next_utc_midnight, scheduled
 from callvault.jobs.service import RetryPolicy
@@ -63,9 +67,25 @@ TICK_SECONDS = 1.0
 DRAIN_SECONDS = 20.0
 
 
-def periodic_jobs() -> list[Job]:
-    """What runs every tick besides the pipeline."""
-    return [sign_due_heads, run_watcher, deliver_alerts_job]
+def periodic_jobs(read_sessions: sessionmaker[Session] | None = None) -> list[Job]:
+    """What runs every tick besides the pipeline; the alert watcher reads first, in
+    ``read_sessions`` when given."""
+    watcher = run_watcher if read_sessions is None else reading_first(read_sessions, run_watcher)
+    return [sign_due_heads, watcher, deliver_alerts_job]
+
+
+def reading_first(read_sessions: sessionmaker[Session], job: Job) -> Job:
+    """``job`` in a read-only session of its own, which writes aside
+    (``callvault.db.base.write_aside``): on SQLite it then holds the write lock only
+    while it writes, never while it reads and thinks, and audited requests, whose
+    events wait for that lock, do not wait behind it."""
+
+    def run(_: Session) -> object:
+        with read_sessions() as session:
+            return job(session)
+
+    run.__name__ = getattr(job, "__name__", "job")
+    return run
 
 
 def run_jobs_once(sessions: sessionmaker[Session], jobs: Sequence[Job]) -> None:
@@ -109,8 +129,10 @@ class JobsLoop:
         root_key = root_key or LocalKeyFileProvider(settings.root_key_path)
         audit = AuditRuntime.for_settings(settings, root_key)
         self._engine = create_db_engine(settings.database_url)
+        self._read_engine = create_db_engine(settings.database_url, read_only=True)
         info = {**audit.session_info(), **delivery_session_info(root_key)}
         self.sessions = create_session_factory(self._engine, info)
+        self.read_sessions = create_read_session_factory(self._read_engine, self.sessions)
         blobs = blobs or create_blob_store(settings)
         self.queued = is_queue_database(settings.database_url)
         self.every_tick: list[Job] = []
@@ -142,11 +164,11 @@ class JobsLoop:
         """Every job but the pipeline: as they are on SQLite, each kept to one run
         cluster-wide on PostgreSQL."""
         if not self.queued:
-            self.every_tick = periodic_jobs()
+            self.every_tick = periodic_jobs(self.read_sessions)
             daily_jobs: list[Job] = [DailySweep(sweeper), DailyExpiryReminder()]
             return [*self.every_tick, *daily_jobs, exports]
         locks = ClusterLocks(self._engine)
-        self.every_tick = [exclusive(locks, job) for job in periodic_jobs()]
+        self.every_tick = [exclusive(locks, job) for job in periodic_jobs(self.read_sessions)]
 
         def retention_sweep(_: Session) -> object:
             return sweeper.run()
@@ -182,6 +204,7 @@ class JobsLoop:
 
     def close(self) -> None:
         self._engine.dispose()
+        self._read_engine.dispose()
 
 
 @contextmanager
