@@ -91,3 +91,21 @@ def _taken(ctx: Annotated[RequestContext, Depends(_read)]) -> None: ...
 def test_a_context_not_taken_by_the_handler_itself_is_never_deferred() -> None:
     deferred = {r.path: r.resolves_in_trip for r in _router.routes if isinstance(r, PooledRoute)}
     assert deferred == {"/route-level": False, "/nested": False, "/async": False, "/taken": True}
+
+
+_included = APIRouter(route_class=PooledRoute)
+
+
+@_included.get("/test-only/included")
+def _included_read(ctx: Annotated[RequestContext, Depends(_read)]) -> dict[str, str]:
+    return {"tenant": ctx.tenant_id}
+
+
+def test_a_dependency_added_by_include_router_is_still_authorized(
+    app: FastAPI, auth: TokenFactory
+) -> None:
+    """Not known when the route was built: it keeps its own trip, and refuses."""
+    app.include_router(_included, dependencies=[Depends(require(Permission.AUDIT_READ))])
+    with TestClient(app, raise_server_exceptions=False) as client:
+        # A supervisor may read calls (the handler's own permission), not the audit trail.
+        assert client.get("/test-only/included", headers=auth("supervisor")).status_code == 403

@@ -138,7 +138,7 @@ def require(
     at the start of the handler's own (``_authorizes_in_handler_trip``)."""
 
     async def dependency(request: Request) -> AsyncIterator[RequestContext]:
-        if _authorizes_in_handler_trip(request, writes):
+        if _authorizes_in_handler_trip(request, writes, dependency):
             async with _deferred(request, permission) as deferred:
                 yield deferred  # type: ignore[misc]  # resolved by the handler's trip
             return
@@ -150,14 +150,18 @@ def require(
     return dependency
 
 
-def _authorizes_in_handler_trip(request: Request, writes: bool | None) -> bool:
-    """A read with no body, on a route whose plain-``def`` handler takes the context
-    itself (``PooledRoute.resolves_in_trip``): authorized at the start of the
+def _authorizes_in_handler_trip(
+    request: Request, writes: bool | None, dependency: Callable[..., Any]
+) -> bool:
+    """A read with no body, by the dependency that the route's plain-``def`` handler
+    takes itself (``PooledRoute.in_trip_dependency``): authorized at the start of the
     handler's trip, in the handler's transaction (one trip, one transaction). Never a
     request with a body: that is authorized before the body is read."""
     route = request.scope.get("route")
     return (
-        request.method in SAFE_METHODS and not writes and getattr(route, "resolves_in_trip", False)
+        request.method in SAFE_METHODS
+        and not writes
+        and getattr(route, "in_trip_dependency", None) is dependency
     )
 
 

@@ -203,7 +203,7 @@ class PooledRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         super().__init__(path, pooled(endpoint), **kwargs)
         marked = [d for d in _all_dependencies(self.dependant) if _in_handler_trip(d.call)]
-        self.resolves_in_trip = (
+        resolves = (
             not inspect.iscoroutinefunction(endpoint)
             and len(marked) == 1
             # A parameter of the handler itself: a route's own ``dependencies=[...]``
@@ -211,6 +211,13 @@ class PooledRoute(APIRoute):
             and marked[0].name is not None
             and any(d is marked[0] for d in self.dependant.dependencies)
         )
+        # Named, not merely flagged: a dependency added later (``include_router``'s
+        # ``dependencies=``) is another callable, and keeps its own trip.
+        self.in_trip_dependency: Callable[..., Any] | None = marked[0].call if resolves else None
+
+    @property
+    def resolves_in_trip(self) -> bool:
+        return self.in_trip_dependency is not None
 
 
 def _in_handler_trip(call: Any) -> bool:
