@@ -112,32 +112,29 @@ def evaluate_batch(session: Session, tenant_id: str, batch_size: int = BATCH_SIZ
         return 0
     settings = load_settings_row(session, tenant_id)
     evaluated = _evaluate(session, tenant_id, events, config_from(settings))
-    batch = _Batch(
-        tenant_id, start, events[-1].seq + 1, evaluated, settings.webhook_url is not None
-    )
-    return len(events) if write_aside(session, batch.store) else 0
+    pending = settings.webhook_url is not None
+    end = events[-1].seq + 1
+
+    def store(writer: Session) -> bool:
+        return _store_batch(writer, tenant_id, start, end, evaluated, pending)
+
+    return len(events) if write_aside(session, store) else 0
 
 
-@dataclass(frozen=True)
-class _Batch:
-    tenant_id: str
-    start: int  # where the cursor was when the batch was read
-    end: int
-    evaluated: _Evaluated
-    pending: bool  # a webhook waits for the alerts
-
-    def store(self, session: Session) -> bool:
-        """Store the batch's alerts and networks and move the cursor, unless another
-        watcher moved it since the batch was read."""
-        cursor = _lock_cursor(session, self.tenant_id)
-        if cursor.next_seq != self.start:
-            return False
-        session.add_all(self.evaluated.networks)
-        _store_alerts(session, self.tenant_id, self.evaluated.findings, self.pending)
-        cursor.next_seq = self.end
-        cursor.updated_at = utcnow()
-        session.flush()
-        return True
+def _store_batch(
+    session: Session, tenant_id: str, start: int, end: int, evaluated: _Evaluated, pending: bool
+) -> bool:
+    """Store a batch's alerts and networks and move the cursor to ``end``, unless
+    another watcher moved it since the batch was read at ``start``."""
+    cursor = _lock_cursor(session, tenant_id)
+    if cursor.next_seq != start:
+        return False
+    session.add_all(evaluated.networks)
+    _store_alerts(session, tenant_id, evaluated.findings, pending)
+    cursor.next_seq = end
+    cursor.updated_at = utcnow()
+    session.flush()
+    return True
 
 
 def _cursor_position(session: Session, tenant_id: str) -> int:

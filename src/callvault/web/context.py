@@ -175,14 +175,13 @@ class _DeferredAuthorization(ResolvedInTrip):
         self._permission = permission
         self._resources = resources(request)
         self.session = self._resources.read_sessions()
-        self._context: RequestContext | None = None
 
     def resolve(self) -> RequestContext:
-        if self._context is None:  # once: the 422 handler may have done it already
-            self._context = _authorize(
-                self._request, self._resources, self.session, self._permission, end_read=False
-            )
-        return self._context
+        # Called once: by the handler's trip, or by the 422 handler (the handler then
+        # never runs).
+        return _authorize(
+            self._request, self._resources, self.session, self._permission, end_read=False
+        )
 
 
 PENDING_AUTHORIZATION = "callvault_pending_authorization"
