@@ -48,7 +48,7 @@ from callvault.tenants.service import get_tenant
 from callvault.web.app import create_app
 from callvault.web.tls import ensure_self_signed_certificate
 from tests import _postgres
-from tests._vault import TENANT_A, _VaultTemplate
+from tests._vault import TENANT_A, TEST_ENVIRON, _VaultTemplate
 from tests.conftest import _postgresql_server, copy_sqlite
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -113,7 +113,7 @@ def module_vault(
     else:
         dbname = _postgres.create_database(server, template=_vault_template.database)
         url = server.url(dbname)
-    yield load_settings(root / "data", url, environ={"CALLVAULT_AUDIT_WRITER": "thread"})
+    yield load_settings(root / "data", url, environ=TEST_ENVIRON)
     if server is not None:
         _postgres.drop_database(server, dbname)
 
