@@ -440,8 +440,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def throwaway_postgres(parent: Path) -> Iterator[str | None]:
-    """Yield a server URL, or None (with the reason printed) if there is no PostgreSQL."""
+def throwaway_postgres(parent: Path, unix_socket: bool = False) -> Iterator[str | None]:
+    """Yield a server URL, or None (with the reason printed) if there is no PostgreSQL.
+    ``unix_socket``: the URL goes through the server's local socket, as
+    ``docs/deploy.md`` sets production up, instead of TCP on loopback."""
     real = find_pg_ctl()
     if real is None:
         print("PostgreSQL: SKIPPED, no pg_ctl found (install the Debian package 'postgresql')")
@@ -465,8 +467,12 @@ def throwaway_postgres(parent: Path) -> Iterator[str | None]:
         yield None
         return
     try:
-        print(f"PostgreSQL: throwaway server from {real} on 127.0.0.1:{port} (fsync on)")
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        where = f"the socket in {home}" if unix_socket else f"127.0.0.1:{port}"
+        print(f"PostgreSQL: throwaway server from {real} on {where} (fsync on)")
+        if unix_socket:
+            yield f"postgresql+psycopg://postgres@/postgres?host={home}&port={port}"
+        else:
+            yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(
             [pg_ctl, "stop", "-D", str(data), "-m", "fast"], env=env, capture_output=True

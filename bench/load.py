@@ -19,7 +19,8 @@ Run from the repository root:
 
     .venv/bin/python bench/load.py                       # SQLite, one process
     .venv/bin/python bench/load.py --workers 2           # `serve --workers 2`
-    .venv/bin/python bench/load.py --postgres            # a throwaway durable PostgreSQL
+    .venv/bin/python bench/load.py --postgres            # a throwaway durable PostgreSQL,
+                                                         # on its local socket (--tcp: loopback)
     .venv/bin/python bench/load.py --database-url postgresql://...   # an existing database
     .venv/bin/python bench/load.py --quick               # 5 s per wrk run
 
@@ -51,7 +52,7 @@ import pyotp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest import baa_options  # the synthetic BAA that opens the PHI gate
-from proctree import cpu_by_role, cpu_since
+from proctree import cpu_by_role, postmaster_pid, tree_cpu_seconds
 
 import audit as audit_bench  # its throwaway PostgreSQL
 
@@ -368,6 +369,11 @@ def main() -> int:
     parser.add_argument(
         "--postgres", action="store_true", help="a throwaway PostgreSQL (bench/audit.py's)"
     )
+    parser.add_argument(
+        "--tcp",
+        action="store_true",
+        help="with --postgres: connect over TCP on loopback instead of the local socket",
+    )
     parser.add_argument("--seconds", type=int, default=20, help="per wrk run")
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--quick", action="store_true", help="5 s per wrk run")
@@ -382,7 +388,9 @@ def main() -> int:
     try:
         with ExitStack() as stack:
             if args.postgres:
-                server_url = stack.enter_context(audit_bench.throwaway_postgres(root))
+                server_url = stack.enter_context(
+                    audit_bench.throwaway_postgres(root, unix_socket=not args.tcp)
+                )
                 if server_url is None:
                     return 1
                 args.database_url = stack.enter_context(audit_bench.fresh_database(server_url))
@@ -400,13 +408,37 @@ def run(root: Path, args: argparse.Namespace, seconds: int, cases: set[str]) -> 
     with served(vault, root / "server.log", args.workers) as server:
         database = "PostgreSQL" if args.database_url else "SQLite"
         print(f"# callvault serve --workers {args.workers} on {database}; {os.cpu_count()} cores")
-        report(server, vault, args, seconds, cases)
+        report(server, vault, args, seconds, cases, ServerCpu(server.proc.pid, root))
     if "reads" in cases:
         print(f"audit verify: {callvault(vault.env, 'audit', 'verify')}")
 
 
+@dataclass
+class ServerCpu:
+    """CPU seconds of the server's processes by role, and of our throwaway PostgreSQL's
+    (under ``root``) when there is one: on one machine, the database's share counts too."""
+
+    server_pid: int
+    root: Path
+
+    def now(self) -> dict[str, float]:
+        used = cpu_by_role(self.server_pid)
+        postmaster = postmaster_pid(self.root)
+        if postmaster is not None:
+            used["postgres"] = tree_cpu_seconds([postmaster])
+        return used
+
+    def since(self, before: dict[str, float]) -> dict[str, float]:
+        return {role: used - before.get(role, 0.0) for role, used in self.now().items()}
+
+
 def report(
-    server: Server, vault: Vault, args: argparse.Namespace, seconds: int, cases: set[str]
+    server: Server,
+    vault: Vault,
+    args: argparse.Namespace,
+    seconds: int,
+    cases: set[str],
+    server_cpu: ServerCpu,
 ) -> None:
     conns = args.connections
     if "burst" in cases:
@@ -429,22 +461,22 @@ def report(
         cookie, _ = sign_in(server, SUPERVISOR, vault.supervisor_uri)
         before = audited_reads(vault, args.database_url)
         script = READ_LUA % {"ids": ", ".join(f'"{i}"' for i in ids)}
-        cpu = cpu_by_role(server.proc.pid)
+        cpu = server_cpu.now()
         reads = wrk(
             f"{server.url}/", conns, seconds, {"Cookie": f"callvault_session={cookie}"}, script
         )
-        cpu = cpu_since(server.proc.pid, cpu)
+        cpu = server_cpu.since(cpu)
         after = audited_reads(vault, args.database_url)
         line(f"GET /calls/{{id}} (session), {conns} conns", reads, base, cpu)
         ok = reads.requests - reads.non_2xx
         if before >= 0:
             print(f"  audit: {after - before} call:read events for {ok} answers with 2xx")
     if "ingest" in cases:
-        cpu = cpu_by_role(server.proc.pid)
+        cpu = server_cpu.now()
         ingest = wrk(
             f"{server.url}/api/v1/calls", conns, seconds, {}, POST_LUA % {"token": vault.token}
         )
-        cpu = cpu_since(server.proc.pid, cpu)
+        cpu = server_cpu.since(cpu)
         line(f"POST /calls (token), {conns} conns", ingest, base, cpu)
 
 

@@ -61,11 +61,9 @@ def cpu_by_role(root: int) -> dict[str, float]:
     return roles
 
 
-def cpu_since(root: int, before: dict[str, float]) -> dict[str, float]:
-    return {role: used - before.get(role, 0.0) for role, used in cpu_by_role(root).items()}
-
-
 def _role(argv: str) -> str:
     if " jobs " in argv:
         return "jobs"
+    if "multiprocessing.spawn" in argv:  # `serve --workers N`: a spawned API worker
+        return "api"
     return "audit writer" if "multiprocessing" in argv else "api"
