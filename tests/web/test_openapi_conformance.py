@@ -9,7 +9,11 @@ Four runs, one server, in this order:
 - ``session-last``: those, once nothing else needs the session;
 - ``ingest``: an ``integration`` token, over the calls API (where it may act, and is
   refused the PHI reads) and the two public sign-in steps;
-- ``scim``: a ``scim`` token, over SCIM (which may delete the person, so it comes last).
+- ``scim``: a ``scim`` token, over SCIM.
+
+The two token runs act in the other tenant, which the session runs never touch: those
+may end clinic-a's BAA or narrow its policy, after which every PHI write there is a 403
+and an ingest run would test nothing but the refusal.
 
 ``PUT /api/v1/alerts/settings`` is left out (see ``OUTBOUND``); the static tests in
 ``test_openapi_description.py`` cover its description. About two minutes per database
@@ -25,7 +29,8 @@ import httpx
 import pytest
 
 from callvault.settings import Settings
-from tests._vault import TENANT_A
+from tests._vault import TENANT_A, TENANT_B
+from tests.calls.factories import call_payload
 from tests.web._conformance import Run, run_schemathesis
 from tests.web._live import add_person_with_every_permission, add_token, served, sign_in
 
@@ -58,9 +63,10 @@ def test_every_answer_is_one_the_description_promises(vault: Settings, tmp_path:
         findings += _still_signed_in(url, session)
         last = Run("session-last", session, include=SELF_HARMING)
         findings += run_schemathesis(url, last, tmp_path)
-        ingest = _bearer(add_token(vault, TENANT_A, "integration"))
+        ingest = _bearer(add_token(vault, TENANT_B, "integration"))
+        findings += _creates_calls(url, ingest)
         findings += run_schemathesis(url, Run("ingest", ingest, include=INGEST), tmp_path)
-        scim = _bearer(add_token(vault, TENANT_A, "scim"))
+        scim = _bearer(add_token(vault, TENANT_B, "scim"))
         findings += run_schemathesis(url, Run("scim", scim, include=SCIM), tmp_path)
     assert not findings, (
         f"{len(findings)} conformance findings (reports in {tmp_path}, "
@@ -70,6 +76,14 @@ def test_every_answer_is_one_the_description_promises(vault: Settings, tmp_path:
 
 def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def _creates_calls(url: str, ingest: dict[str, str]) -> list[str]:
+    """The ingest run is worth something only where the token may create calls."""
+    answer = httpx.post(f"{url}/api/v1/calls", json=call_payload(), headers=ingest, timeout=30)
+    if answer.status_code == 201:
+        return []
+    return [f"ingest: the token cannot create a call ({answer.status_code}): {answer.text}"]
 
 
 def _still_signed_in(url: str, session: dict[str, str]) -> list[str]:
