@@ -12,9 +12,10 @@ Anything else (no number, a non-NANP or Canadian number, a toll-free code) is
 from __future__ import annotations
 
 import re
+from functools import cache
+from types import ModuleType
 
 import phonenumbers
-from phonenumbers import geocoder
 
 UNKNOWN = "unknown"
 
@@ -62,7 +63,18 @@ def state_of(e164: str | None) -> str:
         return TERRITORIES[region]
     if region != "US":
         return UNKNOWN
-    return _state_from_description(geocoder.description_for_number(number, "en"))
+    return _state_from_description(load_geocoder().description_for_number(number, "en"))
+
+
+@cache
+def load_geocoder() -> ModuleType:
+    """phonenumbers' geocoder, imported on first use: its data takes ~0.25 s to load,
+    which every process paid at start (each CLI command, the jobs process) though only
+    those that create calls or write breach notices need it. A server loads it before
+    it answers (``web.app``): a first create would otherwise hold the event loop."""
+    from phonenumbers import geocoder
+
+    return geocoder
 
 
 def _state_from_description(description: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from callvault.blobs.interface import BlobStore
 from callvault.blobs.local import LocalBlobStore
-from callvault.blobs.s3 import S3BlobStore
 from callvault.errors import InvalidInput
 from callvault.settings import Settings
 
@@ -20,6 +19,9 @@ def create_blob_store(settings: Settings) -> BlobStore:
     if settings.blob_store == "s3":
         if settings.s3 is None:
             raise InvalidInput("CALLVAULT_BLOB_STORE=s3 needs CALLVAULT_S3_BUCKET")
+        # Imported here: boto3 costs every process ~0.1 s to import, and most run local.
+        from callvault.blobs.s3 import S3BlobStore
+
         return S3BlobStore(
             settings.s3.bucket,
             endpoint_url=settings.s3.endpoint_url,

@@ -69,6 +69,7 @@ from callvault.integrations import webhooks as twilio_webhooks
 from callvault.lifecycle import access_api, exports_api, retention_api
 from callvault.lifecycle.holds_api import router as holds_router
 from callvault.metrics import process_exited
+from callvault.phone_states import load_geocoder
 from callvault.redaction.api import router as redaction_policy_router
 from callvault.safeguards.api import router as safeguards_router
 from callvault.settings import Settings
@@ -134,6 +135,7 @@ def create_app(
         writer = _audit_writer(resources, audit)  # a writer that cannot start stops it here
         with GroupCommitter(writer) as committer:
             audit.committer = committer  # PHI reads share durable commits from here on
+            load_geocoder()  # a first create would otherwise import it, GIL held, ~0.25 s
             freeze_startup_heap()
             yield
             audit.committer = None  # in-flight requests are done: drain and stop the writer
