@@ -19,7 +19,9 @@
 #   3. ruff check src tests; mypy; lint-imports (the layering contracts); config in pyproject.toml.
 #   4. pytest with CALLVAULT_TEST_DATABASE=sqlite, then with CALLVAULT_TEST_DATABASE=postgresql.
 #      The PostgreSQL pass starts its own throwaway server on a free port (tests/_postgres.py);
-#      any PostgreSQL already running on the machine is never used.
+#      any PostgreSQL already running on the machine is never used. Its files (the server's
+#      data directory among them) go to /dev/shm when that is a tmpfs with 4 GB free and
+#      TMPDIR is not set; else, as the SQLite pass's, to $TMPDIR or /tmp.
 #
 # Environment knobs (all optional):
 #   CALLVAULT_SKIP_LINT=1            skip ruff and mypy
