@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from callvault.alerts.models import Alert, AlertSettings, DeliveryStatus
@@ -105,14 +105,19 @@ def deliver_due_alerts(session: Session, keyring: Keyring, *, now: datetime | No
     return attempts
 
 
-def _claim(session: Session, keyring: Keyring, now: datetime) -> _Claimed | None:
-    stmt = (
-        select(Alert)
-        .where(Alert.delivery_status == DeliveryStatus.PENDING, Alert.next_attempt_at <= now)
-        .order_by(Alert.next_attempt_at)
-        .limit(1)
-        .with_for_update(skip_locked=True)
+def any_alert_due(session: Session) -> bool:
+    """Whether ``deliver_alerts_job`` has work: a read, for the jobs loop's idle ticks."""
+    return session.execute(_due(utcnow()).limit(1)).first() is not None
+
+
+def _due(now: datetime) -> Select[Alert]:
+    return select(Alert).where(
+        Alert.delivery_status == DeliveryStatus.PENDING, Alert.next_attempt_at <= now
     )
+
+
+def _claim(session: Session, keyring: Keyring, now: datetime) -> _Claimed | None:
+    stmt = _due(now).order_by(Alert.next_attempt_at).limit(1).with_for_update(skip_locked=True)
     alert = session.execute(stmt).scalar_one_or_none()
     if alert is None:
         return None

@@ -7,7 +7,7 @@ the oldest unsigned one is ``sign_every_seconds`` old (checked at append time an
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -127,19 +127,24 @@ def _has_any_head(session: Session, head: AuditLog) -> bool:
 def sign_due_heads(session: Session) -> int:
     """Sign every tenant head whose oldest unsigned event is older than the policy allows;
     commits each; returns how many were signed. Run periodically by the server."""
-    rt = runtime(session)
-    cutoff = now_ms() - rt.policy.sign_every_seconds * 1000
-    due = session.execute(
-        select(AuditLog.tenant_id).where(
-            AuditLog.size > AuditLog.signed_size, AuditLog.signed_at_ms <= cutoff
-        )
-    ).scalars()
-    tenants = list(due)
+    tenants = list(session.execute(_due_heads(session)).scalars())
     session.rollback()
     for tenant_id in tenants:
         sign_now(session, tenant_id)
         session.commit()
     return len(tenants)
+
+
+def any_head_due(session: Session) -> bool:
+    """Whether ``sign_due_heads`` has work: a read, for the jobs loop's idle ticks."""
+    return session.execute(_due_heads(session).limit(1)).first() is not None
+
+
+def _due_heads(session: Session) -> Select[str]:
+    cutoff = now_ms() - runtime(session).policy.sign_every_seconds * 1000
+    return select(AuditLog.tenant_id).where(
+        AuditLog.size > AuditLog.signed_size, AuditLog.signed_at_ms <= cutoff
+    )
 
 
 # -- reading signed heads -------------------------------------------------------

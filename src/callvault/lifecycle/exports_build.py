@@ -75,6 +75,9 @@ class ExportBuilder:
     sessions: Callable[[], Session]
     root_key: RootKeyProvider
     blobs: BlobStore
+    # Where the work is looked for; ``sessions`` if None. The jobs loop gives read-only
+    # sessions: an idle tick then takes no write lock.
+    read_sessions: Callable[[], Session] | None = None
 
     __name__ = "export_builder"  # what a failure's log line names
 
@@ -153,8 +156,11 @@ class ExportBuilder:
             keyring=Keyring(session, self.root_key, KeyCache()),
         )
 
+    def _reading(self) -> Session:
+        return (self.read_sessions or self.sessions)()
+
     def _due(self) -> list[tuple[str, str, str]]:
-        with self.sessions() as session, all_tenants(session):
+        with self._reading() as session, all_tenants(session):
             rows = session.execute(
                 select(Export.tenant_id, Export.id, Export.permissions).where(
                     Export.status == APPROVED
@@ -164,7 +170,7 @@ class ExportBuilder:
 
     def _spent(self) -> list[tuple[str, str]]:
         """Files downloaded but still stored, and files unclaimed past their time."""
-        with self.sessions() as session, all_tenants(session):
+        with self._reading() as session, all_tenants(session):
             rows = session.execute(
                 select(Export.tenant_id, Export.id, Export.status, Export.built_at).where(
                     Export.blob_key.is_not(None),
@@ -180,7 +186,7 @@ class ExportBuilder:
         return spent
 
     def _keep(self, tenant_id: str) -> timedelta:
-        with self.sessions() as session:
+        with self._reading() as session:
             ctx = self.context(session, tenant_id)
             days = current_periods(ctx)[DataType.EXPORT]
         return timedelta(days=min(UNCLAIMED_DAYS, days or UNCLAIMED_DAYS))

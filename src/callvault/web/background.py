@@ -35,9 +35,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from callvault.alerts.delivery import deliver_alerts_job, delivery_session_info
+from callvault.alerts.delivery import any_alert_due, deliver_alerts_job, delivery_session_info
 from callvault.alerts.watcher import run_watcher
-from callvault.audit.heads import sign_due_heads
+from callvault.audit.heads import any_head_due, sign_due_heads
 from callvault.audit.runtime import AuditRuntime
 from callvault.blobs.factory import create_blob_store
 from callvault.blobs.interface import BlobStore
@@ -68,10 +68,31 @@ DRAIN_SECONDS = 20.0
 
 
 def periodic_jobs(read_sessions: sessionmaker[Session] | None = None) -> list[Job]:
-    """What runs every tick besides the pipeline; the alert watcher reads first, in
-    ``read_sessions`` when given."""
-    watcher = run_watcher if read_sessions is None else reading_first(read_sessions, run_watcher)
-    return [sign_due_heads, watcher, deliver_alerts_job]
+    """What runs every tick besides the pipeline. With ``read_sessions``, each reads
+    before it writes: the alert watcher reads and evaluates in one, and the others start
+    only when one of them shows there is work, so an idle tick takes no write lock."""
+    if read_sessions is None:
+        return [sign_due_heads, run_watcher, deliver_alerts_job]
+    return [
+        when_due(read_sessions, any_head_due, sign_due_heads),
+        reading_first(read_sessions, run_watcher),
+        when_due(read_sessions, any_alert_due, deliver_alerts_job),
+    ]
+
+
+def when_due(read_sessions: sessionmaker[Session], is_due: Job, job: Job) -> Job:
+    """``job`` in the tick's session, only when ``is_due`` finds work in a read-only
+    session: on SQLite a writing session takes the database's one write lock at its
+    first statement, even to find that there is nothing to do."""
+
+    def run(session: Session) -> object:
+        with read_sessions() as reading:
+            if not is_due(reading):
+                return None
+        return job(session)
+
+    run.__name__ = getattr(job, "__name__", "job")
+    return run
 
 
 def reading_first(read_sessions: sessionmaker[Session], job: Job) -> Job:
@@ -157,8 +178,10 @@ class JobsLoop:
                 self.sessions, blobs, runtime, limit=pipeline_limit, on_result=on_result
             )
         sweeper = Sweeper(self.sessions, root_key, blobs)
-        exports = ExportBuilder(self.sessions, root_key, blobs)
-        self.jobs: list[Job] = [*self._periodic(sweeper, exports), self.pipeline.run_pipeline]
+        exports = ExportBuilder(self.sessions, root_key, blobs, read_sessions=self.read_sessions)
+        # The pipeline's tick only looks for due jobs (its thread has sessions of its own).
+        pipeline = reading_first(self.read_sessions, self.pipeline.run_pipeline)
+        self.jobs: list[Job] = [*self._periodic(sweeper, exports), pipeline]
 
     def _periodic(self, sweeper: Sweeper, exports: ExportBuilder) -> list[Job]:
         """Every job but the pipeline: as they are on SQLite, each kept to one run
