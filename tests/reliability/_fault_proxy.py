@@ -74,10 +74,8 @@ class FaultProxy:
         return self
 
     def __exit__(self, *_: object) -> None:
-        server = self._server
-        if server is not None:
-            server.close()
-            self._call(self._drop_live())
+        if self._server is not None:
+            self._call(self._close(self._server))
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
         self._loop.close()
@@ -103,6 +101,12 @@ class FaultProxy:
 
     def _call(self, coroutine):  # type: ignore[no-untyped-def]
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(10)
+
+    async def _close(self, server: asyncio.Server) -> None:
+        # On the loop's thread: a connection ending there as the server closes would
+        # otherwise wake the server's waiters twice (a TypeError inside asyncio).
+        server.close()
+        await self._drop_live()
 
     async def _drop_live(self) -> None:
         for writer in list(self._live):
