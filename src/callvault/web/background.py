@@ -21,8 +21,10 @@ The two databases differ in two ways:
   processes may run; one more is capacity, never a second run of a schedule.
 
 Each periodic job gets a fresh database session and is isolated: one that fails is
-logged (its type only: errors may carry anything) and retried next tick. Tests that need
-the loop run it in a thread beside their app: ``jobs_running(settings)``.
+logged (its type only: errors may carry anything) and retried next tick. Each looks for
+its work with reads and writes only when it found some (``when_due``, ``reading_first``):
+on SQLite an idle tick then takes no write lock, which audited requests would wait for.
+Tests that need the loop run it in a thread beside their app: ``jobs_running(settings)``.
 """
 
 from __future__ import annotations
@@ -80,7 +82,9 @@ def periodic_jobs(read_sessions: sessionmaker[Session] | None = None) -> list[Jo
     ]
 
 
-def when_due(read_sessions: sessionmaker[Session], is_due: Job, job: Job) -> Job:
+def when_due(
+    read_sessions: sessionmaker[Session], is_due: Callable[[Session], bool], job: Job
+) -> Job:
     """``job`` in the tick's session, only when ``is_due`` finds work in a read-only
     session: on SQLite a writing session takes the database's one write lock at its
     first statement, even to find that there is nothing to do."""
