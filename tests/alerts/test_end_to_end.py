@@ -10,6 +10,7 @@ import time
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import sessionmaker
 
 from callvault.settings import Settings
 from callvault.web.background import jobs_running, periodic_jobs
@@ -49,7 +50,7 @@ def test_the_jobs_loop_runs_the_watcher_and_the_delivery(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("CALLVAULT_ALERT_WEBHOOK_ALLOW_LOOPBACK", "1")
-    names = [getattr(job, "__name__", "") for job in periodic_jobs()]
+    names = [getattr(job, "__name__", "") for job in periodic_jobs(sessionmaker())]
     assert {"run_watcher", "deliver_alerts_job"} <= set(names)
     secret = configure_webhook(client, officer, receiver.url)
     intruder = auth("integration")

@@ -56,7 +56,7 @@ from callvault.pipeline.runner import JobResult
 from callvault.settings import Settings
 from callvault.tenants.agreements import AgreementKind
 from callvault.tenants.service import get_tenant
-from callvault.web.background import JobsLoop, periodic_jobs, run_jobs_once
+from callvault.web.background import JobsLoop, run_jobs_once
 
 DEMO_TENANT = "demo"
 DEMO_USER_EMAIL = "supervisor@demo.callvault.example"
@@ -271,7 +271,7 @@ def process_demo(
     loop = JobsLoop(settings, on_result=on_result)
     try:
         loop.run_once()
-        run_jobs_once(loop.sessions, periodic_jobs())
+        run_jobs_once(loop.sessions, loop.every_tick)
         with loop.sessions() as session:
             return _processing(session)
     finally:

@@ -69,12 +69,10 @@ TICK_SECONDS = 1.0
 DRAIN_SECONDS = 20.0
 
 
-def periodic_jobs(read_sessions: sessionmaker[Session] | None = None) -> list[Job]:
-    """What runs every tick besides the pipeline. With ``read_sessions``, each reads
-    before it writes: the alert watcher reads and evaluates in one, and the others start
-    only when one of them shows there is work, so an idle tick takes no write lock."""
-    if read_sessions is None:
-        return [sign_due_heads, run_watcher, deliver_alerts_job]
+def periodic_jobs(read_sessions: sessionmaker[Session]) -> list[Job]:
+    """What runs every tick besides the pipeline, each reading before it writes: the
+    alert watcher reads and evaluates in a session of ``read_sessions``, and the others
+    start only when one of them shows there is work, so an idle tick takes no write lock."""
     return [
         when_due(read_sessions, any_head_due, sign_due_heads),
         reading_first(read_sessions, run_watcher),
