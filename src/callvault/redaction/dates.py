@@ -101,6 +101,9 @@ _PHRASE_DAY_RE = re.compile(
     r"|in the (?:morning|afternoon|evening)|of (?:this|next|last) month))",
     re.MULTILINE,
 )
+# What every match of ``_CUED_DAY_RE`` and ``_PHRASE_DAY_RE`` holds ("the" and the start
+# of a day); it opens with a literal, which ``re`` finds fast, so most texts skip both.
+_DAY_AFTER_THE_RE = re.compile(rf"the{_SP}(?:{_alt(ORDINALS)}|twenty|thirty|\d)")
 # Short numeric dates in notes: "7/20", "10/02", "5-28", "20.07." (a dotted one needs
 # its closing dot: "7.5" and "14.08 dollars" are numbers). Fractions ("1/2", "3/4 of"),
 # "24/7" and pain scores ("8/10") are not dates.
@@ -131,11 +134,15 @@ class DateRecognizer:
             if weekday:
                 found[i] = (weekday.start(), end)
             yield Span(found[i][0], end, Label.DATE, 0.85, "date pattern")
+        # Two of the three need "the" and a day after it: one scan for that literal first.
+        day_after_the = _DAY_AFTER_THE_RE.search(lowered) is not None
         for regex, why in (
             (_CUED_DAY_RE, "day after a date cue"),
             (_WEEKDAY_DAY_RE, "day with its weekday"),
             (_PHRASE_DAY_RE, "day"),
         ):
+            if regex is not _WEEKDAY_DAY_RE and not day_after_the:
+                continue
             for m in regex.finditer(lowered):
                 if regex is not _CUED_DAY_RE and _inside_word(lowered, m.start()):
                     continue

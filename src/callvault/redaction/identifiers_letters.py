@@ -95,7 +95,9 @@ _NOT_PREFIX = frozenset(
     ]
 )
 # The Medicare Beneficiary Identifier's fixed shape: "1EG4-TE5-MK73", "1EG4TE5MK73".
-MBI_RE = re.compile(r"(?<![\w-])[1-9][A-Z][A-Z\d]\d-?[A-Z][A-Z\d]\d-?[A-Z]{2}\d{2}(?![\w-])")
+# The look-behind comes after the first digit (it still tests the character before it):
+# led by a character class, the scan skips to digits in C instead of trying every position.
+MBI_RE = re.compile(r"[1-9](?<![\w-].)[A-Z][A-Z\d]\d-?[A-Z][A-Z\d]\d-?[A-Z]{2}\d{2}(?![\w-])")
 
 
 def prefix_before(text: str, span: Span) -> Span | None:

@@ -201,7 +201,7 @@ class NameRecognizer:
         ):  # "m ø l l e r"
             if not (_alnum_at(text, start - 1) or _alnum_at(text, end)):  # not in "ñ a b"
                 spans.setdefault((start, end), "name spelled out")
-        for m in _SPOKEN_LAST_FIRST.finditer(scan.low):
+        for m in _SPOKEN_LAST_FIRST.finditer(scan.low) if "comma" in scan.low else ():
             last, first = m.group(2), m.group(3)
             if plausible_last_first(scan.gaz, word_key(last), word_key(first)):
                 spans.setdefault((m.start(1), m.end(1)), "surname comma first name, spoken")
