@@ -43,8 +43,14 @@ _DAY_YEAR = rf"(?:{_YEAR}|{_TWO}|\d\d)(?![\w'])"
 # What every date opens with (a test checks it against the pattern). As a look-ahead
 # it lets ``re`` drop most words before trying the forms below one by one.
 DATE_STARTS = (*MONTHS, *ORDINALS, "the", "twenty", "thirty")
+# In the look-ahead, "the" only before a day ("the 3rd", "the twenty first"): the common
+# word is then dropped as fast as the others.
+_DATE_OPENING = (
+    rf"\d|{_alt(w for w in DATE_STARTS if w != 'the')}"
+    rf"|the{_SP}(?:{_alt(ORDINALS)}|twenty|thirty|\d)"
+)
 _DATE_RE = re.compile(
-    rf"(?<![\w'])(?=\d|{_alt(DATE_STARTS)})(?:{_MONTH}(?:{_SP}of)?{_SP}{_YEAR}"
+    rf"(?<![\w'])(?={_DATE_OPENING})(?:{_MONTH}(?:{_SP}of)?{_SP}{_YEAR}"
     rf"|{_MONTH}{_SP}(?:the{_SP})?{_DAY}(?:(?:{_SP}|{_SP}of{_SP}){_DAY_YEAR})?"
     rf"|(?:the{_SP})?(?:{_alt(ORDINALS)}|(?:twenty|thirty){_SP}(?:{_ORD_UNIT})|[0-3]?\d(?:st|nd|rd|th)?)"
     rf"(?:{_SP}of)?{_SP}{_MONTH}(?:{_SP}{_DAY_YEAR})?"

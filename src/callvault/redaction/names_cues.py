@@ -95,10 +95,12 @@ AGENT_PHRASE = re.compile(
     r"thank(?:s|[ \t]+you)[ \t]+for[ \t]+(?:calling|contacting|reaching|choosing|holding)|"
     r"how[ \t]+(?:can|may)[ \t]+i[ \t]+(?:help|assist)|you'?ve[ \t]+reached|"
     r"welcome[ \t]+to|you'?re[ \t]+(?:speaking|talking)[ \t]+(?:with|to)|"
-    r"(?:calling|speaking)[ \t]+from[ \t]+(?:the[ \t]+)?[a-z]+[ \t]+"
+    r"calling[ \t]+from[ \t]+(?:the[ \t]+)?[a-z]+[ \t]+"
+    r"(?:clinic|office|practice|pharmacy|hospital|medical|health)"
+    r"|speaking[ \t]+from[ \t]+(?:the[ \t]+)?[a-z]+[ \t]+"
     r"(?:clinic|office|practice|pharmacy|hospital|medical|health)"
     r"|you'?ve[ \t]+got[ \t]+[a-z]+"
-)
+)  # every branch opens with a letter (no group first): ``re`` skips to those letters in C
 # "lakeside ortho this is renée speaking": a practice's name, then the speaker's own. A
 # pattern of its own that opens with a literal (fast); the practice word before it is
 # checked in Python (``AGENT_INTRO_AFTER``).
