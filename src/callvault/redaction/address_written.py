@@ -26,6 +26,8 @@ from callvault.redaction.address_shapes import (
     STREET_NAME_WORD,
     UNIT_TAIL,
 )
+from callvault.redaction.lexicon import ADDRESS_STOP_WORDS
+from callvault.redaction.names_gazetteer import fold, gazetteer
 from callvault.redaction.places import UPPER, places
 from callvault.redaction.spans import Label, Span
 from callvault.redaction.trie import trie_regex
@@ -224,8 +226,6 @@ def spoken_foreign_addresses(text: str) -> Iterator[Span]:
 def _spoken_postcodes(text: str) -> Iterator[Span]:
     """A strong postcode shape in lower-case text, with the town words after it that are
     no everyday words ("79-451 lębork" but not "10-120 mg")."""
-    from callvault.redaction.lexicon import ADDRESS_STOP_WORDS
-
     for m in _SPOKEN_POSTCODE_RE.finditer(text):
         end = m.end(0) if m.group(1) is None else m.start(1)
         words = (m.group(1) or "").split()
@@ -271,8 +271,6 @@ _AFTER_STREET_RE = re.compile(
 
 
 def _spoken_streets(text: str) -> Iterator[Span]:
-    from callvault.redaction.names_gazetteer import fold, gazetteer
-
     has_lead: bool | None = None
     for m in _NUMBER_AFTER_SPACE_RE.finditer(text):
         pos = m.start() + 1

@@ -55,6 +55,7 @@ _QUANTITY_RE = re.compile(  # a trie: tried after every number
 _QUANTITY_BEFORE_RE = re.compile(
     r"(?:(?<![\w'])(?:qty|quantity|x|take|takes|taking)|\$)[ \t:#.]*$"  # not "PQX 2019"
 )
+_QUANTITY_BEFORE_ENDS = frozenset("yxesg$")  # the last characters of those words
 # Without a cue, a number this long identifies someone on its own.
 _STANDALONE_DIGITS = 7
 _MIN_CUED_CHARS = 3
@@ -67,7 +68,14 @@ _CUE_LABEL = {
 def _is_quantity(lowered: str, run: Run) -> bool:
     if _QUANTITY_RE.match(lowered, run.end):
         return True
-    return bool(_QUANTITY_BEFORE_RE.search(lowered, max(0, run.start - 10), run.start))
+    lo = max(0, run.start - 10)
+    # The word before ends in one of these letters (or is "$"), once the blanks and
+    # punctuation the pattern allows are set aside (and a line break: "$" matches
+    # before a last one): most numbers skip the search.
+    before = lowered[lo : run.start].removesuffix("\n").rstrip(" \t:#.")
+    if not before or before[-1] not in _QUANTITY_BEFORE_ENDS:
+        return False
+    return bool(_QUANTITY_BEFORE_RE.search(lowered, lo, run.start))
 
 
 def entities(lowered: str, runs: tuple[Run, ...]) -> Iterator[list[Run]]:
@@ -92,7 +100,7 @@ def entities(lowered: str, runs: tuple[Run, ...]) -> Iterator[list[Run]]:
 
 def shape_label(value: str) -> Label:
     """A label from the digits alone, when no cue says."""
-    digits = "".join(c for c in value if c.isdigit())
+    digits = "".join(filter(str.isdigit, value))
     if len(digits) != len(value.replace("-", "").replace(" ", "")):
         return Label.MEMBER_ID
     if 13 <= len(digits) <= 19 and luhn.is_valid(digits):
@@ -146,7 +154,7 @@ class IdentifierRecognizer:
                 decision = decision or (label, "cue:continued")
                 found.extend(_spans(short, decision[0], decision[1]))
             short = []
-            if decision is None and sum(c.isalnum() for c in value) < _MIN_CUED_CHARS:
+            if decision is None and sum(map(str.isalnum, value)) < _MIN_CUED_CHARS:
                 kind = index.before(lowered, group[0].start, previous_end)
                 if kind is not None and kind != cues.CLINIC and not _is_clinic(value, clinic):
                     short = group
@@ -180,8 +188,8 @@ class IdentifierRecognizer:
             return None  # "a 501(c)3 nonprofit": a section of the tax code, no one's id
         # A cue announces the next number only: one already said after it used it up.
         kind = index.before(lowered, group[0].start, previous_end)
-        alnum = sum(c.isalnum() for c in value)
-        digits = sum(c.isdigit() for c in value)
+        alnum = sum(map(str.isalnum, value))  # map, not a generator: one C loop
+        digits = sum(map(str.isdigit, value))
         if (kind == cues.CLINIC and _said_by_practice(lowered, group[0].start)) or _is_clinic(
             value, clinic
         ):
@@ -325,7 +333,7 @@ def _digits_set(phones: object) -> set[str]:
 def _is_clinic(value: str, clinic: set[str]) -> bool:
     if not clinic:  # the usual case: nothing to compare with
         return False
-    digits = "".join(c for c in value if c.isdigit())
+    digits = "".join(filter(str.isdigit, value))
     return len(digits) >= 7 and any(digits.endswith(c) or c.endswith(digits) for c in clinic)
 
 

@@ -65,7 +65,7 @@ class Run:
 
     @property
     def digits(self) -> int:
-        return sum(c.isdigit() for c in self.value)
+        return sum(map(str.isdigit, self.value))
 
     def source(self, i: int, j: int) -> tuple[int, int]:
         """Original character range that produced ``value[i:j]``."""
