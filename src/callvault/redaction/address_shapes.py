@@ -17,12 +17,15 @@ UNIT_TAIL = (
     r"|(?:piso|puerta|planta|apt|apto|whg|etage|escalera|esc|bus|bte|app|interno|int"
     r"|lok|m|flat|unit|suite)\.?[ \t]*[\w]{1,4}\b|[ \t]?[a-zA-Z](?![\w'])))*"
 )
-# "Hauptstraße 12", "Keizersgracht 5", "Kungsgatan 8"
+# "Hauptstraße 12", "Keizersgracht 5", "Kungsgatan 8". The endings are tried after each
+# letter of a capitalised word (its letters are taken, then given back one at a time), so
+# a look-ahead of their first letters drops most places before the case-blind list.
 STREET_COMPOUND = (
-    r"(?i:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|pfad|steig"
+    r"(?i:(?=[abcdghklmprstuvwzú])"
+    r"(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|pfad|steig"
     r"|zeile|markt|laan|straat|gracht|plein|kade|singel|dijk|steeg|baan|boulevard|hof|vej"
     r"|gade|allé|gatan|vägen|väg|torget|stigen|gränd|veien|vegen|gata|utca|útja|körút|tér"
-    r"|katu|tie|kuja)"
+    r"|katu|tie|kuja))"
 )
 STREET_LEADS = (
     "Rue", "Avenue", "Av.", "Boulevard", "Bd", "Bd.", "Place", "Chemin", "Allée", "Quai",

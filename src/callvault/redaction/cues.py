@@ -69,21 +69,27 @@ CUES: tuple[tuple[str, str], ...] = (
         r"|(?:nhs|rx|case|booking|confirmation|order|tracking|hospital|customer) (?:no|#)",
     ),
 )
-# What every cue opens with (a test derives the cues' first words and checks it; the
-# single letters are for spelled cues, "d o b"). As a look-ahead it lets ``re`` drop
-# most words with a few character tests before trying the cues one by one.
-CUE_STARTS = (
-    "a", "beneficiary", "best", "billing", "birth", "booking", "born", "call", "card",
+# The whole first word of every cue (a test derives the cues' first words and checks
+# them; the single letters are for spelled cues, "d o b", "a/c"). As a look-ahead, a word
+# of this list and then no letter, it lets ``re`` drop every other word ("agent", "and",
+# "one") with a few character tests before trying the cues one by one.
+CUE_WORDS = (
+    "a", "account", "acct", "american", "amex", "beneficiary", "best", "billing", "birth",
+    "birthdate", "birthday", "booking", "born", "call", "callback", "calling", "card",
     "case", "cell", "chart", "claim", "clinic", "code", "confirmation", "contact",
-    "credit", "csc", "customer", "cvc", "cvv", "d", "ending", "exp", "fax", "four",
-    "front", "group", "grp", "home", "hospital", "id", "ins", "invoice", "last", "m",
-    "nhs", "number", "office", "on", "order", "our", "patient", "ph", "plan", "polic",
-    "postal", "practice", "reach", "record", "ref", "rx", "s", "tel", "text", "three",
-    "tracking", "visa", "work", "z",
+    "credit", "csc", "customer", "cvc", "cvv", "d", "date", "debit", "digits", "discover",
+    "do", "dob", "ending", "exp", "expiration", "expiry", "fax", "four", "front", "group",
+    "grp", "home", "hospital", "id", "ins", "insurance", "invoice", "last", "m", "main",
+    "master", "mastercard", "mbr", "medicaid", "medical", "medicare", "member",
+    "membership", "mobile", "mr", "mrn", "nhs", "number", "office", "on", "order", "our",
+    "patient", "ph", "pharmacy", "phone", "plan", "policies", "policy", "postal",
+    "practice", "reach", "record", "ref", "reference", "rx", "s", "security", "social",
+    "ss", "ssn", "statement", "subscriber", "tel", "telephone", "text", "three",
+    "tracking", "visa", "work", "z", "zip", "zipcode",
 )  # fmt: skip
 _CUE_RE = re.compile(
     "|".join(rf"(?P<c{i}>{pattern})" for i, (_, pattern) in enumerate(CUES)).join(
-        (rf"(?<![\w'])(?={trie_regex(CUE_STARTS, literal=True)})(?:", r")(?![\w'])")
+        (rf"(?<![\w'])(?=(?:{trie_regex(CUE_WORDS, literal=True)})(?![a-z]))(?:", r")(?![\w'])")
     )
 )
 _KINDS = tuple(kind for kind, _ in CUES)
