@@ -316,6 +316,13 @@ def test_dev_set_name_recall_and_false_alarms() -> None:
     assert false_alarms <= 5, f"{false_alarms} non-PHI tokens redacted as names"
 
 
+def test_asks_name_words_cover_every_form() -> None:
+    """``ASKS_NAME_WORDS`` is only a speed-up: every form opens with one of them, whole."""
+    words = first_words(names_cues.ASKS_NAME.pattern)
+    assert not {w for w in words if w.endswith("*")}
+    assert words <= set(names_cues.ASKS_NAME_WORDS)
+
+
 def test_cue_starts_cover_every_cue() -> None:
     """``CUE_STARTS`` is only a speed-up: every cue must open with one of them."""
     uncovered = {

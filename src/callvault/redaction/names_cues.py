@@ -68,8 +68,15 @@ SELF_INTRO = re.compile(
 )
 
 # A turn that asks for a name: the next turn by someone else starts with the answer.
+# ``ASKS_NAME_WORDS``: the whole first word of every form (a test checks it). As a
+# look-ahead it drops the other words with a few character tests (speed only).
+ASKS_NAME_WORDS = (
+    "caller", "callers", "child", "childs", "her", "his", "my", "name", "patient",
+    "patients", "spell", "the", "their", "who", "your",
+)  # fmt: skip
 ASKS_NAME = re.compile(
-    r"\b(?:(?:your|the|his|her|their|patient'?s?|child'?s?|caller'?s?)[ \t]+"
+    rf"\b(?=(?:{trie_regex(ASKS_NAME_WORDS, literal=True)})(?![a-z]))"
+    r"(?:(?:your|the|his|her|their|patient'?s?|child'?s?|caller'?s?)[ \t]+"
     r"(?:full[ \t]+|first[ \t]+|last[ \t]+|legal[ \t]+)?name"
     r"|who[ \t]+(?:am[ \t]+i|i'?m)[ \t]+(?:speaking|talking)|who(?:'s|[ \t]+is)[ \t]+"
     r"(?:calling|this|it[ \t]+for)|name[ \t]+(?:please|on[ \t]+the)|"

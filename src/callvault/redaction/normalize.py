@@ -113,7 +113,7 @@ def lower_same_length(text: str) -> str:
 
 def parse_run(lowered: str, start: int, end: int) -> Run | None:
     """Normalise ``lowered[start:end]``; None when it holds no digit at all."""
-    tokens = [(m.group(), m.start(), m.end()) for m in _PART_RE.finditer(lowered, start, end)]
+    tokens = [(m[0], m.start(), m.end()) for m in _PART_RE.finditer(lowered, start, end)]
     if (
         tokens
         and tokens[0][0] in _WEAK_LETTERS
@@ -184,7 +184,9 @@ def _emit(tokens: list[Token], out: _Chars) -> None:
             out.spoken(digit * MULTIPLIERS[word], s, tokens[i + 1][2])
             i += 1
         elif word in UNITS and (i + 1 == n or tokens[i + 1][0] not in SCALES):
-            out.spoken(_UNIT_TEXT[word], s, e)  # a lone digit, the commonest case
+            out.value.append(_UNIT_TEXT[word])  # a lone digit, the commonest case: one
+            out.starts.append(s)  # character, so ``spoken`` inlined
+            out.ends.append(e)
         elif word in UNITS or word in TEENS or word in TENS or word in SCALES:
             i = _emit_cardinal(tokens, i, out)
             continue
