@@ -101,6 +101,8 @@ class AddressRecognizer:
         """ "City, ST 12345" and "city state one two three four five" on their own."""
         # "OH 44101" reads as one run starting with "oh" (zero): look behind both.
         for zip_start in (run.start, run.start + 2):
+            if not _may_end_in_state(text, max(0, zip_start - 40), zip_start):
+                continue  # the usual case, decided without the pattern
             state = _STATE_BEFORE_RE.search(text, max(0, zip_start - 40), zip_start)
             if state:
                 city = _CITY_BEFORE_RE.search(lowered, max(0, state.start() - 50), state.start())
@@ -120,6 +122,33 @@ class AddressRecognizer:
         yield Span(run.start, m.end(), Label.ADDRESS, 0.8, "street number, name and suffix")
         if tail:
             yield from _city_state_zip(text, lowered, tail.start(1), tail.end(1), runs)
+
+
+# The last word of every state name (matched case-blind) and every abbreviation (as
+# written): what the text before a ZIP must end with for ``_STATE_BEFORE_RE`` to match.
+_STATE_TAILS = frozenset(name.split()[-1] for name in STATES)
+_ABBRS = frozenset(STATES.values())
+
+
+def _may_end_in_state(text: str, start: int, end: int) -> bool:
+    """False when ``_STATE_BEFORE_RE`` cannot match in ``text[start:end]``: the last word
+    (blanks and commas aside, and a last line break, before which "$" also matches) is
+    no state's last word nor an abbreviation. A state's word is preceded by no letter,
+    so it is the whole run of letters there. Case-blind only for ASCII: a word with
+    other letters (some match ASCII ones case-blind) is left to the pattern."""
+    stops = [end]
+    if end - 1 >= start and text[end - 1] == "\n":
+        stops.append(end - 1)
+    for stop in stops:
+        while stop > start and text[stop - 1] in " \t,":
+            stop -= 1
+        first = stop
+        while first > start and text[first - 1].isalpha():
+            first -= 1
+        word = text[first:stop]
+        if word and (not word.isascii() or word.lower() in _STATE_TAILS or word in _ABBRS):
+            return True
+    return False
 
 
 def _house_number(value: str) -> bool:
