@@ -123,18 +123,25 @@ SYS_TIME=$(elapsed "$T_SYS")
 # ---------------------------------------------------------------------------------------------
 # 2. Virtual environment
 # ---------------------------------------------------------------------------------------------
-# The installers first (pip, setuptools, wheel: the lock's blocks for them; wheel's own
-# dependency comes with the rest), then the whole lock with --no-build-isolation, so the one
-# sdist in it (`names`) is built by the locked setuptools instead of one fetched unpinned into
-# an isolated build environment. No --no-deps there: in hash-checking mode pip refuses any
-# dependency the lock does not pin, so an incomplete lock fails instead of fetching it.
+# The installers first (pip, setuptools, wheel and uv: the lock's blocks for them) with the
+# venv's own pip, then the whole lock with uv: the same pins and hashes in seconds where pip
+# takes a minute. --no-build-isolation, so the one sdist in the lock (`names`) is built by
+# the locked setuptools instead of one fetched unpinned into an isolated build environment.
+# Hash-checking mode refuses any dependency the lock does not pin (uv as pip), so an
+# incomplete lock fails instead of fetching it. UV_NATIVE_TLS: the system's certificate
+# store, which pip uses too (a site's TLS-inspecting proxy has its CA there). Should uv fail
+# to fetch, pip installs the same lock.
 install_from_lock() {
   local installers="$VENV/installers.lock"
-  awk '/^[A-Za-z0-9]/ { keep = ($0 ~ /^(pip|setuptools|wheel)==/) } keep' \
+  awk '/^[A-Za-z0-9]/ { keep = ($0 ~ /^(pip|setuptools|wheel|uv)==/) } keep' \
     requirements.lock >"$installers"
   "$VENV/bin/python" -m pip install -q --require-hashes --no-deps -r "$installers"
   rm -f "$installers"
-  "$VENV/bin/python" -m pip install -q --require-hashes --no-build-isolation -r requirements.lock
+  if ! UV_NATIVE_TLS=1 "$VENV/bin/uv" pip install -q --python "$VENV/bin/python" \
+      --require-hashes --no-build-isolation -r requirements.lock; then
+    log "uv could not install requirements.lock: installing it with pip"
+    "$VENV/bin/python" -m pip install -q --require-hashes --no-build-isolation -r requirements.lock
+  fi
 }
 
 T_VENV=$(now)

@@ -1,12 +1,12 @@
 """requirements.lock stays in step with pyproject.toml.
 
-scripts/test.sh installs nothing but the lock (``pip install --require-hashes``), so a
+scripts/test.sh installs nothing but the lock (``uv pip install --require-hashes``), so a
 requirement added to or tightened in pyproject.toml without ``./scripts/lock.sh`` would go
 untested or fail the install. These tests name the package that is out of step.
 
 What must hold:
     every requirement of pyproject.toml's ``dependencies``, its ``test`` extra, its
-    ``[build-system] requires`` and pip (scripts/test.sh upgrades pip from the lock) is pinned
+    ``[build-system] requires``, pip and uv (scripts/test.sh installs both from the lock) is pinned
     with ``==`` in the lock, at a version its specifier allows; every pin carries at least one
     ``--hash``; and every dependency of a pinned package (read from the installed metadata,
     with the extras asked for) is pinned too.
@@ -30,7 +30,7 @@ from packaging.version import Version
 ROOT = Path(__file__).resolve().parents[1]
 LOCK = ROOT / "requirements.lock"
 LOCKED_EXTRA = "test"
-INSTALLERS = ("pip",)  # not a dependency, but scripts/test.sh installs it from the lock
+INSTALLERS = ("pip", "uv")  # no dependencies, but scripts/test.sh installs them from the lock
 HASH = re.compile(r"--hash=sha256:[0-9a-f]{64}\b")
 REFRESH = "run ./scripts/lock.sh and commit requirements.lock"
 
@@ -86,7 +86,8 @@ def parse_lock(text: str) -> tuple[dict[NormalizedName, Pin], list[str]]:
 
 
 def declared_requirements(pyproject: dict[str, Any]) -> list[Requirement]:
-    """What the lock must satisfy: dependencies, the test extra, the build backend, pip."""
+    """What the lock must satisfy: dependencies, the test extra, the build backend, the
+    installers."""
     project = pyproject["project"]
     specs = [
         *project.get("dependencies", []),
@@ -177,6 +178,8 @@ pytest==9.2.0 \\
 setuptools==84.2.1 \\
     {SHA}
 pip==26.3 \\
+    {SHA}
+uv==0.13.9 \\
     {SHA}
 """
 
