@@ -44,7 +44,9 @@ _DOT_SPLIT_RE = re.compile(_DOT)
 _PSL = PublicSuffixList(accept_unknown=False, only_icann=True)
 _EMAIL_RE = re.compile(rf"(?<![\w'.@]){_LOCAL}(?:[ \t]*@[ \t]*|[ \t]+at[ \t]+){_DOMAIN}(?![\w@])")
 _EMAIL_TO_END_RE = re.compile(_EMAIL_RE.pattern + r"\Z")
-_AT_DOMAIN_RE = re.compile(rf"(?:@|[ \t]at[ \t]+)[ \t]*{_DOMAIN}")
+# Each branch opens with one character (" at" and "\tat" apart), so ``re`` skips to
+# "@" and blanks in C instead of trying every position.
+_AT_DOMAIN_RE = re.compile(rf"(?:@| at[ \t]+|\tat[ \t]+)[ \t]*{_DOMAIN}")
 _LOCAL_REACH = 80
 _DIGIT_RE = re.compile(r"\d")
 _URL_RE = re.compile(
@@ -61,8 +63,10 @@ _IPV6_HINT_RE = re.compile(r":[0-9a-f:]")
 # character class, which ``re`` skips to in C, and every match starts at (or holds) one.
 _IPV4_HINT_RE = re.compile(r"\d\.\d")
 # Where a written phone may start: "(", or the first of a run of "+", digits and letters
-# (any later character of the run follows one the look-behind rejects).
-_PHONE_START_RE = re.compile(r"\(|[+\d][\w+]*")
+# (any later character of the run follows one the look-behind rejects). Written as one
+# class, then "(" alone or the rest of the run (the matches of ``\(|[+\d][\w+]*``): a
+# class first lets ``re`` skip to candidates in C.
+_PHONE_START_RE = re.compile(r"[(+\d](?:(?<=\()|[\w+]*)")
 _PHONE_RE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?\(?\d{2,4}\)?[ .-]?\d{3,4}[ .-]?\d{3,4}"
     r"(?:[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,5})?(?!\w)"
@@ -75,7 +79,7 @@ _INTL_RE = re.compile(
     r"(?:\+|(?<![\w+])00)[ \t]?[1-9][\d \t().\-/]{5,24}\d"
     r"(?:[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,5})?"
 )
-_INTL_HINT_RE = re.compile(r"\+[ \t]?[1-9]|(?<![\w+])00[1-9]")
+_INTL_HINT_RE = re.compile(r"\+[ \t]?[1-9]|0(?<![\w+]0)0[1-9]")  # look-behind after the "0": fast
 # "00" dials abroad from these regions (and most others but the Americas).
 _IDD_REGIONS = ("DE", "GB")
 
