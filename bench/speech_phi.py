@@ -64,6 +64,7 @@ from callvault.transcription.models import (  # noqa: E402
     Word,
     build_transcript,
 )
+from callvault.transcription.numbers import NUMBER_WORDS  # noqa: E402
 from callvault.transcription.pronounce import name_words  # noqa: E402
 
 FRAME_S = 0.010
@@ -347,16 +348,23 @@ def render(spec: tuple[str, str, tuple[str, str], int, list[tuple[str, str]]], o
 
 
 def transcribe(
-    path: Path, cache: Path | None, vocabulary: Sequence[str] = (), spot: bool = False
+    path: Path,
+    cache: Path | None,
+    vocabulary: Sequence[str] = (),
+    spot: bool = False,
+    number_words: Sequence[str] | None = None,
 ) -> Transcript:
-    key = path.read_bytes() + (("\nkws:" if spot else "") + "\n".join(vocabulary)).encode()
+    marks = "\nreseeded" + ("\nkws:" if spot else "")  # dither reseeded per piece
+    if number_words is not None:  # the second decoding (None: the key is as before it)
+        marks += "\nnumbers:" + " ".join(number_words) + "\n"
+    key = path.read_bytes() + (marks + "\n".join(vocabulary)).encode()
     digest = hashlib.sha256(key).hexdigest()[:24]
     cached = cache / f"{digest}.json" if cache else None
     if cached is not None and cached.exists():
         return _load_transcript(json.loads(cached.read_text()))
     from callvault.transcription.sphinx import PocketsphinxTranscriber
 
-    transcriber = PocketsphinxTranscriber(spot_keywords=spot)
+    transcriber = PocketsphinxTranscriber(spot_keywords=spot, number_words=number_words)
     transcript = transcriber.transcribe_with_vocabulary(path, vocabulary)
     if cached is not None:
         cached.write_text(json.dumps(_dump_transcript(transcript)))
@@ -372,7 +380,8 @@ def _dump_transcript(t: Transcript) -> dict[str, Any]:
         turns.append(
             {"speaker": tag, "words": [[w.w, w.start_s, w.end_s, w.confidence] for w in ws]}
         )
-    return {"turns": turns}
+    numbers = [[[w.w, w.start_s, w.end_s, w.confidence] for w in piece] for piece in t.numbers]
+    return {"turns": turns, "numbers": numbers}
 
 
 def _load_transcript(doc: dict[str, Any]) -> Transcript:
@@ -380,7 +389,8 @@ def _load_transcript(doc: dict[str, Any]) -> Transcript:
         Turn(turn["speaker"], [Word(w, s, e, c) for w, s, e, c in turn["words"]])
         for turn in doc["turns"]
     ]
-    return build_transcript(turns, Timing.WORD)
+    numbers = [[Word(w, s, e, c) for w, s, e, c in piece] for piece in doc.get("numbers", [])]
+    return build_transcript(turns, Timing.WORD, numbers)
 
 
 def frames(x: np.ndarray, rate: int) -> np.ndarray:
@@ -467,11 +477,17 @@ def main() -> None:
     transcripts = [transcribe(c.path, cache) for c in calls]
     took = time.perf_counter() - t0
     t1 = time.perf_counter()
-    hinted = [transcribe(c.path, cache, name_words([c.caller_name])) for c in calls]
+    hinted = [
+        transcribe(c.path, cache, name_words([c.caller_name]), False, NUMBER_WORDS) for c in calls
+    ]
     took_hinted = time.perf_counter() - t1
     t2 = time.perf_counter()
     spotted = [transcribe(c.path, cache, name_words([c.caller_name]), True) for c in calls]
     took_spotted = time.perf_counter() - t2
+    digits = NUMBER_WORDS[: NUMBER_WORDS.index("nine") + 1]  # "oh", "zero" .. "nine"
+    hinted_digits = [
+        transcribe(c.path, cache, name_words([c.caller_name]), False, digits) for c in calls
+    ]
     audio_s = sum(sf.info(str(c.path)).duration for c in calls)
     n_seg = sum(len(c.segments) for c in calls)
     print(
@@ -480,14 +496,27 @@ def main() -> None:
         f"in {took_hinted:.0f} s; and spotted as keywords in {took_spotted:.0f} s"
     )
     plain = SpeechOptions(failsafe=False, review=False)
+    before = SpeechOptions(heard_numbers=False)
     variants = [
         ("text ranges only (before)", plain, transcripts),
-        ("+ fail-safe after cues", SpeechOptions(review=False), transcripts),
-        ("+ review rule", SpeechOptions(), transcripts),
+        ("+ fail-safe after cues", SpeechOptions(review=False, heard_numbers=False), transcripts),
+        ("+ review rule", before, transcripts),
         ("caller name in the dictionary: text ranges only", plain, hinted),
-        ("caller name in the dictionary: + fail-safe + review", SpeechOptions(), hinted),
+        ("caller name in the dictionary: + fail-safe + review", before, hinted),
         ("+ keyword spotting: text ranges only", plain, spotted),
-        ("+ keyword spotting: + fail-safe + review", SpeechOptions(), spotted),
+        ("+ keyword spotting: + fail-safe + review", before, spotted),
+        ("names + fail-safe + review + number grammar 4 at 0.9 (default)", SpeechOptions(), hinted),
+        ("  number grammar 4 at 0.8", SpeechOptions(number_threshold=0.8), hinted),
+        ("  number grammar 4 at 0.85", SpeechOptions(number_threshold=0.85), hinted),
+        ("  number grammar 3 at 0.9", SpeechOptions(number_window=3), hinted),
+        (
+            "  number grammar 5 at 0.85",
+            SpeechOptions(number_window=5, number_threshold=0.85),
+            hinted,
+        ),
+        ("  4 at 0.9, after a number cue 4 at 0.7", SpeechOptions(cued_threshold=0.7), hinted),
+        ("  number grammar of digits only, 4 at 0.9", SpeechOptions(), hinted_digits),
+        ("  digits only, 4 at 0.95", SpeechOptions(number_threshold=0.95), hinted_digits),
     ]
     print(
         "| variant | PHI frames bleeped | by recogniser missed | by redactor missed "

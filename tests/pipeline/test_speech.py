@@ -50,7 +50,7 @@ def spans(words: list[Word], ranges: list[tuple[float, float]]) -> list[str]:
     [
         ("my social is four", ["ssn"]),
         ("social security number", ["ssn", "ssn", "phone"]),
-        ("what is your date of birth", ["question", "dob", "dob"]),
+        ("what is your date of birth", ["dob", "dob"]),
         ("i was born on june", ["dob"]),
         ("can you spell that", ["spelling"]),
         ("my member id is", ["id", "id"]),
@@ -60,6 +60,9 @@ def spans(words: list[Word], ranges: list[tuple[float, float]]) -> list[str]:
         ("date night", []),
         ("of date", []),
         ("the weather is nice today", []),
+        # left out: an introduction and a bare question are not cues
+        ("this is the billing office", []),
+        ("what is your question", []),
     ],
 )
 def test_cues_are_found_by_their_last_word(spec: str, cues: list[str]) -> None:
@@ -177,3 +180,73 @@ def test_an_uploaded_transcripts_words_carry_no_confidence() -> None:
     transcript = Transcript("speaker: hello", (Word("hello", 0.0, 0.5),))
     assert transcript.words[0].confidence is None
     assert transcript.words[0].as_dict() == {"w": "hello", "start_s": 0.0, "end_s": 0.5}
+
+
+def with_numbers(words: list[Word], *pieces: list[float]) -> Transcript:
+    """A transcript of ``words`` whose second opinion heard number words with these
+    posteriors, one piece per list, 0.3 s a word from 10 s on (pieces 5 s apart)."""
+    numbers = [
+        [
+            Word("five", 10 + 5 * n + 0.3 * k, 10 + 5 * n + 0.3 * k + 0.25, p)
+            for k, p in enumerate(ps)
+        ]
+        for n, ps in enumerate(pieces)
+    ]
+    return build_transcript([Turn("speaker", words)], Timing.WORD, numbers)
+
+
+def test_a_number_the_second_opinion_is_sure_of_is_bleeped_whatever_the_words() -> None:
+    words = said("thank you | like a gift to kill you")  # no cue, no digit word
+    transcript = with_numbers(words, [0.95, 0.95, 0.9, 0.95, 0.2], [0.4, 0.5, 0.3, 0.6])
+    plan = plan_speech(transcript, setup())
+    [added] = plan.added
+    assert added.cue == "number" and "number-grammar" in added.explanation
+    # the sure piece, from its first word to the fourth, padded; the doubtful one left
+    assert (added.start_s, added.end_s) == pytest.approx((10 - 0.12, 10.9 + 0.25 + 0.12))
+    assert list(plan.ranges) == [(added.start_s, added.end_s)]
+
+
+def test_a_window_never_spans_two_pieces() -> None:
+    # two pieces of two sure words each: no window of four within one piece
+    assert plan_speech(with_numbers(said("hello"), [0.99] * 2, [0.99] * 2), setup()).added == ()
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        SpeechOptions(heard_numbers=False),
+        SpeechOptions(failsafe=False),
+        SpeechOptions(number_threshold=0.99),
+    ],
+)
+def test_the_second_opinion_can_be_left_out(options: SpeechOptions) -> None:
+    transcript = with_numbers(said("hello there"), [0.95] * 6)
+    assert plan_speech(transcript, setup(), options).added == ()
+
+
+@pytest.mark.parametrize(
+    ("cue_at", "bleeped"),
+    [
+        (8.0, True),  # "social" 1.7 s before the piece: its answer
+        (4.0, False),  # long before the piece (more than ANSWER_WAIT_S)
+        (None, False),  # no cue at all
+    ],
+)
+def test_after_a_number_cue_a_less_sure_number_is_believed(
+    cue_at: float | None, bleeped: bool
+) -> None:
+    words = [Word("hello", 0.0, 0.3, 0.9)]
+    if cue_at is not None:
+        words.append(Word("social", cue_at, cue_at + 0.3, 0.9))
+    transcript = with_numbers(words, [0.7] * 4)
+    cued = plan_speech(transcript, setup(), SpeechOptions(cued_threshold=0.65))
+    assert [a.cue for a in cued.added if a.words == 0] == (["number"] if bleeped else [])
+    # without a cued threshold, the one bar (0.9) holds everywhere
+    assert not [a for a in plan_speech(transcript, setup()).added if a.words == 0]
+
+
+def test_a_cue_that_is_not_for_a_number_lowers_nothing() -> None:
+    words = [Word("spell", 8.0, 8.3, 0.9)]
+    transcript = with_numbers(words, [0.7] * 4)
+    plan = plan_speech(transcript, setup(), SpeechOptions(cued_threshold=0.65))
+    assert not [a for a in plan.added if a.cue == "number"]

@@ -70,6 +70,10 @@ class Transcript:
     text: str
     words: tuple[Word, ...]
     timing: Timing = Timing.WORD
+    # The engine's second opinion (``numbers.py``): each piece of speech decoded again
+    # with a grammar of number words only, one tuple of words (with posteriors) per
+    # piece. Empty for importers; not in ``as_dict``: the stored form does not change.
+    numbers: tuple[tuple[Word, ...], ...] = field(default=(), compare=False, repr=False)
 
     def __repr__(self) -> str:  # the text is PHI: say only how big it is
         return f"Transcript(words={len(self.words)}, timing={self.timing.value})"
@@ -88,9 +92,13 @@ def split_word(w: str, start_s: float, end_s: float) -> list[Word]:
     return [Word(piece, start_s, end_s) for piece in w.split()]
 
 
-def build_transcript(turns: Iterable[Turn], timing: Timing = Timing.WORD) -> Transcript:
+def build_transcript(
+    turns: Iterable[Turn],
+    timing: Timing = Timing.WORD,
+    numbers: Iterable[Sequence[Word]] = (),
+) -> Transcript:
     """Join turns into lines, merging consecutive turns of one speaker; empty turns
-    are dropped."""
+    are dropped. ``numbers``: see ``Transcript.numbers``."""
     merged: list[tuple[str, list[Word]]] = []
     for turn in turns:
         if not turn.words:
@@ -100,7 +108,9 @@ def build_transcript(turns: Iterable[Turn], timing: Timing = Timing.WORD) -> Tra
         else:
             merged.append((turn.speaker, list(turn.words)))
     text = "\n".join(f"{tag}: {' '.join(w.w for w in words)}" for tag, words in merged)
-    return Transcript(text, tuple(w for _, words in merged for w in words), timing)
+    words_in_order = tuple(w for _, words in merged for w in words)
+    pieces = tuple(tuple(piece) for piece in numbers if piece)
+    return Transcript(text, words_in_order, timing, pieces)
 
 
 def channel_tag(channel: int, channels: int) -> str:
