@@ -48,10 +48,13 @@ _TAIL_RE = re.compile(
     re.IGNORECASE,
 )
 # An abbreviation ("ID", "OK", "ME") is a state only in the "City, ST 12345" form.
+# These three look back across one line break on purpose ("(?=\n?\Z)", what "$" did):
+# a written address may put the ZIP (or a box's number) under the state line
+# ("Springfield, IL\n62704"), and a match here only redacts more.
 _STATE_BEFORE_RE = re.compile(
-    rf"(?<![\w'])(?:(?i:{_STATE})|(?<=, )(?:{_ABBR})|(?<=,)(?:{_ABBR}))[ \t,]*$"
+    rf"(?<![\w'])(?:(?i:{_STATE})|(?<=, )(?:{_ABBR})|(?<=,)(?:{_ABBR}))[ \t,]*(?=\n?\Z)"
 )
-_CITY_BEFORE_RE = re.compile(rf"(?<![\w'])((?:{_WORD}[ \t]+){{0,2}}{_WORD}),?[ \t]+$")
+_CITY_BEFORE_RE = re.compile(rf"(?<![\w'])((?:{_WORD}[ \t]+){{0,2}}{_WORD}),?[ \t]+(?=\n?\Z)")
 _WORD_RE = re.compile(r"[a-z']+")
 _NOT_CITY = ADDRESS_STOP_WORDS | {
     "live", "lives", "living", "moved", "address", "from", "city", "town"
@@ -62,7 +65,7 @@ _CUE_RE = re.compile(
     r"|(?:i'm|i am|we're|we are|she's|he's|they're|stay(?:ing)?) at|send|deliver|where"
 )
 # "P.O. Box 4412", "p o box four four one two": an address on its own.
-_PO_BOX_RE = re.compile(r"(?<![\w'])p[ \t.]*o[ \t.]*box[ \t#:]*$")
+_PO_BOX_RE = re.compile(r"(?<![\w'])p[ \t.]*o[ \t.]*box[ \t#:]*(?=\n?\Z)")
 _CUE_WINDOW = 160
 
 
@@ -132,7 +135,7 @@ _ABBRS = frozenset(STATES.values())
 
 def _may_end_in_state(text: str, start: int, end: int) -> bool:
     """False when ``_STATE_BEFORE_RE`` cannot match in ``text[start:end]``: the last word
-    (blanks and commas aside, and a last line break, before which "$" also matches) is
+    (blanks and commas aside, and a last line break, which the pattern looks across) is
     no state's last word nor an abbreviation. A state's word is preceded by no letter,
     so it is the whole run of letters there. Case-blind only for ASCII: a word with
     other letters (some match ASCII ones case-blind) is left to the pattern."""

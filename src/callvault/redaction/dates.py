@@ -59,7 +59,8 @@ _DATE_RE = re.compile(
 # "may" and "march" are also verbs: as a month they need a day or year right after.
 _AGE_BEFORE_RE = re.compile(
     r"(?:he's|she's|he is|she is|i'm|i am|age|aged|turned|turning|turns|patient is"
-    r"|(?:he|she|i|they|you|who)(?:'ll| will)[ \t]+be|will be|gonna be|going to be)[ \t:]*$"
+    r"|(?:he|she|i|they|you|who)(?:'ll| will)[ \t]+be|will be|gonna be|going to be)[ \t:]*"
+    r"(?=\n?\Z)"  # across one line break on purpose, as "$" did: a form's "Age:\n94"
 )
 # "94 years old", "94yo", "94 y/o", "104 yrs" (not "yrs ago").
 _AGE_AFTER_RE = re.compile(
@@ -120,7 +121,9 @@ _SHORT_DATE_RE = re.compile(
 _NOT_AFTER_SHORT_RE = re.compile(
     rf"[ \t]*(?:of\b|pain|scale|{trie_regex(QUANTITY_WORDS, literal=True)}(?![\w]))"
 )
-_NOT_BEFORE_SHORT_RE = re.compile(r"(?:take|takes|qty|x|ratio|score|pain|rated?|bp)[ \t:]*$")
+# It keeps a number readable, so it reads the number's own line only: "\Z", not "$"
+# (which also matches before a last line break: "take\n7/20" is a date opening a line).
+_NOT_BEFORE_SHORT_RE = re.compile(r"(?:take|takes|qty|x|ratio|score|pain|rated?|bp)[ \t:]*\Z")
 
 
 class DateRecognizer:
@@ -196,7 +199,7 @@ _DAY_CUE_RE = re.compile(
     r"(?:\bon|seen|visit|appt|appointment|dated?|dos|dob|since|due|from|until|till|by"
     r"|drawn|done|filled|admitted|discharged|scheduled|resched\w*|of|faxed|sent|ordered"
     r"|called|collected|received|reviewed|performed|completed|with pt|pt|no-?show|missed"
-    rf"|cancel\w*|r/s|moved|(?<![\w']){_WEEKDAY})[ \t:,]*$"
+    rf"|cancel\w*|r/s|moved|(?<![\w']){_WEEKDAY})[ \t:,]*(?=\n?\Z)"  # "DOS:\n3/4" too
 )
 # Notes write a date as one word: "03NOV2024", "3nov24".
 _COMPACT_DATE_RE = re.compile(  # opens with a digit (fast); what is before it: in Python
@@ -256,14 +259,15 @@ _AGE_OF_PERSON_RE = re.compile(
     r"|[ \t]*[,(])"  # notes: "Elderly pt, 99", "Pt's mother (92)"
     r"(?:[ \t]+(?:now|just|about|almost|nearly|over|already|actually|like|uh|um|coming[ \t]+up"
     r"|going[ \t]+on|getting[ \t]+on[ \t]+for|pushing))*"
-    r"[ \t:,]*$"
+    r"[ \t:,]*(?=\n?\Z)"  # across one line break on purpose: "Elderly pt,\n92"
 )
 _NOT_AGE_AFTER_RE = re.compile(
     rf"[ \t]*(?:%|percent|degrees?|dollars?|bucks|cents|pounds?|lbs?|kg|over\b|/|"
     rf"{trie_regex(QUANTITY_WORDS, literal=True)}(?![\w]))"
 )
 # "91yo", "94 y.o.", "92F" in notes (not "room 91F").
-_NOT_AGE_BEFORE_RE = re.compile(r"(?:room|rm|suite|ste|apt|unit|bed|floor|#|no\.?)[ \t:]*$")
+# (Like ``_NOT_BEFORE_SHORT_RE``, on the age's own line only.)
+_NOT_AGE_BEFORE_RE = re.compile(r"(?:room|rm|suite|ste|apt|unit|bed|floor|#|no\.?)[ \t:]*\Z")
 _AGE_NOTE_RE = re.compile(r"(9\d|1[01]\d|12[0-5])(?:[ \t]?(?:yo|y\.o\.?|y/o)|[mf])(?![\w/])")
 
 

@@ -52,8 +52,11 @@ _MAX_GAP = 90
 _QUANTITY_RE = re.compile(  # a trie: tried after every number
     rf"[ \t]*-?[ \t]*(?:{trie_regex(QUANTITY_WORDS, literal=True)})(?![\w])"
 )
+# "\Z", not "$" (which also matches before a last line break): a line ending in "take"
+# says nothing of a number opening the next line, and a number taken for a quantity
+# stays readable.
 _QUANTITY_BEFORE_RE = re.compile(
-    r"(?:(?<![\w'])(?:qty|quantity|x|take|takes|taking)|\$)[ \t:#.]*$"  # not "PQX 2019"
+    r"(?:(?<![\w'])(?:qty|quantity|x|take|takes|taking)|\$)[ \t:#.]*\Z"  # not "PQX 2019"
 )
 _QUANTITY_BEFORE_ENDS = frozenset("yxesg$")  # the last characters of those words
 # Without a cue, a number this long identifies someone on its own.
@@ -70,9 +73,8 @@ def _is_quantity(lowered: str, run: Run) -> bool:
         return True
     lo = max(0, run.start - 10)
     # The word before ends in one of these letters (or is "$"), once the blanks and
-    # punctuation the pattern allows are set aside (and a line break: "$" matches
-    # before a last one): most numbers skip the search.
-    before = lowered[lo : run.start].removesuffix("\n").rstrip(" \t:#.")
+    # punctuation the pattern allows are set aside: most numbers skip the search.
+    before = lowered[lo : run.start].rstrip(" \t:#.")
     if not before or before[-1] not in _QUANTITY_BEFORE_ENDS:
         return False
     return bool(_QUANTITY_BEFORE_RE.search(lowered, lo, run.start))
@@ -338,7 +340,7 @@ def _is_clinic(value: str, clinic: set[str]) -> bool:
 
 
 _TAX_STATUS_RE = re.compile(r"501\(?c\)?\(?3\)?")
-_PLUS_BEFORE_RE = re.compile(r"(?:(?<![\w'])plus|\+)[ \t]*$")
+_PLUS_BEFORE_RE = re.compile(r"(?:(?<![\w'])plus|\+)[ \t]*\Z")  # on the number's line
 
 
 def _with_plus(lowered: str, span: Span) -> Span:
