@@ -5,7 +5,8 @@ number readable ("take 2", "room 92F") once saw the line above: a number opening
 under one ending in "take", "x" or "$" stayed readable. Such checks now read the
 candidate's own line ("\\Z"). The checks that make something PHI (a state above a ZIP,
 "Age:" above an age) still look across one line break, on purpose: a written address or
-form may be laid out that way, and a match there only redacts more. Synthetic text only:
+form may be laid out that way, and a match there only redacts more. Likewise a capitalised
+word ending the line above no longer hides a name opening the next. Synthetic text only:
 phone numbers in 555-01XX, invented names.
 """
 
@@ -103,6 +104,10 @@ def _hidden(text: str, secret: str) -> bool:
         ("Bed note: take\n7/20 follow-up", "7/20"),
         ("Transferred to unit\n92F with falls", "92F"),
         ("Moved to room\n97M, hard of hearing", "97M"),
+        # a capitalised word ending the line above hides no name opening the next
+        ("Seen at Lakeside Ortho\nAmara called about the bill", "Amara"),
+        ("Seen at Lakeside Ortho\nKauko called about the bill", "Kauko"),
+        ("Seen by Lakeside Ortho\nLuuk Smeets called", "Luuk Smeets"),
         # kept on purpose: a ZIP or an age under its cue's line
         ("Lives in Springfield, IL\n62704", "62704"),
         ("Age:\n94", "94"),

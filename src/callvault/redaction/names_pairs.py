@@ -174,6 +174,7 @@ def _foreign_run(scan: Scan, pos: int) -> list[Tok]:
     if first is None or not first.cap or not _name_shaped(scan, first):
         return []
     before = scan.fold[max(0, pos - 40) : pos].rstrip(" \t")
+    before = before[before.rfind("\n") + 1 :]  # a capitalised phrase ends with its line
     parts = before.rsplit(None, 1)
     word = parts[-1] if parts else ""
     if word[:1].isupper() and word.isalpha() and word.lower() not in scan.gaz.stop:
@@ -233,7 +234,21 @@ def _narrative(scan: Scan, tok: Tok) -> bool:
     if tok.key in scan.meds or tok.key in scan.gaz.stop or tok.key in scan.gaz.common:
         return False
     before = scan.fold[max(0, tok.start - 24) : tok.start].rstrip(" \t")
-    prev = re.search(r"([\w']+)?([^\w\s']*)$", before)
+    if before.endswith("\n"):
+        # Opening a line: a note's next item (a sentence start) or a wrapped sentence
+        # going on. Either reading that finds a name is enough: a capitalised word at
+        # the end of the line above ("... Lakeside Ortho\nAmara called") must not hide it.
+        above = before[:-1].rstrip(" \t")
+        return _narrative_after(scan, tok, "") or _narrative_after(scan, tok, above)
+    return _narrative_after(scan, tok, before)
+
+
+_PREV_WORD = re.compile(r"([\w']+)?([^\w\s']*)\Z")  # "\Z": never the line above
+
+
+def _narrative_after(scan: Scan, tok: Tok, before: str) -> bool:
+    """``_narrative`` with ``before`` the text before the word (blanks stripped)."""
+    prev = _PREV_WORD.search(before)
     word, punct = (prev[1] or "", prev[2]) if prev else ("", "")
     if word.lower() in _ADDRESSEE_VERBS and not punct and len(tok.key) > 2:
         return not scan.org_after(tok.end)
