@@ -108,6 +108,7 @@ def _hidden(text: str, secret: str) -> bool:
         ("Seen at Lakeside Ortho\nAmara called about the bill", "Amara"),
         ("Seen at Lakeside Ortho\nKauko called about the bill", "Kauko"),
         ("Seen by Lakeside Ortho\nLuuk Smeets called", "Luuk Smeets"),
+        ("Seen at Lakeside Ortho\nDid Witold call back?", "Witold"),
         # kept on purpose: a ZIP or an age under its cue's line
         ("Lives in Springfield, IL\n62704", "62704"),
         ("Age:\n94", "94"),

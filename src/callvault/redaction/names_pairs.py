@@ -208,7 +208,7 @@ def _asked_about(scan: Scan, tok: Tok, word: str, before: str) -> bool:
         return False
     opening = before[: len(before) - len(word)].rstrip(" \t")
     last = opening.split()[-1].lower() if opening.split() else ""
-    if not (opening == "" or opening[-1] in ":.!?" or last in _WH):
+    if not (opening == "" or opening[-1] in ":.!?\n" or last in _WH):  # "\n": a line start
         return False
     nxt = scan.tok_at(tok.end)
     return nxt is not None and not nxt.cap and not nxt.comma
