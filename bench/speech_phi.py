@@ -12,7 +12,8 @@ would.
 Each call then goes through the pipeline's own speech path
 (``callvault.pipeline.speech.plan_speech``: the built-in pocketsphinx transcriber,
 the transcript redactor with the call record's known values, the mapping of spans to
-time ranges, the fail-safe after PHI cues, the review rule) and
+time ranges, the fail-safe after PHI cues, the numbers heard by the engine's second
+decoding with a grammar of number words, the review rule) and
 ``callvault.audio.scrub_file`` (what the job stores). The database, blob store and
 audit trail of a job are not part of the measurement: they do not change which audio
 is bleeped.
@@ -25,8 +26,9 @@ call counts as silence: its PHI covered, its other speech lost), and each missed
 frame attributed to the recogniser (no word of that segment in the transcript at its
 time) or to the redactor (a word of it was heard, and still not bleeped).
 
-Transcripts are cached in ``DIR/cache`` by the audio's SHA-256 (``--no-cache`` to
-transcribe again): the fail-safe and the review rule can then be tuned in seconds.
+Transcripts are cached in ``DIR/cache`` by the audio's SHA-256, the vocabulary and the
+number grammar (``--no-cache`` to transcribe again): the fail-safe, the number windows
+and the review rule can then be tuned in seconds.
 """
 
 from __future__ import annotations
