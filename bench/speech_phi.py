@@ -66,7 +66,11 @@ from callvault.transcription.models import (  # noqa: E402
     Word,
     build_transcript,
 )
-from callvault.transcription.numbers import NUMBER_WORDS  # noqa: E402
+from callvault.transcription.numbers import (  # noqa: E402
+    DIGIT_WORDS,
+    NUMBER_AND_DATE_WORDS,
+    NUMBER_WORDS,
+)
 from callvault.transcription.pronounce import name_words  # noqa: E402
 
 FRAME_S = 0.010
@@ -486,9 +490,12 @@ def main() -> None:
     t2 = time.perf_counter()
     spotted = [transcribe(c.path, cache, name_words([c.caller_name]), True) for c in calls]
     took_spotted = time.perf_counter() - t2
-    digits = NUMBER_WORDS[: NUMBER_WORDS.index("nine") + 1]  # "oh", "zero" .. "nine"
+    hinted_dates = [
+        transcribe(c.path, cache, name_words([c.caller_name]), False, NUMBER_AND_DATE_WORDS)
+        for c in calls
+    ]
     hinted_digits = [
-        transcribe(c.path, cache, name_words([c.caller_name]), False, digits) for c in calls
+        transcribe(c.path, cache, name_words([c.caller_name]), False, DIGIT_WORDS) for c in calls
     ]
     audio_s = sum(sf.info(str(c.path)).duration for c in calls)
     n_seg = sum(len(c.segments) for c in calls)
@@ -507,18 +514,19 @@ def main() -> None:
         ("caller name in the dictionary: + fail-safe + review", before, hinted),
         ("+ keyword spotting: text ranges only", plain, spotted),
         ("+ keyword spotting: + fail-safe + review", before, spotted),
-        ("names + fail-safe + review + number grammar 4 at 0.9 (default)", SpeechOptions(), hinted),
-        ("  number grammar 4 at 0.8", SpeechOptions(number_threshold=0.8), hinted),
-        ("  number grammar 4 at 0.85", SpeechOptions(number_threshold=0.85), hinted),
-        ("  number grammar 3 at 0.9", SpeechOptions(number_window=3), hinted),
         (
-            "  number grammar 5 at 0.85",
-            SpeechOptions(number_window=5, number_threshold=0.85),
+            "names + fail-safe + review + number grammar 4 at 0.95 (default)",
+            SpeechOptions(),
             hinted,
         ),
-        ("  4 at 0.9, after a number cue 4 at 0.7", SpeechOptions(cued_threshold=0.7), hinted),
-        ("  number grammar of digits only, 4 at 0.9", SpeechOptions(), hinted_digits),
-        ("  digits only, 4 at 0.95", SpeechOptions(number_threshold=0.95), hinted_digits),
+        ("  number grammar 4 at 0.9", SpeechOptions(number_threshold=0.9), hinted),
+        ("  number grammar 4 at 0.85", SpeechOptions(number_threshold=0.85), hinted),
+        ("  number grammar 3 at 0.95", SpeechOptions(number_window=3), hinted),
+        ("  number grammar 5 at 0.9", SpeechOptions(number_window=5, number_threshold=0.9), hinted),
+        ("  4 at 0.95, after a number cue 4 at 0.8", SpeechOptions(cued_threshold=0.8), hinted),
+        ("  with ordinals and months, 4 at 0.9", SpeechOptions(number_threshold=0.9), hinted_dates),
+        ("  digits only, 4 at 0.95", SpeechOptions(), hinted_digits),
+        ("  digits only, 4 at 0.97", SpeechOptions(number_threshold=0.97), hinted_digits),
     ]
     print(
         "| variant | PHI frames bleeped | by recogniser missed | by redactor missed "

@@ -197,7 +197,7 @@ def with_numbers(words: list[Word], *pieces: list[float]) -> Transcript:
 
 def test_a_number_the_second_opinion_is_sure_of_is_bleeped_whatever_the_words() -> None:
     words = said("thank you | like a gift to kill you")  # no cue, no digit word
-    transcript = with_numbers(words, [0.95, 0.95, 0.9, 0.95, 0.2], [0.4, 0.5, 0.3, 0.6])
+    transcript = with_numbers(words, [1.0, 0.98, 0.95, 0.97, 0.2], [0.4, 0.5, 0.3, 0.6])
     plan = plan_speech(transcript, setup())
     [added] = plan.added
     assert added.cue == "number" and "number-grammar" in added.explanation
@@ -220,7 +220,7 @@ def test_a_window_never_spans_two_pieces() -> None:
     ],
 )
 def test_the_second_opinion_can_be_left_out(options: SpeechOptions) -> None:
-    transcript = with_numbers(said("hello there"), [0.95] * 6)
+    transcript = with_numbers(said("hello there"), [0.98] * 6)
     assert plan_speech(transcript, setup(), options).added == ()
 
 
@@ -241,7 +241,7 @@ def test_after_a_number_cue_a_less_sure_number_is_believed(
     transcript = with_numbers(words, [0.7] * 4)
     cued = plan_speech(transcript, setup(), SpeechOptions(cued_threshold=0.65))
     assert [a.cue for a in cued.added if a.words == 0] == (["number"] if bleeped else [])
-    # without a cued threshold, the one bar (0.9) holds everywhere
+    # without a cued threshold, the one bar (0.95) holds everywhere
     assert not [a for a in plan_speech(transcript, setup()).added if a.words == 0]
 
 

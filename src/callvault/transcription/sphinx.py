@@ -75,7 +75,7 @@ class PocketsphinxTranscriber:
     ):
         """``number_words``: the grammar of the second decoding of every piece (a
         number read out, ``numbers.py``); ``None`` skips it. The default grammar about
-        triples the decoding time (docs/transcription.md)."""
+        doubles the decoding time (docs/transcription.md)."""
         self._spot_keywords = spot_keywords
         self._number_words = tuple(number_words) if number_words is not None else None
         self._options = {**DECODER_OPTIONS, **(options or {}), "samprate": TARGET_RATE}
