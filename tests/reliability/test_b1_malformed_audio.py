@@ -27,7 +27,7 @@ from datetime import timedelta
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -185,6 +185,9 @@ KNOWN_OUTCOMES = {("done", None), ("review", None), ("failed", "BadAudio")}
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(edits=EDITS, cut=CUTS)
+# The sample rate's second byte zeroed: a 64 Hz header, whose tone scan once raised
+# ValueError (CI, 2026-12-07).
+@example(edits=[(25, 0)], cut=None)
 def test_mutated_recordings_never_break_upload_or_worker(
     client: TestClient,
     auth: TokenFactory,

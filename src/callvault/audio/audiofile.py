@@ -41,6 +41,10 @@ BY_EXTENSION = {
 # stuck inside one call. Set far above a real call's scan (decoding alone runs at
 # hundreds of MB a second).
 DECODE_TIME_LIMIT_SECONDS = 1800.0
+# Below 4 kHz no keypad tone (the highest is 1,633 Hz) and no speech is left to find, and
+# no recorder writes above 384 kHz: a header outside says the file is damaged. The tone
+# scan's block sizes come from the rate (a 64 Hz header once made them zero).
+MIN_SAMPLE_RATE, MAX_SAMPLE_RATE = 4_000, 384_000
 
 
 @dataclass(frozen=True)
@@ -65,8 +69,10 @@ def probe(path: Path) -> AudioInfo:
         raise BadAudio(f"{path.name}: not a readable audio file") from exc
     if info.format in {"WAV", "WAVEX"}:
         _check_wav_complete(path)
-    if info.channels < 1 or info.samplerate < 1:
-        raise BadAudio(f"{path.name}: no channels or no sample rate")
+    if info.channels < 1:
+        raise BadAudio(f"{path.name}: no channels")
+    if not MIN_SAMPLE_RATE <= info.samplerate <= MAX_SAMPLE_RATE:
+        raise BadAudio(f"{path.name}: a sample rate of {info.samplerate} Hz is no recording")
     return AudioInfo(info.samplerate, info.channels, info.frames, info.format, info.subtype)
 
 
