@@ -72,7 +72,7 @@ def probe(path: Path) -> AudioInfo:
     if info.channels < 1:
         raise BadAudio(f"{path.name}: no channels")
     if not MIN_SAMPLE_RATE <= info.samplerate <= MAX_SAMPLE_RATE:
-        raise BadAudio(f"{path.name}: a sample rate of {info.samplerate} Hz is no recording")
+        raise BadAudio(f"{path.name}: damaged header (sample rate out of range)")
     return AudioInfo(info.samplerate, info.channels, info.frames, info.format, info.subtype)
 
 
