@@ -22,7 +22,7 @@ from tests._serve import Served, Vault, alive, cpu_seconds, make_vault
 from tests.audio._synth import noise, write
 from tests.calls.factories import call_payload
 
-SPEECHLESS_SECONDS = 20.0  # pocketsphinx works through all of it: seconds of CPU
+SPEECHLESS_SECONDS = 8.0  # pocketsphinx works through all of it: over ten seconds of CPU
 
 
 @pytest.fixture
