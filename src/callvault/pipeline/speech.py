@@ -217,7 +217,7 @@ def heard_number_ranges(
         heard = [(w.start_s, w.end_s, w.confidence or 0.0) for w in piece]
         spans += number_spans(heard, window, bar)
     for start, end in spans:
-        inside = sum(1 for w in transcript.words if start <= (w.start_s + w.end_s) / 2 <= end)
+        inside = sum(1 for w in words if start <= (w.start_s + w.end_s) / 2 <= end)
         added.append(
             AddedRange(
                 max(start - PAD_S, 0.0),
