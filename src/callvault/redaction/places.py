@@ -93,6 +93,15 @@ _TOWN_SUFFIX_RE = re.compile(
     r"|fort|haven|side|shire|field|wood|dale|ford|ham|mont|polis|ia)$"
 )
 _COUNTY_WORD_RE = re.compile(r"[ \t](?:County|Parish|Borough|Township|county|parish)\b")
+
+
+def _may_name_county(text: str) -> bool:
+    """False when ``_COUNTY_WORD_RE`` cannot match: every match holds one of these
+    (the pattern is case-sensitive). Four searches in C instead of a scan that stops at
+    every blank."""
+    return "ounty" in text or "arish" in text or "Borough" in text or "Township" in text
+
+
 _COUNTY_BEFORE_RE = re.compile(
     rf"(?<![\w'])((?:[{UPPER}][\w'\u2019.-]*[ \t]+){{1,3}}|(?:[a-z][a-z'-]*[ \t]+){{1,2}})\Z"
 )
@@ -191,7 +200,9 @@ def _place_at(
 def place_spans(text: str, lowered: str) -> Iterator[Span]:
     """Cities and towns named alone after a place cue."""
     gazetteer, first_words = places(), _first_words()
-    for m in _PREP_RE.finditer(text):  # before a word that is not ASCII lower case
+    # A place is taken here only at an upper-case letter: a text with none (speech)
+    # skips the scan. ``islower``: some cased letter, and every one lower case.
+    for m in _PREP_RE.finditer(text) if not text.islower() else ():
         pos = _BLANKS_RE.match(text, m.end()).end()  # type: ignore[union-attr]
         if not text[pos].isupper():
             continue
@@ -225,7 +236,7 @@ def place_spans(text: str, lowered: str) -> Iterator[Span]:
         if found:
             yield Span(found[0], found[1], Label.ADDRESS, 0.7, found[2])
     yield from _unknown_places(text, lowered)
-    for m in _COUNTY_WORD_RE.finditer(text):
+    for m in _COUNTY_WORD_RE.finditer(text) if _may_name_county(text) else ():
         before = _COUNTY_BEFORE_RE.search(text, max(0, m.start() - 60), m.start() + 1)
         if not before:
             continue
