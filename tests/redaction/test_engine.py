@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callvault.redaction.engine import analyze, default_recognizers, merge
-from callvault.redaction.spans import Context, Label, Span
+from callvault.redaction.spans import Context, Known, Label, Span
 
 TRANSCRIPT = (
     "agent: thank you for calling, how can i help\n"
@@ -100,3 +100,10 @@ def test_every_span_lands_inside_the_text(pieces: list[str]) -> None:
         assert 0 <= span.start < span.end <= len(text)
         assert text[span.start : span.end].strip()
     assert all(a.end <= b.start for a, b in pairwise(spans))
+
+
+def test_no_context_is_an_empty_context() -> None:
+    # ``analyze`` shares one frozen empty context between calls (speed): the same spans.
+    assert analyze(TRANSCRIPT) == analyze(TRANSCRIPT, Context())
+    known = Context(known=Known(names=("Tablets",)))  # and a given context is still read
+    assert analyze(TRANSCRIPT) != analyze(TRANSCRIPT, known)
