@@ -28,6 +28,7 @@ from callvault.redaction.address_shapes import (
 )
 from callvault.redaction.lexicon import ADDRESS_STOP_WORDS
 from callvault.redaction.names_gazetteer import fold, gazetteer
+from callvault.redaction.normalize import holds_digit
 from callvault.redaction.places import UPPER, places
 from callvault.redaction.spans import Label, Span
 from callvault.redaction.trie import trie_regex
@@ -219,8 +220,9 @@ _NOT_TOWN = frozenset(
 def spoken_foreign_addresses(text: str) -> Iterator[Span]:
     """Other countries' streets and postcodes as a speech recogniser writes them, in lower
     case ("ulica polna 4 85-001 bydgoszcz", "lindenweg 12 uh 45127 essen"); any text."""
-    yield from _spoken_postcodes(text)
-    yield from _spoken_streets(text)
+    if holds_digit(text):  # both need one: a postcode, a house number
+        yield from _spoken_postcodes(text)
+        yield from _spoken_streets(text)
 
 
 def _spoken_postcodes(text: str) -> Iterator[Span]:

@@ -19,7 +19,7 @@ from publicsuffixlist import PublicSuffixList
 
 from callvault.redaction.lexicon import TEENS, TENS, TLDS, UNITS
 from callvault.redaction.names_gazetteer import fold_same_length
-from callvault.redaction.normalize import lower_same_length, number_runs
+from callvault.redaction.normalize import holds_digit, lower_same_length, number_runs
 from callvault.redaction.spans import Context, Label, Span
 
 _TLD = "|".join(sorted(TLDS, key=len, reverse=True))
@@ -48,7 +48,6 @@ _EMAIL_TO_END_RE = re.compile(_EMAIL_RE.pattern + r"\Z")
 # "@" and blanks in C instead of trying every position.
 _AT_DOMAIN_RE = re.compile(rf"(?:@| at[ \t]+|\tat[ \t]+)[ \t]*{_DOMAIN}")
 _LOCAL_REACH = 80
-_DIGIT_RE = re.compile(r"\d")
 _URL_RE = re.compile(
     r"(?<![\w@])(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)\]]"
     r"|(?<![\w@./])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:" + _TLD + r")/[^\s<>\"']*[^\s<>\"'.,;:!?)\]]"
@@ -96,7 +95,7 @@ class ContactRecognizer:
             for m in _URL_RE.finditer(lowered):
                 yield Span(m.start(), m.end(), Label.URL, 0.85, "url pattern")
         yield from _ips(lowered, text)
-        if _DIGIT_RE.search(text):
+        if holds_digit(text):
             intl: list[Span] = []
             if _INTL_HINT_RE.search(text):
                 intl = list(_international_phones(text, context))
@@ -140,7 +139,8 @@ def _registrable_end(lowered: str, start: int, end: int) -> int | None:
 
 
 def _ips(lowered: str, text: str) -> Iterator[Span]:
-    for m in _IPV4_RE.finditer(lowered) if _IPV4_HINT_RE.search(lowered) else ():
+    digits = holds_digit(text)
+    for m in _IPV4_RE.finditer(lowered) if digits and _IPV4_HINT_RE.search(lowered) else ():
         if all(int(p) <= 255 for p in m.group().split(".")):
             yield Span(m.start(), m.end(), Label.IP, 0.9, "ipv4")
     # Speaker tags put a space after their colon; an IPv6 address never does.

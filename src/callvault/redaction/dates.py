@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from callvault.redaction.lexicon import MONTHS, ORDINALS, QUANTITY_WORDS, TEENS, TENS, UNITS
-from callvault.redaction.normalize import Run, lower_same_length, number_runs
+from callvault.redaction.normalize import Run, holds_digit, lower_same_length, number_runs
 from callvault.redaction.spans import Context, Label, Span
 from callvault.redaction.trie import trie_regex
 
@@ -132,9 +132,10 @@ class DateRecognizer:
     def find(self, text: str, context: Context) -> Iterator[Span]:
         lowered = lower_same_length(text)
         found = [m.span() for m in _DATE_RE.finditer(lowered) if _plausible(m.group())]
+        digits = holds_digit(text)  # the compact and short forms need one
         found += [
             m.span()
-            for m in _COMPACT_DATE_RE.finditer(lowered)
+            for m in (_COMPACT_DATE_RE.finditer(lowered) if digits else ())
             if not m.start() or lowered[m.start() - 1] not in _NOT_BEFORE_COMPACT
         ]
         for i, (start, end) in enumerate(found):
@@ -160,7 +161,7 @@ class DateRecognizer:
                     start = m.start() if regex is _WEEKDAY_DAY_RE else m.start(1)
                     found.append((start, m.end(1)))
                     yield Span(start, m.end(1), Label.DATE, 0.75, why)
-        for m in _SHORT_DATE_RE.finditer(lowered):
+        for m in _SHORT_DATE_RE.finditer(lowered) if digits else ():
             if any(s <= m.start() < e for s, e in found) or not _short_date(lowered, m):
                 continue
             weekday = _WEEKDAY_BEFORE_RE.search(lowered, max(0, m.start() - 12), m.start())
@@ -237,7 +238,7 @@ class AgeRecognizer:
             elif _said_of_a_person(lowered, run.start, run.end):
                 runs_said.append(run)
                 yield Span(run.start, run.end, Label.AGE, 0.8, "age over 89 of a person")
-        for m in _AGE_NOTE_RE.finditer(lowered):
+        for m in _AGE_NOTE_RE.finditer(lowered) if holds_digit(text) else ():
             if _inside_word(lowered, m.start()) or lowered[m.start() - 1 : m.start()] in "./-":
                 continue
             if _NOT_AGE_BEFORE_RE.search(lowered, max(0, m.start() - 12), m.start()):

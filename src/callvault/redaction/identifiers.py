@@ -23,6 +23,7 @@ from callvault.redaction.lexicon import BACKCHANNELS, FILLERS, QUANTITY_WORDS
 from callvault.redaction.names_cues import AGENT_TAG, speaker_tag
 from callvault.redaction.normalize import (
     Run,
+    holds_digit,
     lower_same_length,
     may_hold_spoken_items,
     number_runs,
@@ -174,7 +175,7 @@ class IdentifierRecognizer:
             yield _with_plus(lowered, span)
             if letters := letters_before(lowered, span) or prefix_before(text, span):
                 yield letters
-        for m in MBI_RE.finditer(text):
+        for m in MBI_RE.finditer(text) if holds_digit(text) else ():
             yield Span(m.start(), m.end(), Label.MEMBER_ID, 0.9, "medicare beneficiary id shape")
 
     def _decide(

@@ -103,6 +103,17 @@ def _speaker_tag(lowered: str, start: int, end: int) -> bool:
     return end - line <= _TAG_CHARS and ":" not in lowered[line:start]
 
 
+_ANY_DIGIT_RE = re.compile(r"\d")
+
+
+@lru_cache(maxsize=8)
+def holds_digit(text: str) -> bool:
+    """Whether ``text`` holds a digit (``\\d``, any script's; lower-casing makes none and
+    removes none). Several rules need one in every match and skip their scans without:
+    speech transcripts hold none. Cached, as ``number_runs``: several recognizers ask."""
+    return _ANY_DIGIT_RE.search(text) is not None
+
+
 def lower_same_length(text: str) -> str:
     """``text.lower()`` when that keeps every offset (always for ASCII)."""
     lowered = text.lower()
