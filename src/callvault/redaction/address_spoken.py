@@ -81,8 +81,8 @@ def _starts(text: str, lowered: str, spoken: bool) -> Iterator[tuple[int, str]]:
     for m in _SAID_CUE_RE.finditer(lowered):
         if not _inside_word(lowered, m.start()):
             yield m.end(), "address after an address cue"
-    if not spoken and "address" not in lowered and "where" not in lowered:
-        return
+    if "address" not in lowered and "where" not in lowered:
+        return  # every question below holds one of the two
     for m in _ASKS_RE.finditer(lowered):
         if _inside_word(lowered, m.start()):
             continue

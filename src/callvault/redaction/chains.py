@@ -33,6 +33,8 @@ _MAX_WORDS = 5
 
 def address_chains(text: str, found: Iterable[Span]) -> Iterator[Span]:
     """Spans for the unfound parts of comma-separated addresses in ``text``."""
+    if "," not in text:
+        return  # only a line with commas is read (speech has none)
     spans = sorted(found, key=lambda s: s.start)
     addresses = [s.start for s in spans if s.label is Label.ADDRESS]
     if not addresses and not _postcode_hint(text, 0, len(text)):

@@ -108,6 +108,8 @@ class ContactRecognizer:
 def _emails(lowered: str) -> Iterator[Span]:
     """Full matches are tried only around an "@" or " at " followed by a domain: the
     full pattern is costly to try at every word."""
+    if "." not in lowered and "dot" not in lowered and "period" not in lowered:
+        return  # every domain has a dot, written or said ("at gmail" alone is none)
     last_end = 0
     for hit in _AT_DOMAIN_RE.finditer(lowered):
         end = _registrable_end(lowered, hit.start(), hit.end())
