@@ -251,6 +251,10 @@ class Scan:
         return cues.speaker_tag(self.text, pos)
 
     def is_agent(self, tag: str) -> bool:
+        if not tag:
+            return False
+        if cues.AGENT_TAG.search(tag):
+            return True  # the tag says so: the agent phrases need not be looked for
         if self._agent_tags is None:
             self._agent_tags = {
                 self.speaker(m.start()) for m in cues.AGENT_PHRASE.finditer(self.low)
@@ -258,7 +262,7 @@ class Scan:
             for m in cues.AGENT_INTRO.finditer(self.low):
                 if cues.AGENT_INTRO_AFTER.search(self.low, max(0, m.start() - 16), m.start()):
                     self._agent_tags.add(self.speaker(m.start()))
-        return bool(tag) and (tag in self._agent_tags or bool(cues.AGENT_TAG.search(tag)))
+        return tag in self._agent_tags
 
     def org_after(self, end: int) -> bool:
         """Do the next few words make this an organisation ("pine ridge family medicine")?"""

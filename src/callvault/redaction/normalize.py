@@ -114,8 +114,10 @@ def holds_digit(text: str) -> bool:
     return _ANY_DIGIT_RE.search(text) is not None
 
 
+@lru_cache(maxsize=8)
 def lower_same_length(text: str) -> str:
-    """``text.lower()`` when that keeps every offset (always for ASCII)."""
+    """``text.lower()`` when that keeps every offset (always for ASCII). Cached: every
+    recognizer lowers the same transcript."""
     lowered = text.lower()
     if len(lowered) == len(text):
         return lowered
