@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def settings(tmp_path: Path, migrated_database_url: str) -> Settings:
 
 
 @dataclass(frozen=True)
-class _VaultTemplate:
+class VaultTemplate:
     data_dir: Path
     database: str  # an SQLite file, or a PostgreSQL database name
 
@@ -52,7 +53,7 @@ def _vault_template(
     tmp_path_factory: pytest.TempPathFactory,
     db_backend: str,
     _schema_template: str,
-) -> Iterator[_VaultTemplate]:
+) -> Iterator[VaultTemplate]:
     """A vault initialised once per run (its root key, both tenants and their keys):
     each test's ``vault`` is a copy, as initialising costs more than most tests do."""
     root = tmp_path_factory.mktemp("vault")
@@ -69,13 +70,39 @@ def _vault_template(
     add_tenant(settings, TENANT_B)
     for tenant in (TENANT_A, TENANT_B):  # their PHI gates open
         insert_clinic_agreement(settings, tenant)
-    yield _VaultTemplate(settings.data_dir, database)
+    yield VaultTemplate(settings.data_dir, database)
+    if server is not None:
+        _postgres.drop_database(server, database)
+
+
+@contextmanager
+def derived_vault_template(
+    request: pytest.FixtureRequest,
+    base: VaultTemplate,
+    root: Path,
+    seed: Callable[[Settings], None],
+) -> Iterator[VaultTemplate]:
+    """A copy of ``base`` (under ``root``) with ``seed`` run on it once, for a module
+    whose every test needs the same costly objects: the module overrides
+    ``_vault_template`` with it, and each test's ``vault`` is then a copy of it."""
+    shutil.copytree(base.data_dir, root / "data")
+    postgresql = request.getfixturevalue("db_backend") == "postgresql"
+    server = _postgresql_server(request) if postgresql else None
+    if server is None:
+        database = str(root / "callvault.db")
+        copy_sqlite(base.database, database)
+        url = f"sqlite:///{database}"
+    else:
+        database = _postgres.create_database(server, template=base.database, prefix="schema_")
+        url = server.url(database)
+    seed(load_settings(root / "data", url, environ=TEST_ENVIRON))
+    yield VaultTemplate(root / "data", database)
     if server is not None:
         _postgres.drop_database(server, database)
 
 
 @pytest.fixture
-def vault(settings: Settings, _vault_template: _VaultTemplate) -> Settings:
+def vault(settings: Settings, _vault_template: VaultTemplate) -> Settings:
     """``settings`` made an initialised vault with tenants ``clinic-a`` and ``clinic-b``:
     the run's template copied into its places (its database is already a copy:
     ``migrated_database_url`` makes it from the template when a test uses ``vault``)."""

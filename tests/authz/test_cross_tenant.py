@@ -20,7 +20,7 @@ import json
 import re
 import secrets
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -41,11 +41,12 @@ from callvault.crypto.keyprovider import LocalKeyFileProvider
 from callvault.db.base import Base
 from callvault.identity.models import CustomRole, Elevation
 from callvault.identity.tokens import create_token
+from callvault.identity.users import create_user
 from callvault.incidents.models import Incident
 from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
 from callvault.web.app import PUBLIC_PATHS, create_app
-from tests._vault import TENANT_A, TENANT_B, TokenFactory
+from tests._vault import TENANT_A, TENANT_B, TokenFactory, VaultTemplate, derived_vault_template
 from tests.authz.test_route_inventory import declared_permissions, flatten
 from tests.calls.factories import call_payload, wav_bytes
 from tests.identity import conftest as people
@@ -65,6 +66,7 @@ SERVICE_ROLES = ("integration", "scim")
 MARKER = "crosstenant"
 B_CALLER = "(202) 555-0188"
 B_LEAKS = (MARKER, "5550188", "555-0188", "*0188")  # the last: a masked number
+A_CALLER = "(202) 555-0142"
 
 JSON = "application/json"
 SCIM_JSON = "application/scim+json"
@@ -186,17 +188,9 @@ class World:
     ids: dict[str, str] = field(default_factory=dict)
 
 
-def make_world(
-    client: TestClient,
-    vault: Settings,
-    auth: TokenFactory,
-    new_user: UserFactory,
-    tenant: str,
-    words: str,
-    caller: str,
-) -> World:
+def make_world(client: TestClient, vault: Settings, tenant: str, words: str, caller: str) -> World:
     world = World(tenant)
-    ingest = auth("integration", tenant=tenant)
+    ingest = token_headers(vault, tenant, "integration")
     payload = call_payload(caller_number=caller, caller_name=f"Bea {words}", notes=f"{words} note")
     created = client.post("/api/v1/calls", json=payload, headers=ingest)
     assert created.status_code == 201
@@ -207,18 +201,19 @@ def make_world(
         headers=ingest | {"Content-Type": "audio/wav"},
     )
     keep = {"keep_original_transcripts": True}  # so that /transcript/original has an object
-    admin = auth("admin", tenant=tenant)
+    admin = token_headers(vault, tenant, "admin")
     assert client.put("/api/v1/policy/redaction", json=keep, headers=admin).status_code == 200
     transcript = client.put(
         f"/api/v1/calls/{call_id}/transcript", json={"text": f"{words} transcript"}, headers=ingest
     )
     assert (recording.status_code, transcript.status_code) == (204, 204)
     world.ids["call"] = call_id
-    user = new_user("agent", tenant=tenant, email=f"bea.{words}@{tenant}.example")
-    world.ids["user"] = user.id
-    with open_keyring(vault) as (db, _):
+    with open_keyring(vault) as (db, keyring):
         tenant_id = get_tenant(db, tenant).id
         world.ids["tenant"] = tenant_id
+        email = f"bea.{words}@{tenant}.example"
+        user, _ = create_user(db, keyring, tenant_id, email, people.PASSWORD, ["agent"])
+        world.ids["user"] = user.id
         token = create_token(db, tenant_id, "integration", name=f"{words} token")
         world.ids["token"] = token.split("_")[1]
         role = CustomRole(tenant_id=tenant_id, name=f"{tenant}-private-role", allow='["call:read"]')
@@ -241,6 +236,49 @@ def make_world(
         world.ids |= {"role": role.id, "role_name": role.name, "elevation": elevation.id}
         world.ids["incident"] = incident.id
     return world
+
+
+def token_headers(vault: Settings, tenant: str, role: str) -> dict[str, str]:
+    with open_keyring(vault) as (db, _):
+        token = create_token(db, get_tenant(db, tenant).id, role)
+        db.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+@dataclass(frozen=True)
+class _WorldsTemplate(VaultTemplate):
+    theirs: World
+    ours: World
+
+
+@pytest.fixture(scope="module")
+def _vault_template(
+    request: pytest.FixtureRequest,
+    _vault_template: VaultTemplate,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[_WorldsTemplate]:
+    """The run's vault with both worlds in it, made once for this module: building them
+    cost more than a probe does. Each test's ``vault`` is still a fresh copy."""
+    worlds: list[World] = []
+
+    def seed(settings: Settings) -> None:
+        app = create_app(settings)
+        try:
+            with TestClient(app, raise_server_exceptions=False) as client:
+                worlds.append(make_world(client, settings, TENANT_B, MARKER, B_CALLER))
+                worlds.append(make_world(client, settings, TENANT_A, "ownworld", A_CALLER))
+        finally:
+            app.state.resources.engine.dispose()  # a PostgreSQL template takes no connections
+
+    root = tmp_path_factory.mktemp("worlds")
+    with derived_vault_template(request, _vault_template, root, seed) as template:
+        yield _WorldsTemplate(template.data_dir, template.database, *worlds)
+
+
+@pytest.fixture
+def worlds(_vault_template: _WorldsTemplate, vault: Settings) -> tuple[World, World]:
+    """(clinic-b's world, clinic-a's own), as they are in this test's ``vault``."""
+    return _vault_template.theirs, _vault_template.ours
 
 
 def tenant_rows(vault: Settings, tenant: str) -> dict[str, list[tuple[Any, ...]]]:
@@ -389,14 +427,14 @@ def test_parameters_map_to_object_kinds(path: str, param: str, kind: str) -> Non
 @pytest.mark.parametrize("probe", PROBES, ids=lambda p: p.id)
 def test_another_tenants_object_is_not_found(
     probe: Probe,
+    worlds: tuple[World, World],
     client: TestClient,
     vault: Settings,
     auth: TokenFactory,
     make_user: UserFactory,
     signed_in: SessionFactory,
 ) -> None:
-    theirs = make_world(client, vault, auth, make_user, TENANT_B, MARKER, B_CALLER)
-    ours = make_world(client, vault, auth, make_user, TENANT_A, "ownworld", "(202) 555-0142")
+    theirs, ours = worlds
     headers = principal_for(probe, vault, auth, make_user, signed_in)
     targets_objects = any(kind_of(probe.path, p) in theirs.ids for p in probe.params)
     before = tenant_rows(vault, TENANT_B)
