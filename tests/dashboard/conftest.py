@@ -48,7 +48,7 @@ from callvault.tenants.service import get_tenant
 from callvault.web.app import create_app
 from callvault.web.tls import ensure_self_signed_certificate
 from tests import _postgres
-from tests._vault import TENANT_A, TEST_ENVIRON, _VaultTemplate
+from tests._vault import TENANT_A, TEST_ENVIRON, VaultTemplate
 from tests.conftest import _postgresql_server, copy_sqlite
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -100,7 +100,7 @@ def module_vault(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
     db_backend: str,
-    _vault_template: _VaultTemplate,
+    _vault_template: VaultTemplate,
 ) -> Iterator[Settings]:
     """A copy of the run's initialised vault (tenants ``clinic-a``, ``clinic-b``) for
     this module alone."""
