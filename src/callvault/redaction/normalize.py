@@ -108,16 +108,16 @@ _ANY_DIGIT_RE = re.compile(r"\d")
 
 @lru_cache(maxsize=8)
 def holds_digit(text: str) -> bool:
-    """Whether ``text`` holds a digit (``\\d``, any script's; lower-casing makes none and
-    removes none). Several rules need one in every match and skip their scans without:
-    speech transcripts hold none. Cached, as ``number_runs``: several recognizers ask."""
+    """Whether ``text`` holds a digit (``\\d``; lower-casing makes and removes none): rules
+    needing one skip their scans without (speech holds none). Cached: several ask."""
+    if text.isascii():  # ten searches in C (memchr) beat ``\d`` tried at every character
+        return any(digit in text for digit in "0123456789")
     return _ANY_DIGIT_RE.search(text) is not None
 
 
 @lru_cache(maxsize=8)
 def lower_same_length(text: str) -> str:
-    """``text.lower()`` when that keeps every offset (always for ASCII). Cached: every
-    recognizer lowers the same transcript."""
+    """``text.lower()`` when that keeps every offset (always for ASCII); cached: all ask."""
     lowered = text.lower()
     if len(lowered) == len(text):
         return lowered
