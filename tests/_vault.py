@@ -76,15 +76,11 @@ def _vault_template(
 
 
 @contextmanager
-def derived_vault_template(
-    request: pytest.FixtureRequest,
-    base: VaultTemplate,
-    root: Path,
-    seed: Callable[[Settings], None],
-) -> Iterator[VaultTemplate]:
-    """A copy of ``base`` (under ``root``) with ``seed`` run on it once, for a module
-    whose every test needs the same costly objects: the module overrides
-    ``_vault_template`` with it, and each test's ``vault`` is then a copy of it."""
+def copied_vault(
+    request: pytest.FixtureRequest, base: VaultTemplate, root: Path
+) -> Iterator[tuple[Settings, str]]:
+    """A copy of ``base`` under ``root`` for a module's use: its settings and its
+    database (an SQLite file, or a PostgreSQL database dropped afterwards)."""
     shutil.copytree(base.data_dir, root / "data")
     postgresql = request.getfixturevalue("db_backend") == "postgresql"
     server = _postgresql_server(request) if postgresql else None
@@ -95,10 +91,24 @@ def derived_vault_template(
     else:
         database = _postgres.create_database(server, template=base.database, prefix="schema_")
         url = server.url(database)
-    seed(load_settings(root / "data", url, environ=TEST_ENVIRON))
-    yield VaultTemplate(root / "data", database)
+    yield load_settings(root / "data", url, environ=TEST_ENVIRON), database
     if server is not None:
         _postgres.drop_database(server, database)
+
+
+@contextmanager
+def derived_vault_template(
+    request: pytest.FixtureRequest,
+    base: VaultTemplate,
+    root: Path,
+    seed: Callable[[Settings], None],
+) -> Iterator[VaultTemplate]:
+    """A copy of ``base`` with ``seed`` run on it once, for a module whose every test
+    needs the same costly objects: the module overrides ``_vault_template`` with it, and
+    each test's ``vault`` is then a copy of it."""
+    with copied_vault(request, base, root) as (settings, database):
+        seed(settings)
+        yield VaultTemplate(settings.data_dir, database)
 
 
 @pytest.fixture

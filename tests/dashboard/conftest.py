@@ -14,7 +14,6 @@ see each other's data use their own users (``people``) or their own module.
 from __future__ import annotations
 
 import re
-import shutil
 import socket
 import ssl
 import threading
@@ -43,13 +42,11 @@ from selenium.webdriver.support.ui import WebDriverWait
 from callvault.cli.vault import open_keyring
 from callvault.db.base import utcnow
 from callvault.identity.users import create_user
-from callvault.settings import Settings, load_settings
+from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
 from callvault.web.app import create_app
 from callvault.web.tls import ensure_self_signed_certificate
-from tests import _postgres
-from tests._vault import TENANT_A, TEST_ENVIRON, VaultTemplate
-from tests.conftest import _postgresql_server, copy_sqlite
+from tests._vault import TENANT_A, VaultTemplate, copied_vault
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -99,23 +96,13 @@ def _free_port() -> int:
 def module_vault(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
-    db_backend: str,
     _vault_template: VaultTemplate,
 ) -> Iterator[Settings]:
     """A copy of the run's initialised vault (tenants ``clinic-a``, ``clinic-b``) for
     this module alone."""
     root = tmp_path_factory.mktemp("dashboard-vault")
-    shutil.copytree(_vault_template.data_dir, root / "data")
-    server = _postgresql_server(request) if db_backend == "postgresql" else None
-    if server is None:
-        copy_sqlite(_vault_template.database, str(root / "callvault.db"))
-        url = f"sqlite:///{root / 'callvault.db'}"
-    else:
-        dbname = _postgres.create_database(server, template=_vault_template.database)
-        url = server.url(dbname)
-    yield load_settings(root / "data", url, environ=TEST_ENVIRON)
-    if server is not None:
-        _postgres.drop_database(server, dbname)
+    with copied_vault(request, _vault_template, root) as (settings, _):
+        yield settings
 
 
 @pytest.fixture(scope="module")
