@@ -19,6 +19,7 @@ from callvault.redaction.lexicon import ADDRESS_STOP_WORDS, FILLERS, QUANTITY_WO
 from callvault.redaction.names_cues import speaker_tag
 from callvault.redaction.normalize import number_runs
 from callvault.redaction.places import regions
+from callvault.redaction.scan_lead import led, led_matches
 from callvault.redaction.spans import Label, Span
 from callvault.redaction.trie import trie_regex
 
@@ -41,6 +42,7 @@ _SAID_CUE_RE = re.compile(
     r"|(?:send|mail|ship)[ \t]+(?:it|them|everything|the[ \t]+\w+)[ \t]+to"
     r"|(?:place|house|home|apartment|flat|condo)[ \t]+(?:it's|is[ \t]+at|which[ \t]+is))[ \t:,]+"
 )
+_SAID_CUE_LED = led(_SAID_CUE_RE)  # the same matches, scanned faster (``scan_lead``)
 # An agent asking for one: the caller's next line is the answer.
 _ASKS_RE = re.compile(
     r"(?:address(?<!mail address)(?<!web address)(?<!ip address)"
@@ -78,9 +80,9 @@ def spoken_addresses(text: str, lowered: str) -> Iterator[Span]:
 
 
 def _starts(text: str, lowered: str, spoken: bool) -> Iterator[tuple[int, str]]:
-    for m in _SAID_CUE_RE.finditer(lowered):
-        if not _inside_word(lowered, m.start()):
-            yield m.end(), "address after an address cue"
+    for start, end, _ in led_matches(_SAID_CUE_LED, lowered):
+        if not _inside_word(lowered, start):
+            yield end, "address after an address cue"
     if "address" not in lowered and "where" not in lowered:
         return  # every question below holds one of the two
     for m in _ASKS_RE.finditer(lowered):

@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from callvault.redaction.lexicon import MONTHS, ORDINALS, QUANTITY_WORDS, TEENS, TENS, UNITS
 from callvault.redaction.normalize import Run, holds_digit, lower_same_length, number_runs
+from callvault.redaction.scan_lead import led, led_matches
 from callvault.redaction.spans import Context, Label, Span
 from callvault.redaction.trie import trie_regex
 
@@ -56,6 +57,7 @@ _DATE_RE = re.compile(
     rf"(?:{_SP}of)?{_SP}{_MONTH}(?:{_SP}{_DAY_YEAR})?"
     r"|\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2})(?![\w'/])"
 )
+_DATE_LED = led(_DATE_RE)  # the same matches, scanned faster (``scan_lead``)
 # "may" and "march" are also verbs: as a month they need a day or year right after.
 _AGE_BEFORE_RE = re.compile(
     r"(?:he's|she's|he is|she is|i'm|i am|age|aged|turned|turning|turns|patient is"
@@ -131,7 +133,7 @@ class DateRecognizer:
 
     def find(self, text: str, context: Context) -> Iterator[Span]:
         lowered = lower_same_length(text)
-        found = [m.span() for m in _DATE_RE.finditer(lowered) if _plausible(m.group())]
+        found = [(s, e) for s, e, _ in led_matches(_DATE_LED, lowered) if _plausible(lowered[s:e])]
         digits = holds_digit(text)  # the compact and short forms need one
         found += [
             m.span()

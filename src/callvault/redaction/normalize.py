@@ -12,8 +12,7 @@ identifier across those is the recognizers' job, because only they know the cont
 ``value[i]``: exact per character for written tokens, the whole number word (or word
 group, "forty one") for spoken ones.
 
-``SPEAKER_TAG_RE`` matches a transcript line's speaker tag ("caller: ", "SPEAKER_00: "):
-the address rules read past it.
+``SPEAKER_TAG_RE`` matches a line's speaker tag ("caller: ", "SPEAKER_00: "), read past.
 """
 
 from __future__ import annotations
@@ -31,6 +30,7 @@ from callvault.redaction.lexicon import (
     TENS,
     UNITS,
 )
+from callvault.redaction.scan_lead import led, led_matches
 from callvault.redaction.trie import trie_regex
 
 _WORDS = sorted([*UNITS, *TEENS, *TENS, *ORDINALS, *MULTIPLIERS, *SCALES], key=len, reverse=True)
@@ -49,6 +49,7 @@ _SEP = (
     r"|(?:(?<=hundred)|(?<=thousand))[ \t]+and[ \t]+)"
 )
 RUN_RE = re.compile(rf"(?<![\w']){_TOKEN}(?:{_SEP}(?<![\w']){_TOKEN})*")
+_RUN_LED = led(RUN_RE)  # the same matches, scanned faster (``scan_lead``)
 _PART_RE = re.compile(rf"{_WORD_RE}|[a-z]*+\d[a-z\d]*+|[a-z]+")
 # Leading or trailing single letters that are more likely English words than spelling.
 _WEAK_LETTERS = frozenset({"a", "i"})
@@ -80,12 +81,12 @@ def number_runs(text: str) -> tuple[Run, ...]:
     """Every run of ``text``, in order (cached: several recognizers ask)."""
     lowered = lower_same_length(text)
     runs = []
-    for m in RUN_RE.finditer(lowered):
-        if m.end() - m.start() == 1 and not lowered[m.start()].isdigit():
+    for start, end, _ in led_matches(_RUN_LED, lowered):
+        if end - start == 1 and not lowered[start].isdigit():
             continue  # a lone "a" or "i": the commonest non-run, skipped cheaply
-        if lowered.startswith(":", m.end()) and _speaker_tag(lowered, m.start(), m.end()):
+        if lowered.startswith(":", end) and _speaker_tag(lowered, start, end):
             continue  # "S1:", "spk 2:": who speaks, not what is said
-        run = parse_run(lowered, m.start(), m.end())
+        run = parse_run(lowered, start, end)
         if run is not None:
             runs.append(run)
     return tuple(runs)
@@ -150,8 +151,7 @@ _DIGIT_RE = re.compile(r"\d")
 
 
 class _Chars:
-    """The normalised characters of a run, built a piece at a time (lists, not one
-    tuple per character: this runs for every number in every transcript)."""
+    """A run's normalised characters, built a piece at a time (lists: this runs often)."""
 
     __slots__ = ("ends", "starts", "value")
 
