@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from callvault.redaction import names_cues
+from callvault.redaction import cues, names_cues
 from callvault.redaction.address_spoken import _SAID_CUE_RE
 from callvault.redaction.dates import _DATE_RE
 from callvault.redaction.normalize import RUN_RE
@@ -27,12 +27,16 @@ _LED = [
     _SAID_CUE_RE,
     names_cues.CUES,
     names_cues.ASKS_NAME,
+    cues._CUE_RE,
 ]
 
 
-def _both(pattern: re.Pattern[str], text: str) -> tuple[list[tuple[int, int]], ...]:
-    old = [m.span() for m in pattern.finditer(text)]
-    new = [(start, end) for start, end, _ in led_matches(led(pattern), text)]
+def _both(
+    pattern: re.Pattern[str], text: str, start: int = 0, end: int | None = None
+) -> tuple[list[tuple[int, int]], ...]:
+    stop = len(text) if end is None else end
+    old = [m.span() for m in pattern.finditer(text, start, stop)]
+    new = [(s, e) for s, e, _ in led_matches(led(pattern), text, start, end)]
     return old, new
 
 
@@ -52,6 +56,8 @@ def _both(pattern: re.Pattern[str], text: str) -> tuple[list[tuple[int, int]], .
         (_STRONG_PREP_RE, "i'm from kyiv", [(0, 9)]),
         (_STRONG_PREP_RE, "aim from kyiv", []),
         (names_cues.ASKS_NAME, "your name?", [(0, 9)]),
+        (cues._CUE_RE, "my phone number is", [(3, 8), (9, 15)]),
+        (cues._CUE_RE, "microphone numbers", []),
     ],
 )
 def test_led_matches(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]) -> None:
@@ -74,14 +80,18 @@ def test_other_patterns_are_refused(source: str) -> None:
 _PIECES = [
     "my", "name", "is", "i'm", "from", "live", "in", "my address is", "the", "3rd", "of",
     "may", "mar.", "one", "two", "x9", "a", "i", "hi", "thanks", "for", "your", "'", "\u2019",
+    "phone", "number", "ssn", "dob", "card",
     " ", "  ", "\t", "\n", ",", ":", "-", ".", "/", "_", "1", "o", "\u00e9", "\u0130", "K",
 ]  # fmt: skip
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(_PIECES), max_size=12))
-def test_same_matches_as_finditer(pieces: list[str]) -> None:
+@given(st.lists(st.sampled_from(_PIECES), max_size=12), st.data())
+def test_same_matches_as_finditer(pieces: list[str], data: st.DataObject) -> None:
     text = "".join(pieces)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
     for pattern in _LED:
-        old, new = _both(pattern, text)
+        assert _both(pattern, text)[0] == _both(pattern, text)[1], pattern.pattern[:40]
+        old, new = _both(pattern, text, start, end)  # a window, as ``CueIndex`` reads a line
         assert old == new, pattern.pattern[:40]

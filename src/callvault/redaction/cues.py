@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 
+from callvault.redaction.scan_lead import led, led_matches
 from callvault.redaction.spans import Label
 from callvault.redaction.trie import trie_regex
 
@@ -92,6 +93,7 @@ _CUE_RE = re.compile(
         (rf"(?<![\w'])(?=(?:{trie_regex(CUE_WORDS, literal=True)})(?![a-z]))(?:", r")(?![\w'])")
     )
 )
+_CUE_LED = led(_CUE_RE)  # the same matches, scanned faster (``scan_lead``)
 _KINDS = tuple(kind for kind, _ in CUES)
 WINDOW = 120  # characters between a cue and the number it announces
 
@@ -125,19 +127,21 @@ class CueIndex:
         if start not in self._lines:
             end = self._text.find("\n", start)
             ends, kinds = [], []
-            for m in _CUE_RE.finditer(self._text, start, end if end >= 0 else len(self._text)):
+            for cue, cue_end, m in led_matches(
+                _CUE_LED, self._text, start, end if end >= 0 else len(self._text)
+            ):
                 kind = _KINDS[int(m.lastgroup[1:])] if m.lastgroup else NONE
-                if kind != NONE and not _is_speaker_tag(self._text, start, m):
-                    ends.append(m.end())
+                if kind != NONE and not _is_speaker_tag(self._text, start, cue, cue_end):
+                    ends.append(cue_end)
                     kinds.append(kind)
             self._lines[start] = ends, kinds
         return self._lines[start]
 
 
-def _is_speaker_tag(text: str, line_start: int, m: re.Match[str]) -> bool:
+def _is_speaker_tag(text: str, line_start: int, start: int, end: int) -> bool:
     """A cue word that is the line's speaker tag ("member: ...", "patient: ...") names
     who speaks, not what comes."""
-    return not text[line_start : m.start()].strip() and text[m.end() : m.end() + 1] == ":"
+    return not text[line_start:start].strip() and text[end : end + 1] == ":"
 
 
 @lru_cache(maxsize=8)

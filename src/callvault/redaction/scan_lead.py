@@ -32,13 +32,15 @@ def led(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile("[^a-z]" + pattern.pattern, pattern.flags)
 
 
-def led_matches(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int, re.Match[str]]]:
-    """``(start, end, match)`` of every match of the original pattern in ``text``, in
-    order; ``pattern`` is its ``led`` form. Groups are read from ``match`` by name or
-    number as usual; only their offsets, and group 0, include the lead."""
+def led_matches(
+    pattern: re.Pattern[str], text: str, start: int = 0, end: int | None = None
+) -> Iterator[tuple[int, int, re.Match[str]]]:
+    """``(start, end, match)`` of every match of the original pattern in ``text`` (as
+    ``finditer(text, start, end)``), in order; ``pattern`` is its ``led`` form. Groups
+    are read from ``match`` by name or number; only their offsets, and group 0, include
+    the lead."""
     padded = " " + text
-    pos = 0
-    while (m := pattern.search(padded, pos)) is not None:
-        end = m.end() - 1
-        yield m.start(), end, m
-        pos = end
+    pos, endpos = start, len(padded) if end is None else end + 1
+    while (m := pattern.search(padded, pos, endpos)) is not None:
+        pos = m.end() - 1  # the match's end in ``text``: the next search starts there
+        yield m.start(), pos, m
