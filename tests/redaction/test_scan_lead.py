@@ -95,3 +95,5 @@ def test_same_matches_as_finditer(pieces: list[str], data: st.DataObject) -> Non
         assert _both(pattern, text)[0] == _both(pattern, text)[1], pattern.pattern[:40]
         old, new = _both(pattern, text, start, end)  # a window, as ``CueIndex`` reads a line
         assert old == new, pattern.pattern[:40]
+        kept = led_matches(led(pattern), text, start, end, padded=" " + text)
+        assert [(s, e) for s, e, _ in kept] == old

@@ -107,6 +107,7 @@ class CueIndex:
 
     def __init__(self, lowered: str) -> None:
         self._text = lowered
+        self._padded = " " + lowered  # for ``led_matches``, made once for every line
         self._lines: dict[int, tuple[list[int], list[str]]] = {}
 
     def before(self, text: str, pos: int, not_before: int = 0) -> str | None:
@@ -127,8 +128,9 @@ class CueIndex:
         if start not in self._lines:
             end = self._text.find("\n", start)
             ends, kinds = [], []
+            stop = end if end >= 0 else len(self._text)
             for cue, cue_end, m in led_matches(
-                _CUE_LED, self._text, start, end if end >= 0 else len(self._text)
+                _CUE_LED, self._text, start, stop, padded=self._padded
             ):
                 kind = _KINDS[int(m.lastgroup[1:])] if m.lastgroup else NONE
                 if kind != NONE and not _is_speaker_tag(self._text, start, cue, cue_end):

@@ -33,13 +33,18 @@ def led(pattern: re.Pattern[str]) -> re.Pattern[str]:
 
 
 def led_matches(
-    pattern: re.Pattern[str], text: str, start: int = 0, end: int | None = None
+    pattern: re.Pattern[str],
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    *,
+    padded: str | None = None,
 ) -> Iterator[tuple[int, int, re.Match[str]]]:
     """``(start, end, match)`` of every match of the original pattern in ``text`` (as
     ``finditer(text, start, end)``), in order; ``pattern`` is its ``led`` form. Groups
     are read from ``match`` by name or number; only their offsets, and group 0, include
-    the lead."""
-    padded = " " + text
+    the lead. ``padded`` is " " + text, when a caller reading many windows keeps one."""
+    padded = " " + text if padded is None else padded
     pos, endpos = start, len(padded) if end is None else end + 1
     while (m := pattern.search(padded, pos, endpos)) is not None:
         pos = m.end() - 1  # the match's end in ``text``: the next search starts there
