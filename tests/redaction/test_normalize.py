@@ -5,12 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callvault.redaction.lexicon import MULTIPLIERS, ORDINALS, TEENS, TENS, UNITS
-from callvault.redaction.normalize import (
-    lower_same_length,
-    number_runs,
-    rewrite_items,
-    spoken_id_items,
-)
+from callvault.redaction.normalize import lower_same_length, number_runs
+from callvault.redaction.normalize_spoken import rewrite_items, spoken_id_items
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """``holds_digit`` spares the scans whose every match needs a digit (issue 16 speed, fifth
-pass): speech transcripts hold none. Checked on examples with explicit non-matches, on
+pass), and lets the number-run scan drop its digit branch (sixth pass): speech
+transcripts hold none. Checked on examples with explicit non-matches, on
 every code point (lower-casing neither makes nor removes a digit, so asking of the text
 answers for its lower-case copy), and against each pattern it stands in front of.
 """
@@ -28,7 +29,14 @@ from callvault.redaction.dates import (
 )
 from callvault.redaction.engine import analyze
 from callvault.redaction.identifiers_letters import MBI_RE
-from callvault.redaction.normalize import holds_digit, lower_same_length
+from callvault.redaction.normalize import (
+    RUN_NO_DIGIT_RE,
+    RUN_RE,
+    holds_digit,
+    lower_same_length,
+    number_runs,
+)
+from callvault.redaction.scan_lead import led, led_matches
 from callvault.redaction.spans import Context, Label
 
 _DIGIT = re.compile(r"\d")
@@ -105,3 +113,48 @@ def test_no_digit_texts_find_no_written_forms(text: str) -> None:
     spans = [*DateRecognizer().find(text, Context()), *AgeRecognizer().find(text, Context())]
     assert not any(s.explanation in ("short date", "age over 89 in a note") for s in spans)
     assert not list(spoken_foreign_addresses(text))
+
+
+# ``number_runs`` scans a text holding no digit with ``RUN_NO_DIGIT_RE``: ``RUN_RE``
+# without its branch for tokens with a digit, which cannot match there.
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("caller: one two, x nine a", [(8, 25)]),
+        ("hundred and five", [(0, 16)]),
+        ("w one two: ok", [(0, 9)]),
+        ("it's five dash oh", [(5, 17)]),
+        ("double o seven", [(0, 14)]),
+        ("a/b c", [(2, 5)]),  # a letter before a slash opens no run
+        ("zone twofold", []),  # number words inside words: none
+        ("someone's tone", []),
+        ("x \u2460", [(0, 1)]),  # a circled one is no digit
+        ("x\u00b2", []),  # a superscript two: no digit, but a word character
+    ],
+)
+def test_run_scan_without_digits(text: str, spans: list[tuple[int, int]]) -> None:
+    assert not holds_digit(text)
+    assert [m.span() for m in RUN_NO_DIGIT_RE.finditer(text)] == spans
+    assert [m.span() for m in RUN_RE.finditer(text)] == spans
+
+
+def test_run_scan_without_digits_needs_the_gate() -> None:
+    assert [m.span() for m in RUN_RE.finditer("s1: one x9")] == [(0, 2), (4, 10)]
+    assert [m.span() for m in RUN_NO_DIGIT_RE.finditer("s1: one x9")] == [(4, 7)]
+    assert [r.value for r in number_runs("s1: one x9")] == ["1X9"]
+
+
+_RUN_PIECES = [
+    "one", "two", "oh", "twenty", "hundred", "thousand", "and", "double", "first", "dash",
+    "dot", "x", "a", "i", "w", "zone", "tone", "'s", "'", ":", "/", ".", ",", "-", "(", "#",
+    " ", "\t", "\n", "\u00b2", "\u2460", "\u017f", "\u0131", "\u212a", "\u00e9",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_RUN_PIECES), max_size=10))
+def test_run_scan_without_digits_generated(pieces: list[str]) -> None:
+    text = lower_same_length("".join(pieces))
+    assert not holds_digit(text)
+    full = [(s, e) for s, e, _ in led_matches(led(RUN_RE), text)]
+    assert [(s, e) for s, e, _ in led_matches(led(RUN_NO_DIGIT_RE), text)] == full

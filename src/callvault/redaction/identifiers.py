@@ -21,12 +21,9 @@ from callvault.redaction import cues
 from callvault.redaction.identifiers_letters import MBI_RE, letters_before, prefix_before
 from callvault.redaction.lexicon import BACKCHANNELS, FILLERS, QUANTITY_WORDS
 from callvault.redaction.names_cues import AGENT_TAG, speaker_tag
-from callvault.redaction.normalize import (
-    Run,
-    holds_digit,
-    lower_same_length,
+from callvault.redaction.normalize import Run, holds_digit, lower_same_length, number_runs
+from callvault.redaction.normalize_spoken import (
     may_hold_spoken_items,
-    number_runs,
     rewrite_items,
     spoken_id_items,
 )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from callvault.redaction.normalize import PHONETIC
+from callvault.redaction.normalize_spoken import PHONETIC
 from callvault.redaction.spans import Span
 from callvault.redaction.trie import trie_regex
 
