@@ -53,8 +53,6 @@ _ASKS_NAME_LED = led(cues.ASKS_NAME)
 
 def _cued(scan: Scan, agent_names: set[str]) -> Iterator[Found]:
     for cue_start, start, m in led_matches(_CUES_LED, scan.low):
-        if in_tag(scan.text, cue_start):
-            continue  # "Dr. Smith:" names who speaks, never a patient
         said = scan.low[cue_start:start]
         kind = m.lastgroup or "weak"
         if kind == "weak" and said.startswith("for"):
@@ -63,9 +61,9 @@ def _cued(scan: Scan, agent_names: set[str]) -> Iterator[Found]:
             kind = _relation_kind(said)
         if kind.startswith("relation") and (skip := scan.tok_at(start)) and skip.key in _TOO:
             start = skip.end  # "you can talk to my aunt too hanako nakajima"
-        toks = scan.run(start, kind)
-        if not toks:
-            continue
+        toks = scan.run(start, kind)  # most cues end here ("for the", "it's a")
+        if not toks or in_tag(scan.text, cue_start):
+            continue  # "Dr. Smith:" names who speaks, never a patient
         if (
             cues.SELF_INTRO.match(said)
             and scan.is_agent(scan.speaker(cue_start))
@@ -105,6 +103,8 @@ def _answers(scan: Scan) -> Iterator[Found]:
 
 _TOO = frozenset(("too", "also", "then", "actually"))
 _POSSESSIVE = re.compile(r"'s?[ \t,:]*$")
+_NAME_AT_END = re.compile(r"name(?:[ \t]+is|'s)?[ \t,:]*$")
+_CHILD_AT_END = re.compile(r"(?:baby|kid|child)(?:'?s)?[ \t,:]*$")
 # "my/her ... <family word>": a word in no list after it may still be a name ("my son
 # kwabena"); after "friend", "partner", "baby" it is more often a thing ("friend request").
 _KIN = re.compile(
@@ -118,9 +118,9 @@ def _relation_kind(cue: str) -> str:
     "relation" ("my uncle": an unlisted word may be a name), "relation's" ("my son's",
     "friend": a listed or capitalised first name, or a word in no English list) or
     "child" ("baby", "the kid": a listed first name only)."""
-    if re.search(r"name(?:[ \t]+is|'s)?[ \t,:]*$", cue):
+    if _NAME_AT_END.search(cue):
         return "strong"
-    if re.search(r"(?:baby|kid|child)(?:'?s)?[ \t,:]*$", cue):
+    if _CHILD_AT_END.search(cue):
         return "child"  # "baby formula", "child care": a listed first name only
     if _POSSESSIVE.search(cue) or not _KIN.match(cue):
         return "relation's"
@@ -152,8 +152,10 @@ def _alnum_at(text: str, i: int) -> bool:
 
 
 def _blocked(text: str, clinic_names: tuple[str, ...]) -> list[tuple[int, int]]:
-    low = text.lower()
     spans: list[tuple[int, int]] = []
+    if not clinic_names:
+        return spans  # the common case: no lower-case copy
+    low = text.lower()
     for clinic in clinic_names:
         needle = clinic.strip().lower()
         start = low.find(needle) if needle else -1

@@ -37,6 +37,9 @@ class Tok(NamedTuple):  # a tuple, not a dataclass: built for every word a rule 
     comma: bool  # a comma stands before it
 
 
+_UNREAD = Tok(-1, -1, "", False, False)  # ``Scan.tok_at``: no word read at a place yet
+
+
 @functools.cache
 def first_only() -> frozenset[str]:
     """First names that can open a name with no cue (not everyday words)."""
@@ -68,9 +71,8 @@ class Scan:
     def tok_at(self, pos: int, *, stop_ok: bool = True) -> Tok | None:
         """The word starting at ``pos`` (after blanks and one comma), if any; with
         ``stop_ok=False``, None for a stop word too (most cues end there: "for the")."""
-        if pos in self._toks:
-            tok = self._toks[pos]
-        else:
+        tok = self._toks.get(pos, _UNREAD)
+        if tok is _UNREAD:
             tok = self._toks[pos] = self._read(pos)
         if tok is None or stop_ok:
             return tok
@@ -80,9 +82,10 @@ class Scan:
         m = _NEXT.match(self.fold, pos)
         if m is None:
             return None
-        word = m[2]
+        start, end = m.span(2)
+        word = self.fold[start:end]
         cap = self.written and word[0].isupper()
-        return Tok(m.start(2), m.end(2), word_key(word), cap, m[1] is not None)
+        return Tok(start, end, word_key(word), cap, m[1] is not None)
 
     def listed(self, tok: Tok) -> bool:
         """A Census name and not a stop word (hyphenated: every part is)."""

@@ -97,6 +97,8 @@ def mentions(text: str, parts: Iterable[str]) -> Iterator[tuple[int, int]]:
 
     ``str.find`` per part: a call has a handful of parts, so this beats compiling a regex.
     """
+    if not parts:
+        return  # most calls have no name on record: no lower-case copy then
     low = lower_same_length(text)
     for part in parts:
         start = low.find(part)
