@@ -134,14 +134,19 @@ def client(app: FastAPI) -> Iterator[TestClient]:
         yield test_client
 
 
+def token_headers(settings: Settings, tenant: str, role: str) -> dict[str, str]:
+    """Authorization headers for a new token of ``role`` in ``tenant``."""
+    with open_keyring(settings) as (session, _):
+        token = create_token(session, get_tenant(session, tenant).id, role)
+        session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
 @pytest.fixture
 def auth(vault: Settings) -> TokenFactory:
     """``auth("supervisor")`` -> Authorization headers for a new token of that role."""
 
     def make(role: str = "supervisor", tenant: str = TENANT_A) -> dict[str, str]:
-        with open_keyring(vault) as (session, _):
-            token = create_token(session, get_tenant(session, tenant).id, role)
-            session.commit()
-        return {"Authorization": f"Bearer {token}"}
+        return token_headers(vault, tenant, role)
 
     return make

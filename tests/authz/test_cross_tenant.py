@@ -46,7 +46,14 @@ from callvault.incidents.models import Incident
 from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
 from callvault.web.app import PUBLIC_PATHS, create_app
-from tests._vault import TENANT_A, TENANT_B, TokenFactory, VaultTemplate, derived_vault_template
+from tests._vault import (
+    TENANT_A,
+    TENANT_B,
+    TokenFactory,
+    VaultTemplate,
+    derived_vault_template,
+    token_headers,
+)
 from tests.authz.test_route_inventory import declared_permissions, flatten
 from tests.calls.factories import call_payload, wav_bytes
 from tests.identity import conftest as people
@@ -236,13 +243,6 @@ def make_world(client: TestClient, vault: Settings, tenant: str, words: str, cal
         world.ids |= {"role": role.id, "role_name": role.name, "elevation": elevation.id}
         world.ids["incident"] = incident.id
     return world
-
-
-def token_headers(vault: Settings, tenant: str, role: str) -> dict[str, str]:
-    with open_keyring(vault) as (db, _):
-        token = create_token(db, get_tenant(db, tenant).id, role)
-        db.commit()
-    return {"Authorization": f"Bearer {token}"}
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import re
 import secrets
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +43,13 @@ from callvault.identity.models import CustomRole
 from callvault.settings import Settings, load_settings
 from callvault.tenants.service import get_tenant
 from callvault.web.app import create_app
-from tests._vault import TENANT_A, TokenFactory
+from tests._vault import (
+    TENANT_A,
+    TokenFactory,
+    VaultTemplate,
+    derived_vault_template,
+    token_headers,
+)
 from tests.authz.test_route_inventory import declared_permissions, flatten
 from tests.calls.factories import call_payload
 from tests.identity import conftest as people
@@ -129,23 +135,65 @@ class World:
         raise AssertionError(f"every built-in role holds {permission}")
 
 
+@dataclass(frozen=True)
+class Seeded:
+    """What the module's template holds: the tokens' headers and the canary call."""
+
+    tenant_id: str
+    phi: dict[str, str]  # a token whose custom role holds every PHI permission
+    call_id: str
+    writer: dict[str, str]
+    admin: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _SeededTemplate(VaultTemplate):
+    seeded: Seeded
+
+
+@pytest.fixture(scope="module")
+def _vault_template(
+    request: pytest.FixtureRequest,
+    _vault_template: VaultTemplate,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[_SeededTemplate]:
+    """The run's vault with this module's objects in it (a role holding every PHI
+    permission, its token, a processed canary call), made once: each test's ``vault``
+    is a fresh copy, so what one test's request changes, the next does not see."""
+    found: list[Seeded] = []
+
+    def seed(settings: Settings) -> None:
+        with open_keyring(settings) as (db, _):
+            tenant_id = get_tenant(db, TENANT_A).id
+            db.add(CustomRole(tenant_id=tenant_id, name="x9-phi", allow=json.dumps(ALL_PHI)))
+            db.commit()
+        writer = token_headers(settings, TENANT_A, "integration")
+        app = create_app(settings)
+        try:
+            with TestClient(app, raise_server_exceptions=False) as client:
+                call = add_canary_call(client, writer, "canary-x9-kestrel", tag=90)
+        finally:
+            app.state.resources.engine.dispose()  # a PostgreSQL template takes no connections
+        process_recordings(settings)
+        phi, admin = (token_headers(settings, TENANT_A, role) for role in ("x9-phi", "admin"))
+        found.append(Seeded(tenant_id, phi, call.id, writer, admin))
+
+    root = tmp_path_factory.mktemp("x9")
+    with derived_vault_template(request, _vault_template, root, seed) as template:
+        yield _SeededTemplate(template.data_dir, template.database, found[0])
+
+
 @pytest.fixture
 def world(
+    _vault_template: _SeededTemplate,
     vault: Settings,
     client: TestClient,
-    auth: TokenFactory,
     signed_in: people.SessionFactory,
     make_user: people.UserFactory,
 ) -> World:
-    with open_keyring(vault) as (db, _):
-        tenant_id = get_tenant(db, TENANT_A).id
-        db.add(CustomRole(tenant_id=tenant_id, name="x9-phi", allow=json.dumps(ALL_PHI)))
-        db.commit()
-    call = add_canary_call(client, auth("integration"), "canary-x9-kestrel", tag=90)
-    process_recordings(vault)
-    writer, admin = auth("integration"), auth("admin")
+    s = _vault_template.seeded
     return World(
-        vault, client, tenant_id, auth("x9-phi"), call.id, writer, admin, signed_in, make_user
+        vault, client, s.tenant_id, s.phi, s.call_id, s.writer, s.admin, signed_in, make_user
     )
 
 
