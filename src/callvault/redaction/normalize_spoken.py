@@ -35,7 +35,13 @@ _RARE_HOMOPHONES = frozenset({"ate", "fore", "too", "won"})
 _NUMBER_WORD_RE = trie_regex(sorted(_NUMBER_WORDS), literal=True)
 _TRIGGER = trie_regex([*HOMOPHONES, *PHONETIC], literal=True)
 _TRIGGER_WORDS = frozenset({*HOMOPHONES, *PHONETIC, "as", "like", "for"})
-_PUNCT_TO_SPACE = str.maketrans(",.;:!?", "      ")
+# One of those as a whole word, words split at blanks and ",.;:!?" (as ``str.split``
+# after those marks turned blanks; ``\s`` is ``str.split``'s blank, a test checks every
+# code point): led by the mark or blank before it, so ``re`` skips to those in C, and
+# ``_TRIGGER_AT`` for a word opening the stretch. No word list is built (1.25x faster).
+_TRIGGER_WORD = rf"(?:{trie_regex(sorted(_TRIGGER_WORDS), literal=True)})(?![^\s,.;:!?])"
+_TRIGGER_AT = re.compile(_TRIGGER_WORD)
+_TRIGGER_AFTER = re.compile(rf"[\s,.;:!?]{_TRIGGER_WORD}")
 # Speed: a line is read word by word only when a homophone or phonetic word touches a
 # number word or digit, or a letter is glossed.
 _TRIGGER_RE = re.compile(
@@ -47,8 +53,7 @@ _TRIGGER_RE = re.compile(
 
 def may_hold_spoken_items(lowered: str, start: int, end: int) -> bool:
     """A cheap test before ``spoken_id_items``: False means it would find nothing."""
-    words = lowered[start:end].translate(_PUNCT_TO_SPACE).split()
-    if _TRIGGER_WORDS.isdisjoint(words):
+    if not (_TRIGGER_AT.match(lowered, start, end) or _TRIGGER_AFTER.search(lowered, start, end)):
         return False  # the common case, decided in C
     return _TRIGGER_RE.search(lowered, start, end) is not None
 
