@@ -20,13 +20,19 @@ PHONE_DESCRIPTION = (
 
 def to_e164(raw: str, field: str) -> str:
     """E.164 form of a phone number; ``field`` names it in the error (never the value)."""
+    return parse_e164(raw, field)[0]
+
+
+def parse_e164(raw: str, field: str) -> tuple[str, phonenumbers.PhoneNumber]:
+    """``to_e164`` and the parsed number, for a caller that needs more of it (the
+    consent default's states): one parse a number, not one per use."""
     try:
         parsed = phonenumbers.parse(raw, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
         raise InvalidInput(f"{field} is not a phone number") from None
     if not phonenumbers.is_possible_number(parsed):
         raise InvalidInput(f"{field} is not a possible phone number")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), parsed
 
 
 def mask(e164: str) -> str:

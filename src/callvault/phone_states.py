@@ -50,14 +50,18 @@ _ALIASES = {"Washington D.C.": "District of Columbia", "Washington State": "Wash
 _PLACE_AND_CODE = re.compile(r",\s*([A-Z]{2})$")
 
 
-def state_of(e164: str | None) -> str:
-    """The state of a number in E.164 form (as calls store it), or ``UNKNOWN``."""
+def state_of(e164: str | phonenumbers.PhoneNumber | None) -> str:
+    """The state of a number in E.164 form (as calls store it), or ``UNKNOWN``; or of
+    a number already parsed (``phone.parse_e164``)."""
     if not e164:
         return UNKNOWN
-    try:
-        number = phonenumbers.parse(e164)
-    except phonenumbers.NumberParseException:
-        return UNKNOWN
+    if isinstance(e164, phonenumbers.PhoneNumber):
+        number = e164
+    else:
+        try:
+            number = phonenumbers.parse(e164)
+        except phonenumbers.NumberParseException:
+            return UNKNOWN
     region = phonenumbers.region_code_for_number(number)
     if region in TERRITORIES:
         return TERRITORIES[region]

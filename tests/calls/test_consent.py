@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
+import phonenumbers
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -83,6 +84,26 @@ def test_the_default_consent_follows_the_parties_states(
     ingest = auth("integration")
     call_id = create(client, ingest, caller_number=caller, called_number=clinic)
     assert call_view(client, auth("agent"), call_id)["consent"] == expected
+
+
+def test_a_create_parses_each_number_once(
+    client: TestClient, auth: TokenFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The default consent geocodes the numbers the create parsed (issue 13: each parse
+    # cost as much as the geocoding), and no number is cached: the caller's is PHI.
+    ingest = auth("integration")
+    parsed: list[str] = []
+    original = phonenumbers.parse
+
+    def counting(number: str, *args: Any, **kwargs: Any) -> phonenumbers.PhoneNumber:
+        parsed.append(number)
+        return original(number, *args, **kwargs)
+
+    monkeypatch.setattr(phonenumbers, "parse", counting)
+    call_id = create(client, ingest, caller_number=CALIFORNIA, called_number=DC)
+    assert len(parsed) == 3  # caller, called and tracking number
+    monkeypatch.undo()
+    assert call_view(client, auth("agent"), call_id)["consent"] == "required"
 
 
 def test_a_played_disclosure_is_announced_wherever_the_parties_are() -> None:

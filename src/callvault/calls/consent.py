@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from itertools import pairwise
 
+from phonenumbers import PhoneNumber
+
 from callvault.errors import Conflict, InvalidInput
 from callvault.phone_states import UNKNOWN, state_of
 
@@ -62,7 +64,7 @@ ALL_PARTY_STATES = frozenset(
 # (its all-party rule, (1)(c), is for conversations in person).
 
 
-def needs_all_party_consent(numbers: Iterable[str]) -> bool:
+def needs_all_party_consent(numbers: Iterable[str | PhoneNumber]) -> bool:
     """True if any of the call's numbers is in an all-party state, or in no US state
     the geocoder can name (toll-free, foreign, unassigned): where the law that applies
     cannot be told, the strict one is assumed."""
@@ -70,10 +72,11 @@ def needs_all_party_consent(numbers: Iterable[str]) -> bool:
     return UNKNOWN in states or bool(states & ALL_PARTY_STATES)
 
 
-def default_consent(numbers: Iterable[str], disclosure_played: bool) -> Consent:
+def default_consent(numbers: Iterable[str | PhoneNumber], disclosure_played: bool) -> Consent:
     """The consent state of a call created without one. A played disclosure is a fact
     worth keeping wherever the parties are; otherwise a call between one-party states
-    needs none, and any other call needs consent that nobody has recorded yet."""
+    needs none, and any other call needs consent that nobody has recorded yet.
+    ``numbers``: E.164 strings, or numbers already parsed (``phone.parse_e164``)."""
     if disclosure_played:
         return Consent.ANNOUNCED
     if not needs_all_party_consent(numbers):

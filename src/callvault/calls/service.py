@@ -25,7 +25,7 @@ from callvault.audit.surnames import surname_term
 from callvault.audit.writer import RowInsert
 from callvault.authz.permissions import Permission
 from callvault.blobs.interface import BlobStore
-from callvault.calls.consent import Consent, Pause, check_pauses, load_pauses
+from callvault.calls.consent import Consent, Pause, check_pauses, default_consent, load_pauses
 from callvault.calls.fields import decrypt_column
 from callvault.calls.models import Call
 from callvault.calls.new_call import NewCall, new_call_row
@@ -61,7 +61,7 @@ from callvault.errors import Conflict, NotFound
 from callvault.jobs.models import JobState, RecordingJob
 from callvault.jobs.service import HELD_FOR_REVIEW, job_state
 from callvault.pagination import decode_cursor, encode_cursor
-from callvault.phone import mask, to_e164
+from callvault.phone import mask, parse_e164, to_e164
 from callvault.redaction.policy import RedactionOperator, load_redaction_policy
 
 MAX_PAGE_SIZE = 100
@@ -118,10 +118,15 @@ class CallService:
         with it, or not at all (an importer's marker of where the call came from).
         NoActiveBaa (audited) before anything is written if the PHI gate is closed."""
         self.check_ingest()
+        caller, caller_parsed = parse_e164(data.caller_number, "caller_number")
+        called, called_parsed = parse_e164(data.called_number, "called_number")
+        tracking, tracking_parsed = parse_e164(data.tracking_number, "tracking_number")
+        # The default consent from the numbers parsed once (NewCall's would parse again).
+        parsed = (caller_parsed, called_parsed, tracking_parsed)
         new_call = NewCall(
-            caller_number=to_e164(data.caller_number, "caller_number"),
-            called_number=to_e164(data.called_number, "called_number"),
-            tracking_number=to_e164(data.tracking_number, "tracking_number"),
+            caller_number=caller,
+            called_number=called,
+            tracking_number=tracking,
             started_at=data.started_at,
             ended_at=data.ended_at,
             direction=data.direction.value,
@@ -130,7 +135,7 @@ class CallService:
             agent=data.agent,
             campaign=data.campaign,
             disposition=data.disposition,
-            consent=Consent(data.consent) if data.consent else None,
+            consent=Consent(data.consent) if data.consent else default_consent(parsed, False),
             recording_pauses=self._new_pauses(data),
         )
         row = new_call_row(self._session, self._keyring, self._tenant_id, new_call)
