@@ -97,3 +97,9 @@ def test_same_matches_as_finditer(pieces: list[str], data: st.DataObject) -> Non
         assert old == new, pattern.pattern[:40]
         kept = led_matches(led(pattern), text, start, end, padded=" " + text)
         assert [(s, e) for s, e, _ in kept] == old
+
+
+def test_a_pattern_that_can_match_empty_is_stepped_past_not_looped_on() -> None:
+    maybe_empty = led(re.compile(r"(?<![\w'])x*"))
+    found = [(s, e) for s, e, _ in led_matches(maybe_empty, "ab xx c")]
+    assert found == [(0, 0), (3, 5), (6, 6)]

@@ -47,5 +47,8 @@ def led_matches(
     padded = " " + text if padded is None else padded
     pos, endpos = start, len(padded) if end is None else end + 1
     while (m := pattern.search(padded, pos, endpos)) is not None:
-        pos = m.end() - 1  # the match's end in ``text``: the next search starts there
-        yield m.start(), pos, m
+        end_in_text = m.end() - 1  # the match's end in ``text``: the next search starts there
+        yield m.start(), end_in_text, m
+        # An empty match (the lead alone) would be found again and again: none of the
+        # led patterns can match empty, and one that could is stepped past, not looped on.
+        pos = end_in_text if m.end() - m.start() > 1 else m.end()
