@@ -5,10 +5,11 @@ encrypted, its caller's blind index, its campaign and DNI session linked
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from phonenumbers import PhoneNumber
 from sqlalchemy.orm import Session
 
 from callvault.calls.campaign_link import links_of
@@ -39,11 +40,18 @@ class NewCall:
     # Whether the telephony side played a recording disclosure before recording.
     disclosure_played: bool = False
     recording_pauses: tuple[Pause, ...] = ()
+    # The three numbers as parsed (``phone.parse_e164``), when the caller has them: the
+    # default consent then geocodes them without parsing each again.
+    parsed_numbers: tuple[PhoneNumber, ...] = field(default=(), repr=False, compare=False)
 
     def consent_state(self) -> Consent:
         if self.consent is not None:
             return self.consent
-        parties = (self.caller_number, self.called_number, self.tracking_number)
+        parties = self.parsed_numbers or (
+            self.caller_number,
+            self.called_number,
+            self.tracking_number,
+        )
         return default_consent(parties, self.disclosure_played)
 
 

@@ -25,7 +25,7 @@ from callvault.audit.surnames import surname_term
 from callvault.audit.writer import RowInsert
 from callvault.authz.permissions import Permission
 from callvault.blobs.interface import BlobStore
-from callvault.calls.consent import Consent, Pause, check_pauses, default_consent, load_pauses
+from callvault.calls.consent import Consent, Pause, check_pauses, load_pauses
 from callvault.calls.fields import decrypt_column
 from callvault.calls.models import Call
 from callvault.calls.new_call import NewCall, new_call_row
@@ -121,8 +121,6 @@ class CallService:
         caller, caller_parsed = parse_e164(data.caller_number, "caller_number")
         called, called_parsed = parse_e164(data.called_number, "called_number")
         tracking, tracking_parsed = parse_e164(data.tracking_number, "tracking_number")
-        # The default consent from the numbers parsed once (NewCall's would parse again).
-        parsed = (caller_parsed, called_parsed, tracking_parsed)
         new_call = NewCall(
             caller_number=caller,
             called_number=called,
@@ -135,8 +133,9 @@ class CallService:
             agent=data.agent,
             campaign=data.campaign,
             disposition=data.disposition,
-            consent=Consent(data.consent) if data.consent else default_consent(parsed, False),
+            consent=Consent(data.consent) if data.consent else None,
             recording_pauses=self._new_pauses(data),
+            parsed_numbers=(caller_parsed, called_parsed, tracking_parsed),
         )
         row = new_call_row(self._session, self._keyring, self._tenant_id, new_call)
         call_id: str = row["id"]
