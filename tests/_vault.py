@@ -97,6 +97,18 @@ def copied_vault(
 
 
 @contextmanager
+def seeding_client(settings: Settings) -> Iterator[TestClient]:
+    """A client on an app over ``settings`` for seeding a template, its engine disposed
+    afterwards: a PostgreSQL template database takes no connections."""
+    app = create_app(settings)
+    try:
+        with TestClient(app, raise_server_exceptions=False) as client:
+            yield client
+    finally:
+        app.state.resources.engine.dispose()
+
+
+@contextmanager
 def derived_vault_template(
     request: pytest.FixtureRequest,
     base: VaultTemplate,

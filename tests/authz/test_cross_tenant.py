@@ -52,6 +52,7 @@ from tests._vault import (
     TokenFactory,
     VaultTemplate,
     derived_vault_template,
+    seeding_client,
     token_headers,
 )
 from tests.authz.test_route_inventory import declared_permissions, flatten
@@ -262,13 +263,9 @@ def _vault_template(
     worlds: list[World] = []
 
     def seed(settings: Settings) -> None:
-        app = create_app(settings)
-        try:
-            with TestClient(app, raise_server_exceptions=False) as client:
-                worlds.append(make_world(client, settings, TENANT_B, MARKER, B_CALLER))
-                worlds.append(make_world(client, settings, TENANT_A, "ownworld", A_CALLER))
-        finally:
-            app.state.resources.engine.dispose()  # a PostgreSQL template takes no connections
+        with seeding_client(settings) as client:
+            worlds.append(make_world(client, settings, TENANT_B, MARKER, B_CALLER))
+            worlds.append(make_world(client, settings, TENANT_A, "ownworld", A_CALLER))
 
     root = tmp_path_factory.mktemp("worlds")
     with derived_vault_template(request, _vault_template, root, seed) as template:

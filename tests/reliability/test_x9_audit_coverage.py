@@ -48,6 +48,7 @@ from tests._vault import (
     TokenFactory,
     VaultTemplate,
     derived_vault_template,
+    seeding_client,
     token_headers,
 )
 from tests.authz.test_route_inventory import declared_permissions, flatten
@@ -168,12 +169,8 @@ def _vault_template(
             db.add(CustomRole(tenant_id=tenant_id, name="x9-phi", allow=json.dumps(ALL_PHI)))
             db.commit()
         writer = token_headers(settings, TENANT_A, "integration")
-        app = create_app(settings)
-        try:
-            with TestClient(app, raise_server_exceptions=False) as client:
-                call = add_canary_call(client, writer, "canary-x9-kestrel", tag=90)
-        finally:
-            app.state.resources.engine.dispose()  # a PostgreSQL template takes no connections
+        with seeding_client(settings) as client:
+            call = add_canary_call(client, writer, "canary-x9-kestrel", tag=90)
         process_recordings(settings)
         phi, admin = (token_headers(settings, TENANT_A, role) for role in ("x9-phi", "admin"))
         found.append(Seeded(tenant_id, phi, call.id, writer, admin))
