@@ -1,8 +1,10 @@
 """What a process imports before it does anything: every CLI command, server and jobs
-process pays it at start, so libraries that only some of them need wait to be asked
-for (boto3 for S3, reportlab for the PDF report, phonenumbers' geocoder for consent
-and breach notices). A server loads the geocoder before it answers, so that a first
-call create does not import it on the event loop's interpreter."""
+process pays it at start (the suite starts about a hundred), so libraries that only
+some of them need wait to be asked for: boto3 for S3, reportlab for the PDF report,
+phonenumbers' geocoder for consent and breach notices, numpy for audio, procrastinate
+(and psycopg) for the PostgreSQL queue, alembic for a schema that is not current.
+A server loads the geocoder before it answers, so that a first call create does not
+import it on the event loop's interpreter."""
 
 from __future__ import annotations
 
@@ -12,13 +14,13 @@ import textwrap
 
 from callvault.settings import Settings
 
-LATE = ("boto3", "reportlab", "phonenumbers.geocoder")
+LATE = ("boto3", "reportlab", "phonenumbers.geocoder", "numpy", "procrastinate", "alembic")
 
 # Fresh interpreters: the test process has imported everything already.
 _IMPORTS = textwrap.dedent(
     """
     import sys
-    import callvault.cli.main, callvault.web.app
+    import callvault.cli.main, callvault.web.app, callvault.web.background, callvault.instance
     print(" ".join(name for name in sys.argv[1:] if name in sys.modules))
     """
 )

@@ -5,8 +5,9 @@ parameter, so a NUL sent in a path, a query or a JSON body once came back as a 5
 (or as "audit log unavailable", when the audit event named the value). Refusing it at
 the edge makes it the 4xx it is, on SQLite and PostgreSQL alike.
 
-- ``ObjectId`` and ``free_text_query`` for path and query parameters: no control
-  characters at all (none belongs in a URL), stated in the OpenAPI description;
+- ``ObjectId`` and ``free_text_query`` (``callvault.web.params``, beside FastAPI) for
+  path and query parameters: no control characters at all (none belongs in a URL),
+  stated in the OpenAPI description;
 - ``InputModel`` as the base of every request body model: no NUL in any string.
 """
 
@@ -15,16 +16,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Self
 
-from fastapi import Path, Query
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 # No C0 control character and no DEL.
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
-
-# An object's id in a path: any text names an object or is a 404, control characters
-# excepted (a 422).
-ObjectId = Annotated[str, Path(pattern=PRINTABLE)]
 
 
 def _in_utc(value: datetime) -> datetime:
@@ -37,11 +33,6 @@ def _in_utc(value: datetime) -> datetime:
 
 # A body's instant: with its offset, kept in UTC.
 UtcInstant = Annotated[AwareDatetime, AfterValidator(_in_utc)]
-
-
-def free_text_query(max_length: int, description: str | None = None) -> Any:
-    """``Query(...)`` for a free-text query parameter of at most ``max_length``."""
-    return Query(max_length=max_length, pattern=PRINTABLE, description=description)
 
 
 class InputModel(BaseModel):

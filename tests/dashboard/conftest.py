@@ -180,7 +180,10 @@ def chromium_options(download_dir: Path) -> webdriver.ChromeOptions:
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+def browser(tmp_path_factory: pytest.TempPathFactory, live: Live) -> Iterator[WebDriver]:
+    """Headless Chromium for the module. It asks for ``live`` so that it quits first:
+    a server stopped under the browser's open connections waits out its graceful
+    timeout (2 s a module)."""
     if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
         pytest.skip(
             "the browser tests need Debian's chromium and chromium-driver "

@@ -8,12 +8,13 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from callvault.db.base import LOCK_TIMEOUT_MS, create_db_engine
-from callvault.db.migrate import is_current, upgrade
+from callvault.db.migrate import alembic_config, head_revision, is_current, upgrade
 
 MIGRATE = "import sys, sqlalchemy; from callvault.db.migrate import upgrade; " \
     "upgrade(sqlalchemy.create_engine(sys.argv[1]))"  # fmt: skip
@@ -64,5 +65,33 @@ def test_an_empty_database_is_not_current_and_is_migrated(database_url: str) -> 
         assert not is_current(engine)
         upgrade(engine)
         assert is_current(engine)
+    finally:
+        engine.dispose()
+
+
+def test_the_newest_revision_read_off_the_file_names_is_alembics_one_head() -> None:
+    """``is_current`` names the newest revision without loading alembic: a migration
+    file named out of step with its ``revision`` (or a second head) must fail here."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(sa.create_engine("sqlite://")))
+    assert script.get_heads() == [head_revision()]
+    assert all(
+        path.name.startswith(f"{revision.revision}_")
+        for revision in script.walk_revisions()
+        if (path := Path(revision.path))
+    )
+
+
+def test_a_database_one_revision_behind_is_not_current(database_url: str) -> None:
+    engine = create_db_engine(database_url)
+    try:
+        upgrade(engine)
+        with engine.begin() as connection:
+            behind = f"{int(head_revision()) - 1:04d}"
+            connection.execute(
+                sa.text("UPDATE alembic_version SET version_num = :v"), {"v": behind}
+            )
+        assert not is_current(engine)
     finally:
         engine.dispose()

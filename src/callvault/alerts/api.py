@@ -12,9 +12,9 @@ from callvault.alerts.rules import Rule
 from callvault.alerts.schemas import AlertPage, SettingsIn, SettingsOut
 from callvault.alerts.service import AlertService
 from callvault.authz.permissions import Permission
-from callvault.inputs import free_text_query
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
+from callvault.web.params import free_text_query
 from callvault.web.pools import PooledRoute
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"], route_class=PooledRoute)

@@ -10,9 +10,21 @@
 Errors are drawn in :mod:`.errors`.
 """
 
-from callvault.audio.dtmf import Tone, detect
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from callvault.audio.errors import AudioError, BadAudio, BadRanges, UnsupportedOutput
-from callvault.audio.service import ScrubReport, scrub_file
+
+if TYPE_CHECKING:
+    from callvault.audio.dtmf import Tone, detect
+    from callvault.audio.service import ScrubReport, scrub_file
+
+# numpy (~0.1 s to import) is loaded with the first of these names asked for, not by
+# every process that imports an error class or the CLI: a server, a jobs process with
+# no recording to scrub and most CLI commands never need it (tests/test_startup_imports.py).
+_LAZY = {"Tone": "dtmf", "detect": "dtmf", "ScrubReport": "service", "scrub_file": "service"}
 
 __all__ = [
     "AudioError",
@@ -24,3 +36,9 @@ __all__ = [
     "detect",
     "scrub_file",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)

@@ -19,9 +19,9 @@ from callvault.audit.query import (
 from callvault.audit.schemas import ConsistencyOut, EventPage, InclusionOut, TreeHeadOut
 from callvault.audit.service import Outcome
 from callvault.authz.permissions import Permission
-from callvault.inputs import ObjectId, free_text_query
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import NOT_FOUND
+from callvault.web.params import ObjectId, free_text_query
 from callvault.web.pools import PooledRoute
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"], route_class=PooledRoute)

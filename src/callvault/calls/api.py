@@ -38,12 +38,12 @@ from callvault.calls.sniff import (
 from callvault.calls.transcripts import redact_transcript
 from callvault.calls.uploads import ObjectTarget, read_head, store_transcript, store_upload
 from callvault.errors import PayloadTooLarge, PermissionDenied, UnsupportedMediaType
-from callvault.inputs import ObjectId, free_text_query
 from callvault.jobs.service import REVIEW_PERMISSION, approve_review
 from callvault.phone import PHONE_PATTERN
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require, resources
 from callvault.web.openapi import RANGE_NOT_SATISFIABLE, binary_content, binary_request, declared
+from callvault.web.params import ObjectId, free_text_query
 from callvault.web.pools import PooledRoute
 from callvault.web.responses import model_response
 

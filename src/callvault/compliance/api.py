@@ -27,11 +27,11 @@ from callvault.compliance.schemas import (
     StatusFilter,
 )
 from callvault.compliance.service import BaaService
-from callvault.inputs import ObjectId
 from callvault.tenants.agreements import AgreementKind
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT, NOT_FOUND
+from callvault.web.params import ObjectId
 from callvault.web.pools import PooledRoute
 from callvault.web.responses import model_response
 

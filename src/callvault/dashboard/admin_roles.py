@@ -27,8 +27,8 @@ from callvault.dashboard.admin import (
 from callvault.errors import Conflict, InvalidInput, NotFound
 from callvault.identity.admin.schemas import CustomRoleIn, CustomRoleUpdate, RoleOut, TokenCreate
 from callvault.identity.admin.service import TOKEN_BUILTIN_ROLES, RoleAdmin, TokenAdmin
-from callvault.inputs import ObjectId, free_text_query
 from callvault.web.context import RequestContext
+from callvault.web.params import ObjectId, free_text_query
 
 router = page_router()
 

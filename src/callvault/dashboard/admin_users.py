@@ -27,8 +27,8 @@ from callvault.errors import Conflict, InvalidInput
 from callvault.identity.admin.credential_reset import CredentialReset
 from callvault.identity.admin.schemas import RolesIn, UserCreate, UserPatch
 from callvault.identity.admin.service import RoleAdmin, UserAdmin
-from callvault.inputs import ObjectId, free_text_query
 from callvault.web.context import RequestContext
+from callvault.web.params import ObjectId, free_text_query
 
 router = page_router()
 

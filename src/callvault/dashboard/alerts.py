@@ -20,8 +20,8 @@ from callvault.authz.permissions import Permission
 from callvault.dashboard.access import form, page, page_router
 from callvault.dashboard.rendering import render
 from callvault.errors import InvalidInput
-from callvault.inputs import free_text_query
 from callvault.web.context import RequestContext
+from callvault.web.params import free_text_query
 
 router = page_router()
 

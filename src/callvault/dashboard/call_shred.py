@@ -20,12 +20,12 @@ from callvault.dashboard.admin import Fields, choices, text
 from callvault.dashboard.rendering import render
 from callvault.dashboard.retention import LABELS
 from callvault.errors import Conflict, NotFound
-from callvault.inputs import ObjectId
 from callvault.lifecycle.datatypes import DataType, parse_data_type
 from callvault.lifecycle.holds import is_call_held
 from callvault.lifecycle.manual import call_exists, shred_now
 from callvault.lifecycle.shredding import Certificate
 from callvault.web.context import RequestContext
+from callvault.web.params import ObjectId
 
 router = page_router()
 

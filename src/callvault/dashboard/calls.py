@@ -39,9 +39,9 @@ from callvault.identity.elevation.service import (
     ElevationRequest,
     ElevationService,
 )
-from callvault.inputs import ObjectId
 from callvault.jobs.service import RERUN_PERMISSION, rerun_failed
 from callvault.web.context import RequestContext
+from callvault.web.params import ObjectId
 
 router = page_router()
 

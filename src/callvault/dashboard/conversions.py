@@ -17,11 +17,11 @@ from callvault.dashboard.access import form, page, page_router
 from callvault.dashboard.admin import Fields, checked, checked_model, text, whole_number
 from callvault.dashboard.rendering import render
 from callvault.errors import CallVaultError
-from callvault.inputs import ObjectId
 from callvault.tracking.conversion_models import DestinationKind
 from callvault.tracking.conversion_schemas import DestinationIn, Preview, SendResult
 from callvault.tracking.conversion_service import ConversionService
 from callvault.web.context import RequestContext
+from callvault.web.params import ObjectId
 
 router = page_router()
 

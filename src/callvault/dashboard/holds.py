@@ -20,10 +20,10 @@ from callvault.dashboard.access import form, page, page_router
 from callvault.dashboard.admin import Fields, checked_model, text
 from callvault.dashboard.rendering import PAGE_HEADERS, render
 from callvault.errors import Conflict, InvalidInput, NotFound
-from callvault.inputs import free_text_query
 from callvault.lifecycle.holds_schemas import Covers, HoldIn, HoldStatus
 from callvault.lifecycle.holds_service import HoldService
 from callvault.web.context import RequestContext
+from callvault.web.params import free_text_query
 
 router = page_router()
 

@@ -25,9 +25,9 @@ from callvault.errors import Conflict, InvalidInput
 from callvault.incidents.clock import Duty
 from callvault.incidents.schemas import IncidentIn, ScopeQueryIn, TimelineIn
 from callvault.incidents.service import IncidentService
-from callvault.inputs import ObjectId
 from callvault.phone_states import JURISDICTIONS
 from callvault.web.context import RequestContext
+from callvault.web.params import ObjectId
 
 router = page_router()
 

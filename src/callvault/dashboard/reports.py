@@ -17,12 +17,12 @@ from callvault.authz.permissions import Permission
 from callvault.dashboard.access import page, page_router
 from callvault.dashboard.rendering import PAGE_HEADERS, render
 from callvault.errors import InvalidInput
-from callvault.inputs import free_text_query
 from callvault.tracking.report import GroupBy
 from callvault.tracking.report_csv import report_csv
 from callvault.tracking.report_service import ReportService
 from callvault.tracking.report_table import AttributionReport
 from callvault.web.context import RequestContext
+from callvault.web.params import free_text_query
 
 router = page_router()
 

@@ -19,10 +19,10 @@ from callvault.incidents.schemas import (
     TimelineIn,
 )
 from callvault.incidents.service import IncidentService
-from callvault.inputs import ObjectId
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT, NOT_FOUND
+from callvault.web.params import ObjectId
 from callvault.web.pools import PooledRoute
 from callvault.web.responses import model_response
 

@@ -30,12 +30,15 @@ its connections set ``search_path`` to it. Nothing here runs on SQLite.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from procrastinate import App, PsycopgConnector
-from procrastinate.exceptions import AlreadyEnqueued
-from procrastinate.jobs import Status
+from typing import TYPE_CHECKING
 
 from callvault.db.base import new_id
+
+if TYPE_CHECKING:
+    from procrastinate import App
+
+# procrastinate (and psycopg with it, ~0.2 s) is imported where the queue is used, so
+# a SQLite jobs process, which never is, does not pay for it at every start.
 
 QUEUE_SCHEMA = "procrastinate"
 RECORDING_TASK = "callvault.recording_job"
@@ -55,6 +58,8 @@ def libpq_url(database_url: str) -> str:
 
 def queue_app(database_url: str, *, max_connections: int = 4) -> App:
     """A procrastinate app on the database (not opened; async, psycopg 3 pool)."""
+    from procrastinate import App, PsycopgConnector
+
     connector = PsycopgConnector(
         conninfo=libpq_url(database_url),
         kwargs={"options": f"-c search_path={QUEUE_SCHEMA}"},
@@ -81,6 +86,8 @@ def lease_token(queue_job_id: int) -> str:
 async def defer_due(app: App, job_ids: list[str]) -> int:
     """Defer one run per due recording job unless one is already waiting; how many
     were deferred."""
+    from procrastinate.exceptions import AlreadyEnqueued
+
     deferred = 0
     for job_id in job_ids:
         lock = job_lock(job_id)
@@ -117,6 +124,8 @@ async def stalled_recording_jobs(app: App, stalled_after: float) -> list[Stalled
 
 async def fail_stalled(app: App, queue_job_id: int) -> None:
     """Move a stalled run out of ``doing`` (failed), which frees its lock."""
+    from procrastinate.jobs import Status
+
     await app.job_manager.finish_job_by_id_async(
         job_id=queue_job_id, status=Status.FAILED, delete_job=False
     )

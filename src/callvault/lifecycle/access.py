@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -42,7 +42,9 @@ from callvault.jobs.service import job_state
 from callvault.lifecycle.archive import ExportArchive
 from callvault.lifecycle.bundle import seal_bundle
 from callvault.phone import to_e164
-from callvault.web.context import RequestContext
+
+if TYPE_CHECKING:  # a type only: the jobs process builds exports without FastAPI
+    from callvault.web.context import RequestContext
 
 NO_CALLS = "no calls from that caller number in this tenant"
 

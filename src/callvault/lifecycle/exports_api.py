@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from callvault.authz.permissions import Permission
 from callvault.calls.schemas import PhoneText
-from callvault.inputs import PRINTABLE, InputModel, ObjectId, UtcInstant
+from callvault.inputs import PRINTABLE, InputModel, UtcInstant
 from callvault.lifecycle.bundle import MIN_PASSPHRASE
 from callvault.lifecycle.exports import (
     MAX_CALLS,
@@ -37,6 +37,7 @@ from callvault.web.openapi import (
     Responses,
     binary_content,
 )
+from callvault.web.params import ObjectId
 from callvault.web.pools import PooledRoute
 
 router = APIRouter(prefix="/api/v1/exports", tags=["lifecycle"], route_class=PooledRoute)

@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 
 from callvault.authz.permissions import Permission
-from callvault.inputs import ObjectId
 from callvault.lifecycle.holds_schemas import (
     HoldCreated,
     HoldExport,
@@ -21,6 +20,7 @@ from callvault.lifecycle.holds_service import HoldService
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT, NOT_FOUND
+from callvault.web.params import ObjectId
 from callvault.web.pools import PooledRoute
 from callvault.web.responses import model_response
 

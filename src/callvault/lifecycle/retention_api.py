@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from callvault.authz.permissions import Permission
-from callvault.inputs import InputModel, ObjectId
+from callvault.inputs import InputModel
 from callvault.lifecycle.datatypes import MAX_DAYS, DataType, Periods
 from callvault.lifecycle.manual import shred_now
 from callvault.lifecycle.retention import PendingChange, RetentionService, parse_periods
@@ -20,6 +20,7 @@ from callvault.lifecycle.shredding import Certificate
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT, declared
+from callvault.web.params import ObjectId
 from callvault.web.pools import PooledRoute
 
 router = APIRouter(prefix="/api/v1/retention", tags=["lifecycle"], route_class=PooledRoute)

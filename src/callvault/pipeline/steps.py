@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callvault.audio.errors import UnsupportedOutput
 from callvault.audio.ranges import TimeRange
-from callvault.audio.service import scrub_file, silence_file
 from callvault.audit.actions import AuditAction
 from callvault.audit.context import ServiceContext
 from callvault.audit.service import RequestInfo
@@ -273,6 +272,8 @@ def cut_pauses(
     original in place of the one that held them (crypto-shredded), before anything
     reads it: what the caller did not consent to is neither transcribed nor kept. The
     claim follows the new original. Unchanged if no pause is left to cut."""
+    from callvault.audio.service import silence_file  # numpy: loaded with the first recording
+
     path, media_type = original
     pending = consent.pending_pauses(claim.call_id, claim.recording_id)
     if pending is None:
@@ -289,6 +290,8 @@ def cut_pauses(
 
 def scrub(original: Path, work: Path, media_type: str, ranges: list[TimeRange]) -> Path:
     """Tones silenced, ``ranges`` bleeped; in the input's format, else WAV."""
+    from callvault.audio.service import scrub_file  # numpy: loaded with the first recording
+
     return in_format(
         work, "scrubbed", media_type, lambda out, wav: scrub_file(original, out, ranges, wav)
     )

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, Response
 from pydantic import AwareDatetime
 
 from callvault.authz.permissions import Permission
-from callvault.inputs import ObjectId
 from callvault.tracking.report import GroupBy
 from callvault.tracking.report_csv import report_csv
 from callvault.tracking.report_service import ReportService
@@ -29,6 +28,7 @@ from callvault.tracking.service import TrackingService
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT, INVALID_INPUT, NOT_FOUND
+from callvault.web.params import ObjectId
 from callvault.web.pools import PooledRoute
 from callvault.web.responses import model_response
 

@@ -13,7 +13,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 
 from callvault.authz.permissions import Permission
-from callvault.inputs import ObjectId
 from callvault.tracking.api import CSV_RESPONSE
 from callvault.tracking.conversion_schemas import (
     DestinationIn,
@@ -26,6 +25,7 @@ from callvault.tracking.schemas import Created
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT, FORBIDDEN, INVALID_INPUT, NOT_FOUND
+from callvault.web.params import ObjectId
 from callvault.web.pools import PooledRoute
 from callvault.web.responses import model_response
 

@@ -34,6 +34,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -55,10 +56,12 @@ from callvault.jobs.schedules import ClusterLocks, daily, exclusive, next_utc_mi
 from callvault.jobs.service import RetryPolicy
 from callvault.lifecycle.exports_build import ExportBuilder
 from callvault.lifecycle.sweep import DailySweep, Sweeper
-from callvault.pipeline.queued import QueuedPipeline
 from callvault.pipeline.runner import JobResult, PipelineRuntime, PipelineWorker
 from callvault.pipeline.steps import remove_abandoned_workdirs, workdir_base
 from callvault.settings import Settings
+
+if TYPE_CHECKING:  # procrastinate's, imported only on PostgreSQL (callvault.jobs.queue)
+    from callvault.pipeline.queued import QueuedPipeline
 
 log = logging.getLogger("callvault.background")
 
@@ -165,6 +168,8 @@ class JobsLoop:
         remove_abandoned_workdirs(workdir_base(settings.data_dir))
         self.pipeline: PipelineWorker | QueuedPipeline
         if self.queued:
+            from callvault.pipeline.queued import QueuedPipeline
+
             self.pipeline = QueuedPipeline(
                 self.sessions,
                 blobs,

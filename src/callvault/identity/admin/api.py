@@ -35,10 +35,10 @@ from callvault.identity.admin.schemas import (
     UserPatch,
 )
 from callvault.identity.admin.service import RoleAdmin, TokenAdmin, UserAdmin
-from callvault.inputs import ObjectId, free_text_query
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import CONFLICT, TOO_MANY_REQUESTS
+from callvault.web.params import ObjectId, free_text_query
 from callvault.web.pools import PooledRoute
 
 router = APIRouter(prefix="/api/v1", tags=["identity"], route_class=PooledRoute)

@@ -24,10 +24,10 @@ from callvault.identity.training.schemas import (
     TrainingPolicyOut,
 )
 from callvault.identity.training.service import TrainingService
-from callvault.inputs import ObjectId
 from callvault.web.bodies import json_body
 from callvault.web.context import RequestContext, require
 from callvault.web.openapi import NOT_FOUND
+from callvault.web.params import ObjectId
 from callvault.web.pools import PooledRoute
 from callvault.web.responses import model_response
 
