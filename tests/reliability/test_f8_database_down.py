@@ -11,6 +11,7 @@ flight: every 2xx write is found afterwards."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -30,13 +31,32 @@ pytestmark = pytest.mark.postgresql_only
 LEAKS = ("Traceback", 'File "', "sqlalchemy", "psycopg", "SELECT", "INSERT", "pg_")
 
 
-def _terminate(server: _postgres.Server, dbname: str) -> None:
+def _terminate(server: _postgres.Server, dbname: str) -> set[int]:
+    """Ends every backend of ``dbname``; their pids. Each is only signalled: it may
+    still be exiting, its socket not yet closed, when this returns."""
     with server.connect_admin() as admin:
-        admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        ended = admin.execute(
+            "SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE datname = %s AND pid <> pg_backend_pid()",
             (dbname,),
         )
+        return {int(pid) for pid, _ in ended.fetchall()}  # type: ignore[call-overload]
+
+
+def _wait_until_gone(server: _postgres.Server, pids: set[int]) -> None:
+    """Until the backends ``_terminate`` signalled have exited: only then has each
+    pooled connection to one seen its end (a checkout tells a closed socket from a
+    live one, not a backend that is still on its way out)."""
+    deadline = time.monotonic() + 10
+    with server.connect_admin() as admin:
+        while time.monotonic() < deadline:
+            live = admin.execute(
+                "SELECT pid FROM pg_stat_activity WHERE pid = ANY(%s)", (list(pids),)
+            )
+            if not live.fetchall():
+                return
+            time.sleep(0.02)
+    raise AssertionError("terminated backends still running after 10 s")
 
 
 @contextmanager
@@ -92,9 +112,11 @@ def test_connections_killed_mid_request_never_answer_2xx_without_a_commit(
     writer, reader = auth("integration"), auth("supervisor")
     stop = threading.Event()
 
+    ended: set[int] = set()
+
     def kill_connections() -> None:
         while not stop.wait(0.05):
-            _terminate(server, dbname)
+            ended.update(_terminate(server, dbname))
 
     killer = threading.Thread(target=kill_connections, daemon=True)
     killer.start()
@@ -111,6 +133,7 @@ def test_connections_killed_mid_request_never_answer_2xx_without_a_commit(
     finally:
         stop.set()
         killer.join()
+    _wait_until_gone(server, ended)  # the outage is over: no backend is still dying
 
     assert set(statuses) <= {201, 503}
     stored = _call_ids(client, reader)
