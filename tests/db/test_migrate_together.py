@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 
 from callvault.db.base import LOCK_TIMEOUT_MS, create_db_engine
 from callvault.db.migrate import alembic_config, head_revision, is_current, upgrade
@@ -72,14 +73,11 @@ def test_an_empty_database_is_not_current_and_is_migrated(database_url: str) -> 
 def test_the_newest_revision_read_off_the_file_names_is_alembics_one_head() -> None:
     """``is_current`` names the newest revision without loading alembic: a migration
     file named out of step with its ``revision`` (or a second head) must fail here."""
-    from alembic.script import ScriptDirectory
-
     script = ScriptDirectory.from_config(alembic_config(sa.create_engine("sqlite://")))
     assert script.get_heads() == [head_revision()]
     assert all(
-        path.name.startswith(f"{revision.revision}_")
+        Path(revision.path).name.startswith(f"{revision.revision}_")
         for revision in script.walk_revisions()
-        if (path := Path(revision.path))
     )
 
 
