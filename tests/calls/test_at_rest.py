@@ -3,6 +3,8 @@ closed; key rotation keeps everything readable."""
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -21,8 +23,10 @@ from callvault.cli.vault import open_keyring
 from callvault.crypto.errors import KeyUnavailable
 from callvault.crypto.models import DataKey, TenantKey
 from callvault.crypto.rotation import rewrap_tenant, rotate_tenant_key
+from callvault.db.base import LOCK_TIMEOUT_MS
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
+from callvault.web.background import JobsLoop
 from tests.calls.conftest import TENANT_A, Reviewer, TokenFactory
 from tests.calls.factories import call_payload, wav_bytes
 
@@ -179,6 +183,44 @@ def test_a_shredded_key_is_gone_from_the_database_files(
     client: TestClient, auth: TokenFactory, vault: Settings
 ) -> None:
     call_id = ingest(client, auth, wav_bytes(seconds=1))
+    wrapped = shred_original(vault, call_id)
+
+    assert wrapped not in database_bytes(vault)
+    assert wrapped[-16:] not in database_bytes(vault)  # not even its tag
+
+
+@pytest.mark.sqlite_only
+def test_a_shred_beside_an_open_reader_holds_no_writer_back_and_the_jobs_loop_purges(
+    client: TestClient, auth: TokenFactory, vault: Settings
+) -> None:
+    """The WAL cannot be truncated while a reader is on an older snapshot; a checkpoint
+    that waited for it would hold the write lock (every writer behind it) for up to the
+    lock timeout. The shred's checkpoint gives up at once; the jobs loop's tick finishes
+    the purge once the reader is gone."""
+    call_id = ingest(client, auth, wav_bytes(seconds=1))
+    database = database_file(vault)
+    reader = sqlite3.connect(database, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM data_keys").fetchone()  # holds its snapshot
+
+    started = time.monotonic()
+    wrapped = shred_original(vault, call_id)
+    assert time.monotonic() - started < LOCK_TIMEOUT_MS / 1000 / 2
+    assert wrapped in database_bytes(vault)  # still in the WAL: the purge is pending
+
+    reader.execute("COMMIT")
+    reader.close()
+    loop = JobsLoop(vault)
+    try:
+        loop.run_once()
+    finally:
+        loop.close()
+    assert wrapped not in database_bytes(vault)
+    assert not any(database.with_name(database.name + "-purge").iterdir())
+
+
+def shred_original(vault: Settings, call_id: str) -> bytes:
+    """Shred the call's original recording; its wrapped data key as it was stored."""
     obj = stored(vault, call_id)
     with open_keyring(vault) as (session, keyring):
         wrapped = session.get_one(DataKey, obj.data_key_id).wrapped_dek
@@ -188,10 +230,20 @@ def test_a_shredded_key_is_gone_from_the_database_files(
         )
         service.objects.shred(call_id, RECORDING_ORIGINAL)
     assert wrapped is not None
+    return wrapped
 
-    on_disk = b"".join(p.read_bytes() for p in vault.data_dir.glob("callvault.db*") if p.is_file())
-    assert wrapped not in on_disk
-    assert wrapped[-16:] not in on_disk  # not even its tag
+
+def database_file(vault: Settings) -> Path:
+    return Path(vault.database_url.removeprefix("sqlite:///"))
+
+
+def database_bytes(vault: Settings) -> bytes:
+    """The database file and its WAL (wherever the vault's URL puts them)."""
+    database = database_file(vault)
+    files = [database, database.with_name(database.name + "-wal")]
+    found = [p.read_bytes() for p in files if p.exists()]
+    assert found, "no database file"
+    return b"".join(found)
 
 
 def test_rotation_keeps_old_data_readable_and_moves_keys_forward(

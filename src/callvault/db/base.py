@@ -16,6 +16,7 @@ import sqlite3
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import CursorResult, DateTime, Engine, MetaData, Update, create_engine, event
@@ -224,10 +225,56 @@ def write_aside(session: Session, work: Callable[[Session], T]) -> T:
 def purge_deleted_data(engine: Engine) -> None:
     """After a crypto-shred on SQLite: checkpoint and truncate the WAL so the destroyed
     key's old page images are gone from disk too (``secure_delete`` zeroes the pages in
-    the main file). PostgreSQL keeps old row versions until VACUUM; see docs."""
-    if engine.dialect.name != "sqlite":
+    the main file). PostgreSQL keeps old row versions until VACUUM; see docs.
+
+    The checkpoint never waits. One that waits for readers still on older snapshots
+    holds the write lock all the while, and every writer waits with it, past the lock
+    timeout on a busy host. When it cannot finish at once, the purge is left pending (a
+    marker file beside the database) and ``purge_pending_data`` finishes it: the jobs
+    loop calls it every tick."""
+    pending = _pending_dir(engine)
+    if pending is None:
         return
+    if not _truncate_wal(engine):
+        pending.mkdir(mode=0o700, exist_ok=True)
+        (pending / new_id()).touch(mode=0o600)
+
+
+def purge_pending_data(engine: Engine) -> bool:
+    """Finish the purges ``purge_deleted_data`` left pending; True if none is left."""
+    pending = _pending_dir(engine)
+    if pending is None or not pending.is_dir():
+        return True
+    # Only these: a marker made while the checkpoint runs may be a later shred's.
+    markers = list(pending.iterdir())
+    if not markers:
+        return True
+    if not _truncate_wal(engine):
+        return False
+    for marker in markers:
+        marker.unlink(missing_ok=True)
+    return True
+
+
+def _pending_dir(engine: Engine) -> Path | None:
+    """Where a SQLite file database's pending purges are marked (None otherwise)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database + "-purge")
+
+
+def _truncate_wal(engine: Engine) -> bool:
+    """A TRUNCATE checkpoint that gives up at once instead of waiting; True if the WAL
+    was checkpointed in full and truncated."""
     with engine.connect() as connection:
         raw = connection.connection.driver_connection
         assert raw is not None
-        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        raw.execute("PRAGMA busy_timeout=0")
+        try:
+            busy, _, _ = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.OperationalError:  # locked by a writer
+            return False
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={LOCK_TIMEOUT_MS}")
+    return bool(busy == 0)

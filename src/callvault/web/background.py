@@ -50,6 +50,7 @@ from callvault.db.base import (
     create_db_engine,
     create_read_session_factory,
     create_session_factory,
+    purge_pending_data,
 )
 from callvault.jobs.queue import STALLED_AFTER_SECONDS, is_queue_database
 from callvault.jobs.schedules import ClusterLocks, daily, exclusive, next_utc_midnight, scheduled
@@ -81,6 +82,12 @@ def periodic_jobs(read_sessions: sessionmaker[Session]) -> list[Job]:
         reading_first(read_sessions, run_watcher),
         when_due(read_sessions, any_alert_due, deliver_alerts_job),
     ]
+
+
+def purge_pending(session: Session) -> bool:
+    """The WAL purges after crypto-shreds that could not finish at once (SQLite:
+    ``callvault.db.base.purge_deleted_data``); looking costs one ``stat``."""
+    return purge_pending_data(session.get_bind().engine)
 
 
 def when_due(
@@ -194,7 +201,7 @@ class JobsLoop:
         """Every job but the pipeline: as they are on SQLite, each kept to one run
         cluster-wide on PostgreSQL."""
         if not self.queued:
-            self.every_tick = periodic_jobs(self.read_sessions)
+            self.every_tick = [*periodic_jobs(self.read_sessions), purge_pending]
             daily_jobs: list[Job] = [DailySweep(sweeper), DailyExpiryReminder()]
             return [*self.every_tick, *daily_jobs, exports]
         locks = ClusterLocks(self._engine)
