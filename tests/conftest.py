@@ -152,14 +152,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 @pytest.fixture(autouse=True)
 def _nothing_blocks_the_event_loop() -> Iterator[None]:
-    """Fails a test during which blocking work ran on an event loop (see callvault.blocking)."""
+    """Fails a test during which blocking work ran on an event loop, or slow work inside
+    a write transaction (see callvault.blocking)."""
     from callvault import blocking
 
     blocking.clear()
     yield
     found = blocking.violations()
     if found:
-        pytest.fail("blocking work on the event loop:\n" + "\n".join(map(str, found)))
+        pytest.fail("blocking work where it stalls others:\n" + "\n".join(map(str, found)))
 
 
 # Session-wide throwaway server. Only started when a test asks for database_url under postgresql.

@@ -1,12 +1,20 @@
-"""A guard against blocking work on an event loop thread.
+"""Guards against blocking work where it stalls others: on an event loop thread, and
+(for slow work) inside a write transaction.
 
 The server answers every request from one event loop; a database call or an argon2
 hash made on it stalls every other request for as long as it takes (a sign-in burst
 used to freeze the whole server for 15 s). The web layer's rule (``web/bodies.py``)
 keeps such work in the worker pool; this guard is how the rule is held.
 
+A write transaction on SQLite holds the database's one write lock from its first
+statement: an argon2 hash or a scrypt derivation made inside one makes every other
+writer wait (on a loaded host past the 5 s lock timeout: 503s for everyone). Such work
+runs before the transaction begins or after it ends.
+
 ``check_off_event_loop(what)`` is called by the blocking primitives themselves (each
-database statement, each password hash). What it does depends on
+database statement); ``check_slow_work(what)`` by the slow ones (password hashes, key
+derivations, transcription, audio rewriting), which also must not run inside a write
+transaction (tracked per thread by ``callvault.db.base``). What they do depends on
 ``CALLVAULT_LOOP_GUARD``, read once per process:
 
 - ``off`` (the default): nothing, at no cost.
@@ -20,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import threading
 import traceback
 from dataclasses import dataclass
 from functools import cache
@@ -30,20 +39,28 @@ MODES = ("off", "record", "raise")
 log = logging.getLogger("callvault.blocking")
 
 
+ON_EVENT_LOOP = "on the event loop"
+IN_WRITE_TRANSACTION = "inside a write transaction"
+
+
 class BlockingOnEventLoop(RuntimeError):
-    """Blocking work was started on a thread that runs an event loop."""
+    """Blocking work was started where it stalls others (the message says where)."""
 
 
 @dataclass(frozen=True)
 class Violation:
     what: str
     where: str  # the innermost frames of our own code, file:line only
+    place: str = ON_EVENT_LOOP
 
     def __str__(self) -> str:
-        return f"{self.what} on the event loop at {self.where}"
+        return f"{self.what} {self.place} at {self.where}"
 
 
 _violations: list[Violation] = []
+# The write transactions open now: connection -> the thread that began it.
+_writing: dict[int, int] = {}
+_writing_lock = threading.Lock()
 
 
 @cache
@@ -67,13 +84,37 @@ def on_event_loop() -> bool:
 
 def check_off_event_loop(what: str) -> None:
     """Report ``what`` (a blocking call about to start) if it runs on an event loop."""
-    if mode() == "off" or not on_event_loop():
+    if mode() != "off" and on_event_loop():
+        _report(Violation(what, _our_frames(), ON_EVENT_LOOP))
+
+
+def check_slow_work(what: str) -> None:
+    """Report ``what`` (slow work about to start) if it runs on an event loop or while
+    its thread holds a write transaction open."""
+    if mode() == "off":
         return
-    violation = Violation(what, _our_frames())
+    check_off_event_loop(what)
+    with _writing_lock:
+        writing = threading.get_ident() in _writing.values()
+    if writing:
+        _report(Violation(what, _our_frames(), IN_WRITE_TRANSACTION))
+
+
+def write_transaction_began(connection: object) -> None:
+    with _writing_lock:
+        _writing[id(connection)] = threading.get_ident()
+
+
+def write_transaction_ended(connection: object) -> None:
+    with _writing_lock:
+        _writing.pop(id(connection), None)
+
+
+def _report(violation: Violation) -> None:
     if mode() == "raise":
         raise BlockingOnEventLoop(str(violation))
     _violations.append(violation)
-    log.error("blocking call on the event loop", extra={"error": str(violation)})
+    log.error(f"blocking call {violation.place}", extra={"error": str(violation)})
 
 
 def violations() -> list[Violation]:

@@ -40,6 +40,7 @@ from callvault.cli.vault import open_keyring
 from callvault.crypto.keyprovider import LocalKeyFileProvider
 from callvault.db.base import Base
 from callvault.identity.models import CustomRole, Elevation
+from callvault.identity.passwords import hash_password
 from callvault.identity.tokens import create_token
 from callvault.identity.users import create_user
 from callvault.incidents.models import Incident
@@ -216,11 +217,12 @@ def make_world(client: TestClient, vault: Settings, tenant: str, words: str, cal
     )
     assert (recording.status_code, transcript.status_code) == (204, 204)
     world.ids["call"] = call_id
+    hashed = hash_password(people.PASSWORD)
     with open_keyring(vault) as (db, keyring):
         tenant_id = get_tenant(db, tenant).id
         world.ids["tenant"] = tenant_id
         email = f"bea.{words}@{tenant}.example"
-        user, _ = create_user(db, keyring, tenant_id, email, people.PASSWORD, ["agent"])
+        user, _ = create_user(db, keyring, tenant_id, email, hashed, ["agent"])
         world.ids["user"] = user.id
         token = create_token(db, tenant_id, "integration", name=f"{words} token")
         world.ids["token"] = token.split("_")[1]

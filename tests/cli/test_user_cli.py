@@ -61,10 +61,10 @@ def test_user_create_prints_exactly_the_enrolment_uri(vault: Settings) -> None:
     with open_keyring(vault) as (db, keyring):
         user = find_user_by_email(db, "person@clinic.example")
         assert user is not None
-        assert verify_password(user.password_hash, PASSWORD)  # the newline was stripped
         assert totp_secret(keyring, user) == secret
         assert sorted(user_roles(db, user.id)) == ["agent", "marketing"]
         assert user.totp_confirmed_at is None  # enrolment completes at first sign-in
+    assert verify_password(user.password_hash, PASSWORD)  # the newline was stripped
 
 
 def test_user_create_honours_the_environment(vault: Settings) -> None:
@@ -146,10 +146,11 @@ def test_the_demo_creates_one_user_per_role_once_with_random_passwords(tmp_path:
     assert all(u.password is None and u.otpauth_uri is None for u in second.users)
     assert len({u.password for u in first.users}) == len(DEMO_ACCOUNTS)
     with open_keyring(settings) as (db, _):
-        for account, made in zip(DEMO_ACCOUNTS, first.users, strict=True):
-            user = find_user_by_email(db, account.email)
-            assert user is not None and user_roles(db, user.id) == [account.role]
-            assert made.password is not None and verify_password(user.password_hash, made.password)
-            assert user.family_name == account.family_name
+        stored = [find_user_by_email(db, account.email) for account in DEMO_ACCOUNTS]
+        roles = [user_roles(db, user.id) if user else [] for user in stored]
+    for account, made, user, role in zip(DEMO_ACCOUNTS, first.users, stored, roles, strict=True):
+        assert user is not None and role == [account.role]
+        assert made.password is not None and verify_password(user.password_hash, made.password)
+        assert user.family_name == account.family_name
     other = seed_demo(load_settings(tmp_path / "demo-2", None, environ={}))
     assert other.user_password != first.user_password

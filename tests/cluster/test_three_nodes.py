@@ -31,6 +31,7 @@ from typer.testing import CliRunner
 from callvault.authz.credentials import CSRF_HEADER
 from callvault.cli.main import app as cli
 from callvault.cli.vault import open_keyring
+from callvault.identity.passwords import hash_password
 from callvault.identity.users import create_user
 from callvault.tenants.agreements import AgreementKind
 from callvault.tenants.service import get_tenant
@@ -88,9 +89,10 @@ def cluster(vault: Vault, moto_endpoint: str, bucket: str) -> Iterator[Cluster]:
 
 def add_user(vault: Vault, email: str, role: str = "supervisor") -> str:
     """A user with ``PASSWORD``; returns the TOTP secret."""
+    hashed = hash_password(PASSWORD)
     with open_keyring(vault.settings) as (db, keyring):
         tenant_id = get_tenant(db, TENANT).id
-        _, uri = create_user(db, keyring, tenant_id, email, PASSWORD, [role])
+        _, uri = create_user(db, keyring, tenant_id, email, hashed, [role])
         db.commit()
     return parse_qs(urlparse(uri).query)["secret"][0]
 

@@ -41,6 +41,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from callvault.cli.vault import open_keyring
 from callvault.db.base import utcnow
+from callvault.identity.passwords import hash_password
 from callvault.identity.users import create_user
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
@@ -145,9 +146,10 @@ def people(module_vault: Settings) -> PersonFactory:
 
     def make(*roles: str, tenant: str = TENANT_A) -> Person:
         address = f"dash{next(counter)}.{'-'.join(roles) or 'none'}@{tenant}.example"
+        hashed = hash_password(PASSWORD)
         with open_keyring(module_vault) as (db, keyring):
             user, uri = create_user(
-                db, keyring, get_tenant(db, tenant).id, address, PASSWORD, list(roles)
+                db, keyring, get_tenant(db, tenant).id, address, hashed, list(roles)
             )
             db.commit()
             user_id = user.id

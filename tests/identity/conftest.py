@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from callvault.authz.credentials import COOKIE_NAME, CSRF_HEADER
 from callvault.cli.vault import open_keyring
 from callvault.db.base import utcnow
-from callvault.identity.passwords import argon2_pool
+from callvault.identity.passwords import argon2_pool, hash_password
 from callvault.identity.policy.access import load_access_policy
 from callvault.identity.sessions import start_session
 from callvault.identity.users import create_user
@@ -53,9 +53,10 @@ def make_user(vault: Settings) -> UserFactory:
 
     def make(*roles: str, tenant: str = TENANT_A, email: str | None = None) -> Person:
         address = email or f"user{next(counter)}.{'-'.join(roles) or 'none'}@{tenant}.example"
+        hashed = hash_password(PASSWORD)
         with open_keyring(vault) as (db, keyring):
             tenant_id = get_tenant(db, tenant).id
-            user, uri = create_user(db, keyring, tenant_id, address, PASSWORD, list(roles))
+            user, uri = create_user(db, keyring, tenant_id, address, hashed, list(roles))
             db.commit()
             user_id = user.id
         secret = parse_qs(urlparse(uri).query)["secret"][0]

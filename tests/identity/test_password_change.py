@@ -102,8 +102,8 @@ def test_a_wrong_current_password_or_code_is_a_403_counted_as_a_failure(
     assert answer.json()["detail"] == "the current password or the code is not correct"
     with store(vault) as db:
         row = db.get_one(User, person.id)
-        assert row.failed_logins == 1
-        assert verify_password(row.password_hash, person.password)  # unchanged
+    assert row.failed_logins == 1
+    assert verify_password(row.password_hash, person.password)  # unchanged
     assert trail(vault, person) == [("auth:password_change", "denied")]
     assert client.get(SESSION).status_code == 200  # the session itself is fine
 
@@ -133,7 +133,8 @@ def test_a_replayed_code_is_refused(client: TestClient, person: Person, vault: S
     assert again.json()["detail"] == "the current password or the code is not correct"
     assert still.status_code == 200
     with store(vault) as db:
-        assert verify_password(db.get_one(User, person.id).password_hash, NEW_PASSWORD)
+        stored = db.get_one(User, person.id).password_hash
+    assert verify_password(stored, NEW_PASSWORD)
 
 
 @pytest.mark.parametrize(

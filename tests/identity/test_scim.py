@@ -13,6 +13,7 @@ from callvault.audit.models import AuditEvent
 from callvault.authz.credentials import COOKIE_NAME
 from callvault.cli.vault import open_keyring
 from callvault.identity.models import User
+from callvault.identity.passwords import verify_password
 from callvault.identity.tokens import create_token
 from callvault.settings import Settings
 from callvault.tenants.service import get_tenant
@@ -107,6 +108,20 @@ def test_an_identity_provider_creates_reads_and_finds_a_user(
         assert row.totp_confirmed_at is None  # must enrol TOTP at first sign-in
         events = db.execute(select(AuditEvent.action).where(AuditEvent.resource_id == row.id))
         assert list(events.scalars()) == ["user:provision"]
+
+
+def test_a_provisioned_user_has_no_password_until_an_admin_sets_one(
+    client: TestClient, scim: dict[str, str], vault: Settings
+) -> None:
+    email = "no.password@clinic-a.example"
+    user = create(client, scim, email)
+    with open_keyring(vault) as (db, _):
+        stored = db.get_one(User, user["id"]).password_hash
+
+    assert not stored.startswith("$argon2")  # no hash of some secret to guess at
+    assert not any(verify_password(stored, guess) for guess in (stored, stored[1:]))
+    login = client.post("/api/v1/auth/login", json={"email": email, "password": stored[1:]})
+    assert login.status_code == 401
 
 
 @pytest.mark.parametrize("patch", [DEACTIVATE_RFC, DEACTIVATE_AZURE], ids=["rfc", "azure"])

@@ -28,6 +28,7 @@ from callvault.blobs.factory import create_blob_store
 from callvault.calls.models import StoredObject
 from callvault.cli.vault import open_keyring
 from callvault.db.base import utcnow
+from callvault.identity.passwords import hash_password
 from callvault.identity.policy.access import load_access_policy
 from callvault.identity.sessions import start_session
 from callvault.identity.users import create_user
@@ -48,16 +49,11 @@ SHRED = {"data_types": ["recording_original", "transcript_redacted", "transcript
 def officer_session(settings: Settings) -> dict[str, str]:
     """A compliance officer's stepped-up session, put straight into the store (the
     sign-in flow is tested elsewhere): the headers that carry it."""
+    hashed = hash_password(OFFICER_PASSWORD)
     with open_keyring(settings) as (db, keyring):
         tenant_id = get_tenant(db, TENANT).id
-        user, _ = create_user(
-            db,
-            keyring,
-            tenant_id,
-            "officer@clinic-a.example",
-            OFFICER_PASSWORD,
-            ["compliance_officer"],
-        )
+        email = "officer@clinic-a.example"
+        user, _ = create_user(db, keyring, tenant_id, email, hashed, ["compliance_officer"])
         user.totp_confirmed_at = utcnow()
         policy = load_access_policy(db, tenant_id)
         issued = start_session(db, user, policy, source_ip="127.0.0.1", stepped_up_at=utcnow())

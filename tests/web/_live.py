@@ -18,6 +18,7 @@ from callvault.authz.credentials import CSRF_HEADER
 from callvault.authz.permissions import Permission
 from callvault.cli.vault import open_keyring
 from callvault.identity.models import CustomRole
+from callvault.identity.passwords import hash_password
 from callvault.identity.tokens import create_token
 from callvault.identity.users import create_user
 from callvault.settings import Settings
@@ -52,12 +53,13 @@ def add_person_with_every_permission(settings: Settings, tenant: str) -> Person:
     person holding it could deprovision themselves halfway through the run)."""
     permissions = set(Permission) - {Permission.SCIM_PROVISION}
     allow = json.dumps(sorted(p.value for p in permissions))
+    hashed = hash_password(PASSWORD)
     with open_keyring(settings) as (db, keyring):
         tenant_id = get_tenant(db, tenant).id
         db.add(CustomRole(tenant_id=tenant_id, name=EVERYTHING_ROLE, allow=allow))
         db.flush()
         email = f"conformance@{tenant}.example"
-        _, uri = create_user(db, keyring, tenant_id, email, PASSWORD, [EVERYTHING_ROLE])
+        _, uri = create_user(db, keyring, tenant_id, email, hashed, [EVERYTHING_ROLE])
         db.commit()
     return Person(email, parse_qs(urlparse(uri).query)["secret"][0])
 

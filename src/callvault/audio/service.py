@@ -28,7 +28,7 @@ from callvault.audio.dtmf import Tone, detect
 from callvault.audio.edits import Edit, apply_edits, bleep_edits, pause_edits, tone_edits
 from callvault.audio.errors import AudioError
 from callvault.audio.ranges import TimeRange
-from callvault.blocking import check_off_event_loop
+from callvault.blocking import check_slow_work
 
 SCAN_BLOCK_S = 4.0
 SCAN_OVERLAP_S = 0.3  # longer than a tone's edge search plus the echo window
@@ -55,7 +55,7 @@ def scrub_file(
 ) -> ScrubReport:
     """Write ``source`` to ``destination`` with keypad tones silenced and
     ``redact_ranges`` bleeped; raise :class:`AudioError` and leave no output on failure."""
-    check_off_event_loop("audio scrubbing")
+    check_slow_work("audio scrubbing")
     if source.resolve() == destination.resolve():
         raise AudioError(f"{source.name}: output must not overwrite the input")
     info = probe(source)
@@ -73,7 +73,7 @@ def silence_file(
 ) -> None:
     """Write ``source`` to ``destination`` with ``ranges`` silenced (``pause_edits``) and
     nothing else changed; AudioError and no output on failure."""
-    check_off_event_loop("audio silencing")
+    check_slow_work("audio silencing")
     if source.resolve() == destination.resolve():
         raise AudioError(f"{source.name}: output must not overwrite the input")
     info = probe(source)

@@ -165,6 +165,7 @@ def user_create(
     The password is read from one line of stdin, never from an argument (arguments
     end up in shell history and the process list)."""
     from callvault.cli.vault import open_keyring
+    from callvault.identity.passwords import hash_password
     from callvault.identity.users import create_user
     from callvault.instance import migrate
     from callvault.tenants.service import get_tenant
@@ -176,9 +177,10 @@ def user_create(
     require_initialised(settings)
     try:
         migrate(settings)
+        password_hash = hash_password(password)
         with open_keyring(settings) as (session, keyring):
             tenant_id = get_tenant(session, tenant).id
-            user, uri = create_user(session, keyring, tenant_id, email, password, role)
+            user, uri = create_user(session, keyring, tenant_id, email, password_hash, role)
             audit_cli_action(session, tenant_id, AuditAction.USER_CREATE, user.id)
             session.commit()
     except CallVaultError as exc:

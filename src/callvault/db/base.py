@@ -139,6 +139,10 @@ def create_db_engine(url: str, *, read_only: bool = False) -> Engine:
     engine = _create_engine(url, read_only)
     if blocking.enabled():
         event.listen(engine, "before_cursor_execute", _off_event_loop)
+        if not read_only:  # slow work must not run inside its transactions
+            event.listen(engine, "begin", blocking.write_transaction_began)
+            event.listen(engine, "commit", blocking.write_transaction_ended)
+            event.listen(engine, "rollback", blocking.write_transaction_ended)
     return engine
 
 

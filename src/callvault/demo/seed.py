@@ -48,6 +48,7 @@ from callvault.cli.vault import open_keyring
 from callvault.compliance.schemas import BaaIn
 from callvault.crypto.keyring import Keyring
 from callvault.identity.models import User
+from callvault.identity.passwords import hash_password
 from callvault.identity.tokens import create_token
 from callvault.identity.users import create_user, find_user_by_email
 from callvault.instance import initialise
@@ -183,13 +184,17 @@ def seed_demo(settings: Settings) -> DemoSummary:
     ingest token is made (and any missing demo user)."""
     initialise(settings, DEMO_TENANT, DEMO_BAA)
     blobs = create_blob_store(settings)
+    passwords = [new_demo_password() for _ in DEMO_ACCOUNTS]  # hashed outside the transaction
     with open_keyring(settings) as (session, keyring):
         tenant_id = get_tenant(session, DEMO_TENANT).id
         existing = session.execute(
             select(func.count()).select_from(Call).where(Call.tenant_id == tenant_id)
         ).scalar_one()
         token = create_token(session, tenant_id, "integration", name="demo ingest")
-        users = tuple(ensure_demo_user(session, keyring, tenant_id, a) for a in DEMO_ACCOUNTS)
+        users = tuple(
+            ensure_demo_user(session, keyring, tenant_id, account, password)
+            for account, password in zip(DEMO_ACCOUNTS, passwords, strict=True)
+        )
         session.commit()
         if existing:
             return DemoSummary(existing, 0, token, users)
@@ -248,17 +253,34 @@ def look_up_namesake(settings: Settings, tenant_id: str, call_id: str) -> None:
         CallService(ServiceContext(session, principal, request, keyring), blobs).get(call_id)
 
 
+@dataclass(frozen=True)
+class DemoPassword:
+    plain: str
+    hashed: str
+
+
+def new_demo_password() -> DemoPassword:
+    """Never a fixed, guessable password (no default accounts): a fresh random one,
+    shown once."""
+    plain = secrets.token_urlsafe(18)  # 24 characters, 144 bits
+    return DemoPassword(plain, hash_password(plain))
+
+
 def ensure_demo_user(
-    session: Session, keyring: Keyring, tenant_id: str, account: DemoAccount
+    session: Session,
+    keyring: Keyring,
+    tenant_id: str,
+    account: DemoAccount,
+    password: DemoPassword,
 ) -> DemoUser:
-    """A user who signs in with a password and TOTP; never a fixed, guessable password
-    (no default accounts): a fresh random one, shown once."""
+    """A user who signs in with ``password`` and TOTP, unless the account exists."""
     if find_user_by_email(session, account.email) is not None:
         return DemoUser(account.email, account.role, note=account.note)
-    password = secrets.token_urlsafe(18)  # 24 characters, 144 bits
-    user, uri = create_user(session, keyring, tenant_id, account.email, password, [account.role])
+    user, uri = create_user(
+        session, keyring, tenant_id, account.email, password.hashed, [account.role]
+    )
     user.family_name = account.family_name
-    return DemoUser(account.email, account.role, password, uri, account.note)
+    return DemoUser(account.email, account.role, password.plain, uri, account.note)
 
 
 def process_demo(

@@ -21,7 +21,7 @@ from typing import TypeVar
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from callvault.blocking import check_off_event_loop
+from callvault.blocking import check_slow_work
 from callvault.errors import InvalidInput, TooManyRequests
 
 MIN_LENGTH = 12
@@ -32,6 +32,8 @@ MAX_LENGTH = 256  # argon2 takes any length; a cap keeps a hash request cheap to
 WAITING_PER_SLOT = 8
 MAX_WAIT_SECONDS = 3.0
 BUSY_RETRY_AFTER = 2
+# Marks a stored hash no password matches (an argon2 hash starts with "$argon2").
+UNUSABLE_PREFIX = "!"
 
 T = TypeVar("T")
 
@@ -146,15 +148,22 @@ def check_password_policy(password: str) -> None:
 
 def hash_password(password: str) -> str:
     check_password_policy(password)
-    check_off_event_loop("an argon2 hash")
+    check_slow_work("an argon2 hash")
     return argon2_pool().run(lambda: _hasher.hash(password))
 
 
+def unusable_password_hash() -> str:
+    """Stored for an account made without a password (SCIM provisioning): no password
+    verifies against it, and making it costs no argon2 hash."""
+    return UNUSABLE_PREFIX + secrets.token_urlsafe(32)
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """Constant work whether or not there is a hash to check against."""
-    check_off_event_loop("an argon2 verification")
-    reference = password_hash or _dummy_hash()
-    return argon2_pool().run(lambda: _verify(reference, password)) and password_hash is not None
+    """Constant work whether or not there is a usable hash to check against."""
+    check_slow_work("an argon2 verification")
+    usable = password_hash is not None and not password_hash.startswith(UNUSABLE_PREFIX)
+    reference = password_hash if password_hash is not None and usable else _dummy_hash()
+    return argon2_pool().run(lambda: _verify(reference, password)) and usable
 
 
 def _verify(password_hash: str, password: str) -> bool:

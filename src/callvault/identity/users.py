@@ -13,7 +13,6 @@ from callvault.errors import Conflict, InvalidInput
 from callvault.identity import totp
 from callvault.identity.custom_roles import resolve_roles
 from callvault.identity.models import User, UserRole
-from callvault.identity.passwords import hash_password
 
 EMAIL_PATTERN = r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,63}$"
 _EMAIL = re.compile(EMAIL_PATTERN)
@@ -45,12 +44,17 @@ def set_roles(db: Session, user: User, roles: list[str]) -> None:
 
 
 def create_user(
-    db: Session, keyring: Keyring, tenant_id: str, email: str, password: str, roles: list[str]
+    db: Session,
+    keyring: Keyring,
+    tenant_id: str,
+    email: str,
+    password_hash: str,
+    roles: list[str],
 ) -> tuple[User, str]:
-    """A new, not yet enrolled user and the ``otpauth://`` URI for their authenticator."""
+    """A new, not yet enrolled user and the ``otpauth://`` URI for their authenticator.
+    ``password_hash`` is ``hash_password``'s, made before the caller's transaction began
+    (argon2 inside it would hold SQLite's write lock), or ``unusable_password_hash()``."""
     email = normalise_email(email)
-    # Hashed before the first statement: argon2 never runs inside the write transaction.
-    password_hash = hash_password(password)
     if find_user_by_email(db, email) is not None:
         raise Conflict("a user with that e-mail exists")
     user = User(id=new_id(), tenant_id=tenant_id, email=email, password_hash=password_hash)

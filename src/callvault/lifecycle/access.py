@@ -40,7 +40,7 @@ from callvault.identity.sessions import require_step_up
 from callvault.jobs.models import JobState
 from callvault.jobs.service import job_state
 from callvault.lifecycle.archive import ExportArchive
-from callvault.lifecycle.bundle import seal_bundle
+from callvault.lifecycle.bundle import derive_key, new_header, seal_with_key
 from callvault.phone import to_e164
 
 if TYPE_CHECKING:  # a type only: the jobs process builds exports without FastAPI
@@ -91,6 +91,9 @@ def export_caller(ctx: RequestContext, caller_number: str, passphrase: str) -> E
     """Every call of ``caller_number`` in the tenant, sealed; NotFound (audited) if none."""
     require_step_up(ctx.principal, "exporting a caller's records")
     caller = to_e164(caller_number, "caller_number")
+    # Before the first statement: scrypt must not hold the write lock.
+    header = new_header()
+    key = derive_key(passphrase, header)
     calls = calls_of_caller(ctx, caller)
     if not calls:
         ctx.audit_refusal(
@@ -100,7 +103,7 @@ def export_caller(ctx: RequestContext, caller_number: str, passphrase: str) -> E
     archive = ExportArchive(utcnow())
     views = call_views(ctx, ctx.blobs, calls)
     parts = {view["id"]: add_call(ctx, ctx.blobs, archive, view) for view in views}
-    sealed = seal_bundle(archive.finish(_manifest(ctx, list(parts))), passphrase)
+    sealed = seal_with_key(archive.finish(_manifest(ctx, list(parts))), header, key)
     for call_id, names in parts.items():
         reason = "parts: " + ",".join(names)
         ctx.audit(AuditAction.ACCESS_EXPORT, call_id, reason=reason, phi_terms=[caller])

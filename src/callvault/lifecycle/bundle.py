@@ -20,6 +20,7 @@ import struct
 
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from callvault.blocking import check_slow_work
 from callvault.crypto.blobformat import BlobEncryptor, SegmentedBlob
 from callvault.crypto.errors import DecryptionFailed
 
@@ -35,12 +36,6 @@ MAX_LOG2_N = 20
 MIN_PASSPHRASE = 16
 _HEADER = struct.Struct(">4sBBBBB16s")
 _KEY_ID = "passphrase"  # the blob names no stored key: the passphrase is the key
-
-
-def seal_bundle(plaintext: bytes, passphrase: str, *, log2_n: int = LOG2_N) -> bytes:
-    """``plaintext`` sealed under ``passphrase`` (at least ``MIN_PASSPHRASE`` chars)."""
-    header = new_header(log2_n)
-    return seal_with_key(plaintext, header, derive_key(passphrase, header))
 
 
 def new_header(log2_n: int = LOG2_N) -> bytes:
@@ -83,4 +78,5 @@ def _derive(passphrase: str, header: bytes) -> bytes:
     if not (1 <= log2_n <= MAX_LOG2_N and r == R and p == P):
         raise DecryptionFailed()
     scrypt = Scrypt(salt=salt, length=32, n=2**log2_n, r=r, p=p)
+    check_slow_work("a scrypt key derivation")
     return scrypt.derive(passphrase.encode("utf-8"))

@@ -21,7 +21,7 @@ from typing import Any
 
 from pocketsphinx import Decoder  # type: ignore[import-untyped]  # no stubs shipped
 
-from callvault.blocking import check_off_event_loop
+from callvault.blocking import check_slow_work
 from callvault.transcription.audio import AudioInfo, probe, read_16k
 from callvault.transcription.chunks import Speech, SpeechChunker
 from callvault.transcription.errors import TranscriberUnavailable
@@ -96,7 +96,7 @@ class PocketsphinxTranscriber:
         (pronunciations by ``pronounce``), and every piece of speech is searched a
         second time for the words by keyword spotting (``KWS_THRESHOLD``; only with
         ``spot_keywords``): a word spotted replaces what the first pass heard there."""
-        check_off_event_loop("transcription")
+        check_slow_work("transcription")
         info = probe(path)
         with self._lock:
             decoder = self._load()

@@ -45,6 +45,7 @@ from callvault.identity.admin.schemas import (
 )
 from callvault.identity.custom_roles import resolve_roles
 from callvault.identity.models import ApiToken, CustomRole, User, UserRole
+from callvault.identity.passwords import hash_password
 from callvault.identity.sessions import revoke_user_sessions, stepped_up_recently
 from callvault.identity.tokens import create_token
 
@@ -106,9 +107,10 @@ class UserAdmin(TenantService):
     def create(self, keyring: Keyring, data: UserCreate) -> str:
         if data.roles:
             self._require_role_assignment()
+        password_hash = hash_password(data.password)
         # The TOTP secret is made now but only shown to the user at first sign-in.
         user, _ = users.create_user(
-            self._ctx.session, keyring, self._ctx.tenant_id, data.email, data.password, data.roles
+            self._ctx.session, keyring, self._ctx.tenant_id, data.email, password_hash, data.roles
         )
         user.family_name = data.family_name  # for the same-surname alert rule
         self._ctx.audit(AuditAction.USER_CREATE, user.id)

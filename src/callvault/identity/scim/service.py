@@ -17,7 +17,6 @@ address ``normalise_email`` never accepts) so that the address can be reused.
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +27,7 @@ from callvault.audit.context import ServiceContext
 from callvault.db.base import utcnow
 from callvault.errors import InvalidInput, NotFound
 from callvault.identity.models import ApiToken, User, UserRole
+from callvault.identity.passwords import unusable_password_hash
 from callvault.identity.sessions import revoke_user_sessions
 from callvault.identity.users import create_user, normalise_email, user_roles
 
@@ -163,14 +163,13 @@ class ScimService:
         return total, list(users)
 
     def create(self, data: NewUser) -> User:
-        # A password nobody knows: sign-in needs an admin to set one first.
-        unusable = secrets.token_urlsafe(32)
+        # No password: sign-in needs an admin to set one first.
         user, _ = create_user(
             self._ctx.session,
             self._ctx.keyring,
             self._ctx.tenant_id,
             data.user_name,
-            unusable,
+            unusable_password_hash(),
             list(data.roles),
         )
         user.external_id = data.external_id
