@@ -9,20 +9,26 @@ pool rule, five failed sign-ins stalled every request for about 15 s.
 
 The strict latency target (probe p99 <= 50 ms on the reference machine) is a benchmark
 (``bench/load.py``), not a timed test on a shared machine; here the probe must never
-wait a second, which any blocking route under such a burst would make it do.
+wait a second more than this process itself was held up meanwhile (a thread here
+times its own sleeps: a full garbage collection of a long test session, or a host
+that stops running us, shows there and is not the server's doing). Any blocking route
+under such a burst would make it wait seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
 from callvault.cli.vault import open_keyring
+from callvault.identity.passwords import hash_password
 from callvault.identity.tokens import create_token
 from callvault.identity.users import create_user
 from callvault.instance import initialise
@@ -44,10 +50,11 @@ pytestmark = pytest.mark.usefixtures("production_password_cost")
 def served(tmp_path: Path, database_url: str) -> Iterator[Served]:
     settings = load_settings(tmp_path / "data", database_url, environ={})
     initialise(settings, TENANT, CLINIC_BAA)
+    hashed = hash_password(PASSWORD)
     with open_keyring(settings) as (session, keyring):
         tenant_id = get_tenant(session, TENANT).id
         for email in USERS:
-            create_user(session, keyring, tenant_id, email, PASSWORD, ["agent"])
+            create_user(session, keyring, tenant_id, email, hashed, ["agent"])
         session.commit()
     server = Served(settings, env={"CALLVAULT_LOOP_GUARD": "record"})
     try:
@@ -111,10 +118,33 @@ async def shift_start(
     return waits, statuses[: len(sign_ins)], statuses[len(sign_ins) :]
 
 
+@contextmanager
+def own_stalls() -> Iterator[list[float]]:
+    """How late each 10 ms sleep of a thread of this process woke while the block ran."""
+    late: list[float] = []
+    stop = threading.Event()
+
+    def sleeper() -> None:
+        while not stop.is_set():
+            started = time.perf_counter()
+            time.sleep(0.01)
+            late.append(time.perf_counter() - started - 0.01)
+
+    thread = threading.Thread(target=sleeper, daemon=True)
+    thread.start()
+    try:
+        yield late
+    finally:
+        stop.set()
+        thread.join()
+
+
 def test_a_sign_in_burst_blocks_nothing_on_the_event_loop(served: Served) -> None:
     read, ingest = tokens(served.settings)
-    waits, sign_ins, others = asyncio.run(shift_start(served, read, ingest))
+    with own_stalls() as stalls:
+        waits, sign_ins, others = asyncio.run(shift_start(served, read, ingest))
     assert set(sign_ins) <= {401, 429}
     assert set(others) <= {200, 201, 204}
     assert GUARD_MESSAGE not in served.log.read_text()
-    assert max(waits) < 1.0, f"the probe waited {max(waits):.2f} s"
+    held_up = max(stalls)
+    assert max(waits) < 1.0 + held_up, f"the probe waited {max(waits):.2f} s ({held_up:.2f} s ours)"

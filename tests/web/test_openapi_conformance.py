@@ -24,6 +24,7 @@ a 503 there only).
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -63,10 +64,23 @@ def test_every_answer_is_one_the_description_promises(vault: Settings, tmp_path:
         # (a minute off the test's two): neither can change what the other meets.
         in_tenant_b = beside.submit(_token_runs, url, ingest, scim, tmp_path)
         findings = _session_runs(url, session, tmp_path) + in_tenant_b.result()
+    findings += _guard_reports(vault)
     assert not findings, (
         f"{len(findings)} conformance findings (reports in {tmp_path}, "
         f"server log in {vault.data_dir}):\n" + "\n".join(findings)
     )
+
+
+def _guard_reports(vault: Settings) -> list[str]:
+    """What the server's guard logged (``callvault.blocking``, recording in every test
+    process and the servers they start): blocking work on its event loop, or slow work
+    holding a write transaction, on any route the runs reached."""
+    return [
+        f"guard: {json.loads(line)['error']}"
+        for log in vault.data_dir.glob("serve-*.log")
+        for line in log.read_text().splitlines()
+        if line.startswith("{") and '"logger": "callvault.blocking"' in line
+    ]
 
 
 def _session_runs(url: str, session: dict[str, str], workdir: Path) -> list[str]:
