@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from callvault.blocking import check_off_event_loop
+from callvault.blocking import check_slow_work
 from callvault.calls.schemas import TranscriptIn, Word
 from callvault.errors import InvalidInput
 from callvault.redaction.engine import analyze, default_recognizers
@@ -90,7 +90,7 @@ def redact_transcript(transcript: TranscriptIn, setup: RedactionSetup) -> Redact
     """Detect, replace, and lay out the stored documents. CPU-bound (about 1 µs per
     character): call it off the event loop. InvalidInput if ``words`` are not the
     tokens of ``text``."""
-    check_off_event_loop("transcript redaction")
+    check_slow_work("transcript redaction")
     text = transcript.text
     located = _located_words(text, transcript.words)
     spans = analyze(text, setup.context(), setup.recognizers())

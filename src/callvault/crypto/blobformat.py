@@ -23,7 +23,7 @@ from typing import NamedTuple
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from callvault.blocking import check_off_event_loop
+from callvault.blocking import check_slow_work
 from callvault.crypto.errors import DecryptionFailed
 
 MAGIC = b"CVB1"
@@ -131,7 +131,7 @@ class BlobEncryptor:
     def update(self, data: bytes) -> bytes:
         """Feed plaintext; returns the header (on the first non-empty output) and the
         ciphertext of every segment completed so far."""
-        check_off_event_loop("blob encryption")
+        check_slow_work("blob encryption")
         if self._finished:
             raise ValueError("the encryptor is finalized")
         if not data:
@@ -290,7 +290,7 @@ class SegmentedBlob:
         Reads only the segments holding the range; a range reaching the end of the
         plaintext also opens the final segment, so truncation and extension are caught.
         """
-        check_off_event_loop("blob decryption")
+        check_slow_work("blob decryption")
         if start < 0 or (end is not None and end < 0):
             raise ValueError("negative range")
         end = self._plaintext_size if end is None else min(end, self._plaintext_size)

@@ -100,10 +100,12 @@ def export_caller(ctx: RequestContext, caller_number: str, passphrase: str) -> E
             AuditAction.ACCESS_EXPORT, None, outcome=Outcome.NOT_FOUND, phi_terms=[caller]
         )
         raise NotFound(NO_CALLS)
+    opened = [open_call(ctx, ctx.blobs, view) for view in call_views(ctx, ctx.blobs, calls)]
+    manifest = _manifest(ctx, [call.call_id for call in opened])
+    ctx.session.commit()  # all read: decrypting and sealing hold no lock (SQLite's is one)
     archive = ExportArchive(utcnow())
-    views = call_views(ctx, ctx.blobs, calls)
-    parts = {view["id"]: add_call(ctx, ctx.blobs, archive, view) for view in views}
-    sealed = seal_with_key(archive.finish(_manifest(ctx, list(parts))), header, key)
+    parts = {call.call_id: add_call(archive, call) for call in opened}
+    sealed = seal_with_key(archive.finish(manifest), header, key)
     for call_id, names in parts.items():
         reason = "parts: " + ",".join(names)
         ctx.audit(AuditAction.ACCESS_EXPORT, call_id, reason=reason, phi_terms=[caller])
@@ -123,30 +125,50 @@ def call_views(ctx: ServiceContext, blobs: BlobStore, calls: list[CallRecord]) -
     return [view.model_dump(mode="json") for view in CallService(ctx, blobs).views(calls)]
 
 
-def add_call(
-    ctx: ServiceContext,
-    blobs: BlobStore,
-    archive: ExportArchive,
-    view: JsonDict,
-    mark_transcript: Callable[[bytes], bytes] | None = None,
-) -> list[str]:
-    """The call's files into the archive (each transcript passed through
-    ``mark_transcript`` if given); the names of the parts it got."""
+@dataclass(frozen=True)
+class OpenedCall:
+    """One call's part of an archive: its view, and each object it gets as (archive
+    path, kind, blob with its key unwrapped, nothing decrypted yet)."""
+
+    call_id: str
+    view: JsonDict
+    files: list[tuple[str, str, SegmentedBlob]]
+
+    @property
+    def names(self) -> list[str]:
+        return ["call", *(_FILE_NAMES[kind] for _, kind, _ in self.files)]
+
+
+def open_call(ctx: ServiceContext, blobs: BlobStore, view: JsonDict) -> OpenedCall:
+    """What of the call the exporter may have, with the keys to open it: every database
+    read an archive needs, so the caller can end its transaction before ``add_call``
+    decrypts (a long one would hold SQLite's write lock)."""
     call_id = view["id"]
-    archive.add_json(f"calls/{call_id}/call.json", view)
     objects = _objects(ctx, call_id)
-    names = ["call"]
+    files = []
     for choices in (_TRANSCRIPT_CHOICES, _RECORDING_CHOICES):
         stored = _first_allowed(ctx, objects, choices)
         if stored is not None:
             name = _FILE_NAMES[stored.kind]
             path = f"calls/{call_id}/{name}{_SUFFIXES.get(stored.media_type, '.bin')}"
-            data = _plaintext(ctx, blobs, stored)
-            if mark_transcript is not None and stored.kind in (TRANSCRIPT, TRANSCRIPT_ORIGINAL):
-                data = mark_transcript(data)
-            archive.add(path, data)
-            names.append(name)
-    return names
+            files.append((path, stored.kind, _opened(ctx, blobs, stored)))
+    return OpenedCall(call_id, view, files)
+
+
+def add_call(
+    archive: ExportArchive,
+    call: OpenedCall,
+    mark_transcript: Callable[[bytes], bytes] | None = None,
+) -> list[str]:
+    """The call's files into the archive, decrypted and verified (each transcript
+    passed through ``mark_transcript`` if given); the names of the parts it got."""
+    archive.add_json(f"calls/{call.call_id}/call.json", call.view)
+    for path, kind, blob in call.files:
+        data = b"".join(blob.iter_plaintext())
+        if mark_transcript is not None and kind in (TRANSCRIPT, TRANSCRIPT_ORIGINAL):
+            data = mark_transcript(data)
+        archive.add(path, data)
+    return call.names
 
 
 def _objects(ctx: ServiceContext, call_id: str) -> dict[str, StoredObject]:
@@ -172,15 +194,15 @@ def _first_allowed(
     return None
 
 
-def _plaintext(ctx: ServiceContext, blobs: BlobStore, stored: StoredObject) -> bytes:
+def _opened(ctx: ServiceContext, blobs: BlobStore, stored: StoredObject) -> SegmentedBlob:
     dek = ctx.keyring.unwrap_data_key(ctx.session.get_one(DataKey, stored.data_key_id))
-    blob = SegmentedBlob(
+    blob_key = stored.blob_key
+    return SegmentedBlob(
         dek.dek,
         associated_data=blob_associated_data(ctx.tenant_id, stored.id),
-        ciphertext_size=blobs.size(stored.blob_key),
-        read=lambda start, end: blobs.read(stored.blob_key, start, end),
+        ciphertext_size=blobs.size(blob_key),
+        read=lambda start, end: blobs.read(blob_key, start, end),
     )
-    return b"".join(blob.iter_plaintext())
 
 
 def _manifest(ctx: RequestContext, call_ids: list[str]) -> dict[str, object]:

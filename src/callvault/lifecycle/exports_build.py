@@ -42,7 +42,7 @@ from callvault.crypto.keyprovider import RootKeyProvider
 from callvault.crypto.keyring import KeyCache, Keyring
 from callvault.db.base import new_id, utcnow
 from callvault.db.tenancy import all_tenants
-from callvault.lifecycle.access import add_call, call_views
+from callvault.lifecycle.access import add_call, call_views, open_call
 from callvault.lifecycle.archive import ExportArchive
 from callvault.lifecycle.bundle import seal_with_key
 from callvault.lifecycle.datatypes import DataType
@@ -198,9 +198,7 @@ def _sealed(ctx: ServiceContext, blobs: BlobStore, row: Export) -> bytes:
     statement = select_calls(ctx.tenant_id).where(Call.id.in_(call_ids))
     calls = read_calls(ctx.session, statement.order_by(Call.started_at, Call.id))
     mark = watermark(row.recipient_id, row.id)
-    archive = ExportArchive(utcnow(), EXPORT_FORMAT)
-    for view in call_views(ctx, blobs, calls):
-        add_call(ctx, blobs, archive, view, lambda data: _marked(data, mark))
+    opened = [open_call(ctx, blobs, view) for view in call_views(ctx, blobs, calls)]
     manifest = {
         "export": row.id,
         "recipient": {"name": row.recipient_name, "id": row.recipient_id},
@@ -217,6 +215,10 @@ def _sealed(ctx: ServiceContext, blobs: BlobStore, row: Export) -> bytes:
             ctx.tenant_id, row.wrapped_key or b"", key_associated_data(ctx.tenant_id, row.id)
         )
     )
+    ctx.session.commit()  # nothing written: decrypting and sealing hold no lock
+    archive = ExportArchive(utcnow(), EXPORT_FORMAT)
+    for call in opened:
+        add_call(archive, call, lambda data: _marked(data, mark))
     return seal_with_key(archive.finish(manifest), row.key_header, key)
 
 
