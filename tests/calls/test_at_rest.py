@@ -14,6 +14,7 @@ from sqlalchemy import select, table
 from callvault.audit.context import ServiceContext
 from callvault.audit.service import RequestInfo
 from callvault.authz.principal import system_principal
+from callvault.backup.snapshot import sqlite_path
 from callvault.blobs.factory import create_blob_store
 from callvault.calls.fields import CALL_FIELDS
 from callvault.calls.models import StoredObject
@@ -185,8 +186,9 @@ def test_a_shredded_key_is_gone_from_the_database_files(
     call_id = ingest(client, auth, wav_bytes(seconds=1))
     wrapped = shred_original(vault, call_id)
 
-    assert wrapped not in database_bytes(vault)
-    assert wrapped[-16:] not in database_bytes(vault)  # not even its tag
+    on_disk = database_bytes(vault)
+    assert wrapped not in on_disk
+    assert wrapped[-16:] not in on_disk  # not even its tag
 
 
 @pytest.mark.sqlite_only
@@ -198,7 +200,7 @@ def test_a_shred_beside_an_open_reader_holds_no_writer_back_and_the_jobs_loop_pu
     lock timeout. The shred's checkpoint gives up at once; the jobs loop's tick finishes
     the purge once the reader is gone."""
     call_id = ingest(client, auth, wav_bytes(seconds=1))
-    database = database_file(vault)
+    database = sqlite_path(vault)
     reader = sqlite3.connect(database, isolation_level=None)
     reader.execute("BEGIN")
     reader.execute("SELECT count(*) FROM data_keys").fetchone()  # holds its snapshot
@@ -233,13 +235,9 @@ def shred_original(vault: Settings, call_id: str) -> bytes:
     return wrapped
 
 
-def database_file(vault: Settings) -> Path:
-    return Path(vault.database_url.removeprefix("sqlite:///"))
-
-
 def database_bytes(vault: Settings) -> bytes:
     """The database file and its WAL (wherever the vault's URL puts them)."""
-    database = database_file(vault)
+    database = sqlite_path(vault)
     files = [database, database.with_name(database.name + "-wal")]
     found = [p.read_bytes() for p in files if p.exists()]
     assert found, "no database file"
