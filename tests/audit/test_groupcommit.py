@@ -25,10 +25,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from callvault.audit.append import append_events
 from callvault.audit.groupcommit import GroupCommitter
+from callvault.audit.models import AuditLog, AuditTreeHead
 from callvault.audit.proofs import current_size
 from callvault.audit.runtime import AuditRuntime, SigningPolicy, runtime
 from callvault.audit.verify import verify_tenant
@@ -94,8 +96,12 @@ def committer(
 
 @pytest.fixture
 def tenant(sessions: Sessions) -> str:
+    return tenant_of(sessions, TENANT_A)
+
+
+def tenant_of(sessions: Sessions, name: str) -> str:
     with sessions() as session:
-        return get_tenant(session, TENANT_A).id
+        return get_tenant(session, name).id
 
 
 def stored_request_ids(sessions: Sessions, tenant_id: str) -> dict[int, str]:
@@ -166,6 +172,43 @@ def test_concurrent_appends_share_commits_and_number_every_event_once(
     assert committer.committed_batches < total // 2  # batching happened
     assert committer.failed_batches == 0
     assert_verifies(sessions, tenant, before + total)
+
+
+def test_batches_sign_the_head_when_the_policy_says_and_verify(
+    vault: Settings, engine: Engine, tenant: str
+) -> None:
+    keys = AuditRuntime.for_settings(vault, LocalKeyFileProvider(vault.root_key_path)).keys
+    every_three = AuditRuntime(keys, SigningPolicy(sign_every_events=3, sign_every_seconds=3600))
+    sessions = create_session_factory(engine, every_three.session_info())
+    with sessions() as session:
+        head = session.get_one(AuditLog, tenant)
+        size, unsigned = head.size, head.size - head.signed_size
+    writer, signed_sizes = SessionWriter(sessions), []
+    for number in range(7):
+        writer.write([(tenant, event(f"req-{number}"), ())])
+        size, unsigned = size + 1, unsigned + 1
+        if unsigned >= 3:  # the batch that makes three unsigned signs, and only that one
+            signed_sizes.append(size)
+            unsigned = 0
+    with sessions() as session:
+        heads = session.scalars(
+            select(AuditTreeHead.tree_size).where(
+                AuditTreeHead.tenant_id == tenant, AuditTreeHead.tree_size > size - 7
+            )
+        ).all()
+    assert sorted(heads) == signed_sizes
+    assert_verifies(sessions, tenant, size)
+
+
+def test_an_orm_copy_of_the_head_is_current_after_an_append_in_its_session(
+    sessions: Sessions, tenant: str
+) -> None:
+    with sessions() as session:
+        head = session.get_one(AuditLog, tenant)
+        before = head.size
+        append_events(session, tenant, [event("req-1"), event("req-2")])
+        session.commit()
+        assert session.get_one(AuditLog, tenant).size == before + 2
 
 
 def test_a_batch_with_two_tenants_keeps_each_log_gap_free(
@@ -286,11 +329,14 @@ def test_a_hung_commit_fails_every_waiter_within_its_timeout(
 
 
 @pytest.mark.postgresql_only
+@pytest.mark.parametrize("kind", ["thread", "process"])
 def test_a_batch_stuck_behind_a_lock_fails_after_the_batch_timeout_on_postgresql(
-    sessions: Sessions, engine: Engine, tenant: str
+    kind: str, vault: Settings, sessions: Sessions, engine: Engine, tenant: str
 ) -> None:
-    # The writer is not stuck for as long as the lock is held: its batch gives up.
-    with GroupCommitter(sessions, batch_timeout=0.5) as committer:
+    # The writer is not stuck for as long as the lock is held: its batch gives up. (The
+    # thread bounds each batch's waits; the process's engine bounds every statement.)
+    target = sessions if kind == "thread" else process_writer(vault, batch_timeout=0.5)
+    with GroupCommitter(target, batch_timeout=0.5) as committer:
         with audit_log_locked(engine):
             waited = timed_append(committer, tenant, "req-stuck", 5.0)
             assert waited < 0.5 + SLACK
@@ -633,6 +679,41 @@ def test_rows_that_cannot_be_inserted_fail_their_own_item_and_nothing_of_it_is_w
     assert policy_rows(sessions, tenant) == 1
     assert "req-duplicate" not in stored_request_ids(sessions, tenant).values()
     assert_verifies(sessions, tenant, before + 3)
+
+
+def test_items_with_rows_of_different_columns_all_go_in_as_given(
+    sessions: Sessions, tenant: str
+) -> None:
+    other = tenant_of(sessions, TENANT_B)
+    seqs = SessionWriter(sessions).write(
+        [
+            (tenant, event("req-a"), [policy_row(tenant)]),
+            (
+                other,
+                event("req-b"),
+                [("tenant_policies", {"tenant_id": other, "session_idle_minutes": 7})],
+            ),
+        ]
+    )
+    assert FAILED not in seqs
+    with sessions() as session:
+        query = text("SELECT tenant_id, session_idle_minutes FROM tenant_policies")
+        minutes = dict(session.execute(query).tuples().all())
+    assert minutes == {tenant: 15, other: 7}
+
+
+def test_rows_for_a_table_that_does_not_exist_fail_their_own_item(
+    sessions: Sessions, tenant: str
+) -> None:
+    before = log_size(sessions, tenant)
+    seqs = SessionWriter(sessions).write(
+        [
+            (tenant, event("req-a"), [policy_row(tenant)]),
+            (tenant, event("req-b"), [("no_such_table", {"id": "x"})]),
+        ]
+    )
+    assert seqs == [before, FAILED]
+    assert policy_rows(sessions, tenant) == 1
 
 
 def test_a_submission_with_rows_commits_them_with_its_event_or_fails_alone(

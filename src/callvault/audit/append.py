@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 
 from callvault.audit import merkle
 from callvault.audit.encoding import FIELDS, encode_event
-from callvault.audit.heads import lock_head, sign_head, signing_due
+from callvault.audit.heads import lock_head_row, move_head
 from callvault.audit.models import AuditEvent, AuditNode
 from callvault.audit.runtime import AuditRuntime, now_ms, runtime
+from callvault.db.base import bind_mark
 from callvault.errors import AuditUnavailable
 
 
@@ -42,7 +43,6 @@ _EVENT_OWN_FIELDS = FIELDS[3:]
 _EVENT_COLUMNS = (*FIELDS, "leaf_hash", "entry_mac")
 _NODE_COLUMNS = ("tenant_id", "level", "idx", "hash")
 _EVENTS, _NODES = AuditEvent.__tablename__, AuditNode.__tablename__
-_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
 @cache
@@ -50,14 +50,14 @@ def _insert_sql(table: str, columns: tuple[str, ...], paramstyle: str) -> str:
     """INSERT for plain tuples. Appends are the hottest write there is, and SQLAlchemy's
     per-row parameter processing cost as much as hashing the event; every value here is
     already what the driver takes (str, int, bytes, None)."""
-    marks = ", ".join([_PLACEHOLDERS[paramstyle]] * len(columns))
+    marks = ", ".join([bind_mark(paramstyle)] * len(columns))
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
 
 
 def _append(
     session: Session, rt: AuditRuntime, tenant_id: str, events: Iterable[Mapping[str, object]]
 ) -> int:
-    head = lock_head(session, tenant_id)
+    head = lock_head_row(session, tenant_id)
     frontier = merkle.Frontier.from_bytes(head.frontier)
     first = frontier.size
     stamp = now_ms()
@@ -80,11 +80,7 @@ def _append(
     connection.exec_driver_sql(_insert_sql(_EVENTS, _EVENT_COLUMNS, style), rows)
     if nodes:
         connection.exec_driver_sql(_insert_sql(_NODES, _NODE_COLUMNS, style), nodes)
-    head.size = frontier.size
-    head.frontier = frontier.to_bytes()
-    if signing_due(head, rt.policy, stamp):
-        sign_head(session, head, frontier.root(), rt, stamp)
-    session.flush()
+    move_head(session, head, frontier, rt, stamp)
     return first
 
 

@@ -1,14 +1,14 @@
 """Where the group committer's batches are written: in the committer's own thread
 (``SessionWriter``) or in a child process (``ProcessWriter``, what the server uses).
 
-A batch is a list of ``(tenant_id, event, rows)``; writing it inserts each item's new
-rows (a write that is committed with its audit event: a call created, say), each item's
-under a savepoint of its own, then appends every event whose rows went in, all in ONE
-transaction (``append_events`` once per tenant, tenants in sorted order, so each
-tenant's numbers stay gap-free and two writers cannot deadlock), commits once, and
-returns each event's sequence number in batch order, or ``FAILED`` for an item whose
-rows could not be inserted (nothing of it is written; the rest of the batch is). Any
-other failure raises, and nothing of the batch is visible.
+A batch is a list of ``(tenant_id, event, rows)``; writing it inserts the items' new
+rows (a write that is committed with its audit event: a call created, say), all items'
+at once or, if that fails, each item's under a savepoint of its own, then appends every
+event whose rows went in, all in ONE transaction (``append_events`` once per tenant,
+tenants in sorted order, so each tenant's numbers stay gap-free and two writers cannot
+deadlock), commits once, and returns each event's sequence number in batch order, or
+``FAILED`` for an item whose rows could not be inserted (nothing of it is written; the
+rest of the batch is). Any other failure raises, and nothing of the batch is visible.
 
 Why a process: hashing, encoding and SQLite's inserts are Python work that holds the
 GIL, about 25 µs per event, and every SQLite step releases and re-takes it. In the
@@ -81,21 +81,29 @@ class SessionWriter:
     may wait for locks or run at most ``batch_timeout`` seconds (SQLite's busy timeout
     plays that part there), so a stuck lock costs one failed batch, not a stuck writer."""
 
-    def __init__(self, sessions: sessionmaker[Session], batch_timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        batch_timeout: float = 5.0,
+        *,
+        engine_bounds_waits: bool = False,
+    ) -> None:
+        """``engine_bounds_waits``: the sessions' engine already bounds each statement and
+        lock wait by ``batch_timeout`` (``create_db_engine(statement_timeout_ms=...)``),
+        which saves a round trip per batch."""
         if batch_timeout <= 0:
             raise ValueError("batch_timeout must be positive")
         self._sessions = sessions
-        self._batch_timeout_ms = str(int(batch_timeout * 1000))
+        self._batch_timeout_ms = str(batch_timeout_ms(batch_timeout))
+        self._bound_waits = not engine_bounds_waits
 
     def write(self, batch: Batch) -> list[int]:
         seqs = [FAILED] * len(batch)
         with self._sessions() as session:
-            if session.get_bind().dialect.name == "postgresql":
-                session.execute(_BOUND_WAITS, {"ms": self._batch_timeout_ms})
             by_tenant: dict[str, list[int]] = {}
-            for position, (tenant_id, _, rows) in enumerate(batch):
-                if _rows_inserted(session, rows):
-                    by_tenant.setdefault(tenant_id, []).append(position)
+            for position, inserted in enumerate(self._insert_rows(session, batch)):
+                if inserted:
+                    by_tenant.setdefault(batch[position][0], []).append(position)
             for tenant_id in sorted(by_tenant):
                 positions = by_tenant[tenant_id]
                 first = append_events(session, tenant_id, [batch[p][1] for p in positions])
@@ -103,6 +111,21 @@ class SessionWriter:
                     seqs[position] = first + offset
             session.commit()
         return seqs
+
+    def _insert_rows(self, session: Session, batch: Batch) -> list[bool]:
+        """Whether each item's rows went in. All items' rows at once first (a statement
+        per table); only if that fails, a savepoint per item, so that one bad row fails
+        its own request, not the whole batch."""
+        self._begin(session)
+        if _all_rows_inserted(session, [rows for _, _, rows in batch]):
+            return [True] * len(batch)
+        session.rollback()
+        self._begin(session)
+        return [_rows_inserted(session, rows) for _, _, rows in batch]
+
+    def _begin(self, session: Session) -> None:
+        if self._bound_waits and session.get_bind().dialect.name == "postgresql":
+            session.execute(_BOUND_WAITS, {"ms": self._batch_timeout_ms})
 
     def close(self) -> None:
         pass
@@ -112,10 +135,35 @@ class SessionWriter:
         checks. (Whether the database answers is the database check's question.)"""
 
 
+def batch_timeout_ms(batch_timeout: float) -> int:
+    return int(batch_timeout * 1000)
+
+
 def insert_rows(session: Session, rows: Sequence[RowInsert]) -> None:
     """Insert new rows (Core, with the columns' own types and defaults)."""
     for table, values in rows:
         session.execute(Base.metadata.tables[table].insert(), [dict(values)])
+
+
+def _all_rows_inserted(session: Session, items: Sequence[Sequence[RowInsert]]) -> bool:
+    """Insert every item's rows, parents before children, one statement per table and
+    set of columns; False if any is refused (the caller rolls back)."""
+    together: dict[tuple[str, frozenset[str]], list[dict[str, object]]] = {}
+    for rows in items:
+        for name, values in rows:
+            together.setdefault((name, frozenset(values)), []).append(dict(values))
+    if not together:
+        return True
+    if any(name not in Base.metadata.tables for name, _ in together):
+        return False  # the item's own insert says which
+    try:
+        for table in Base.metadata.sorted_tables:
+            for (name, _), rows_of_table in together.items():
+                if name == table.name:
+                    session.execute(table.insert(), rows_of_table)
+    except SQLAlchemyError:
+        return False
+    return True
 
 
 def _rows_inserted(session: Session, rows: Sequence[RowInsert]) -> bool:
@@ -294,11 +342,11 @@ def serve(
     numbers or the name of the error; answer ``PING`` with ``PONG``; stop on ``None`` or
     when the parent's end closes."""
     importlib.import_module(schema_module)  # maps every table, for insert_rows
-    engine = create_db_engine(database_url)
+    engine = create_db_engine(database_url, statement_timeout_ms=batch_timeout_ms(batch_timeout))
     try:
         runtime = AuditRuntime(AuditKeys(root), policy)
         sessions = create_session_factory(engine, runtime.session_info())
-        writer = SessionWriter(sessions, batch_timeout)
+        writer = SessionWriter(sessions, batch_timeout, engine_bounds_waits=True)
         with engine.connect():  # opens the database, without taking its write lock
             pass
         freeze_startup_heap()

@@ -134,9 +134,22 @@ def _sqlite_begin(connection: Any, statement: str) -> None:
         raise DBAPIError.instance(statement, (), error, sqlite3.Error) from error
 
 
-def create_db_engine(url: str, *, read_only: bool = False) -> Engine:
-    """An engine for ``url``; ``read_only`` engines run transactions that cannot write."""
-    engine = _create_engine(url, read_only)
+_BIND_MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+def bind_mark(paramstyle: str) -> str:
+    """The driver's positional placeholder (``?`` for sqlite3, ``%s`` for psycopg), for
+    the few hot statements sent as plain SQL with ``exec_driver_sql``."""
+    return _BIND_MARKS[paramstyle]
+
+
+def create_db_engine(
+    url: str, *, read_only: bool = False, statement_timeout_ms: int | None = None
+) -> Engine:
+    """An engine for ``url``; ``read_only`` engines run transactions that cannot write.
+    ``statement_timeout_ms`` bounds every statement and lock wait of a PostgreSQL
+    engine's connections (an engine of its own, such as the audit writer's)."""
+    engine = _create_engine(url, read_only, statement_timeout_ms)
     if blocking.enabled():
         event.listen(engine, "before_cursor_execute", _off_event_loop)
         if not read_only:  # slow work must not run inside its transactions
@@ -150,7 +163,7 @@ def _off_event_loop(*_: Any) -> None:
     blocking.check_off_event_loop("a database statement")
 
 
-def _create_engine(url: str, read_only: bool) -> Engine:
+def _create_engine(url: str, read_only: bool, statement_timeout_ms: int | None) -> Engine:
     if url.startswith("sqlite"):
         # isolation_level=None: pysqlite must not issue its own BEGIN; we do.
         # Connections to a local file are cheap: enough for every worker thread (40).
@@ -168,7 +181,9 @@ def _create_engine(url: str, read_only: bool) -> Engine:
         return engine
     # A request never waits on a lock longer than SQLite's busy_timeout: a hung audit
     # append (a locked log head) must become a 503, never a request that hangs.
-    options = f"-c lock_timeout={LOCK_TIMEOUT_MS}"
+    options = f"-c lock_timeout={statement_timeout_ms or LOCK_TIMEOUT_MS}"
+    if statement_timeout_ms:
+        options += f" -c statement_timeout={statement_timeout_ms}"
     if read_only:
         options += " -c default_transaction_read_only=on"
     engine = create_engine(url, pool_size=10, max_overflow=10, connect_args={"options": options})
