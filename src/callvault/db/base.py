@@ -186,7 +186,17 @@ def _create_engine(url: str, read_only: bool, statement_timeout_ms: int | None) 
         options += f" -c statement_timeout={statement_timeout_ms}"
     if read_only:
         options += " -c default_transaction_read_only=on"
-    engine = create_engine(url, pool_size=10, max_overflow=10, connect_args={"options": options})
+    engine = create_engine(
+        url,
+        pool_size=10,
+        max_overflow=10,
+        connect_args={"options": options},
+        # Reads in autocommit: no BEGIN and COMMIT round trips around every request's
+        # handful of statements (a third of a read's trips). Each statement has its own
+        # snapshot, as it had in a READ COMMITTED transaction, and each implicit
+        # transaction is still read-only.
+        isolation_level="AUTOCOMMIT" if read_only else None,
+    )
     # Instead of pool_pre_ping's round trip per checkout (``db.liveness``).
     replace_dead_connections(engine)
     return engine
