@@ -4,14 +4,13 @@ Tokens are for service accounts, sessions for people; both are checked against t
 tenant's IP allowlist. A session carries a CSRF secret that must come back in
 ``X-CSRF-Token`` on every state-changing request.
 
-Every request passes through here, so it reads with a few Core statements (a session,
-its user and the tenant's allowlist in one, the user's roles and live grants in
-another) rather than ORM objects: on SQLite each ORM load costs about five times as much.
+Every request passes through here, so a session is read with one Core statement (the
+session, its user, the tenant's allowlist, the user's roles and live grants) rather than
+ORM objects: on SQLite each ORM load costs about five times as much.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from callvault.authz.credentials import SAFE_METHODS, Credentials
@@ -21,22 +20,10 @@ from callvault.authz.roles import Policy, policy_for
 from callvault.db.base import utcnow
 from callvault.errors import NotAuthenticated, PermissionDenied
 from callvault.identity.custom_roles import resolve_roles
-from callvault.identity.models import Elevation, UserRole
 from callvault.identity.policy.access import stored_allowlist_allows
 from callvault.identity.sessions import LiveSession, csrf_matches, live_session
 from callvault.identity.tokens import authenticate_token
 from callvault.identity.training.rules import is_lapsed, suspend_phi
-
-_ROLES_AND_GRANTS = union_all(
-    select(literal("role").label("kind"), UserRole.role.label("name")).where(
-        UserRole.user_id == bindparam("user_id")
-    ),
-    select(literal("grant").label("kind"), Elevation.permission.label("name")).where(
-        Elevation.requester_id == bindparam("user_id"),
-        Elevation.status == "approved",
-        Elevation.expires_at > bindparam("now"),
-    ),
-)
 
 
 def authenticate(db: Session, credentials: Credentials) -> Principal:
@@ -73,7 +60,8 @@ def _from_session(db: Session, credentials: Credentials) -> tuple[Principal, str
 
 
 def _principal(db: Session, row: LiveSession) -> Principal:
-    names, grants = roles_and_grants(db, row.user_id)
+    names = row.roles
+    grants = frozenset(p for p in map(parse_permission, row.granted) if p is not None)
     policy, suspended = _policy_of(db, row, names, grants), frozenset[Permission]()
     if is_lapsed(row.training_required, row.training_valid_until, utcnow().date()):
         policy, suspended = suspend_phi(policy)
@@ -103,17 +91,3 @@ def _policy_of(
     if row.password_change_required:
         return PASSWORD_CHANGE_ONLY
     return policy_for(resolve_roles(db, row.tenant_id, names), grants)
-
-
-def roles_and_grants(db: Session, user_id: str) -> tuple[tuple[str, ...], frozenset[Permission]]:
-    """The user's role names, and the permissions of approved, unexpired break-glass
-    elevations, in one statement."""
-    rows = db.connection().execute(_ROLES_AND_GRANTS, {"user_id": user_id, "now": utcnow()})
-    names: list[str] = []
-    grants: set[Permission] = set()
-    for kind, name in rows:
-        if kind == "role":
-            names.append(name)
-        elif (permission := parse_permission(name)) is not None:
-            grants.add(permission)
-    return tuple(sorted(names)), frozenset(grants)

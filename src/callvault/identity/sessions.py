@@ -14,13 +14,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from callvault.authz.principal import Principal
 from callvault.db.base import utcnow, write_aside
 from callvault.errors import StepUpRequired
-from callvault.identity.models import User, UserSession
+from callvault.identity.models import Elevation, User, UserRole, UserSession
 from callvault.identity.policy.access import AccessPolicy
 from callvault.identity.training.models import TrainingPolicy
 from callvault.tenants.models import TenantPolicy
@@ -78,6 +78,22 @@ def start_session(
     return IssuedSession(secret=secret, csrf_token=csrf, row=row)
 
 
+# Between the names aggregated into one column: no role or permission name holds it.
+NAME_SEPARATOR = "\x1f"
+_ROLE_NAMES = (
+    select(func.aggregate_strings(UserRole.role, NAME_SEPARATOR))
+    .where(UserRole.user_id == UserSession.user_id)
+    .scalar_subquery()
+)
+_GRANTED_PERMISSIONS = (
+    select(func.aggregate_strings(Elevation.permission, NAME_SEPARATOR))
+    .where(
+        Elevation.requester_id == UserSession.user_id,
+        Elevation.status == "approved",
+        Elevation.expires_at > bindparam("now"),
+    )
+    .scalar_subquery()
+)
 _LIVE_SESSION = (
     select(
         UserSession.id,
@@ -94,6 +110,8 @@ _LIVE_SESSION = (
         User.training_valid_until,
         TrainingPolicy.required.label("training_required"),
         TenantPolicy.ip_allowlist,
+        _ROLE_NAMES.label("role_names"),
+        _GRANTED_PERMISSIONS.label("granted_permissions"),
     )
     .join(User, User.id == UserSession.user_id)
     .outerjoin(TrainingPolicy, TrainingPolicy.tenant_id == User.tenant_id)
@@ -116,19 +134,23 @@ class LiveSession:
     training_valid_until: date | None = None
     training_required: bool = False
     ip_allowlist: str | None = None  # the tenant's, as stored
+    roles: tuple[str, ...] = ()  # the user's role names, sorted
+    granted: tuple[str, ...] = ()  # permissions of approved, unexpired elevations, as stored
 
 
 def live_session(db: Session, secret: str) -> LiveSession | None:
     """The session for a cookie secret, with its user's tenant and ``active`` flag, if
-    it is still alive (one statement: this runs on every signed-in request).
+    it is still alive, and the user's roles and break-glass grants (one statement: this
+    runs on every signed-in request).
 
     Its idle clock is moved on at most every ``LAST_SEEN_RESOLUTION`` (a write on every
     request would serialise all readers), and a session found timed out is marked
     revoked; both are written aside (``write_aside``), so a read stays a read."""
-    row = db.connection().execute(_LIVE_SESSION, {"session_id": secret_hash(secret)}).first()
+    now = utcnow()
+    found = db.connection().execute(_LIVE_SESSION, {"session_id": secret_hash(secret), "now": now})
+    row = found.first()
     if row is None or row.revoked_at is not None:
         return None
-    now = utcnow()
     if now >= row.expires_at or now - row.last_seen_at > timedelta(seconds=row.idle_seconds):
         write_aside(db, lambda writer: _mark(writer, row.id, revoked_at=now))
         return None
@@ -145,7 +167,13 @@ def live_session(db: Session, secret: str) -> LiveSession | None:
         row.training_valid_until,
         bool(row.training_required),
         row.ip_allowlist,
+        tuple(sorted(_names(row.role_names))),
+        _names(row.granted_permissions),
     )
+
+
+def _names(aggregated: str | None) -> tuple[str, ...]:
+    return tuple(aggregated.split(NAME_SEPARATOR)) if aggregated else ()
 
 
 def _mark(db: Session, session_id: str, **values: datetime) -> None:

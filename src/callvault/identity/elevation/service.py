@@ -2,7 +2,7 @@
 
 A person asks for one permission for a few minutes, with a written reason; another
 person of the same tenant holding ``elevation:approve`` approves or denies it. An
-approved grant joins the requester's policy (``authn.roles_and_grants``) until
+approved grant joins the requester's policy (``sessions.live_session``) until
 ``expires_at``; a deny in any of their roles still wins. The request, the decision
 and every request that was allowed only because of the grant are audited.
 
