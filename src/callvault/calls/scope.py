@@ -7,6 +7,8 @@ hold the same ``CallScope``, so both see one transaction and one audit context.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sqlalchemy import select
 
 from callvault.audit.actions import AuditAction
@@ -15,8 +17,10 @@ from callvault.audit.service import Outcome
 from callvault.blobs.interface import BlobStore
 from callvault.calls.consent import REFUSING, Consent, ConsentRefused, refusal_reason
 from callvault.calls.models import Call, StoredObject
-from callvault.calls.views import CallRecord, read_call
+from callvault.calls.views import CallExtras, CallRecord, read_call, read_call_with_extras
 from callvault.errors import NotFound
+
+T = TypeVar("T")
 
 
 class CallScope:
@@ -30,12 +34,19 @@ class CallScope:
     def call(self, call_id: str, action: AuditAction, *, lock: bool = False) -> CallRecord:
         """The tenant's call; NotFound otherwise, audited as a NOT_FOUND ``action``.
         ``lock``: its row locked until the transaction ends."""
-        session = self.ctx.session
-        call = read_call(session, self.ctx.tenant_id, call_id, lock=lock)
-        if call is None:
+        call = read_call(self.ctx.session, self.ctx.tenant_id, call_id, lock=lock)
+        return self._found(call, call_id, action)
+
+    def call_with_extras(self, call_id: str, action: AuditAction) -> tuple[CallRecord, CallExtras]:
+        """``call`` with its objects and recording job (what a view shows)."""
+        found = read_call_with_extras(self.ctx.session, self.ctx.tenant_id, call_id)
+        return self._found(found, call_id, action)
+
+    def _found(self, found: T | None, call_id: str, action: AuditAction) -> T:
+        if found is None:
             self.ctx.audit_refusal(action, call_id, outcome=Outcome.NOT_FOUND)
             raise NotFound("no such call")
-        return call
+        return found
 
     def check_recordable(self, call: CallRecord | Call) -> None:
         """ConsentRefused (audited as a refused upload, committed) if the call's consent

@@ -157,8 +157,8 @@ class CallService:
         return pauses
 
     def get(self, call_id: str) -> CallOut:
-        call = self._scope.call(call_id, AuditAction.CALL_READ)
-        view = self._views([call])[0]
+        call, extras = self._scope.call_with_extras(call_id, AuditAction.CALL_READ)
+        view = self._view(call, extras.objects.get(call.id, {}), extras.processing.get(call.id))
         self._ctx.audit_read(AuditAction.CALL_READ, call.id, _surname_terms([view]))
         return view
 
