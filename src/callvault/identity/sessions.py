@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, select, update
 from sqlalchemy.orm import Session
 
 from callvault.authz.principal import Principal
@@ -79,45 +81,57 @@ def start_session(
 
 
 # Between the names aggregated into one column: no role or permission name holds it.
-NAME_SEPARATOR = "\x1f"
-_ROLE_NAMES = (
-    select(func.aggregate_strings(UserRole.role, NAME_SEPARATOR))
-    .where(UserRole.user_id == UserSession.user_id)
-    .scalar_subquery()
-)
-_GRANTED_PERMISSIONS = (
-    select(func.aggregate_strings(Elevation.permission, NAME_SEPARATOR))
-    .where(
-        Elevation.requester_id == UserSession.user_id,
-        Elevation.status == "approved",
-        Elevation.expires_at > bindparam("now"),
+NAME_SEPARATOR = ","
+# Each database's own aggregate, with the separator written into the statement:
+# SQLAlchemy's portable ``aggregate_strings`` renders it at every execution instead.
+_AGGREGATES = {"postgresql": func.string_agg, "sqlite": func.group_concat}
+
+
+def _live_session_statement(
+    aggregate: Callable[..., ColumnElement[str]],
+) -> Select[*tuple[Any, ...]]:
+    separator: ColumnElement[str] = literal_column(f"'{NAME_SEPARATOR}'")
+    role_names = (
+        select(aggregate(UserRole.role, separator))
+        .where(UserRole.user_id == UserSession.user_id)
+        .scalar_subquery()
     )
-    .scalar_subquery()
-)
-_LIVE_SESSION = (
-    select(
-        UserSession.id,
-        UserSession.user_id,
-        UserSession.revoked_at,
-        UserSession.expires_at,
-        UserSession.last_seen_at,
-        UserSession.idle_seconds,
-        UserSession.stepped_up_at,
-        UserSession.csrf_hash,
-        User.tenant_id,
-        User.active,
-        User.password_change_required,
-        User.training_valid_until,
-        TrainingPolicy.required.label("training_required"),
-        TenantPolicy.ip_allowlist,
-        _ROLE_NAMES.label("role_names"),
-        _GRANTED_PERMISSIONS.label("granted_permissions"),
+    granted_permissions = (
+        select(aggregate(Elevation.permission, separator))
+        .where(
+            Elevation.requester_id == UserSession.user_id,
+            Elevation.status == "approved",
+            Elevation.expires_at > bindparam("now"),
+        )
+        .scalar_subquery()
     )
-    .join(User, User.id == UserSession.user_id)
-    .outerjoin(TrainingPolicy, TrainingPolicy.tenant_id == User.tenant_id)
-    .outerjoin(TenantPolicy, TenantPolicy.tenant_id == User.tenant_id)
-    .where(UserSession.id == bindparam("session_id"))
-)
+    return (
+        select(
+            UserSession.id,
+            UserSession.user_id,
+            UserSession.revoked_at,
+            UserSession.expires_at,
+            UserSession.last_seen_at,
+            UserSession.idle_seconds,
+            UserSession.stepped_up_at,
+            UserSession.csrf_hash,
+            User.tenant_id,
+            User.active,
+            User.password_change_required,
+            User.training_valid_until,
+            TrainingPolicy.required.label("training_required"),
+            TenantPolicy.ip_allowlist,
+            role_names.label("role_names"),
+            granted_permissions.label("granted_permissions"),
+        )
+        .join(User, User.id == UserSession.user_id)
+        .outerjoin(TrainingPolicy, TrainingPolicy.tenant_id == User.tenant_id)
+        .outerjoin(TenantPolicy, TenantPolicy.tenant_id == User.tenant_id)
+        .where(UserSession.id == bindparam("session_id"))
+    )
+
+
+_LIVE_SESSION = {name: _live_session_statement(agg) for name, agg in _AGGREGATES.items()}
 
 
 @dataclass(frozen=True)
@@ -147,7 +161,9 @@ def live_session(db: Session, secret: str) -> LiveSession | None:
     request would serialise all readers), and a session found timed out is marked
     revoked; both are written aside (``write_aside``), so a read stays a read."""
     now = utcnow()
-    found = db.connection().execute(_LIVE_SESSION, {"session_id": secret_hash(secret), "now": now})
+    connection = db.connection()
+    statement = _LIVE_SESSION[connection.dialect.name]
+    found = connection.execute(statement, {"session_id": secret_hash(secret), "now": now})
     row = found.first()
     if row is None or row.revoked_at is not None:
         return None
