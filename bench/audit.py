@@ -20,7 +20,11 @@ c. ``verify_tenant`` over a log of ``--events`` events (default 1,000,000; built
    batched ``append_events`` in big transactions): events/s, and CPU seconds of this
    process (it runs on one core); target >= 100,000/s;
 d. ``inclusion_proof`` at that size for a few sequence numbers: hashes per proof (must
-   be <= 21), each checked against the root, and the fetch latency.
+   be <= 21), each checked against the root, and the fetch latency;
+e. the server's writer (``SessionWriter`` on an engine of its own, as in the writer
+   process) at the small batches a loaded server makes (1, 2 and 8 events): CPU of this
+   process per event, vs plain INSERTs of the same rows committed in transactions of the
+   same size (``--only-writer``: this case alone).
 
 Run from the repository root:
     .venv/bin/python bench/audit.py [--events N] [--postgres-url URL] [--quick] [--profile]
@@ -80,7 +84,7 @@ from callvault.audit.heads import sign_now
 from callvault.audit.proofs import inclusion_proof, root_at
 from callvault.audit.runtime import AuditRuntime
 from callvault.audit.verify import verify_tenant
-from callvault.audit.writer import ProcessWriter
+from callvault.audit.writer import ProcessWriter, SessionWriter
 from callvault.crypto.keyprovider import LocalKeyFileProvider
 from callvault.db.base import create_db_engine, create_session_factory
 from callvault.instance import initialise
@@ -546,8 +550,59 @@ def explain_grouped(target: Target, args: argparse.Namespace) -> None:
         print(blocking.profile)
 
 
+# -- e. the writer's CPU at small batches ---------------------------------------------
+
+WRITER_BATCHES = (1, 2, 8)
+
+
+def writer_cpu(target: Target, size: int, events: int) -> float:
+    """CPU seconds of this process per event, written by the server's writer in batches
+    of ``size``, on an engine of its own as the writer process has."""
+    engine = create_db_engine(target.settings.database_url, statement_timeout_ms=5000)
+    writer = SessionWriter(
+        create_session_factory(engine, target.runtime.session_info()), engine_bounds_waits=True
+    )
+    batches = [
+        [(target.tenant_id, event(n + k), ()) for k in range(size)] for n in range(0, events, size)
+    ]
+    started = time.process_time()
+    for batch in batches:
+        writer.write(batch)
+    spent = time.process_time() - started
+    engine.dispose()
+    return spent / (len(batches) * size)
+
+
+def plain_cpu(target: Target, size: int, events: int) -> float:
+    """The baseline: plain INSERTs of rows like the log's, ``size`` per transaction."""
+    rows = target.plain_rows(events)
+    started = time.process_time()
+    for start in range(0, len(rows), size):
+        with target.sessions() as session:
+            session.execute(insert(PLAIN), rows[start : start + size])
+            session.commit()
+    return (time.process_time() - started) / len(rows)
+
+
+def bench_writer(target: Target, args: argparse.Namespace) -> None:
+    events = args.single
+    print(f"e. the server's writer at small batches, {events} events each, best of {args.rounds}")
+    for size in WRITER_BATCHES:
+        ours = plain = float("inf")
+        for _ in range(args.rounds):  # interleaved, best kept
+            ours = min(ours, writer_cpu(target, size, events))
+            plain = min(plain, plain_cpu(target, size, events))
+        print(
+            f"   batches of {size}: {ours * 1e6:7.0f} us CPU per event;"
+            f" baseline plain INSERTs {plain * 1e6:5.0f} us; ratio {ours / plain:.2f}"
+        )
+
+
 def bench_target(target: Target, args: argparse.Namespace) -> None:
     print(f"\n=== {target.name}: {server_version(target)} ===  load {loadavg()}")
+    if args.only_writer:
+        bench_writer(target, args)
+        return
 
     single, plain = best_of(
         args.rounds,
@@ -624,6 +679,7 @@ def bench_target(target: Target, args: argparse.Namespace) -> None:
         f" p50 {percentile(latencies, 0.5) * 1e3:.2f} ms,"
         f" p95 {percentile(latencies, 0.95) * 1e3:.2f} ms"
     )
+    bench_writer(target, args)
 
 
 def main() -> int:
@@ -638,6 +694,7 @@ def main() -> int:
     parser.add_argument("--dir", type=Path, default=None, help="where to make the temp dir")
     parser.add_argument("--quick", action="store_true", help="small sizes, 1 round")
     parser.add_argument("--profile", action="store_true", help="cProfile the writer and verify")
+    parser.add_argument("--only-writer", action="store_true", help="case e. alone")
     args = parser.parse_args()
     quick = args.quick
     args.events = args.events or (20_000 if quick else 1_000_000)

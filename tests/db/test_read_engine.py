@@ -25,7 +25,7 @@ def reads(vault: Settings) -> Iterator[Engine]:
 def test_a_read_only_session_cannot_write(reads: Engine) -> None:
     with create_session_factory(reads)() as session:
         assert session.execute(text("SELECT count(*) FROM tenants")).scalar_one() >= 1
-        with pytest.raises(DBAPIError, match="read-only|readonly"):
+        with pytest.raises(DBAPIError, match=r"read-only|readonly"):
             session.execute(text("UPDATE tenants SET name = name"))
             session.commit()
 

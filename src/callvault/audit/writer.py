@@ -116,14 +116,14 @@ class SessionWriter:
         """Whether each item's rows went in. All items' rows at once first (a statement
         per table); only if that fails, a savepoint per item, so that one bad row fails
         its own request, not the whole batch."""
-        self._begin(session)
+        self._bound_batch_waits(session)
         if _all_rows_inserted(session, [rows for _, _, rows in batch]):
             return [True] * len(batch)
         session.rollback()
-        self._begin(session)
+        self._bound_batch_waits(session)
         return [_rows_inserted(session, rows) for _, _, rows in batch]
 
-    def _begin(self, session: Session) -> None:
+    def _bound_batch_waits(self, session: Session) -> None:
         if self._bound_waits and session.get_bind().dialect.name == "postgresql":
             session.execute(_BOUND_WAITS, {"ms": self._batch_timeout_ms})
 
