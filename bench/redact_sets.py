@@ -2,7 +2,7 @@
 our own generators (``bench/redaction_sets``) and the shared dev set.
 
     .venv/bin/python bench/redact_sets.py [--sets conversational_b,international_written,shared_dev]
-        [--out-dir /tmp/callvault-redact-sets] [--misses 12]
+        [--out-dir /tmp/callvault-redact-sets] [--misses 12] [--gold NAME=PATH ...]
 
 For each set: the records are generated (or the shared file read), each is redacted the
 way ``callvault redact`` does it (``callvault.redaction.cli.redact_record`` given only
@@ -12,6 +12,10 @@ leaked entities and per-label recall. Into ``--out-dir`` go each set's gold and
 predictions and ``misses-<set>.txt``: per label and per generator family, the share of
 entities leaked and a sample of the missed gold strings with their line, for the
 recognizer engineers. The shared dev set is skipped with a message when absent.
+
+``--gold NAME=PATH`` scores a gold file made elsewhere, in the same format, as a set of
+its own (repeatable; with no ``--sets`` given, only those files are scored): another
+author's generator, such as ``bench/presidio_faker_set.py``'s.
 """
 
 from __future__ import annotations
@@ -41,13 +45,32 @@ ALL_SETS = [*GENERATORS, shared_dev.NAME]
 DEFAULT_OUT = str(Path(tempfile.gettempdir()) / "callvault-redact-sets")
 
 
-def load_set(name: str) -> list[dict[str, Any]] | None:
+def load_set(name: str, gold_files: dict[str, Path]) -> list[dict[str, Any]] | None:
+    if name in gold_files:
+        return read_gold(gold_files[name])
     if name == shared_dev.NAME:
         if not shared_dev.available():
             print(f"[{name}] skipped: {shared_dev.PATH} not found")
             return None
         return shared_dev.load()
     return GENERATORS[name]()
+
+
+def read_gold(path: Path) -> list[dict[str, Any]]:
+    """A gold file's records, each span tagged with its label as its family."""
+    with path.open(encoding="utf-8") as f:
+        records = [json.loads(line) for line in f if line.strip()]
+    for record in records:
+        for span in record["spans"]:
+            span.setdefault("family", span["label"])
+    return records
+
+
+def gold_option(value: str) -> tuple[str, Path]:
+    name, sep, path = value.partition("=")
+    if not sep or not name or not Path(path).is_file():
+        raise argparse.ArgumentTypeError(f"expected NAME=PATH to an existing file, got {value!r}")
+    return name, Path(path)
 
 
 def predict(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -128,7 +151,8 @@ def fmt(x: float | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sets", default=",".join(ALL_SETS))
+    ap.add_argument("--sets", default=None, help=f"default: {','.join(ALL_SETS)}")
+    ap.add_argument("--gold", type=gold_option, action="append", default=[], metavar="NAME=PATH")
     ap.add_argument("--out-dir", default=DEFAULT_OUT)
     ap.add_argument(
         "--misses", type=int, default=12, help="missed strings sampled per label/family"
@@ -137,10 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     out = Path(a.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    for name in a.sets.split(","):
-        if name not in ALL_SETS:
+    gold_files = dict(a.gold)
+    names = a.sets.split(",") if a.sets else ([] if gold_files else ALL_SETS)
+    for name in [*names, *gold_files]:
+        if name not in ALL_SETS and name not in gold_files:
             sys.exit(f"unknown set {name!r}; known: {', '.join(ALL_SETS)}")
-        records = load_set(name)
+        records = load_set(name, gold_files)
         if records is None:
             continue
         gold, pred, metrics = (

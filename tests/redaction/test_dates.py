@@ -20,6 +20,9 @@ MATCHES = [
     ("seen on 3 Feb 2024", "3 Feb 2024"),
     ("DOB 03/04/1982", "03/04/1982"),
     ("visit 2024-02-29", "2024-02-29"),
+    ("Date: 1972-12-07 16:57:53.192230\nName:", "1972-12-07 16:57:53.192230"),
+    ("logged 2021-11-06T14:03Z by", "2021-11-06T14:03Z"),
+    ("seen 2021-11-06 09:15+01:00 in", "2021-11-06 09:15+01:00"),
     ("on 7-4-91 at noon", "7-4-91"),
     ("Sept. 9, 1999", "Sept. 9, 1999"),
     ("born the second of february eighty eight", "the second of february eighty eight"),
@@ -35,6 +38,8 @@ NON_MATCHES = [
     "march down the hall",
     "a second opinion",
     "ratio 13/45/2001",
+    "the 14:03 train",
+    "version 2021-11-06x4",
     "i was seen by the first nurse",
     "i was seen on the first floor",
 ]

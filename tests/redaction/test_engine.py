@@ -107,3 +107,11 @@ def test_no_context_is_an_empty_context() -> None:
     assert analyze(TRANSCRIPT) == analyze(TRANSCRIPT, Context())
     known = Context(known=Known(names=("Tablets",)))  # and a given context is still read
     assert analyze(TRANSCRIPT) != analyze(TRANSCRIPT, known)
+
+
+def test_a_line_break_written_as_backslash_n_splits_lines_and_keeps_offsets() -> None:
+    text = r"Peter Friedman\n\n86811 Löberöd 27\n Suite 996\n ÅSARP\n Sweden 07598"
+    found = [text[s.start : s.end] for s in analyze(text)]
+    assert found == ["Peter Friedman", "86811 Löberöd 27", "Suite 996", "ÅSARP", "Sweden 07598"]
+    real_breaks = text.replace("\\n", " \n")
+    assert found == [real_breaks[s.start : s.end] for s in analyze(real_breaks)]

@@ -50,12 +50,16 @@ _DATE_OPENING = (
     rf"\d|{_alt(w for w in DATE_STARTS if w != 'the')}"
     rf"|the{_SP}(?:{_alt(ORDINALS)}|twenty|thirty|\d)"
 )
+# The time of a timestamp ("1972-12-07 16:57:53.192230", "2021-11-06T14:03Z") is read with
+# its date: a finer part of the same date element.
+_STAMP_TIME = r"(?:[ t]\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(?:z|[+-]\d\d:?\d\d)?)?"
 _DATE_RE = re.compile(
     rf"(?<![\w'])(?={_DATE_OPENING})(?:{_MONTH}(?:{_SP}of)?{_SP}{_YEAR}"
     rf"|{_MONTH}{_SP}(?:the{_SP})?{_DAY}(?:(?:{_SP}|{_SP}of{_SP}){_DAY_YEAR})?"
     rf"|(?:the{_SP})?(?:{_alt(ORDINALS)}|(?:twenty|thirty){_SP}(?:{_ORD_UNIT})|[0-3]?\d(?:st|nd|rd|th)?)"
     rf"(?:{_SP}of)?{_SP}{_MONTH}(?:{_SP}{_DAY_YEAR})?"
-    r"|\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2})(?![\w'/])"
+    r"|\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
+    rf"{_STAMP_TIME})(?![\w'/])"
 )
 _DATE_LED = led(_DATE_RE)  # the same matches, scanned faster (``scan_lead``)
 # "may" and "march" are also verbs: as a month they need a day or year right after.

@@ -53,12 +53,21 @@ def analyze(
 ) -> list[Span]:
     """PHI spans of ``text``, sorted and non-overlapping."""
     context = context or _NO_CONTEXT
+    text = with_escaped_breaks_read(text)
     found: list[Span] = []
     for recognizer in recognizers if recognizers is not None else _shared_recognizers():
         found.extend(recognizer.find(text, context))
     if recognizers is None:  # the parts between the parts of an address the others found
         found.extend(address_chains(text, found))
     return merge(text, found)
+
+
+def with_escaped_breaks_read(text: str) -> str:
+    """``text`` with each line break written as the two characters backslash and "n"
+    (an export that escaped its notes, a template's ``\\n``) read as a blank and a real
+    break: the same length, so every offset holds for the original, and an address
+    block or a list of names splits into lines as its writer meant."""
+    return text.replace("\\n", " \n") if "\\n" in text else text
 
 
 def merge(text: str, spans: Iterable[Span]) -> list[Span]:
