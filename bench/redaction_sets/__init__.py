@@ -1,7 +1,8 @@
 """Development sets for the transcript PHI redactor (issue 16, item 1), each written
 differently: ``conversational_b``, ``conversational_c``, ``callcenter_d`` and
 ``international_written`` are seeded generators (spans recorded while the text is built),
-``heldout_e`` is the third pass's held-out generator (score it; read its misses last),
+``heldout_e`` and ``heldout_f`` are the third and fifth passes' held-out generators
+(score them; read their misses last),
 ``shared_dev`` is the shared dev set read as is.
 
     .venv/bin/python -m bench.redaction_sets --set conversational_b --out /tmp/cb.jsonl
@@ -15,7 +16,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import callcenter_d, conversational_b, conversational_c, heldout_e, international_written
+from . import (
+    callcenter_d,
+    conversational_b,
+    conversational_c,
+    heldout_e,
+    heldout_f,
+    international_written,
+)
 
 GENERATORS: dict[str, Callable[..., list[dict[str, Any]]]] = {
     conversational_b.NAME: conversational_b.generate,
@@ -23,4 +31,5 @@ GENERATORS: dict[str, Callable[..., list[dict[str, Any]]]] = {
     international_written.NAME: international_written.generate,
     callcenter_d.NAME: callcenter_d.generate,
     heldout_e.NAME: heldout_e.generate,
+    heldout_f.NAME: heldout_f.generate,
 }
