@@ -166,10 +166,11 @@ def a_visit(c: Call) -> None:
     c.rep_says("when would you like to come in")
     d = c.rng.randint(1, 28)
     day = WEEKDAYS[c.rng.randint(0, 4)]
-    forms = [f"{day} the {ORDINALS[d]}", f"this coming {day} the {ORDINALS[d]}",
+    forms = [f"{day} the {ORDINALS[d]}", f"{day} the {ORDINALS[d]}",
              f"the {ORDINALS[d]} of {MONTHS[c.rng.randint(0, 11)]}"]  # fmt: skip
     k = c.rng.randrange(len(forms))
-    c.caller_line().say("could i do ")
+    # "this coming" says which week, not which day: readable, as "next" is.
+    c.caller_line().say("could i do " + ("this coming " if k == 1 else ""))
     c.b.phi(forms[k], "DATE", f"a_visit_{k}")
     c.b.say(f" at {number_words(c.rng.randint(8, 11))} thirty")
 
