@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +24,7 @@ from callvault.cli.vault import open_keyring
 from callvault.crypto.errors import DecryptionFailed
 from callvault.db.base import utcnow
 from callvault.db.tenancy import all_tenants
-from callvault.lifecycle import exports
+from callvault.lifecycle import bundle, exports
 from callvault.lifecycle.access_cli import PASSPHRASE_ENV, check_manifest
 from callvault.lifecycle.bundle import open_bundle
 from callvault.lifecycle.exports_models import Export
@@ -35,6 +36,7 @@ from tests.identity.conftest import Person, SessionFactory, UserFactory
 from ._lifecycle import OLD, RECENT, TRANSCRIPT_CANARY, build_exports, events, make_call
 
 EXPORTS = "/api/v1/exports"
+REAL_SCRYPT = bundle.Scrypt
 PASSPHRASE = "a synthetic export passphrase"
 RECIPIENT_ID = "auditor-7731"
 
@@ -252,6 +254,71 @@ def test_limits_a_day_and_calls_per_export(
     assert over_the_day.headers["retry-after"]
     with open_keyring(vault) as (session, _), all_tenants(session):
         assert session.query(Export).count() == 2
+
+
+class CountedScrypt:
+    """The library's scrypt, counting its derivations (and the most at once)."""
+
+    derived = 0
+    running = 0
+    most_at_once = 0
+    lock = threading.Lock()
+
+    def __init__(self, **parameters: Any) -> None:
+        self._scrypt = REAL_SCRYPT(**parameters)
+
+    def derive(self, key_material: bytes) -> bytes:
+        with CountedScrypt.lock:
+            CountedScrypt.derived += 1
+            CountedScrypt.running += 1
+            CountedScrypt.most_at_once = max(CountedScrypt.most_at_once, CountedScrypt.running)
+        try:
+            time.sleep(0.05)
+            return self._scrypt.derive(key_material)
+        finally:
+            with CountedScrypt.lock:
+                CountedScrypt.running -= 1
+
+
+@pytest.fixture
+def counted_scrypt(monkeypatch: pytest.MonkeyPatch) -> type[CountedScrypt]:
+    monkeypatch.setattr(CountedScrypt, "derived", 0)
+    monkeypatch.setattr(CountedScrypt, "most_at_once", 0)
+    monkeypatch.setattr(bundle, "Scrypt", CountedScrypt)
+    return CountedScrypt
+
+
+def test_a_refused_request_derives_no_key(
+    client: TestClient,
+    auth: TokenFactory,
+    signed_in: SessionFactory,
+    people: tuple[Person, Person],
+    monkeypatch: pytest.MonkeyPatch,
+    counted_scrypt: type[CountedScrypt],
+) -> None:
+    make_call(client, auth, OLD)
+    csrf = signed_in(people[0], stepped_up=True)
+    monkeypatch.setattr(exports, "MAX_REQUESTS_PER_DAY", 1)
+    requested(client, csrf)
+    derived_for_the_first = counted_scrypt.derived
+
+    over_the_day = client.post(EXPORTS, json=ask(), headers=csrf)
+    originals = client.post(EXPORTS, json=ask(originals=True), headers=csrf)
+
+    assert over_the_day.status_code == 429 and originals.status_code == 403
+    assert derived_for_the_first == 1
+    assert counted_scrypt.derived == 1
+
+
+def test_key_derivations_queue_past_the_bound(counted_scrypt: type[CountedScrypt]) -> None:
+    headers = [bundle.new_header(log2_n=10) for _ in range(6)]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        keys = list(pool.map(lambda h: bundle.derive_key(PASSPHRASE, h), headers))
+
+    assert len(set(keys)) == 6
+    assert counted_scrypt.derived == 6
+    assert counted_scrypt.most_at_once == bundle.MAX_CONCURRENT_DERIVATIONS
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import struct
+import threading
 
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
@@ -36,6 +37,11 @@ MAX_LOG2_N = 20
 MIN_PASSPHRASE = 16
 _HEADER = struct.Struct(">4sBBBBB16s")
 _KEY_ID = "passphrase"  # the blob names no stored key: the passphrase is the key
+# Derivations at once in this process: each holds 128 MiB while it runs, so a burst of
+# export requests queues here instead of taking the host's memory (forty pool threads
+# deriving at once would want 5 GiB).
+MAX_CONCURRENT_DERIVATIONS = 2
+_DERIVING = threading.BoundedSemaphore(MAX_CONCURRENT_DERIVATIONS)
 
 
 def new_header(log2_n: int = LOG2_N) -> bytes:
@@ -79,4 +85,5 @@ def _derive(passphrase: str, header: bytes) -> bytes:
         raise DecryptionFailed()
     scrypt = Scrypt(salt=salt, length=32, n=2**log2_n, r=r, p=p)
     check_slow_work("a scrypt key derivation")
-    return scrypt.derive(passphrase.encode("utf-8"))
+    with _DERIVING:
+        return scrypt.derive(passphrase.encode("utf-8"))

@@ -154,14 +154,18 @@ class ExportService:
     def request(self, ask: ExportAsk) -> Export:
         ctx, action = self._ctx, AuditAction.EXPORT_REQUEST
         require_step_up(ctx.principal, "requesting an export")
-        # Derived now, while the passphrase is at hand (the job only gets the wrapped
-        # key), and before the first statement: scrypt must not hold the write lock.
-        header, export_id = new_header(), new_id()
-        key = derive_key(ask.passphrase, header)
-        self._within_daily_limit()
         if ask.originals and not any(ctx.may(p) for p in _UNREDACTED):
             ctx.audit_refusal(action, None, outcome=Outcome.DENIED, reason="originals")
             raise PermissionDenied("originals need an unredacted permission, which you lack")
+        # Refused before the key is derived (scrypt: 128 MB and a fraction of a second
+        # each), then asked again once the row is about to be written, since another
+        # request of the same person may have been let in meanwhile.
+        self._within_daily_limit()
+        ctx.session.commit()  # only read so far: scrypt must not hold the write lock
+        # Derived now, while the passphrase is at hand (the job only gets the wrapped key).
+        header, export_id = new_header(), new_id()
+        key = derive_key(ask.passphrase, header)
+        self._within_daily_limit()
         call_ids = self._resolve(ask.selection)
         wrapped = ctx.keyring.encrypt_field(
             ctx.tenant_id, key.hex(), key_associated_data(ctx.tenant_id, export_id)
