@@ -1,0 +1,149 @@
+"""Street cores of written international addresses, and the small pieces of an address
+that identify on their own (written text only):
+
+- a street between two numbers, as address generators and many countries write it: the
+  building number, the street's words, the house number ("258 Pilekrogen 55", "6703 Via
+  dalla Staziun 87", "1606 Καλαμπάκα 33", "904 Árpád fejedelem útja 45.");
+- a street's words and house number after a place preposition, when the words are no
+  everyday English ("lives on Bygget 91", "enter on Ποσειδώνος 254");
+- a secondary unit anywhere ("Apt. 717", "Suite 150", "Unit 4B"): part of an address;
+- military addresses ("USNS Kuester\\nFPO AA 27916", "PSC 2155, Box 9672\\nAPO AP 29863");
+- a postcode after a postcode cue ("ZIP: 8280", "Postcode 937 90").
+
+``address_runs`` then widens each street found (by these rules or the others) to the
+units, towns, regions and postcodes that follow it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from callvault.redaction.lexicon import ADDRESS_STOP_WORDS, QUANTITY_WORDS, STREET_SUFFIXES
+from callvault.redaction.names_gazetteer import fold, gazetteer
+from callvault.redaction.places import UPPER, places, regions
+from callvault.redaction.spans import Label, Span
+
+# Capitals of the scripts addresses are written in here: Latin, Greek, Cyrillic.
+CAPITALS = f"{UPPER}\u0386-\u03ab\u0400-\u042f\u2206"
+_TAIL = r"[\w'\u2019.-]*"
+_WORD = rf"[^\W\d_]{_TAIL}"
+_NUMBER = r"\d{1,5}[a-zA-Z]?"
+# Building number, perhaps a second number, one to six words, house number. The words are
+# judged in Python (``_street_words``); ``re`` skips to a digit in C.
+_BETWEEN_NUMBERS_RE = re.compile(
+    rf"\d(?<![\w.,:/+$€£#-]\d)\d{{0,5}}[ \t]+(?:\d{{1,5}}[ \t]+)?"
+    rf"({_WORD}(?:[ \t]+{_WORD}){{0,5}})[ \t]+({_NUMBER})\.?(?![\w%/:-])"
+)
+# Two numbers, then a street's capitalised words ("2561 178 Talavera Place"): an address
+# generator's building number before a street that already has one.
+_TWO_NUMBERS_RE = re.compile(
+    rf"\d(?<![\w.,:/+$€£#-]\d)\d{{0,5}}[ \t]+\d{{1,5}}[ \t]+"
+    rf"([{CAPITALS}]{_TAIL}(?:[ \t]+[{CAPITALS}]{_TAIL}){{0,3}})"
+)
+# Capitalised words and a house number; the place preposition before them ("on", "at",
+# "of", "to", "is", "and") or a line start is checked in Python. Opens with a capital:
+# ``re`` skips to one in C.
+_CAPITALISED_NUMBER_RE = re.compile(
+    rf"[{CAPITALS}](?<![\w'\u2019.-].){_TAIL}(?:[ \t]+[{CAPITALS}]{_TAIL}){{0,3}}"
+    rf"[ \t]+({_NUMBER})\.?(?![\w%/:.-]|\.\d)"
+)
+_PREP_BEFORE_RE = re.compile(r"(?:(?<![\w'])(?:on|at|of|to|is|and)[ \t]+|^[ \t]*)\Z", re.MULTILINE)
+_UNIT_RE = re.compile(
+    r"(?:Apt|Apartment|Suite|Unit|Ste|Flat|Appt)\.?[ \t]*#?\d{1,5}[A-Za-z]?(?![\w])"
+)
+_MILITARY_RE = re.compile(
+    r"(?:(?:USNS|USS|USCGC|USNV|USNA)[ \t]+[^\W\d_][\w'-]*"
+    r"|(?:PSC|Unit|CMR)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{2,5})"
+    r"[ \t]*,?[ \t]*\n?[ \t]*[AFD]PO[ \t]+A[AEP][ \t]+\d{5}(?![\w])"
+)
+_ZIP_CUE_RE = re.compile(
+    r"(?i:zip(?:[ \t]?code)?|post(?:al)?[ \t]?code|postcode|plz)[ \t]*[:#]?[ \t]*"
+    r"(\d{3,6}(?:[ \t-]\d{2,4})?|[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2})(?![\w])"
+)
+# Connectors inside a street's name ("Via dalla Staziun", "Rue de la Poste").
+STREET_CONNECTORS = frozenset((
+    "de", "da", "do", "das", "dos", "del", "dei", "della", "delle", "dalla", "degli", "di",
+    "la", "le", "les", "l'", "du", "des", "van", "von", "der", "den", "het", "ter", "am",
+    "an", "im", "auf", "y", "e", "i", "sur", "en", "u.", "rkp.", "út", "útja", "utca",
+    "tér", "köz", "fasor", "rue", "via", "ul.", "al.", "pl.", "os.", "vei", "gate", "à",
+))  # fmt: skip
+_SUFFIXES = frozenset(STREET_SUFFIXES)
+_STREET_TYPES = frozenset((
+    "street", "st", "st.", "road", "rd", "rd.", "avenue", "ave", "lane", "drive", "way",
+    "place", "court", "rue", "via", "calle", "rua", "avenida", "strasse", "straße", "weg",
+    "vej", "vei", "gata", "gatan", "utca", "ul.", "ulica", "str.", "str", "plaza", "square",
+))  # fmt: skip
+_NOT_STREET = frozenset((
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "page", "chapter", "section", "room", "gate", "floor",
+    "level", "version", "flight", "channel", "table", "line", "step", "week", "day",
+    "year", "years", "grade", "class", "season", "episode", "volume", "vol", "no", "nr",
+    "number", "item", "part", "phase", "stage", "round", "game", "apt", "suite", "unit",
+    "box", "tel", "fax", "phone", "mobile", "ext", "inc", "ltd", "corp", "plc",
+))  # fmt: skip
+
+
+def address_cores(text: str) -> Iterator[Span]:
+    """The street cores, units, military addresses and cued postcodes of written ``text``."""
+    for m in _BETWEEN_NUMBERS_RE.finditer(text):
+        if _street_words(m.group(1).split(), leading_number=True) and _no_quantity(text, m.end()):
+            yield Span(m.start(), m.end(2), Label.ADDRESS, 0.7, "street between two numbers")
+    for m in _TWO_NUMBERS_RE.finditer(text):
+        words = m.group(1).split()
+        if words[-1].lower().rstrip(".") in _SUFFIXES or _street_words(words, leading_number=False):
+            yield Span(m.start(), m.end(), Label.ADDRESS, 0.65, "street after two numbers")
+    for m in _CAPITALISED_NUMBER_RE.finditer(text):
+        words = text[m.start() : m.start(1)].split()
+        if (
+            _PREP_BEFORE_RE.search(text, max(0, m.start() - 5), m.start())
+            and _street_words(words, leading_number=False)
+            and _no_quantity(text, m.end())
+        ):
+            yield Span(m.start(), m.end(1), Label.ADDRESS, 0.65, "street and number after a cue")
+    if "Ap" in text or "Su" in text or "Un" in text or "St" in text or "Fl" in text:
+        for m in _UNIT_RE.finditer(text):
+            yield Span(m.start(), m.end(), Label.ADDRESS, 0.7, "apartment or suite number")
+    if "PO A" in text:
+        for m in _MILITARY_RE.finditer(text):
+            yield Span(m.start(), m.end(), Label.ADDRESS, 0.8, "military address")
+    for m in _ZIP_CUE_RE.finditer(text):
+        yield Span(m.start(1), m.end(1), Label.ADDRESS, 0.75, "postcode after a postcode cue")
+
+
+def _street_words(words: list[str], *, leading_number: bool) -> bool:
+    """Do ``words`` read as a street's name? Capitalised words (at least one), a few
+    connectors, no everyday function word or month, and some word that is no everyday
+    English (a foreign or non-Latin word) or a street type."""
+    keys = [w.lower() for w in words]
+    if any(k in ADDRESS_STOP_WORDS and k not in STREET_CONNECTORS for k in keys):
+        return False
+    if any(k.strip(".") in _NOT_STREET for k in keys):
+        return False
+    first = words[0]
+    if not (first[0].isupper() or keys[0] in STREET_CONNECTORS):
+        return False
+    lower = [w for w, k in zip(words, keys, strict=True) if w[0].islower()]
+    if len([w for w in lower if w.lower() not in STREET_CONNECTORS]) > int(leading_number):
+        return False
+    if " ".join(keys) in regions():
+        return False
+    return any(_foreign(k) or k in _STREET_TYPES for k in keys)
+
+
+def _foreign(key: str) -> bool:
+    word = fold(key.strip(".,'\u2019"))
+    if not word.isascii():
+        return True  # a word in another script
+    return gazetteer().foreign(word) or word in places()
+
+
+_WORD_AFTER_RE = re.compile(r"[ \t]*(%|[^\W\d_]+)")
+
+
+def _no_quantity(text: str, end: int) -> bool:
+    """Not "Lipitor 20 mg": no unit or percent right after the number."""
+    after = _WORD_AFTER_RE.match(text, end)
+    return after is None or (after.group(1) != "%" and after.group(1) not in QUANTITY_WORDS)

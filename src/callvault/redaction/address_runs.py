@@ -1,0 +1,193 @@
+"""A written address runs on past its street: "6703 Via dalla Staziun 87 Suite 934,
+Dozwil, Switzerland 19369", or the same parts one to a line, under any line prefix
+("}} Apt. 518", "??? Bobbio"). Given the address spans the recognizers found, each one
+holding a number (a street, a unit, a postcode) is widened:
+
+- to the right over units, capitalised place words, region codes, postcodes and "nan" (an
+  empty field an export printed), on its line and on up to five lines below, each line
+  shaped like an address line; it stops at a lower-case word, a sentence's end, a colon
+  (a "Mobile:" line) or a line of running text. A blank line is crossed only to the
+  postcode line under a town ("Cite Badrani\\n\\n Tunisia 94571");
+- to the left over the building number before it, and over "the corner of" (then the
+  cross street after "and" joins it) or "<Name> and" after a colon or a preposition.
+
+Written text only: a recogniser's lower-case speech has no such runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from callvault.redaction.address_cores import CAPITALS, STREET_CONNECTORS
+from callvault.redaction.normalize import holds_digit
+from callvault.redaction.places import regions
+from callvault.redaction.spans import Label, Span
+
+_CAP_WORD = rf"[{CAPITALS}][\w'\u2019-]*(?:\.[\w'\u2019-]+)*"
+_POSTCODE = (
+    r"\d{2,6}(?:[ -]\d{2,4})?(?![\w])|[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[A-Z]{2}(?![\w])"
+    r"|[A-Z]\d[A-Z][ \t]\d[A-Z]\d(?![\w])"
+)
+_UNIT = r"(?:Apt|Apartment|Suite|Unit|Ste|Flat|Box)\.?[ \t]*#?\d{1,5}[A-Za-z]?(?![\w])"
+# One piece of an address on the same line, after blanks and perhaps a comma.
+_PIECE_RE = re.compile(
+    rf"[ \t]*,?[ \t]*(?:{_UNIT}|(?:{_POSTCODE})|nan(?![\w])|\({_CAP_WORD}\)|{_CAP_WORD}"
+    rf"|(?P<conn>[a-zà-ÿ'.]+)(?=[ \t]+[{CAPITALS}]))"
+)
+_LINE_BREAK_RE = re.compile(r"[ \t,]*\n(?:[ \t]*[^\w\s(+@'\"\u201c]{1,4}(?=[ \t]))?[ \t]*")
+_LINE_RE = re.compile(r"[^\n]*")
+_BLANK_LINE_RE = re.compile(r"[ \t]*\n(?:[ \t]*[^\w\s(+@'\"\u201c]{1,4})?[ \t]*(?=\n)")
+_MAX_LINES = 5
+_PART_RE = re.compile(r"[^,\s](?:[^,]*[^,\s])?")
+# Capitalised words that open running text, never an address part.
+_PROSE = frozenset((
+    "I", "It", "It's", "The", "This", "That", "These", "Please", "Thanks", "Thank", "We",
+    "My", "You", "He", "She", "They", "Our", "Your", "If", "When", "Where", "What", "Is",
+    "Are", "Can", "Could", "Would", "Will", "And", "But", "Or", "So", "Also", "Best",
+    "Regards", "Kind", "Cheers", "Sincerely", "Mobile", "Phone", "Tel", "Fax", "Desk",
+    "Email", "E-mail", "Website", "Office", "Name", "Address", "Hello", "Hi", "Dear",
+    "Ms", "Mr", "Mrs", "Dr",
+))  # fmt: skip
+# A dot after one of these goes on ("Apt. 4", "Ctra. de Siles"); after any other word it
+# ends the sentence ("... 08-003 Nysa. Thanks!").
+_ABBREVIATIONS = frozenset((
+    "apt", "st", "ste", "ctra", "crta", "av", "avda", "ave", "bd", "blvd", "rd", "dr", "str",
+    "ul", "al", "pl", "os", "u", "rkp", "no", "nr", "ln", "sq", "n", "s",
+    "\u03bb\u03b5\u03c9\u03c6", "\u03b1\u03b3", "\u03b2\u03b1\u03c3",  # Greek: leof., ag., vas.
+))  # fmt: skip
+_CORNER_RE = re.compile(r"(?i:(?:the[ \t]+)?corner[ \t]+of)[ \t]+\Z")
+_NAME_AND_RE = re.compile(
+    rf"(?:[:?][ \t]*|(?<![\w'])(?:to|is|in|at|with)[ \t]+|^[ \t]*)([{CAPITALS}][\w'\u2019-]*"
+    r"[ \t]+and[ \t]+)\Z",
+    re.MULTILINE,
+)
+_BUILDING_BEFORE_RE = re.compile(r"(?<![\w.,:/+-])\d{1,6}[ \t]+\Z")
+_CROSS_STREET_RE = re.compile(rf"[ \t]+and[ \t]+((?:{_CAP_WORD}[ \t]*){{1,3}})")
+
+
+def address_runs(text: str, found: Iterable[Span]) -> Iterator[Span]:
+    """Each address span holding a digit, widened over the rest of its address: one
+    span a line, so a line break (or an escaped "\\n") between stays unredacted."""
+    if text.islower() or not holds_digit(text):
+        return  # speech (lower case) or no number: no written address to widen
+    for span in list(found):
+        if span.label is not Label.ADDRESS or not _holds_digit(text, span.start, span.end):
+            continue
+        start, corner = _widened_left(text, span.start)
+        end = span.end
+        if corner and (cross := _CROSS_STREET_RE.match(text, end)):
+            end = cross.end(1)
+        lines = _widened_right(text, start, end)
+        if lines != [(span.start, span.end)]:
+            for a, b in lines:
+                b = max(_without_country(text, a, b), span.end if a == start else a)
+                yield from _comma_parts(text, a, b)
+
+
+_LAST_WORDS_RE = re.compile(r"[ \t,]*((?:[^\W\d_][\w'-]*[ \t]+){0,2}\(?[^\W\d_][\w'-]*\)?)\Z")
+
+
+def _without_country(text: str, start: int, end: int) -> int:
+    """``end``, or where a country that ends the address starts: a country alone is no
+    PHI and stays readable ("..., 25032 Sassari, Italy"); before a postcode it is
+    taken with it."""
+    m = _LAST_WORDS_RE.search(text, max(start, end - 40), end)
+    if m is None:
+        return end
+    words = m.group(1).split()
+    if words[-1].startswith("("):  # "Cyprus (Greek)"
+        words = words[:-1]
+    for n in range(len(words), 0, -1):
+        if " ".join(words[-n:]).lower() in regions():
+            cut = text.rindex(words[-n], start, end)
+            while cut > start and text[cut - 1] in " \t,":
+                cut -= 1
+            return cut
+    return end
+
+
+def _comma_parts(text: str, start: int, end: int) -> Iterator[Span]:
+    """One span per comma-separated part: commas inside an address stay readable."""
+    for m in _PART_RE.finditer(text, start, end):
+        yield Span(m.start(), m.end(), Label.ADDRESS, 0.6, "rest of a written address")
+
+
+def _holds_digit(text: str, start: int, end: int) -> bool:
+    return any(c.isdigit() for c in text[start:end])
+
+
+def _widened_left(text: str, start: int) -> tuple[int, bool]:
+    """Where the address starts (a building number, "the corner of", "<Name> and"),
+    and whether it is a corner of two streets."""
+    line = text.rfind("\n", 0, start) + 1
+    window = max(line, start - 40)
+    if building := _BUILDING_BEFORE_RE.search(text, window, start):
+        start = building.start()
+    if corner := _CORNER_RE.search(text, window, start):
+        return corner.start(), True
+    if name_and := _NAME_AND_RE.search(text, window, start):
+        return name_and.start(1), False
+    return start, False
+
+
+def _widened_right(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The address's lines from ``start``: over pieces on its line, then over address
+    lines below."""
+    lines = [(start, _pieces(text, end))]
+    for _ in range(_MAX_LINES):
+        nxt = _next_line(text, lines[-1][1])
+        if nxt is None:
+            break
+        lines.append(nxt)
+    return lines
+
+
+def _pieces(text: str, pos: int) -> int:
+    """Past the address pieces that follow ``pos`` on its line."""
+    while (m := _PIECE_RE.match(text, pos)) is not None:
+        word = m.group().strip(" \t,")
+        if word in _PROSE or text[m.end() : m.end() + 1] == ":":
+            break
+        if m.group("conn") is not None and word.lower() not in STREET_CONNECTORS:
+            break
+        pos = m.end()
+        if text[pos : pos + 2] in (". ", ".\t") and word.lower() in _ABBREVIATIONS:
+            pos += 1  # "Apt. 4", "Ctra. de Siles": the dot of an abbreviation
+    return pos
+
+
+def _next_line(text: str, end: int) -> tuple[int, int] | None:
+    """The address line under the one ending at ``end`` (its prefix left out), or None."""
+    brk = _LINE_BREAK_RE.match(text, end)
+    if brk is None:
+        return None
+    start = brk.end()
+    line = _LINE_RE.match(text, start).group().rstrip()  # type: ignore[union-attr]
+    if not line and (blank_end := text.find("\n", start)) >= 0:
+        # a blank line: crossed only to a postcode line
+        nxt = _LINE_BREAK_RE.match(text, blank_end)
+        if nxt is None:
+            return None
+        line = _LINE_RE.match(text, nxt.end()).group().rstrip()  # type: ignore[union-attr]
+        if not any(c.isdigit() for c in line):
+            return None
+        start = nxt.end()
+    if not line or not _address_line(line):
+        return None
+    stop = _pieces(text, start)
+    if stop >= start + len(line) - 1:
+        return start, stop
+    # the address's last line, running text after it ("18025 last night")
+    rest = text[stop : stop + 2]
+    if _holds_digit(text, start, stop) and (rest[:1] in ".," or rest[1:].islower()):
+        return start, stop
+    return None
+
+
+def _address_line(line: str) -> bool:
+    """A short line of address pieces: no colon, mail, link or question; few digits (a
+    phone has more)."""
+    if len(line) > 60 or any(c in line for c in ":@/?!+"):
+        return False
+    return sum(c.isdigit() for c in line) <= 8 and len(line.split()) <= 7
