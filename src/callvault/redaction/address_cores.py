@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 from callvault.redaction.lexicon import ADDRESS_STOP_WORDS, QUANTITY_WORDS, STREET_SUFFIXES
 from callvault.redaction.names_gazetteer import fold, gazetteer
+from callvault.redaction.normalize import holds_digit
 from callvault.redaction.places import UPPER, places, regions
 from callvault.redaction.spans import Label, Span
 
@@ -57,8 +58,9 @@ _MILITARY_RE = re.compile(
     r"|(?:PSC|Unit|CMR)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{2,5})"
     r"[ \t]*,?[ \t]*\n?[ \t]*[AFD]PO[ \t]+A[AEP][ \t]+\d{5}(?![\w])"
 )
+# Opens with a class of the cue's first letters: ``re`` skips to one in C.
 _ZIP_CUE_RE = re.compile(
-    r"(?i:zip(?:[ \t]?code)?|post(?:al)?[ \t]?code|postcode|plz)[ \t]*[:#]?[ \t]*"
+    r"[zZpP](?<![\w].)(?i:ip(?:[ \t]?code)?|ost(?:al)?[ \t]?code|ostcode|lz)[ \t]*[:#]?[ \t]*"
     r"(\d{3,6}(?:[ \t-]\d{2,4})?|[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2})(?![\w])"
 )
 # Connectors inside a street's name ("Via dalla Staziun", "Rue de la Poste").
@@ -88,6 +90,8 @@ _NOT_STREET = frozenset((
 
 def address_cores(text: str) -> Iterator[Span]:
     """The street cores, units, military addresses and cued postcodes of written ``text``."""
+    if not holds_digit(text):
+        return  # every one of them holds a number
     for m in _BETWEEN_NUMBERS_RE.finditer(text):
         if _street_words(m.group(1).split(), leading_number=True) and _no_quantity(text, m.end()):
             yield Span(m.start(), m.end(2), Label.ADDRESS, 0.7, "street between two numbers")

@@ -39,6 +39,7 @@ _LINE_BREAK_RE = re.compile(r"[ \t,]*\n(?:[ \t]*[^\w\s(+@'\"\u201c]{1,4}(?=[ \t]
 _LINE_RE = re.compile(r"[^\n]*")
 _BLANK_LINE_RE = re.compile(r"[ \t]*\n(?:[ \t]*[^\w\s(+@'\"\u201c]{1,4})?[ \t]*(?=\n)")
 _MAX_LINES = 5
+_DIGIT_RE = re.compile(r"\d")
 _PART_RE = re.compile(r"[^,\s](?:[^,]*[^,\s])?")
 # Capitalised words that open running text, never an address part.
 _PROSE = frozenset((
@@ -70,9 +71,9 @@ def address_runs(text: str, found: Iterable[Span]) -> Iterator[Span]:
     """Each address span holding a digit, widened over the rest of its address: one
     span a line, so a line break (or an escaped "\\n") between stays unredacted."""
     if text.islower() or not holds_digit(text):
-        return  # speech (lower case) or no number: no written address to widen
+        return  # no number or speech (lower case): no written address to widen
     for span in list(found):
-        if span.label is not Label.ADDRESS or not _holds_digit(text, span.start, span.end):
+        if span.label is not Label.ADDRESS or not _DIGIT_RE.search(text, span.start, span.end):
             continue
         start, corner = _widened_left(text, span.start)
         end = span.end
@@ -85,21 +86,15 @@ def address_runs(text: str, found: Iterable[Span]) -> Iterator[Span]:
                 yield from _comma_parts(text, a, b)
 
 
-_LAST_WORDS_RE = re.compile(r"[ \t,]*((?:[^\W\d_][\w'-]*[ \t]+){0,2}\(?[^\W\d_][\w'-]*\)?)\Z")
-
-
 def _without_country(text: str, start: int, end: int) -> int:
     """``end``, or where a country that ends the address starts: a country alone is no
     PHI and stays readable ("..., 25032 Sassari, Italy"); before a postcode it is
     taken with it."""
-    m = _LAST_WORDS_RE.search(text, max(start, end - 40), end)
-    if m is None:
-        return end
-    words = m.group(1).split()
-    if words[-1].startswith("("):  # "Cyprus (Greek)"
+    words = text[max(start, end - 40) : end].replace(",", " ").split()[-3:]
+    if words and words[-1].startswith("("):  # "Cyprus (Greek)"
         words = words[:-1]
     for n in range(len(words), 0, -1):
-        if " ".join(words[-n:]).lower() in regions():
+        if words[-n][:1].isalpha() and " ".join(words[-n:]).lower() in regions():
             cut = text.rindex(words[-n], start, end)
             while cut > start and text[cut - 1] in " \t,":
                 cut -= 1
@@ -114,7 +109,7 @@ def _comma_parts(text: str, start: int, end: int) -> Iterator[Span]:
 
 
 def _holds_digit(text: str, start: int, end: int) -> bool:
-    return any(c.isdigit() for c in text[start:end])
+    return _DIGIT_RE.search(text, start, end) is not None
 
 
 def _widened_left(text: str, start: int) -> tuple[int, bool]:

@@ -57,8 +57,7 @@ _AFTER_WEAK_RE = re.compile(
     r"|since|last|next|during)(?![\w]))"
 )
 _LANDMARK_RE = re.compile(
-    r"[ \t]+(?:bridge|Bridge|Country[ \t]+Club|airport|Airport|harbou?r|Harbou?r"
-    r"|train[ \t]+station|[Tt]own[ \t]+[Hh]all|[Cc]ity[ \t]+[Hh]all)(?![\w])"
+    r"[ \t]+(?:bridge|Bridge|Country[ \t]+Club|airport|Airport|harbou?r|Harbou?r)(?![\w])"
 )
 # A postcode after the town; not a year ("in Paris 2024").
 _POSTCODE_AFTER_RE = re.compile(r"[ \t]+(?!(?:19|20)\d\d(?!\d))\d{4,5}(?![\w]|[.,-]\d)")
@@ -145,9 +144,7 @@ def _before_postcode(text: str, end: int) -> bool:
     return _POSTCODE_AFTER_RE.match(text, end) is not None
 
 
-_LANDMARK_SCAN_RE = re.compile(
-    r"(?:[Bb]ridge|Country[ \t]+Club|[Aa]irport|[Hh]arbou?r|[Tt]own[ \t]+[Hh]all)(?![\w])"
-)
+_LANDMARK_SCAN_RE = re.compile(r"(?:[Bb]ridge|Country[ \t]+Club|[Aa]irport|[Hh]arbou?r)(?![\w])")
 _WORDS_BEFORE_RE = re.compile(
     rf"(?<![\w'\u2019-])([{CAPITALS}][\w'\u2019-]*(?:[ \t]+[{CAPITALS}][\w'\u2019-]*){{0,2}})"
     r"[ \t]+\Z"
@@ -156,7 +153,7 @@ _WORDS_BEFORE_RE = re.compile(
 
 def _before_landmarks(text: str) -> Iterator[Span]:
     """ "Wildpfad bridge", "Egilsstaðir Country Club": the town before a landmark."""
-    if not any(literal in text for literal in ("ridge", "Club", "irport", "arbo", "all")):
+    if not any(literal in text for literal in ("ridge", "Club", "irport", "arbo")):
         return
     for m in _LANDMARK_SCAN_RE.finditer(text):
         before = _WORDS_BEFORE_RE.search(text, max(0, m.start() - 50), m.start())
