@@ -17,9 +17,10 @@ units, towns, regions and postcodes that follow it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from callvault.redaction.lexicon import ADDRESS_STOP_WORDS, QUANTITY_WORDS, STREET_SUFFIXES
+from callvault.redaction.medical import medication_words
 from callvault.redaction.names_gazetteer import fold, gazetteer
 from callvault.redaction.normalize import holds_digit
 from callvault.redaction.places import UPPER, places, regions
@@ -46,7 +47,8 @@ _TWO_NUMBERS_RE = re.compile(
 # "of", "to", "is", "and") or a line start is checked in Python. Opens with a capital:
 # ``re`` skips to one in C.
 _CAPITALISED_NUMBER_RE = re.compile(
-    rf"[{CAPITALS}](?<![\w'\u2019.-].){_TAIL}(?:[ \t]+[{CAPITALS}]{_TAIL}){{0,3}}"
+    rf"[{CAPITALS}](?<![\w'\u2019.-].){_TAIL}"
+    rf"(?:[ \t]+(?:(?:y|de|la|del|di|da|do|van|der|u)[ \t]+)?[{CAPITALS}]{_TAIL}){{0,3}}"
     rf"[ \t]+({_NUMBER})\.?(?![\w%/:.-]|\.\d)"
 )
 _PREP_BEFORE_RE = re.compile(r"(?:(?<![\w'])(?:on|at|of|to|is|and)[ \t]+|^[ \t]*)\Z", re.MULTILINE)
@@ -68,7 +70,8 @@ STREET_CONNECTORS = frozenset((
     "de", "da", "do", "das", "dos", "del", "dei", "della", "delle", "dalla", "degli", "di",
     "la", "le", "les", "l'", "du", "des", "van", "von", "der", "den", "het", "ter", "am",
     "an", "im", "auf", "y", "e", "i", "sur", "en", "u.", "rkp.", "út", "útja", "utca",
-    "tér", "köz", "fasor", "rue", "via", "ul.", "al.", "pl.", "os.", "vei", "gate", "à",
+    "tér", "köz", "fasor", "rue", "via", "ul.", "al.", "pl.", "os.", "vei", "gate", "à", "u",
+    "los", "las", "el", "lo", "d'", "au", "aux", "zum", "zur",
 ))  # fmt: skip
 _SUFFIXES = frozenset(STREET_SUFFIXES)
 _STREET_TYPES = frozenset((
@@ -92,21 +95,12 @@ def address_cores(text: str) -> Iterator[Span]:
     """The street cores, units, military addresses and cued postcodes of written ``text``."""
     if not holds_digit(text):
         return  # every one of them holds a number
-    for m in _BETWEEN_NUMBERS_RE.finditer(text):
-        if _street_words(m.group(1).split(), leading_number=True) and _no_quantity(text, m.end()):
-            yield Span(m.start(), m.end(2), Label.ADDRESS, 0.7, "street between two numbers")
-    for m in _TWO_NUMBERS_RE.finditer(text):
-        words = m.group(1).split()
-        if words[-1].lower().rstrip(".") in _SUFFIXES or _street_words(words, leading_number=False):
-            yield Span(m.start(), m.end(), Label.ADDRESS, 0.65, "street after two numbers")
-    for m in _CAPITALISED_NUMBER_RE.finditer(text):
-        words = text[m.start() : m.start(1)].split()
-        if (
-            _PREP_BEFORE_RE.search(text, max(0, m.start() - 5), m.start())
-            and _street_words(words, leading_number=False)
-            and _no_quantity(text, m.end())
-        ):
-            yield Span(m.start(), m.end(1), Label.ADDRESS, 0.65, "street and number after a cue")
+    for m in _scan(_BETWEEN_NUMBERS_RE, text, _between_numbers):
+        yield Span(m.start(), m.end(2), Label.ADDRESS, 0.7, "street between two numbers")
+    for m in _scan(_TWO_NUMBERS_RE, text, lambda m: _suffix_end(m) > 0):
+        yield Span(m.start(), _suffix_end(m), Label.ADDRESS, 0.65, "street after two numbers")
+    for m in _scan(_CAPITALISED_NUMBER_RE, text, lambda m: _after_preposition(text, m)):
+        yield Span(m.start(), m.end(1), Label.ADDRESS, 0.65, "street and number after a cue")
     if "Ap" in text or "Su" in text or "Un" in text or "St" in text or "Fl" in text:
         for m in _UNIT_RE.finditer(text):
             yield Span(m.start(), m.end(), Label.ADDRESS, 0.7, "apartment or suite number")
@@ -117,6 +111,47 @@ def address_cores(text: str) -> Iterator[Span]:
         yield Span(m.start(1), m.end(1), Label.ADDRESS, 0.75, "postcode after a postcode cue")
 
 
+def _scan(
+    rx: re.Pattern[str], text: str, accept: Callable[[re.Match[str]], bool]
+) -> Iterator[re.Match[str]]:
+    """The accepted matches of ``rx``; after a rejected one the scan goes on from its
+    second character, so "Fund is 326 Hraunás 21" still finds the street inside."""
+    pos = 0
+    while (m := rx.search(text, pos)) is not None:
+        if accept(m):
+            yield m
+            pos = m.end()
+        else:
+            pos = m.start() + 1
+
+
+def _between_numbers(m: re.Match[str]) -> bool:
+    return _street_words(m.group(1).split(), leading_number=True) and _no_quantity(
+        m.string, m.end()
+    )
+
+
+def _suffix_end(m: re.Match[str]) -> int:
+    """Where the street after two numbers ends: at its last street-type word ("Meadow
+    Drive" of "Meadow Drive Apt."), or its words when they read as a street; else 0."""
+    words = list(re.finditer(r"\S+", m.group(1)))
+    for word in reversed(words):
+        if word.group().lower().rstrip(".") in _SUFFIXES:
+            return m.start(1) + word.end()
+    if _street_words([w.group() for w in words], leading_number=False):
+        return m.end()
+    return 0
+
+
+def _after_preposition(text: str, m: re.Match[str]) -> bool:
+    """Capitalised street words and a number after "on", "at", "of" ... or a line start."""
+    return (
+        _PREP_BEFORE_RE.search(text, max(0, m.start() - 5), m.start()) is not None
+        and _street_words(text[m.start() : m.start(1)].split(), leading_number=False)
+        and _no_quantity(text, m.end())
+    )
+
+
 def _street_words(words: list[str], *, leading_number: bool) -> bool:
     """Do ``words`` read as a street's name? Capitalised words (at least one), a few
     connectors, no everyday function word or month, and some word that is no everyday
@@ -124,8 +159,8 @@ def _street_words(words: list[str], *, leading_number: bool) -> bool:
     keys = [w.lower() for w in words]
     if any(k in ADDRESS_STOP_WORDS and k not in STREET_CONNECTORS for k in keys):
         return False
-    if any(k.strip(".") in _NOT_STREET for k in keys):
-        return False
+    if any(k.strip(".") in _NOT_STREET or k in medication_words() for k in keys):
+        return False  # "Page 12", "Tylenol 500"
     first = words[0]
     if not (first[0].isupper() or keys[0] in STREET_CONNECTORS):
         return False

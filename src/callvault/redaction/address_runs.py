@@ -35,9 +35,8 @@ _PIECE_RE = re.compile(
     rf"[ \t]*,?[ \t]*(?:{_UNIT}|(?:{_POSTCODE})|nan(?![\w])|\({_CAP_WORD}\)|{_CAP_WORD}"
     rf"|(?P<conn>[a-zà-ÿ'.]+)(?=[ \t]+[{CAPITALS}]))"
 )
-_LINE_BREAK_RE = re.compile(r"[ \t,]*\n(?:[ \t]*[^\w\s(+@'\"\u201c]{1,4}(?=[ \t]))?[ \t]*")
+_LINE_BREAK_RE = re.compile(r"[ \t,.]*\n(?:[ \t]*[^\w\s(+@'\"\u201c]{1,4})?[ \t]*")
 _LINE_RE = re.compile(r"[^\n]*")
-_BLANK_LINE_RE = re.compile(r"[ \t]*\n(?:[ \t]*[^\w\s(+@'\"\u201c]{1,4})?[ \t]*(?=\n)")
 _MAX_LINES = 5
 _DIGIT_RE = re.compile(r"\d")
 _PART_RE = re.compile(r"[^,\s](?:[^,]*[^,\s])?")
@@ -59,12 +58,20 @@ _ABBREVIATIONS = frozenset((
 ))  # fmt: skip
 _CORNER_RE = re.compile(r"(?i:(?:the[ \t]+)?corner[ \t]+of)[ \t]+\Z")
 _NAME_AND_RE = re.compile(
-    rf"(?:[:?][ \t]*|(?<![\w'])(?:to|is|in|at|with)[ \t]+|^[ \t]*)([{CAPITALS}][\w'\u2019-]*"
-    r"[ \t]+and[ \t]+)\Z",
+    rf"(?:[:?][ \t]*|(?<![\w'])(?:to|is|in|at|with)[ \t]+|^[ \t]*)((?:[{CAPITALS}][\w'\u2019-]*"
+    r"[ \t]+){1,3}and[ \t]+)\Z",
     re.MULTILINE,
 )
 _BUILDING_BEFORE_RE = re.compile(r"(?<![\w.,:/+-])\d{1,6}[ \t]+\Z")
-_CROSS_STREET_RE = re.compile(rf"[ \t]+and[ \t]+((?:{_CAP_WORD}[ \t]*){{1,3}})")
+_CROSS_STREET_RE = re.compile(
+    rf"(?:[ \t]+(?:St\.?|street))?[ \t]+and[ \t]+((?:{_CAP_WORD}[ \t]*){{1,3}})"
+)
+# Capitalised words (and connectors) before a street on its line: the rest of its name
+# ("Rúa de San Pedro" before "19 Tokaryev Crossing"), back to running text.
+_NAME_BEFORE_RE = re.compile(
+    rf"(?<![\w'\u2019.-])((?:[{CAPITALS}][\w'\u2019.-]*[ \t]+(?:(?:de|da|do|del|di|la|le|du|des"
+    rf"|van|von|der|den|an)[ \t]+)?){{1,4}})\Z"
+)
 
 
 def address_runs(text: str, found: Iterable[Span]) -> Iterator[Span]:
@@ -87,18 +94,20 @@ def address_runs(text: str, found: Iterable[Span]) -> Iterator[Span]:
 
 
 def _without_country(text: str, start: int, end: int) -> int:
-    """``end``, or where a country that ends the address starts: a country alone is no
-    PHI and stays readable ("..., 25032 Sassari, Italy"); before a postcode it is
-    taken with it."""
+    """``end``, or where a country that ends the address after a comma starts: a country
+    alone is no PHI and stays readable ("..., 25032 Sassari, Italy"); before a postcode
+    it is taken with it."""
     words = text[max(start, end - 40) : end].replace(",", " ").split()[-3:]
     if words and words[-1].startswith("("):  # "Cyprus (Greek)"
         words = words[:-1]
     for n in range(len(words), 0, -1):
         if words[-n][:1].isalpha() and " ".join(words[-n:]).lower() in regions():
             cut = text.rindex(words[-n], start, end)
-            while cut > start and text[cut - 1] in " \t,":
+            while cut > start and text[cut - 1] in " \t":
                 cut -= 1
-            return cut
+            # "..., Sassari, Italy": a part of its own; "WEIDING Austria" or a line of
+            # its own under a block: part of the address as written
+            return cut - 1 if cut > start and text[cut - 1] == "," else end
     return end
 
 
@@ -123,6 +132,10 @@ def _widened_left(text: str, start: int) -> tuple[int, bool]:
         return corner.start(), True
     if name_and := _NAME_AND_RE.search(text, window, start):
         return name_and.start(1), False
+    if (named := _NAME_BEFORE_RE.search(text, window, start)) and not _PROSE.intersection(
+        w.strip(".") for w in named.group(1).split()
+    ):
+        return named.start(1), False
     return start, False
 
 

@@ -37,6 +37,7 @@ _STRONG_CUES = (
     "university of", "suburb of", "lives in", "live in", "living in", "lived in",
     "resides in", "based in", "stationed in", "where:", "location:", "city:", "town:",
     "i am in", "i'm in", "we are in", "we're in", "currently in", "friend lives in",
+    "street in", "road in", "avenue in",
 )  # fmt: skip
 # A preposition alone: the words after it must read as a place (see ``_place_like``).
 _WEAK_CUES = ("in", "to", "from", "near")
@@ -47,9 +48,10 @@ _CUE_RE = led(
     )
 )
 _CONNECTORS = r"an|der|de|la|le|du|des|sur|am|im|en|di|del|y|u|bei|ob|pod|nad"
+_CONNECTOR_WORDS = frozenset(_CONNECTORS.split("|"))
+_NAME = rf"[{CAPITALS}][\w'\u2019-]*"
 _PLACE_RE = re.compile(
-    rf"[{CAPITALS}][\w'\u2019-]*(?:[ \t]+(?:(?:{_CONNECTORS})[ \t]+)?[{CAPITALS}][\w'\u2019-]*"
-    rf"|[ \t]+\([{CAPITALS}][\w'\u2019-]*\)){{0,4}}"
+    rf"{_NAME}(?:[ \t]+(?:(?:{_CONNECTORS})[ \t]+){{0,2}}{_NAME}|[ \t]+\({_NAME}\)){{0,4}}"
 )
 # What may follow a town named after a bare preposition: the clause goes on or ends.
 _AFTER_WEAK_RE = re.compile(
@@ -127,7 +129,8 @@ def _town(words: list[str], *, strong: bool) -> bool:
     keys = [fold(w.lower().strip("()")) for w in words]
     phrase = " ".join(w.lower() for w in words)
     known = phrase in places() or plain(phrase) in places()
-    foreign = all(_foreign(k) for k in keys if k not in {"an", "der", "de", "la", "du"})
+    # connectors and a district's letter ("Frederiksberg C") aside
+    foreign = all(_foreign(k) for k in keys if len(k) > 1 and k not in _CONNECTOR_WORDS)
     shouted = all(w.isupper() and len(w) > 1 for w in words)
     return known or foreign or (strong and (shouted or any(_foreign(k) for k in keys)))
 
@@ -137,7 +140,11 @@ def _org(words: list[str]) -> bool:
 
 
 def _foreign(key: str) -> bool:
-    return not key.isascii() or gazetteer().foreign(key) or key in places()
+    """No everyday English (each part of a hyphenated name), or a known town."""
+    if not key.isascii() or key in places():
+        return True
+    parts = [part for part in key.split("-") if part]
+    return bool(parts) and all(gazetteer().foreign(part) for part in parts)
 
 
 def _before_postcode(text: str, end: int) -> bool:
@@ -146,7 +153,8 @@ def _before_postcode(text: str, end: int) -> bool:
 
 _LANDMARK_SCAN_RE = re.compile(r"(?:[Bb]ridge|Country[ \t]+Club|[Aa]irport|[Hh]arbou?r)(?![\w])")
 _WORDS_BEFORE_RE = re.compile(
-    rf"(?<![\w'\u2019-])([{CAPITALS}][\w'\u2019-]*(?:[ \t]+[{CAPITALS}][\w'\u2019-]*){{0,2}})"
+    rf"(?<![\w'\u2019-])([{CAPITALS}][\w'\u2019-]*(?:[ \t]+(?:(?:{_CONNECTORS})[ \t]+)?"
+    rf"[{CAPITALS}][\w'\u2019-]*){{0,2}})"
     r"[ \t]+\Z"
 )
 
