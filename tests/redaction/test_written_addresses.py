@@ -132,6 +132,18 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
         ["4791 Rua Diadema 1903", "Suite 150", "Recife", "32215"],
         [],
     ),
+    (
+        "run-org-no",
+        "We'll meet at Nordvik Energy Group Inc., 9147 Fjordgata 69, Brekkeby",
+        ["9147 Fjordgata 69", "Brekkeby"],
+        ["Nordvik", "Energy", "Group", "Inc"],
+    ),
+    (
+        "run-org-no",
+        "Sent to 12 Vestergade 4 Pactiv Evergreen Inc. staff",
+        ["12 Vestergade 4"],
+        ["Pactiv", "Evergreen"],
+    ),
     ("street-in-town", "It refers to Tamme 63 street in Uue-Saaluse.", ["Uue-Saaluse"], ["refers"]),
     ("town-landmark", "Frederiksberg C bridge is falling down.", ["Frederiksberg C"], ["bridge"]),
     ("town-cue", "The mayor arrived at Kvarnholt this morning.", ["Kvarnholt"], ["morning"]),

@@ -20,13 +20,14 @@ import re
 from collections.abc import Iterable, Iterator
 
 from callvault.redaction.address_cores import CAPITALS, STREET_CONNECTORS
+from callvault.redaction.address_shapes import ORG_WORDS
 from callvault.redaction.normalize import holds_digit
 from callvault.redaction.places import regions
 from callvault.redaction.spans import Label, Span
 
 _CAP_WORD = rf"[{CAPITALS}][\w'\u2019-]*(?:\.[\w'\u2019-]+)*"
 _POSTCODE = (
-    r"\d{2,6}(?:[ -]\d{2,4})?(?![\w])|[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[A-Z]{2}(?![\w])"
+    r"\d{1,6}(?:[ -]\d{2,4})?(?![\w])|[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[A-Z]{2}(?![\w])"
     r"|[A-Z]\d[A-Z][ \t]\d[A-Z]\d(?![\w])"
 )
 _UNIT = r"(?:Apt|Apartment|Suite|Unit|Ste|Flat|Box)\.?[ \t]*#?\d{1,5}[A-Za-z]?(?![\w])"
@@ -152,13 +153,19 @@ def _widened_right(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _pieces(text: str, pos: int) -> int:
-    """Past the address pieces that follow ``pos`` on its line."""
+    """Past the address pieces that follow ``pos`` on its line; an organisation's name
+    ("Pactiv Evergreen Inc.") ends them before its first word."""
+    words_from = pos  # where the capitalised words just read begin
     while (m := _PIECE_RE.match(text, pos)) is not None:
         word = m.group().strip(" \t,")
         if word in _PROSE or text[m.end() : m.end() + 1] == ":":
             break
         if m.group("conn") is not None and word.lower() not in STREET_CONNECTORS:
             break
+        if word.lower() in ORG_WORDS:
+            return words_from
+        if not word[:1].isupper() or "," in m.group():
+            words_from = m.end() if not word[:1].isupper() else m.start()
         pos = m.end()
         if text[pos : pos + 2] in (". ", ".\t") and word.lower() in _ABBREVIATIONS:
             pos += 1  # "Apt. 4", "Ctra. de Siles": the dot of an abbreviation
@@ -181,14 +188,16 @@ def _next_line(text: str, end: int) -> tuple[int, int] | None:
         if not any(c.isdigit() for c in line):
             return None
         start = nxt.end()
-    if not line or not _address_line(line):
+    if not line:
         return None
     stop = _pieces(text, start)
-    if stop >= start + len(line) - 1:
+    if stop == start or not _address_line(text[start:stop]):
+        return None
+    rest = text[stop : start + len(line)].strip()
+    if not rest or rest in ".?!":
         return start, stop
-    # the address's last line, running text after it ("18025 last night")
-    rest = text[stop : stop + 2]
-    if _holds_digit(text, start, stop) and (rest[:1] in ".," or rest[1:].islower()):
+    # the address's last line, running text after it ("18025 last night", "01489. I")
+    if _holds_digit(text, start, stop) and (rest[0] in ".," or text[stop + 1 : stop + 2].islower()):
         return start, stop
     return None
 

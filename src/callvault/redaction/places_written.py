@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 
 from callvault.redaction.address_cores import CAPITALS
+from callvault.redaction.address_shapes import ORG_WORDS
 from callvault.redaction.lexicon import ADDRESS_STOP_WORDS
 from callvault.redaction.names_gazetteer import fold, gazetteer
 from callvault.redaction.places import places, plain, regions
@@ -64,12 +65,7 @@ _LANDMARK_RE = re.compile(
 # A postcode after the town; not a year ("in Paris 2024").
 _POSTCODE_AFTER_RE = re.compile(r"[ \t]+(?!(?:19|20)\d\d(?!\d))\d{4,5}(?![\w]|[.,-]\d)")
 _LANDMARK_WORDS = frozenset(("country", "club", "bridge", "airport", "harbour", "harbor"))
-_ORG_WORDS = frozenset((
-    "inc", "ltd", "limited", "corp", "corporation", "co", "plc", "sa", "ag", "llc", "lp",
-    "group", "holdings", "bank", "trust", "fund", "etf", "company", "university",
-    "college", "hospital", "hotel", "clinic", "school",
-    "capital", "partners", "technologies", "international", "systems", "services",
-))  # fmt: skip
+_ORG_WORDS = ORG_WORDS
 _NOT_TOWN = frozenset((
     *ADDRESS_STOP_WORDS, "monday", "tuesday", "wednesday", "thursday", "friday",
     "saturday", "sunday", "january", "february", "march", "april", "june", "july",
