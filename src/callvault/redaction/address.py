@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 
 from callvault.redaction.address_cores import address_cores
+from callvault.redaction.address_cyrillic import cyrillic_addresses
 from callvault.redaction.address_spoken import spoken_addresses
 from callvault.redaction.address_written import foreign_addresses, spoken_foreign_addresses
 from callvault.redaction.lexicon import ADDRESS_STOP_WORDS, STATES, STREET_SUFFIXES
@@ -96,6 +97,7 @@ class AddressRecognizer:
             yield from foreign_addresses(text, us_streets)
             yield from address_cores(text)
             yield from written_places(text, lowered)
+            yield from cyrillic_addresses(text)
         yield from spoken_foreign_addresses(text)
         for run in runs:
             # five or nine digits (plus one when the run starts with the state "oh")

@@ -37,19 +37,20 @@ _BETWEEN_NUMBERS_RE = re.compile(
     rf"\d(?<![\w.,:/+$€£#-]\d)\d{{0,5}}[ \t]+(?:\d{{1,5}}[ \t]+)?"
     rf"({_WORD}(?:[ \t]+{_WORD}){{0,5}})[ \t]+({_NUMBER})\.?(?![\w%/:-])"
 )
-# Two numbers, then a street's capitalised words ("2561 178 Talavera Place"): an address
-# generator's building number before a street that already has one.
+# Two numbers, then a street's capitalised words ("2561 178 Talavera Place", "096 2767
+# 40th Street"): an address generator's building number before a street that already
+# has one.
 _TWO_NUMBERS_RE = re.compile(
     rf"\d(?<![\w.,:/+$€£#-]\d)\d{{0,5}}[ \t]+\d{{1,5}}[ \t]+"
-    rf"([{CAPITALS}]{_TAIL}(?:[ \t]+[{CAPITALS}]{_TAIL}){{0,3}})"
+    rf"((?:[{CAPITALS}]|\d{{1,3}}(?:st|nd|rd|th)\b){_TAIL}(?:[ \t]+[{CAPITALS}]{_TAIL}){{0,3}})"
 )
 # Capitalised words and a house number; the place preposition before them ("on", "at",
 # "of", "to", "is", "and") or a line start is checked in Python. Opens with a capital:
 # ``re`` skips to one in C.
 _CAPITALISED_NUMBER_RE = re.compile(
     rf"[{CAPITALS}](?<![\w'\u2019.-].){_TAIL}"
-    rf"(?:[ \t]+(?:(?:y|de|la|del|di|da|do|van|der|u)[ \t]+)?[{CAPITALS}]{_TAIL}){{0,3}}"
-    rf"[ \t]+({_NUMBER})\.?(?![\w%/:.-]|\.\d)"
+    rf"(?:[ \t]+(?:(?:y|de|la|del|di|da|do|van|der|u)[ \t]+)?(?!(?:Nr|No)\b)[{CAPITALS}]{_TAIL})"
+    rf"{{0,3}}(?P<nr>,?[ \t]+(?:Nr|No|nr|nr\.|Nº|n°)\.?)?[ \t]+({_NUMBER})\.?(?![\w%/:.-]|\.\d)"
 )
 _PREP_BEFORE_RE = re.compile(r"(?:(?<![\w'])(?:on|at|of|to|is|and)[ \t]+|^[ \t]*)\Z", re.MULTILINE)
 _UNIT_RE = re.compile(
@@ -62,7 +63,8 @@ _MILITARY_RE = re.compile(
 )
 # Opens with a class of the cue's first letters: ``re`` skips to one in C.
 _ZIP_CUE_RE = re.compile(
-    r"[zZpP](?<![\w].)(?i:ip(?:[ \t]?code)?|ost(?:al)?[ \t]?code|ostcode|lz)[ \t]*[:#]?[ \t]*"
+    r"[zZpP\u03a4](?<![\w].)(?i:ip(?:[ \t]?code)?|ost(?:al)?[ \t]?code|ostcode|lz"
+    r"|\.?\u039a\.?)[ \t]*[:#]?[ \t]*"  # Greek "TK": the postal code
     r"(\d{3,6}(?:[ \t-]\d{2,4})?|[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2})(?![\w])"
 )
 # Connectors inside a street's name ("Via dalla Staziun", "Rue de la Poste").
@@ -87,7 +89,11 @@ _NOT_STREET = frozenset((
     "level", "version", "flight", "channel", "table", "line", "step", "week", "day",
     "year", "years", "grade", "class", "season", "episode", "volume", "vol", "no", "nr",
     "number", "item", "part", "phase", "stage", "round", "game", "apt", "suite", "unit",
-    "box", "tel", "fax", "phone", "mobile", "ext", "inc", "ltd", "corp", "plc",
+    "box", "tel", "fax", "phone", "mobile", "ext", "inc", "ltd", "corp", "plc", "invoice",
+    "order", "ticket", "case", "claim", "policy", "account", "reference", "receipt",
+    "booking", "reservation", "confirmation", "contract", "form", "file", "patient",
+    "member", "serial", "model", "batch", "lot", "check", "cheque", "transaction", "card",
+    "license", "licence", "permit", "passport", "id", "bus", "train", "tram", "platform",
 ))  # fmt: skip
 
 
@@ -100,7 +106,7 @@ def address_cores(text: str) -> Iterator[Span]:
     for m in _scan(_TWO_NUMBERS_RE, text, lambda m: _suffix_end(m) > 0):
         yield Span(m.start(), _suffix_end(m), Label.ADDRESS, 0.65, "street after two numbers")
     for m in _scan(_CAPITALISED_NUMBER_RE, text, lambda m: _after_preposition(text, m)):
-        yield Span(m.start(), m.end(1), Label.ADDRESS, 0.65, "street and number after a cue")
+        yield Span(m.start(), m.end(2), Label.ADDRESS, 0.65, "street and number after a cue")
     if "Ap" in text or "Su" in text or "Un" in text or "St" in text or "Fl" in text:
         for m in _UNIT_RE.finditer(text):
             yield Span(m.start(), m.end(), Label.ADDRESS, 0.7, "apartment or suite number")
@@ -144,10 +150,13 @@ def _suffix_end(m: re.Match[str]) -> int:
 
 
 def _after_preposition(text: str, m: re.Match[str]) -> bool:
-    """Capitalised street words and a number after "on", "at", "of" ... or a line start."""
+    """Capitalised street words and a number after "on", "at", "of" ... or a line start,
+    or with "Nr." before the number ("Intrarea Suciu Nr. 297")."""
+    words_end = m.start("nr") if m.group("nr") else m.start(2)
     return (
-        _PREP_BEFORE_RE.search(text, max(0, m.start() - 5), m.start()) is not None
-        and _street_words(text[m.start() : m.start(1)].split(), leading_number=False)
+        (m.group("nr") or _PREP_BEFORE_RE.search(text, max(0, m.start() - 5), m.start()))
+        is not None
+        and _street_words(text[m.start() : words_end].split(), leading_number=False)
         and _no_quantity(text, m.end())
     )
 

@@ -34,6 +34,9 @@ _UNIT = r"(?:Apt|Apartment|Suite|Unit|Ste|Flat|Box)\.?[ \t]*#?\d{1,5}[A-Za-z]?(?
 # One piece of an address on the same line, after blanks and perhaps a comma.
 _PIECE_RE = re.compile(
     rf"[ \t]*,?[ \t]*(?:{_UNIT}|(?:{_POSTCODE})|nan(?![\w])|\({_CAP_WORD}\)|{_CAP_WORD}"
+    # a short word with a dot before a number or name ("Nr. 297", "bl. 4", Russian "kv. 6"),
+    # a state after a slash ("/ RO")
+    rf"|[^\W\d_]{{1,4}}\.(?=[ \t]*[\d{CAPITALS}])|/[ \t]*[A-Z]{{2}}(?![\w])"
     rf"|(?P<conn>[a-zà-ÿ'.]+)(?=[ \t]+[{CAPITALS}]))"
 )
 _LINE_BREAK_RE = re.compile(r"[ \t,.]*\n(?:[ \t]*[^\w\s(+@'\"\u201c]{1,4})?[ \t]*")
@@ -57,6 +60,9 @@ _ABBREVIATIONS = frozenset((
     "ul", "al", "pl", "os", "u", "rkp", "no", "nr", "ln", "sq", "n", "s",
     "\u03bb\u03b5\u03c9\u03c6", "\u03b1\u03b3", "\u03b2\u03b1\u03c3",  # Greek: leof., ag., vas.
 ))  # fmt: skip
+_CONTACT_ABBREVIATIONS = frozenset(
+    ("tel", "tél", "tlf", "tfn", "fax", "ph", "mob", "ref", "ext", "dob", "id", "acct")
+)
 _CORNER_RE = re.compile(r"(?i:(?:the[ \t]+)?corner[ \t]+of)[ \t]+\Z")
 _NAME_AND_RE = re.compile(
     rf"(?:[:?][ \t]*|(?<![\w'])(?:to|is|in|at|with)[ \t]+|^[ \t]*)((?:[{CAPITALS}][\w'\u2019-]*"
@@ -70,8 +76,8 @@ _CROSS_STREET_RE = re.compile(
 # Capitalised words (and connectors) before a street on its line: the rest of its name
 # ("Rúa de San Pedro" before "19 Tokaryev Crossing"), back to running text.
 _NAME_BEFORE_RE = re.compile(
-    rf"(?<![\w'\u2019.-])((?:[{CAPITALS}][\w'\u2019.-]*[ \t]+(?:(?:de|da|do|del|di|la|le|du|des"
-    rf"|van|von|der|den|an)[ \t]+)?){{1,4}})\Z"
+    rf"(?<![\w'\u2019.-])((?:[{CAPITALS}][\w'\u2019.-]*[ \t]+(?:(?:de[ \t]+la|de|da|do|del|di|du"
+    rf"|des|van|von|der|den)[ \t]+)?){{1,4}})\Z"
 )
 
 
@@ -160,6 +166,8 @@ def _pieces(text: str, pos: int) -> int:
         word = m.group().strip(" \t,")
         if word in _PROSE or text[m.end() : m.end() + 1] == ":":
             break
+        if word.rstrip(".").lower() in _CONTACT_ABBREVIATIONS:
+            break  # ", tel. 91 72 13 38": a phone after the address
         if m.group("conn") is not None and word.lower() not in STREET_CONNECTORS:
             break
         if word.lower() in ORG_WORDS:
