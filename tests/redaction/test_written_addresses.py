@@ -160,6 +160,7 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
         ["Write"],
     ),
     ("nr-street-no", "Please pay Invoice No. 4411 today.", [], ["Invoice"]),
+    ("nr-street-no", "log: NHS No 557 140 4481 on file.", [], ["NHS"]),
     (
         "cyrillic",
         "Адрес: г. Тулуза, ул. Лесная, д. 12, кв. 5, 300041",

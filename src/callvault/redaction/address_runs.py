@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 
 from callvault.redaction.address_cores import CAPITALS, STREET_CONNECTORS
 from callvault.redaction.address_shapes import ORG_WORDS
-from callvault.redaction.normalize import holds_digit
+from callvault.redaction.normalize import SPEAKER_TAG_RE
 from callvault.redaction.places import regions
 from callvault.redaction.spans import Label, Span
 
@@ -84,11 +84,11 @@ _NAME_BEFORE_RE = re.compile(
 def address_runs(text: str, found: Iterable[Span]) -> Iterator[Span]:
     """Each address span holding a digit, widened over the rest of its address: one
     span a line, so a line break (or an escaped "\\n") between stays unredacted."""
-    if text.islower() or not holds_digit(text):
-        return  # no number or speech (lower case): no written address to widen
     for span in list(found):
         if span.label is not Label.ADDRESS or not _DIGIT_RE.search(text, span.start, span.end):
             continue
+        if _spoken_line(text, span.start):
+            continue  # a recogniser's lower case: no written address to widen
         start, corner = _widened_left(text, span.start)
         end = span.end
         if corner and (cross := _CROSS_STREET_RE.match(text, end)):
@@ -98,6 +98,15 @@ def address_runs(text: str, found: Iterable[Span]) -> Iterator[Span]:
             for a, b in lines:
                 b = max(_without_country(text, a, b), span.end if a == start else a)
                 yield from _comma_parts(text, a, b)
+
+
+def _spoken_line(text: str, pos: int) -> bool:
+    """Is the line holding ``pos`` in lower case (speech to text, a tag aside)?"""
+    start = text.rfind("\n", 0, pos) + 1
+    if tag := SPEAKER_TAG_RE.match(text, start):
+        start = tag.end()  # "SPEAKER_00:" or "Caller:" before a recogniser's words
+    end = text.find("\n", pos)
+    return text[start : end if end >= 0 else len(text)].islower()
 
 
 def _without_country(text: str, start: int, end: int) -> int:
