@@ -34,14 +34,14 @@ _NUMBER = r"\d{1,5}[a-zA-Z]?"
 # Building number, perhaps a second number, one to six words, house number. The words are
 # judged in Python (``_street_words``); ``re`` skips to a digit in C.
 _BETWEEN_NUMBERS_RE = re.compile(
-    rf"\d(?<![\w.,:/+$€£#-]\d)\d{{0,5}}[ \t]+(?:\d{{1,5}}[ \t]+)?"
+    rf"\d(?<![\w.,:/+$€£#-]\d)\d{{2,5}}[ \t]+(?:\d{{1,5}}[ \t]+)?"
     rf"({_WORD}(?:[ \t]+{_WORD}){{0,5}})[ \t]+({_NUMBER})\.?(?![\w%/:-])"
 )
 # Two numbers, then a street's capitalised words ("2561 178 Talavera Place", "096 2767
 # 40th Street"): an address generator's building number before a street that already
 # has one.
 _TWO_NUMBERS_RE = re.compile(
-    rf"\d(?<![\w.,:/+$€£#-]\d)\d{{0,5}}[ \t]+\d{{1,5}}[ \t]+"
+    rf"\d(?<![\w.,:/+$€£#-]\d)\d{{2,5}}[ \t]+\d{{1,5}}[ \t]+"
     rf"((?:[{CAPITALS}]|\d{{1,3}}(?:st|nd|rd|th)\b){_TAIL}(?:[ \t]+[{CAPITALS}]{_TAIL}){{0,3}})"
 )
 # A house number after a blank ("lives on Bygget 91"): the street's capitalised words and
@@ -193,9 +193,10 @@ def _street_words(words: list[str], *, leading_number: bool) -> bool:
     first = words[0]
     if not (first[0].isupper() or keys[0] in STREET_CONNECTORS):
         return False
-    lower = [w for w, k in zip(words, keys, strict=True) if w[0].islower()]
-    if len([w for w in lower if w.lower() not in STREET_CONNECTORS]) > int(leading_number):
-        return False
+    lower = [k for w, k in zip(words, keys, strict=True) if w[0].islower()]
+    other = [k for k in lower if k not in STREET_CONNECTORS]
+    if len(other) > int(leading_number) or not all(_foreign(k) for k in other):
+        return False  # "Árpád fejedelem útja 45", not "2019 Microsoft bought 300"
     if " ".join(keys) in regions():
         return False
     return any(_foreign(k) or k in _STREET_TYPES for k in keys)
@@ -214,4 +215,15 @@ _WORD_AFTER_RE = re.compile(r"[ \t]*(%|[^\W\d_]+)")
 def _no_quantity(text: str, end: int) -> bool:
     """Not "Lipitor 20 mg": no unit or percent right after the number."""
     after = _WORD_AFTER_RE.match(text, end)
-    return after is None or (after.group(1) != "%" and after.group(1) not in QUANTITY_WORDS)
+    if after is None:
+        return True
+    word = after.group(1).lower()
+    return word != "%" and word not in QUANTITY_WORDS and word not in _MORE_QUANTITIES
+
+
+# Counts a street's number is never followed by ("Hotel Adlon 5 nights").
+_MORE_QUANTITIES = frozenset((
+    "night", "nights", "people", "persons", "guests", "stars", "euro", "euros", "eur",
+    "usd", "items", "pieces", "pcs", "kg", "km", "miles", "mi", "meters", "metres", "m",
+    "cm", "mm", "lbs", "lb", "points", "pts", "goals", "votes", "seats", "copies",
+))  # fmt: skip
