@@ -40,6 +40,8 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     ("after-prep", "Marta lives on Grønnegade 44 street.", ["Grønnegade 44"], ["Marta"]),
     ("after-prep", "Enter on Ποσειδώνος 254 after nine.", ["Ποσειδώνος 254"], ["nine"]),
     ("after-prep-no", "It runs on Windows 10 at Gate 12.", [], ["Windows", "Gate"]),
+    ("after-in", "It's in Kromwater 38 Hafliðason Inlet", ["Kromwater 38"], []),
+    ("after-in-no", "The games in Tokyo 2020 were late.", [], ["2020"]),
     ("after-prep-no", "Switched to Lipitor 20 mg daily.", [], ["Lipitor"]),
     ("after-prep-no", "Switched to Tylenol 500, it helps.", [], ["Tylenol"]),
     ("two-numbers", "Office at 8812 314 Harbor Road", ["8812 314 Harbor Road"], ["Office"]),
@@ -101,6 +103,24 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
         "Meet me at 076 Fjellveien 70\nSolbakken\n, PA\n 66878 tomorrow.",
         ["076 Fjellveien 70", "Solbakken", "PA", "66878"],
         ["tomorrow"],
+    ),
+    (
+        "run-lines-region-code",
+        "Go to 894 Kuuse 53\nLAVIA\n, SA\n 03410. It is far.",
+        ["894 Kuuse 53", "LAVIA", "SA", "03410"],
+        ["far"],
+    ),
+    (
+        "run-lines-country-last",
+        "It arrived at 0979 Stubengraben 80\n Suite 212\n EBEN\n Austria last night.",
+        ["0979 Stubengraben 80", "Suite 212", "EBEN", "Austria"],
+        ["night"],
+    ),
+    (
+        "run-connectors",
+        "Meet at 2320 Fynshovedvej 33, Espinosa de los Monteros, Spain",
+        ["2320 Fynshovedvej 33", "Espinosa de los Monteros"],
+        ["Spain"],
     ),
     (
         "run-country-no",

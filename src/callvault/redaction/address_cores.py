@@ -50,7 +50,8 @@ _TWO_NUMBERS_RE = re.compile(
 _HOUSE_NUMBER_RE = re.compile(r"\d(?<=[ \t]\d)\d{0,4}[a-zA-Z]?(?=\.?(?:[^\w%/:.-]|\Z))")
 _TOKEN_RE = re.compile(r"\S+")
 _STREET_TOKEN_RE = re.compile(rf"[{CAPITALS}]{_TAIL},?")
-_PREPOSITIONS = frozenset(("on", "at", "of", "to", "is", "and"))
+_PREPOSITIONS = frozenset(("on", "at", "of", "to", "is", "and", "in"))
+_YEAR_RE = re.compile(r"(?:1[89]|20)\d\d(?!\d)")
 _NAME_CONNECTORS = frozenset(("y", "de", "la", "del", "di", "da", "do", "van", "der", "u"))
 _NR = frozenset(("Nr", "Nr.", "No", "No.", "nr", "nr.", "Nº", "nº", "n°"))  # not "no"
 _UNIT_RE = re.compile(
@@ -176,6 +177,8 @@ def _street_before(text: str, number: int) -> int | None:
         return None  # "NHS No 557 140 4481": an acronym's number
     before = tokens[first - 1].group() if first > 0 else None
     cued = nr or (before in _PREPOSITIONS if before else lo == line)
+    if before == "in" and not nr:  # "in Kromwater 38", not "in Tokyo 2020"
+        cued = not _YEAR_RE.match(text, number)
     if not cued or not _street_words([w.rstrip(",") for w in words], leading_number=False):
         return None
     return tokens[first].start()

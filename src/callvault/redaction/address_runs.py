@@ -37,7 +37,7 @@ _PIECE_RE = re.compile(
     # a short word with a dot before a number or name ("Nr. 297", "bl. 4", Russian "kv. 6"),
     # a state after a slash ("/ RO")
     rf"|[^\W\d_]{{1,4}}\.(?=[ \t]*[\d{CAPITALS}])|/[ \t]*[A-Z]{{2}}(?![\w])"
-    rf"|(?P<conn>[a-zà-ÿ'.]+)(?=[ \t]+[{CAPITALS}]))"
+    rf"|(?P<conn>[a-zà-ÿ'.]+)(?=[ \t]+(?:[a-z]{{1,3}}[ \t]+)?[{CAPITALS}]))"
 )
 _LINE_BREAK_RE = re.compile(r"[ \t,.]*\n(?:[ \t]*[^\w\s(+@'\"\u201c]{1,4})?[ \t]*")
 _LINE_RE = re.compile(r"[^\n]*")
@@ -179,8 +179,8 @@ def _pieces(text: str, pos: int) -> int:
             break  # ", tel. 91 72 13 38": a phone after the address
         if m.group("conn") is not None and word.lower() not in STREET_CONNECTORS:
             break
-        if word.lower() in ORG_WORDS:
-            return words_from
+        if word.lower() in ORG_WORDS and words_from < m.start():
+            return words_from  # not ", SA" alone: a region's code
         if not word[:1].isupper() or "," in m.group():
             words_from = m.end() if not word[:1].isupper() else m.start()
         pos = m.end()
@@ -213,8 +213,10 @@ def _next_line(text: str, end: int) -> tuple[int, int] | None:
     rest = text[stop : start + len(line)].strip()
     if not rest or rest in ".?!":
         return start, stop
-    # the address's last line, running text after it ("18025 last night", "01489. I")
-    if _holds_digit(text, start, stop) and (rest[0] in ".," or text[stop + 1 : stop + 2].islower()):
+    # the address's last line, running text after it ("18025 last night", "01489. I",
+    # "Austria last night")
+    last = _holds_digit(text, start, stop) or text[start:stop].lower() in regions()
+    if last and (rest[0] in ".," or text[stop + 1 : stop + 2].islower()):
         return start, stop
     return None
 
