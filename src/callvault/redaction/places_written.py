@@ -40,7 +40,8 @@ _STRONG_CUES = (
     "i am in", "i'm in", "we are in", "we're in", "currently in", "friend lives in",
     "street in", "road in", "avenue in",
 )  # fmt: skip
-# A preposition alone: the words after it must read as a place (see ``_place_like``).
+# A preposition alone: the words after it must read as a place (see ``_town``); not a
+# verb ("visited Google": brand names are in no English list either).
 _WEAK_CUES = ("in", "to", "from", "near")
 _CUE_RE = led(
     re.compile(
@@ -56,8 +57,9 @@ _PLACE_RE = re.compile(
 )
 # What may follow a town named after a bare preposition: the clause goes on or ends.
 _AFTER_WEAK_RE = re.compile(
-    r"[ \t]*(?:[,.;!?)\n]|$|(?:for|which|where|to|by|this|that|and|with|on|at|in|until"
-    r"|since|last|next|during)(?![\w]))"
+    r"[ \t]*(?:[,.;:!?)\n]|$|(?:for|which|where|to|by|this|that|and|with|on|at|in|until"
+    r"|since|last|next|during|is|was|are|were|has|had|will|would|can|could|leaves|left"
+    r"|became|remains)(?![\w]))"
 )
 _LANDMARK_RE = re.compile(
     r"[ \t]+(?:bridge|Bridge|Country[ \t]+Club|airport|Airport|harbou?r|Harbou?r)(?![\w])"
