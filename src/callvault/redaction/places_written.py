@@ -40,9 +40,10 @@ _STRONG_CUES = (
     "i am in", "i'm in", "we are in", "we're in", "currently in", "friend lives in",
     "street in", "road in", "avenue in",
 )  # fmt: skip
-# A preposition alone: the words after it must read as a place (see ``_town``); not a
-# verb ("visited Google": brand names are in no English list either).
-_WEAK_CUES = ("in", "to", "from", "near")
+# "in" or "near" alone: the words after it must read as a place (see ``_town``). Not
+# "to"/"from" nor a verb: a business is sent to, heard from and visited, and brand names
+# ("Walgreens", "Google") are in no English list either.
+_WEAK_CUES = ("in", "near")
 _CUE_RE = led(
     re.compile(
         rf"(?<![\w'])(?:(?P<strong>{trie_regex(_STRONG_CUES, literal=True)})"
