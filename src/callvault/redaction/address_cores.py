@@ -4,8 +4,10 @@ that identify on their own (written text only):
 - a street between two numbers, as address generators and many countries write it: the
   building number, the street's words, the house number ("258 Pilekrogen 55", "6703 Via
   dalla Staziun 87", "1606 Καλαμπάκα 33", "904 Árpád fejedelem útja 45.");
-- a street's words and house number after a place preposition, when the words are no
-  everyday English ("lives on Bygget 91", "enter on Ποσειδώνος 254");
+- a street after two numbers ("2561 178 Talavera Place", "096 2767 40th Street");
+- a street's words read back from its house number after a place preposition or a line
+  start, or before "Nr.", when the words are no everyday English ("lives on Bygget 91",
+  "enter on Ποσειδώνος 254", "Intrarea Suciu Nr. 297");
 - a secondary unit anywhere ("Apt. 717", "Suite 150", "Unit 4B"): part of an address;
 - military addresses ("USNS Kuester\\nFPO AA 27916", "PSC 2155, Box 9672\\nAPO AP 29863");
 - a postcode after a postcode cue ("ZIP: 8280", "Postcode 937 90").

@@ -3,15 +3,19 @@ Dozwil, Switzerland 19369", or the same parts one to a line, under any line pref
 ("}} Apt. 518", "??? Bobbio"). Given the address spans the recognizers found, each one
 holding a number (a street, a unit, a postcode) is widened:
 
-- to the right over units, capitalised place words, region codes, postcodes and "nan" (an
-  empty field an export printed), on its line and on up to five lines below, each line
-  shaped like an address line; it stops at a lower-case word, a sentence's end, a colon
-  (a "Mobile:" line) or a line of running text. A blank line is crossed only to the
-  postcode line under a town ("Cite Badrani\\n\\n Tunisia 94571");
-- to the left over the building number before it, and over "the corner of" (then the
-  cross street after "and" joins it) or "<Name> and" after a colon or a preposition.
+- to the right over units, capitalised place words, region codes, postcodes, "Nr. 4"-like
+  abbreviations and "nan" (an empty field an export printed), on its line and on up to
+  five lines below, each line shaped like an address line; it stops at a lower-case word,
+  a sentence's end, a colon (a "Mobile:" line), "tel.", an organisation's name ("... Group
+  Inc.") or a line of running text. A blank line is crossed only to the postcode line
+  under a town ("Cite Badrani\\n\\n Tunisia 94571");
+- to the left over the building number before it, the street's name words on its line,
+  and "the corner of" (then the cross street after "and" joins it) or "<Name> and" after
+  a colon or a preposition.
 
-Written text only: a recogniser's lower-case speech has no such runs.
+One span a line and a comma-separated part (line breaks and commas stay readable); a
+country after a comma is no PHI and stays readable. Written text only: a recogniser's
+lower-case speech has no such runs.
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 - a journey or a home: "arrived at Indemini", "returned to Essert", "we moved here
   from Ansina", "home city ORVAULT", "the University of Blanquillo", "Where: Tobel";
-- a preposition alone ("in", "to", "from", "near") before words that can only be a place
-  or a name: in no everyday-English list or a known town ("in Nugeri, which ...",
-  "in ΛΕΥΚΩΣΙΑ");
+- "in" or "near" alone before words that can only be a place or a name: in no
+  everyday-English list or a known town ("in Nugeri, which ...", "in ΛΕΥΚΩΣΙΑ"); not
+  "to" or "from", which a business follows as often ("a letter from Zalando");
 - a town before a landmark ("Wildpfad bridge", "Egilsstaðir Country Club");
 - a town before its postcode after "in" ("in Kaster 8572").
 
