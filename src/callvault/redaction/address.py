@@ -20,11 +20,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from callvault.redaction.address_cores import address_cores
+from callvault.redaction.address_cyrillic import cyrillic_addresses
 from callvault.redaction.address_spoken import spoken_addresses
 from callvault.redaction.address_written import foreign_addresses, spoken_foreign_addresses
 from callvault.redaction.lexicon import ADDRESS_STOP_WORDS, STATES, STREET_SUFFIXES
 from callvault.redaction.normalize import Run, lower_same_length, number_runs
 from callvault.redaction.places import place_spans
+from callvault.redaction.places_written import written_places
 from callvault.redaction.spans import Context, Label, Span
 from callvault.redaction.trie import trie_regex
 
@@ -92,6 +95,9 @@ class AddressRecognizer:
         yield from spoken_addresses(text, lowered)
         if text != lowered:  # written text: Title Case streets, postcodes
             yield from foreign_addresses(text, us_streets)
+            yield from address_cores(text)
+            yield from written_places(text, lowered)
+            yield from cyrillic_addresses(text)
         yield from spoken_foreign_addresses(text)
         for run in runs:
             # five or nine digits (plus one when the run starts with the state "oh")

@@ -45,3 +45,12 @@ STREET_NAME_WORD = (
     rf"(?:[{UPPER}0-9][\w'\u2019.-]*|de|del|de la|des|du|da|do|dos|das|di|della|dei|delle|la|le|les"
     r"|l'|d'|y|e)"
 )
+# Words that close an organisation's name ("Pactiv Evergreen Inc.", "Oxbridge Re Holdings
+# Limited"): capitalised words ending in one are no town or street.
+ORG_WORDS = frozenset((
+    "inc", "ltd", "limited", "corp", "corporation", "co", "plc", "sa", "ag", "llc", "lp",
+    "gmbh", "nv", "bv", "ab", "asa", "oyj", "spa", "srl", "group", "holdings", "bank",
+    "trust", "fund", "etf", "company", "university", "college", "hospital", "hotel",
+    "clinic", "school", "capital", "partners", "technologies", "international", "systems",
+    "services", "bancorp", "bancorporation", "acquisition", "therapeutics", "pharma",
+))  # fmt: skip

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from callvault.redaction.address_shapes import ORG_WORDS
 from callvault.redaction.normalize import SPEAKER_TAG_RE
 from callvault.redaction.places import regions
 from callvault.redaction.spans import Label, Span
@@ -131,6 +132,8 @@ def _address_part(text: str, a: int, b: int) -> bool:
         return False
     if text[a:b].lower() in regions() or text[a:b].lower().removeprefix("the ") in regions():
         return False
+    if any(w.lower().strip(".()") in ORG_WORDS for w in words):
+        return False  # "Pattern Energy Group Inc.": an organisation, not a place
     return all(
         w[0].isupper() or w[0].isdigit() or w.lower() in _CONNECTORS or w[0] in "#(" for w in words
     )

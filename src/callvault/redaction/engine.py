@@ -12,6 +12,7 @@ import functools
 from collections.abc import Iterable, Sequence
 
 from callvault.redaction.address import AddressRecognizer
+from callvault.redaction.address_runs import address_runs
 from callvault.redaction.chains import address_chains
 from callvault.redaction.contact import ContactRecognizer
 from callvault.redaction.dates import AgeRecognizer, DateRecognizer
@@ -57,7 +58,8 @@ def analyze(
     found: list[Span] = []
     for recognizer in recognizers if recognizers is not None else _shared_recognizers():
         found.extend(recognizer.find(text, context))
-    if recognizers is None:  # the parts between the parts of an address the others found
+    if recognizers is None:  # the rest of the addresses the others found (written, chains)
+        found.extend(address_runs(text, found))
         found.extend(address_chains(text, found))
     return merge(text, found)
 
