@@ -54,13 +54,15 @@ def analyze(
 ) -> list[Span]:
     """PHI spans of ``text``, sorted and non-overlapping."""
     context = context or _NO_CONTEXT
-    text = with_escaped_breaks_read(text)
+    read = with_escaped_breaks_read(text)
     found: list[Span] = []
     for recognizer in recognizers if recognizers is not None else _shared_recognizers():
-        found.extend(recognizer.find(text, context))
+        found.extend(recognizer.find(read, context))
     if recognizers is None:  # the rest of the addresses the others found (written, chains)
-        found.extend(address_runs(text, found))
-        found.extend(address_chains(text, found))
+        found.extend(address_runs(read, found))
+        found.extend(address_chains(read, found))
+    # Widened over the text as written: the "n" of an escaped break is one token with
+    # the word after it ("\\nApt"), and half a token redacted leaks the other half.
     return merge(text, found)
 
 
