@@ -165,13 +165,18 @@ def _blocked(text: str, clinic_names: tuple[str, ...]) -> list[tuple[int, int]]:
     return spans
 
 
-def _outermost(spans: dict[tuple[int, int], str]) -> Iterator[Span]:
+def _outermost(text: str, spans: dict[tuple[int, int], str]) -> Iterator[Span]:
     """The spans not inside another one (a repeat inside a cued name says nothing new)."""
     reach = -1
     for (start, end), why in sorted(spans.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
         if end > reach:
             reach = end
+            if text[end - 2 : end] in _POSSESSIVE_ENDS and end - 2 > start:
+                end -= 2  # "Dam's song": the "s" is no part of the name
             yield Span(start, end, Label.NAME, 0.85, why)
+
+
+_POSSESSIVE_ENDS = ("'s", "\u2019s", "'S")
 
 
 # "LAST, First" read out: "it's under gray comma andrea", "listed as okafor comma j".
@@ -219,7 +224,7 @@ class NameRecognizer:
         for start, end in mentions(text, said - known):
             if not (scan.org_after(end) or any(s < end and start < e for s, e in blocked)):
                 spans.setdefault((start, end), "name again")
-        return list(_outermost(spans))
+        return list(_outermost(text, spans))
 
     @staticmethod
     def _keep(scan: Scan, toks: list[Tok], agent: set[str], blocked: list[tuple[int, int]]) -> bool:
@@ -229,4 +234,6 @@ class NameRecognizer:
             return False
         if len(toks) == 1 and toks[0].key in agent:
             return False
+        if all(t.key in scan.gaz.peoples for t in toks):
+            return False  # "I'm argentinian", "France": a people or a place, no person
         return toks[0].key not in scan.meds
