@@ -56,6 +56,29 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     ("inside", "Unlike the Kerslake novel, it is short.", ["Kerslake"], ["novel"]),
     ("inside-no", "Words like Wisdom and Discipline are no names.", [], ["Wisdom", "Discipline"]),
     ("inside-no", "Ask at the University of Tromsø about Entertainment Weekly.", [], ["Weekly"]),
+    ("initial", "A fine coda (not by Everard J. Holloway).", ["Everard J. Holloway"], ["coda"]),
+    ("surname", "Maybe it's under Ikuyo Sendai", ["Ikuyo Sendai"], ["Maybe"]),
+    ("list", "our 3 founders: Quist, Stokes and Rivers.", ["Quist", "Stokes", "Rivers"], []),
+    ("subject", "Oddvar Kjeldsberg listed his top songs.", ["Oddvar Kjeldsberg"], ["songs"]),
+    ("subject-no", "Appt confirmed for Tuesday.", [], ["Appt"]),
+    # line shapes: a dialogue tag, a form's name field, a name alone atop a block
+    (
+        "tag",
+        "Radomir: What a day.\nJoy: Remember me, Alden?",
+        ["Radomir", "Joy", "Alden"],
+        ["What", "Remember"],
+    ),
+    ("tag-no", "Bot: Where to?\nUser: Home.\nAgent: Thanks.", [], ["Bot", "User", "Agent"]),
+    ("tag-no", "Summary: Called back.\nPhone: 555 0100", [], ["Summary", "Phone"]),
+    ("field", "Date: today\nName: Arnaud L'Hermitte\nPhone: none", ["Arnaud L'Hermitte"], []),
+    (
+        "lone",
+        "}}Idunn Rasmusdottir\n}}Velmora Widgets Ltd\n}}12 Kirk Road",
+        ["Idunn Rasmusdottir"],
+        ["Velmora", "Widgets"],
+    ),
+    ("lone-no", "Cautionary Tales\nLakeside Ortho\nSee you.", [], ["Cautionary", "Ortho"]),
+    ("lone-no", "Sanrio CompanyLtd\nTokyo office", [], ["Sanrio"]),
     # a possessive's "s" is no part of the name
     ("possessive", "note: updated Tobias Okonkwo's address", ["Tobias Okonkwo"], ["s address"]),
 ]

@@ -34,6 +34,7 @@ from collections.abc import Iterator, Sequence
 
 from callvault.redaction import names_cues as cues
 from callvault.redaction.names_gazetteer import fold_same_length, gazetteer
+from callvault.redaction.names_lines import line_names
 from callvault.redaction.names_narrative import narrative_names
 from callvault.redaction.names_pairs import pairs
 from callvault.redaction.names_scan import Found, Scan, Tok, in_tag, word_key
@@ -200,6 +201,7 @@ class NameRecognizer:
         found += pairs(scan, seen)
         if scan.written:
             found += narrative_names(scan, {t.start for toks, _ in found for t in toks})
+            found += line_names(scan)
         blocked = _blocked(text, tuple(context.clinic_names))
         known = _known_parts(context.known.names)
         spans: dict[tuple[int, int], str] = {}

@@ -15,7 +15,7 @@ taken where the sentence's structure puts a person:
 A word is "weak" when it is also an everyday word or an English surname ("Frank", "Joy",
 "Little"): it needs one of the strongest signs (a possessive, a person word before it, a
 speech verb after it, a list of names, an address). Countries, nationalities, months,
-medications and a company's legal form never count (``_strength``); a word inside a
+medications and a company's legal form never count (``strength``); a word inside a
 longer capitalised phrase ("Entertainment Weekly", "University of Oslo") is left to the
 pair rules.
 """
@@ -56,7 +56,7 @@ _PERSON_VERBS_WORDS = """
     loved likes liked works worked joined writes sings cried"""
 _PERSON_VERBS = frozenset(_PERSON_VERBS_WORDS.split())
 # Of those, the ones a thing cannot do ("Bill says it's late": an invoice).
-_HUMAN_VERBS = _PERSON_VERBS - {"said", "says", "told", "gave", "began"}
+_HUMAN_VERBS = _PERSON_VERBS - {"said", "says"}
 _SUBJECT_VERBS = SUBJECT_VERBS | _PERSON_VERBS | frozenset(("were", "are", "and"))
 # Aux verbs asking someone something after "Name,": "Virginia, can I ...".
 _ADDRESSED = re.compile(
@@ -75,7 +75,7 @@ _POSSESSIVES = ("'s", "\u2019s")
 _PREV_WORD = re.compile(r"([\w'\u2019-]+)?([^\w\s]*)[ \t]*\Z")
 
 
-def _strength(scan: Scan, tok: Tok) -> int:
+def strength(scan: Scan, tok: Tok) -> int:
     """How surely this capitalised word is a name: 0 (never), WEAK or STRONG."""
     key = tok.key
     gaz = scan.gaz
@@ -88,6 +88,7 @@ def _strength(scan: Scan, tok: Tok) -> int:
         or key in scan.meds
         or key in medical_words()
         or (len(key) > 1 and scan.text[tok.start : tok.end].isupper())
+        or _GLUED_COMPANY.search(scan.text, tok.start, tok.end)
     ):
         return 0
     if key in first_only():
@@ -122,6 +123,8 @@ def word_like_surnames() -> frozenset[str]:
     return frozenset(FREQUENCY_LISTS["surnames"][:5_000]) | password_words()
 
 
+# A legal form glued to a company's last word ("Sanrio CompanyLtd", "ChemicalsInc").
+_GLUED_COMPANY = re.compile(r"[a-z](?:Ltd|Inc|Corp|Plc|PLC|LLC|Co)\b")
 # Endings of English nouns and adjectives, rare in names ("Entertainment", "Logistics").
 _NOUN_SHAPE = re.compile(
     r"(?:ment|tion|sion|ness|ity|ing|ance|ence|ship|ful|less|able|ible|ical|ive|ous|ism|"
@@ -132,30 +135,32 @@ _NOUN_SHAPE = re.compile(
 class _Run:
     """Capitalised name words in a row, maybe with an initial or particles between."""
 
-    __slots__ = ("best", "initial", "toks", "worst")
+    __slots__ = ("best", "dotted", "initial", "toks", "worst")
 
-    def __init__(self, toks: list[Tok], strengths: list[int], initial: bool) -> None:
+    def __init__(self, toks: list[Tok], strengths: list[int], initial: bool, dotted: bool) -> None:
         self.toks = toks
         self.best = max(strengths)
         self.worst = min(strengths)
         self.initial = initial
+        self.dotted = dotted  # "Brodie H. Walker": the initial has its dot
 
 
-def _read_run(scan: Scan, first: Tok, strength: int) -> tuple[_Run, Tok | None]:
+def _read_run(scan: Scan, first: Tok, sure: int) -> tuple[_Run, Tok | None]:
     """The run opened by ``first`` and the word after it (None at a line's end)."""
-    toks, strengths, initial = [first], [strength], False
+    toks, strengths, initial, dotted = [first], [sure], False, False
     nxt = scan.tok_at(first.end)
     while nxt is not None and not nxt.comma and len(toks) < 5:
         if scan.text[toks[-1].end - 2 : toks[-1].end] in _POSSESSIVES:
             break  # "Maria Luusua's Cautionary Tales": the name ends at its "'s"
         after = scan.tok_at(nxt.end)
         if nxt.cap and len(nxt.key) == 1 and after is not None and after.cap:
-            if not (s := _strength(scan, after)):  # "Quinn A Campbell", "Leon R. Ilić"
+            if not (s := strength(scan, after)):  # "Quinn A Campbell", "Leon R. Ilić"
                 break
             toks += [nxt, after]
             strengths.append(s)
             initial = True
-        elif nxt.cap and (s := _strength(scan, nxt)):
+            dotted = dotted or scan.text[nxt.end : nxt.end + 1] == "."
+        elif nxt.cap and (s := strength(scan, nxt) or _surname_after(scan, nxt, strengths)):
             toks.append(nxt)
             strengths.append(s)
         elif nxt.key in _PARTICLES and not nxt.cap and after is not None:
@@ -163,14 +168,42 @@ def _read_run(scan: Scan, first: Tok, strength: int) -> tuple[_Run, Tok | None]:
             while after is not None and after.key in _PARTICLES and not after.cap:
                 parts.append(after)
                 after = scan.tok_at(after.end)
-            if after is None or not after.cap or not (s := _strength(scan, after)):
+            if after is None or not after.cap or not (s := strength(scan, after)):
                 break
             toks += [*parts, after]
             strengths.append(s)
         else:
             break
         nxt = scan.tok_at(toks[-1].end)
-    return _Run(toks, strengths, initial), nxt
+    return _Run(toks, strengths, initial, dotted), nxt
+
+
+def _surname_after(scan: Scan, tok: Tok, strengths: list[int]) -> int:
+    """A capitalised word after a name word in no list ("Hideko Chiba", "Malagigi
+    Mailly"): a surname even when an English list has it (as a place, say), unless it is
+    a stop word, a company, a people or a month: WEAK then, else 0."""
+    if strengths[-1] != STRONG or len(strengths) > 1:
+        return 0
+    key = tok.key
+    if not key.isalpha() or key in scan.gaz.stop or key in scan.gaz.common:
+        return 0
+    if key in cues.ORG_SUFFIX or key in scan.gaz.peoples or key in _NOT_NAMES:
+        return 0
+    return 0 if _NOUN_SHAPE.search(key) or scan.text[tok.start : tok.end].isupper() else WEAK
+
+
+def _before_initial(scan: Scan, tok: Tok) -> int:
+    """WEAK for a capitalised word in an English list before a dotted initial and a
+    name ("Alistair I. Maclean"), else 0."""
+    if not _DOTTED_INITIAL.match(scan.fold, tok.end):
+        return 0
+    key = tok.key
+    if key in scan.gaz.stop or key in cues.ORG_SUFFIX or key in scan.gaz.peoples:
+        return 0
+    return WEAK if key.isalpha() and key not in _NOT_NAMES else 0
+
+
+_DOTTED_INITIAL = re.compile(r"[ \t]+[A-Z]\.[ \t]+[A-Z][a-z]")
 
 
 def _before(scan: Scan, pos: int) -> tuple[str, str]:
@@ -202,8 +235,9 @@ _WORKPLACE = frozenset(_WORKPLACE_WORDS.split())
 def _reason(scan: Scan, run: _Run, nxt: Tok | None) -> str | None:
     """Why this run is a person here, or None."""
     last = run.toks[-1]
-    if run.initial:  # "Tamsin Q Halvorsen", not "Vitamin D Daily"
-        return "name with a middle initial" if run.best == STRONG else None
+    if run.initial:  # "Tamsin Q Halvorsen", "Brodie H. Walker", not "Vitamin D Daily"
+        sure = run.best == STRONG or run.toks[0].key in scan.gaz.first or run.dotted
+        return "name with a middle initial" if sure else None
     word, punct = _before(scan, run.toks[0].start)
     low = word.lower()
     if (owned := _possessive(scan, last, len(run.toks) > 1)) is not None:
@@ -225,10 +259,17 @@ def _reason(scan: Scan, run: _Run, nxt: Tok | None) -> str | None:
             return None
         if punct.endswith(",") and _vocative_end(scan, last):
             return "name said to someone"
-        if run.best == STRONG and low != "of":
-            return "name inside a sentence"
+        if run.best == STRONG and not (low == "of" and _of_phrase(scan, run.toks[0].start)):
+            return "name inside a sentence"  # "the gender of Zlata", not "Bank of Oslo"
         return None
     return _sentence_start(scan, run, nxt)
+
+
+def _of_phrase(scan: Scan, pos: int) -> bool:
+    """Is the "of" before ``pos`` inside a capitalised phrase ("University of ...")?"""
+    before = scan.fold[max(0, pos - 40) : pos].rstrip(" \t")[:-2].rstrip(" \t")
+    word = before.rsplit(None, 1)[-1] if before.split() else ""
+    return word[:1].isupper()
 
 
 def _vocative_end(scan: Scan, last: Tok) -> bool:
@@ -243,8 +284,11 @@ def _sentence_start(scan: Scan, run: _Run, nxt: Tok | None) -> str | None:
         return "name said to someone"
     if nxt is None or nxt.cap or nxt.comma:
         return None
-    if nxt.key in _HUMAN_VERBS or (run.best == STRONG and nxt.key in _SUBJECT_VERBS):
-        return "name as the subject of a sentence"
+    if nxt.key in _HUMAN_VERBS or (
+        run.best == STRONG
+        and (nxt.key in _SUBJECT_VERBS or (nxt.key.endswith("ed") and len(run.toks) > 1))
+    ):
+        return "name as the subject of a sentence"  # "Ivo Kauko listed", not "Appt moved"
     return None
 
 
@@ -256,7 +300,7 @@ def _list_names(scan: Scan, first: Tok) -> list[list[Tok]]:
     while tok is not None and len(items) < 12:
         if tok.key == "and" and not tok.cap:
             tok = scan.tok_at(tok.end)
-        if tok is None or not tok.cap or not _strength(scan, tok):
+        if tok is None or not tok.cap or not strength(scan, tok):
             break
         items.append(tok)
         tok = scan.tok_at(tok.end)
@@ -273,8 +317,15 @@ def _joined_as_list(scan: Scan, items: list[Tok]) -> bool:
     """Each item after the first follows a comma or "and"; the last one an "and"."""
     text = scan.text
     gap = text[items[-2].end : items[-1].start]
-    return (
-        gap.strip(" \t,") == "and" and sum(_strength(scan, t) for t in items) >= 2 * len(items) - 1
+    named = sum(strength(scan, t) == STRONG or _name_only(scan, t.key) for t in items)
+    return gap.strip(" \t,") == "and" and 2 * named >= len(items)  # not "Frank and Joy"
+
+
+def _name_only(scan: Scan, key: str) -> bool:
+    """A listed name that no English or password list has ("Jorgensen", "Stokes")."""
+    gaz = scan.gaz
+    return (key in gaz.first or key in gaz.last) and not (
+        key in gaz.english or key in gaz.common or key in password_words()
     )
 
 
@@ -286,9 +337,12 @@ def narrative_names(scan: Scan, seen: set[int]) -> Iterator[Found]:
         if start in listed:
             continue
         tok = scan.tok_at(start)
-        if tok is None or tok.start != start or not (strength := _strength(scan, tok)):
+        if tok is None or tok.start != start:
             continue
-        run, nxt = _read_run(scan, tok, strength)
+        sure = strength(scan, tok) or _before_initial(scan, tok)
+        if not sure:
+            continue
+        run, nxt = _read_run(scan, tok, sure)
         listing = len(run.toks) == 1 and nxt is not None and (nxt.comma or nxt.key == "and")
         if listing and (items := _list_names(scan, tok)):
             listed.update(t[0].start for t in items)

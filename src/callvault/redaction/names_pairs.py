@@ -92,6 +92,8 @@ def _title_pair(scan: Scan, pos: int) -> list[Tok]:
     last = scan.tok_at(first.end) if first else None
     if first is None or last is None or last.comma or not (first.cap and last.cap):
         return []
+    if scan.text[first.start - 1 : first.start] == "-":
+        return []  # "ex-Zombie Reid": a hyphenated word's tail
     words = (first, last)
     if any(
         t.key in scan.gaz.stop

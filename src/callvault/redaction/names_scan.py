@@ -244,6 +244,8 @@ class Scan:
                 continue
             if tok.comma and not (taken[-1].cap and tok.cap):
                 break
+            if self.text[taken[-1].end - 2 : taken[-1].end] in ("'s", "\u2019s"):
+                break  # "Thea Dam's Cautionary Tales": the name ends at its "'s"
             if not self.follows(tok, after, first, kind, len(taken)):
                 break
             taken.append(tok)
