@@ -16,8 +16,8 @@ import re
 from collections.abc import Iterator
 
 from callvault.redaction import names_cues as cues
-from callvault.redaction.names_narrative import STRONG, WEAK, strength
 from callvault.redaction.names_scan import Found, Scan, Tok
+from callvault.redaction.names_strength import STRONG, WEAK, strength
 
 # A line's opening: quoting marks or bullets, then a capitalised word (folded text).
 _LINE_OPEN = re.compile(r"[ \t}>|*\u2022-]*(?=[A-Z])")

