@@ -21,7 +21,14 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     ("company", "A deal with Dalgren Okafor PLC closed.", [], ["Dalgren", "Okafor"]),
     ("company", "Invest in Hoth Therapeutics Inc. today.", [], ["Hoth", "Therapeutics"]),
     ("company", "He left Lindqvist Capital Ltd in May.", [], ["Lindqvist", "Capital"]),
+    ("company", "Shares of ZORVEX Quillon Brands Tessaro SE rose.", [], ["ZORVEX", "Quillon"]),
+    ("company", "Ask KELMAR Corp. about it.", [], ["KELMAR", "Corp"]),
+    ("company", "They merged with OSTRAVEN, Pellegrin LLC in May.", [], ["Pellegrin"]),
+    ("company", "I used to work for MysticBloom as a clerk.", [], ["MysticBloom"]),
+    ("company", "Talks with Harbor Infrastructure Partners LP stalled.", [], ["LP"]),
+    ("title", 'Answer:"Tube Fennel Boogaloo" by Dario Quist', ["Dario Quist"], ["Fennel"]),
     # nationalities, languages and countries are no person
+    ("peoples", "He met a Greenlander on the ferry.", [], ["Greenlander"]),
     ("peoples", "caller: I'm argentinian and I moved here.", [], ["argentinian"]),
     ("peoples", "It is a Swedish film about France.", [], ["Swedish", "France"]),
     # a middle initial between two name words

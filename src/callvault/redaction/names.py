@@ -239,6 +239,8 @@ class NameRecognizer:
             return False
         if len(toks) == 1 and toks[0].key in agent:
             return False
+        if toks[0].key in cues.ORG_SUFFIX:
+            return False  # "Partners LP": a company's legal form
         if all(t.key in scan.gaz.peoples for t in toks):
             return False  # "I'm argentinian", "France": a people or a place, no person
         return toks[0].key not in scan.meds

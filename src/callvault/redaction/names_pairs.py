@@ -179,6 +179,8 @@ def _foreign_run(scan: Scan, pos: int) -> list[Tok]:
     before = before[before.rfind("\n") + 1 :]  # a capitalised phrase ends with its line
     parts = before.rsplit(None, 1)
     word = parts[-1] if parts else ""
+    if _QUOTED_WORD.match(word):
+        return []  # inside a quoted title ("Tube Snake Boogie")
     if word[:1].isupper() and word.isalpha() and word.lower() not in scan.gaz.stop:
         opening = parts[0].rstrip(" \t\"'(") if len(parts) > 1 else ""
         if opening and opening[-1] not in ".!?:;" and not in_tag(scan.text, pos - len(word) - 1):
@@ -200,6 +202,8 @@ def _foreign_run(scan: Scan, pos: int) -> list[Tok]:
     return taken
 
 
+# A capitalised word glued to an opening quote: the first word of a quoted title.
+_QUOTED_WORD = re.compile(r"[^\s]*[\"\u201c][A-Z][a-z]+\Z")
 _PARTICLE_KEYS = frozenset(_NAME_PARTICLES.split("|"))
 
 

@@ -270,10 +270,11 @@ class Scan:
         return tag in self._agent_tags
 
     def org_after(self, end: int) -> bool:
-        """Do the next few words make this an organisation ("pine ridge family medicine")?"""
-        for _ in range(3):
+        """Do the next few words make this an organisation ("pine ridge family medicine",
+        "Moet Hennessy Louis Vuitton SE": a capitalised phrase may run longer)?"""
+        for n in range(6):
             tok = self.tok_at(end)
-            if tok is None:
+            if tok is None or (n >= 3 and not tok.cap):
                 return False
             if tok.key in cues.ORG_SUFFIX:
                 return True

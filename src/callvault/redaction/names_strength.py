@@ -37,6 +37,7 @@ def strength(scan: Scan, tok: Tok) -> int:
         or key in medical_words()
         or (len(key) > 1 and scan.text[tok.start : tok.end].isupper())
         or _GLUED_COMPANY.search(scan.text, tok.start, tok.end)
+        or _CAMEL_CASE.search(scan.text, tok.start, tok.end)
     ):
         return 0
     if key in first_only():
@@ -72,6 +73,9 @@ def word_like_surnames() -> frozenset[str]:
 
 
 # A legal form glued to a company's last word ("Sanrio CompanyLtd", "ChemicalsInc").
+# A capital inside a word after three small letters: a brand ("MysticWeb"), not a name
+# ("McCune", "DeAndre", "IJzermans").
+_CAMEL_CASE = re.compile(r"[a-z]{3}[A-Z]")
 _GLUED_COMPANY = re.compile(r"[a-z](?:Ltd|Inc|Corp|Plc|PLC|LLC|Co)\b")
 # Endings of English nouns and adjectives, rare in names ("Entertainment", "Logistics").
 _NOUN_SHAPE = re.compile(
