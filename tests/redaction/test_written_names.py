@@ -68,6 +68,9 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     ("list", "our 3 founders: Quist, Stokes and Rivers.", ["Quist", "Stokes", "Rivers"], []),
     ("subject", "Oddvar Kjeldsberg listed his top songs.", ["Oddvar Kjeldsberg"], ["songs"]),
     ("subject-no", "Appt confirmed for Tuesday.", [], ["Appt"]),
+    ("subject", "Tariq bought a car from Joanna Nowak.", ["Tariq", "Joanna Nowak"], ["car"]),
+    ("title-no", "Report filed by Sgt. Amaru Quispe today.", ["Amaru Quispe"], ["Sgt"]),
+    ("sign-off-no", "Signed, Dmitri Volkov", ["Dmitri Volkov"], ["Signed"]),
     # line shapes: a dialogue tag, a form's name field, a name alone atop a block
     (
         "tag",

@@ -30,6 +30,7 @@ from callvault.redaction.names_scan import (
     Found,
     Scan,
     Tok,
+    first_only,
 )
 from callvault.redaction.names_strength import (
     STRONG,
@@ -54,7 +55,8 @@ _AT_SOMEONE = re.compile(r"(?:shouted|yelled|screamed|smiled|laughed|stared|wave
 _PERSON_VERBS_WORDS = """
     said says shouted yelled screamed whispered replied answered told asked lives lived
     married smiled laughed wrote sang spent began gave thinks thought knows knew loves
-    loved likes liked works worked joined writes sings cried"""
+    loved likes liked works worked joined writes sings cried bought sold brought made found
+    met saw heard felt kept built drove flew ran won lost paid sent visited"""
 _PERSON_VERBS = frozenset(_PERSON_VERBS_WORDS.split())
 # Of those, the ones a thing cannot do ("Bill says it's late": an invoice).
 _HUMAN_VERBS = _PERSON_VERBS - {"said", "says"}
@@ -197,10 +199,15 @@ def _sentence_start(scan: Scan, run: _Run, nxt: Tok | None) -> str | None:
         return None
     if nxt.key in _HUMAN_VERBS or (
         run.best == STRONG
-        and (nxt.key in _SUBJECT_VERBS or (nxt.key.endswith("ed") and len(run.toks) > 1))
+        and (nxt.key in _SUBJECT_VERBS or (nxt.key.endswith("ed") and _full_or_first(run)))
     ):
         return "name as the subject of a sentence"  # "Ivo Kauko listed", not "Appt moved"
     return None
+
+
+def _full_or_first(run: _Run) -> bool:
+    """Two words or more, or a listed first name: "-ed" after it is its verb."""
+    return len(run.toks) > 1 or run.toks[0].key in first_only()
 
 
 def _list_names(scan: Scan, first: Tok) -> list[list[Tok]]:

@@ -127,6 +127,8 @@ def _reversed_pair(scan: Scan, pos: int) -> list[Tok]:
     lkey, fkey = last.key, first.key
     if lkey in scan.gaz.stop or fkey in scan.gaz.stop or len(lkey) < 2:
         return []
+    if VERB_SHAPE.search(lkey) and lkey not in scan.gaz.last:
+        return []  # "Signed, Dmitri Volkov": a sign-off's verb, no surname
     if lkey in scan.meds or fkey in scan.meds or lkey in cues.ORG_SUFFIX:
         return []
     upper = scan.text[last.start : last.end].isupper()

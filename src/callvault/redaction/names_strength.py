@@ -19,7 +19,8 @@ WEAK, STRONG = 1, 2
 _NOT_NAMES_WORDS = """
     january february march april may june july august september october november
     december monday tuesday wednesday thursday friday saturday sunday christmas easter
-    god lord jesus"""
+    god lord jesus sgt capt cpt gen col lt maj rev fr hon pres gov sen supt insp det cpl
+    pvt adm cmdr dept"""
 _NOT_NAMES = frozenset(_NOT_NAMES_WORDS.split())
 
 
