@@ -19,6 +19,7 @@ from callvault.redaction import names_cues as cues
 from callvault.redaction.names_scan import Found, Scan, Tok
 from callvault.redaction.names_strength import STRONG, WEAK, strength
 
+_LONE_LINE = 60  # characters: a name alone on its line, with quoting marks around it
 # A line's opening: quoting marks or bullets, then a capitalised word (folded text).
 _LINE_OPEN = re.compile(r"[ \t}>|*\u2022-]*(?=[A-Z])")
 # A tag's colon right after one or two words ("George:", "Anna Maria:"), not a URL.
@@ -34,7 +35,8 @@ def line_names(scan: Scan) -> Iterator[Found]:
     while start < len(text):
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
-        if end - start > 1:
+        # only a short line, or one with a colon near its start, can be any of these
+        if 1 < end - start <= _LONE_LINE or 0 <= text.find(":", start, start + 40) < end:
             yield from _line(scan, start, end)
         start = end + 1
 

@@ -241,11 +241,11 @@ def _joined_as_list(scan: Scan, items: list[Tok]) -> bool:
 
 def narrative_names(scan: Scan, seen: set[int]) -> Iterator[Found]:
     """Names the sentence's structure vouches for; ``seen`` holds words already taken."""
-    listed: set[int] = set()
+    taken: set[int] = set()  # words of the lists and runs found here
     for m in _CAPITAL.finditer(scan.fold):
         start = m.start()
-        if start in listed:
-            continue
+        if start in taken:
+            continue  # a word of a list or run found here
         tok = scan.tok_at(start)
         if tok is None or tok.start != start:
             continue
@@ -255,11 +255,12 @@ def narrative_names(scan: Scan, seen: set[int]) -> Iterator[Found]:
         run, nxt = _read_run(scan, tok, sure)
         listing = len(run.toks) == 1 and nxt is not None and (nxt.comma or nxt.key == "and")
         if listing and (items := _list_names(scan, tok)):
-            listed.update(t[0].start for t in items)
+            taken.update(t[0].start for t in items)
             for item in items:
                 yield item, "name in a list of names"
             continue
         if start in seen and not run.initial:
             continue
         if why := _reason(scan, run, nxt):
+            taken.update(t.start for t in run.toks)
             yield run.toks, why

@@ -13,6 +13,8 @@ import functools
 import re
 
 from callvault.redaction import names_cues as cues
+from callvault.redaction.medical import medication_words
+from callvault.redaction.names_gazetteer import gazetteer
 from callvault.redaction.names_scan import VERB_SHAPE, Scan, Tok, first_only, medical_words
 
 WEAK, STRONG = 1, 2
@@ -26,19 +28,29 @@ _NOT_NAMES = frozenset(_NOT_NAMES_WORDS.split())
 
 def strength(scan: Scan, tok: Tok) -> int:
     """How surely this capitalised word is a name: 0 (never), WEAK or STRONG."""
-    key = tok.key
-    gaz = scan.gaz
+    sure = _key_strength(tok.key)
+    if not sure:
+        return 0
+    word = scan.text[tok.start : tok.end]
+    if word[1:].islower():
+        return sure  # the common case: "Anna", "Ilić"
+    if (len(word) > 1 and word.isupper()) or _GLUED_COMPANY.search(word):
+        return 0  # an acronym ("HEXO"), a glued legal form ("ChemicalsInc")
+    return 0 if _CAMEL_CASE.search(word) else sure
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _key_strength(key: str) -> int:
+    """``strength`` of a folded lower-case key (the lists are fixed: cached)."""
+    gaz = gazetteer()
     if (
         len(key) < 2
         or key in gaz.stop
         or key in gaz.peoples
         or key in _NOT_NAMES
         or key in cues.ORG_SUFFIX
-        or key in scan.meds
+        or key in medication_words()
         or key in medical_words()
-        or (len(key) > 1 and scan.text[tok.start : tok.end].isupper())
-        or _GLUED_COMPANY.search(scan.text, tok.start, tok.end)
-        or _CAMEL_CASE.search(scan.text, tok.start, tok.end)
     ):
         return 0
     if key in first_only():
