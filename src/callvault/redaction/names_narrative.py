@@ -33,16 +33,19 @@ from callvault.redaction.names_scan import (
     first_only,
 )
 from callvault.redaction.names_strength import (
+    DOTTED_INITIAL,
     STRONG,
     before_initial,
+    key_strength,
     name_only,
     strength,
     surname_after,
 )
 
 # Where a capitalised word starts (over the folded text); the look-behind comes after
-# the class so ``re`` skips to capitals in C.
-_CAPITAL = re.compile(r"[A-Z](?<![\w'\u2019.-].)[a-z]")
+# the class so ``re`` skips to capitals in C. A word before a colon opening a line is
+# its tag ("Agent:", "Velimir:"): ``names_lines`` reads those.
+_CAPITAL = re.compile(r"[A-Z](?<![\w'\u2019.-].)[a-z]++(:?)")
 # Words after which a capitalised name word is someone: speech, giving, calling, "by".
 _PERSON_BEFORE_WORDS = """
     said says asked told tell shouted yelled screamed whispered replied answered to
@@ -239,13 +242,26 @@ def _joined_as_list(scan: Scan, items: list[Tok]) -> bool:
     return gap.strip(" \t,") == "and" and 2 * named >= len(items)  # not "Frank and Joy"
 
 
+def _plainly_no_name(scan: Scan, m: re.Match[str]) -> bool:
+    """A capitalised word whose letters alone say it is no name, with no hyphen or
+    apostrophe going on and no initial after it (most capitals: "Hi", "What")."""
+    end = m.end() - len(m[1])
+    if key_strength(scan.fold[m.start() : end].lower()):
+        return False
+    return scan.fold[end : end + 1] not in ("-", "'", "\u2019") and not DOTTED_INITIAL.match(
+        scan.fold, end
+    )
+
+
 def narrative_names(scan: Scan, seen: set[int]) -> Iterator[Found]:
     """Names the sentence's structure vouches for; ``seen`` holds words already taken."""
     taken: set[int] = set()  # words of the lists and runs found here
     for m in _CAPITAL.finditer(scan.fold):
         start = m.start()
-        if start in taken:
-            continue  # a word of a list or run found here
+        if start in taken or (m[1] and scan.fold[start - 1 : start] in ("", "\n")):
+            continue  # a word of a list or run found here, a line's tag
+        if _plainly_no_name(scan, m):
+            continue  # the common case, read cheaply: "Hi", "What", "Agent"
         tok = scan.tok_at(start)
         if tok is None or tok.start != start:
             continue

@@ -28,7 +28,7 @@ _NOT_NAMES = frozenset(_NOT_NAMES_WORDS.split())
 
 def strength(scan: Scan, tok: Tok) -> int:
     """How surely this capitalised word is a name: 0 (never), WEAK or STRONG."""
-    sure = _key_strength(tok.key)
+    sure = key_strength(tok.key)
     if not sure:
         return 0
     word = scan.text[tok.start : tok.end]
@@ -40,8 +40,9 @@ def strength(scan: Scan, tok: Tok) -> int:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _key_strength(key: str) -> int:
-    """``strength`` of a folded lower-case key (the lists are fixed: cached)."""
+def key_strength(key: str) -> int:
+    """``strength`` of a folded lower-case key, whatever its shape in the text (the lists
+    are fixed: cached)."""
     gaz = gazetteer()
     if (
         len(key) < 2
@@ -114,7 +115,7 @@ def surname_after(scan: Scan, tok: Tok, strengths: list[int]) -> int:
 def before_initial(scan: Scan, tok: Tok) -> int:
     """WEAK for a capitalised word in an English list before a dotted initial and a
     name ("Alistair I. Maclean"), else 0."""
-    if not _DOTTED_INITIAL.match(scan.fold, tok.end):
+    if not DOTTED_INITIAL.match(scan.fold, tok.end):
         return 0
     key = tok.key
     if key in scan.gaz.stop or key in cues.ORG_SUFFIX or key in scan.gaz.peoples:
@@ -122,7 +123,7 @@ def before_initial(scan: Scan, tok: Tok) -> int:
     return WEAK if key.isalpha() and key not in _NOT_NAMES else 0
 
 
-_DOTTED_INITIAL = re.compile(r"[ \t]+[A-Z]\.[ \t]+[A-Z][a-z]")
+DOTTED_INITIAL = re.compile(r"[ \t]+[A-Z]\.[ \t]+[A-Z][a-z]")
 
 
 def name_only(scan: Scan, key: str) -> bool:
