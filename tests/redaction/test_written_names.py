@@ -71,6 +71,8 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     ("subject", "Tariq bought a car from Joanna Nowak.", ["Tariq", "Joanna Nowak"], ["car"]),
     ("title-no", "Report filed by Sgt. Amaru Quispe today.", ["Amaru Quispe"], ["Sgt"]),
     ("sign-off-no", "Signed, Dmitri Volkov", ["Dmitri Volkov"], ["Signed"]),
+    ("particle", "directed by Joost van Amerongen, starring van Amerongen", ["van Amerongen"], []),
+    ("particle-no", "the house de Pedro Almodóvar built", ["Pedro Almodóvar"], ["de"]),
     # line shapes: a dialogue tag, a form's name field, a name alone atop a block
     (
         "tag",
@@ -87,6 +89,7 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
         ["Idunn Rasmusdottir"],
         ["Velmora", "Widgets"],
     ),
+    ("lone", "Malagigi Mailly\nVelmora Metals Ltd", ["Malagigi Mailly"], ["Velmora"]),
     ("lone-no", "Cautionary Tales\nLakeside Ortho\nSee you.", [], ["Cautionary", "Ortho"]),
     ("lone-no", "Sanrio CompanyLtd\nTokyo office", [], ["Sanrio"]),
     # a possessive's "s" is no part of the name

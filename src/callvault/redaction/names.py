@@ -173,11 +173,19 @@ def _outermost(text: str, spans: dict[tuple[int, int], str]) -> Iterator[Span]:
     for (start, end), why in sorted(spans.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
         if end > reach:
             reach = end
+            particles = text[start].isupper() and _PARTICLES_BEFORE.search(
+                text, max(0, start - 16), start
+            )
+            if particles:
+                start = particles.start()  # "starring van Gameren": the particle too
             if text[end - 2 : end] in _POSSESSIVE_ENDS and end - 2 > start:
                 end -= 2  # "Dam's song": the "s" is no part of the name
             yield Span(start, end, Label.NAME, 0.85, why)
 
 
+# Dutch and German name particles right before a capitalised name ("van der Berg"): a
+# Romance "de" or "da" reads as a preposition as often ("la casa de Pedro").
+_PARTICLES_BEFORE = re.compile(r"(?<![\w'])(?:(?:van|von|der|den|ter|ten)[ \t]+)+\Z")
 _POSSESSIVE_ENDS = ("'s", "\u2019s", "'S")
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from callvault.redaction import names_cues as cues
 from callvault.redaction.names_scan import Found, Scan, Tok
-from callvault.redaction.names_strength import STRONG, WEAK, strength
+from callvault.redaction.names_strength import STRONG, WEAK, strength, surname_after
 
 _LONE_LINE = 60  # characters: a name alone on its line, with quoting marks around it
 # A line's opening: quoting marks or bullets, then a capitalised word (folded text).
@@ -65,6 +65,7 @@ def _line(scan: Scan, start: int, end: int) -> Iterator[Found]:
 def _name_words(scan: Scan, pos: int, end: int) -> list[Tok]:
     """Capitalised name words (initials between them) from ``pos`` on this line."""
     words: list[Tok] = []
+    sure: list[int] = []
     tok = scan.tok_at(pos)
     while tok is not None and tok.end <= end and tok.cap and len(words) < 4:
         if tok.comma and words:
@@ -72,7 +73,9 @@ def _name_words(scan: Scan, pos: int, end: int) -> list[Tok]:
         if len(tok.key) == 1:  # an initial between two words ("Lea L Faber")
             if not words:
                 break
-        elif not strength(scan, tok):
+        elif s := strength(scan, tok) or (sure and surname_after(scan, tok, sure)):
+            sure.append(s)  # "Malagigi Mailly": a surname an English list has too
+        else:
             break
         words.append(tok)
         tok = scan.tok_at(tok.end)

@@ -31,12 +31,16 @@ def strength(scan: Scan, tok: Tok) -> int:
     sure = key_strength(tok.key)
     if not sure:
         return 0
-    word = scan.text[tok.start : tok.end]
+    return sure if _shaped_as_name(scan.text[tok.start : tok.end]) else 0
+
+
+def _shaped_as_name(word: str) -> bool:
+    """No acronym ("HEXO"), glued legal form ("ChemicalsInc") or brand in camel case."""
     if word[1:].islower():
-        return sure  # the common case: "Anna", "Ilić"
+        return True  # the common case: "Anna", "Ilić"
     if (len(word) > 1 and word.isupper()) or _GLUED_COMPANY.search(word):
-        return 0  # an acronym ("HEXO"), a glued legal form ("ChemicalsInc")
-    return 0 if _CAMEL_CASE.search(word) else sure
+        return False
+    return not _CAMEL_CASE.search(word)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -109,7 +113,9 @@ def surname_after(scan: Scan, tok: Tok, strengths: list[int]) -> int:
         return 0
     if key in cues.ORG_SUFFIX or key in scan.gaz.peoples or key in _NOT_NAMES:
         return 0
-    return 0 if _NOUN_SHAPE.search(key) or scan.text[tok.start : tok.end].isupper() else WEAK
+    if _NOUN_SHAPE.search(key) or (key.endswith("s") and key[:-1] in scan.gaz.english):
+        return 0  # "Cautionary Tales": a plural, a noun's ending
+    return WEAK if _shaped_as_name(scan.text[tok.start : tok.end]) else 0
 
 
 def before_initial(scan: Scan, tok: Tok) -> int:
