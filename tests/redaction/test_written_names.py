@@ -73,6 +73,9 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     ("sign-off-no", "Signed, Dmitri Volkov", ["Dmitri Volkov"], ["Signed"]),
     ("particle", "directed by Joost van Amerongen, starring van Amerongen", ["van Amerongen"], []),
     ("particle-no", "the house de Pedro Almodóvar built", ["Pedro Almodóvar"], ["de"]),
+    ("first-before", "The winner was Władysław Szpilman.", ["Władysław Szpilman"], ["winner"]),
+    ("first-before-no", "Producer Nikolaj Petrussen spoke.", ["Nikolaj Petrussen"], ["Producer"]),
+    ("title", "Ask Dr Lindqvist about it.", ["Lindqvist"], ["Ask", "Dr"]),
     # line shapes: a dialogue tag, a form's name field, a name alone atop a block
     (
         "tag",

@@ -36,6 +36,7 @@ from callvault.redaction.names_strength import (
     DOTTED_INITIAL,
     STRONG,
     before_initial,
+    first_before,
     key_strength,
     name_only,
     strength,
@@ -71,6 +72,8 @@ _ADDRESSED = re.compile(
 _SENTENCE_END = ".!?:;\"'(\u201c\u2018"
 _PARTICLES_WORDS = "van von de da del della di du der den ter ten dos das do la le bin al el"
 _PARTICLES = frozenset(_PARTICLES_WORDS.split())
+_TITLES_WORDS = "dr mr mrs ms mx miss prof sir dame madam madame monsieur mme herr frau"
+_TITLES = frozenset(_TITLES_WORDS.split())
 _ARTICLES = frozenset(("the", "a", "an", "this", "that"))
 _POSSESSIVES = ("'s", "\u2019s")
 _PREV_WORD = re.compile(r"([\w'\u2019-]+)?([^\w\s]*)[ \t]*\Z")
@@ -156,6 +159,8 @@ def _reason(scan: Scan, run: _Run, nxt: Tok | None) -> str | None:
         return "name with a middle initial" if sure else None
     word, punct = _before(scan, run.toks[0].start)
     low = word.lower()
+    if low in _TITLES and punct in ("", "."):
+        return "name after a title"  # "Ask Dr Lindqvist", "Herr Oberholzer"
     if (owned := _possessive(scan, last, len(run.toks) > 1)) is not None:
         if owned and (run.best == STRONG or low not in _ARTICLES):  # not "the Devil's"
             return "name before a possessive"
@@ -242,15 +247,26 @@ def _joined_as_list(scan: Scan, items: list[Tok]) -> bool:
     return gap.strip(" \t,") == "and" and 2 * named >= len(items)  # not "Frank and Joy"
 
 
+def _tag_word(scan: Scan, start: int) -> bool:
+    """Does the word at ``start`` (a colon after it) open its line, maybe after a title
+    ("Velimir:", "Dr. Smith:")? ``names_lines`` reads those tags."""
+    line = scan.fold.rfind("\n", 0, start) + 1
+    return _TAG_PREFIX.fullmatch(scan.fold, line, start) is not None
+
+
+_TAG_PREFIX = re.compile(r"[ \t}>*-]*(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?[ \t]+)?")
+_CAPITAL_NEXT = re.compile(r"[ \t]+[A-Z]")
+
+
 def _plainly_no_name(scan: Scan, m: re.Match[str]) -> bool:
     """A capitalised word whose letters alone say it is no name, with no hyphen or
     apostrophe going on and no initial after it (most capitals: "Hi", "What")."""
     end = m.end() - len(m[1])
     if key_strength(scan.fold[m.start() : end].lower()):
         return False
-    return scan.fold[end : end + 1] not in ("-", "'", "\u2019") and not DOTTED_INITIAL.match(
-        scan.fold, end
-    )
+    if scan.fold[end : end + 1] in ("-", "'", "\u2019"):
+        return False
+    return not (DOTTED_INITIAL.match(scan.fold, end) or _CAPITAL_NEXT.match(scan.fold, end))
 
 
 def narrative_names(scan: Scan, seen: set[int]) -> Iterator[Found]:
@@ -258,14 +274,14 @@ def narrative_names(scan: Scan, seen: set[int]) -> Iterator[Found]:
     taken: set[int] = set()  # words of the lists and runs found here
     for m in _CAPITAL.finditer(scan.fold):
         start = m.start()
-        if start in taken or (m[1] and scan.fold[start - 1 : start] in ("", "\n")):
-            continue  # a word of a list or run found here, a line's tag
+        if start in taken or (m[1] and _tag_word(scan, start)):
+            continue  # a word of a list or run found here, a speaker's tag ("Dr. Smith:")
         if _plainly_no_name(scan, m):
             continue  # the common case, read cheaply: "Hi", "What", "Agent"
         tok = scan.tok_at(start)
         if tok is None or tok.start != start:
             continue
-        sure = strength(scan, tok) or before_initial(scan, tok)
+        sure = strength(scan, tok) or before_initial(scan, tok) or first_before(scan, tok)
         if not sure:
             continue
         run, nxt = _read_run(scan, tok, sure)

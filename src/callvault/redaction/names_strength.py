@@ -118,6 +118,28 @@ def surname_after(scan: Scan, tok: Tok, strengths: list[int]) -> int:
     return WEAK if _shaped_as_name(scan.text[tok.start : tok.end]) else 0
 
 
+def first_before(scan: Scan, tok: Tok) -> int:
+    """WEAK for a capitalised word an English list has, right before a surname in no
+    list ("was Władysław Szpilman": Wikipedia's English list holds many first names),
+    when a lower-case word comes before it; else 0."""
+    nxt = scan.tok_at(tok.end)
+    if nxt is None or nxt.comma or not nxt.cap or strength(scan, nxt) != STRONG:
+        return 0
+    if not _WORD_BEFORE.search(scan.fold, max(0, tok.start - 24), tok.start):
+        return 0  # a sentence's opening word ("Producer Nikolaj Petrussen")
+    key = tok.key
+    if not key.isalpha() or key in scan.gaz.stop or key in scan.gaz.common:
+        return 0
+    if key in cues.ORG_SUFFIX or key in scan.gaz.peoples or key in _NOT_NAMES:
+        return 0
+    if _NOUN_SHAPE.search(key) or (key.endswith("s") and key[:-1] in scan.gaz.english):
+        return 0
+    return WEAK if _shaped_as_name(scan.text[tok.start : tok.end]) else 0
+
+
+_WORD_BEFORE = re.compile(r"[a-z][ \t]+\Z")
+
+
 def before_initial(scan: Scan, tok: Tok) -> int:
     """WEAK for a capitalised word in an English list before a dotted initial and a
     name ("Alistair I. Maclean"), else 0."""
