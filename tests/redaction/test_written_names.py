@@ -76,6 +76,10 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     ("first-before", "The winner was Władysław Szpilman.", ["Władysław Szpilman"], ["winner"]),
     ("first-before-no", "Producer Nikolaj Petrussen spoke.", ["Nikolaj Petrussen"], ["Producer"]),
     ("title", "Ask Dr Lindqvist about it.", ["Lindqvist"], ["Ask", "Dr"]),
+    ("hyphenated", "note: Karl-Günter Wendehals was seen.", ["Karl-Günter Wendehals"], []),
+    ("hyphenated-no", "Our ex-Zombie Tessaro tour was long.", [], ["ex"]),
+    ("address", "note: Gilles Da Silva, 33 chemin Vert", ["Gilles Da Silva"], ["note"]),
+    ("address", "note: Rosa Da Costa, 12 chemin Haut", ["Rosa Da Costa"], ["note"]),
     # line shapes: a dialogue tag, a form's name field, a name alone atop a block
     (
         "tag",

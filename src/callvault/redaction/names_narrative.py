@@ -72,6 +72,8 @@ _ADDRESSED = re.compile(
 _SENTENCE_END = ".!?:;\"'(\u201c\u2018"
 _PARTICLES_WORDS = "van von de da del della di du der den ter ten dos das do la le bin al el"
 _PARTICLES = frozenset(_PARTICLES_WORDS.split())
+# A comma, then a house number: an address after the name that opens the sentence.
+_ADDRESS_AFTER = re.compile(r",[ \t]*\d")
 _TITLES_WORDS = "dr mr mrs ms mx miss prof sir dame madam madame monsieur mme herr frau"
 _TITLES = frozenset(_TITLES_WORDS.split())
 _ARTICLES = frozenset(("the", "a", "an", "this", "that"))
@@ -110,9 +112,9 @@ def _read_run(scan: Scan, first: Tok, sure: int) -> tuple[_Run, Tok | None]:
         elif nxt.cap and (s := strength(scan, nxt) or surname_after(scan, nxt, strengths)):
             toks.append(nxt)
             strengths.append(s)
-        elif nxt.key in _PARTICLES and not nxt.cap and after is not None:
-            parts = [nxt]  # "Isaiah van der Rest"
-            while after is not None and after.key in _PARTICLES and not after.cap:
+        elif nxt.key in _PARTICLES and after is not None:
+            parts = [nxt]  # "Isaiah van der Rest", "Gilles Da Silva"
+            while after is not None and after.key in _PARTICLES:
                 parts.append(after)
                 after = scan.tok_at(after.end)
             if after is None or not after.cap or not (s := strength(scan, after)):
@@ -203,6 +205,8 @@ def _sentence_start(scan: Scan, run: _Run, nxt: Tok | None) -> str | None:
     last = run.toks[-1]
     if _ADDRESSED.match(scan.low, last.end):
         return "name said to someone"
+    if len(run.toks) > 1 and _ADDRESS_AFTER.match(scan.fold, last.end):
+        return "name before an address"  # "Gilles Da Silva, 33 chemin ..."
     if nxt is None or nxt.cap or nxt.comma:
         return None
     if nxt.key in _HUMAN_VERBS or (
@@ -291,8 +295,8 @@ def narrative_names(scan: Scan, seen: set[int]) -> Iterator[Found]:
             for item in items:
                 yield item, "name in a list of names"
             continue
-        if start in seen and not run.initial:
-            continue
+        if start in seen and len(run.toks) == 1:
+            continue  # taken whole already; a longer run may still add to it
         if why := _reason(scan, run, nxt):
             taken.update(t.start for t in run.toks)
             yield run.toks, why

@@ -47,6 +47,9 @@ def _shaped_as_name(word: str) -> bool:
 def key_strength(key: str) -> int:
     """``strength`` of a folded lower-case key, whatever its shape in the text (the lists
     are fixed: cached)."""
+    if "-" in key:  # "Heinz-Günter", "Sun-Hee": every part a name word, not "ex-zombie"
+        parts = [key_strength(p) for p in key.split("-")]
+        return max(parts) if all(parts) else 0
     gaz = gazetteer()
     if (
         len(key) < 2
