@@ -17,6 +17,10 @@ a name is taken when something vouches for it:
 9. surname-first forms and written forms the cues miss: spoken "under sato first name
    nanami", "ÖCALAN, Nazlihan", "Per Âdem re: copay.", the sender after a sign-off and the
    initial after a name (``names_surnames``).
+10. written narrative: the sentence's structure around a name word ("Quinn A Campbell",
+   "said Abellona to Joseph", "Christian's kid", "Milovan shouted") (``names_narrative``),
+   and a line's shape (a dialogue tag, a "Name:" field, a name atop an address block)
+   (``names_lines``).
 
 The rules read the transcript through ``names_scan``. Speaker tags ("Dr. Smith:",
 "SPEAKER_00:") are no cue, and "for" wants a first name ("songs for Entertainment
@@ -24,7 +28,8 @@ Weekly" is no person).
 
 It is not taken when the agent introduces themself ("this is dana", said by the agent,
 and every later lone "dana"), when it names the practice ("pine ridge dermatology",
-``context.clinic_names``) or when it is a medication.
+``context.clinic_names``) or a company ("Hoth Therapeutics Inc."), when it is a
+medication, a country or a nationality ("I'm argentinian").
 """
 
 from __future__ import annotations
