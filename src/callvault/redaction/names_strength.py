@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from importlib import resources
 
 from callvault.redaction import names_cues as cues
 from callvault.redaction.medical import medication_words
@@ -56,6 +57,7 @@ def key_strength(key: str) -> int:
         or key in gaz.stop
         or key in gaz.peoples
         or key in _NOT_NAMES
+        or key in _brands()
         or key in cues.ORG_SUFFIX
         or key in medication_words()
         or key in medical_words()
@@ -71,6 +73,14 @@ def key_strength(key: str) -> int:
     if plain or not gaz.foreign(key) or VERB_SHAPE.search(key) or _NOUN_SHAPE.search(key):
         return 0
     return WEAK if key in password_words() else STRONG
+
+
+@functools.cache
+def _brands() -> frozenset[str]:
+    """Companies and services named in passing (``data/name_brands.txt``)."""
+    text = resources.files("callvault.redaction").joinpath("data", "name_brands.txt")
+    lines = text.read_text("utf-8").splitlines()
+    return frozenset(w for line in lines for w in line.split("#", 1)[0].split())
 
 
 @functools.cache
