@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from callvault.redaction import names_cues as cues
 from callvault.redaction.names_scan import (
     SUBJECT_VERBS,
     Found,
@@ -35,6 +36,7 @@ from callvault.redaction.names_scan import (
 from callvault.redaction.names_strength import (
     DOTTED_INITIAL,
     STRONG,
+    WEAK,
     before_initial,
     first_before,
     key_strength,
@@ -103,7 +105,8 @@ def _read_run(scan: Scan, first: Tok, sure: int) -> tuple[_Run, Tok | None]:
             break  # "Maria Luusua's Cautionary Tales": the name ends at its "'s"
         after = scan.tok_at(nxt.end)
         if nxt.cap and len(nxt.key) == 1 and after is not None and after.cap:
-            if not (s := strength(scan, after)):  # "Quinn A Campbell", "Leon R. Ilić"
+            s = strength(scan, after) or surname_after(scan, after, strengths)
+            if not s:  # "Quinn A Campbell", "Leon R. Ilić", "Hideko F Chiba"
                 break
             toks += [nxt, after]
             strengths.append(s)
@@ -117,7 +120,9 @@ def _read_run(scan: Scan, first: Tok, sure: int) -> tuple[_Run, Tok | None]:
             while after is not None and after.key in _PARTICLES:
                 parts.append(after)
                 after = scan.tok_at(after.end)
-            if after is None or not after.cap or not (s := strength(scan, after)):
+            if after is None or not after.cap or not (s := strength(scan, after) or WEAK):
+                break  # after particles, any capitalised word ends the name ("van der Rest")
+            if after.key in cues.ORG_SUFFIX or after.key in scan.gaz.peoples:
                 break
             toks += [*parts, after]
             strengths.append(s)
