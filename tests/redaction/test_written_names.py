@@ -35,7 +35,7 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     # a middle initial between two name words
     ("initial", "Tamsin Q Halvorsen will be talking at noon", ["Tamsin Q Halvorsen"], ["noon"]),
     ("initial", "have you heard Oriel J. Vantongeren speak?", ["Oriel J. Vantongeren"], ["heard"]),
-    ("initial", "Maybe it's under Ikuyo F Sendai", ["Ikuyo F Sendai"], ["Maybe"]),
+    ("initial", "Maybe it's under Ikuyo F Nagoya", ["Ikuyo F Nagoya"], ["Maybe"]),
     ("initial-no", "Take Vitamin D Daily with food.", [], ["Vitamin", "Daily"]),
     ("initial-no", "We chose Plan B Holdings again.", [], ["Plan", "Holdings"]),
     # speech and dialogue: the sentence's structure says person, common first names too
