@@ -27,6 +27,7 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     ("company", "I used to work for MysticBloom as a clerk.", [], ["MysticBloom"]),
     ("company", "Talks with Harbor Infrastructure Partners LP stalled.", [], ["LP"]),
     ("title", 'Answer:"Tube Fennel Boogaloo" by Dario Quist', ["Dario Quist"], ["Fennel"]),
+    ("company", "Shares of Kelvari Sugar & Energy Ltd rose.", [], ["Kelvari", "Sugar"]),
     ("brand", "note: Advised to call Walgreens; pt uses Gmail.", [], ["Walgreens", "Gmail"]),
     # nationalities, languages and countries are no person
     ("peoples", "He met a Greenlander on the ferry.", [], ["Greenlander"]),

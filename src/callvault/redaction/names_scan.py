@@ -274,6 +274,8 @@ class Scan:
         "Moet Hennessy Louis Vuitton SE": a capitalised phrase may run longer)?"""
         for n in range(6):
             tok = self.tok_at(end)
+            if tok is None and (amp := _AMPERSAND.match(self.text, end)):
+                tok = self.tok_at(amp.end())  # "Magadh Sugar & Energy Ltd": partners' words
             if tok is None or (n >= 3 and not tok.cap):
                 return False
             if tok.key in cues.ORG_SUFFIX:
@@ -282,6 +284,9 @@ class Scan:
                 return False
             end = tok.end
         return False
+
+
+_AMPERSAND = re.compile(r"[ \t]*&(?:amp;)?")
 
 
 @functools.cache
