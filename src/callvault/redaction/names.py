@@ -254,6 +254,7 @@ class NameRecognizer:
             return False
         if toks[0].key in cues.ORG_SUFFIX:
             return False  # "Partners LP": a company's legal form
-        if all(t.key in scan.gaz.peoples for t in toks):
+        peoples = scan.gaz.peoples
+        if toks[0].key in peoples and all(t.key in peoples for t in toks):
             return False  # "I'm argentinian", "France": a people or a place, no person
         return toks[0].key not in scan.meds

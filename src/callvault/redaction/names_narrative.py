@@ -48,7 +48,7 @@ from callvault.redaction.names_strength import (
 # Where a capitalised word starts (over the folded text); the look-behind comes after
 # the class so ``re`` skips to capitals in C. A word before a colon opening a line is
 # its tag ("Agent:", "Velimir:"): ``names_lines`` reads those.
-_CAPITAL = re.compile(r"[A-Z](?<![\w'\u2019.-].)[a-z]++(:?)")
+_CAPITAL = re.compile(r"([A-Z](?<![\w'\u2019.-].)[a-z]++)(:?)")
 # Words after which a capitalised name word is someone: speech, giving, calling, "by".
 _PERSON_BEFORE_WORDS = """
     said says asked told tell shouted yelled screamed whispered replied answered to
@@ -80,7 +80,7 @@ _TITLES_WORDS = "dr mr mrs ms mx miss prof sir dame madam madame monsieur mme he
 _TITLES = frozenset(_TITLES_WORDS.split())
 _ARTICLES = frozenset(("the", "a", "an", "this", "that"))
 _POSSESSIVES = ("'s", "\u2019s")
-_PREV_WORD = re.compile(r"([\w'\u2019-]+)?([^\w\s]*)[ \t]*\Z")
+_WORD_MARKS = frozenset("_'\u2019-")
 
 
 class _Run:
@@ -135,10 +135,19 @@ def _read_run(scan: Scan, first: Tok, sure: int) -> tuple[_Run, Tok | None]:
 def _before(scan: Scan, pos: int) -> tuple[str, str]:
     """The word before ``pos`` on its line and the punctuation between ("" if none)."""
     line = scan.fold.rfind("\n", 0, pos) + 1
-    m = _PREV_WORD.search(scan.fold, max(line, pos - 40), pos)
-    if m is None:
-        return "", ""
-    return m[1] or "", m[2]
+    head = scan.fold[max(line, pos - 40) : pos].rstrip(" \t")
+    chunk = head[head.rfind(" ") + 1 :]  # the last blank-separated piece: "me,", "(by"
+    end = len(chunk)
+    while end and not _word_char(chunk[end - 1]):
+        end -= 1
+    start = end
+    while start and _word_char(chunk[start - 1]):
+        start -= 1
+    return chunk[start:end], chunk[end:]
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in _WORD_MARKS
 
 
 def _possessive(scan: Scan, tok: Tok, several: bool) -> bool | None:
@@ -181,7 +190,9 @@ def _reason(scan: Scan, run: _Run, nxt: Tok | None) -> str | None:
     if word and not (punct and punct[-1] in _SENTENCE_END):
         if word[:1].isupper() and punct in ("", ","):
             return None  # a capitalised phrase's tail, a list's item ("COVID, Flu")
-        if low in _PERSON_BEFORE or _AT_SOMEONE.search(scan.low, 0, run.toks[0].start):
+        if low in _PERSON_BEFORE or _AT_SOMEONE.search(
+            scan.low, max(0, run.toks[0].start - 24), run.toks[0].start
+        ):
             if run.best == STRONG or nxt is None or nxt.comma or scan.ends_name(nxt):
                 return "name after a word that takes a person"  # not "and Grant money"
             return None
@@ -264,18 +275,32 @@ def _tag_word(scan: Scan, start: int) -> bool:
 
 
 _TAG_PREFIX = re.compile(r"[ \t}>*-]*(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?[ \t]+)?")
+_LOWER_BEFORE = re.compile(r"(?<=[a-z][ \t])")
+_MAY_GO_ON = re.compile(r"[ \t]*(?:,|and\b|[A-Z])|[ \t]+(?:van|von|de|da|der|den|di|du)\b")
 _CAPITAL_NEXT = re.compile(r"[ \t]+[A-Z]")
 
 
 def _plainly_no_name(scan: Scan, m: re.Match[str]) -> bool:
     """A capitalised word whose letters alone say it is no name, with no hyphen or
-    apostrophe going on and no initial after it (most capitals: "Hi", "What")."""
-    end = m.end() - len(m[1])
-    if key_strength(scan.fold[m.start() : end].lower()):
+    apostrophe going on and no capital or initial after it (most capitals: "Hi",
+    "What"); but "was Władysław Szpilman": a first name an English list has."""
+    if key_strength(m[1].lower()):
         return False
-    if scan.fold[end : end + 1] in ("-", "'", "\u2019"):
+    end = m.end(1)
+    if scan.fold[end : end + 1] in _WORD_GOES_ON:
         return False
-    return not (DOTTED_INITIAL.match(scan.fold, end) or _CAPITAL_NEXT.match(scan.fold, end))
+    if not _CAPITAL_NEXT.match(scan.fold, end):
+        return True  # the common case: a lower-case word or punctuation after it
+    return not (DOTTED_INITIAL.match(scan.fold, end) or _LOWER_BEFORE.match(scan.fold, m.start()))
+
+
+def _taken_already(scan: Scan, m: re.Match[str], seen: set[int]) -> bool:
+    """A word another rule took, with nothing after it that could make more of it (a
+    capitalised word or an initial, a list's comma or "and")."""
+    return m.start() in seen and not _MAY_GO_ON.match(scan.fold, m.end(1))
+
+
+_WORD_GOES_ON = frozenset(("-", "'", "\u2019"))
 
 
 def narrative_names(scan: Scan, seen: set[int]) -> Iterator[Found]:
@@ -283,10 +308,10 @@ def narrative_names(scan: Scan, seen: set[int]) -> Iterator[Found]:
     taken: set[int] = set()  # words of the lists and runs found here
     for m in _CAPITAL.finditer(scan.fold):
         start = m.start()
-        if start in taken or (m[1] and _tag_word(scan, start)):
+        if start in taken or (m[2] and _tag_word(scan, start)):
             continue  # a word of a list or run found here, a speaker's tag ("Dr. Smith:")
-        if _plainly_no_name(scan, m):
-            continue  # the common case, read cheaply: "Hi", "What", "Agent"
+        if _plainly_no_name(scan, m) or _taken_already(scan, m, seen):
+            continue  # the common cases, read cheaply: "Hi", "What", "Agent"
         tok = scan.tok_at(start)
         if tok is None or tok.start != start:
             continue
