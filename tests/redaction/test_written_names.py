@@ -83,6 +83,10 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     ("hyphenated-no", "Our ex-Zombie Tessaro tour was long.", [], ["ex"]),
     ("address", "note: Gilles Da Silva, 33 chemin Vert", ["Gilles Da Silva"], ["note"]),
     ("address", "note: Rosa Da Costa, 12 chemin Haut", ["Rosa Da Costa"], ["note"]),
+    ("lower-case", "I'm so tired! said maria to Frank", ["maria", "Frank"], ["tired"]),
+    ("lower-case", "Sometimes people call me joseph", ["joseph"], ["people"]),
+    ("lower-case", "Fine. peter shouted at them.", ["peter"], ["them"]),
+    ("lower-case-no", "The grant was said to april.", [], ["grant", "april"]),
     # line shapes: a dialogue tag, a form's name field, a name alone atop a block
     (
         "tag",

@@ -44,6 +44,9 @@ from callvault.redaction.names_strength import (
     strength,
     surname_after,
 )
+from callvault.redaction.names_strength import (
+    NOT_NAMES as _NOT_NAMES,
+)
 
 # Where a capitalised word starts (over the folded text); the look-behind comes after
 # the class so ``re`` skips to capitals in C. A word before a colon opening a line is
@@ -76,6 +79,8 @@ _PARTICLES_WORDS = "van von de da del della di du der den ter ten dos das do la 
 _PARTICLES = frozenset(_PARTICLES_WORDS.split())
 # A comma, then a house number: an address after the name that opens the sentence.
 _ADDRESS_AFTER = re.compile(r",[ \t]*\d")
+# Words after which even a lower-case listed first name is someone ("call me rikke").
+_LOWER_CUES = frozenset(("said", "says", "told", "asked", "me", "named", "dear", "thank"))
 _TITLES_WORDS = "dr mr mrs ms mx miss prof sir dame madam madame monsieur mme herr frau"
 _TITLES = frozenset(_TITLES_WORDS.split())
 _ARTICLES = frozenset(("the", "a", "an", "this", "that"))
@@ -330,3 +335,28 @@ def narrative_names(scan: Scan, seen: set[int]) -> Iterator[Found]:
         if why := _reason(scan, run, nxt):
             taken.update(t.start for t in run.toks)
             yield run.toks, why
+    yield from _lower_case_names(scan, seen)
+
+
+def _lower_case_names(scan: Scan, seen: set[int]) -> Iterator[Found]:
+    """A listed first name written in lower case in written text, where only a person
+    fits: after a speech word ("said maria to ...", "call me joseph") or opening a
+    sentence before a human verb ("peter shouted at ...")."""
+    for pos in scan.lower_firsts:
+        tok = scan.tok_at(pos)
+        if tok is None or pos in seen or tok.key in _NOT_NAMES or len(tok.key) < 3:
+            continue
+        word, punct = _before(scan, pos)
+        low = word.lower()
+        if not punct and (
+            low in _LOWER_CUES or _AT_SOMEONE.search(scan.low, max(0, pos - 24), pos)
+        ):
+            yield [tok], "name in lower case after a speech word"
+            continue
+        nxt = scan.tok_at(tok.end)
+        if (
+            (not word or punct[-1:] in _SENTENCE_END)
+            and nxt is not None
+            and nxt.key in _HUMAN_VERBS
+        ):
+            yield [tok], "name in lower case as the subject of a sentence"

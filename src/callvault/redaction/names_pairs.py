@@ -291,6 +291,8 @@ def pairs(scan: Scan, seen: set[int]) -> Iterator[Found]:
         # m.start() is the character before the name in the padded text: the name's start
         if m.start() not in seen and (toks := _pair(scan, m.start())):
             yield toks, "first name and surname"
+        elif scan.written and scan.text[m.start()].islower():
+            scan.lower_firsts.append(m.start())
     if scan.written:
         for m in _VOCATIVE.finditer(scan.fold):
             tok = scan.tok_at(m.start(m.lastindex or 1))

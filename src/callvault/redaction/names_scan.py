@@ -67,6 +67,9 @@ class Scan:
         self.meds = medication_words()
         self._agent_tags: set[str] | None = None
         self._toks: dict[int, Tok | None] = {}  # rules re-read the same words
+        # Listed first names written in lower case in written text ("said abellona"):
+        # found by the pair scan, read by ``names_narrative``.
+        self.lower_firsts: list[int] = []
 
     def tok_at(self, pos: int, *, stop_ok: bool = True) -> Tok | None:
         """The word starting at ``pos`` (after blanks and one comma), if any; with
