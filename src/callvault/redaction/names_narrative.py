@@ -315,7 +315,7 @@ def narrative_names(scan: Scan, seen: set[int]) -> Iterator[Found]:
         start = m.start()
         if start in taken or (m[2] and _tag_word(scan, start)):
             continue  # a word of a list or run found here, a speaker's tag ("Dr. Smith:")
-        if _plainly_no_name(scan, m) or _taken_already(scan, m, seen):
+        if _taken_already(scan, m, seen) or _plainly_no_name(scan, m):
             continue  # the common cases, read cheaply: "Hi", "What", "Agent"
         tok = scan.tok_at(start)
         if tok is None or tok.start != start:
