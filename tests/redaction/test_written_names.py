@@ -87,6 +87,12 @@ ROWS: list[tuple[str, str, list[str], list[str]]] = [
     ("lower-case", "Sometimes people call me joseph", ["joseph"], ["people"]),
     ("lower-case", "Fine. peter shouted at them.", ["peter"], ["them"]),
     ("lower-case-no", "The grant was said to april.", [], ["grant", "april"]),
+    (
+        "again",
+        "The verses from Ottilie Walker's Tales. Better than early Walker? The walker broke.",
+        ["Ottilie Walker", "Walker?"],
+        ["Tales", "early", "walker broke"],
+    ),
     # line shapes: a dialogue tag, a form's name field, a name alone atop a block
     (
         "tag",

@@ -172,6 +172,21 @@ def _blocked(text: str, clinic_names: tuple[str, ...]) -> list[tuple[int, int]]:
     return spans
 
 
+_POSSESSIVE_TAIL = re.compile(r"['\u2019][sS]?\Z")
+
+
+def _capitalised_mentions(text: str, words: set[str]) -> Iterator[tuple[int, int]]:
+    """Every whole-word mention of these capitalised words, as written: a name that is
+    also an everyday word ("Walker", "Hope") is found again only with its capital."""
+    for word in words:
+        start = text.find(word)
+        while start >= 0:
+            end = start + len(word)
+            if not (_alnum_at(text, start - 1) or _alnum_at(text, end)):
+                yield start, end
+            start = text.find(word, end)
+
+
 def _outermost(text: str, spans: dict[tuple[int, int], str]) -> Iterator[Span]:
     """The spans not inside another one (a repeat inside a cued name says nothing new)."""
     reach = -1
@@ -219,6 +234,7 @@ class NameRecognizer:
         known = _known_parts(context.known.names)
         spans: dict[tuple[int, int], str] = {}
         said: set[str] = set()
+        said_capitalised: set[str] = set()  # "Walker": a name that is also a word
         for toks, why in found:
             if not self._keep(scan, toks, agent_names - known, blocked):
                 continue
@@ -226,6 +242,8 @@ class NameRecognizer:
             for t in toks:
                 if t.key not in scan.gaz.common and len(t.key) > 2:  # as said, and folded
                     said.update((t.key, word_key(lower_same_length(text[t.start : t.end]))))
+                elif t.cap and len(t.key) > 2 and t.key not in agent_names:
+                    said_capitalised.add(_POSSESSIVE_TAIL.sub("", text[t.start : t.end]))
         said -= agent_names
         for start, end in spelled_runs(
             scan.fold, scan.gaz, frozenset(said | known)
@@ -242,6 +260,9 @@ class NameRecognizer:
         for start, end in mentions(text, said - known):
             if not (scan.org_after(end) or any(s < end and start < e for s, e in blocked)):
                 spans.setdefault((start, end), "name again")
+        for start, end in _capitalised_mentions(text, said_capitalised):
+            if not scan.org_after(end):
+                spans.setdefault((start, end), "name again, as written")
         return list(_outermost(text, spans))
 
     @staticmethod
