@@ -10,7 +10,8 @@ taken where the sentence's structure puts a person:
   word is no English word ("the Wallin novel");
 - opening a sentence before a subject's verb ("Milovan shouted at ...", "Grant lives
   on ...") or addressed ("Virginia, can I ...", "Remember me, Austin?");
-- an item of a list of such words ("They had 6: Ruriko, Paul, Shelby and Angela.").
+- an item of a list of such words ("They had 6: Ruriko, Paul, Shelby and Angela.");
+- a listed first name in lower case after a speech word ("said maria to ...").
 
 A word is "weak" when it is also an everyday word or an English surname ("Frank", "Joy",
 "Little"): it needs one of the strongest signs (a possessive, a person word before it, a
@@ -35,6 +36,7 @@ from callvault.redaction.names_scan import (
 )
 from callvault.redaction.names_strength import (
     DOTTED_INITIAL,
+    NOT_NAMES,
     STRONG,
     WEAK,
     before_initial,
@@ -43,9 +45,6 @@ from callvault.redaction.names_strength import (
     name_only,
     strength,
     surname_after,
-)
-from callvault.redaction.names_strength import (
-    NOT_NAMES as _NOT_NAMES,
 )
 
 # Where a capitalised word starts (over the folded text); the look-behind comes after
@@ -91,12 +90,11 @@ _WORD_MARKS = frozenset("_'\u2019-")
 class _Run:
     """Capitalised name words in a row, maybe with an initial or particles between."""
 
-    __slots__ = ("best", "dotted", "initial", "toks", "worst")
+    __slots__ = ("best", "dotted", "initial", "toks")
 
     def __init__(self, toks: list[Tok], strengths: list[int], initial: bool, dotted: bool) -> None:
         self.toks = toks
         self.best = max(strengths)
-        self.worst = min(strengths)
         self.initial = initial
         self.dotted = dotted  # "Brodie H. Walker": the initial has its dot
 
@@ -344,7 +342,7 @@ def _lower_case_names(scan: Scan, seen: set[int]) -> Iterator[Found]:
     sentence before a human verb ("peter shouted at ...")."""
     for pos in scan.lower_firsts:
         tok = scan.tok_at(pos)
-        if tok is None or pos in seen or tok.key in _NOT_NAMES or len(tok.key) < 3:
+        if tok is None or pos in seen or tok.key in NOT_NAMES or len(tok.key) < 3:
             continue
         word, punct = _before(scan, pos)
         low = word.lower()

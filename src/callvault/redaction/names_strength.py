@@ -25,7 +25,7 @@ _NOT_NAMES_WORDS = """
     god lord jesus sgt capt cpt gen col lt maj rev fr hon pres gov sen supt insp det cpl
     pvt adm cmdr dept"""
 _NOT_NAMES = frozenset(_NOT_NAMES_WORDS.split())
-NOT_NAMES = _NOT_NAMES  # months, weekdays, holidays, titles: read by the narrative rules too
+NOT_NAMES = _NOT_NAMES  # months, weekdays, titles: the narrative rules read it too
 
 
 def strength(scan: Scan, tok: Tok) -> int:
