@@ -330,8 +330,10 @@ def narrative_names(scan: Scan, seen: set[int]) -> Iterator[Found]:
             continue
         if start in seen and len(run.toks) == 1:
             continue  # taken whole already; a longer run may still add to it
+        # Found or not, the run's later words need no reading of their own: after the
+        # run's first word they are a capitalised phrase's tail ("Cedar Hills Clinic").
+        taken.update(t.start for t in run.toks)
         if why := _reason(scan, run, nxt):
-            taken.update(t.start for t in run.toks)
             yield run.toks, why
     yield from _lower_case_names(scan, seen)
 
