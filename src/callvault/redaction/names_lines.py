@@ -17,7 +17,13 @@ from collections.abc import Iterator
 
 from callvault.redaction import names_cues as cues
 from callvault.redaction.names_scan import Found, Scan, Tok
-from callvault.redaction.names_strength import STRONG, WEAK, strength, surname_after
+from callvault.redaction.names_strength import (
+    STRONG,
+    WEAK,
+    key_strength,
+    strength,
+    surname_after,
+)
 
 _LONE_LINE = 60  # characters: a name alone on its line, with quoting marks around it
 # A line's opening: quoting marks or bullets, then a capitalised word (folded text).
@@ -36,9 +42,19 @@ def line_names(scan: Scan) -> Iterator[Found]:
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
         # only a short line, or one with a colon near its start, can be any of these
-        if 1 < end - start <= _LONE_LINE or 0 <= text.find(":", start, start + 40) < end:
+        if 1 < end - start <= _LONE_LINE or _named_tag(scan, start, end):
             yield from _line(scan, start, end)
         start = end + 1
+
+
+def _named_tag(scan: Scan, start: int, end: int) -> bool:
+    """Is there a colon near the line's start after something other than a one-word
+    role ("Patient:", "Agent:" are most transcript lines: read no further)?"""
+    colon = scan.fold.find(":", start, min(end, start + 40))
+    if colon < 0:
+        return False
+    tag = scan.low[start:colon].strip(" \t}>|*-")
+    return " " in tag or tag in ("name", "") or bool(key_strength(tag))
 
 
 def _line(scan: Scan, start: int, end: int) -> Iterator[Found]:
