@@ -260,7 +260,7 @@ class NameRecognizer:
         for start, end in mentions(text, said - known):
             if not (scan.org_after(end) or any(s < end and start < e for s, e in blocked)):
                 spans.setdefault((start, end), "name again")
-        for start, end in _capitalised_mentions(text, said_capitalised):
+        for start, end in _capitalised_mentions(text, said_capitalised) if said_capitalised else ():
             if not scan.org_after(end):
                 spans.setdefault((start, end), "name again, as written")
         return list(_outermost(text, spans))

@@ -273,6 +273,8 @@ def _joined_as_list(scan: Scan, items: list[Tok]) -> bool:
 def _tag_word(scan: Scan, start: int) -> bool:
     """Does the word at ``start`` (a colon after it) open its line, maybe after a title
     ("Velimir:", "Dr. Smith:")? ``names_lines`` reads those tags."""
+    if start == 0 or scan.fold[start - 1] == "\n":
+        return True  # the common case, "Patient:" opening its line
     line = scan.fold.rfind("\n", 0, start) + 1
     return _TAG_PREFIX.fullmatch(scan.fold, line, start) is not None
 

@@ -312,10 +312,9 @@ def pairs(scan: Scan, seen: set[int]) -> Iterator[Found]:
                 seen.update(t.start for t in toks)
                 yield toks, "capitalised words in no English word list, shaped as a name"
         for m in _CAPITAL_WORD.finditer(scan.fold):
-            if m.start() in seen:
+            if m.start() in seen or in_tag(scan.text, m.start()):
                 continue
-            tok = scan.tok_at(m.start())  # the tag test last: most words fail before it
-            if tok and _narrative(scan, tok) and not in_tag(scan.text, m.start()):
+            if (tok := scan.tok_at(m.start())) and _narrative(scan, tok):
                 toks, nxt = [tok], scan.tok_at(tok.end)
                 if (  # and a surname ("Renee Ostergaard")
                     nxt
