@@ -161,7 +161,7 @@ MATCHES = [
         ["calling"],
     ),
     ("written-vocative", "Agent: Hope you feel better, Marisol!", ["Marisol"], ["Hope", "better"]),
-    ("written-possessive", "note: updated Tobias Grant's address", ["Tobias Grant's"], ["address"]),
+    ("written-possessive", "note: updated Tobias Grant's address", ["Tobias Grant"], ["address"]),
     (
         "answer-unlisted",
         "agent: may i have the patient's full name\ncaller: ngozi eze",
@@ -247,7 +247,7 @@ def test_clinic_names_from_context_are_kept() -> None:
     [
         ("caller: yeah TOBIAS here", "TOBIAS"),
         ("caller: it's grant-whitaker", "grant-whitaker"),
-        ("caller: pull up whitaker's file", "whitaker's"),
+        ("caller: pull up whitaker's file", "whitaker"),  # the "'s" may stay
         ("caller: that's w h i t a k e r", "w h i t a k e r"),
         ("caller: W-H-I-T-A-K-E-R", "W-H-I-T-A-K-E-R"),
         ("caller: my son tobias will call", "tobias"),

@@ -17,6 +17,10 @@ a name is taken when something vouches for it:
 9. surname-first forms and written forms the cues miss: spoken "under sato first name
    nanami", "ÖCALAN, Nazlihan", "Per Âdem re: copay.", the sender after a sign-off and the
    initial after a name (``names_surnames``).
+10. written narrative: the sentence's structure around a name word ("Quinn A Campbell",
+   "said Abellona to Joseph", "Christian's kid", "Milovan shouted") (``names_narrative``),
+   and a line's shape (a dialogue tag, a "Name:" field, a name atop an address block)
+   (``names_lines``).
 
 The rules read the transcript through ``names_scan``. Speaker tags ("Dr. Smith:",
 "SPEAKER_00:") are no cue, and "for" wants a first name ("songs for Entertainment
@@ -24,7 +28,8 @@ Weekly" is no person).
 
 It is not taken when the agent introduces themself ("this is dana", said by the agent,
 and every later lone "dana"), when it names the practice ("pine ridge dermatology",
-``context.clinic_names``) or when it is a medication.
+``context.clinic_names``) or a company ("Hoth Therapeutics Inc."), when it is a
+medication, a country or a nationality ("I'm argentinian").
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ from collections.abc import Iterator, Sequence
 
 from callvault.redaction import names_cues as cues
 from callvault.redaction.names_gazetteer import fold_same_length, gazetteer
+from callvault.redaction.names_lines import line_names
+from callvault.redaction.names_narrative import narrative_names
 from callvault.redaction.names_pairs import pairs
 from callvault.redaction.names_scan import Found, Scan, Tok, in_tag, word_key
 from callvault.redaction.names_spelled import (
@@ -165,13 +172,41 @@ def _blocked(text: str, clinic_names: tuple[str, ...]) -> list[tuple[int, int]]:
     return spans
 
 
-def _outermost(spans: dict[tuple[int, int], str]) -> Iterator[Span]:
+_POSSESSIVE_TAIL = re.compile(r"['\u2019][sS]?\Z")
+
+
+def _capitalised_mentions(text: str, words: set[str]) -> Iterator[tuple[int, int]]:
+    """Every whole-word mention of these capitalised words, as written: a name that is
+    also an everyday word ("Walker", "Hope") is found again only with its capital."""
+    for word in words:
+        start = text.find(word)
+        while start >= 0:
+            end = start + len(word)
+            if not (_alnum_at(text, start - 1) or _alnum_at(text, end)):
+                yield start, end
+            start = text.find(word, end)
+
+
+def _outermost(text: str, spans: dict[tuple[int, int], str]) -> Iterator[Span]:
     """The spans not inside another one (a repeat inside a cued name says nothing new)."""
     reach = -1
     for (start, end), why in sorted(spans.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
         if end > reach:
             reach = end
+            particles = text[start].isupper() and _PARTICLES_BEFORE.search(
+                text, max(0, start - 16), start
+            )
+            if particles:
+                start = particles.start()  # "starring van Gameren": the particle too
+            if text[end - 2 : end] in _POSSESSIVE_ENDS and end - 2 > start:
+                end -= 2  # "Dam's song": the "s" is no part of the name
             yield Span(start, end, Label.NAME, 0.85, why)
+
+
+# Dutch and German name particles right before a capitalised name ("van der Berg"): a
+# Romance "de" or "da" reads as a preposition as often ("la casa de Pedro").
+_PARTICLES_BEFORE = re.compile(r"(?<![\w'])(?:(?:van|von|der|den|ter|ten)[ \t]+)+\Z")
+_POSSESSIVE_ENDS = ("'s", "\u2019s", "'S")
 
 
 # "LAST, First" read out: "it's under gray comma andrea", "listed as okafor comma j".
@@ -192,10 +227,14 @@ class NameRecognizer:
         found = [*_cued(scan, agent_names), *_answers(scan)]
         seen = {t.start for toks, _ in found for t in toks}
         found += pairs(scan, seen)
+        if scan.written:
+            found += narrative_names(scan, {t.start for toks, _ in found for t in toks})
+            found += line_names(scan)
         blocked = _blocked(text, tuple(context.clinic_names))
         known = _known_parts(context.known.names)
         spans: dict[tuple[int, int], str] = {}
         said: set[str] = set()
+        said_capitalised: set[str] = set()  # "Walker": a name that is also a word
         for toks, why in found:
             if not self._keep(scan, toks, agent_names - known, blocked):
                 continue
@@ -203,6 +242,8 @@ class NameRecognizer:
             for t in toks:
                 if t.key not in scan.gaz.common and len(t.key) > 2:  # as said, and folded
                     said.update((t.key, word_key(lower_same_length(text[t.start : t.end]))))
+                elif t.cap and len(t.key) > 2 and t.key not in agent_names:
+                    said_capitalised.add(_POSSESSIVE_TAIL.sub("", text[t.start : t.end]))
         said -= agent_names
         for start, end in spelled_runs(
             scan.fold, scan.gaz, frozenset(said | known)
@@ -219,7 +260,10 @@ class NameRecognizer:
         for start, end in mentions(text, said - known):
             if not (scan.org_after(end) or any(s < end and start < e for s, e in blocked)):
                 spans.setdefault((start, end), "name again")
-        return list(_outermost(spans))
+        for start, end in _capitalised_mentions(text, said_capitalised) if said_capitalised else ():
+            if not scan.org_after(end):
+                spans.setdefault((start, end), "name again, as written")
+        return list(_outermost(text, spans))
 
     @staticmethod
     def _keep(scan: Scan, toks: list[Tok], agent: set[str], blocked: list[tuple[int, int]]) -> bool:
@@ -229,4 +273,9 @@ class NameRecognizer:
             return False
         if len(toks) == 1 and toks[0].key in agent:
             return False
+        if toks[0].key in cues.ORG_SUFFIX:
+            return False  # "Partners LP": a company's legal form
+        peoples = scan.gaz.peoples
+        if toks[0].key in peoples and all(t.key in peoples for t in toks):
+            return False  # "I'm argentinian", "France": a people or a place, no person
         return toks[0].key not in scan.meds

@@ -142,7 +142,17 @@ _ORG_WORDS = """
     ortho cardio neuro derm peds pediatric obgyn gyn uro onc rheum psych pulm physio
     physiotherapy dialysis renal kidney cancer heart spine sleep
 """
-ORG_SUFFIX = frozenset(_ORG_WORDS.split())
+# A company's legal form or line of business ("Hoth Therapeutics Inc.", "Kraft Heinz Co",
+# "Roche Bobois SAS"): the capitalised words before it name a company, not a person.
+_COMPANY_WORDS = """
+    inc incorporated llc llp ltd plc corp corporation co cos company companies limited
+    holdings holding sa sas spa ag nv se gmbh lp bv oyj kk trust fund funds bancorp
+    bancshares bankshares capital acquisition industries technologies pharma
+    pharmaceuticals biosciences sciences enterprises financial energy resources properties
+    solutions etf realty electric investment investments ventures securities logistics
+    telecom communications software airlines motors chemicals mining minerals petroleum
+"""
+ORG_SUFFIX = frozenset(_ORG_WORDS.split()) | frozenset(_COMPANY_WORDS.split())
 
 MONTH_NAMES = frozenset({"april", "may", "june", "august"})
 NUMBERISH = re.compile(

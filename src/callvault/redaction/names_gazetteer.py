@@ -29,6 +29,9 @@ class Gazetteer:
     common: frozenset[str]  # names that are also common words: need a surname after them
     stop: frozenset[str]  # never part of a name, whatever the Census says
     english: frozenset[str] = frozenset()  # everyday English words (names among them)
+    # Countries, regions, nationalities and languages: capitalised, still no person
+    # ("France", "a Swedish film", "I'm argentinian")
+    peoples: frozenset[str] = frozenset()
 
     def is_name(self, word: str) -> bool:
         return word in self.first or word in self.last
@@ -118,4 +121,19 @@ def gazetteer() -> Gazetteer:
         common=_our_words("name_common_words.txt"),
         stop=_our_words("name_stop_words.txt"),
         english=_english_words(),
+        peoples=_peoples(),
     )
+
+
+def _peoples() -> frozenset[str]:
+    """Nationalities and languages (our list) and the one-word countries, states and
+    regions of the places gazetteer."""
+    from callvault.redaction.places import regions  # the address module's list, read only
+
+    one_word = frozenset(fold(r) for r in regions() if " " not in r and "-" not in r)
+    return (_our_words("name_nationalities.txt") | one_word) - _NAMES_BEFORE_PLACES
+
+
+# Places that are first names more often than not, in a sentence about someone
+# ("Virginia, can I speak to your boss?", "Jordan called"): kept out of ``peoples``.
+_NAMES_BEFORE_PLACES = frozenset(("brittany", "chad", "georgia", "jordan", "victoria", "virginia"))

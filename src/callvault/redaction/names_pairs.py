@@ -92,6 +92,8 @@ def _title_pair(scan: Scan, pos: int) -> list[Tok]:
     last = scan.tok_at(first.end) if first else None
     if first is None or last is None or last.comma or not (first.cap and last.cap):
         return []
+    if scan.text[first.start - 1 : first.start] == "-":
+        return []  # "ex-Zombie Reid": a hyphenated word's tail
     words = (first, last)
     if any(
         t.key in scan.gaz.stop
@@ -125,6 +127,8 @@ def _reversed_pair(scan: Scan, pos: int) -> list[Tok]:
     lkey, fkey = last.key, first.key
     if lkey in scan.gaz.stop or fkey in scan.gaz.stop or len(lkey) < 2:
         return []
+    if VERB_SHAPE.search(lkey) and lkey not in scan.gaz.last:
+        return []  # "Signed, Dmitri Volkov": a sign-off's verb, no surname
     if lkey in scan.meds or fkey in scan.meds or lkey in cues.ORG_SUFFIX:
         return []
     upper = scan.text[last.start : last.end].isupper()
@@ -177,6 +181,8 @@ def _foreign_run(scan: Scan, pos: int) -> list[Tok]:
     before = before[before.rfind("\n") + 1 :]  # a capitalised phrase ends with its line
     parts = before.rsplit(None, 1)
     word = parts[-1] if parts else ""
+    if _QUOTED_WORD.match(word):
+        return []  # inside a quoted title ("Tube Snake Boogie")
     if word[:1].isupper() and word.isalpha() and word.lower() not in scan.gaz.stop:
         opening = parts[0].rstrip(" \t\"'(") if len(parts) > 1 else ""
         if opening and opening[-1] not in ".!?:;" and not in_tag(scan.text, pos - len(word) - 1):
@@ -198,6 +204,8 @@ def _foreign_run(scan: Scan, pos: int) -> list[Tok]:
     return taken
 
 
+# A capitalised word glued to an opening quote: the first word of a quoted title.
+_QUOTED_WORD = re.compile(r"[^\s]*[\"\u201c][A-Z][a-z]+\Z")
 _PARTICLE_KEYS = frozenset(_NAME_PARTICLES.split("|"))
 
 
@@ -283,6 +291,8 @@ def pairs(scan: Scan, seen: set[int]) -> Iterator[Found]:
         # m.start() is the character before the name in the padded text: the name's start
         if m.start() not in seen and (toks := _pair(scan, m.start())):
             yield toks, "first name and surname"
+        elif scan.written and scan.text[m.start()].islower():
+            scan.lower_firsts.append(m.start())
     if scan.written:
         for m in _VOCATIVE.finditer(scan.fold):
             tok = scan.tok_at(m.start(m.lastindex or 1))

@@ -67,6 +67,9 @@ class Scan:
         self.meds = medication_words()
         self._agent_tags: set[str] | None = None
         self._toks: dict[int, Tok | None] = {}  # rules re-read the same words
+        # Listed first names written in lower case in written text ("said abellona"):
+        # found by the pair scan, read by ``names_narrative``.
+        self.lower_firsts: list[int] = []
 
     def tok_at(self, pos: int, *, stop_ok: bool = True) -> Tok | None:
         """The word starting at ``pos`` (after blanks and one comma), if any; with
@@ -244,6 +247,8 @@ class Scan:
                 continue
             if tok.comma and not (taken[-1].cap and tok.cap):
                 break
+            if self.text[taken[-1].end - 2 : taken[-1].end] in ("'s", "\u2019s"):
+                break  # "Thea Dam's Cautionary Tales": the name ends at its "'s"
             if not self.follows(tok, after, first, kind, len(taken)):
                 break
             taken.append(tok)
@@ -268,10 +273,13 @@ class Scan:
         return tag in self._agent_tags
 
     def org_after(self, end: int) -> bool:
-        """Do the next few words make this an organisation ("pine ridge family medicine")?"""
-        for _ in range(3):
+        """Do the next few words make this an organisation ("pine ridge family medicine",
+        "Moet Hennessy Louis Vuitton SE": a capitalised phrase may run longer)?"""
+        for n in range(6):
             tok = self.tok_at(end)
-            if tok is None:
+            if tok is None and (amp := _AMPERSAND.match(self.text, end)):
+                tok = self.tok_at(amp.end())  # "Magadh Sugar & Energy Ltd": partners' words
+            if tok is None or (n >= 3 and not tok.cap):
                 return False
             if tok.key in cues.ORG_SUFFIX:
                 return True
@@ -279,6 +287,9 @@ class Scan:
                 return False
             end = tok.end
         return False
+
+
+_AMPERSAND = re.compile(r"[ \t]*&(?:amp;)?")
 
 
 @functools.cache

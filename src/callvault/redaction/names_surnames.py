@@ -151,6 +151,8 @@ def more_surname_forms(scan: Scan, text: str, spans: dict[tuple[int, int], str])
                 and first[0].isupper()
                 and (len(first) == 1 or first[1:].islower())
                 and not {word_key(last), word_key(first)} & (gaz.common | gaz.stop)
+                and word_key(last) not in cues.ORG_SUFFIX  # "Confort SA, Eaton Vance"
+                and not scan.org_after(comma.end(1))  # "WOODBRIDGE, Aguilar LLC"
                 and (
                     word_key(first) in gaz.first
                     or fold(word_key(last)) in gaz.last
@@ -187,6 +189,8 @@ def more_surname_forms(scan: Scan, text: str, spans: dict[tuple[int, int], str])
             and (word_key(first) in first_only() or _both_foreign(scan, fold(word_key(first)),
                                                                    fold(word_key(first))))
             and not in_tag(text, m.start())
+            and word_key(first) not in cues.ORG_SUFFIX
+            and not scan.org_after(m.end(2))  # "HEXO Corp.", "LVMH Moet Hennessy ... SE"
         ):  # fmt: skip
             spans.setdefault(m.span(1), "surname in capitals before a first name")
             spans.setdefault(m.span(2), "first name after a surname in capitals")
