@@ -137,3 +137,24 @@ def test_written_names(rule: str, text: str, hidden: list[str], kept: list[str])
         assert all(all(mask[a:b]) for a, b in _words(text, phrase)), (rule, phrase)
     for phrase in kept:
         assert not any(any(mask[a:b]) for a, b in _words(text, phrase)), (rule, phrase)
+
+
+@pytest.mark.parametrize(
+    ("text", "readable"),
+    [
+        ("We stayed at Hotel Adlon 5 nights.", ["Hotel", "Adlon"]),
+        ("We ate at Restaurant Nobu on Friday.", ["Restaurant", "Nobu"]),
+        ("She returned to Work after lunch.", ["Work"]),
+        ("He went back to Church on Sunday.", ["Church"]),
+    ],
+)
+def test_a_venue_or_a_weak_word_after_to_is_no_name(text: str, readable: list[str]) -> None:
+    spans = analyze(text)
+    for word in readable:
+        start = text.index(word)
+        assert not any(s.start < start + len(word) and start < s.end for s in spans), word
+
+
+def test_a_weak_word_someone_is_spoken_to_is_a_name() -> None:
+    text = "I talked to Grant yesterday about the bill."
+    assert [text[s.start : s.end] for s in analyze(text)] == ["Grant"]

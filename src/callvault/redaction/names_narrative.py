@@ -59,6 +59,11 @@ _PERSON_BEFORE_WORDS = """
 _PERSON_BEFORE = frozenset(_PERSON_BEFORE_WORDS.split())
 # "shouted at Nicholas" (but "at Walmart", "at Anil's desk": a place).
 _AT_SOMEONE = re.compile(r"(?:shouted|yelled|screamed|smiled|laughed|stared|waved)[ \t]+at[ \t]+\Z")
+# "said Hollis to Frank", "talked to Grant": a "to" that someone is spoken to after.
+_SPOKEN_TO = re.compile(
+    r"(?:said|says|spoke|speak|talked|talking|wrote|written|replied|shouted|yelled"
+    r"|whispered|lied|explained)(?![\w'])[^.!?\n]*to[ \t]+\Z"
+)
 # A subject's verbs that vouch even for a weak word ("Grant lives on ...", "Frank said").
 _PERSON_VERBS_WORDS = """
     said says shouted yelled screamed whispered replied answered told asked lives lived
@@ -196,7 +201,13 @@ def _reason(scan: Scan, run: _Run, nxt: Tok | None) -> str | None:
         if low in _PERSON_BEFORE or _AT_SOMEONE.search(
             scan.low, max(0, run.toks[0].start - 24), run.toks[0].start
         ):
-            if run.best == STRONG or nxt is None or nxt.comma or scan.ends_name(nxt):
+            # A weak word after "to" is more often a place or a thing ("returned to
+            # Work", "went to Church") than a person, unless someone speaks to it.
+            weak_ok = (
+                low != "to"
+                or _SPOKEN_TO.search(scan.low, max(0, run.toks[0].start - 32), run.toks[0].start)
+            ) and (nxt is None or nxt.comma or scan.ends_name(nxt))
+            if run.best == STRONG or weak_ok:
                 return "name after a word that takes a person"  # not "and Grant money"
             return None
         if punct.endswith(",") and _vocative_end(scan, last):

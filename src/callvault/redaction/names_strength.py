@@ -127,9 +127,19 @@ def surname_after(scan: Scan, tok: Tok, strengths: list[int]) -> int:
         return 0
     if key in cues.ORG_SUFFIX or key in scan.gaz.peoples or key in _NOT_NAMES:
         return 0
+    if key in _VENUES:
+        return 0  # "at Hotel Adlon", "Restaurant Nobu": a place's name, not a first name
     if _NOUN_SHAPE.search(key) or (key.endswith("s") and key[:-1] in scan.gaz.english):
         return 0  # "Cautionary Tales": a plural, a noun's ending
     return WEAK if _shaped_as_name(scan.text[tok.start : tok.end]) else 0
+
+
+_VENUES_WORDS = """
+    hotel hostel motel inn restaurant cafe café bar pub club hospital clinic pharmacy bank
+    church chapel school university college hall park museum theatre theater cinema studio
+    salon gym airport station camp lake mount river cape port fort villa casa chateau
+    institute centre center store shop market mall gallery stadium arena"""
+_VENUES = frozenset(_VENUES_WORDS.split())
 
 
 def first_before(scan: Scan, tok: Tok) -> int:
@@ -146,6 +156,8 @@ def first_before(scan: Scan, tok: Tok) -> int:
         return 0
     if key in cues.ORG_SUFFIX or key in scan.gaz.peoples or key in _NOT_NAMES:
         return 0
+    if key in _VENUES:
+        return 0  # "at Hotel Adlon", "Restaurant Nobu": a place's name, not a first name
     if _NOUN_SHAPE.search(key) or (key.endswith("s") and key[:-1] in scan.gaz.english):
         return 0
     return WEAK if _shaped_as_name(scan.text[tok.start : tok.end]) else 0
