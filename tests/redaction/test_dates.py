@@ -183,6 +183,9 @@ def test_plain_numbers_stay(text: str) -> None:
         ("Pt's mother (104 yrs) on speaker.", "104"),
         ("Elderly pt, 99 - lives alone.", "99"),
         ("he will be 95 next week", "95"),
+        ("Pt is 92 years of age, daughter is 64", "92"),
+        ("Pt is 101, lives alone", "101"),
+        ("the donor is 97 yrs of age", "97"),
     ],
 )
 def test_ages_over_89_in_other_phrasings(text: str, age: str) -> None:
@@ -197,6 +200,8 @@ def test_ages_over_89_in_other_phrasings(text: str, age: str) -> None:
         "she'll be 9 tomorrow",
         "he takes 100 mg twice a day",
         "a hundred dollars is the copay",
+        "she is 45 years of age",
+        "Pt is 95 percent sure",
     ],
 )
 def test_other_hundreds_and_nineties_stay(text: str) -> None:

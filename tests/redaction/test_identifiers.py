@@ -21,6 +21,8 @@ MATCHES = [
         "four one two, three three, one oh nine eight",
     ),
     ("agent: the billing zip\ncaller: um three two one oh four", "three two one oh four"),
+    ("caller: and the postcode is nine two three nine nine", "nine two three nine nine"),
+    ("caller: the post code is four one five", "four one five"),
     ("agent: what is the m r n\ncaller: q nine nine four two one", "q nine nine four two one"),
     (
         "caller: the account number is six zero six zero seven seven one",

@@ -27,6 +27,7 @@ from callvault.redaction.address_written import foreign_addresses, spoken_foreig
 from callvault.redaction.lexicon import ADDRESS_STOP_WORDS, STATES, STREET_SUFFIXES
 from callvault.redaction.normalize import Run, lower_same_length, number_runs
 from callvault.redaction.places import place_spans
+from callvault.redaction.places_answers import towns_answered
 from callvault.redaction.places_written import written_places
 from callvault.redaction.spans import Context, Label, Span
 from callvault.redaction.trie import trie_regex
@@ -93,6 +94,7 @@ class AddressRecognizer:
                 yield Span(box.start(), run.end, Label.ADDRESS, 0.85, "post office box")
         yield from place_spans(text, lowered)
         yield from spoken_addresses(text, lowered)
+        yield from towns_answered(text, lowered)
         if text != lowered:  # written text: Title Case streets, postcodes
             yield from foreign_addresses(text, us_streets)
             yield from address_cores(text)

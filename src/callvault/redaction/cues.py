@@ -31,7 +31,7 @@ CUES: tuple[tuple[str, str], ...] = (
     ),
     (Label.SSN.value, r"social(?: security)?|ssn|s s n|ss ?#"),
     (Label.DATE.value, r"date of birth|d\.? ?o\.? ?b\.?|birth ?date|birthday|born(?: on| in)?"),
-    (Label.ADDRESS.value, r"zip(?: ?code)?|postal(?: code)?|z i p"),
+    (Label.ADDRESS.value, r"zip(?: ?code)?|postal(?: code)?|post ?code|z i p"),
     (
         Label.MRN.value,
         r"m ?r ?n|medical record(?: number| no)?|record (?:number|no)|chart(?: number| no)?"
@@ -83,7 +83,8 @@ CUE_WORDS = (
     "grp", "home", "hospital", "id", "ins", "insurance", "invoice", "last", "m", "main",
     "master", "mastercard", "mbr", "medicaid", "medical", "medicare", "member",
     "membership", "mobile", "mr", "mrn", "nhs", "number", "office", "on", "order", "our",
-    "patient", "ph", "pharmacy", "phone", "plan", "policies", "policy", "postal",
+    "patient", "ph", "pharmacy", "phone", "plan", "policies", "policy", "post", "postal",
+    "postcode",
     "practice", "reach", "record", "ref", "reference", "rx", "s", "security", "social",
     "ss", "ssn", "statement", "subscriber", "tel", "telephone", "text", "three",
     "tracking", "visa", "work", "z", "zip", "zipcode",

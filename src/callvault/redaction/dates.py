@@ -64,13 +64,14 @@ _DATE_RE = re.compile(
 _DATE_LED = led(_DATE_RE)  # the same matches, scanned faster (``scan_lead``)
 # "may" and "march" are also verbs: as a month they need a day or year right after.
 _AGE_BEFORE_RE = re.compile(
-    r"(?:he's|she's|he is|she is|i'm|i am|age|aged|turned|turning|turns|patient is"
+    r"(?:he's|she's|he is|she is|i'm|i am|age|aged|turned|turning|turns|patient is|pt is"
     r"|(?:he|she|i|they|you|who)(?:'ll| will)[ \t]+be|will be|gonna be|going to be)[ \t:]*"
     r"(?=\n?\Z)"  # across one line break on purpose, as "$" did: a form's "Age:\n94"
 )
-# "94 years old", "94yo", "94 y/o", "104 yrs" (not "yrs ago").
+# "94 years old", "94yo", "94 y/o", "104 yrs", "92 years of age" (not "yrs ago").
 _AGE_AFTER_RE = re.compile(
-    r"[ \t-]*(?:years?[ \t-]old|y/?o\b|yrs?(?:[ \t-]old)?(?![\w])(?![ \t]+ago)|yo\b)"
+    r"[ \t-]*(?:years?[ \t-](?:old|of[ \t]+age)|y/?o\b|yrs?(?:[ \t-]old|[ \t]+of[ \t]+age)?"
+    r"(?![\w])(?![ \t]+ago)|yo\b)"
 )
 _OLDEST = 125
 

@@ -351,12 +351,12 @@ def _unknown_places(text: str, lowered: str) -> Iterator[Span]:
         if phrase.removeprefix("the ") in regions():
             continue
         weak = m.group("weak")
-        if weak and not _STRONG_TAIL_RE.search(weak) and not _town_words(phrase):
+        if weak and not _STRONG_TAIL_RE.search(weak) and not town_words(phrase):
             continue  # "i'm in agony", "stuck at home"
         yield Span(words.start(1), end, Label.ADDRESS, 0.6, "town after a place cue")
 
 
-def _town_words(phrase: str) -> bool:
+def town_words(phrase: str) -> bool:
     """Words after a weak place cue that read as a town: a known place, or words in no
     everyday-English list (a compass word may open them: "north david", "east rachelside")."""
     from callvault.redaction.names_gazetteer import fold, gazetteer
