@@ -233,6 +233,14 @@ FAMILIES: list[tuple[str, str, list[str], list[str]]] = [
     ),
     ("unicode", "Patient: my name is Pieter van Dijkstra-Oort.", ["Pieter van Dijkstra-Oort"], []),
     ("answer", "agent: and the patient?\ncaller: that's imogen", ["imogen"], ["that"]),
+    (
+        "answer",
+        "rep: the patient's full name please\nmember: it's under lindqvist maren last name first",
+        ["lindqvist maren"],
+        ["under", "last"],
+    ),
+    ("answer", "agent: your name?\ncaller: under the name of okafor", ["okafor"], ["name"]),
+    ("answer-no", "agent: your name?\ncaller: it's under my wife", [], ["my", "wife"]),
     # 6. false positives to stop
     ("fp", "Caller: she writes songs for Entertainment Weekly", [], ["Entertainment", "Weekly"]),
     ("fp", "Caller: i work for Rolling Stone magazine", [], ["Rolling", "Stone"]),

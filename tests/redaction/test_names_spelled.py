@@ -30,3 +30,33 @@ def test_glosses_read_as_their_letter(run: str, letters: str) -> None:
 def test_glossed_spelling_is_one_run(text: str, run: str) -> None:
     found = [text[s:e] for s, e in spelled_runs(text, gazetteer(), frozenset())]
     assert run in found
+
+
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        (
+            "caller: that's s as in sam u z no sorry z u k i as in india",
+            ["s as in sam u z", "z u k i as in india"],
+        ),
+        (
+            "rep: spell that\nmember: r as in romeo i l no sorry l e y",
+            ["r as in romeo i l", "l e y"],
+        ),
+        ("rep: how do you spell the last name\ncaller: okay v e d r a n", ["v e d r a n"]),
+    ],
+)
+def test_a_corrected_spelling_and_an_answer_to_spell_that(text: str, runs: list[str]) -> None:
+    assert [text[s:e] for s, e in spelled_runs(text, gazetteer(), frozenset())] == runs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "caller: o k a f o r sorry i m late",  # two letters after a correction: a word
+        "rep: can i help\ncaller: okay v e d r a n",  # no spelling asked for
+    ],
+)
+def test_no_more_letters_than_that(text: str) -> None:
+    found = [text[s:e] for s, e in spelled_runs(text, gazetteer(), frozenset())]
+    assert "i m" not in found and "v e d r a n" not in found

@@ -89,7 +89,8 @@ PREFACE = re.compile(
     r"(?i)(?:[ \t,.]*(?:um+|uh+|er|erm|oh|yeah|yes|yep|sure|ok|okay|so|well|hi|hello|right|"
     r"it'?s|it[ \t]+is|this[ \t]+is|that'?s|that[ \t]+would[ \t]+be|i'?m|i[ \t]+am|"
     r"(?:my|the|his|her)[ \t]+(?:full[ \t]+)?name(?:[ \t]+is|'s)|the[ \t]+patient(?:[ \t]+is|'s)|"
-    r"patient(?:[ \t]+is|'s)?|first|last|for|of[ \t]+course|sorry)(?![A-Za-z'\u2019]))*[ \t,.:]*"
+    r"patient(?:[ \t]+is|'s)?|first|last|for|of[ \t]+course|sorry|"
+    r"under(?:[ \t]+(?:the[ \t]+name(?:[ \t]+of)?|my[ \t]+name))?)(?![A-Za-z'\u2019]))*[ \t,.:]*"
 )
 
 # The speaker tags of the practice's side of a call.

@@ -34,6 +34,14 @@ _LETTER = re.compile(r"(double[ \t]+)?(?<![A-Za-z])([A-Za-z])(?![A-Za-z])")
 _SPELL_CUE = re.compile(
     r"(?i)(?:spell\w*|that'?s|it'?s|is|name|as\s+in|letters?|with\s+an?|like)[\s,:]*$"
 )
+_CORRECTION = re.compile(
+    r"(?i)[ \t,.]+(?:(?:no|sorry|wait|i[ \t]+mean|scratch[ \t]+that|correction|oops|um|uh)"
+    r"[ \t,.]+)+"
+)
+# The opening of a turn that answers "how do you spell that" on the line before.
+_ANSWER_OPENING = re.compile(
+    r"[^\n:]{1,30}:[ \t]*(?:(?:okay|ok|sure|yeah|yes|so|um|uh|it's|that's|its|thats)[ \t,]+)*\Z"
+)
 _CUE_WINDOW = 24
 _ECHO_WINDOW = 40  # how far back the spelled word itself may have been said
 
@@ -52,10 +60,14 @@ def spelled_runs(text: str, gaz: Gazetteer, extra: frozenset[str]) -> Iterator[t
 
     ``extra`` holds name parts already found in this call: spelling one of them counts.
     """
+    last_end = -1  # where the last run kept ended
     for m in _SPELLED.finditer(" " + text):
         run_start, run_end = m.start(1) - 1, m.end(1) - 1  # offsets in ``text``
         word = _letters(m[1])
         cued = _SPELL_CUE.search(text, max(0, run_start - _CUE_WINDOW), run_start) is not None
+        # "s as in sam u z no sorry z u k i": a speller's correction goes on spelling
+        corrected = last_end >= 0 and _CORRECTION.fullmatch(text, last_end, run_start)
+        cued = cued or (corrected and len(word) >= 3) or _answers_spell(text, run_start)
         named = len(word) >= 3 and word not in gaz.stop and (gaz.is_name(word) or word in extra)
         base = max(0, run_start - _ECHO_WINDOW)
         echoes = None
@@ -67,10 +79,19 @@ def spelled_runs(text: str, gaz: Gazetteer, extra: frozenset[str]) -> Iterator[t
             if not echoes:
                 continue
         yield run_start, run_end
+        last_end = run_end
         if echoes is None:
             echoes = list(mentions(text[base:run_start], (word,)))
         for start, end in echoes:
             yield base + start, base + end
+
+
+def _answers_spell(text: str, run_start: int) -> bool:
+    line = text.rfind("\n", 0, run_start) + 1
+    if not line or not _ANSWER_OPENING.match(text, line, run_start):
+        return False
+    asked = text[text.rfind("\n", 0, line - 1) + 1 : line].lower()
+    return "spell" in asked
 
 
 def name_parts(names: Iterable[str]) -> frozenset[str]:
