@@ -30,6 +30,8 @@ def said(text: str) -> list[str]:
          ["12 rue de la paix", "75002 paris"]),
         ("Patient: My new address is Lipowa 744, 14-283 Szczecin. Thanks!",
          ["Lipowa 744", "14-283 Szczecin"]),
+        ("rep: what's the street address\nmember: it's via adele seven unit three",
+         ["via adele seven unit three"]),
     ],
 )  # fmt: skip
 def test_addresses_after_a_cue(text: str, pieces: list[str]) -> None:
@@ -46,6 +48,7 @@ def test_addresses_after_a_cue(text: str, pieces: list[str]) -> None:
         "agent: what's the email address\ncaller: jo smith at mail dot com",
         "agent: and the address\ncaller: she'll be ninety five next week",
         "agent: can i get the address\ncaller: hold on one second",
+        "agent: and the address\ncaller: it's ten units a day of the insulin",
     ],
 )
 def test_cues_without_an_address_after_them(text: str) -> None:

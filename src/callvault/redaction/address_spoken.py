@@ -15,7 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from callvault.redaction.lexicon import ADDRESS_STOP_WORDS, FILLERS, QUANTITY_WORDS
+from callvault.redaction.lexicon import (
+    ADDRESS_STOP_WORDS,
+    FILLERS,
+    QUANTITY_WORDS,
+    TEENS,
+    TENS,
+    UNITS,
+)
 from callvault.redaction.names_cues import speaker_tag
 from callvault.redaction.normalize import number_runs
 from callvault.redaction.places import regions
@@ -70,6 +77,7 @@ _NOT_AN_ADDRESS = frozenset(
     (*QUANTITY_WORDS, "o'clock", "am", "pm", "a.m", "p.m", "percent", "minutes", "noon",
      "work", "home", "the hospital", "a loss")
 )  # fmt: skip
+_TENS_AND_TEENS = frozenset((*TENS, *TEENS))
 _MAX_CHARS = 110
 _MIN_WORDS = 2
 
@@ -138,7 +146,9 @@ def _clause(text: str, lowered: str, start: int, why: str) -> Iterator[Span]:
     words = said.split()
     if len(words) < _MIN_WORDS or not _has_number(text, start, end):
         return
-    if any(w in _NOT_AN_ADDRESS for w in words) or said in _NOT_AN_ADDRESS:
+    if any(w in _NOT_AN_ADDRESS and not _unit_number(words, k) for k, w in enumerate(words)):
+        return
+    if said in _NOT_AN_ADDRESS:
         return
     pos = start
     for sep in _SPLIT_RE.finditer(lowered, start, end):
@@ -163,6 +173,15 @@ def _piece(lowered: str, start: int, end: int, why: str) -> Iterator[Span]:
         start += len(said) - len(said.lstrip())
         end -= len(said) - len(said.rstrip())
         yield Span(start, end, Label.ADDRESS, 0.7, why)
+
+
+def _unit_number(words: list[str], k: int) -> bool:
+    """ "unit twenty six" in an address is its flat, not a dose's unit ("ten units")."""
+    return (
+        words[k] == "unit"
+        and k + 1 < len(words)
+        and (words[k + 1] in UNITS or words[k + 1].isdigit() or words[k + 1] in _TENS_AND_TEENS)
+    )
 
 
 def _has_number(text: str, start: int, end: int) -> bool:
