@@ -122,16 +122,7 @@ def surname_after(scan: Scan, tok: Tok, strengths: list[int]) -> int:
     a stop word, a company, a people or a month: WEAK then, else 0."""
     if strengths[-1] != STRONG or len(strengths) > 1:
         return 0
-    key = tok.key
-    if not key.isalpha() or key in scan.gaz.stop or key in scan.gaz.common:
-        return 0
-    if key in cues.ORG_SUFFIX or key in scan.gaz.peoples or key in _NOT_NAMES:
-        return 0
-    if key in _VENUES:
-        return 0  # "at Hotel Adlon", "Restaurant Nobu": a place's name, not a first name
-    if _NOUN_SHAPE.search(key) or (key.endswith("s") and key[:-1] in scan.gaz.english):
-        return 0  # "Cautionary Tales": a plural, a noun's ending
-    return WEAK if _shaped_as_name(scan.text[tok.start : tok.end]) else 0
+    return _weak_name_word(scan, tok)
 
 
 _VENUES_WORDS = """
@@ -140,6 +131,22 @@ _VENUES_WORDS = """
     salon gym airport station camp lake mount river cape port fort villa casa chateau
     institute centre center store shop market mall gallery stadium arena"""
 _VENUES = frozenset(_VENUES_WORDS.split())
+
+
+def _weak_name_word(scan: Scan, tok: Tok) -> int:
+    """WEAK for a capitalised word beside a name that could be a name part itself: no
+    stop word, company, people, month, venue ("Hotel Adlon"), plural or noun ending
+    ("Cautionary Tales"), and shaped as a name; else 0."""
+    key = tok.key
+    if not key.isalpha() or key in scan.gaz.stop or key in scan.gaz.common:
+        return 0
+    if key in cues.ORG_SUFFIX or key in scan.gaz.peoples or key in _NOT_NAMES:
+        return 0
+    if key in _VENUES:
+        return 0
+    if _NOUN_SHAPE.search(key) or (key.endswith("s") and key[:-1] in scan.gaz.english):
+        return 0
+    return WEAK if _shaped_as_name(scan.text[tok.start : tok.end]) else 0
 
 
 def first_before(scan: Scan, tok: Tok) -> int:
@@ -151,16 +158,7 @@ def first_before(scan: Scan, tok: Tok) -> int:
         return 0
     if not _WORD_BEFORE.search(scan.fold, max(0, tok.start - 24), tok.start):
         return 0  # a sentence's opening word ("Producer Nikolaj Petrussen")
-    key = tok.key
-    if not key.isalpha() or key in scan.gaz.stop or key in scan.gaz.common:
-        return 0
-    if key in cues.ORG_SUFFIX or key in scan.gaz.peoples or key in _NOT_NAMES:
-        return 0
-    if key in _VENUES:
-        return 0  # "at Hotel Adlon", "Restaurant Nobu": a place's name, not a first name
-    if _NOUN_SHAPE.search(key) or (key.endswith("s") and key[:-1] in scan.gaz.english):
-        return 0
-    return WEAK if _shaped_as_name(scan.text[tok.start : tok.end]) else 0
+    return _weak_name_word(scan, tok)
 
 
 _WORD_BEFORE = re.compile(r"[a-z][ \t]+\Z")
