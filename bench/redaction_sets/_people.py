@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 
 from faker import Faker
 
@@ -18,15 +19,21 @@ NAME_LOCALES = [
 ROMANIZED = {"ja_JP"}
 
 
+def seeded_fakers(locales: Iterable[str], first_seed: int) -> dict[str, Faker]:
+    """A Faker per locale, seeded ``first_seed``, ``first_seed + 1``, ... in the order
+    given (a locale listed twice keeps the later seed)."""
+    fakers: dict[str, Faker] = {}
+    for i, loc in enumerate(locales):
+        fakers[loc] = Faker(loc)
+        fakers[loc].seed_instance(first_seed + i)
+    return fakers
+
+
 class People:
     def __init__(self, seed: int, locales: list[str] | None = None) -> None:
         self.rng = random.Random(seed)
         names = locales or [loc for loc, _ in NAME_LOCALES]
-        self.fakers: dict[str, Faker] = {}
-        for i, loc in enumerate(sorted(set(names) | {"en_US"})):
-            f = Faker(loc)
-            f.seed_instance(seed * 1000 + i)
-            self.fakers[loc] = f
+        self.fakers = seeded_fakers(sorted(set(names) | {"en_US"}), seed * 1000)
 
     def locale(self) -> str:
         locs = [loc for loc, _ in NAME_LOCALES]

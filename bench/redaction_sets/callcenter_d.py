@@ -21,12 +21,10 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from faker import Faker
-
 from . import callcenter_d_asr as asr
 from . import callcenter_d_notes as notes
 from ._build import Builder, pick_distinct
-from ._people import People
+from ._people import People, seeded_fakers
 
 NAME = "callcenter_d"
 DEFAULT_SEED = 3163
@@ -39,11 +37,7 @@ ADDRESS_LOCALES = ["en_US", "en_GB", "de_DE", "fr_FR", "nl_NL", "es_ES", "pl_PL"
 def generate(seed: int = DEFAULT_SEED, count: int = DEFAULT_COUNT) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     people = People(seed)
-    fakers: dict[str, Faker] = {}
-    for i, loc in enumerate(ADDRESS_LOCALES):
-        f = Faker(loc)
-        f.seed_instance(seed * 7 + i)
-        fakers[loc] = f
+    fakers = seeded_fakers(ADDRESS_LOCALES, seed * 7)
     out = []
     for i in range(count):
         style = "asr" if rng.random() < 0.55 else "written"

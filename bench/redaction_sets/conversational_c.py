@@ -30,7 +30,7 @@ from ._build import (
     rand_digits,
     year_words,
 )
-from ._people import People, has_non_ascii
+from ._people import People, has_non_ascii, seeded_fakers
 
 NAME = "conversational_c"
 DEFAULT_SEED = 2417
@@ -513,11 +513,7 @@ WRITTEN_TEMPLATES: list[tuple[Callable[[Ctx], None], int]] = [
 def generate(seed: int = DEFAULT_SEED, count: int = DEFAULT_COUNT) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     people = People(seed)
-    fk: dict[str, Faker] = {}
-    for i, loc in enumerate(["en_US", *STREET_LOCALES]):
-        f = Faker(loc)
-        f.seed_instance(seed * 10 + i)
-        fk[loc] = f
+    fk = seeded_fakers(["en_US", *STREET_LOCALES], seed * 10)
     out = []
     for i in range(count):
         style = "asr" if rng.random() < 0.6 else "written"

@@ -33,7 +33,7 @@ from ._build import (
     rand_digits,
     year_words,
 )
-from ._people import People, has_non_ascii
+from ._people import People, has_non_ascii, seeded_fakers
 
 NAME = "heldout_e"
 DEFAULT_SEED = 5501
@@ -358,11 +358,7 @@ ASR: list[tuple[Callable[[Ctx], None], int]] = [
 def generate(seed: int = DEFAULT_SEED, count: int = DEFAULT_COUNT) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     people = People(seed)
-    fk: dict[str, Faker] = {}
-    for i, loc in enumerate(sorted(set(ADDR_LOCALES))):
-        f = Faker(loc)
-        f.seed_instance(seed * 11 + i)
-        fk[loc] = f
+    fk = seeded_fakers(sorted(set(ADDR_LOCALES)), seed * 11)
     out = []
     for i in range(count):
         style = "asr" if rng.random() < 0.5 else "written"

@@ -14,7 +14,7 @@ import phonenumbers
 from faker import Faker
 
 from ._build import Builder, nfc, rand_digits
-from ._people import has_non_ascii
+from ._people import has_non_ascii, seeded_fakers
 
 NAME = "international_written"
 DEFAULT_SEED = 1603
@@ -218,11 +218,7 @@ TEMPLATES: list[tuple[Callable[[Ctx], None], int]] = [
 
 def generate(seed: int = DEFAULT_SEED, count: int = DEFAULT_COUNT) -> list[dict[str, Any]]:
     rng = random.Random(seed)
-    fakers = {}
-    for i, loc in enumerate(LOCALES):
-        f = Faker(loc)
-        f.seed_instance(seed * 100 + i)
-        fakers[loc] = f
+    fakers = seeded_fakers(LOCALES, seed * 100)
     fns = [t for t, _ in TEMPLATES]
     weights = [w for _, w in TEMPLATES]
     out = []
