@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 
 from callvault.redaction.address_cores import CAPITALS, STREET_CONNECTORS
 from callvault.redaction.address_shapes import ORG_WORDS
-from callvault.redaction.normalize import SPEAKER_TAG_RE
+from callvault.redaction.normalize import utterance
 from callvault.redaction.places import regions
 from callvault.redaction.spans import Label, Span
 
@@ -106,11 +106,7 @@ def address_runs(text: str, found: Iterable[Span]) -> Iterator[Span]:
 
 def _spoken_line(text: str, pos: int) -> bool:
     """Is the line holding ``pos`` in lower case (speech to text, a tag aside)?"""
-    start = text.rfind("\n", 0, pos) + 1
-    if tag := SPEAKER_TAG_RE.match(text, start):
-        start = tag.end()  # "SPEAKER_00:" or "Caller:" before a recogniser's words
-    end = text.find("\n", pos)
-    return text[start : end if end >= 0 else len(text)].islower()
+    return utterance(text, pos).islower()
 
 
 def _without_country(text: str, start: int, end: int) -> int:

@@ -110,6 +110,15 @@ SPEAKER_TAG_RE = re.compile(r"[\w .'-]{1,30}:[ \t]")
 _TAG_CHARS = 30
 
 
+def utterance(text: str, pos: int) -> str:
+    """The line holding ``pos``, its speaker tag ("SPEAKER_00: ", "Caller: ") left out."""
+    start = text.rfind("\n", 0, pos) + 1
+    if tag := SPEAKER_TAG_RE.match(text, start):
+        start = tag.end()
+    end = text.find("\n", pos)
+    return text[start : end if end >= 0 else len(text)]
+
+
 def _speaker_tag(lowered: str, start: int, end: int) -> bool:
     """Whether ``lowered[start:end]``, just before a colon, is (in) the line's speaker tag."""
     line = lowered.rfind("\n", 0, start) + 1

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from importlib import resources
 
 from callvault.redaction.lexicon import ADDRESS_STOP_WORDS, STATES
-from callvault.redaction.normalize import SPEAKER_TAG_RE
+from callvault.redaction.normalize import utterance
 from callvault.redaction.scan_lead import led, led_matches
 from callvault.redaction.spans import Label, Span
 from callvault.redaction.trie import trie_regex
@@ -374,8 +374,5 @@ def town_words(phrase: str) -> bool:
 
 def _spoken_line(text: str, pos: int) -> bool:
     """Whether the utterance holding ``pos`` is in a recogniser's lower case (tag aside)."""
-    start = text.rfind("\n", 0, pos) + 1
-    tag = SPEAKER_TAG_RE.match(text, start)
-    end = text.find("\n", pos)
-    body = text[tag.end() if tag else start : end if end >= 0 else len(text)]
+    body = utterance(text, pos)
     return body == body.lower()
