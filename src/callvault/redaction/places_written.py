@@ -62,13 +62,11 @@ _AFTER_WEAK_RE = re.compile(
     r"|since|last|next|during|is|was|are|were|has|had|will|would|can|could|leaves|left"
     r"|became|remains)(?![\w]))"
 )
-_LANDMARK_RE = re.compile(
-    r"[ \t]+(?:bridge|Bridge|Country[ \t]+Club|airport|Airport|harbou?r|Harbou?r)(?![\w])"
-)
+_LANDMARK = r"(?:[Bb]ridge|Country[ \t]+Club|[Aa]irport|[Hh]arbou?r)(?![\w])"
+_LANDMARK_RE = re.compile(rf"[ \t]+{_LANDMARK}")
 # A postcode after the town; not a year ("in Paris 2024").
 _POSTCODE_AFTER_RE = re.compile(r"[ \t]+(?!(?:19|20)\d\d(?!\d))\d{4,5}(?![\w]|[.,-]\d)")
 _LANDMARK_WORDS = frozenset(("country", "club", "bridge", "airport", "harbour", "harbor"))
-_ORG_WORDS = ORG_WORDS
 _NOT_TOWN = frozenset((
     *ADDRESS_STOP_WORDS, "monday", "tuesday", "wednesday", "thursday", "friday",
     "saturday", "sunday", "january", "february", "march", "april", "june", "july",
@@ -107,7 +105,7 @@ def _trimmed_end(text: str, start: int, end: int) -> int:
     (nothing) before an organisation's word ("Netshoes Limited", "Siemens AG")."""
     for word in re.finditer(r"\S+", text[start:end]):
         key = word.group().lower().strip("().")
-        if key in _ORG_WORDS:
+        if key in ORG_WORDS:
             return start
         if key in _LANDMARK_WORDS:
             return start + len(text[start : start + word.start()].rstrip())
@@ -135,7 +133,7 @@ def _town(words: list[str], *, strong: bool) -> bool:
 
 
 def _org(words: list[str]) -> bool:
-    return any(w.lower().strip("().") in _ORG_WORDS for w in words)
+    return any(w.lower().strip("().") in ORG_WORDS for w in words)
 
 
 def _foreign(key: str) -> bool:
@@ -150,7 +148,7 @@ def _before_postcode(text: str, end: int) -> bool:
     return _POSTCODE_AFTER_RE.match(text, end) is not None
 
 
-_LANDMARK_SCAN_RE = re.compile(r"(?:[Bb]ridge|Country[ \t]+Club|[Aa]irport|[Hh]arbou?r)(?![\w])")
+_LANDMARK_SCAN_RE = re.compile(_LANDMARK)
 _WORDS_BEFORE_RE = re.compile(
     rf"(?<![\w'\u2019-])([{CAPITALS}][\w'\u2019-]*(?:[ \t]+(?:(?:{_CONNECTORS})[ \t]+)?"
     rf"[{CAPITALS}][\w'\u2019-]*){{0,2}})"
