@@ -88,10 +88,17 @@ CARE_DATES = [
     ("caller: can i come in tuesday the twenty second", ["tuesday the twenty second"]),
     ("agent: we have you on monday the fourth at nine thirty", ["monday the fourth"]),
     ("caller: the scan was on wed the 11th", ["wed the 11th"]),
-    ("agent: how about this friday, the 9th?", ["friday, the 9th"]),
+    ("agent: how about this friday, the 9th?", ["this friday, the 9th"]),
     ("caller: thursday the 18 at noon", ["thursday the 18"]),
-    ("caller: i can come in on the twelfth.", ["twelfth"]),
-    ("agent: the results should be back by the 3rd or so", ["3rd"]),
+    ("caller: i can come in on the twelfth.", ["the twelfth"]),
+    ("agent: the results should be back by the 3rd or so", ["the 3rd"]),
+    (
+        "caller: i was meant to be seen next friday the twenty second",
+        ["next friday the twenty second"],
+    ),
+    ("caller: could i do this coming monday the sixth", ["this coming monday the sixth"]),
+    ("portal: Can we move 8/6 at 9:15, thank you.", ["8/6"]),
+    ("Note: appt pushed to 7/3 per pt", ["7/3"]),
     ("caller: they moved it to september twelfth", ["september twelfth"]),
     ("caller: it was the thirtieth of october", ["the thirtieth of october"]),
     ("Note: labs drawn 9/14, follow up 10/02", ["9/14", "10/02"]),
@@ -122,6 +129,9 @@ NOT_CARE_DATES = [
     "caller: give me 12/24 hours",
     "agent: on the first page of the form",
     "caller: monday the first thing i do is call",
+    "agent: switch to 1/2 tablet at night",
+    "caller: i booked 3/4 of the rooms",
+    "caller: next friday works",
 ]
 
 
@@ -211,9 +221,9 @@ def test_other_hundreds_and_nineties_stay(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "dates_said"),
     [
-        ("they moved my procedure to um the fourteenth around nine thirty", ["fourteenth"]),
-        ("the lab work was done the twenty sixth at nine thirty", ["twenty sixth"]),
-        ("can i reschedule from uh the third around eleven", ["third"]),
+        ("they moved my procedure to um the fourteenth around nine thirty", ["the fourteenth"]),
+        ("the lab work was done the twenty sixth at nine thirty", ["the twenty sixth"]),
+        ("can i reschedule from uh the third around eleven", ["the third"]),
         ("i was supposed to come in on tuesday march four around two", ["tuesday march four"]),
         ("Seen 03NOV2024 @ 1515 w/ clinic", ["03NOV2024"]),
         ("Pt no-show Thu 9/5 @ 10am", ["Thu 9/5"]),

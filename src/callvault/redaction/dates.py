@@ -100,6 +100,9 @@ _NOT_A_DAY = (
 )
 _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
 _WEEKDAY_BEFORE_RE = re.compile(rf"(?<![\w']){_WEEKDAY},?[ \t]+\Z")
+# The word that says which weekday is part of the date as said: "next friday the
+# twenty second", "this coming tuesday the ninth".
+_WEEKDAY_LEAD_RE = re.compile(r"(?<![\w'])(?:(?:this|next|last)(?:[ \t]+coming)?|coming)[ \t]+\Z")
 _WEEKDAY_DAY_RE = re.compile(
     rf"{_WEEKDAY}(?:,?[ \t]+the|,)?[ \t]+"
     rf"({_ORD_DAY}|(?<=the )[0-3]?\d)(?![\w'/:])(?!{_NOT_A_DAY})"
@@ -108,8 +111,8 @@ _WEEKDAY_DAY_RE = re.compile(
 # "by the 3rd or so"), not "on the first floor".
 _PHRASE_DAY_RE = re.compile(
     r"(?:on|by|until|till|til|before|after|since|starting|from|through|thru|around|to|for"
-    r"|done|was|were)(?:[ \t]+(?:um|uh|er|erm|like|maybe|probably))*[ \t]+the[ \t]+"
-    rf"({_ORD_DAY})"
+    r"|done|was|were)(?:[ \t]+(?:um|uh|er|erm|like|maybe|probably))*[ \t]+"
+    rf"(the[ \t]+{_ORD_DAY})"
     r"(?=[ \t]*(?:[,.?!;)]|$|at\b|or\b|and\b|then\b|works|instead|is\b|would|if\b"
     r"|around\b|about\b|so\b|but\b|because\b|please\b|right\b|okay\b|yeah\b|i\b"
     r"|in the (?:morning|afternoon|evening)|of (?:this|next|last) month))",
@@ -149,7 +152,7 @@ class DateRecognizer:
             # The weekday goes with its date: "tuesday march four", "Fri, Jun 7".
             weekday = _WEEKDAY_BEFORE_RE.search(lowered, max(0, start - 12), start)
             if weekday:
-                found[i] = (weekday.start(), end)
+                found[i] = (_with_weekday_lead(lowered, weekday.start()), end)
             yield Span(found[i][0], end, Label.DATE, 0.85, "date pattern")
         # Two of the three need "the" and a day after it: one scan for that literal first.
         day_after_the = _DAY_AFTER_THE_RE.search(lowered) is not None
@@ -165,15 +168,26 @@ class DateRecognizer:
                     continue
                 if not any(s <= m.start(1) < e or m.start(1) <= s < m.end(1) for s, e in found):
                     # The weekday goes with its day: "thursday the eighteenth" is one date.
-                    start = m.start() if regex is _WEEKDAY_DAY_RE else m.start(1)
+                    start = (
+                        _with_weekday_lead(lowered, m.start())
+                        if regex is _WEEKDAY_DAY_RE
+                        else m.start(1)
+                    )
                     found.append((start, m.end(1)))
                     yield Span(start, m.end(1), Label.DATE, 0.75, why)
         for m in _SHORT_DATE_RE.finditer(lowered) if digits else ():
             if any(s <= m.start() < e for s, e in found) or not _short_date(lowered, m):
                 continue
             weekday = _WEEKDAY_BEFORE_RE.search(lowered, max(0, m.start() - 12), m.start())
-            start = weekday.start() if weekday else m.start()  # "Wednesday 8/22"
+            start = (
+                _with_weekday_lead(lowered, weekday.start()) if weekday else m.start()
+            )  # "Wednesday 8/22"
             yield Span(start, m.end(m.lastindex or 0), Label.DATE, 0.7, "short date")
+
+
+def _with_weekday_lead(lowered: str, weekday_start: int) -> int:
+    lead = _WEEKDAY_LEAD_RE.search(lowered, max(0, weekday_start - 18), weekday_start)
+    return lead.start() if lead else weekday_start
 
 
 _NOT_BEFORE_COMPACT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_/.-")
@@ -207,7 +221,9 @@ _DAY_CUE_RE = re.compile(
     r"(?:\bon|seen|visit|appt|appointment|dated?|dos|dob|since|due|from|until|till|by"
     r"|drawn|done|filled|admitted|discharged|scheduled|resched\w*|of|faxed|sent|ordered"
     r"|called|collected|received|reviewed|performed|completed|with pt|pt|no-?show|missed"
-    rf"|cancel\w*|r/s|moved|(?<![\w']){_WEEKDAY})[ \t:,]*(?=\n?\Z)"  # "DOS:\n3/4" too
+    r"|cancel\w*|r/s|move[ds]?|moving|push(?:ed)?|book(?:ed)?|switch(?:ed)?|changed?"
+    rf"|(?<![\w']){_WEEKDAY})(?:[ \t]+(?:it|that|them|him|her))?(?:[ \t]+to)?"
+    r"[ \t:,]*(?=\n?\Z)"  # "DOS:\n3/4" too
 )
 # Notes write a date as one word: "03NOV2024", "3nov24".
 _COMPACT_DATE_RE = re.compile(  # opens with a digit (fast); what is before it: in Python
