@@ -32,6 +32,12 @@ def said(text: str) -> list[str]:
          ["Lipowa 744", "14-283 Szczecin"]),
         ("rep: what's the street address\nmember: it's via adele seven unit three",
          ["via adele seven unit three"]),
+        ("tech: where are we collecting from\nclient: right kossuth út 154. that's veszprém",
+         ["kossuth út 154.", "veszprém"]),
+        ("agent: where should the driver pick you up\ncaller: sanderpad ninety one in ede",
+         ["sanderpad ninety one", "ede"]),
+        ("rep: where are you staying now\nmember: um bajkalská eight ninety three in brtnice",
+         ["bajkalská eight ninety three", "brtnice"]),
     ],
 )  # fmt: skip
 def test_addresses_after_a_cue(text: str, pieces: list[str]) -> None:
@@ -49,6 +55,8 @@ def test_addresses_after_a_cue(text: str, pieces: list[str]) -> None:
         "agent: and the address\ncaller: she'll be ninety five next week",
         "agent: can i get the address\ncaller: hold on one second",
         "agent: and the address\ncaller: it's ten units a day of the insulin",
+        "agent: where are we sending the refill\ncaller: right to the pharmacy at two",
+        "agent: where should the nurse meet you\ncaller: at the clinic at 3. thanks",
     ],
 )
 def test_cues_without_an_address_after_them(text: str) -> None:

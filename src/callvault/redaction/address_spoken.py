@@ -53,16 +53,20 @@ _SAID_CUE_LED = led(_SAID_CUE_RE)  # the same matches, scanned faster (``scan_le
 # An agent asking for one: the caller's next line is the answer.
 _ASKS_RE = re.compile(
     r"(?:address(?<!mail address)(?<!web address)(?<!ip address)"
-    r"|where[ \t]+(?:should|do|can|shall)[ \t]+(?:we|i)[ \t]+(?:send|mail|ship)"
-    r"|where[ \t]+do[ \t]+you[ \t]+live)"
+    r"|where[ \t]+(?:should|do|can|shall|will|are|is)[ \t]+(?:we|i|they|the[ \t]+\w+)[ \t]+"
+    r"(?:send|mail|ship|deliver|collect|pick|picking|drop|dropping|visit|visiting|find|meet)"
+    r"|where[ \t]+(?:do|does)[ \t]+(?:you|she|he|they)[ \t]+(?:live|stay)"
+    r"|where[ \t]+(?:are|is)[ \t]+(?:you|she|he|they)[ \t]+(?:living|staying|based|located))"
 )
 _PREFACE_RE = re.compile(
-    r"(?:(?:yeah|yes|sure|okay|ok|so|oh|well|it's|its|it is|that's|that would be|um|uh|er"
+    r"(?:(?:yeah|yes|sure|okay|ok|right|so|oh|well|it's|its|it is|that's|that would be|um|uh|er"
     r"|i'm at|we're at|we live at|i live at|it'd be)[ \t,]+)*"
 )
-# Where the address ends: a hedge, thanks, a new sentence.
+# Where the address ends: a hedge, thanks, a new sentence (not the dot of a house
+# number written as an ordinal: "kossuth út 154. that's veszprém").
 _END_RE = re.compile(
-    r"[.;!?]|[ \t]+(?:if[ \t]+(?:that|i)|i[ \t]+think|i'm[ \t]+pretty|i[ \t]+believe"
+    r"[;!?]|(?<!\d)\.|\.(?![ \t]+[^\W\d])"
+    r"|[ \t]+(?:if[ \t]+(?:that|i)|i[ \t]+think|i'm[ \t]+pretty|i[ \t]+believe"
     r"|i[ \t]+guess|don't|thanks|thank|please|but|because|and[ \t]+(?:my|the|i|we|it|that)"
     r"|is[ \t]+that|for[ \t]+now|so[ \t]+(?:it|she|he|i|we)|since|until|right\b|okay\b"
     r"|you[ \t]+know[ \t]+what|sorry|bear[ \t]+with|hold[ \t]+on|just[ \t]+a)(?![\w'])"
