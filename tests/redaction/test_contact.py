@@ -52,6 +52,7 @@ MATCHES = [
     # any ending on the Public Suffix List, written or spoken
     ("Email is t.nagy@szolgaltato.hu.", "t.nagy@szolgaltato.hu", Label.EMAIL),
     ("write ilona at pelda dot hu ok", "ilona at pelda dot hu", Label.EMAIL),
+    ("email's fukuda 1 at gmx dot de", "fukuda 1 at gmx dot de", Label.EMAIL),
     ("it's marek dot nowak at poczta dot pl", "marek dot nowak at poczta dot pl", Label.EMAIL),
     ("Send to r.silva@empresa.com.br please", "r.silva@empresa.com.br", Label.EMAIL),
     (

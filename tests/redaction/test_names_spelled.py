@@ -60,3 +60,20 @@ def test_a_corrected_spelling_and_an_answer_to_spell_that(text: str, runs: list[
 def test_no_more_letters_than_that(text: str) -> None:
     found = [text[s:e] for s, e in spelled_runs(text, gazetteer(), frozenset())]
     assert "i m" not in found and "v e d r a n" not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        # the word said, then spelled with its last letter or two left off
+        ("caller: granatelli g r a n a t e l l", ["g r a n a t e l l", "granatelli"]),
+        ("caller: yeah casa grande c a s a g r a n d", ["c a s a g r a n d", "casa grande"]),
+        # a two-letter name said, then spelled (folded, as the recognizer reads it)
+        ("caller: vu v u", ["v u", "vu"]),
+        # two letters that spell no name stay readable
+        ("caller: it was on the tv t v", []),
+        ("caller: we were in the er e r", []),
+    ],
+)
+def test_a_word_said_then_spelled(text: str, runs: list[str]) -> None:
+    assert [text[s:e] for s, e in spelled_runs(text, gazetteer(), frozenset())] == runs

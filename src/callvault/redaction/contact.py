@@ -28,10 +28,10 @@ _JOIN = r"(?:[ \t]+(?:dot|period|underscore|dash|hyphen)[ \t]+|[._+-])"
 _ATOM = r"[a-z0-9](?:[a-z0-9_+-]*[a-z0-9])?"
 _NUM = "|".join(sorted([*UNITS, *TEENS, *TENS], key=len, reverse=True))
 # local part: atoms joined by spoken or written punctuation; spelled letters and spoken
-# digits may also just follow each other ("j smith two").
+# digits may also just follow each other ("j smith two", "fukuda 1").
 _LOCAL = (
     rf"(?:[a-z0-9](?:[ \t]+[a-z0-9])+(?![\w'])"
-    rf"|(?:[a-z0-9][ \t]+){{0,3}}{_ATOM}(?:{_JOIN}{_ATOM})*(?:[ \t]+(?:{_NUM})(?![\w']))*)"
+    rf"|(?:[a-z0-9][ \t]+){{0,3}}{_ATOM}(?:{_JOIN}{_ATOM})*(?:[ \t]+(?:{_NUM}|\d+)(?![\w']))*)"
 )
 # Speech recognisers split a domain's words ("proton mail dot com"): up to three
 # words before the first dot. The ending is any label: the Public Suffix List decides.

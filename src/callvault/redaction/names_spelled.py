@@ -73,17 +73,28 @@ def spelled_runs(text: str, gaz: Gazetteer, extra: frozenset[str]) -> Iterator[t
         echoes = None
         if not (named or (cued and len(word) >= 2)):
             # a word said, then spelled letter by letter ("kovářová uh k o v á ř o v á")
-            if len(word) < 3 or word in gaz.stop or word in gaz.english:
+            if len(word) < 2 or word in gaz.stop or word in gaz.english:
                 continue  # "a m", "d o b": spoken abbreviations, not names
             echoes = list(mentions(text[base:run_start], (word,)))
-            if not echoes:
-                continue
+            if not echoes and len(word) >= 4:
+                echoes = list(_spelled_loosely(text[base:run_start], word))
+            if not echoes or (len(word) < 3 and not gaz.is_name(word)):
+                continue  # two letters: only a name's ("vũ v ũ"), not "tv t v"
         yield run_start, run_end
         last_end = run_end
         if echoes is None:
             echoes = list(mentions(text[base:run_start], (word,)))
         for start, end in echoes:
             yield base + start, base + end
+
+
+def _spelled_loosely(said: str, word: str) -> Iterator[tuple[int, int]]:
+    """Where ``said`` holds the word the letters spell, said as one word or two, with the
+    spelling cut short by a letter or two ("casa grande c a s a g r a n d")."""
+    letters = r"[ \t]?".join(re.escape(c) for c in word)
+    pattern = rf"(?<![^\W_]){letters}[^\W\d_]{{0,2}}(?![^\W_])"
+    for m in re.finditer(pattern, said, re.IGNORECASE):
+        yield m.span()
 
 
 def _answers_spell(text: str, run_start: int) -> bool:
