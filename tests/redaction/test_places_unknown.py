@@ -24,6 +24,11 @@ def places_in(text: str) -> list[str]:
         ("member: he's up in la coruña so it's a drive", "la coruña"),
         ("Note: José Macedo moved to Araújo.", "Araújo"),
         ("visitor: I'm originally from Szőlősgyörök, if that matters", "Szőlősgyörök"),
+        # after a weak cue: a word in no English list, then joining words, surnames or a
+        # settlement ending the recogniser split off
+        ("client: my daughter's place in roise ville this week", "roise ville"),
+        ("caller: erm we're based round vasconcelos de almeida", "vasconcelos de almeida"),
+        ("S2: i'm stuck out at cardoso verde this week", "cardoso verde"),
     ],
 )
 def test_unknown_towns_after_a_place_cue(text: str, place: str) -> None:
@@ -43,6 +48,8 @@ def test_unknown_towns_after_a_place_cue(text: str, place: str) -> None:
         "Pt: I moved to the area in June.",
         "Note: pt moved to rehab so follow up",
         "caller: i was up in arms about it",
+        "caller: i'm stuck at home ville this week",  # the first word is English
+        "caller: i'm in agony de la pain",
     ],
 )
 def test_cues_before_other_things_than_towns(text: str) -> None:

@@ -369,7 +369,20 @@ def town_words(phrase: str) -> bool:
         gaz = gazetteer()
         return all(gaz.foreign(w) or w in gaz.first or w in gaz.last for w in words)
     gaz = gazetteer()
-    return bool(words) and all(gaz.foreign(w) for w in words)
+    if not words or not gaz.foreign(words[0]):
+        return False
+    # after a first word in no English list: a joining word, a surname or a settlement
+    # ending split off by the recogniser ("vasconcelos de almeida", "roise ville")
+    return all(
+        gaz.foreign(w) or w in _JOINING_WORDS or w in gaz.last or _TOWN_SUFFIX_RE.fullmatch(w)
+        for w in words[1:]
+    )
+
+
+_JOINING_WORDS = frozenset(
+    ["de", "da", "do", "dos", "das", "del", "della", "di", "la", "le", "les", "van", "von",
+     "der", "den", "ter", "sur", "am", "an", "im"]
+)  # fmt: skip
 
 
 def _spoken_line(text: str, pos: int) -> bool:
