@@ -127,6 +127,10 @@ def test_every_run_maps_back_to_the_original_text(words: list[str], sep: str) ->
         ("m like mary k four four nine zero", "MK4490"),
         ("four four one two tango echo", "4412TE"),
         ("five five to.", "552"),
+        # a number broken off by a filler or a correction goes on with a homophone
+        ("three zero one eight no scratch that for six ate two", "30184682"),
+        ("five one three um to nine six eight for", "51329684"),
+        ("nine two eight fore won sorry ninety six eight nine", "928419689"),
     ],
 )
 def test_homophones_and_phonetic_letters_read_inside_an_identifier(text: str, value: str) -> None:
@@ -142,6 +146,7 @@ def test_homophones_and_phonetic_letters_read_inside_an_identifier(text: str, va
         "give it to one person",  # a leading "to" is a word
         "one for the road",  # one digit is no chain
         "five five to the left",  # a trailing homophone needs the clause to end
+        "two weeks um for the pain",  # a break, but no number before it
         "mike called about it",
     ],
 )

@@ -42,6 +42,7 @@ _CORRECTION = re.compile(
 _ANSWER_OPENING = re.compile(
     r"[^\n:]{1,30}:[ \t]*(?:(?:okay|ok|sure|yeah|yes|so|um|uh|it's|that's|its|thats)[ \t,]+)*\Z"
 )
+_WORDS_RE = re.compile(r"[^\W_].*[^\W_]|[^\W_]")  # first to last word character
 _CUE_WINDOW = 24
 _ECHO_WINDOW = 40  # how far back the spelled word itself may have been said
 
@@ -80,6 +81,10 @@ def spelled_runs(text: str, gaz: Gazetteer, extra: frozenset[str]) -> Iterator[t
                 echoes = list(_spelled_loosely(text[base:run_start], word))
             if not echoes or (len(word) < 3 and not gaz.is_name(word)):
                 continue  # two letters: only a name's ("vũ v ũ"), not "tv t v"
+        if corrected and cued:  # "no sorry": inside the spelling, it goes with it
+            words = _WORDS_RE.search(text, last_end, run_start)
+            if words:
+                yield words.span()
         yield run_start, run_end
         last_end = run_end
         if echoes is None:

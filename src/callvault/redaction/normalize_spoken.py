@@ -91,6 +91,7 @@ def spoken_id_items(lowered: str, start: int, end: int) -> list[tuple[int, int, 
             kind = ""
         items.append((s, e, kind, word))
     out: list[tuple[int, int, str]] = []
+    number_end = -1  # where the last chain read as a number ended
     i = 0
     while i < len(items):
         if not items[i][2]:
@@ -110,10 +111,14 @@ def spoken_id_items(lowered: str, start: int, end: int) -> list[tuple[int, int, 
         # "give it to one of ...": a leading "to" is a word, unless a whole number read
         # digit by digit follows ("my social is for zero oh oh one ...")
         long_run = sum(k == "D" for _, _, k, _ in chain[1:]) >= _LONG_RUN
+        # ... or it goes on a number broken off by a filler or a correction ("five one
+        # three um to nine six", "three zero one eight no scratch that for six ate two")
+        resumed = number_end >= 0 and _BREAK_RE.fullmatch(lowered, number_end, chain[0][0])
         while chain and chain[0][2] == "H" and chain[0][3] not in _RARE_HOMOPHONES:
-            if long_run and _digit_by_digit(chain[1:]):
+            if (long_run and _digit_by_digit(chain[1:])) or resumed:
                 break
             chain = chain[1:]
+        number_end = chain[-1][1] if chain else number_end
         for n, (s, e, kind, word) in enumerate(chain):
             if kind in ("N", "G"):
                 out.append((s, e, word[0]))
@@ -129,7 +134,13 @@ def spoken_id_items(lowered: str, start: int, end: int) -> list[tuple[int, int, 
 _LONG_RUN = 6  # digits after a leading "to"/"for" that make it part of the number
 # A filler or a pause word after a homophone that ends a piece of a number ("nine nine
 # ate okay so ...", "eight three to um five ...").
-_FILLER_NEXT_RE = re.compile(r"[ \t]+(?:um|uh|er|erm|okay|ok|so|like|you[ \t]+know)(?![\w'])")
+_PAUSE_WORDS = (
+    r"um|uh|er|erm|okay|ok|so|like|you[ \t]+know|sorry|no|wait|actually|scratch[ \t]+that"
+    r"|hang[ \t]+on|hold[ \t]+on|i[ \t]+mean"
+)
+_FILLER_NEXT_RE = re.compile(rf"[ \t]+(?:{_PAUSE_WORDS})(?![\w'])")
+# Between two pieces of one number: pause words only.
+_BREAK_RE = re.compile(rf"(?:[ \t,.]+(?:{_PAUSE_WORDS})(?![\w']))+[ \t,.]+")
 
 
 def _digit_by_digit(chain: list[tuple[int, int, str, str]]) -> bool:
