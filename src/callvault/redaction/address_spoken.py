@@ -33,16 +33,22 @@ from callvault.redaction.trie import trie_regex
 # Cues that put an address right after them.
 # Speed: a word boundary and a trie of the opening words in front (3x faster than a
 # look-behind alone); an apostrophe before is checked in Python.
+_ADDRESS_KINDS = (
+    "new", "home", "mailing", "street", "billing", "current", "old", "postal", "forwarding",
+    "residential", "permanent", "temporary", "physical", "delivery",
+)  # fmt: skip
 _SAID_STARTS = (
     "my", "our", "the", "her", "his", "their", "we", "i", "they", "she", "he", "i'm", "we're",
     "she's", "he's", "they're", "send", "mail", "ship", "place", "house", "home", "apartment",
-    "flat", "condo",
+    "flat", "condo", "address", *_ADDRESS_KINDS,
 )  # fmt: skip
+_KIND = rf"(?:{'|'.join(_ADDRESS_KINDS)})[ \t]+"
 _SAID_CUE_RE = re.compile(
     rf"\b(?={trie_regex(_SAID_STARTS, literal=True)})"
-    r"(?:(?:my|our|the|her|his|their)[ \t]+(?:(?:new|home|mailing|street|billing"
-    r"|current|old|postal)[ \t]+)?address(?:[ \t]*:|[ \t]+(?:is|was|'s|on[ \t]+file[ \t]+is"
-    r"|should[ \t]+be|to|as))"
+    rf"(?:(?:my|our|the|her|his|their)[ \t]+(?:{_KIND}){{0,2}}address(?:[ \t]*:"
+    r"|[ \t]+(?:is|was|'s|on[ \t]+file[ \t]+is|should[ \t]+be|to|as))"
+    # a note's field: "new mailing address: ...", "Address: ..."
+    rf"|(?<!mail )(?<!web )(?<!ip )(?:{_KIND}){{0,2}}address[ \t]*:"
     r"|(?:we|i|they|she|he)[ \t]+(?:live|lives|living|stay|stays|moved)[ \t]+(?:at|to)"
     r"|(?:i'm|i am|we're|we are|she's|he's|they're)[ \t]+(?:at|living[ \t]+at|staying[ \t]+at"
     r"|over[ \t]+at|now[ \t]+at)"
@@ -150,7 +156,7 @@ def _clause(text: str, lowered: str, start: int, why: str) -> Iterator[Span]:
     words = said.split()
     if len(words) < _MIN_WORDS or not _has_number(text, start, end):
         return
-    if any(w in _NOT_AN_ADDRESS and not _unit_number(words, k) for k, w in enumerate(words)):
+    if any(_not_an_address(words, k) for k in range(len(words))):
         return
     if said in _NOT_AN_ADDRESS:
         return
@@ -177,6 +183,25 @@ def _piece(lowered: str, start: int, end: int, why: str) -> Iterator[Span]:
         start += len(said) - len(said.lstrip())
         end -= len(said) - len(said.rstrip())
         yield Span(start, end, Label.ADDRESS, 0.7, why)
+
+
+def _not_an_address(words: list[str], k: int) -> bool:
+    """A word that says the clause is about something else: a quantity's word only after
+    a number ("ten units", "2 vials"), since some name streets ("Vial Nayara Ribas 3")."""
+    word = words[k]
+    if word not in _NOT_AN_ADDRESS or _unit_number(words, k):
+        return False
+    if word in QUANTITY_WORDS:
+        return k > 0 and _counts(words[k - 1])
+    return True
+
+
+def _counts(word: str) -> bool:
+    word = word.rstrip(",.")
+    return word.isdigit() or word in UNITS or word in _TENS_AND_TEENS or word in _COUNT_WORDS
+
+
+_COUNT_WORDS = frozenset(("a", "an", "one", "half", "hundred", "few", "several", "some", "two"))
 
 
 def _unit_number(words: list[str], k: int) -> bool:
