@@ -174,6 +174,18 @@ MATCHES = [
         ["Harold J. Klein"],
         ["father"],
     ),
+    (
+        "lower-case-particles",
+        "caller: hi my name is senn van de wiel and i live in leeds",
+        ["senn van de wiel"],
+        ["live"],
+    ),
+    (
+        "lower-case-particle",
+        "chat: my name is agatha da mota thanks",
+        ["agatha da mota"],
+        ["thanks"],
+    ),
 ]
 
 

@@ -183,9 +183,12 @@ class Scan:
             )
         if self.listed(tok) or tok.cap or key in cues.NAME_SUFFIX:
             return True
+        if not lead.cap and key in _PARTICLES and kind in _PARTICLE_KINDS:
+            if nxt is None or nxt.comma:
+                return False
+            # "nadeschda van der ...", "my name is agatha da mota"
+            return self.listed(nxt) or self.foreign_word(nxt) or nxt.key in _PARTICLES
         if not lead.cap and kind in _LOWER_FOLLOW_KINDS:
-            if key in _PARTICLES and nxt is not None and not nxt.comma:
-                return self.listed(nxt) or self.foreign_word(nxt)  # "nadeschda van der ..."
             if key in self.gaz.english:
                 return False  # "my partner ingeborga picks ...": the sentence goes on
             if self.foreign_word(tok) and (self.listed(lead) or self.foreign_word(lead)):
@@ -318,6 +321,7 @@ def in_tag(text: str, pos: int) -> bool:
 
 
 _LOWER_FOLLOW_KINDS = frozenset(("intro", "weak", "relation", "relation's", "answer"))
+_PARTICLE_KINDS = _LOWER_FOLLOW_KINDS | {"strong"}
 _PARTICLES = frozenset(
     {"van", "von", "de", "da", "del", "della", "di", "du", "der", "den", "ter", "ten", "dos",
      "das", "la", "le", "bin", "ibn", "al", "el", "y"}
