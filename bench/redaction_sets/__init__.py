@@ -2,7 +2,8 @@
 differently: ``conversational_b``, ``conversational_c``, ``callcenter_d`` and
 ``international_written`` are seeded generators (spans recorded while the text is built),
 ``heldout_e`` and ``heldout_f`` are the third and fifth passes' held-out generators
-(score them; read their misses last),
+(score them; read their misses last), ``heldout_g`` is a seventh held-out set written
+blind (its author never read the redactor, its tests or the other generators' phrasings),
 ``shared_dev`` is the shared dev set read as is.
 
     .venv/bin/python -m bench.redaction_sets --set conversational_b --out /tmp/cb.jsonl
@@ -22,6 +23,7 @@ from . import (
     conversational_c,
     heldout_e,
     heldout_f,
+    heldout_g,
     international_written,
 )
 
@@ -32,4 +34,5 @@ GENERATORS: dict[str, Callable[..., list[dict[str, Any]]]] = {
     callcenter_d.NAME: callcenter_d.generate,
     heldout_e.NAME: heldout_e.generate,
     heldout_f.NAME: heldout_f.generate,
+    heldout_g.NAME: heldout_g.generate,
 }
