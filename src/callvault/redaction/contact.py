@@ -91,7 +91,7 @@ class ContactRecognizer:
         # local parts with accents ("seppänen underscore k at ..."): read folded, same length
         yield from _emails(fold_same_length(lowered) if "@" in text or " at " in lowered else "")
         # Every URL form has a slash or "www" (spelled or not): skip the costly scan.
-        if "/" in lowered or "www" in lowered or "w w w" in lowered:
+        if "www" in lowered or "w w w" in lowered or ("/" in lowered and _may_hold_url(lowered)):
             for m in _URL_RE.finditer(lowered):
                 yield Span(m.start(), m.end(), Label.URL, 0.85, "url pattern")
         yield from _ips(lowered, text)
@@ -103,6 +103,15 @@ class ContactRecognizer:
             for span in _written_phones(text, context):
                 if not any(i.start <= span.start and span.end <= i.end for i in intl):
                     yield span
+
+
+# A slash alone is mostly a date ("12/17/2004"). Without "www", a URL match holds "://"
+# (``https?://``), a domain's ending right before a slash (".com/"), or a spoken " dot ".
+_TLD_SLASH_RE = re.compile(rf"\.(?:{_TLD})/")
+
+
+def _may_hold_url(lowered: str) -> bool:
+    return "://" in lowered or "dot" in lowered or _TLD_SLASH_RE.search(lowered) is not None
 
 
 def _emails(lowered: str) -> Iterator[Span]:
