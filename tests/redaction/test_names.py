@@ -236,6 +236,14 @@ NON_MATCHES = [
         "caller: i have a question about my bill from last week",
         ["question", "bill", "last"],
     ),
+    # field labels and roles as line tags, and words the frequency lists file elsewhere
+    (
+        "form-tags",
+        "Subscriber: VAZQUEZ, Sandra\nSubscriber ID: 538538899-04\nTel: 355.689.2188\nElig: ok",
+        ["Subscriber", "Tel", "Elig"],
+    ),
+    ("forwarded-tags", "Fwd Body: Kind regards, John\nPayer: Aetna", ["Fwd", "Body", "Payer"]),
+    ("proxy-access", "From: Omar Frazier (daughter, proxy access)", ["proxy", "access"]),
 ]
 
 

@@ -107,7 +107,7 @@ def _english_words() -> frozenset[str]:
 
     words = set(FREQUENCY_LISTS["english_wikipedia"][:_ENGLISH_TOP])
     words.update(FREQUENCY_LISTS["us_tv_and_film"][:_ENGLISH_TOP])
-    return frozenset(fold(w).replace("'", "") for w in words)
+    return frozenset(fold(w).replace("'", "") for w in words) | _our_words("english_extra.txt")
 
 
 @functools.cache

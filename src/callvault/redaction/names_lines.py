@@ -121,8 +121,9 @@ def _tag_name(scan: Scan, words: list[Tok]) -> bool:
 
 # Tags of a chat or a script that name a role ("Bot:", "Narrator:"), in no word list.
 _ROLES = frozenset(
-    ("bot", "chatbot", "user", "host", "guest", "admin", "moderator", "narrator", "chorus", "sys")
-)
+    ("bot", "chatbot", "user", "host", "guest", "admin", "moderator", "narrator", "chorus", "sys",
+     "payer", "insurer", "subscriber", "guarantor", "carrier", "proxy", "fwd", "fw", "re")
+)  # fmt: skip
 
 
 def _agent_tag(scan: Scan, start: int, colon: int) -> bool:
