@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from callvault.redaction.address import AddressRecognizer
 from callvault.redaction.address_runs import address_runs
+from callvault.redaction.bridges import bridged
 from callvault.redaction.chains import address_chains
 from callvault.redaction.contact import ContactRecognizer
 from callvault.redaction.dates import AgeRecognizer, DateRecognizer
@@ -63,7 +64,7 @@ def analyze(
         found.extend(address_chains(read, found))
     # Widened over the text as written: the "n" of an escaped break is one token with
     # the word after it ("\\nApt"), and half a token redacted leaks the other half.
-    return merge(text, found)
+    return bridged(text, merge(text, found))
 
 
 def with_escaped_breaks_read(text: str) -> str:
