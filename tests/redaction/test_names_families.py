@@ -21,8 +21,18 @@ RECOGNIZER = NameRecognizer()
 # (family, text, must be hidden, must stay readable)
 FAMILIES: list[tuple[str, str, list[str], list[str]]] = [
     # a pronoun's contraction after a relation word is no name
-    ("last-first", "agent: it's under gray comma andrea", ["gray comma andrea"], ["under"]),
+    ("last-first", "agent: it's under gray comma andrea", ["gray", "andrea"], ["under", "comma"]),
     ("last-first", "agent: the file is large comma sorry", [], ["large", "sorry"]),
+    # said alone on a line, a surname or first name in no list, two first names
+    (
+        "last-first",
+        "rep: i have the subscriber as\nrep: louws comma pepijn",
+        ["louws", "pepijn"],
+        ["subscriber", "comma"],
+    ),
+    ("last-first", "payer: wagner comma hans detlef", ["wagner", "hans detlef"], ["comma"]),
+    ("last-first", "caller: insert a comma here please", [], ["comma", "here", "insert"]),
+    ("last-first", "caller: so comma then the rest", [], ["so", "then"]),
     ("relation", "caller: it's for my mom he'll be ninety seven", [], ["he'll"]),
     # 1. "LAST, First" in notes, surnames in no list too
     ("last-first", "Note: GRAY, Andrea called re: refill", ["GRAY, Andrea"], ["called", "refill"]),

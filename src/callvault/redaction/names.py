@@ -211,9 +211,20 @@ _POSSESSIVE_ENDS = ("'s", "\u2019s", "'S")
 
 # "LAST, First" read out: "it's under gray comma andrea", "listed as okafor comma j".
 _SPOKEN_LAST_FIRST = re.compile(
-    r"(?<![\w'])(?:under|as|is|name's|file|chart)[ \t]+"
-    r"(([^\W\d_][\w'-]*)[ \t]+comma[ \t]+([^\W\d_][\w'-]*))(?![\w'])"
+    r"(?:(?<![\w'])(?:under|as|is|name's|file|chart)[ \t]+|^(?:[^\n:]{1,30}:)?[ \t]*)"
+    r"(([^\W\d_][\w'-]*)[ \t]+comma[ \t]+([^\W\d_][\w'-]*)(?:[ \t]+([^\W\d_][\w'-]*))?)"
+    r"(?![\w'])",
+    re.MULTILINE,
 )
+
+
+def _both_names(scan: Scan, last: str, first: str) -> bool:
+    """A surname and a first name, each listed as one or in no English list ("louws
+    comma pepijn", "wagner comma hans detlef")."""
+    gaz = scan.gaz
+    return (last in gaz.last or scan.foreign_word_key(last)) and (
+        first in gaz.first or scan.foreign_word_key(first)
+    )
 
 
 class NameRecognizer:
@@ -251,9 +262,12 @@ class NameRecognizer:
             if not (_alnum_at(text, start - 1) or _alnum_at(text, end)):  # not in "ñ a b"
                 spans.setdefault((start, end), "name spelled out")
         for m in _SPOKEN_LAST_FIRST.finditer(scan.low) if "comma" in scan.low else ():
-            last, first = m.group(2), m.group(3)
-            if plausible_last_first(scan.gaz, word_key(last), word_key(first)):
-                spans.setdefault((m.start(1), m.end(1)), "surname comma first name, spoken")
+            last, first, second = (word_key(w) if w else "" for w in m.group(2, 3, 4))
+            if plausible_last_first(scan.gaz, last, first) or _both_names(scan, last, first):
+                end = m.end(1) if second and _both_names(scan, last, second) else m.end(3)
+                # the word "comma" says no name: the two names apart
+                spans.setdefault((m.start(2), m.end(2)), "surname comma first name, spoken")
+                spans.setdefault((m.start(3), end), "surname comma first name, spoken")
         more_surname_forms(scan, text, spans)
         for start, end in mentions(text, known):
             spans.setdefault((start, end), "name from the call record")

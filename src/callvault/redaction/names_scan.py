@@ -159,7 +159,9 @@ class Scan:
     def foreign_word(self, tok: Tok) -> bool:
         """A lower-case word that is in no everyday-English list, no medical term, no
         verb or adverb shape and no number: after a cue, most likely a name."""
-        key = tok.key
+        return self.foreign_word_key(tok.key)
+
+    def foreign_word_key(self, key: str) -> bool:
         return (
             self.gaz.foreign(key)
             and key not in self.meds
