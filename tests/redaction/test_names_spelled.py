@@ -14,6 +14,7 @@ from callvault.redaction.names_spelled import _letters, spelled_runs
         ("x as in x-ray u as in umbrella", "xu"),
         ("k like kilo o w", "kow"),
         ("j as in juliett o n", "jon"),
+        ("t for tango r for robert a as in apple n like nancy", "tran"),
     ],
 )
 def test_glosses_read_as_their_letter(run: str, letters: str) -> None:
@@ -25,6 +26,10 @@ def test_glosses_read_as_their_letter(run: str, letters: str) -> None:
     [
         ("caller: spelled x as in x-ray u as in umbrella", "x as in x-ray u as in umbrella"),
         ("caller: that's k like kilo o w a l s k i", "k like kilo o w a l s k i"),
+        (
+            "caller: yep t for tango r for robert a as in apple n like nancy",
+            "t for tango r for robert a as in apple n like nancy",
+        ),
     ],
 )
 def test_glossed_spelling_is_one_run(text: str, run: str) -> None:
@@ -60,6 +65,13 @@ def test_a_corrected_spelling_and_an_answer_to_spell_that(text: str, runs: list[
 def test_no_more_letters_than_that(text: str) -> None:
     found = [text[s:e] for s, e in spelled_runs(text, gazetteer(), frozenset())]
     assert "i m" not in found and "v e d r a n" not in found
+
+
+@pytest.mark.parametrize(
+    "text", ["caller: i for one think so", "caller: plan b for now", "caller: x for the win"]
+)
+def test_a_letter_for_a_word_alone_is_no_spelling(text: str) -> None:
+    assert list(spelled_runs(text, gazetteer(), frozenset())) == []
 
 
 @pytest.mark.parametrize(

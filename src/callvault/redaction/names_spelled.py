@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from callvault.redaction.names_gazetteer import Gazetteer
 
 # One spelled element: a letter, maybe doubled ("double s") or glossed ("j as in juliett").
-_GLOSS = r"[ \t]+(?:as[ \t]+in|like)[ \t]+[A-Za-z]+(?:-[A-Za-z]+)?"
+_GLOSS = r"[ \t]+(?:as[ \t]+in|like|for|is[ \t]+for)[ \t]+[A-Za-z]+(?:-[A-Za-z]+)?"
 _ELEMENT = rf"(?:double[ \t]+)?[A-Za-z](?:{_GLOSS})?"
 _SEP = r"(?:[ \t]*[-.][ \t]*|[ \t]+)"
 # Two speed-ups, the same matches (group 1, over the text with a space in front):
