@@ -26,6 +26,10 @@ def redacted(text: str) -> list[str]:
          "eleven uh twelve nineteen thirty eight"),
         ("caller: the account number is nine nine seven two uh, hold on, eight four three three",
          "nine nine seven two uh, hold on, eight four three three"),
+        ("caller: the member id is four zero five sorry let me start again four zero five oh four",
+         "four zero five sorry let me start again four zero five oh four"),
+        ("caller: my number is one two four hang on i'll start over one two four four one three",
+         "one two four hang on i'll start over one two four four one three"),
     ],
 )  # fmt: skip
 def test_pause_words_inside_a_number_go_with_it(text: str, run: str) -> None:

@@ -110,6 +110,10 @@ CARE_DATES = [
     ("Note: Imaging done 11-10, results discussed with pt 5-28.", ["11-10", "5-28"]),
     ("Note: Referral faxed 4-2", ["4-2"]),
     ("Note: Appt moved to Wednesday 8/22 at 7:30.", ["Wednesday 8/22"]),
+    ("Notes: Next visit 6.5.. Wound care by RN", ["6.5"]),
+    ("Hx: Fall at home Sat 11.10.. Lives alone", ["Sat 11.10"]),
+    ("agent: it'll be ready on the twenty seventh after two o'clock", ["the twenty seventh"]),
+    ("Notes: Next visit the 13th. Last seen the 2nd.", ["the 13th", "the 2nd"]),
 ]
 NOT_CARE_DATES = [
     "Note: take 1-2 tablets for 5-10 days",
@@ -129,6 +133,8 @@ NOT_CARE_DATES = [
     "caller: give me 12/24 hours",
     "agent: on the first page of the form",
     "caller: monday the first thing i do is call",
+    "Note: version 1.2.3. ok",
+    "caller: after the second dose before bed",
     "agent: switch to 1/2 tablet at night",
     "caller: i booked 3/4 of the rooms",
     "caller: next friday works",
@@ -157,6 +163,10 @@ def test_not_dates_of_care(text: str) -> None:
         ("Note: 94yo F with cough", "94"),
         ("Note: 91F, fall at home", "91"),
         ("caller: my husband was 90 last week", "90"),
+        ("Note: Smith-Okafor, Bence aged 92 F, DOB on file", "92"),
+        ("Client: Mark Lopez (95)", "95"),
+        ("S: WISE, Bill (98) M, lives alone", "98"),
+        ("Body: At 101 she can no longer manage the stairs.", "101"),
     ],
 )
 def test_ages_over_89_said_plainly(text: str, age: str) -> None:
@@ -176,6 +186,9 @@ def test_ages_over_89_said_plainly(text: str, age: str) -> None:
         "caller: it's 98 degrees",
         "agent: the copay is 95",
         "Note: room 91F",
+        "Note: room 92 F",
+        "Note: take exit (95) north",
+        "caller: we got there at 95 miles an hour",
     ],
 )
 def test_plain_numbers_stay(text: str) -> None:

@@ -20,7 +20,9 @@ _PAUSE = (
     r"um+|uh+|hm+|mm+|er+|erm|ah+|okay|ok|like|so|right|yeah|wait|sorry|no|actually"
     r"|hold[ \t]+on|hang[ \t]+on|one[ \t]+sec(?:ond)?|a[ \t]+sec(?:ond)?"
     r"|let[ \t]+me[ \t]+(?:see|check)|what[ \t]+is[ \t]+it|scratch[ \t]+that|i[ \t]+mean"
-    r"|you[ \t]+know"
+    r"|you[ \t]+know|ugh|again|start[ \t]+(?:again|over)|from[ \t]+the[ \t]+top"
+    r"|(?:let[ \t]+me|i'll|i[ \t]+will)[ \t]+(?:start|read[ \t]+it|say[ \t]+it)"
+    r"(?:[ \t]+(?:again|over))?"
 )
 # The whole gap: blanks and light punctuation around one to six pause words.
 _GAP_RE = re.compile(rf"[ \t,.-]*(?:(?:{_PAUSE})(?![\w'])[ \t,.-]*){{1,6}}")

@@ -111,9 +111,10 @@ _WEEKDAY_DAY_RE = re.compile(
 # "by the 3rd or so"), not "on the first floor".
 _PHRASE_DAY_RE = re.compile(
     r"(?:on|by|until|till|til|before|after|since|starting|from|through|thru|around|to|for"
-    r"|done|was|were)(?:[ \t]+(?:um|uh|er|erm|like|maybe|probably))*[ \t]+"
+    r"|done|was|were|seen|visit|appt|due)(?:[ \t]+(?:um|uh|er|erm|like|maybe|probably))*[ \t]+"
     rf"(the[ \t]+{_ORD_DAY})"
-    r"(?=[ \t]*(?:[,.?!;)]|$|at\b|or\b|and\b|then\b|works|instead|is\b|would|if\b"
+    r"(?=[ \t]*(?:[,.?!;)]|$|at\b|or\b|and\b|then\b|works|instead|is\b|would|if\b|after\b"
+    r"|before\b|from\b|between\b|when\b|once\b"
     r"|around\b|about\b|so\b|but\b|because\b|please\b|right\b|okay\b|yeah\b|i\b"
     r"|in the (?:morning|afternoon|evening)|of (?:this|next|last) month))",
     re.MULTILINE,
@@ -122,10 +123,10 @@ _PHRASE_DAY_RE = re.compile(
 # of a day); it opens with a literal, which ``re`` finds fast, so most texts skip both.
 _DAY_AFTER_THE_RE = re.compile(rf"the{_SP}(?:{_alt(ORDINALS)}|twenty|thirty|\d)")
 # Short numeric dates in notes: "7/20", "10/02", "5-28", "20.07." (a dotted one needs
-# its closing dot: "7.5" and "14.08 dollars" are numbers). Fractions ("1/2", "3/4 of"),
-# "24/7" and pain scores ("8/10") are not dates.
+# its closing dot, maybe the sentence's after it: "7.5" and "14.08 dollars" are
+# numbers). Fractions ("1/2", "3/4 of"), "24/7" and pain scores ("8/10") are not dates.
 _SHORT_DATE_RE = re.compile(
-    r"(\d(?<![\w/.$:,-]\d)\d?)(?:/(\d{1,2})(?![\w/]|[.,]\d)|\.(\d{1,2})\.(?![\w.])"
+    r"(\d(?<![\w/.$:,-]\d)\d?)(?:/(\d{1,2})(?![\w/]|[.,]\d)|\.(\d{1,2})\.(?![\w]|\.[\w.])"
     r"|-(\d{1,2})(?![\w/-]|[.,]\d))"
 )
 _NOT_AFTER_SHORT_RE = re.compile(
@@ -258,7 +259,7 @@ class AgeRecognizer:
             ):
                 runs_said.append(run)
                 yield Span(run.start, run.end, Label.AGE, 0.85, "age over 89")
-            elif _said_of_a_person(lowered, run.start, run.end):
+            elif _said_of_a_person(lowered, run.start, run.end) or _at_an_age(lowered, run):
                 runs_said.append(run)
                 yield Span(run.start, run.end, Label.AGE, 0.8, "age over 89 of a person")
         for m in _AGE_NOTE_RE.finditer(lowered) if holds_digit(text) else ():
@@ -268,7 +269,10 @@ class AgeRecognizer:
                 continue
             if any(r.start <= m.start() < r.end for r in runs_said):
                 continue
-            yield Span(m.start(1), m.end(1), Label.AGE, 0.8, "age over 89 in a note")
+            age = m.lastindex or 1
+            if age == 2 and not _capitalised_before(text, m.start(age) - 2):
+                continue  # "take exit (95)": no name before it
+            yield Span(m.start(age), m.end(age), Label.AGE, 0.8, "age over 89 in a note")
 
 
 # "my mother's ninety three", "dad is now 94", "grandpa just turned 100": a number
@@ -289,10 +293,13 @@ _NOT_AGE_AFTER_RE = re.compile(
     rf"[ \t]*(?:%|percent|degrees?|dollars?|bucks|cents|pounds?|lbs?|kg|over\b|/|"
     rf"{trie_regex(QUANTITY_WORDS, literal=True)}(?![\w]))"
 )
-# "91yo", "94 y.o.", "92F" in notes (not "room 91F").
+# "91yo", "94 y.o.", "92F", "aged 92 F", "Bill (98) M" in notes (not "room 91F").
 # (Like ``_NOT_BEFORE_SHORT_RE``, on the age's own line only.)
 _NOT_AGE_BEFORE_RE = re.compile(r"(?:room|rm|suite|ste|apt|unit|bed|floor|#|no\.?)[ \t:]*\Z")
-_AGE_NOTE_RE = re.compile(r"(9\d|1[01]\d|12[0-5])(?:[ \t]?(?:yo|y\.o\.?|y/o)|[mf])(?![\w/])")
+_AGE_NOTE_RE = re.compile(
+    r"(9\d|1[01]\d|12[0-5])(?:[ \t]?(?:yo|y\.o\.?|y/o|[mf]))(?![\w/])"
+    r"|(?<=[^\W\d_] \()(9\d|1[01]\d|12[0-5])\)"  # after a name: "Mark Lopez (95)"
+)
 
 
 def _a_hundred(run: Run, lowered: str) -> Run:
@@ -304,6 +311,26 @@ def _a_hundred(run: Run, lowered: str) -> Run:
     if said.startswith("hundred") and lowered[max(0, run.start - 2) : run.start] == "a ":
         return replace(run, start=run.start - 2)
     return run
+
+
+def _capitalised_before(text: str, end: int) -> bool:
+    """Does the word ending at ``end`` open with a capital ("Lopez (95)")?"""
+    start = end
+    while start > 0 and (text[start - 1].isalpha() or text[start - 1] in "'-"):
+        start -= 1
+    return start < end and text[start].isupper()
+
+
+# "At 101 she can no longer manage the stairs": "at" and the number, then its person.
+_AT_BEFORE_RE = re.compile(r"(?<![\w'])at[ \t]+\Z")
+_PERSON_AFTER_RE = re.compile(r"[ \t,]+(?:she|he|they|i|we|my|her|his|mum|mom|dad)(?![\w'])")
+
+
+def _at_an_age(lowered: str, run: Run) -> bool:
+    return bool(
+        _AT_BEFORE_RE.search(lowered, max(0, run.start - 4), run.start)
+        and _PERSON_AFTER_RE.match(lowered, run.end)
+    )
 
 
 def _said_of_a_person(lowered: str, start: int, end: int) -> bool:
