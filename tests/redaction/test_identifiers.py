@@ -39,6 +39,17 @@ MATCHES = [
     ),
     # split over turns, fillers and corrections: every piece
     ("agent: member id\ncaller: k five oh\nagent: mhm\ncaller: one nine two", "one nine two"),
+    # the second turn opens with a homophone, after "mhm" or "got that"
+    (
+        "agent: a number for the carer\nson: it's five three ate for eight\nagent: mhm\n"
+        "son: ate six nine fore five",
+        "ate six nine fore five",
+    ),
+    (
+        "agent: and a phone number\npt: one one nine eight eight\nagent: got that\n"
+        "pt: too six three won five",
+        "too six three won five",
+    ),
     ("agent: phone number\ncaller: five five five uh oh one two three", "oh one two three"),
     ("agent: zip\ncaller: four four double\nagent: okay\ncaller: one two", "four four double"),
     (
@@ -191,6 +202,7 @@ def test_hides_interrupted_and_homophone_identifiers(text: str, secret: str) -> 
         "caller: i won two tickets for four people",
         "Note: donation to a 501(c)3 charity",
         "caller: it's delta nine one",
+        "agent: a number for the carer\nson: five three eight\nagent: hello there\nson: to two",
     ],
 )
 def test_homophones_and_fillers_stay_words_outside_identifiers(text: str) -> None:

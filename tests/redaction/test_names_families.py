@@ -62,6 +62,19 @@ FAMILIES: list[tuple[str, str, list[str], list[str]]] = [
     # 2. after a relationship word
     (
         "relation",
+        "spk1: visits for my gran eunan o'devenny he'll be ninety four",
+        ["eunan o'devenny"],
+        ["visits", "he'll"],
+    ),
+    (
+        "relation",
+        "spk1: that works her companion blanka lenik will let them in",
+        ["blanka lenik"],
+        ["works", "will"],
+    ),
+    ("relation", "caller: she's a good companion to have", [], ["good", "have"]),
+    (
+        "relation",
         "caller: i'm calling for my uncle corey day he had surgery",
         ["corey day"],
         ["uncle", "surgery"],

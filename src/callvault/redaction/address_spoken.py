@@ -40,7 +40,8 @@ _ADDRESS_KINDS = (
 _SAID_STARTS = (
     "my", "our", "the", "her", "his", "their", "we", "i", "they", "she", "he", "i'm", "we're",
     "she's", "he's", "they're", "send", "mail", "ship", "place", "house", "home", "apartment",
-    "flat", "condo", "address", *_ADDRESS_KINDS,
+    "flat", "condo", "address", "staying", "living", "stays", "lives", "stay", "live",
+    *_ADDRESS_KINDS,
 )  # fmt: skip
 _KIND = rf"(?:{'|'.join(_ADDRESS_KINDS)})[ \t]+"
 _SAID_CUE_RE = re.compile(
@@ -50,6 +51,9 @@ _SAID_CUE_RE = re.compile(
     # a note's field: "new mailing address: ...", "Address: ..."
     rf"|(?<!mail )(?<!web )(?<!ip )(?:{_KIND}){{0,2}}address[ \t]*:"
     r"|(?:we|i|they|she|he)[ \t]+(?:live|lives|living|stay|stays|moved)[ \t]+(?:at|to)"
+    # "she's staying with her son samuel at ...": a host of a few words, then "at"
+    r"|(?:staying|living|stays|lives|stay|live)[ \t]+with[ \t]+(?:my|her|his|their|our)"
+    r"(?:[ \t]+[^\W\d_][\w'-]*){1,4}?[ \t]+at"
     r"|(?:i'm|i am|we're|we are|she's|he's|they're)[ \t]+(?:at|living[ \t]+at|staying[ \t]+at"
     r"|over[ \t]+at|now[ \t]+at)"
     r"|(?:send|mail|ship)[ \t]+(?:it|them|everything|the[ \t]+\w+)[ \t]+to"

@@ -284,14 +284,31 @@ def _spoken_items(
         if not may_hold_spoken_items(lowered, line, done):
             continue  # the common case: a C scan of the line, no cue lookup
         kind = index.before(lowered, run.start)
+        if kind is None and (resumed := _before_backchannel(lowered, line)) is not None:
+            kind = index.before(lowered, resumed)  # "mhm" between two turns of one number
         after = kind is None and _AFTER_CUE_RE.search(lowered, run.start, done) is not None
         if (kind is None and not after) or kind == cues.CLINIC:
             continue
+        resumed_kind = kind
         for item in spoken_id_items(lowered, line, done):
-            kind = index.before(lowered, item[0])
+            kind = index.before(lowered, item[0]) or resumed_kind
             if (kind is not None or after) and kind != cues.CLINIC:
                 items.append(item)
     return items
+
+
+_BACKCHANNEL_TURN_RE = re.compile(rf"[^\n:]{{1,30}}:[ \t]*(?:(?:{_BC})[ \t,.!?]*)+\n")
+
+
+def _before_backchannel(lowered: str, line: int) -> int | None:
+    """Where the turn before a back-channel turn ends, when ``line`` follows one ("son:
+    it's five three ate for eight / coordinator: mhm / son: ate six nine fore five")."""
+    if line < 2:
+        return None
+    previous = lowered.rfind("\n", 0, line - 1) + 1
+    if previous < 2 or not _BACKCHANNEL_TURN_RE.fullmatch(lowered, previous, line):
+        return None
+    return previous - 1
 
 
 def _over_items(spans: list[Span], items: list[tuple[int, int, str]]) -> Iterator[Span]:

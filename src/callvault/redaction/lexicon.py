@@ -37,6 +37,7 @@ BACKCHANNELS = (
     "mhm", "mm hmm", "uh huh", "okay", "ok", "got it", "go ahead", "okay go ahead",
     "yes", "yeah", "yep", "right", "sure", "alright", "all right", "go on",
     "continue", "keep going", "i'm ready", "ready", "and", "and then", "then",
+    "got that", "got you", "gotcha", "uh hm", "mm", "hm", "and the rest", "carry on",
 )  # fmt: skip
 
 MONTHS = {

@@ -17,7 +17,7 @@ _RELATION = (
     r"boyfriend|girlfriend|fianc[eé]e?|child|kid|baby|friend|neighbou?r|caregiver|guardian|"
     r"spouse|step(?:son|daughter|mother|father|mom|dad)|roommate|sibling|"
     r"god(?:mother|father|son|daughter|parent)|flatmate|housemate|carer|home[ \t]+help|"
-    r"support[ \t]+worker|landlady|landlord"
+    r"support[ \t]+worker|landlady|landlord|gran|granny|nan|nana|nanna|companion|lodger"
 )
 
 # A cue immediately before a name. Groups say how sure the cue is:
@@ -34,7 +34,8 @@ _RELATION = (
 # the branches below one by one: the scan runs over every transcript, 2x faster.
 CUE_STARTS = (
     "addressed", "advised", "ask", "aunt", "baby", "boyfriend", "brother", "bye", "called",
-    "caller", "caregiver", "carer", "child", "client", "cousin", "dad", "daughter", "dear",
+    "caller", "caregiver", "carer", "child", "client", "companion", "cousin", "dad",
+    "daughter", "dear", "gran", "lodger", "nan",
     "doctor", "dr", "father", "fianc", "first", "flatmate", "for", "friend", "full",
     "girlfriend", "god", "goes", "goodbye", "grand", "guardian", "hello", "her", "hey",
     "hi", "his", "home", "housemate", "husband", "i", "informed", "instructed", "kid",
