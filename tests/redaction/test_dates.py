@@ -111,6 +111,10 @@ CARE_DATES = [
     ("Note: Referral faxed 4-2", ["4-2"]),
     ("Note: Appt moved to Wednesday 8/22 at 7:30.", ["Wednesday 8/22"]),
     ("Notes: Next visit 6.5.. Wound care by RN", ["6.5"]),
+    (
+        "office: date of birth may uh seventeenth nineteen eighty nine",
+        ["may uh seventeenth nineteen eighty nine"],
+    ),
     ("Hx: Fall at home Sat 11.10.. Lives alone", ["Sat 11.10"]),
     ("agent: it'll be ready on the twenty seventh after two o'clock", ["the twenty seventh"]),
     ("Notes: Next visit the 13th. Last seen the 2nd.", ["the 13th", "the 2nd"]),
@@ -134,6 +138,7 @@ NOT_CARE_DATES = [
     "agent: on the first page of the form",
     "caller: monday the first thing i do is call",
     "Note: version 1.2.3. ok",
+    "caller: may um i ask something",
     "caller: after the second dose before bed",
     "agent: switch to 1/2 tablet at night",
     "caller: i booked 3/4 of the rooms",

@@ -39,6 +39,16 @@ MATCHES = [
     ),
     # split over turns, fillers and corrections: every piece
     ("agent: member id\ncaller: k five oh\nagent: mhm\ncaller: one nine two", "one nine two"),
+    # homophones read after a later cue on the line: a timestamp or the clinic's own
+    # number before it does not make the line's numbers no identifiers
+    (
+        "vm: [00:00:30] you can reach me on to seven five five won four nine seven ate five",
+        "to seven five five won four nine seven ate five",
+    ),
+    (
+        "office: our main line is eight hundred or my direct line eight four oh oh won too",
+        "eight four oh oh won too",
+    ),
     # the second turn opens with a homophone, after "mhm" or "got that"
     (
         "agent: a number for the carer\nson: it's five three ate for eight\nagent: mhm\n"

@@ -59,11 +59,12 @@ CUES: tuple[tuple[str, str], ...] = (
         Label.PHONE.value,
         r"phone|number to reach|reach (?:me|you|her|him|them)|call(?: me| her| him)? back"
         r"|callback|cell|mobile|telephone|tel|ph|contact number|best number|fax|text (?:me|her|him)"
-        r"|home number|work number|number on file|calling from",
+        r"|home number|work number|number on file|calling from"
+        r"|(?:my|her|his) (?:direct |personal |own |home |work )?line|direct (?:line|dial)",
     ),
     (
         GENERIC,
-        r"last (?:four|4|five|5|six|6)|digits|ending in"
+        r"last (?:four|4|five|5|six|6)|digits|ending in|full number"
         # any "... number" asked or said before an id ("the nhs number", "your prescription
         # number", "case number"), not a count ("number of", "number two")
         r"|number(?! of| one| two| three| four| five| six| seven| eight| nine| ten| 1| 2)"
@@ -79,7 +80,8 @@ CUE_WORDS = (
     "birthdate", "birthday", "booking", "born", "call", "callback", "calling", "card",
     "case", "cell", "chart", "claim", "clinic", "code", "confirmation", "contact",
     "credit", "csc", "customer", "cvc", "cvv", "d", "date", "debit", "digits", "discover",
-    "do", "dob", "ending", "exp", "expiration", "expiry", "fax", "four", "front", "group",
+    "direct", "do", "dob", "ending", "exp", "expiration", "expiry", "fax", "four", "front",
+    "full", "group", "her", "his", "my",
     "grp", "home", "hospital", "id", "ins", "insurance", "invoice", "last", "m", "main",
     "master", "mastercard", "mbr", "medicaid", "medical", "medicare", "member",
     "membership", "mobile", "mr", "mrn", "nhs", "number", "office", "on", "order", "our",

@@ -39,6 +39,8 @@ _YEAR = (
     rf"(?:(?:nineteen|twenty){_SP}(?:{_TWO}|hundred)|two thousand(?:{_SP}and)?"
     rf"(?:{_SP}(?:{_TWO}|{_UNIT}))?|(?:1[89]|20)\d\d|'\d\d)"
 )
+# A filler between a month and its day ("may uh seventeenth nineteen eighty nine").
+_FILLER = r"(?:um+|uh+|er+|erm)"
 # After a month and day, a bare two-digit year too: "march third eighty two", "3/3 '82".
 _DAY_YEAR = rf"(?:{_YEAR}|{_TWO}|\d\d)(?![\w'])"
 # What every date opens with (a test checks it against the pattern). As a look-ahead
@@ -55,7 +57,7 @@ _DATE_OPENING = (
 _STAMP_TIME = r"(?:[ t]\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(?:z|[+-]\d\d:?\d\d)?)?"
 _DATE_RE = re.compile(
     rf"(?<![\w'])(?={_DATE_OPENING})(?:{_MONTH}(?:{_SP}of)?{_SP}{_YEAR}"
-    rf"|{_MONTH}{_SP}(?:the{_SP})?{_DAY}(?:(?:{_SP}|{_SP}of{_SP}){_DAY_YEAR})?"
+    rf"|{_MONTH}{_SP}(?:{_FILLER}{_SP})?(?:the{_SP})?{_DAY}(?:(?:{_SP}|{_SP}of{_SP}){_DAY_YEAR})?"
     rf"|(?:the{_SP})?(?:{_alt(ORDINALS)}|(?:twenty|thirty){_SP}(?:{_ORD_UNIT})|[0-3]?\d(?:st|nd|rd|th)?)"
     rf"(?:{_SP}of)?{_SP}{_MONTH}(?:{_SP}{_DAY_YEAR})?"
     r"|\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"

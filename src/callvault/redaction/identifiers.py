@@ -275,22 +275,24 @@ def _spoken_items(
     """Homophones and phonetic letters to read as characters: only on lines where a
     number follows an identifier cue, and only after that cue."""
     items: list[tuple[int, int, str]] = []
-    done = -1
+    done = -1  # the end of the last line read, or of one that cannot hold any
     for run in runs:
         if run.start < done:
             continue
         line = lowered.rfind("\n", 0, run.start) + 1
-        done = _line_end(lowered, run.start)
-        if not may_hold_spoken_items(lowered, line, done):
+        line_end = _line_end(lowered, run.start)
+        if not may_hold_spoken_items(lowered, line, line_end):
+            done = line_end
             continue  # the common case: a C scan of the line, no cue lookup
         kind = index.before(lowered, run.start)
         if kind is None and (resumed := _before_backchannel(lowered, line)) is not None:
             kind = index.before(lowered, resumed)  # "mhm" between two turns of one number
-        after = kind is None and _AFTER_CUE_RE.search(lowered, run.start, done) is not None
+        after = kind is None and _AFTER_CUE_RE.search(lowered, run.start, line_end) is not None
         if (kind is None and not after) or kind == cues.CLINIC:
-            continue
+            continue  # a later number on the line may have its cue ("[00:00:30] ... reach me on")
+        done = line_end
         resumed_kind = kind
-        for item in spoken_id_items(lowered, line, done):
+        for item in spoken_id_items(lowered, line, line_end):
             kind = index.before(lowered, item[0]) or resumed_kind
             if (kind is not None or after) and kind != cues.CLINIC:
                 items.append(item)
