@@ -186,6 +186,13 @@ MATCHES = [
         ["agatha da mota"],
         ["thanks"],
     ),
+    # a patient named in the same note as the staff who verified it
+    (
+        "patient-and-staff",
+        "Note: Priya Shah called re refill. Verified by Priya.",
+        ["Priya Shah"],
+        ["refill"],
+    ),
 ]
 
 
@@ -244,6 +251,18 @@ NON_MATCHES = [
     ),
     ("forwarded-tags", "Fwd Body: Kind regards, John\nPayer: Aetna", ["Fwd", "Body", "Payer"]),
     ("proxy-access", "From: Omar Frazier (daughter, proxy access)", ["proxy", "access"]),
+    # the answering side's own names: a department before "this is", an agent's question
+    (
+        "department-intro",
+        "spk0: nurse line this is inès who am i speaking with\nspk1: hi it's about my mum",
+        ["inès"],
+    ),
+    ("management-intro", "UM: blue cross utilization management this is søren", ["søren"]),
+    # staff the notes name as such, and a message left for them at the practice
+    ("verified-by", "Notes: Copay $25, 12 visits left. Verified by Priya.", ["Priya"]),
+    ("care-by", "Notes: gabapentin 300 mg TID. Wound care by Mårten.", ["Mårten"]),
+    ("rn-signature", "P: Advised to call back if worse. RN Inès.", ["Inès"]),
+    ("message-for", "vm: hey um this message is for inès at old mill pediatrics", ["inès"]),
 ]
 
 

@@ -82,6 +82,28 @@ def _cued(scan: Scan, agent_names: set[str]) -> Iterator[Found]:
         yield toks, f"name after a {kind} cue"
 
 
+# Staff named in a note's own attribution ("Verified by Priya.", "RN Inès.") or a message
+# left for them at the practice ("this message is for inès at old mill pediatrics").
+_STAFF_RE = re.compile(
+    r"(?:(?<![\w'])(?i:verified|reviewed|entered|documented|signed|completed|processed|triaged"
+    r"|updated|handled|care)[ \t]+by|(?<![\w'])(?:RN|LPN|NP|CNA|CMA)\.?)[ \t]+"
+    r"([^\W\d_][\w'-]*)(?=[ \t]*(?:[.,;]|$))"
+    r"|(?i:message[ \t]+is[ \t]+for)[ \t]+([^\W\d_][\w'-]*)[ \t]+(?:at|from)[ \t]",
+    re.MULTILINE,
+)
+
+
+def _staff_signing(scan: Scan) -> set[str]:
+    """First names of staff the notes name as such: never PHI (as said, and folded)."""
+    names: set[str] = set()
+    if " by " not in scan.low and "message" not in scan.low and not scan.written:
+        return names
+    for m in _STAFF_RE.finditer(scan.text):
+        if tok := scan.tok_at(m.start(m.lastindex or 1)):
+            names.add(tok.key)
+    return names
+
+
 def _answers(scan: Scan) -> Iterator[Found]:
     """The opening words of the turn that answers "can I get your name"."""
     text = scan.text
@@ -234,7 +256,7 @@ class NameRecognizer:
 
     def find(self, text: str, context: Context) -> list[Span]:
         scan = Scan(text, gazetteer())
-        agent_names: set[str] = set()
+        agent_names = _staff_signing(scan)
         found = [*_cued(scan, agent_names), *_answers(scan)]
         seen = {t.start for toks, _ in found for t in toks}
         found += pairs(scan, seen)

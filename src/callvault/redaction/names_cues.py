@@ -109,15 +109,20 @@ AGENT_PHRASE = re.compile(
     r"|speaking[ \t]+from[ \t]+(?:the[ \t]+)?[a-z]+[ \t]+"
     r"(?:clinic|office|practice|pharmacy|hospital|medical|health)"
     r"|you'?ve[ \t]+got[ \t]+[a-z]+"
+    r"|who[ \t]+am[ \t]+i[ \t]+(?:speaking|talking)[ \t]+(?:with|to)"
+    r"|what[ \t]+can[ \t]+i[ \t]+do[ \t]+for[ \t]+you|how[ \t]+(?:can|may)[ \t]+i[ \t]+direct"
 )  # every branch opens with a letter (no group first): ``re`` skips to those letters in C
 # "lakeside ortho this is renée speaking": a practice's name, then the speaker's own. A
 # pattern of its own that opens with a literal (fast); the practice word before it is
 # checked in Python (``AGENT_INTRO_AFTER``).
-AGENT_INTRO = re.compile(r"this[ \t]+is[ \t]+[^\W\d_]+[ \t]+(?:speaking|here)(?![\w'])")
+# "nurse line this is inès", "utilization management this is søren": a department too,
+# with or without "speaking".
+AGENT_INTRO = re.compile(r"this[ \t]+is[ \t]+[^\W\d_]+(?:[ \t]+(?:speaking|here))?(?![\w'])")
 AGENT_INTRO_AFTER = re.compile(
     r"(?:ortho|orthopedics|cardiology|pediatrics|imaging|care|practice|clinic|medicine"
     r"|health|dental|center|centre|associates|pharmacy|oncology|neurology|dermatology"
-    r"|urology|radiology|office|hospital)[ \t,]+\Z"
+    r"|urology|radiology|office|hospital|line|management|services|scheduling|desk|team"
+    r"|unit|hospice|department|helpline|hotline|billing|records|lab|laboratory)[ \t,]+\Z"
 )
 
 
