@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from callvault.redaction import cues
+from callvault.redaction.engine import analyze
 from callvault.redaction.identifiers import IdentifierRecognizer, shape_label
 from callvault.redaction.spans import Context, Label
 
@@ -107,6 +108,20 @@ def test_hides_identifiers(text: str, secret: str) -> None:
 @pytest.mark.parametrize("text", NON_MATCHES)
 def test_leaves_counts_doses_times_and_the_clinic_alone(text: str) -> None:
     assert covered(R, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # a form's next field holds another value, not the rest of the number
+        ("Birth date: 18.3.1968\nAge: 56\nHome address: Oak Road", "56"),
+        # a new sentence about the person is no more digits of the date before it
+        ("Note: date of birth 18.7.1963. She's 61 and missed her appointment", "61"),
+    ],
+)
+def test_a_number_does_not_run_on_into_the_next_field_or_sentence(text: str, kept: str) -> None:
+    at = text.index(kept)
+    assert not any(s.start < at + len(kept) and at < s.end for s in analyze(text)), kept
 
 
 def test_a_correction_is_part_of_the_number() -> None:

@@ -78,6 +78,14 @@ def _is_quantity(lowered: str, run: Run) -> bool:
     return bool(_QUANTITY_BEFORE_RE.search(lowered, lo, run.start))
 
 
+def _same_speaker(lowered: str, before: Run, after: Run) -> bool:
+    """A number goes on over a line break only in its speaker's next turn: a form's
+    next field ("Birth date: 18.3.1968 / Age: 56") holds another value."""
+    if "\n" not in lowered[before.end : after.start]:
+        return True
+    return speaker_tag(lowered, before.start) == speaker_tag(lowered, after.start)
+
+
 def entities(lowered: str, runs: tuple[Run, ...]) -> Iterator[list[Run]]:
     """Group runs into entities: consecutive runs joined only by filler material."""
     group: list[Run] = []
@@ -90,6 +98,7 @@ def entities(lowered: str, runs: tuple[Run, ...]) -> Iterator[list[Run]]:
         if group and (
             run.start - group[-1].end > _MAX_GAP
             or not _JOIN_RE.fullmatch(lowered, group[-1].end, run.start)
+            or not _same_speaker(lowered, group[-1], run)
         ):
             yield group
             group = []
@@ -219,9 +228,11 @@ class IdentifierRecognizer:
 
 
 # Between a cued number and more digits on the same line, these mean a new topic
-# ("... and the appointment is at two"), not the rest of the identifier.
+# ("... and the appointment is at two", "... 18.7.1963. She's 61"), not the rest of the
+# identifier.
 _TOPIC_RE = re.compile(
-    r"(?<![\w'])(?:at|on|in|by|around|about|until|till|before|after|from|appointment"
+    r"[.!?](?:[ \t]|$)|(?<![\w'])(?:she's|he's|i'm|she[ \t]+is|he[ \t]+is|they're"
+    r"|at|on|in|by|around|about|until|till|before|after|from|appointment"
     r"|o'?clock|am|pm|a\.m|p\.m|times?|refills?|doctor|dr|office|our|room|floor|suite"
     r"|since|age|aged|old|weeks?|days?|months?|years?|minutes?|hours?)(?![\w'])"
 )
