@@ -186,6 +186,8 @@ MATCHES = [
         ["agatha da mota"],
         ["thanks"],
     ),
+    ("italian-particle", "Subscriber: della Rovere, Clelia", ["della Rovere, Clelia"], []),
+    ("saint-surname", "Triage: St. Clair, Katherine seen", ["St. Clair, Katherine"], ["seen"]),
     # a patient named in the same note as the staff who verified it
     (
         "patient-and-staff",

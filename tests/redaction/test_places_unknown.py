@@ -29,6 +29,11 @@ def places_in(text: str) -> list[str]:
         ("client: my daughter's place in roise ville this week", "roise ville"),
         ("caller: erm we're based round vasconcelos de almeida", "vasconcelos de almeida"),
         ("S2: i'm stuck out at cardoso verde this week", "cardoso verde"),
+        # after the person she stays with
+        (
+            "interpreter: she's staying with her granddaughter maria in montenegro de viana",
+            "montenegro de viana",
+        ),
     ],
 )
 def test_unknown_towns_after_a_place_cue(text: str, place: str) -> None:
@@ -50,6 +55,7 @@ def test_unknown_towns_after_a_place_cue(text: str, place: str) -> None:
         "caller: i was up in arms about it",
         "caller: i'm stuck at home ville this week",  # the first word is English
         "caller: i'm in agony de la pain",
+        "caller: she's staying with her daughter in the hospital",
     ],
 )
 def test_cues_before_other_things_than_towns(text: str) -> None:

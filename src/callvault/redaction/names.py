@@ -225,9 +225,12 @@ def _outermost(text: str, spans: dict[tuple[int, int], str]) -> Iterator[Span]:
             yield Span(start, end, Label.NAME, 0.85, why)
 
 
-# Dutch and German name particles right before a capitalised name ("van der Berg"): a
-# Romance "de" or "da" reads as a preposition as often ("la casa de Pedro").
-_PARTICLES_BEFORE = re.compile(r"(?<![\w'])(?:(?:van|von|der|den|ter|ten)[ \t]+)+\Z")
+# Dutch and German name particles right before a capitalised name ("van der Berg"), an
+# Italian "della" and a saint's "St." ("della Rovere", "St. Clair"): a Romance "de" or
+# "da" reads as a preposition as often ("la casa de Pedro").
+_PARTICLES_BEFORE = re.compile(
+    r"(?<![\w'])(?:(?:van|von|der|den|ter|ten|della|dello|degli|St\.|Saint)[ \t]+)+\Z"
+)
 _POSSESSIVE_ENDS = ("'s", "\u2019s", "'S")
 
 

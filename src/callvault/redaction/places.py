@@ -283,6 +283,9 @@ _UNKNOWN_CUE_RE = re.compile(
     r"(?:[ \t]+(?:here|there|now|currently|back|over|down|up|out|still|just|all|actually))?"
     r"[ \t]+(?:in|to|from|near|outside(?:[ \t]+of)?)"
     r"|(?:up|down|over|out)[ \t]+in|originally[ \t]+from"
+    # "she's staying with her granddaughter maria in ...": a host of a few words, then "in"
+    r"|(?:staying|living|stays|lives)[ \t]+with[ \t]+(?:my|her|his|their|our)"
+    r"(?:[ \t]+[^\W\d_][\w'-]*){1,4}?[ \t]+in(?![ \t]+law)"
     r"|(?:i'm|i[ \t]+am|we're|she's|he's|they're)[ \t]+from"
     # weaker cues: the words after them must be in no English list or a known place
     r"|(?P<weak>(?:i'm|i[ \t]+am|we're|she's|he's|they're|stuck|based|staying|living|place"
