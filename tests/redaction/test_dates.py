@@ -211,6 +211,8 @@ def test_plain_numbers_stay(text: str) -> None:
         ("Pt's mother (104 yrs) on speaker.", "104"),
         ("Elderly pt, 99 - lives alone.", "99"),
         ("he will be 95 next week", "95"),
+        ("so that makes her ninety two this year", "ninety two"),
+        ("she'd be ninety five now", "ninety five"),
         ("Pt is 92 years of age, daughter is 64", "92"),
         ("Pt is 101, lives alone", "101"),
         ("the donor is 97 yrs of age", "97"),

@@ -67,7 +67,8 @@ _DATE_LED = led(_DATE_RE)  # the same matches, scanned faster (``scan_lead``)
 # "may" and "march" are also verbs: as a month they need a day or year right after.
 _AGE_BEFORE_RE = re.compile(
     r"(?:he's|she's|he is|she is|i'm|i am|age|aged|turned|turning|turns|patient is|pt is"
-    r"|(?:he|she|i|they|you|who)(?:'ll| will)[ \t]+be|will be|gonna be|going to be)[ \t:]*"
+    r"|(?:he|she|i|they|you|who)(?:'ll| will|'d| would)[ \t]+be|will be|gonna be|going to be"
+    r"|makes[ \t]+(?:her|him|me|them))[ \t:]*"
     r"(?=\n?\Z)"  # across one line break on purpose, as "$" did: a form's "Age:\n94"
 )
 # "94 years old", "94yo", "94 y/o", "104 yrs", "92 years of age" (not "yrs ago").
