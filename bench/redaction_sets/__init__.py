@@ -4,6 +4,9 @@ differently: ``conversational_b``, ``conversational_c``, ``callcenter_d`` and
 ``heldout_e`` and ``heldout_f`` are the third and fifth passes' held-out generators
 (score them; read their misses last), ``heldout_g`` is a seventh held-out set written
 blind (its author never read the redactor, its tests or the other generators' phrasings),
+``heldout_h`` an eighth, also written blind (contact-center calls: reminders, lab lines,
+billing, rides, switchboard, caregivers, member services, prior auth, telehealth,
+non-emergency transport, dropped calls, interpreters; 70 % spoken, 30 % agent notes),
 ``shared_dev`` is the shared dev set read as is.
 
     .venv/bin/python -m bench.redaction_sets --set conversational_b --out /tmp/cb.jsonl
@@ -24,6 +27,7 @@ from . import (
     heldout_e,
     heldout_f,
     heldout_g,
+    heldout_h,
     international_written,
 )
 
@@ -35,4 +39,5 @@ GENERATORS: dict[str, Callable[..., list[dict[str, Any]]]] = {
     heldout_e.NAME: heldout_e.generate,
     heldout_f.NAME: heldout_f.generate,
     heldout_g.NAME: heldout_g.generate,
+    heldout_h.NAME: heldout_h.generate,
 }
