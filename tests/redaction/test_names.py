@@ -188,6 +188,14 @@ MATCHES = [
     ),
     ("italian-particle", "Subscriber: della Rovere, Clelia", ["della Rovere, Clelia"], []),
     ("saint-surname", "Triage: St. Clair, Katherine seen", ["St. Clair, Katherine"], ["seen"]),
+    # a field asked for alone, the whole turn, then answered
+    ("bare-field-question", "Agent: first name\nCaller: uh yatin", ["yatin"], ["uh"]),
+    (
+        "first-and-last-name",
+        "rep: and the patient's first and last name\nmember: yeah it's roberta diaconescu",
+        ["roberta diaconescu"],
+        ["yeah"],
+    ),
     # a patient named in the same note as the staff who verified it
     (
         "patient-and-staff",

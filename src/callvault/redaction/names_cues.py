@@ -72,17 +72,21 @@ SELF_INTRO = re.compile(
 # ``ASKS_NAME_WORDS``: the whole first word of every form (a test checks it). As a
 # look-ahead it drops the other words with a few character tests (speed only).
 ASKS_NAME_WORDS = (
-    "caller", "callers", "child", "childs", "her", "his", "my", "name", "patient",
-    "patients", "spell", "the", "their", "who", "your",
+    "and", "caller", "callers", "child", "childs", "first", "full", "her", "his", "last",
+    "my", "name", "patient", "patients", "spell", "surname", "the", "their", "who", "your",
 )  # fmt: skip
 ASKS_NAME = re.compile(
     rf"\b(?=(?:{trie_regex(ASKS_NAME_WORDS, literal=True)})(?![a-z]))"
     r"(?:(?:your|the|his|her|their|patient'?s?|child'?s?|caller'?s?)[ \t]+"
-    r"(?:full[ \t]+|first[ \t]+|last[ \t]+|legal[ \t]+)?name"
+    r"(?:full[ \t]+|first[ \t]+(?:and[ \t]+last[ \t]+)?|last[ \t]+|legal[ \t]+)?name"
+    # a field asked for alone, the whole turn: "agent: first name", "and the surname?"
+    r"|(?<=:[ \t])(?:and[ \t]+)?(?:the[ \t]+)?(?:(?:first|last|full|sur)[ \t]*name)"
+    r"(?=[ \t]*(?:please)?[ \t?.]*$)"
     r"|who[ \t]+(?:am[ \t]+i|i'?m)[ \t]+(?:speaking|talking)|who(?:'s|[ \t]+is)[ \t]+"
     r"(?:calling|this|it[ \t]+for)|name[ \t]+(?:please|on[ \t]+the)|"
     r"my[ \t]+name(?=\?)|the[ \t]+patient(?=\?)|"
-    r"spell[ \t]+(?:that|it|your|the))\b"
+    r"spell[ \t]+(?:that|it|your|the))\b",
+    re.MULTILINE,
 )
 
 # Words an answer may open with before the name itself ("um yeah it's ...").
