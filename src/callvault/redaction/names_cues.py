@@ -80,7 +80,7 @@ ASKS_NAME = re.compile(
     r"(?:(?:your|the|his|her|their|patient'?s?|child'?s?|caller'?s?)[ \t]+"
     r"(?:full[ \t]+|first[ \t]+(?:and[ \t]+last[ \t]+)?|last[ \t]+|legal[ \t]+)?name"
     # a field asked for alone, the whole turn: "agent: first name", "and the surname?"
-    r"|(?<=:[ \t])(?:and[ \t]+)?(?:the[ \t]+)?(?:(?:first|last|full|sur)[ \t]*name)"
+    r"|(?<=:[ \t])(?:and[ \t]+)?(?:the[ \t]+)?(?:(?:first|last|full)[ \t]+name|surname)"
     r"(?=[ \t]*(?:please)?[ \t?.]*$)"
     r"|who[ \t]+(?:am[ \t]+i|i'?m)[ \t]+(?:speaking|talking)|who(?:'s|[ \t]+is)[ \t]+"
     r"(?:calling|this|it[ \t]+for)|name[ \t]+(?:please|on[ \t]+the)|"
