@@ -99,7 +99,8 @@ _CUED_DAY_RE = re.compile(
 _ORD_DAY = rf"(?:(?:twenty|thirty){_SP}(?:{_ORD_UNIT})|{_alt(ORDINALS)}|[0-3]?\d(?:st|nd|rd|th))"
 _NOT_A_DAY = (
     r"[ \t]+(?:thing|things|time|times|floor|page|step|place|one|person|dose|shot|visit"
-    r"|week|day|try|round|half|part|item|line|option|of (?:all|the|those|these|them))"
+    r"|week|day|try|round|half|part|item|line|option|of (?:all|the|those|these|them)"
+    r"|attempt|call|party|century|opinion|grade|trimester|generation|amendment|quarter)"
 )
 _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
 _WEEKDAY_BEFORE_RE = re.compile(rf"(?<![\w']){_WEEKDAY},?[ \t]+\Z")
@@ -125,6 +126,11 @@ _PHRASE_DAY_RE = re.compile(
 # What every match of ``_CUED_DAY_RE`` and ``_PHRASE_DAY_RE`` holds ("the" and the start
 # of a day); it opens with a literal, which ``re`` finds fast, so most texts skip both.
 _DAY_AFTER_THE_RE = re.compile(rf"the{_SP}(?:{_alt(ORDINALS)}|twenty|thirty|\d)")
+# In a note a day written as a numeric ordinal after "the" is a date ("Approved the
+# 7th", "confirm the 13th 9:00 appt"), not "the 2nd attempt" or "the 3rd floor".
+_WRITTEN_ORDINAL_RE = re.compile(
+    rf"(?<![\w'])the[ \t]+([0-3]?\d)(?:st|nd|rd|th)(?![\w'])(?!{_NOT_A_DAY})"
+)
 # Short numeric dates in notes: "7/20", "10/02", "5-28", "20.07." (a dotted one needs
 # its closing dot, maybe the sentence's after it: "7.5" and "14.08 dollars" are
 # numbers). Fractions ("1/2", "3/4 of"), "24/7" and pain scores ("8/10") are not dates.
@@ -179,6 +185,10 @@ class DateRecognizer:
                     )
                     found.append((start, m.end(1)))
                     yield Span(start, m.end(1), Label.DATE, 0.75, why)
+        for m in _WRITTEN_ORDINAL_RE.finditer(lowered) if digits and text != lowered else ():
+            if 1 <= int(m[1]) <= 31 and not any(s <= m.start() < e for s, e in found):
+                found.append(m.span())  # a note's "Rebooked the 25th @ 12:20"
+                yield Span(m.start(), m.end(), Label.DATE, 0.7, "day of the month in a note")
         for m in _SHORT_DATE_RE.finditer(lowered) if digits else ():
             if any(s <= m.start() < e for s, e in found) or not _short_date(lowered, m):
                 continue

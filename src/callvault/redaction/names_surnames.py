@@ -91,7 +91,15 @@ _SIGN_OFF_RE = re.compile(
     r"((?-i:[A-Z]\.?[ \t]+)?(?-i:[A-Z][^\W\d_'-]*(?:['-][^\W\d_]+)*)"
     r"(?:[ \t]+(?-i:[A-Z][^\W\d_'-]*(?:['-][^\W\d_]+)*)){0,2})[ \t]*[.!]?[ \t]*$"
 )
-_PERSON_BEFORE = re.compile(r"(?i)(?:caller|pt|patient|member|name|client|re)[ \t]*:?[ \t]*\Z")
+_PERSON_BEFORE = re.compile(
+    r"(?i)(?:caller|pt|patient|member|name|client|re|contact|spoke[ \t]+with|for)[ \t]*:?[ \t]*\Z"
+)
+# Notes name someone by an initial and a surname: "Pt: R. Duncan", "for A. Pospíšilová";
+# a germ's genus initial is no one's ("E. coli", "H. pylori").
+_SPECIES = frozenset(("coli", "pylori", "diff", "difficile", "aureus", "faecalis", "pneumoniae"))
+_INITIAL_SURNAME_RE = re.compile(
+    r"(?<![\w.])[A-Z]\.[ \t]?([A-Z][^\W\d_]+(?:[-'][A-Z][^\W\d_]+)?)(?![\w'.])"
+)
 # Agents' notes: a note verb opening a sentence, then someone ("Per Âdem re: copay.",
 # "Advised Endre to call back"): any capitalised word that is no common word.
 _NOTE_VERB_NAME = re.compile(
@@ -203,6 +211,20 @@ def more_surname_forms(scan: Scan, text: str, spans: dict[tuple[int, int], str])
             for w in words
         ) and not any(word_key(w) in cues.ORG_SUFFIX for w in words):
             spans.setdefault(m.span(1), "name signing off a message")
+    for m in _INITIAL_SURNAME_RE.finditer(text) if text != low else ():
+        key = fold(word_key(m[1]))
+        listed = key in gaz.last and key not in gaz.english
+        cued = _PERSON_BEFORE.search(text, max(0, m.start() - 16), m.start())
+        if (
+            (listed or _both_foreign(scan, key, key) or cued)
+            and key not in gaz.stop
+            and key not in gaz.common
+            and key not in scan.gaz.peoples
+            and key not in _SPECIES
+            and key not in medical_words()
+            and not scan.org_after(m.end(1))
+        ):
+            spans.setdefault(m.span(), "initial and surname")
     for _start, end in list(spans):
         initial = _INITIAL_AFTER.match(text, end)
         if initial:
