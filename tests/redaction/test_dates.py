@@ -111,6 +111,8 @@ CARE_DATES = [
     ("Note: Referral faxed 4-2", ["4-2"]),
     ("Note: Appt moved to Wednesday 8/22 at 7:30.", ["Wednesday 8/22"]),
     ("Notes: Next visit 6.5.. Wound care by RN", ["6.5"]),
+    ("Status: Approved the 7th; case open", ["the 7th"]),
+    ("Action: Rebooked the 25th @ 12:20 with the sleep lab", ["the 25th"]),
     (
         "office: date of birth may uh seventeenth nineteen eighty nine",
         ["may uh seventeenth nineteen eighty nine"],
@@ -139,6 +141,9 @@ NOT_CARE_DATES = [
     "caller: monday the first thing i do is call",
     "Note: version 1.2.3. ok",
     "caller: may um i ask something",
+    "Note: the 2nd attempt failed",
+    "Note: per the 21st century cures act",
+    "Note: she is in the 3rd trimester",
     "caller: after the second dose before bed",
     "agent: switch to 1/2 tablet at night",
     "caller: i booked 3/4 of the rooms",

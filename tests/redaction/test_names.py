@@ -188,6 +188,15 @@ MATCHES = [
     ),
     ("italian-particle", "Subscriber: della Rovere, Clelia", ["della Rovere, Clelia"], []),
     ("saint-surname", "Triage: St. Clair, Katherine seen", ["St. Clair, Katherine"], ["seen"]),
+    # an initial and a surname in notes: a listed or foreign surname, or after a person cue
+    ("initial-surname", "Patient: M. Masny 91yo", ["M. Masny"], []),
+    ("initial-word-surname", "Contact: M. Cross (partner)", ["M. Cross"], ["partner"]),
+    (
+        "initial-after-for",
+        "PA: 28-day supply for A. Pospíšilová, DOB on file",
+        ["A. Pospíšilová"],
+        ["supply"],
+    ),
     # a field asked for alone, the whole turn, then answered
     ("bare-field-question", "Agent: first name\nCaller: uh yatin", ["yatin"], ["uh"]),
     (
@@ -261,6 +270,7 @@ NON_MATCHES = [
     ),
     ("forwarded-tags", "Fwd Body: Kind regards, John\nPayer: Aetna", ["Fwd", "Body", "Payer"]),
     ("proxy-access", "From: Omar Frazier (daughter, proxy access)", ["proxy", "access"]),
+    ("germ-genus", "Note: culture grew E. Coli, H. Pylori negative", ["Coli", "Pylori"]),
     # the answering side's own names: a department before "this is", an agent's question
     (
         "department-intro",
