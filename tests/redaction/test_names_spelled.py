@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from callvault.redaction.names_gazetteer import gazetteer
-from callvault.redaction.names_spelled import _letters, spelled_runs
+from callvault.redaction.names_spelled import _letters, letters_view, spelled_runs
 
 
 @pytest.mark.parametrize(
@@ -89,3 +89,27 @@ def test_a_letter_for_a_word_alone_is_no_spelling(text: str) -> None:
 )
 def test_a_word_said_then_spelled(text: str, runs: list[str]) -> None:
     assert [text[s:e] for s, e in spelled_runs(text, gazetteer(), frozenset())] == runs
+
+
+@pytest.mark.parametrize(
+    ("text", "run"),
+    [
+        # phonetic words alone, a letter with its own phonetic word, a recogniser's
+        # words for letters and a hyphen between spelled letters
+        ("caller: sure it's romeo india charlie hotel", "romeo india charlie hotel"),
+        ("caller: okay b bravo e echo h hotel l lima", "b bravo e echo h hotel l lima"),
+        ("caller: that's c i s n e r oh s", "c i s n e r oh s"),
+        ("caller: that's t a k a h a s h eye dash m o r i", "t a k a h a s h eye dash m o r i"),
+    ],
+)
+def test_spelling_words_read_as_letters(text: str, run: str) -> None:
+    found = [text[s:e] for s, e in spelled_runs(text, gazetteer(), frozenset())]
+    assert run in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["caller: i see you later", "agent: we are at alpha bravo clinic", "caller: oh i see"],
+)
+def test_letter_words_in_plain_speech_stay_words(text: str) -> None:
+    assert letters_view(text) == text

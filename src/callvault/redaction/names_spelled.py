@@ -62,8 +62,10 @@ def spelled_runs(text: str, gaz: Gazetteer, extra: frozenset[str]) -> Iterator[t
     ``extra`` holds name parts already found in this call: spelling one of them counts.
     """
     last_end = -1  # where the last run kept ended
-    for m in _SPELLED.finditer(" " + text):
+    view = letters_view(text)
+    for m in _SPELLED.finditer(" " + view):
         run_start, run_end = m.start(1) - 1, m.end(1) - 1  # offsets in ``text``
+        run_end = _with_glosses(text, view, run_end)
         word = _letters(m[1])
         cued = _SPELL_CUE.search(text, max(0, run_start - _CUE_WINDOW), run_start) is not None
         # "s as in sam u z no sorry z u k i": a speller's correction goes on spelling
@@ -91,6 +93,94 @@ def spelled_runs(text: str, gaz: Gazetteer, extra: frozenset[str]) -> Iterator[t
             echoes = list(mentions(text[base:run_start], (word,)))
         for start, end in echoes:
             yield base + start, base + end
+
+
+_NATO = {
+    "alpha": "a", "alfa": "a", "bravo": "b", "charlie": "c", "delta": "d", "echo": "e",
+    "foxtrot": "f", "golf": "g", "hotel": "h", "india": "i", "juliet": "j", "juliett": "j",
+    "kilo": "k", "lima": "l", "mike": "m", "november": "n", "oscar": "o", "papa": "p",
+    "quebec": "q", "romeo": "r", "sierra": "s", "tango": "t", "uniform": "u", "victor": "v",
+    "whiskey": "w", "whisky": "w", "xray": "x", "yankee": "y", "zulu": "z",
+}  # fmt: skip
+# A recogniser's word for a letter said alone ("c i s n e r oh s", "t a k a h a s h eye").
+_LETTER_WORDS = {
+    "eye": "i", "see": "c", "sea": "c", "tea": "t", "oh": "o", "are": "r", "you": "u",
+    "why": "y", "bee": "b", "pea": "p", "queue": "q", "ex": "x", "jay": "j", "kay": "k",
+    "dee": "d", "gee": "g", "vee": "v", "ell": "l", "em": "m", "en": "n", "es": "s",
+}  # fmt: skip
+_SPELLING_WORDS_RE = re.compile(
+    rf"(?<![\w'])(?:{'|'.join(_NATO)}|{'|'.join(_LETTER_WORDS)}|dash)(?![\w'])", re.I
+)
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def letters_view(text: str) -> str:
+    """``text`` with the spelling words a speller uses read as their letters, the same
+    length (every offset holds): a run of phonetic words ("romeo india charlie hotel"),
+    a letter with its phonetic word ("b bravo e echo"), and a recogniser's words for a
+    letter or a hyphen between spelled letters ("c i s n e r oh s", "h eye dash m")."""
+    if not _SPELLING_WORDS_RE.search(text):
+        return text  # the common case
+    words = _Words(text)
+    reading: dict[int, str] = {}  # word index -> what it reads as
+    run: list[int] = []  # three phonetic words in a row spell letters on their own
+    for i in range(len(words.keys) + 1):
+        w = words.keys[i] if i < len(words.keys) else ""
+        if w in _NATO and (not run or words.adjacent(run[-1], i)):
+            run.append(i)
+            continue
+        if len(run) >= 3:
+            reading.update((k, _NATO[words.keys[k]]) for k in run)
+        run = [i] if w in _NATO else []
+
+    def letter(i: int) -> bool:
+        return 0 <= i < len(words.keys) and (len(words.keys[i]) == 1 or i in reading)
+
+    for _ in range(2):  # twice: "eye dash m" reads once "dash" has a letter after it
+        for i, w in enumerate(words.keys):
+            if i in reading or not (letter(i - 1) and words.adjacent(i - 1, i)):
+                continue
+            follows = letter(i + 1) and words.adjacent(i, i + 1)
+            dash_next = words.adjacent(i, i + 1) and words.keys[i + 1] == "dash"
+            if w in _NATO and _NATO[w] == words.keys[i - 1]:
+                reading[i] = ""  # "b bravo": the letter said once, then glossed
+            elif w in _LETTER_WORDS and (follows or dash_next):
+                reading[i] = _LETTER_WORDS[w]
+            elif w == "dash" and follows:
+                reading[i] = "-"
+    chars = list(text)
+    for i, letters in reading.items():
+        start, end = words.spans[i]
+        chars[start:end] = list(letters.ljust(end - start))
+    return "".join(chars)
+
+
+def _with_glosses(text: str, view: str, end: int) -> int:
+    """The run's end moved over the words the view read as its last letter or blanked
+    after it ("... h hotel", "... l lima")."""
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    gloss = re.match(r"[ \t]+([^\W\d_]+)", text[end : end + 12])
+    if gloss and not view[end : end + gloss.end()].strip():
+        end += gloss.end()
+    return end
+
+
+class _Words:
+    """The words of a text, lower case, and whether two of them are separated by blanks
+    only (no punctuation, no line break)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        found = list(_WORD_RE.finditer(text))
+        self.spans = [m.span() for m in found]
+        self.keys = [m.group().lower() for m in found]
+
+    def adjacent(self, i: int, j: int) -> bool:
+        return (
+            0 <= i < j < len(self.spans)
+            and self.text[self.spans[i][1] : self.spans[j][0]].strip(" \t") == ""
+        )
 
 
 def _spelled_loosely(said: str, word: str) -> Iterator[tuple[int, int]]:
