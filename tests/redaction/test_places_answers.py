@@ -20,6 +20,8 @@ from ._helpers import covered
         ("rep: what town is that\ncaller: south adrianville and the zip is", "south adrianville"),
         ("rep: where is the patient living\ncaller: still kvarnholt", "kvarnholt"),
         ("Agent: What town is that?\nCaller: Oh, Kvarnholt, near the lake.", "Kvarnholt"),
+        # a town, then its postcode, opening a turn
+        ("rep: and the town\ncaller: cres postcode", "cres"),
     ],
 )
 def test_a_town_answering_a_question(text: str, town: str) -> None:
@@ -36,6 +38,8 @@ def test_a_town_answering_a_question(text: str, town: str) -> None:
         "rep: what town is that\nrep: walkerville",  # the same speaker: no answer
         "what town is that\nwalkerville",  # no speakers: a note's lines
         "rep: what area are you in\ncaller: the kitchen",
+        "caller: same postcode as before",
+        "caller: different zip code now",
     ],
 )
 def test_no_town_in_other_answers(text: str) -> None:

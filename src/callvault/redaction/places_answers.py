@@ -33,11 +33,32 @@ _ENDS_TOWN = frozenset((
     "and", "but", "so", "because", "now", "if", "since", "right", "okay", "ok", "thanks",
     "area", "originally", "actually", "though", "these", "at", "for", "yeah",
 ))  # fmt: skip
+_NOT_TOWN_OPENING = frozenset(
+    ("same", "my", "our", "her", "his", "their", "your", "the", "a", "new", "old", "what",
+     "which", "that", "this", "different", "full", "uk", "us", "wrong", "right")
+)  # fmt: skip
 _MAX_GAP = 200  # characters from the question to the answer's line
 _MAX_WORDS = 3
 
 
+# "sines postcode four six one two", "cres zip oh four nine": a turn that opens with a
+# town, then its postcode.
+_TOWN_THEN_POSTCODE_RE = re.compile(
+    r"^[^\n:]{1,30}:[ \t]*(?:(?:yeah|yes|oh|um|uh|er|so|it's|that's)[ \t,]+)*"
+    r"([^\W\d_][\w'-]*(?:[ \t]+[^\W\d_][\w'-]*){0,2}?)[ \t,]+(?:and[ \t]+(?:the[ \t]+)?)?"
+    r"(?:postcode|post[ \t]+code|zip(?:[ \t]+code)?|postal[ \t]+code)(?![\w'])",
+    re.MULTILINE,
+)
+
+
 def towns_answered(text: str, lowered: str) -> Iterator[Span]:
+    if "postcode" in lowered or "post code" in lowered or "zip" in lowered or "postal" in lowered:
+        for m in _TOWN_THEN_POSTCODE_RE.finditer(lowered):
+            phrase = m[1]
+            if phrase.split()[0] in _NOT_TOWN_OPENING or phrase in regions():
+                continue  # "same postcode as before", "my zip is"
+            if town_words(" ".join(phrase.split())):
+                yield Span(m.start(1), m.end(1), Label.ADDRESS, 0.6, "town before its postcode")
     if "town" not in lowered and "city" not in lowered and "where" not in lowered:
         return  # every question holds one of them
     for m in _ASKS_TOWN_RE.finditer(lowered):
