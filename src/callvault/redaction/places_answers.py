@@ -45,7 +45,7 @@ _MAX_WORDS = 3
 # town, then its postcode.
 _TOWN_THEN_POSTCODE_RE = re.compile(
     r"^[^\n:]{1,30}:[ \t]*(?:(?:yeah|yes|oh|um|uh|er|so|it's|that's)[ \t,]+)*"
-    r"([^\W\d_][\w'-]*(?:[ \t]+[^\W\d_][\w'-]*){0,2}?)[ \t,]+(?:and[ \t]+(?:the[ \t]+)?)?"
+    r"([^\W\d_][\w'-]*(?:[ \t]+[^\W\d_][\w'-]*){0,2}?)[ \t,]+"
     r"(?:postcode|post[ \t]+code|zip(?:[ \t]+code)?|postal[ \t]+code)(?![\w'])",
     re.MULTILINE,
 )
