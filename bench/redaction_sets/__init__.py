@@ -7,6 +7,10 @@ blind (its author never read the redactor, its tests or the other generators' ph
 ``heldout_h`` an eighth, also written blind (contact-center calls: reminders, lab lines,
 billing, rides, switchboard, caregivers, member services, prior auth, telehealth,
 non-emergency transport, dropped calls, interpreters; 70 % spoken, 30 % agent notes),
+``heldout_i`` a ninth, also written blind (a hospital network's contact center in Europe and
+North America: discharge follow-ups, vaccine line, transport, records release, parents,
+neighbours, address changes, rebooking, bills, wrong numbers; 60 % spoken in two engine
+styles, 40 % notes, CRM comments, tickets, scripts and forms),
 ``shared_dev`` is the shared dev set read as is.
 
     .venv/bin/python -m bench.redaction_sets --set conversational_b --out /tmp/cb.jsonl
@@ -28,6 +32,7 @@ from . import (
     heldout_f,
     heldout_g,
     heldout_h,
+    heldout_i,
     international_written,
 )
 
@@ -40,4 +45,5 @@ GENERATORS: dict[str, Callable[..., list[dict[str, Any]]]] = {
     heldout_f.NAME: heldout_f.generate,
     heldout_g.NAME: heldout_g.generate,
     heldout_h.NAME: heldout_h.generate,
+    heldout_i.NAME: heldout_i.generate,
 }
