@@ -190,6 +190,7 @@ MATCHES = [
     ("saint-surname", "Triage: St. Clair, Katherine seen", ["St. Clair, Katherine"], ["seen"]),
     # an initial and a surname in notes: a listed or foreign surname, or after a person cue
     ("initial-surname", "Patient: M. Masny 91yo", ["M. Masny"], []),
+    ("speaking-with-someone", "caller: i was speaking with maria yesterday", ["maria"], []),
     ("initial-word-surname", "Contact: M. Cross (partner)", ["M. Cross"], ["partner"]),
     (
         "initial-after-for",
@@ -283,6 +284,13 @@ NON_MATCHES = [
     ("care-by", "Notes: gabapentin 300 mg TID. Wound care by Mårten.", ["Mårten"]),
     ("rn-signature", "P: Advised to call back if worse. RN Inès.", ["Inès"]),
     ("message-for", "vm: hey um this message is for inès at old mill pediatrics", ["inès"]),
+    ("opened-by", "Case comment: Case opened by Joanne. Billing dispute.", ["Joanne"]),
+    ("entered-by", "Signed: entered by Giampaolo on 2024-03-01", ["Giampaolo"]),
+    (
+        "youre-speaking-with",
+        "agent: good morning patient line you're speaking with nicole\ncaller: hi",
+        ["nicole"],
+    ),
 ]
 
 

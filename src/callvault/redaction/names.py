@@ -58,6 +58,12 @@ _CUES_LED = led(cues.CUES)
 _ASKS_NAME_LED = led(cues.ASKS_NAME)
 
 
+# "you're speaking with nicole": the speaker's own name, as "this is nicole" is.
+_YOURE_SPEAKING_WITH = re.compile(
+    r"you(?:'re|[ \t]+are)[ \t]+(?:speaking|talking)[ \t]+(?:with|to)[ \t]+\Z"
+)
+
+
 def _cued(scan: Scan, agent_names: set[str]) -> Iterator[Found]:
     for cue_start, start, m in led_matches(_CUES_LED, scan.low):
         said = scan.low[cue_start:start]
@@ -72,7 +78,7 @@ def _cued(scan: Scan, agent_names: set[str]) -> Iterator[Found]:
         if not toks or in_tag(scan.text, cue_start):
             continue  # "Dr. Smith:" names who speaks, never a patient
         if (
-            cues.SELF_INTRO.match(said)
+            (cues.SELF_INTRO.match(said) or _YOURE_SPEAKING_WITH.search(scan.low, 0, start))
             and scan.is_agent(scan.speaker(cue_start))
             and "?" not in scan.text[scan.text.rfind("\n", 0, cue_start) + 1 : cue_start]
         ):
@@ -85,9 +91,10 @@ def _cued(scan: Scan, agent_names: set[str]) -> Iterator[Found]:
 # Staff named in a note's own attribution ("Verified by Priya.", "RN Inès.") or a message
 # left for them at the practice ("this message is for inès at old mill pediatrics").
 _STAFF_RE = re.compile(
-    r"(?:(?<![\w'])(?i:verified|reviewed|entered|documented|signed|completed|processed|triaged"
-    r"|updated|handled|care)[ \t]+by|(?<![\w'])(?:RN|LPN|NP|CNA|CMA)\.?)[ \t]+"
-    r"([^\W\d_][\w'-]*)(?=[ \t]*(?:[.,;]|$))"
+    r"(?:(?<![\w'])(?i:verified|reviewed|entered|documented|signed|completed|processed"
+    r"|triaged|updated|handled|care|opened|closed|assigned|created|logged)[ \t]+by"
+    r"|(?<![\w'])(?:RN|LPN|NP|CNA|CMA)\.?)[ \t]+"
+    r"([^\W\d_][\w'-]*)(?=[ \t]*(?:[.,;]|$|(?:on|at)[ \t]))"
     r"|(?i:message[ \t]+is[ \t]+for)[ \t]+([^\W\d_][\w'-]*)[ \t]+(?:at|from)[ \t]",
     re.MULTILINE,
 )
