@@ -78,7 +78,10 @@ def _cued(scan: Scan, agent_names: set[str]) -> Iterator[Found]:
         if not toks or in_tag(scan.text, cue_start):
             continue  # "Dr. Smith:" names who speaks, never a patient
         if (
-            (cues.SELF_INTRO.match(said) or _YOURE_SPEAKING_WITH.search(scan.low, 0, start))
+            (
+                cues.SELF_INTRO.match(said)
+                or _YOURE_SPEAKING_WITH.search(scan.low, max(0, start - 32), start)
+            )
             and scan.is_agent(scan.speaker(cue_start))
             and "?" not in scan.text[scan.text.rfind("\n", 0, cue_start) + 1 : cue_start]
         ):

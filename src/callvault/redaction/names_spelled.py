@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from callvault.redaction.names_gazetteer import Gazetteer
+from callvault.redaction.trie import trie_regex
 
 # One spelled element: a letter, maybe doubled ("double s") or glossed ("j as in juliett").
 _GLOSS = r"[ \t]+(?:as[ \t]+in|like|for|is[ \t]+for)[ \t]+[A-Za-z]+(?:-[A-Za-z]+)?"
@@ -108,9 +109,21 @@ _LETTER_WORDS = {
     "why": "y", "bee": "b", "pea": "p", "queue": "q", "ex": "x", "jay": "j", "kay": "k",
     "dee": "d", "gee": "g", "vee": "v", "ell": "l", "em": "m", "en": "n", "es": "s",
 }  # fmt: skip
-_SPELLING_WORDS_RE = re.compile(
-    rf"(?<![\w'])(?:{'|'.join(_NATO)}|{'|'.join(_LETTER_WORDS)}|dash)(?![\w'])", re.I
-)
+_SPELLING_WORDS = frozenset((*_NATO, *_LETTER_WORDS, "dash"))
+# What the view needs, found in C for most texts: three phonetic words in a row (as a
+# recogniser writes them: lower case), or a letter before a spelling word ("h eye",
+# "b bravo"; not "a" or "i", English words said everywhere).
+_NATO_WORD = trie_regex(sorted(_NATO), literal=True)
+_NATO_RUN_RE = re.compile(rf"(?:{_NATO_WORD})[ \t]+(?:{_NATO_WORD})[ \t]+(?:{_NATO_WORD})(?![\w'])")
+_LETTER_THEN_WORD_RE = re.compile(r"[ \t:][b-hj-zB-HJ-Z](?=[ \t]+([a-zA-Z]+))")
+
+
+def _view_needed(text: str) -> bool:
+    if _NATO_RUN_RE.search(text):
+        return True
+    return any(m[1].lower() in _SPELLING_WORDS for m in _LETTER_THEN_WORD_RE.finditer(text))
+
+
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
@@ -119,7 +132,7 @@ def letters_view(text: str) -> str:
     length (every offset holds): a run of phonetic words ("romeo india charlie hotel"),
     a letter with its phonetic word ("b bravo e echo"), and a recogniser's words for a
     letter or a hyphen between spelled letters ("c i s n e r oh s", "h eye dash m")."""
-    if not _SPELLING_WORDS_RE.search(text):
+    if not _view_needed(text):
         return text  # the common case
     words = _Words(text)
     reading: dict[int, str] = {}  # word index -> what it reads as
