@@ -53,6 +53,13 @@ MATCHES = [
     ("Email is t.nagy@szolgaltato.hu.", "t.nagy@szolgaltato.hu", Label.EMAIL),
     ("write ilona at pelda dot hu ok", "ilona at pelda dot hu", Label.EMAIL),
     ("email's fukuda 1 at gmx dot de", "fukuda 1 at gmx dot de", Label.EMAIL),
+    # a country code spelled, a local part's digits as a recogniser hears them
+    ("it's cparra at yahoo dot e s", "cparra at yahoo dot e s", Label.EMAIL),
+    (
+        "address brendas won two at comcast dot net",
+        "brendas won two at comcast dot net",
+        Label.EMAIL,
+    ),
     ("it's marek dot nowak at poczta dot pl", "marek dot nowak at poczta dot pl", Label.EMAIL),
     ("Send to r.silva@empresa.com.br please", "r.silva@empresa.com.br", Label.EMAIL),
     (
@@ -76,6 +83,7 @@ NON_MATCHES = [
     "take 2.5 mg at 10:30",
     "i was at work dot nothing else",  # "nothing" is no public suffix
     "we sat at table dot five",  # "five" is no public suffix
+    "meet me at the cafe dot a b",  # "ab" is no public suffix
     "born in 2001, 00 12 is not a number",
     "the 501(c)3 group",
     "version 2.0",

@@ -28,14 +28,16 @@ _JOIN = r"(?:[ \t]+(?:dot|period|underscore|dash|hyphen)[ \t]+|[._+-])"
 _ATOM = r"[a-z0-9](?:[a-z0-9_+-]*[a-z0-9])?"
 _NUM = "|".join(sorted([*UNITS, *TEENS, *TENS], key=len, reverse=True))
 # local part: atoms joined by spoken or written punctuation; spelled letters and spoken
-# digits may also just follow each other ("j smith two", "fukuda 1").
+# digits may also just follow each other ("j smith two", "fukuda 1", "brendas won two").
 _LOCAL = (
     rf"(?:[a-z0-9](?:[ \t]+[a-z0-9])+(?![\w'])"
-    rf"|(?:[a-z0-9][ \t]+){{0,3}}{_ATOM}(?:{_JOIN}{_ATOM})*(?:[ \t]+(?:{_NUM}|\d+)(?![\w']))*)"
+    rf"|(?:[a-z0-9][ \t]+){{0,3}}{_ATOM}(?:{_JOIN}{_ATOM})*"
+    rf"(?:[ \t]+(?:{_NUM}|\d+|won|too|ate|oh)(?![\w']))*)"  # "brendas won two": homophones
 )
 # Speech recognisers split a domain's words ("proton mail dot com"): up to three
 # words before the first dot. The ending is any label: the Public Suffix List decides.
-_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+# A label may be spelled, as the country code often is ("fastmail dot f m").
+_LABEL = r"(?:[a-z](?:[ \t][a-z]){1,3}(?![\w'@])|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)"
 _DOMAIN = (
     rf"{_ATOM}(?:[ \t]+(?!(?:at|dot|period)\b){_ATOM}){{0,2}}?"
     rf"(?:{_DOT}{_LABEL}(?![\w@]))+"
@@ -141,7 +143,7 @@ def _registrable_end(lowered: str, start: int, end: int) -> int | None:
     for sep in _DOT_SPLIT_RE.finditer(lowered, at, end):
         labels.append(("".join(lowered[pos : sep.start()].split()), sep.start()))
         pos = sep.end()
-    labels.append((lowered[pos:end].strip(), end))
+    labels.append(("".join(lowered[pos:end].split()), end))
     for n in range(len(labels), 1, -1):
         domain = ".".join(label for label, _ in labels[:n])
         if _PSL.privatesuffix(domain) is not None or _PSL.publicsuffix(domain) == domain:
