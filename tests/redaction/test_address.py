@@ -33,6 +33,8 @@ MATCHES = [
     ("Chat: send it to P.O. Box 4412", ["P.O. Box 4412"]),
     ("Chat: my address is 55 W 12th St Apt 4C", ["55 W 12th St Apt 4C"]),
     ("caller: p o box four four one two", ["p o box four four one two"]),
+    # a state's code after a town with no comma, then its ZIP
+    ("SPEAKER_01: New Taylor IA 65434, the US.", ["65434"]),
 ]
 
 NON_MATCHES = [
@@ -41,6 +43,7 @@ NON_MATCHES = [
     "caller: i walk two miles every day in the park",
     "Member ID 12345",
     "agent: it takes three business days",
+    "Note: he said OK 12345 is fine",  # a word in capitals is no state
 ]
 
 

@@ -56,7 +56,10 @@ _TAIL_RE = re.compile(
 # a written address may put the ZIP (or a box's number) under the state line
 # ("Springfield, IL\n62704"), and a match here only redacts more.
 _STATE_BEFORE_RE = re.compile(
-    rf"(?<![\w'])(?:(?i:{_STATE})|(?<=, )(?:{_ABBR})|(?<=,)(?:{_ABBR}))[ \t,]*(?=\n?\Z)"
+    rf"(?<![\w'])(?:(?i:{_STATE})|(?<=, )(?:{_ABBR})|(?<=,)(?:{_ABBR})"
+    rf"|(?<=[a-z] )(?!(?:OK|IN|OR|ME|HI|ID)\b)(?:{_ABBR}))"
+    r"[ \t,]*(?=\n?\Z)"  # after a comma, or a town's last letter ("New Taylor IA 65434"),
+    # not a word written in capitals ("he said OK 12345")
 )
 _CITY_BEFORE_RE = re.compile(rf"(?<![\w'])((?:{_WORD}[ \t]+){{0,2}}{_WORD}),?[ \t]+(?=\n?\Z)")
 _WORD_RE = re.compile(r"[a-z']+")
@@ -119,6 +122,8 @@ class AddressRecognizer:
                 city = _CITY_BEFORE_RE.search(lowered, max(0, state.start() - 50), state.start())
                 if city:
                     yield from _city_state_zip(text, lowered, city.start(1), city.end(1), runs)
+                else:  # "New Taylor IA 65434": the ZIP after its state, whatever came before
+                    yield Span(run.start, run.end, Label.ADDRESS, 0.75, "zip after a state")
                 return
 
     def _street(self, text: str, lowered: str, run: Run, runs: tuple[Run, ...]) -> Iterator[Span]:

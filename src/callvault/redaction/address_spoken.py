@@ -66,7 +66,9 @@ _ASKS_RE = re.compile(
     r"|where[ \t]+(?:should|do|can|shall|will|are|is)[ \t]+(?:we|i|they|the[ \t]+\w+)[ \t]+"
     r"(?:send|mail|ship|deliver|collect|pick|picking|drop|dropping|visit|visiting|find|meet)"
     r"|where[ \t]+(?:do|does)[ \t]+(?:you|she|he|they)[ \t]+(?:live|stay)"
-    r"|where[ \t]+(?:are|is)[ \t]+(?:you|she|he|they)[ \t]+(?:living|staying|based|located))"
+    r"|the[ \t]+rest(?:[ \t]+of[ \t]+(?:it|the[ \t]+address))?(?=[ \t?.]*$)"
+    r"|where[ \t]+(?:are|is)[ \t]+(?:you|she|he|they)[ \t]+(?:living|staying|based|located))",
+    re.MULTILINE,  # "and the rest?" as the whole question
 )
 _PREFACE_RE = re.compile(
     r"(?:(?:yeah|yes|sure|okay|ok|right|so|oh|well|it's|its|it is|that's|that would be|um|uh|er"
@@ -105,8 +107,8 @@ def _starts(text: str, lowered: str, spoken: bool) -> Iterator[tuple[int, str]]:
     for start, end, _ in led_matches(_SAID_CUE_LED, lowered):
         if not _inside_word(lowered, start):
             yield end, "address after an address cue"
-    if "address" not in lowered and "where" not in lowered:
-        return  # every question below holds one of the two
+    if "address" not in lowered and "where" not in lowered and "the rest" not in lowered:
+        return  # every question below holds one of them
     for m in _ASKS_RE.finditer(lowered):
         if _inside_word(lowered, m.start()):
             continue
