@@ -113,3 +113,15 @@ def test_spelling_words_read_as_letters(text: str, run: str) -> None:
 )
 def test_letter_words_in_plain_speech_stay_words(text: str) -> None:
     assert letters_view(text) == text
+
+
+def test_a_spelled_name_read_back_as_a_word() -> None:
+    text = "caller: that's c a m p a n e l l a\nagent: so that's campanella okay"
+    found = [text[s:e] for s, e in spelled_runs(text, gazetteer(), frozenset())]
+    assert "campanella" in found
+
+
+def test_an_everyday_word_after_a_spelling_is_no_read_back() -> None:
+    text = "caller: that's l o n g\nagent: long wait today huh"
+    found = [text[s:e] for s, e in spelled_runs(text, gazetteer(), frozenset())]
+    assert found == ["l o n g"]

@@ -94,6 +94,11 @@ def spelled_runs(text: str, gaz: Gazetteer, extra: frozenset[str]) -> Iterator[t
             echoes = list(mentions(text[base:run_start], (word,)))
         for start, end in echoes:
             yield base + start, base + end
+        # ... and read back as a word ("c a m p a n e l l a / so that's campanella")
+        if len(word) >= 3 and word not in gaz.english and word not in gaz.common:
+            after = text[run_end : run_end + _ECHO_WINDOW * 2]
+            for start, end in mentions(after, (word,)):
+                yield run_end + start, run_end + end
 
 
 _NATO = {
