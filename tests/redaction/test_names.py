@@ -191,6 +191,7 @@ MATCHES = [
     # an initial and a surname in notes: a listed or foreign surname, or after a person cue
     ("initial-surname", "Patient: M. Masny 91yo", ["M. Masny"], []),
     ("speaking-with-someone", "caller: i was speaking with maria yesterday", ["maria"], []),
+    ("nickname", "caller: everyone calls her katya so do we", ["katya"], ["everyone"]),
     ("initial-word-surname", "Contact: M. Cross (partner)", ["M. Cross"], ["partner"]),
     (
         "initial-after-for",
@@ -272,6 +273,7 @@ NON_MATCHES = [
     ("forwarded-tags", "Fwd Body: Kind regards, John\nPayer: Aetna", ["Fwd", "Body", "Payer"]),
     ("proxy-access", "From: Omar Frazier (daughter, proxy access)", ["proxy", "access"]),
     ("germ-genus", "Note: culture grew E. Coli, H. Pylori negative", ["Coli", "Pylori"]),
+    ("call-me-back", "caller: call me back tomorrow or call me at five", ["back", "tomorrow"]),
     # the answering side's own names: a department before "this is", an agent's question
     (
         "department-intro",

@@ -34,7 +34,8 @@ _RELATION = (
 # the branches below one by one: the scan runs over every transcript, 2x faster.
 CUE_STARTS = (
     "addressed", "advised", "ask", "aunt", "baby", "boyfriend", "brother", "bye", "called",
-    "caller", "caregiver", "carer", "child", "client", "companion", "cousin", "dad",
+    "call", "calls", "caller", "caregiver", "carer", "child", "client", "companion", "cousin",
+    "dad", "known", "nick", "nickname", "preferred",
     "daughter", "dear", "gran", "lodger", "nan",
     "doctor", "dr", "father", "fianc", "first", "flatmate", "for", "friend", "full",
     "girlfriend", "god", "goes", "goodbye", "grand", "guardian", "hello", "her", "hey",
@@ -52,7 +53,10 @@ CUES = re.compile(
     r"(?:first|last|middle|full|maiden|patient'?s?)[ \t]+name|"
     r"mrs|mr|ms|miss|mx)"
     r"|(?P<title>dr|doctor|nurse|professor|prof)"
-    r"|(?P<intro>this[ \t]+is|i'?m|i[ \t]+am|it'?s|it[ \t]+is)"
+    r"|(?P<intro>this[ \t]+is|i'?m|i[ \t]+am|it'?s|it[ \t]+is"
+    # a nickname: "call me wolfi", "everyone calls her jo", "Preferred name: Dot"
+    r"|calls?[ \t]+(?:me|her|him)|(?:preferred|nick)[ \t]*name(?:[ \t]+is|[ \t]*:)?"
+    r"|known[ \t]+as)"
     r"|(?P<weak>for|re|regarding|(?:patient|pt|caller|member|client)(?![ \t]*:)|"
     r"hi|hello|hey|dear|thanks|thank[ \t]+you|bye|goodbye|sorry|i[ \t]+mean|named|called|"
     r"speaking[ \t]+with|speak[ \t]+(?:to|with)|spoke[ \t]+(?:to|with)|talk[ \t]+to|"
