@@ -44,6 +44,12 @@ MATCHES = [
         "w w w dot example dot com slash jroe",
         Label.URL,
     ),
+    # read out with a path that holds an id, the domain split by the recogniser
+    (
+        "it says visit dot carebridge health dot com slash p slash five p n d four y",
+        "visit dot carebridge health dot com slash p slash five p n d four y",
+        Label.URL,
+    ),
     ("from 10.0.12.7 yesterday", "10.0.12.7", Label.IP),
     ("host 2001:db8::8a2e:370:7334 down", "2001:db8::8a2e:370:7334", Label.IP),
     ("ip ten dot one dot two dot three", "ten dot one dot two dot three", Label.IP),
@@ -84,6 +90,8 @@ NON_MATCHES = [
     "i was at work dot nothing else",  # "nothing" is no public suffix
     "we sat at table dot five",  # "five" is no public suffix
     "meet me at the cafe dot a b",  # "ab" is no public suffix
+    "it's on mayo clinic dot org",  # a domain alone says nothing of anyone
+    "use a slash between the dot and the com",
     "born in 2001, 00 12 is not a number",
     "the 501(c)3 group",
     "version 2.0",

@@ -57,6 +57,14 @@ _URL_RE = re.compile(
     + _TLD
     + r")(?:[ \t]+slash[ \t]+[a-z0-9-]+)*"
 )
+# A web address read out with a path ("visit dot carebridge health dot com slash p slash
+# five p n d four y"): the path holds someone's id. A domain alone stays readable.
+_SPOKEN_URL_RE = re.compile(
+    r"(?<![\w'])(?:[a-z0-9-]+[ \t]+dot[ \t]+)*(?:[a-z0-9-]+[ \t]+)?[a-z0-9-]+[ \t]+dot[ \t]+"
+    rf"(?:{_TLD})[ \t]+slash[ \t]+[^\n]*?"
+    r"(?=[ \t]+(?:and|please|thanks|thank|okay|if|but|so|then|is|it's|that's)(?![\w'])|[.,;!?]|$)",
+    re.MULTILINE,
+)
 _IPV4_RE = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.]|\.\d)")
 _IPV6_RE = re.compile(r"(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{1,4}(?![\w:])")
 _IPV6_HINT_RE = re.compile(r":[0-9a-f:]")
@@ -96,6 +104,9 @@ class ContactRecognizer:
         if "www" in lowered or "w w w" in lowered or ("/" in lowered and _may_hold_url(lowered)):
             for m in _URL_RE.finditer(lowered):
                 yield Span(m.start(), m.end(), Label.URL, 0.85, "url pattern")
+        if " slash " in lowered and " dot " in lowered:
+            for m in _SPOKEN_URL_RE.finditer(lowered):
+                yield Span(m.start(), m.end(), Label.URL, 0.8, "web address read out")
         yield from _ips(lowered, text)
         if holds_digit(text):
             intl: list[Span] = []
