@@ -102,11 +102,15 @@ class ContactRecognizer:
         yield from _emails(fold_same_length(lowered) if "@" in text or " at " in lowered else "")
         # Every URL form has a slash or "www" (spelled or not): skip the costly scan.
         if "www" in lowered or "w w w" in lowered or ("/" in lowered and _may_hold_url(lowered)):
-            for m in _URL_RE.finditer(lowered):
-                yield Span(m.start(), m.end(), Label.URL, 0.85, "url pattern")
+            urls = [m.span() for m in _URL_RE.finditer(lowered)]
+            for start, end in urls:
+                yield Span(start, end, Label.URL, 0.85, "url pattern")
+        else:
+            urls = []
         if " slash " in lowered and " dot " in lowered:
             for m in _SPOKEN_URL_RE.finditer(lowered):
-                yield Span(m.start(), m.end(), Label.URL, 0.8, "web address read out")
+                if not any(s <= m.start() < e for s, e in urls):  # not "w w w dot ..." again
+                    yield Span(m.start(), m.end(), Label.URL, 0.8, "web address read out")
         yield from _ips(lowered, text)
         if holds_digit(text):
             intl: list[Span] = []
