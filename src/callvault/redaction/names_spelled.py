@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from callvault.redaction.names_gazetteer import Gazetteer
+from callvault.redaction.normalize_spoken import PHONETIC
 from callvault.redaction.trie import trie_regex
 
 # One spelled element: a letter, maybe doubled ("double s") or glossed ("j as in juliett").
@@ -101,13 +102,8 @@ def spelled_runs(text: str, gaz: Gazetteer, extra: frozenset[str]) -> Iterator[t
                 yield run_end + start, run_end + end
 
 
-_NATO = {
-    "alpha": "a", "alfa": "a", "bravo": "b", "charlie": "c", "delta": "d", "echo": "e",
-    "foxtrot": "f", "golf": "g", "hotel": "h", "india": "i", "juliet": "j", "juliett": "j",
-    "kilo": "k", "lima": "l", "mike": "m", "november": "n", "oscar": "o", "papa": "p",
-    "quebec": "q", "romeo": "r", "sierra": "s", "tango": "t", "uniform": "u", "victor": "v",
-    "whiskey": "w", "whisky": "w", "xray": "x", "yankee": "y", "zulu": "z",
-}  # fmt: skip
+# The phonetic alphabet (``normalize_spoken``'s list): each word reads as its first letter.
+_NATO = {word: word[0] for word in PHONETIC if word.isalpha()}
 # A recogniser's word for a letter said alone ("c i s n e r oh s", "t a k a h a s h eye").
 _LETTER_WORDS = {
     "eye": "i", "see": "c", "sea": "c", "tea": "t", "oh": "o", "are": "r", "you": "u",
