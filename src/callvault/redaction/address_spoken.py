@@ -25,7 +25,7 @@ from callvault.redaction.lexicon import (
 )
 from callvault.redaction.names_cues import speaker_tag
 from callvault.redaction.normalize import number_runs
-from callvault.redaction.places import regions
+from callvault.redaction.places import WITH_A_HOST, regions
 from callvault.redaction.scan_lead import led, led_matches
 from callvault.redaction.spans import Label, Span
 from callvault.redaction.trie import trie_regex
@@ -52,8 +52,7 @@ _SAID_CUE_RE = re.compile(
     rf"|(?<!mail )(?<!web )(?<!ip )(?:{_KIND}){{0,2}}address[ \t]*:"
     r"|(?:we|i|they|she|he)[ \t]+(?:live|lives|living|stay|stays|moved)[ \t]+(?:at|to)"
     # "she's staying with her son samuel at ...": a host of a few words, then "at"
-    r"|(?:staying|living|stays|lives|stay|live)[ \t]+with[ \t]+(?:my|her|his|their|our)"
-    r"(?:[ \t]+[^\W\d_][\w'-]*){1,4}?[ \t]+at"
+    rf"|(?:staying|living|stays|lives|stay|live){WITH_A_HOST}at"
     r"|(?:i'm|i am|we're|we are|she's|he's|they're)[ \t]+(?:at|living[ \t]+at|staying[ \t]+at"
     r"|over[ \t]+at|now[ \t]+at)"
     r"|(?:send|mail|ship)[ \t]+(?:it|them|everything|the[ \t]+\w+)[ \t]+to"

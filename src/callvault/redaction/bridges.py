@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import re
 
+from callvault.redaction.normalize_spoken import PAUSE_WORDS
 from callvault.redaction.spans import Label, Span
 
 _NUMBERS = frozenset(
     (Label.PHONE, Label.SSN, Label.MRN, Label.MEMBER_ID, Label.ACCOUNT, Label.CARD, Label.DATE)
 )
+# The pauses a homophone may end a piece before (``normalize_spoken``), and more: a
+# drawn-out filler, "one sec", "let me see", a restart ("let me start again").
 _PAUSE = (
-    r"um+|uh+|hm+|mm+|er+|erm|ah+|okay|ok|like|so|right|yeah|wait|sorry|no|actually"
-    r"|hold[ \t]+on|hang[ \t]+on|one[ \t]+sec(?:ond)?|a[ \t]+sec(?:ond)?"
-    r"|let[ \t]+me[ \t]+(?:see|check)|what[ \t]+is[ \t]+it|scratch[ \t]+that|i[ \t]+mean"
-    r"|you[ \t]+know|ugh|again|start[ \t]+(?:again|over)|from[ \t]+the[ \t]+top"
+    rf"{PAUSE_WORDS}|um+|uh+|hm+|mm+|er+|ah+|right|yeah|one[ \t]+sec(?:ond)?|a[ \t]+sec(?:ond)?"
+    r"|let[ \t]+me[ \t]+(?:see|check)|what[ \t]+is[ \t]+it|ugh|again|start[ \t]+(?:again|over)"
+    r"|from[ \t]+the[ \t]+top"
     r"|(?:let[ \t]+me|i'll|i[ \t]+will)[ \t]+(?:start|read[ \t]+it|say[ \t]+it)"
     r"(?:[ \t]+(?:again|over))?"
 )

@@ -77,19 +77,17 @@ CUES: tuple[tuple[str, str], ...] = (
 # "one") with a few character tests before trying the cues one by one.
 CUE_WORDS = (
     "a", "account", "acct", "american", "amex", "beneficiary", "best", "billing", "birth",
-    "birthdate", "birthday", "booking", "born", "call", "callback", "calling", "card",
-    "case", "cell", "chart", "claim", "clinic", "code", "confirmation", "contact",
-    "credit", "csc", "customer", "cvc", "cvv", "d", "date", "debit", "digits", "discover",
-    "direct", "do", "dob", "ending", "exp", "expiration", "expiry", "fax", "four", "front",
-    "full", "group", "her", "his", "my",
-    "grp", "home", "hospital", "id", "ins", "insurance", "invoice", "last", "m", "main",
-    "master", "mastercard", "mbr", "medicaid", "medical", "medicare", "member",
-    "membership", "mobile", "mr", "mrn", "nhs", "number", "office", "on", "order", "our",
-    "patient", "ph", "pharmacy", "phone", "plan", "policies", "policy", "post", "postal",
-    "postcode",
-    "practice", "reach", "record", "ref", "reference", "rx", "s", "security", "social",
-    "ss", "ssn", "statement", "subscriber", "tel", "telephone", "text", "three",
-    "tracking", "visa", "work", "z", "zip", "zipcode",
+    "birthdate", "birthday", "booking", "born", "call", "callback", "calling", "card", "case",
+    "cell", "chart", "claim", "clinic", "code", "confirmation", "contact", "credit", "csc",
+    "customer", "cvc", "cvv", "d", "date", "debit", "digits", "direct", "discover", "do", "dob",
+    "ending", "exp", "expiration", "expiry", "fax", "four", "front", "full", "group", "grp",
+    "her", "his", "home", "hospital", "id", "ins", "insurance", "invoice", "last", "m", "main",
+    "master", "mastercard", "mbr", "medicaid", "medical", "medicare", "member", "membership",
+    "mobile", "mr", "mrn", "my", "nhs", "number", "office", "on", "order", "our", "patient",
+    "ph", "pharmacy", "phone", "plan", "policies", "policy", "post", "postal", "postcode",
+    "practice", "reach", "record", "ref", "reference", "rx", "s", "security", "social", "ss",
+    "ssn", "statement", "subscriber", "tel", "telephone", "text", "three", "tracking", "visa",
+    "work", "z", "zip", "zipcode",
 )  # fmt: skip
 _CUE_RE = re.compile(
     "|".join(rf"(?P<c{i}>{pattern})" for i, (_, pattern) in enumerate(CUES)).join(

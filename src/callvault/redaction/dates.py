@@ -160,9 +160,7 @@ class DateRecognizer:
         ]
         for i, (start, end) in enumerate(found):
             # The weekday goes with its date: "tuesday march four", "Fri, Jun 7".
-            weekday = _WEEKDAY_BEFORE_RE.search(lowered, max(0, start - 12), start)
-            if weekday:
-                found[i] = (_with_weekday_lead(lowered, weekday.start()), end)
+            found[i] = (_with_weekday(lowered, start), end)
             yield Span(found[i][0], end, Label.DATE, 0.85, "date pattern")
         # Two of the three need "the" and a day after it: one scan for that literal first.
         day_after_the = _DAY_AFTER_THE_RE.search(lowered) is not None
@@ -192,11 +190,14 @@ class DateRecognizer:
         for m in _SHORT_DATE_RE.finditer(lowered) if digits else ():
             if any(s <= m.start() < e for s, e in found) or not _short_date(lowered, m):
                 continue
-            weekday = _WEEKDAY_BEFORE_RE.search(lowered, max(0, m.start() - 12), m.start())
-            start = (
-                _with_weekday_lead(lowered, weekday.start()) if weekday else m.start()
-            )  # "Wednesday 8/22"
+            start = _with_weekday(lowered, m.start())  # "Wednesday 8/22"
             yield Span(start, m.end(m.lastindex or 0), Label.DATE, 0.7, "short date")
+
+
+def _with_weekday(lowered: str, start: int) -> int:
+    """Where a date said from ``start`` opens with the weekday before it, if any."""
+    weekday = _WEEKDAY_BEFORE_RE.search(lowered, max(0, start - 12), start)
+    return _with_weekday_lead(lowered, weekday.start()) if weekday else start
 
 
 def _with_weekday_lead(lowered: str, weekday_start: int) -> int:

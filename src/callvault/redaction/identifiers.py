@@ -42,9 +42,12 @@ _BC = "|".join(sorted(BACKCHANNELS, key=len, reverse=True))
 _GAP = "|".join(sorted(_GAP_WORDS, key=len, reverse=True))
 # What may sit between two pieces of one number. Another turn may intervene only if
 # it is a back-channel ("agent: mhm").
+# A turn's tag, and a back-channel word said in a turn of its own ("agent: mhm").
+_TURN_TAG = r"[^\n:]{1,30}:[ \t]*"
+_BC_WORD = rf"(?:{_BC})[ \t,.!?]*"
 _JOIN_RE = re.compile(
     rf"(?:[ \t,.;:!?-]+|(?<![\w'])(?:{_GAP})(?![\w'])"
-    rf"|\n[^\n:]{{1,30}}:[ \t]*(?:(?:{_BC})[ \t,.!?]*)*(?=\n)|\n[^\n:]{{1,30}}:)*"
+    rf"|\n{_TURN_TAG}(?:{_BC_WORD})*(?=\n)|\n[^\n:]{{1,30}}:)*"
 )
 _MAX_GAP = 90
 _QUANTITY_RE = re.compile(  # a trie: tried after every number
@@ -310,7 +313,7 @@ def _spoken_items(
     return items
 
 
-_BACKCHANNEL_TURN_RE = re.compile(rf"[^\n:]{{1,30}}:[ \t]*(?:(?:{_BC})[ \t,.!?]*)+\n")
+_BACKCHANNEL_TURN_RE = re.compile(rf"{_TURN_TAG}(?:{_BC_WORD})+\n")
 
 
 def _before_backchannel(lowered: str, line: int) -> int | None:

@@ -44,7 +44,7 @@ _CORRECTION = re.compile(
 _ANSWER_OPENING = re.compile(
     r"[^\n:]{1,30}:[ \t]*(?:(?:okay|ok|sure|yeah|yes|so|um|uh|it's|that's|its|thats)[ \t,]+)*\Z"
 )
-_WORDS_RE = re.compile(r"[^\W_].*[^\W_]|[^\W_]")  # first to last word character
+_CORRECTION_WORDS_RE = re.compile(r"[^\W_].*[^\W_]|[^\W_]")  # first to last word character
 _CUE_WINDOW = 24
 _ECHO_WINDOW = 40  # how far back the spelled word itself may have been said
 
@@ -86,7 +86,7 @@ def spelled_runs(text: str, gaz: Gazetteer, extra: frozenset[str]) -> Iterator[t
             if not echoes or (len(word) < 3 and not gaz.is_name(word)):
                 continue  # two letters: only a name's ("vũ v ũ"), not "tv t v"
         if corrected and cued:  # "no sorry": inside the spelling, it goes with it
-            words = _WORDS_RE.search(text, last_end, run_start)
+            words = _CORRECTION_WORDS_RE.search(text, last_end, run_start)
             if words:
                 yield words.span()
         yield run_start, run_end
@@ -174,10 +174,13 @@ def _with_glosses(text: str, view: str, end: int) -> int:
     after it ("... h hotel", "... l lima")."""
     while end < len(text) and text[end].isalpha():
         end += 1
-    gloss = re.match(r"[ \t]+([^\W\d_]+)", text[end : end + 12])
-    if gloss and not view[end : end + gloss.end()].strip():
-        end += gloss.end()
+    gloss = _NEXT_WORD_RE.match(text, end, end + 12)
+    if gloss and not view[end : gloss.end()].strip():
+        end = gloss.end()
     return end
+
+
+_NEXT_WORD_RE = re.compile(r"[ \t]+[^\W\d_]+")
 
 
 class _Words:

@@ -134,13 +134,14 @@ def spoken_id_items(lowered: str, start: int, end: int) -> list[tuple[int, int, 
 _LONG_RUN = 6  # digits after a leading "to"/"for" that make it part of the number
 # A filler or a pause word after a homophone that ends a piece of a number ("nine nine
 # ate okay so ...", "eight three to um five ...").
-_PAUSE_WORDS = (
+# Words that pause a number being read out (``bridges`` redacts them between its pieces).
+PAUSE_WORDS = (
     r"um|uh|er|erm|okay|ok|so|like|you[ \t]+know|sorry|no|wait|actually|scratch[ \t]+that"
     r"|hang[ \t]+on|hold[ \t]+on|i[ \t]+mean"
 )
-_FILLER_NEXT_RE = re.compile(rf"[ \t]+(?:{_PAUSE_WORDS})(?![\w'])")
+_FILLER_NEXT_RE = re.compile(rf"[ \t]+(?:{PAUSE_WORDS})(?![\w'])")
 # Between two pieces of one number: pause words only.
-_BREAK_RE = re.compile(rf"(?:[ \t,.]+(?:{_PAUSE_WORDS})(?![\w']))+[ \t,.]+")
+_BREAK_RE = re.compile(rf"(?:[ \t,.]+(?:{PAUSE_WORDS})(?![\w']))+[ \t,.]+")
 
 
 def _digit_by_digit(chain: list[tuple[int, int, str, str]]) -> bool:

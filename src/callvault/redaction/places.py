@@ -275,6 +275,9 @@ _UNKNOWN_CUE_STARTS = (
     "out", "originally", "i'm", "i", "we're", "she's", "he's", "they're", "stuck", "place",
     "currently",
 )  # fmt: skip
+# Who someone stays with, before where ("staying with her son samuel at/in ..."): the
+# address and town cues both use it.
+WITH_A_HOST = r"[ \t]+with[ \t]+(?:my|her|his|their|our)(?:[ \t]+[^\W\d_][\w'-]*){1,4}?[ \t]+"
 _UNKNOWN_CUE_RE = re.compile(
     rf"\b(?={trie_regex(_UNKNOWN_CUE_STARTS, literal=True)})"
     r"(?:(?:live|lives|lived|living|reside|resides|residing|staying|stays|stayed"
@@ -284,8 +287,7 @@ _UNKNOWN_CUE_RE = re.compile(
     r"[ \t]+(?:in|to|from|near|outside(?:[ \t]+of)?)"
     r"|(?:up|down|over|out)[ \t]+in|originally[ \t]+from"
     # "she's staying with her granddaughter maria in ...": a host of a few words, then "in"
-    r"|(?:staying|living|stays|lives)[ \t]+with[ \t]+(?:my|her|his|their|our)"
-    r"(?:[ \t]+[^\W\d_][\w'-]*){1,4}?[ \t]+in(?![ \t]+law)"
+    rf"|(?:staying|living|stays|lives){WITH_A_HOST}in(?![ \t]+law)"
     r"|(?:i'm|i[ \t]+am|we're|she's|he's|they're)[ \t]+from"
     # weaker cues: the words after them must be in no English list or a known place
     r"|(?P<weak>(?:i'm|i[ \t]+am|we're|she's|he's|they're|stuck|based|staying|living|place"
