@@ -5,6 +5,9 @@ fails the test that made one (``tests/conftest.py``)."""
 
 from __future__ import annotations
 
+import contextvars
+from concurrent.futures import ThreadPoolExecutor
+
 from sqlalchemy import text
 
 from callvault import blocking
@@ -36,3 +39,37 @@ def test_slow_work_inside_a_write_transaction_is_reported_and_nowhere_else(
         reads.dispose()
 
     assert [(v.what, v.place) for v in found] == [("a hash inside", blocking.IN_WRITE_TRANSACTION)]
+
+
+def test_a_write_transaction_belongs_to_the_request_that_began_it_not_its_thread(
+    database_url: str,
+) -> None:
+    """A request's pool calls land on any thread: the guard must blame the request that
+    holds the transaction open wherever its slow work runs, and never another request
+    that happens to run on the same thread."""
+    writes = create_db_engine(database_url)
+    session = create_session_factory(writes)()
+
+    def begin_then_hand_over() -> None:  # one request: its transaction, left open
+        blocking.new_owner()
+        session.execute(text("SELECT 1"))
+        with ThreadPoolExecutor(1) as other_thread:
+            other_thread.submit(
+                contextvars.copy_context().run, blocking.check_slow_work, "its own upload"
+            ).result()
+
+    def another_request() -> None:
+        blocking.new_owner()
+        blocking.check_slow_work("another request's upload")
+
+    try:
+        contextvars.copy_context().run(begin_then_hand_over)
+        contextvars.copy_context().run(another_request)  # same thread, transaction open
+        found = blocking.violations()
+        session.rollback()
+    finally:
+        blocking.clear()  # expected here: not this test's failure
+        session.close()
+        writes.dispose()
+
+    assert [(v.what, v.place) for v in found] == [("its own upload", blocking.IN_WRITE_TRANSACTION)]

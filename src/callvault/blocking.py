@@ -14,7 +14,12 @@ runs before the transaction begins or after it ends.
 ``check_off_event_loop(what)`` is called by the blocking primitives themselves (each
 database statement); ``check_slow_work(what)`` by the slow ones (password hashes, key
 derivations, transcription, audio rewriting), which also must not run inside a write
-transaction (tracked per thread by ``callvault.db.base``). What they do depends on
+transaction its own request (or, outside a request, its own thread) holds open: the
+transactions are tracked by ``callvault.db.base``, their owners by
+``new_owner()``, which the web layer calls once per request. A request moves between
+pool threads across its awaits, so a thread is the wrong owner there: it blamed one
+request's upload for another's open transaction on the same thread, and missed a
+request's own transaction begun on another thread. What they do depends on
 ``CALLVAULT_LOOP_GUARD``, read once per process:
 
 - ``off`` (the default): nothing, at no cost.
@@ -26,6 +31,7 @@ transaction (tracked per thread by ``callvault.db.base``). What they do depends 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import os
 import threading
@@ -58,9 +64,13 @@ class Violation:
 
 
 _violations: list[Violation] = []
-# The write transactions open now: connection -> the thread that began it.
-_writing: dict[int, int] = {}
+# The write transactions open now: connection -> the owner that began it.
+_writing: dict[int, object] = {}
 _writing_lock = threading.Lock()
+# The request running now (copied into the pool threads it calls); None outside one.
+_request: contextvars.ContextVar[object | None] = contextvars.ContextVar(
+    "callvault_blocking_request", default=None
+)
 
 
 @cache
@@ -94,15 +104,28 @@ def check_slow_work(what: str) -> None:
     if mode() == "off":
         return
     check_off_event_loop(what)
+    owner = _owner()
     with _writing_lock:
-        writing = threading.get_ident() in _writing.values()
+        writing = owner in _writing.values()
     if writing:
         _report(Violation(what, _our_frames(), IN_WRITE_TRANSACTION))
 
 
+def new_owner() -> None:
+    """From here on, in this task and the pool calls it makes, transactions and slow
+    work belong to one new owner (a request) rather than to the thread they run on."""
+    if mode() != "off":
+        _request.set(object())
+
+
+def _owner() -> object:
+    return _request.get() or threading.get_ident()
+
+
 def write_transaction_began(connection: object) -> None:
+    owner = _owner()
     with _writing_lock:
-        _writing[id(connection)] = threading.get_ident()
+        _writing[id(connection)] = owner
 
 
 def write_transaction_ended(connection: object) -> None:

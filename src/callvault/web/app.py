@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from callvault import __version__
+from callvault import __version__, blocking
 from callvault.alerts.api import router as alerts_router
 from callvault.alerts.delivery import delivery_session_info
 from callvault.audit.api import router as audit_router
@@ -249,6 +249,7 @@ class RequestLogMiddleware:
             return
         request_id = new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
+        blocking.new_owner()
         started = time.perf_counter()
         status = 500
 
