@@ -6,6 +6,8 @@
 #   ./scripts/lock.sh --upgrade          # move every pin to the newest release allowed
 #   ./scripts/lock.sh -P fastapi         # move one package (repeatable); any pip-compile option works
 #   ./scripts/lock.sh --tools            # refresh scripts/lock-tools.txt (pip-tools itself)
+#   ./scripts/lock.sh --ner              # refresh requirements-ner.lock (the optional spaCy
+#                                        # layer, scripts/lock-ner.in), within requirements.lock
 #
 # What goes in: pyproject.toml's dependencies and its `test` extra, plus scripts/lock-extra.in:
 # the build backend from [build-system] (so test.sh can install the project with
@@ -54,6 +56,16 @@ fi
 
 echo "==> installing pip-tools from scripts/lock-tools.txt (hash-checked)"
 "$TOOLS_VENV/bin/pip" install -q --require-hashes --no-deps -r scripts/lock-tools.txt
+
+if [[ "${1:-}" == "--ner" ]]; then
+  shift
+  echo "==> pip-compile scripts/lock-ner.in -c requirements.lock -> requirements-ner.lock"
+  CUSTOM_COMPILE_COMMAND="./scripts/lock.sh --ner" \
+    "$TOOLS_VENV/bin/pip-compile" "${COMPILE_OPTS[@]}" \
+    --constraint requirements.lock \
+    --output-file requirements-ner.lock scripts/lock-ner.in "$@"
+  exit 0
+fi
 
 echo "==> pip-compile pyproject.toml [test] + build backend + pip -> requirements.lock"
 CUSTOM_COMPILE_COMMAND="./scripts/lock.sh" \

@@ -359,14 +359,27 @@ def redact(
     in_path: Annotated[str, typer.Option("--in", help="Input JSON lines ('-': stdin)")],
     out_path: Annotated[str, typer.Option("--out", help="Output JSON lines ('-': stdout)")],
     workers: Annotated[int, typer.Option("--workers", min=1, help="Processes")] = 1,
+    ner: Annotated[
+        str,
+        typer.Option(
+            "--ner",
+            envvar="CALLVAULT_REDACTION_NER",
+            help="Statistical second opinion on names and places: none or spacy"
+            " (needs requirements-ner.lock installed)",
+        ),
+    ] = "none",
 ) -> None:
     """Redact PHI from transcripts, one JSON object per line."""
-    from callvault.redaction.cli import BadLine, open_streams, run
+    from callvault.redaction.cli import BadLine, open_streams, run, use_ner
+    from callvault.redaction.ner import NER_CHOICES, NerUnavailable
 
+    if ner not in NER_CHOICES:
+        fail(f"--ner must be one of: {', '.join(NER_CHOICES)}")
     try:
+        use_ner(ner)  # before any output: a missing model fails the run, not a line
         with open_streams(in_path, out_path) as (source, sink):
-            run(source, sink, workers)
-    except (BadLine, OSError) as exc:
+            run(source, sink, workers, ner)
+    except (BadLine, OSError, NerUnavailable) as exc:
         fail(str(exc))
 
 

@@ -4,7 +4,8 @@ Input lines carry ``id`` and ``text``, optionally ``words`` and ``known``; any o
 field is ignored. Output lines are ``{"id", "spans", "redacted_text"}`` plus
 ``redacted_time_ranges`` when words were given. The stream is processed line by line
 (constant memory); with several workers, chunks of lines go to a process pool with a
-bounded number in flight and come back in input order.
+bounded number in flight and come back in input order. ``ner="spacy"`` adds the optional
+statistical layer (``ner``) to the rules in every worker; it is off by default.
 
 Errors name the line number and what is wrong with its shape, never its content:
 the content is PHI.
@@ -16,7 +17,7 @@ import json
 import multiprocessing
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from itertools import islice
 from pathlib import Path
@@ -24,12 +25,16 @@ from typing import IO, Any
 
 from callvault.fsutil import replaced_atomically
 from callvault.redaction.engine import analyze
+from callvault.redaction.ner import ner_recognizers
 from callvault.redaction.operators import apply
-from callvault.redaction.spans import Context, Known
+from callvault.redaction.spans import Context, Known, Recognizer
 from callvault.redaction.timing import time_ranges
 
 CHUNK_LINES = 64
 IN_FLIGHT_PER_WORKER = 2
+# The optional layer's recognizers for this process (``use_ner``): a worker of the pool
+# sets its own, so the model is loaded once per process, not per chunk.
+_extra: list[Recognizer] = []
 
 
 class BadLine(ValueError):
@@ -44,8 +49,17 @@ class BadLine(ValueError):
         return BadLine, (self.lineno, self.reason)  # raised in a worker, re-raised here
 
 
-def redact_record(record: Any, lineno: int) -> dict[str, Any]:
-    """The output object for one parsed input record."""
+def use_ner(choice: str) -> None:
+    """Run the optional NER layer ``choice`` ("none" or "spacy") on every record this
+    process redacts from now on. Raises ``ner.NerUnavailable`` when it is missing."""
+    _extra[:] = ner_recognizers(choice)
+
+
+def redact_record(
+    record: Any, lineno: int, extra: Sequence[Recognizer] | None = None
+) -> dict[str, Any]:
+    """The output object for one parsed input record; ``extra``: recognizers beside the
+    rules (default: the ones ``use_ner`` chose)."""
     if not isinstance(record, dict):
         raise BadLine(lineno, "not a JSON object")
     if "id" not in record or not isinstance(record["id"], (str, int)):
@@ -53,7 +67,8 @@ def redact_record(record: Any, lineno: int) -> dict[str, Any]:
     text = record.get("text")
     if not isinstance(text, str):
         raise BadLine(lineno, "missing or invalid 'text' (a string)")
-    spans = analyze(text, Context(known=_known(record.get("known"), lineno)))
+    context = Context(known=_known(record.get("known"), lineno))
+    spans = analyze(text, context, extra=_extra if extra is None else extra)
     out: dict[str, Any] = {
         "id": record["id"],
         "spans": [{"start": s.start, "end": s.end, "label": s.label.value} for s in spans],
@@ -113,14 +128,16 @@ def _chunks(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
         yield chunk
 
 
-def run(source: IO[str], sink: IO[str], workers: int = 1) -> None:
-    """Redact every line of ``source`` into ``sink``. Raises ``BadLine``."""
+def run(source: IO[str], sink: IO[str], workers: int = 1, ner: str = "none") -> None:
+    """Redact every line of ``source`` into ``sink``. Raises ``BadLine``, and
+    ``ner.NerUnavailable`` before reading anything when ``ner`` asks for a missing layer."""
+    use_ner(ner)
     if workers <= 1:
         for chunk in _chunks(source):
             sink.writelines(out + "\n" for out in _process_chunk(chunk))
         return
     ctx = multiprocessing.get_context("spawn")  # no inherited state, same on every OS
-    with ctx.Pool(workers) as pool:
+    with ctx.Pool(workers, initializer=use_ner, initargs=(ner,)) as pool:
         pending: deque[Any] = deque()
         for chunk in _chunks(source):
             pending.append(pool.apply_async(_process_chunk, (chunk,)))

@@ -51,13 +51,21 @@ _NO_CONTEXT = Context()
 
 
 def analyze(
-    text: str, context: Context | None = None, recognizers: Sequence[Recognizer] | None = None
+    text: str,
+    context: Context | None = None,
+    recognizers: Sequence[Recognizer] | None = None,
+    *,
+    extra: Sequence[Recognizer] = (),
 ) -> list[Span]:
-    """PHI spans of ``text``, sorted and non-overlapping."""
+    """PHI spans of ``text``, sorted and non-overlapping. ``extra`` recognizers run
+    besides the default ones (an optional layer such as ``ner.SpacyRecognizer``), and
+    their addresses are widened like the rules' own."""
     context = context or _NO_CONTEXT
     read = with_escaped_breaks_read(text)
     found: list[Span] = []
     for recognizer in recognizers if recognizers is not None else _shared_recognizers():
+        found.extend(recognizer.find(read, context))
+    for recognizer in extra:
         found.extend(recognizer.find(read, context))
     if recognizers is None:  # the rest of the addresses the others found (written, chains)
         found.extend(address_runs(read, found))
