@@ -23,7 +23,7 @@ from typing import Any
 from callvault.blocking import check_slow_work
 from callvault.calls.schemas import TranscriptIn, Word
 from callvault.errors import InvalidInput
-from callvault.redaction.engine import analyze, default_recognizers
+from callvault.redaction.engine import analyze
 from callvault.redaction.medical import MedicalRecognizer
 from callvault.redaction.operators import Operator, apply, redact, tokenizer
 from callvault.redaction.policy import RedactionOperator, RedactionPolicy
@@ -56,9 +56,9 @@ class RedactionSetup:
             return tokenizer(self.token_key)
         return redact
 
-    def recognizers(self) -> list[Recognizer]:
-        extra: list[Recognizer] = [MedicalRecognizer()] if self.policy.redact_medical else []
-        return default_recognizers() + extra
+    def extra_recognizers(self) -> list[Recognizer]:
+        """What the tenant's policy adds to the rules every transcript gets."""
+        return [MedicalRecognizer()] if self.policy.redact_medical else []
 
 
 def known_values(transcript: TranscriptIn, record: Sequence[str | None]) -> Known:
@@ -93,7 +93,7 @@ def redact_transcript(transcript: TranscriptIn, setup: RedactionSetup) -> Redact
     check_slow_work("transcript redaction")
     text = transcript.text
     located = _located_words(text, transcript.words)
-    spans = analyze(text, setup.context(), setup.recognizers())
+    spans = analyze(text, setup.context(), extra=setup.extra_recognizers())
     operator = setup.operator()
     replacements = [operator(text[s.start : s.end], s.label) for s in spans]
     stored: dict[str, Any] = {"text": apply(text, spans, operator)}
