@@ -11,6 +11,9 @@ non-emergency transport, dropped calls, interpreters; 70 % spoken, 30 % agent no
 North America: discharge follow-ups, vaccine line, transport, records release, parents,
 neighbours, address changes, rebooking, bills, wrong numbers; 60 % spoken in two engine
 styles, 40 % notes, CRM comments, tickets, scripts and forms),
+``heldout_j`` a tenth, also written blind (US healthcare contact centers as other tools write
+them: diarized engine output with formatted digits, voicemail transcripts, IVR/DTMF logs, SMS
+and web chat, AI call summaries, faxes, scheduling audit trails; 60 % spoken, 40 % written),
 ``shared_dev`` is the shared dev set read as is.
 
     .venv/bin/python -m bench.redaction_sets --set conversational_b --out /tmp/cb.jsonl
@@ -33,6 +36,7 @@ from . import (
     heldout_g,
     heldout_h,
     heldout_i,
+    heldout_j,
     international_written,
 )
 
@@ -46,4 +50,5 @@ GENERATORS: dict[str, Callable[..., list[dict[str, Any]]]] = {
     heldout_g.NAME: heldout_g.generate,
     heldout_h.NAME: heldout_h.generate,
     heldout_i.NAME: heldout_i.generate,
+    heldout_j.NAME: heldout_j.generate,
 }
