@@ -11,7 +11,8 @@
 #      the risk report's PDF; python3.11-venv if venv can't be created.
 #   2. .venv in the repo (Debian's /usr/bin/python3.11 when present), built from
 #      requirements.lock (`pip install --require-hashes`: every package pinned and hash-checked,
-#      pip, setuptools and wheel included), then the project itself, editable, with --no-deps
+#      pip, setuptools and wheel included) and requirements-ner.lock (the optional spaCy layer,
+#      so its tests run too), then the project itself, editable, with --no-deps
 #      --no-build-isolation --no-index, so nothing unpinned is fetched. When the lock (or the
 #      Python) changed since the last install, .venv is built anew, so it holds exactly the lock;
 #      when only pyproject.toml changed, only the project is reinstalled; else pip is skipped
@@ -148,6 +149,9 @@ install_from_lock() {
     log "uv could not install requirements.lock: installing it with pip"
     "$VENV/bin/python" -m pip install -q --require-hashes --no-build-isolation -r requirements.lock
   fi
+  # The optional spaCy layer (off by default in CallVault) is tested like the rest.
+  "$VENV/bin/uv" pip install -q --python "$VENV/bin/python" --require-hashes -r requirements-ner.lock \
+    || "$VENV/bin/python" -m pip install -q --require-hashes -r requirements-ner.lock
 }
 
 T_VENV=$(now)
@@ -156,7 +160,7 @@ if [[ -x "$VENV/bin/python" ]] && ! "$VENV/bin/python" -c 'import sys' >/dev/nul
   rm -rf "$VENV"
 fi
 [[ -f requirements.lock ]] || die "requirements.lock is missing: run ./scripts/lock.sh"
-lock_digest="$( { sha256sum requirements.lock; "$PYTHON" -VV; } | sha256sum | cut -d' ' -f1)"
+lock_digest="$( { sha256sum requirements.lock requirements-ner.lock; "$PYTHON" -VV; } | sha256sum | cut -d' ' -f1)"
 project_digest="$(sha256sum pyproject.toml | cut -d' ' -f1)"
 have_lock_digest="$(sed -n 1p "$STAMP" 2>/dev/null || true)"
 have_project_digest="$(sed -n 2p "$STAMP" 2>/dev/null || true)"

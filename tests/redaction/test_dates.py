@@ -120,6 +120,10 @@ CARE_DATES = [
     ("Hx: Fall at home Sat 11.10.. Lives alone", ["Sat 11.10"]),
     ("agent: it'll be ready on the twenty seventh after two o'clock", ["the twenty seventh"]),
     ("Notes: Next visit the 13th. Last seen the 2nd.", ["the 13th", "the 2nd"]),
+    # a day corrected or confirmed right after its date was said
+    ("agent: born june 19th?\ncaller: No, 29th, not the 19th.", ["june 19th", "29th", "the 19th"]),
+    ("agent: that's march 11th?\ncaller: no no, 1st.", ["march 11th", "1st"]),
+    ("agent: I have you on May 5th.\ncaller: great, my 4th visit", ["May 5th"]),
 ]
 NOT_CARE_DATES = [
     "Note: take 1-2 tablets for 5-10 days",
@@ -148,6 +152,7 @@ NOT_CARE_DATES = [
     "agent: switch to 1/2 tablet at night",
     "caller: i booked 3/4 of the rooms",
     "caller: next friday works",
+    "agent: is it on the 3rd floor?\ncaller: the 2nd floor, 1st door.",
 ]
 
 

@@ -119,3 +119,17 @@ def test_a_line_break_written_as_backslash_n_splits_lines() -> None:
     assert [piece.removeprefix("n") for piece in found] == [
         real_breaks[s.start : s.end] for s in analyze(real_breaks)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Member: (2:18) 312-863-2582.", ["312-863-2582"]),
+        ("Patient: (0:59) Oh, 1988.", []),
+        ("Staff: [01:46] So that's 253 555 0138?", ["253 555 0138"]),
+        ("[00:01:22] Member: Uh, it's July 15th 2004.", ["July 15th 2004"]),
+        ("Caller: (555) 123-4567 is my cell", ["(555) 123-4567"]),
+    ],
+)
+def test_a_turns_clock_is_no_phi_and_joins_no_number(text: str, found: list[str]) -> None:
+    assert [text[s.start : s.end] for s in analyze(text)] == found

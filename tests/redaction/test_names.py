@@ -48,6 +48,16 @@ def _touched(text: str, word: str, mask: bytearray) -> bool:
 # (id, text, must be hidden, must stay readable)
 MATCHES = [
     (
+        "log-key-last-first-caps",
+        "Audit: 03/22/2025 user=spham action=APPT_CREATE pt=ADOLFSSON, KRISTINA mrn=7355556",
+        ["ADOLFSSON", "KRISTINA"],
+        ["spham", "APPT_CREATE"],
+    ),
+    ("field-last-first-caps", "Patient: FRANCIS, GUY", ["FRANCIS", "GUY"], ["Patient"]),
+    ("re-referral-caps", "Re: Referral, ARCHER, DIAMOND", ["ARCHER", "DIAMOND"], ["Referral"]),
+    ("sms-initials", "Customer: ok thank u, L.J.", ["L", "J"], ["thank"]),
+    ("role-brackets", "Summary: Caller (Joao D.) called for a refill.", ["Joao", "D"], ["refill"]),
+    (
         "asr-my-name-is",
         "caller: hi my name is tobias grant and i need a refill",
         ["tobias grant"],
@@ -153,7 +163,12 @@ MATCHES = [
         ["Quintero, Marisol"],
         ["labs"],
     ),
-    ("written-doctor", "Patient: Dr. Brennan reviewed my chart.", ["Brennan"], ["reviewed"]),
+    (
+        "doctor-outside-a-call",
+        "Hello, this is Dr. Edda Brennan. Who are you?",
+        ["Edda", "Brennan"],
+        [],
+    ),
     (
         "written-relation",
         "note: daughter Lydia calling from the front desk line",
@@ -238,6 +253,20 @@ NON_MATCHES = [
     ("agent-this-is", "agent: thank you for calling this is ingrid speaking", ["ingrid"]),
     ("agent-name-later", "agent: my name is dana\ncaller: thanks dana bye", ["dana"]),
     ("written-agent", "Agent: Hello, this is Dana with the clinic.", ["Dana"]),
+    # The practice's staff, named with a title, credential or role: no identifier of the
+    # patient under Safe Harbor (which names the individual, relatives, household).
+    ("doctor-in-a-call", "Patient: Dr. Brennan reviewed my chart.", ["Brennan"]),
+    ("doctor-lowercase", "ch0: sent dr harding is running about 15 minutes late", ["harding"]),
+    ("credential", "Agent: I have an intake with Jill Hayes, LCSW, on Monday.", ["Jill", "Hayes"]),
+    ("signed-md", "Page 2: Sincerely, Zita Nagy, MD", ["Zita", "Nagy"]),
+    ("our-pharmacist", "SPEAKER_01: our pharmacist Kristina is here until 6.", ["Kristina"]),
+    ("from-our-team", "Speaker 1: I have Jane from our team coming out Monday.", ["Jane"]),
+    (
+        "calling-from-org",
+        "SPEAKER_00: Hi, this is Giampaolo calling from Clearpath.",
+        ["Giampaolo"],
+    ),
+    ("sms-direction-tag", "Outbound: Please reply with your full name.", ["Outbound"]),
     ("clinic-suffix", "agent: you've reached carter hayes associates", ["carter", "hayes"]),
     ("clinic-family-medicine", "agent: welcome to lydia vance family medicine", ["lydia", "vance"]),
     ("common-words-may-long", "caller: i may need a long appointment", ["may", "long"]),

@@ -191,7 +191,39 @@ class DateRecognizer:
             if any(s <= m.start() < e for s, e in found) or not _short_date(lowered, m):
                 continue
             start = _with_weekday(lowered, m.start())  # "Wednesday 8/22"
+            found.append((start, m.end(m.lastindex or 0)))
             yield Span(start, m.end(m.lastindex or 0), Label.DATE, 0.7, "short date")
+        if found and holds_digit(lowered) | ("twenty" in lowered) | ("thirty" in lowered):
+            yield from _corrected_days(lowered, found)
+
+
+# A day of the month alone, said to correct or confirm a date just said on the line or
+# the turn before ("Is that the 19th? -- No, 29th, not the 19th."): the date's own day.
+_LONE_DAY_RE = re.compile(
+    rf"(?<![\w'/.:-])((?:twenty|thirty)[ \t-](?:{_ORD_UNIT})|[0-3]?\d(?:st|nd|rd|th))"
+    rf"(?![\w'/:-])(?!{_NOT_A_DAY})"
+)
+
+
+def _corrected_days(lowered: str, found: list[tuple[int, int]]) -> Iterator[Span]:
+    for m in _LONE_DAY_RE.finditer(lowered):
+        day = m[1]
+        if day[0].isdigit() and not 1 <= int(day.rstrip("stndrh")) <= 31:
+            continue
+        if any(s <= m.start() < e for s, e in found):
+            continue
+        line_start = lowered.rfind("\n", 0, m.start()) + 1
+        turn_before = lowered.rfind("\n", 0, max(0, line_start - 1)) + 1
+        if any(
+            turn_before <= s < m.start() or m.end() <= s < _line_end(lowered, m.end())
+            for s, _ in found
+        ):
+            yield Span(m.start(), m.end(), Label.DATE, 0.65, "day of a date said before")
+
+
+def _line_end(lowered: str, pos: int) -> int:
+    end = lowered.find("\n", pos)
+    return len(lowered) if end < 0 else end
 
 
 def _with_weekday(lowered: str, start: int) -> int:

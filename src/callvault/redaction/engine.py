@@ -9,6 +9,7 @@ alphanumeric runs: redacting half of "M12345" leaks the other half.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Sequence
 
 from callvault.redaction.address import AddressRecognizer
@@ -61,7 +62,7 @@ def analyze(
     besides the default ones (an optional layer such as ``ner.SpacyRecognizer``), and
     their addresses are widened like the rules' own."""
     context = context or _NO_CONTEXT
-    read = with_escaped_breaks_read(text)
+    read = without_turn_clocks(with_escaped_breaks_read(text))
     found: list[Span] = []
     for recognizer in recognizers if recognizers is not None else _shared_recognizers():
         found.extend(recognizer.find(read, context))
@@ -81,6 +82,27 @@ def with_escaped_breaks_read(text: str) -> str:
     break: the same length, so every offset holds for the original, and an address
     block or a list of names splits into lines as its writer meant."""
     return text.replace("\\n", " \n") if "\\n" in text else text
+
+
+# A turn's time as transcript exports write it, after (or before) the speaker tag:
+# "Caller: (1:43) ...", "Agent: [00:01:23] ...", "[02:34] Agent: ...".
+_TURN_CLOCK = re.compile(
+    r"(?m)^(?:[\w .'-]{1,30}:[ \t]*)?([\[(]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d{1,3})?[\])])"
+)
+
+
+def without_turn_clocks(text: str) -> str:
+    """``text`` with each turn's clock blanked to spaces (same length): it is no PHI,
+    and read as content it ran into the number after it ("(2:18) 312-863-2582" as one
+    phone number, "(0:59) Oh, 1988" as a phone)."""
+    if ":" not in text:
+        return text
+    return _TURN_CLOCK.sub(_blank_clock, text)
+
+
+def _blank_clock(m: re.Match[str]) -> str:
+    start, end = m.span(1)
+    return m.group(0)[: start - m.start()] + " " * (end - start)
 
 
 def merge(text: str, spans: Iterable[Span]) -> list[Span]:

@@ -49,6 +49,7 @@ from callvault.redaction.names_spelled import (
     spelled_runs,
 )
 from callvault.redaction.names_surnames import more_surname_forms, plausible_last_first
+from callvault.redaction.normalize import SPEAKER_TAG_RE
 from callvault.redaction.scan_lead import led, led_matches
 from callvault.redaction.spans import Context, Label, Span
 
@@ -64,7 +65,7 @@ _YOURE_SPEAKING_WITH = re.compile(
 )
 
 
-def _cued(scan: Scan, agent_names: set[str]) -> Iterator[Found]:
+def _cued(scan: Scan, agent_names: set[str], staff: set[str]) -> Iterator[Found]:
     for cue_start, start, m in led_matches(_CUES_LED, scan.low):
         said = scan.low[cue_start:start]
         kind = m.lastgroup or "weak"
@@ -77,6 +78,12 @@ def _cued(scan: Scan, agent_names: set[str]) -> Iterator[Found]:
         toks = scan.run(start, kind)  # most cues end here ("for the", "it's a")
         if not toks or in_tag(scan.text, cue_start):
             continue  # "Dr. Smith:" names who speaks, never a patient
+        if kind == "title" and said.startswith(("dr", "doctor")) and _in_a_turn(scan, cue_start):
+            # "Dr. Rowe" in a call or its notes: the practice's staff, no identifier of
+            # the patient (Safe Harbor names the individual, relatives, employers and
+            # household members). Elsewhere ("Hello, this is Dr. Edson ...") a person.
+            staff.update(_keys(scan, toks))
+            continue
         if (
             (
                 cues.SELF_INTRO.match(said)
@@ -85,10 +92,27 @@ def _cued(scan: Scan, agent_names: set[str]) -> Iterator[Found]:
             and scan.is_agent(scan.speaker(cue_start))
             and "?" not in scan.text[scan.text.rfind("\n", 0, cue_start) + 1 : cue_start]
         ):
-            for t in toks:  # the agent's own name: never PHI (as said, and folded)
-                agent_names.update((t.key, word_key(lower_same_length(scan.text[t.start : t.end]))))
+            agent_names.update(_keys(scan, toks))  # the agent's own name: never PHI
             continue
         yield toks, f"name after a {kind} cue"
+
+
+def _in_a_turn(scan: Scan, pos: int) -> bool:
+    """Is ``pos`` on a line that opens with a speaker's or a field's tag ("Agent:")?"""
+    return SPEAKER_TAG_RE.match(scan.text, scan.text.rfind("\n", 0, pos) + 1) is not None
+
+
+def _keys(scan: Scan, toks: list[Tok]) -> Iterator[str]:
+    """Each word's key as said and folded: a staff name is known in both forms."""
+    for t in toks:
+        yield t.key
+        yield word_key(lower_same_length(scan.text[t.start : t.end]))
+
+
+def _keys_between(scan: Scan, start: int, end: int) -> Iterator[str]:
+    for m in _NAME_WORD.finditer(scan.fold, start, end):
+        yield word_key(m.group())
+        yield word_key(lower_same_length(scan.text[m.start() : m.end()]))
 
 
 # Staff named in a note's own attribution ("Verified by Priya.", "RN Inès.") or a message
@@ -103,14 +127,48 @@ _STAFF_RE = re.compile(
 )
 
 
+# Staff named with their credential or their role at the practice: "Jill Hayes, LCSW",
+# "Sincerely, Zita Nagy, MD", "our pharmacist Kristina", "I have Jane from our team",
+# "this is Giampaolo calling from Clearpath Diagnostics". Each is found from a literal
+# ("from our", a credential after a comma) and the name read back: ``re`` skips to it.
+_STAFF_WORD = r"[^\W\d_][\w'-]*"
+_CREDENTIAL_AFTER_RE = re.compile(
+    r",[ \t]+(?:MD|DO|RN|NP|PA-C|LCSW|LPC|LMFT|LMHC|LCPC|PhD|PsyD|DDS|DMD|PharmD|FNP(?:-C)?"
+    r"|APRN|CNM|DPM|(?i:counselor|therapist|nurse[ \t]+practitioner|psychiatrist"
+    r"|psychologist|pharmacist|hygienist|social[ \t]+worker))(?![\w-])"
+)
+_STAFF_NAME_BEFORE_RE = re.compile(
+    rf"(?<![\w'-])({_STAFF_WORD}(?:[ \t]+(?:[A-Z]\.[ \t]+)?{_STAFF_WORD})?)\Z"
+)
+_FROM_OUR_RE = re.compile(r"from[ \t]+our[ \t]+(?:team|office|clinic|practice|staff)\b")
+_STAFF_WORD_BEFORE_RE = re.compile(rf"(?<![\w'-])({_STAFF_WORD})[ \t]+\Z")
+_STAFF_ROLE_RE = re.compile(
+    r"(?<![\w'])(?i:our[ \t]+(?:pharmacist|nurse|therapist|counselor|doctor|provider"
+    r"|hygienist|dentist|coordinator|care[ \t]+coordinator|social[ \t]+worker|navigator"
+    rf"|scheduler)[ \t]+)({_STAFF_WORD}(?:[ \t]+{_STAFF_WORD})?)"
+    rf"|(?<![\w'])(?i:this[ \t]+is[ \t]+)({_STAFF_WORD})(?i:[ \t]+calling[ \t]+from[ \t]+)"
+    r"(?:the[ \t]+)?(?=[A-Z])"
+)
+
+
 def _staff_signing(scan: Scan) -> set[str]:
-    """First names of staff the notes name as such: never PHI (as said, and folded)."""
+    """Names of staff the text names as such: never PHI (as said, and folded)."""
     names: set[str] = set()
-    if " by " not in scan.low and "message" not in scan.low and not scan.written:
-        return names
-    for m in _STAFF_RE.finditer(scan.text):
+    text, low = scan.text, scan.low
+    for m in _STAFF_RE.finditer(text) if " by " in low or "message" in low or scan.written else ():
         if tok := scan.tok_at(m.start(m.lastindex or 1)):
             names.add(tok.key)
+    for after, before in (
+        (_CREDENTIAL_AFTER_RE, _STAFF_NAME_BEFORE_RE),
+        (_FROM_OUR_RE, _STAFF_WORD_BEFORE_RE),
+    ):
+        for m in after.finditer(text):
+            if name := before.search(text, max(0, m.start() - 50), m.start()):
+                # the credential too: a name run read on may end with it ("Hayes, LCSW")
+                names.update(_keys_between(scan, name.start(1), m.end()))
+    for m in _STAFF_ROLE_RE.finditer(text) if " our " in low or "calling from" in low else ():
+        group = m.lastindex or 1
+        names.update(_keys_between(scan, m.start(group), m.end(group)))
     return names
 
 
@@ -269,8 +327,9 @@ class NameRecognizer:
 
     def find(self, text: str, context: Context) -> list[Span]:
         scan = Scan(text, gazetteer())
-        agent_names = _staff_signing(scan)
-        found = [*_cued(scan, agent_names), *_answers(scan)]
+        staff = _staff_signing(scan)
+        agent_names = set(staff)
+        found = [*_cued(scan, agent_names, staff), *_answers(scan)]
         seen = {t.start for toks, _ in found for t in toks}
         found += pairs(scan, seen)
         if scan.written:
@@ -282,7 +341,7 @@ class NameRecognizer:
         said: set[str] = set()
         said_capitalised: set[str] = set()  # "Walker": a name that is also a word
         for toks, why in found:
-            if not self._keep(scan, toks, agent_names - known, blocked):
+            if not self._keep(scan, toks, agent_names - known, staff - known, blocked):
                 continue
             spans.setdefault((toks[0].start, toks[-1].end), why)
             for t in toks:
@@ -315,12 +374,18 @@ class NameRecognizer:
         return list(_outermost(text, spans))
 
     @staticmethod
-    def _keep(scan: Scan, toks: list[Tok], agent: set[str], blocked: list[tuple[int, int]]) -> bool:
+    def _keep(
+        scan: Scan,
+        toks: list[Tok],
+        agent: set[str],
+        staff: set[str],
+        blocked: list[tuple[int, int]],
+    ) -> bool:
         """False for the practice's name, the agent's own name, or a medication."""
         start, end = toks[0].start, toks[-1].end
         if any(s < end and start < e for s, e in blocked) or scan.org_after(end):
             return False
-        if len(toks) == 1 and toks[0].key in agent:
+        if (len(toks) == 1 and toks[0].key in agent) or all(t.key in staff for t in toks):
             return False
         if toks[0].key in cues.ORG_SUFFIX:
             return False  # "Partners LP": a company's legal form

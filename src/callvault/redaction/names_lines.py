@@ -119,10 +119,12 @@ def _tag_name(scan: Scan, words: list[Tok]) -> bool:
     return any(strength(scan, t) == STRONG or t.key in scan.gaz.first for t in words)
 
 
-# Tags of a chat or a script that name a role ("Bot:", "Narrator:"), in no word list.
+# Tags of a chat, a script or a phone system's log that name a role or a channel ("Bot:",
+# "Narrator:", "Outbound:", "DNIS:"), in no word list.
 _ROLES = frozenset(
     ("bot", "chatbot", "user", "host", "guest", "admin", "moderator", "narrator", "chorus", "sys",
-     "payer", "insurer", "subscriber", "guarantor", "carrier", "proxy", "fwd", "fw", "re")
+     "payer", "insurer", "subscriber", "guarantor", "carrier", "proxy", "fwd", "fw", "re",
+     "outbound", "inbound", "ivr", "asr", "dtmf", "sms", "mms", "dnis", "ani", "webchat")
 )  # fmt: skip
 
 

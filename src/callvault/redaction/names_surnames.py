@@ -82,6 +82,19 @@ _CAPS_PARTICLE_BEFORE = re.compile(
 _CAPS_THEN_FIRST_RE = re.compile(
     r"([^\W\d_a-z](?<![\w'-].)(?:[^\W\d_a-z]|['-])+)[ \t]+([^\W\d_a-z][^\W\d_A-Z]+)(?![\w'-])"
 )
+# A text message signed with initials: "thx D.A.", "ok thank u, L.J.", "ty! - T.D." (found
+# from the initials ending a line; the thanks before them read back).
+_LINE_END_INITIALS_RE = re.compile(r"(?m)(?<![\w.])([A-Z]\.[ \t]?[A-Z]\.(?:[ \t]?[A-Z]\.)?)[ \t]*$")
+_THANKS_BEFORE_RE = re.compile(
+    r"(?i)(?<![\w'])(?:thx|thanks|thank[ \t]+(?:you|u)|ty|cheers|regards)[!.]?"
+    r"[ \t]*[,\u2013\u2014-]?[ \t]*\Z"
+)
+_NOT_INITIALS = frozenset(("A.M.", "P.M.", "U.S.", "D.C.", "N.P.", "R.N.", "M.D."))
+# A summary names the caller in brackets after the role: "Caller (João C.) called ...".
+_BRACKETED_NAME_RE = re.compile(r"\(([^\W\d_][\w'-]*(?:[ \t]+[A-Z]\.?)?)\)")
+_ROLE_BEFORE_RE = re.compile(
+    r"(?i)(?<![\w'])(?:caller|patient|pt|member|parent|guardian|subscriber|client)[ \t]*\Z"
+)
 # A written message's sign-off, then the sender alone on the rest of the line: "Kind
 # regards, M. Balogh", "Cheers, Nathan", "Best wishes - R. Miura".
 _SIGN_OFF_RE = re.compile(
@@ -92,7 +105,8 @@ _SIGN_OFF_RE = re.compile(
     r"(?:[ \t]+(?-i:[A-Z][^\W\d_'-]*(?:['-][^\W\d_]+)*)){0,2})[ \t]*[.!]?[ \t]*$"
 )
 _PERSON_BEFORE = re.compile(
-    r"(?i)(?:caller|pt|patient|member|name|client|re|contact|spoke[ \t]+with|for)[ \t]*:?[ \t]*\Z"
+    r"(?i)(?:caller|pt|patient|member|name|client|re|contact|spoke[ \t]+with|for|guarantor"
+    r"|subscriber|referral,)[ \t]*[:=]?[ \t]*\Z"
 )
 # Notes name someone by an initial and a surname: "Pt: R. Duncan", "for A. Pospíšilová";
 # a germ's genus initial is no one's ("E. coli", "H. pylori").
@@ -153,26 +167,32 @@ def more_surname_forms(scan: Scan, text: str, spans: dict[tuple[int, int], str])
             if before is None:
                 continue
             last, first = before[1], comma[1]
+            start = before.start(1)
+            particle = _CAPS_PARTICLE_BEFORE.search(text, max(0, start - 12), start)
+            if particle:  # "DA ROSA, Ravy", "VAN DER BERG, Anouk"
+                start = particle.start()
+            # "pt=NAGY, JENNIFER", "Patient: FRANCIS, GUY": a log's or a form's person
+            cued = _PERSON_BEFORE.search(text, max(0, start - 14), start)
             if (
                 last.isupper()
                 and last not in _NOT_CAPS_SURNAME
                 and first[0].isupper()
-                and (len(first) == 1 or first[1:].islower())
-                and not {word_key(last), word_key(first)} & (gaz.common | gaz.stop)
+                and (len(first) == 1 or first[1:].islower() or (cued and first.isupper()))
+                and word_key(last) not in gaz.common | gaz.stop
+                and (
+                    word_key(first) not in gaz.common | gaz.stop
+                    or (cued and word_key(first) in gaz.first)
+                )
                 and word_key(last) not in cues.ORG_SUFFIX  # "Confort SA, Eaton Vance"
                 and not scan.org_after(comma.end(1))  # "WOODBRIDGE, Aguilar LLC"
                 and (
                     word_key(first) in gaz.first
                     or fold(word_key(last)) in gaz.last
-                    or _PERSON_BEFORE.search(text, max(0, before.start() - 12), before.start())
+                    or cued
                     # "KAMDAR, Amaira": both words in no everyday-English list
                     or _both_foreign(scan, fold(word_key(last)), fold(word_key(first)))
                 )
             ):
-                start = before.start(1)
-                particle = _CAPS_PARTICLE_BEFORE.search(text, max(0, start - 12), start)
-                if particle:  # "DA ROSA, Ravy", "VAN DER BERG, Anouk"
-                    start = particle.start()
                 spans.setdefault((start, before.end(1)), "surname in capitals, first name")
                 spans.setdefault(comma.span(1), "first name after a surname in capitals")
     for m in _NOTE_VERB_NAME.finditer(text) if text != low else ():
@@ -211,6 +231,17 @@ def more_surname_forms(scan: Scan, text: str, spans: dict[tuple[int, int], str])
             for w in words
         ) and not any(word_key(w) in cues.ORG_SUFFIX for w in words):
             spans.setdefault(m.span(1), "name signing off a message")
+    for m in _LINE_END_INITIALS_RE.finditer(text) if text != low else ():
+        if m[1].replace(" ", "") not in _NOT_INITIALS and _THANKS_BEFORE_RE.search(
+            text, max(0, m.start() - 20), m.start()
+        ):
+            spans.setdefault(m.span(1), "initials signing a message")
+    for m in _BRACKETED_NAME_RE.finditer(text):
+        first = fold(word_key(m[1].split()[0]))
+        if (first in gaz.first or (gaz.foreign(first) and first not in scan.meds)) and (
+            _ROLE_BEFORE_RE.search(text, max(0, m.start() - 16), m.start())
+        ):
+            spans.setdefault(m.span(1), "name in brackets after a role")
     for m in _INITIAL_SURNAME_RE.finditer(text) if text != low else ():
         key = fold(word_key(m[1]))
         listed = key in gaz.last and key not in gaz.english
