@@ -124,6 +124,13 @@ CARE_DATES = [
     ("agent: born june 19th?\ncaller: No, 29th, not the 19th.", ["june 19th", "29th", "the 19th"]),
     ("agent: that's march 11th?\ncaller: no no, 1st.", ["march 11th", "1st"]),
     ("agent: I have you on May 5th.\ncaller: great, my 4th visit", ["May 5th"]),
+    # the year asked for right after a date's day and month completes it
+    ("S1: September 22nd...\nS2: And the year?\nS1: 1933, sorry.", ["September 22nd", "1933"]),
+    (
+        "ch1: march third\nch0: what year\nch1: nineteen eighty two",
+        ["march third", "nineteen eighty two"],
+    ),
+    ("agent: what year is your car?\ncaller: 2012", []),
 ]
 NOT_CARE_DATES = [
     "Note: take 1-2 tablets for 5-10 days",

@@ -22,6 +22,9 @@ from ._helpers import covered
         ("Agent: What town is that?\nCaller: Oh, Kvarnholt, near the lake.", "Kvarnholt"),
         # a town, then its postcode, opening a turn
         ("rep: and the town\ncaller: cres postcode", "cres"),
+        # after a street read back, with the ZIP code after the town
+        ("S0: And that's in...?\nS1: New Oakbury. 46090.", "New Oakbury. 46090"),
+        ("ch0: and that's in\nch1: south seanfort 69205", "south seanfort 69205"),
     ],
 )
 def test_a_town_answering_a_question(text: str, town: str) -> None:
@@ -40,6 +43,7 @@ def test_a_town_answering_a_question(text: str, town: str) -> None:
         "rep: what area are you in\ncaller: the kitchen",
         "caller: same postcode as before",
         "caller: different zip code now",
+        "agent: and that's in the file?\ncaller: yes it is",
     ],
 )
 def test_no_town_in_other_answers(text: str) -> None:

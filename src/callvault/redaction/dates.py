@@ -195,6 +195,8 @@ class DateRecognizer:
             yield Span(start, m.end(m.lastindex or 0), Label.DATE, 0.7, "short date")
         if found and holds_digit(lowered) | ("twenty" in lowered) | ("thirty" in lowered):
             yield from _corrected_days(lowered, found)
+        if found and "year" in lowered:
+            yield from _years_asked_for(lowered, found)
 
 
 # A day of the month alone, said to correct or confirm a date just said on the line or
@@ -219,6 +221,23 @@ def _corrected_days(lowered: str, found: list[tuple[int, int]]) -> Iterator[Span
             for s, _ in found
         ):
             yield Span(m.start(), m.end(), Label.DATE, 0.65, "day of a date said before")
+
+
+# "September 22nd..." -- "And the year?" -- "1933, sorry.": the year that completes a date
+# said in the turn before the question (a year alone stays readable elsewhere).
+_YEAR_ASKED_RE = re.compile(r"(?<![\w'])(?:what|which|and[ \t]+the|the)[ \t]+year\b[^\n]{0,12}\n")
+_YEAR_ANSWER_RE = re.compile(rf"[^\n:]{{0,30}}:[ \t]*(?:[^\n\d]{{0,12}}?[ \t,])?({_YEAR})(?![\w'])")
+
+
+def _years_asked_for(lowered: str, found: list[tuple[int, int]]) -> Iterator[Span]:
+    for m in _YEAR_ASKED_RE.finditer(lowered):
+        line_start = lowered.rfind("\n", 0, m.start()) + 1
+        turn_before = lowered.rfind("\n", 0, max(0, line_start - 1)) + 1
+        if not any(turn_before <= s < line_start for s, _ in found):
+            continue
+        answer = _YEAR_ANSWER_RE.match(lowered, m.end())
+        if answer and not any(s <= answer.start(1) < e for s, e in found):
+            yield Span(answer.start(1), answer.end(1), Label.DATE, 0.65, "year asked for a date")
 
 
 def _line_end(lowered: str, pos: int) -> int:

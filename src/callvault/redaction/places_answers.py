@@ -20,8 +20,13 @@ from callvault.redaction.spans import Label, Span
 _ASKS_TOWN_RE = re.compile(
     r"(?<![\w'])(?:(?:what|which)[ \t]+(?:town|city|village|suburb|area|county|part[ \t]+of)"
     r"|where[ \t]+(?:are|is|do)[ \t]+(?:you|she|he|they|the[ \t]+patient|your[ \t]+\w+)"
-    r"[ \t]+(?:calling[ \t]+from|located|based|living|staying|live|from))(?![\w'])"
+    r"[ \t]+(?:calling[ \t]+from|located|based|living|staying|live|from)"
+    # after a street read back: "And that's in...?"
+    r"|that(?:'s|[ \t]+is)[ \t]+in(?=[ \t]*(?:\.\.\.|\u2026|\?|$)))(?![\w'])",
+    re.MULTILINE,
 )
+# The postcode said right after the town: "New John. 46090.", "south seanfort 69205".
+_POSTCODE_AFTER_RE = re.compile(r"[ \t,.]+(\d{5}(?:-\d{4})?)(?![\w-])")
 _PREFACE_RE = re.compile(
     r"(?:(?:yeah|yes|oh|um|uh|er|well|so|it's|its|it|is|that's|we're|i'm|she's|he's"
     r"|they're|we|i|she|he|they|are|am|just|currently|right|still|out|down|up|over|in"
@@ -59,7 +64,7 @@ def towns_answered(text: str, lowered: str) -> Iterator[Span]:
                 continue  # "same postcode as before", "my zip is"
             if town_words(" ".join(phrase.split())):
                 yield Span(m.start(1), m.end(1), Label.ADDRESS, 0.6, "town before its postcode")
-    if "town" not in lowered and "city" not in lowered and "where" not in lowered:
+    if not any(word in lowered for word in ("town", "city", "where", " in")):
         return  # every question holds one of them
     for m in _ASKS_TOWN_RE.finditer(lowered):
         line_end = lowered.find("\n", m.end())
@@ -87,4 +92,6 @@ def _answer(lowered: str, pos: int) -> Span | None:
         return None
     if not town_words(" ".join(phrase.split())):
         return None
+    if postcode := _POSTCODE_AFTER_RE.match(lowered, end):
+        end = postcode.end(1)
     return Span(pos, end, Label.ADDRESS, 0.6, "town given when asked for one")
