@@ -163,6 +163,7 @@ MATCHES = [
         ["Quintero, Marisol"],
         ["labs"],
     ),
+    ("doctor-relative", "caller: my husband is dr. john smith", ["john", "smith"], ["husband"]),
     (
         "doctor-outside-a-call",
         "Hello, this is Dr. Edda Brennan. Who are you?",

@@ -78,7 +78,12 @@ def _cued(scan: Scan, agent_names: set[str], staff: set[str]) -> Iterator[Found]
         toks = scan.run(start, kind)  # most cues end here ("for the", "it's a")
         if not toks or in_tag(scan.text, cue_start):
             continue  # "Dr. Smith:" names who speaks, never a patient
-        if kind == "title" and said.startswith(("dr", "doctor")) and _in_a_turn(scan, cue_start):
+        if (
+            kind == "title"
+            and said.startswith(("dr", "doctor"))
+            and _in_a_turn(scan, cue_start)
+            and not _RELATIVE_BEFORE.search(scan.low, max(0, cue_start - 40), cue_start)
+        ):
             # "Dr. Rowe" in a call or its notes: the practice's staff, no identifier of
             # the patient (Safe Harbor names the individual, relatives, employers and
             # household members). Elsewhere ("Hello, this is Dr. Edson ...") a person.
@@ -95,6 +100,12 @@ def _cued(scan: Scan, agent_names: set[str], staff: set[str]) -> Iterator[Found]
             agent_names.update(_keys(scan, toks))  # the agent's own name: never PHI
             continue
         yield toks, f"name after a {kind} cue"
+
+
+# "my husband is dr. john smith": a relative who is a doctor is the caller's relative.
+_RELATIVE_BEFORE = re.compile(
+    rf"(?<![\w'])(?:{cues._RELATION})(?:'s)?(?:[ \t]+(?:is|was|who's|who[ \t]+is))?[ \t,]*\Z"
+)
 
 
 def _in_a_turn(scan: Scan, pos: int) -> bool:
