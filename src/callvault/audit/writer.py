@@ -181,6 +181,9 @@ def _rows_inserted(session: Session, rows: Sequence[RowInsert]) -> bool:
 
 
 FIRST_START_SECONDS = 60.0  # at server start; a restart for a batch waits reply_timeout
+# ... but never less than this: a new process on a loaded host takes longer to start
+# than a live one takes to answer (a 0.5 s reply timeout failed restarts under load).
+RESTART_FLOOR_SECONDS = 5.0
 
 
 class ProcessWriter:
@@ -250,7 +253,7 @@ class ProcessWriter:
     def _exchange(self, message: object, timeout: float) -> object:
         """Send one message and return the child's answer; the caller holds the lock."""
         if self._pipe is None:
-            self._start(self._reply_timeout)
+            self._start(max(self._reply_timeout, RESTART_FLOOR_SECONDS))
         assert self._pipe is not None
         try:
             self._pipe.send(message)
