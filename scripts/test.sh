@@ -27,7 +27,7 @@
 # Environment knobs (all optional):
 #   CALLVAULT_SKIP_LINT=1            skip ruff and mypy
 #   CALLVAULT_BACKENDS="sqlite"      which pytest passes to run (default "sqlite postgresql")
-#   CALLVAULT_TEST_WORKERS=1         pytest-xdist workers (default: two per core)
+#   CALLVAULT_TEST_WORKERS=1         pytest-xdist workers (default "auto": one per core)
 #   CALLVAULT_BOOTSTRAP_ONLY=1       stop after step 2 (used by `make venv`, scripts/demo.sh)
 #   CALLVAULT_NEED_POSTGRES=0        don't install PostgreSQL nor the audio test tools (the demo runs no tests)
 #
@@ -247,14 +247,13 @@ for backend in ${CALLVAULT_BACKENDS:-sqlite postgresql}; do
   # A private basetemp: pytest prunes old pytest-N dirs under the shared one, and a
   # concurrent run would delete the throwaway PostgreSQL's data directory under us.
   basetemp="$(mktemp -d "$(temp_parent "$backend")/callvault-pytest-$backend.XXXXXX")"
-  # pytest-xdist: two workers per core (each starts its own throwaway PostgreSQL). Much of
-  # the suite waits (servers starting, kill -9 recoveries, browsers, throttles): with one
-  # worker per core the cores were busy 1.2-1.25 of 2; with two, 1.6, and the SQLite pass
-  # took 558 s instead of 682 s (2026-12-08, same host and load). An idle worker takes
-  # tests queued for the others, so a long test near the end (schemathesis, the kill -9
-  # runs) does not leave a core waiting.
+  # pytest-xdist: one worker per core (each starts its own throwaway PostgreSQL); an idle
+  # worker takes tests queued for the other, so a long test near the end (schemathesis,
+  # the kill -9 runs) does not leave one core waiting. Two per core was tried (2026-12-08):
+  # no faster from a fresh clone (629 + 618 s against 619 + 627 s), and the timing-bound
+  # tests (audit writer restart, sign-in burst, event-loop probe) have less margin.
   CALLVAULT_TEST_DATABASE="$backend" python -m pytest -p no:cacheprovider \
-    -n "${CALLVAULT_TEST_WORKERS:-$((2 * $(nproc)))}" --dist worksteal --basetemp="$basetemp" "$@" || rc=$?
+    -n "${CALLVAULT_TEST_WORKERS:-auto}" --dist worksteal --basetemp="$basetemp" "$@" || rc=$?
   rm -rf "$basetemp"
   case $rc in
     0) status=PASS ;;

@@ -193,7 +193,7 @@ class DateRecognizer:
             start = _with_weekday(lowered, m.start())  # "Wednesday 8/22"
             found.append((start, m.end(m.lastindex or 0)))
             yield Span(start, m.end(m.lastindex or 0), Label.DATE, 0.7, "short date")
-        if found and holds_digit(lowered) | ("twenty" in lowered) | ("thirty" in lowered):
+        if found and (digits or "twenty" in lowered or "thirty" in lowered):
             yield from _corrected_days(lowered, found)
         if found and "year" in lowered:
             yield from _years_asked_for(lowered, found)

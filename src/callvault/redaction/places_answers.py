@@ -64,7 +64,7 @@ def towns_answered(text: str, lowered: str) -> Iterator[Span]:
                 continue  # "same postcode as before", "my zip is"
             if town_words(" ".join(phrase.split())):
                 yield Span(m.start(1), m.end(1), Label.ADDRESS, 0.6, "town before its postcode")
-    if not any(word in lowered for word in ("town", "city", "where", " in")):
+    if not any(word in lowered for word in ("town", "city", "where", "that's in", "that is in")):
         return  # every question holds one of them
     for m in _ASKS_TOWN_RE.finditer(lowered):
         line_end = lowered.find("\n", m.end())
