@@ -14,7 +14,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from callvault.redaction.lexicon import MONTHS, ORDINALS, QUANTITY_WORDS, TEENS, TENS, UNITS
-from callvault.redaction.normalize import Run, holds_digit, lower_same_length, number_runs
+from callvault.redaction.normalize import (
+    Run,
+    holds_digit,
+    line_end,
+    lower_same_length,
+    number_runs,
+)
 from callvault.redaction.scan_lead import led, led_matches
 from callvault.redaction.spans import Context, Label, Span
 from callvault.redaction.trie import trie_regex
@@ -214,10 +220,9 @@ def _corrected_days(lowered: str, found: list[tuple[int, int]]) -> Iterator[Span
             continue
         if any(s <= m.start() < e for s, e in found):
             continue
-        line_start = lowered.rfind("\n", 0, m.start()) + 1
-        turn_before = lowered.rfind("\n", 0, max(0, line_start - 1)) + 1
+        turn_before, _ = _this_and_previous_line(lowered, m.start())
         if any(
-            turn_before <= s < m.start() or m.end() <= s < _line_end(lowered, m.end())
+            turn_before <= s < m.start() or m.end() <= s < line_end(lowered, m.end())
             for s, _ in found
         ):
             yield Span(m.start(), m.end(), Label.DATE, 0.65, "day of a date said before")
@@ -231,8 +236,7 @@ _YEAR_ANSWER_RE = re.compile(rf"[^\n:]{{0,30}}:[ \t]*(?:[^\n\d]{{0,12}}?[ \t,])?
 
 def _years_asked_for(lowered: str, found: list[tuple[int, int]]) -> Iterator[Span]:
     for m in _YEAR_ASKED_RE.finditer(lowered):
-        line_start = lowered.rfind("\n", 0, m.start()) + 1
-        turn_before = lowered.rfind("\n", 0, max(0, line_start - 1)) + 1
+        turn_before, line_start = _this_and_previous_line(lowered, m.start())
         if not any(turn_before <= s < line_start for s, _ in found):
             continue
         answer = _YEAR_ANSWER_RE.match(lowered, m.end())
@@ -240,9 +244,10 @@ def _years_asked_for(lowered: str, found: list[tuple[int, int]]) -> Iterator[Spa
             yield Span(answer.start(1), answer.end(1), Label.DATE, 0.65, "year asked for a date")
 
 
-def _line_end(lowered: str, pos: int) -> int:
-    end = lowered.find("\n", pos)
-    return len(lowered) if end < 0 else end
+def _this_and_previous_line(lowered: str, pos: int) -> tuple[int, int]:
+    """Where the line before the one holding ``pos`` starts, and where that one starts."""
+    line_start = lowered.rfind("\n", 0, pos) + 1
+    return lowered.rfind("\n", 0, max(0, line_start - 1)) + 1, line_start
 
 
 def _with_weekday(lowered: str, start: int) -> int:

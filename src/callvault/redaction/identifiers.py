@@ -21,7 +21,13 @@ from callvault.redaction import cues
 from callvault.redaction.identifiers_letters import MBI_RE, letters_before, prefix_before
 from callvault.redaction.lexicon import BACKCHANNELS, FILLERS, QUANTITY_WORDS
 from callvault.redaction.names_cues import AGENT_TAG, speaker_tag
-from callvault.redaction.normalize import Run, holds_digit, lower_same_length, number_runs
+from callvault.redaction.normalize import (
+    Run,
+    holds_digit,
+    line_end,
+    lower_same_length,
+    number_runs,
+)
 from callvault.redaction.normalize_spoken import (
     may_hold_spoken_items,
     rewrite_items,
@@ -156,7 +162,7 @@ class IdentifierRecognizer:
             if short and _continues(
                 lowered,
                 index,
-                _line_end(lowered, short[-1].end),
+                line_end(lowered, short[-1].end),
                 group,
                 previous_end,
                 value,
@@ -176,7 +182,7 @@ class IdentifierRecognizer:
                 continue
             accepted.append(value)
             if decision[1].startswith("cue:"):
-                cued = _line_end(lowered, group[-1].end), decision[0]
+                cued = line_end(lowered, group[-1].end), decision[0]
             found.extend(_spans(group, decision[0], decision[1]))
         found.extend(self._echoes(rejected, accepted))
         spans = _over_items(found, items) if items else found
@@ -252,11 +258,6 @@ _CONTINUE_CHARS = 60
 _CONTINUE_WORDS = 8
 
 
-def _line_end(lowered: str, pos: int) -> int:
-    end = lowered.find("\n", pos)
-    return end if end >= 0 else len(lowered)
-
-
 def _cued_label(index: cues.CueIndex, lowered: str, pos: int, value: str) -> Label:
     return _CUE_LABEL.get(index.before(lowered, pos) or cues.GENERIC) or shape_label(value)
 
@@ -294,19 +295,19 @@ def _spoken_items(
         if run.start < done:
             continue
         line = lowered.rfind("\n", 0, run.start) + 1
-        line_end = _line_end(lowered, run.start)
-        if not may_hold_spoken_items(lowered, line, line_end):
-            done = line_end
+        end = line_end(lowered, run.start)
+        if not may_hold_spoken_items(lowered, line, end):
+            done = end
             continue  # the common case: a C scan of the line, no cue lookup
         kind = index.before(lowered, run.start)
         if kind is None and (resumed := _before_backchannel(lowered, line)) is not None:
             kind = index.before(lowered, resumed)  # "mhm" between two turns of one number
-        after = kind is None and _AFTER_CUE_RE.search(lowered, run.start, line_end) is not None
+        after = kind is None and _AFTER_CUE_RE.search(lowered, run.start, end) is not None
         if (kind is None and not after) or kind == cues.CLINIC:
             continue  # a later number on the line may have its cue ("[00:00:30] ... reach me on")
-        done = line_end
+        done = end
         resumed_kind = kind
-        for item in spoken_id_items(lowered, line, line_end):
+        for item in spoken_id_items(lowered, line, end):
             kind = index.before(lowered, item[0]) or resumed_kind
             if (kind is not None or after) and kind != cues.CLINIC:
                 items.append(item)

@@ -129,6 +129,12 @@ _ANY_DIGIT_RE = re.compile(r"\d")
 
 
 @lru_cache(maxsize=8)
+def line_end(text: str, pos: int) -> int:
+    """Where the line holding ``pos`` ends (its newline, or the end of ``text``)."""
+    end = text.find("\n", pos)
+    return end if end >= 0 else len(text)
+
+
 def holds_digit(text: str) -> bool:
     """Whether ``text`` holds a digit (``\\d``; lower-casing makes and removes none): rules
     needing one skip their scans without (speech holds none). Cached: several ask."""
